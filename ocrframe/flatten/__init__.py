@@ -1,0 +1,191 @@
+"""Flatten OCR responses into tidy DataFrames.
+
+Each function takes anything :func:`ocrframe.read_response` accepts (a Response, a dict, a
+JSON string or bytes, a path, an official-SDK response object) and returns one DataFrame whose
+columns follow the vocabulary in ``docs/vocabulary.md``. Empty results give empty frames with
+the full schema.
+
+>>> import ocrframe
+>>> body = {"result": {"words_block_list": [
+...     {"words": "TOTAL 12.50", "confidence": 0.97,
+...      "location": [[10, 5], [120, 5], [120, 25], [10, 25]]}]}}
+>>> ocrframe.words(body)[["text", "confidence", "x1", "y3"]]
+          text  confidence    x1    y3
+0  TOTAL 12.50        0.97  10.0  25.0
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..response import Response, read_response
+from ._extract import Extraction, extract
+from ._names import FIELD_NORMS, normalise_field
+from ._schema import FRAMES, SCHEMAS, build_frame, empty_frame
+
+__all__ = [
+    "FRAMES",
+    "SCHEMAS",
+    "FIELD_NORMS",
+    "normalise_field",
+    "empty_frame",
+    "extraction",
+    "flatten",
+    "words",
+    "chars",
+    "cells",
+    "kv",
+    "kv_boxes",
+    "layout",
+    "formulas",
+    "fields",
+    "alarms",
+    "plates",
+    "fonts",
+    "document",
+    "other",
+]
+
+
+def extraction(x: Any) -> tuple[Response, Extraction]:
+    """Read ``x`` and sort its values into families (shared by every flattener)."""
+    resp = read_response(x)
+    return resp, extract(resp.raw, resp.api, resp.page)
+
+
+def _frame(name: str, x: Any) -> pd.DataFrame:
+    resp, ex = extraction(x)
+    return _build(name, ex)
+
+
+def _build(name: str, ex: Extraction) -> pd.DataFrame:
+    if name == "document":
+        pages = sorted(ex.document)
+        keys: list[str] = []
+        for p in pages:
+            keys += [k for k in ex.document[p] if k not in keys]
+        cols: dict[str, list[Any]] = {"page": pages}
+        for k in keys:
+            cols[k] = [ex.document[p].get(k) for p in pages]
+        return build_frame("document", cols)
+    return build_frame(name, ex.cols[name])
+
+
+def flatten(x: Any) -> dict[str, pd.DataFrame]:
+    """Every non-empty frame of a response, by name.
+
+    Together the frames hold every value of the response (Base64 payloads excepted: see
+    ``Response.payloads()``); values no dedicated frame covers land in ``other`` with their
+    JSON path, so a non-empty response never flattens to nothing.
+
+    >>> sorted(flatten({"result": [{"plate_number": "1กข 234", "confidence": 0.9}]}))
+    ['plates']
+    """
+    _, ex = extraction(x)
+    out: dict[str, pd.DataFrame] = {}
+    for name in FRAMES:
+        n = len(ex.document) if name == "document" else ex.counts[name]
+        if n:
+            out[name] = _build(name, ex)
+    return out
+
+
+def words(x: Any) -> pd.DataFrame:
+    """Text blocks (lines): General Text, Web Image, Smart Document Recognizer ``ocr_result``,
+    General Table text regions and the text pieces inside table cells (``table``/``cell`` set).
+
+    >>> words({"result": {"words_block_list": [{"words": "Hi"}]}}).shape
+    (1, 20)
+    """
+    return _frame("words", x)
+
+
+def chars(x: Any) -> pd.DataFrame:
+    """Characters (``char_list``) with their confidence and polygon; ``block`` links to words.
+
+    >>> chars({"result": {"words_block_list": [{"words": "ok", "char_list": [
+    ...     {"char": "o", "char_confidence": 0.9}, {"char": "k", "char_confidence": 0.8}]}]}}
+    ...      )["text"].tolist()
+    ['o', 'k']
+    """
+    return _frame("chars", x)
+
+
+def cells(x: Any) -> pd.DataFrame:
+    """Table and form cells in long form: ``row``/``col`` (0-based start), ``row_span``,
+    ``col_span``, text, confidence and the cell polygon. ``ocrframe.tables`` builds grids.
+
+    >>> body = {"result": {"words_region_list": [{"type": "table", "words_block_list": [
+    ...     {"words": "Item", "rows": [0], "columns": [0, 1]}]}]}}
+    >>> cells(body)[["row", "col", "row_span", "col_span", "text"]].iloc[0].tolist()
+    [0, 0, 1, 2, 'Item']
+    """
+    return _frame("cells", x)
+
+
+def kv(x: Any) -> pd.DataFrame:
+    """Key-value pairs (Smart Document Recognizer ``kv_result``), one row per pair.
+
+    >>> kv({"result": [{"kv_result": {"kv_block_list": [{"key": "Date", "value": "1 May"}]}}]}
+    ...    )[["key", "value"]].values.tolist()
+    [['Date', '1 May']]
+    """
+    return _frame("kv", x)
+
+
+def kv_boxes(x: Any) -> pd.DataFrame:
+    """The key and value text boxes of each pair (``role`` is ``key`` or ``value``)."""
+    return _frame("kv_boxes", x)
+
+
+def layout(x: Any) -> pd.DataFrame:
+    """Layout areas (title, text, table, figure, ...) with links to words, tables, forms."""
+    return _frame("layout", x)
+
+
+def formulas(x: Any) -> pd.DataFrame:
+    """Formulas as LaTeX in ``text`` with their ``type`` and polygon."""
+    return _frame("formulas", x)
+
+
+def fields(x: Any) -> pd.DataFrame:
+    """Named fields of ID documents, passports, cards and other structured results: one row
+    per field with ``value``, ``confidence`` (from the per-field confidence map), polygon (from
+    ``text_location`` when given), the original name in ``field`` and a shared name in
+    ``field_norm``. Nested objects (``extra_info.local_language``, ``translation_info``,
+    ``extracted_data.contact_info``) keep their path in ``group``.
+
+    >>> f = fields({"result": {"gender": "F", "confidence": {"gender": 0.99}}})
+    >>> f[["field", "field_norm", "value", "confidence"]].values.tolist()
+    [['gender', 'sex', 'F', 0.99]]
+    """
+    return _frame("fields", x)
+
+
+def alarms(x: Any) -> pd.DataFrame:
+    """Quality and fraud checks: ``flagged`` from ``detect_*_result`` / ``alarm_result`` and
+    ``score`` on the API's 0–99 scale from ``*_score`` (``alarm_confidence``, ``score_info``)."""
+    return _frame("alarms", x)
+
+
+def plates(x: Any) -> pd.DataFrame:
+    """Licence plates (Thailand Plate Number): text, province, confidence, polygon."""
+    return _frame("plates", x)
+
+
+def fonts(x: Any) -> pd.DataFrame:
+    """Font candidates of Web Image blocks (``font_list`` with ``font_scores``)."""
+    return _frame("fonts", x)
+
+
+def document(x: Any) -> pd.DataFrame:
+    """One row per page with the response's scalar properties (direction, counts,
+    ``markdown_result``, region types, ...)."""
+    return _frame("document", x)
+
+
+def other(x: Any) -> pd.DataFrame:
+    """Every value that no dedicated frame covers, with its JSON ``path`` (JSON-encoded)."""
+    return _frame("other", x)
