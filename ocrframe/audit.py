@@ -1,0 +1,651 @@
+"""Confidence audits over frames, responses and whole batches.
+
+``audit`` summarises confidence per document, per field, per API (or any columns);
+``threshold_sweep`` shows how much work a manual-review threshold creates;
+``accuracy_by_confidence`` and ``expected_calibration_error`` check, against ground truth,
+whether the confidences mean what they say. ``review_queue`` lives in ``ocrframe.review``.
+
+A ``Batch`` with more than ``STREAM_AFTER`` responses is audited chunk by chunk
+(``Batch.iter_frames``), so memory stays bounded however large the dataset is.
+
+>>> import pandas as pd
+>>> words = pd.DataFrame({"source": ["a", "a", "b"], "text": ["x", "y", ""],
+...                       "confidence": [0.99, 0.5, 0.8]})
+>>> audit(words, threshold=0.9)[["source", "n", "n_below", "share_below", "n_empty"]]
+  source  n  n_below  share_below  n_empty
+0      a  2        1          0.5        0
+1      b  1        1          1.0        1
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "audit",
+    "threshold_sweep",
+    "accuracy_by_confidence",
+    "expected_calibration_error",
+    "match_truth",
+    "DEFAULT_THRESHOLDS",
+    "STREAM_AFTER",
+]
+
+DEFAULT_THRESHOLDS: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
+STREAM_AFTER = 1000  # responses; larger batches are audited chunk by chunk
+_BY_ALIASES = {"document": "source", "doc": "source", "field": "field_norm"}
+_QUANTILES = {"median": 0.5, "p5": 0.05, "p25": 0.25}
+_BINS = 1000  # streaming quantiles are exact to 1 / _BINS
+
+# ---------------------------------------------------------------- inputs
+
+
+def _frame_of(data: Any, frame: str | None) -> pd.DataFrame:
+    """The frame to audit from a DataFrame, Response, Batch or path."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, str | os.PathLike):
+        from .batch import read_responses
+
+        data = read_responses(data)
+    name = frame or _default_frame(data)
+    method = getattr(data, name, None)
+    if not callable(method):
+        raise InputError(
+            f"cannot audit a {type(data).__name__}: pass a DataFrame, a Response, a Batch or "
+            "a folder of saved responses"
+        )
+    return method()
+
+
+def _default_frame(data: Any) -> str:
+    """``fields`` for ID / card APIs, ``words`` otherwise."""
+    from .apis import APIS
+
+    apis = set()
+    for resp in _responses(data):
+        apis.add(getattr(resp, "api", None))
+        if len(apis) > 3:
+            break
+    families = [APIS[a].families for a in apis if a in APIS]
+    if families and all("fields" in f and "words" not in f for f in families):
+        return "fields"
+    return "words"
+
+
+def _responses(data: Any) -> Iterator[Any]:
+    if hasattr(data, "raw"):  # a single Response
+        yield data
+        return
+    try:
+        yield from iter(data)
+    except TypeError:
+        return
+
+
+def _streamable(data: Any, stream: bool | None) -> bool:
+    if stream is False or isinstance(data, pd.DataFrame) or not hasattr(data, "iter_frames"):
+        return False
+    if stream:
+        return True
+    try:
+        return len(data) > STREAM_AFTER
+    except TypeError:
+        return True
+
+
+def _chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFrame]:
+    if isinstance(data, str | os.PathLike):
+        from .batch import read_responses
+
+        data = read_responses(data)
+    yield from data.iter_frames(frame or "words", chunk=chunk)
+
+
+def _resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return ["source"] if "source" in df.columns else []
+    cols = [by] if isinstance(by, str) else list(by)
+    cols = [_BY_ALIASES.get(c, c) for c in cols]
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"cannot group by {missing}: the frame has columns {list(df.columns)}. "
+            "Use 'document' (source), 'field' (field_norm), 'api', 'page' or any column."
+        )
+    return cols
+
+
+def _check_threshold(threshold: float) -> float:
+    try:
+        t = float(threshold)
+    except (TypeError, ValueError):
+        raise InputError(f"threshold must be a number in [0, 1], got {threshold!r}") from None
+    if not 0.0 <= t <= 1.0:
+        raise InputError(f"threshold must be in [0, 1] (confidence scale), got {t}")
+    return t
+
+
+def _text_col(df: pd.DataFrame) -> str | None:
+    for col in ("value", "text"):
+        if col in df.columns:
+            return col
+    return None
+
+
+def _prepare(df: pd.DataFrame, expected: Mapping[str, Iterable[str]] | None) -> pd.DataFrame:
+    """Columns the aggregation needs: conf, empty, missing."""
+    if "confidence" not in df.columns:
+        raise InputError(
+            f"the frame has no 'confidence' column (columns: {list(df.columns)}); "
+            "audit words, chars, cells, kv, fields or plates frames"
+        )
+    out = df.copy()
+    out["_conf"] = pd.to_numeric(out["confidence"], errors="coerce").astype("float64")
+    text = _text_col(out)
+    if text is None:
+        out["_empty"] = False
+    else:
+        s = out[text]
+        out["_empty"] = s.isna() | (s.astype("string").str.strip() == "").fillna(True)
+    out["_missing"] = False
+    if expected:
+        out = _add_missing(out, expected)
+    return out
+
+
+def _expected_fields(
+    df: pd.DataFrame, expected: Mapping[str, Iterable[str]] | Iterable[str] | None
+) -> dict[str, list[str]] | None:
+    """Expected ``field_norm`` values per API: given, or from the catalog (``extra['fields']``)."""
+    if "field_norm" not in df.columns:
+        return None
+    apis = df["api"].dropna().unique().tolist() if "api" in df.columns else []
+    if expected is not None:
+        if isinstance(expected, Mapping):
+            return {str(k): list(v) for k, v in expected.items()}
+        fields = list(expected)
+        return {a: fields for a in apis} if apis else {"": fields}
+    from .apis import APIS
+
+    known = {a: list(APIS[a].extra.get("fields", ())) for a in apis if a in APIS}
+    known = {a: f for a, f in known.items() if f}
+    return known or None
+
+
+def _add_missing(df: pd.DataFrame, expected: Mapping[str, Iterable[str]]) -> pd.DataFrame:
+    """Append one placeholder row per expected field absent from a document."""
+    keys = [c for c in ("source", "page") if c in df.columns]
+    has_api = "api" in df.columns
+    rows: dict[str, list[Any]] = {c: [] for c in [*keys, "api", "field_norm"]}
+    group_cols = keys + (["api"] if has_api else [])
+    groups = df.groupby(group_cols, dropna=False, sort=False) if group_cols else [((), df)]
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        api = key[-1] if has_api else ""
+        want = expected.get(api, expected.get("", ()))
+        present = set(part["field_norm"].dropna())
+        for field in want:
+            if field not in present:
+                for col, val in zip(group_cols, key, strict=True):
+                    rows[col].append(val)
+                if not has_api:
+                    rows["api"].append(None)
+                rows["field_norm"].append(field)
+    if not rows["field_norm"]:
+        return df
+    extra = pd.DataFrame({k: v for k, v in rows.items() if k in df.columns or k == "field_norm"})
+    extra["_conf"] = np.nan
+    extra["_empty"] = False
+    extra["_missing"] = True
+    return pd.concat([df, extra], ignore_index=True)
+
+
+# ---------------------------------------------------------------- audit
+
+
+def audit(
+    data: Any,
+    threshold: float = 0.9,
+    by: str | Sequence[str] | None = None,
+    *,
+    frame: str | None = None,
+    expected: Mapping[str, Iterable[str]] | Iterable[str] | None = None,
+    stream: bool | None = None,
+    chunk: int = 500,
+) -> pd.DataFrame:
+    """Summarise confidence per group.
+
+    Parameters
+    ----------
+    data : DataFrame, Response, Batch or path
+        A flattened frame (words, chars, cells, fields, ...), one response, a ``Batch``, or a
+        folder / glob of saved responses.
+    threshold : float
+        Items with ``confidence < threshold`` count as "below" (would go to review).
+    by : str or list of str, optional
+        Group columns. Aliases: ``"document"`` = ``source``, ``"field"`` = ``field_norm``.
+        Default: ``source`` when the frame has it, else one row for everything.
+    frame : str, optional
+        Which frame of a Batch / Response to audit; default ``fields`` for card APIs, else
+        ``words``.
+    expected : mapping or list, optional
+        Expected ``field_norm`` values (per API slug, or one list for all) of a fields frame;
+        each one absent from a document counts in ``n_missing``. Default: the catalog's
+        ``extra["fields"]`` where it lists them.
+    stream : bool, optional
+        Aggregate a Batch chunk by chunk. Default: when it has more than ``STREAM_AFTER``
+        responses. Streaming quantiles are exact to 0.001; counts and means are exact.
+    chunk : int
+        Responses per chunk when streaming.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``n`` (items present), ``n_scored`` (with a confidence), ``n_nan``,
+        ``mean``, ``median``, ``p5``, ``p25``, ``min``, ``n_below``, ``share_below``
+        (of scored items), ``n_empty`` (empty text / value), ``n_missing`` (expected fields
+        absent), ``n_documents`` (when ``source`` is not a group column).
+
+    Examples
+    --------
+    >>> fields = pd.DataFrame({"source": ["c1", "c1"], "api": "id-card",
+    ...     "field_norm": ["name", "number"], "value": ["Ann", ""], "confidence": [0.95, 0.7]})
+    >>> audit(fields, by="field", expected=["name", "number", "address"])[
+    ...     ["field_norm", "n", "n_below", "n_empty", "n_missing"]]
+      field_norm  n  n_below  n_empty  n_missing
+    0    address  0        0        0          1
+    1       name  1        0        0          0
+    2     number  1        1        1          0
+    """
+    t = _check_threshold(threshold)
+    if _streamable(data, stream):
+        return _audit_stream(_chunks(data, frame, chunk), t, by, expected)
+    df = _frame_of(data, frame)
+    keys = _resolve_by(df, by)
+    prep = _prepare(df, _expected_fields(df, expected))
+    return _finish(_partial(prep, keys, t, exact=True), keys, t)
+
+
+def _partial(prep: pd.DataFrame, keys: list[str], t: float, exact: bool) -> pd.DataFrame:
+    """Additive per-group sums (and exact quantiles when ``exact``)."""
+    conf = prep["_conf"]
+    present = ~prep["_missing"]
+    cols = pd.DataFrame(
+        {
+            "n": present.astype("int64"),
+            "n_scored": conf.notna().astype("int64"),
+            "n_nan": (conf.isna() & present).astype("int64"),
+            "sum": conf.fillna(0.0),
+            "n_below": (conf < t).astype("int64"),
+            "n_empty": (prep["_empty"] & present).astype("int64"),
+            "n_missing": prep["_missing"].astype("int64"),
+            "min": conf,
+        }
+    )
+    extra_doc = "source" in prep.columns and "source" not in keys
+    if keys:
+        for k in keys:
+            cols[k] = prep[k].to_numpy()
+        g = cols.groupby(keys, dropna=False, sort=True)
+        out = g[["n", "n_scored", "n_nan", "sum", "n_below", "n_empty", "n_missing"]].sum()
+        out["min"] = g["min"].min()
+        if exact:
+            for name, q in _QUANTILES.items():
+                out[name] = g["min"].quantile(q)
+            if extra_doc:
+                docs = prep.loc[present, [*keys, "source"]]
+                out["n_documents"] = docs.groupby(keys, dropna=False)["source"].nunique()
+                out["n_documents"] = out["n_documents"].fillna(0).astype("int64")
+        return out.reset_index()
+    out = cols.drop(columns="min").sum().to_frame().T
+    out["min"] = conf.min()
+    if exact:
+        for name, q in _QUANTILES.items():
+            out[name] = conf.quantile(q)
+        if extra_doc:
+            out["n_documents"] = prep.loc[present, "source"].nunique()
+    return out
+
+
+_ORDER = [
+    "n", "n_scored", "n_nan", "mean", "median", "p5", "p25", "min",
+    "n_below", "share_below", "n_empty", "n_missing", "n_documents",
+]  # fmt: skip
+
+
+def _finish(part: pd.DataFrame, keys: list[str], t: float) -> pd.DataFrame:
+    out = part.copy()
+    for c in ("n", "n_scored", "n_nan", "n_below", "n_empty", "n_missing"):
+        out[c] = out[c].astype("int64")
+    scored = out["n_scored"].where(out["n_scored"] > 0)
+    out["mean"] = (out["sum"] / scored).astype("float64")
+    out["share_below"] = (out["n_below"] / scored).astype("float64")
+    out["threshold"] = t
+    cols = keys + [c for c in _ORDER if c in out.columns] + ["threshold"]
+    return out[cols].reset_index(drop=True)
+
+
+def _audit_stream(
+    chunks: Iterable[pd.DataFrame],
+    t: float,
+    by: str | Sequence[str] | None,
+    expected: Mapping[str, Iterable[str]] | Iterable[str] | None,
+) -> pd.DataFrame:
+    """Chunked audit: additive sums, per-group histograms for quantiles, doc sets per group."""
+    sums: pd.DataFrame | None = None
+    hist: pd.DataFrame | None = None
+    docs: pd.DataFrame | None = None
+    keys: list[str] | None = None
+    for df in chunks:
+        if keys is None:
+            keys = _resolve_by(df, by)
+        if df.empty:
+            continue
+        prep = _prepare(df, _expected_fields(df, expected))
+        part = _partial(prep, keys, t, exact=False)
+        sums = part if sums is None else _merge_sum(sums, part, keys)
+        bins = np.floor(prep["_conf"].clip(0, 1) * _BINS).clip(upper=_BINS - 1)
+        h = pd.DataFrame({k: prep[k].to_numpy() for k in keys})
+        h["_bin"] = bins.to_numpy()
+        h = h.dropna(subset=["_bin"]).groupby([*keys, "_bin"], dropna=False).size()
+        h = h.rename("count").reset_index()
+        hist = h if hist is None else _merge_sum(hist, h, [*keys, "_bin"])
+        if "source" in prep.columns and "source" not in keys:
+            d = prep.loc[~prep["_missing"], [*keys, "source"]].drop_duplicates()
+            docs = d if docs is None else pd.concat([docs, d]).drop_duplicates()
+    if sums is None or keys is None:
+        return _finish(_partial(_prepare(_empty_words(), None), [], t, True), [], t)
+    out = sums.reset_index(drop=True)
+    q = _hist_quantiles(hist, keys)
+    out = out.merge(q, on=keys, how="left") if keys else out.assign(**q.iloc[0].to_dict())
+    if docs is not None:
+        nd = docs.groupby(keys, dropna=False)["source"].nunique() if keys else None
+        if keys:
+            out = out.merge(nd.rename("n_documents").reset_index(), on=keys, how="left")
+            out["n_documents"] = out["n_documents"].fillna(0).astype("int64")
+        else:
+            out["n_documents"] = docs["source"].nunique()
+    return _finish(out.sort_values(keys) if keys else out, keys, t)
+
+
+def _empty_words() -> pd.DataFrame:
+    return pd.DataFrame({"text": pd.Series([], dtype="str"), "confidence": pd.Series([], "f8")})
+
+
+def _merge_sum(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    both = pd.concat([a, b], ignore_index=True)
+    if not keys:
+        out = both.drop(columns="min", errors="ignore").sum().to_frame().T
+        if "min" in both.columns:
+            out["min"] = both["min"].min()
+        return out
+    g = both.groupby(keys, dropna=False, sort=False)
+    agg = {c: ("min" if c == "min" else "sum") for c in both.columns if c not in keys}
+    return g.agg(agg).reset_index()
+
+
+def _hist_quantiles(hist: pd.DataFrame | None, keys: list[str]) -> pd.DataFrame:
+    """Quantiles from (keys, _bin, count), to within one bin width."""
+    names = list(_QUANTILES)
+    if hist is None or hist.empty:
+        return pd.DataFrame({**{k: [] for k in keys}, **{n: [] for n in names}})
+    rows = []
+    groups = hist.groupby(keys, dropna=False, sort=False) if keys else [((), hist)]
+    for key, part in groups:
+        part = part.sort_values("_bin")
+        cum = part["count"].to_numpy().cumsum()
+        bins = part["_bin"].to_numpy()
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        centres = (bins + 0.5) / _BINS
+        for name, q in _QUANTILES.items():
+            rank = q * (cum[-1] - 1)  # pandas' linear interpolation between order statistics
+            lo, hi = np.searchsorted(cum, [np.floor(rank), np.ceil(rank)], side="right")
+            row[name] = centres[lo] + (rank - np.floor(rank)) * (centres[hi] - centres[lo])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- threshold sweep
+
+
+def threshold_sweep(
+    data: Any,
+    thresholds: Iterable[float] = DEFAULT_THRESHOLDS,
+    *,
+    frame: str | None = None,
+    stream: bool | None = None,
+    chunk: int = 500,
+) -> pd.DataFrame:
+    """How much goes to manual review at each threshold.
+
+    An item goes to review when its ``confidence < threshold``; a document when any of its
+    items does. Items without a confidence (NaN) are never counted as below.
+
+    Parameters
+    ----------
+    data : DataFrame, Response, Batch or path
+        As for :func:`audit`.
+    thresholds : iterable of float
+        Values in [0, 1]; returned sorted ascending.
+
+    Returns
+    -------
+    DataFrame
+        ``threshold, n_items, n_review, share_review, n_documents, n_documents_review,
+        share_documents_review``; the counts never decrease as the threshold rises.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"source": ["a", "a", "b"], "confidence": [0.6, 0.95, 0.85]})
+    >>> threshold_sweep(df, [0.5, 0.9, 0.99])[["threshold", "n_review", "n_documents_review"]]
+       threshold  n_review  n_documents_review
+    0       0.50         0                   0
+    1       0.90         2                   2
+    2       0.99         3                   2
+    """
+    ts = np.array(sorted({_check_threshold(t) for t in thresholds}), dtype="float64")
+    if ts.size == 0:
+        raise InputError("thresholds is empty; pass values in [0, 1], e.g. [0.8, 0.9, 0.95]")
+    n_items = 0
+    below = np.zeros(ts.size, dtype="int64")
+    doc_min: pd.Series | None = None
+    chunks = _chunks(data, frame, chunk) if _streamable(data, stream) else [_frame_of(data, frame)]
+    for df in chunks:
+        if "confidence" not in df.columns:
+            raise InputError(f"the frame has no 'confidence' column (columns: {list(df.columns)})")
+        conf = pd.to_numeric(df["confidence"], errors="coerce").to_numpy(dtype="float64")
+        n_items += len(conf)
+        scored = np.sort(conf[~np.isnan(conf)])
+        below += np.searchsorted(scored, ts, side="left")
+        if "source" in df.columns:
+            m = pd.Series(conf).groupby(df["source"].to_numpy(), dropna=False).min()
+            doc_min = m if doc_min is None else pd.concat([doc_min, m]).groupby(level=0).min()
+    out = pd.DataFrame({"threshold": ts, "n_items": n_items, "n_review": below})
+    out["share_review"] = out["n_review"] / n_items if n_items else np.nan
+    if doc_min is not None:
+        mins = np.sort(doc_min.to_numpy(dtype="float64"))
+        scored_docs = mins[~np.isnan(mins)]
+        out["n_documents"] = len(mins)
+        out["n_documents_review"] = np.searchsorted(scored_docs, ts, side="left").astype("int64")
+        out["share_documents_review"] = out["n_documents_review"] / max(len(mins), 1)
+    return out
+
+
+# ---------------------------------------------------------------- ground truth
+
+
+def _norm_text(s: pd.Series, case: bool) -> pd.Series:
+    s = s.astype("string").fillna("").str.split().str.join(" ")
+    return s if case else s.str.lower()
+
+
+def _boxes(df: pd.DataFrame) -> np.ndarray:
+    cols = ["x_min", "y_min", "x_max", "y_max"]
+    if all(c in df.columns for c in cols):
+        return df[cols].to_numpy(dtype="float64")
+    vx = [f"x{i}" for i in range(1, 5)]
+    vy = [f"y{i}" for i in range(1, 5)]
+    if all(c in df.columns for c in vx + vy):
+        x = df[vx].to_numpy(dtype="float64")
+        y = df[vy].to_numpy(dtype="float64")
+        return np.column_stack([x.min(1), y.min(1), x.max(1), y.max(1)])
+    raise InputError(
+        "ground-truth matching needs boxes: x_min, y_min, x_max, y_max or x1..y4 columns"
+    )
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairwise IoU of boxes a (n, 4) and b (m, 4)."""
+    x0 = np.maximum(a[:, None, 0], b[None, :, 0])
+    y0 = np.maximum(a[:, None, 1], b[None, :, 1])
+    x1 = np.minimum(a[:, None, 2], b[None, :, 2])
+    y1 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    union = area_a[:, None] + area_b[None, :] - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(union > 0, inter / union, 0.0)
+
+
+def match_truth(
+    pred: pd.DataFrame, truth: pd.DataFrame, *, min_iou: float = 0.3, case: bool = False
+) -> pd.DataFrame:
+    """Mark each predicted item ``correct`` when it matches a ground-truth item.
+
+    With boxes on both sides, each prediction is paired with the truth item of the same
+    ``source`` / ``page`` it overlaps most (IoU >= ``min_iou``) and is correct when the texts
+    are equal (whitespace-normalised, case-insensitive unless ``case``). Without boxes, a
+    prediction is correct when its text occurs among the truth texts of its document.
+
+    Returns
+    -------
+    DataFrame
+        ``pred`` with ``truth_text`` and ``correct`` (bool) columns added.
+
+    Examples
+    --------
+    >>> pred = pd.DataFrame({"text": ["TOTAL", "9.9O"], "confidence": [0.99, 0.6]})
+    >>> truth = pd.DataFrame({"text": ["total", "9.90"]})
+    >>> match_truth(pred, truth)["correct"].tolist()
+    [True, False]
+    """
+    for name, df in (("pred", pred), ("truth", truth)):
+        if "text" not in df.columns:
+            raise InputError(f"{name} needs a 'text' column (columns: {list(df.columns)})")
+    keys = [c for c in ("source", "page") if c in pred.columns and c in truth.columns]
+    out = pred.copy()
+    out["truth_text"] = pd.Series([None] * len(out), index=out.index, dtype="string")
+    out["correct"] = False
+    ptext = _norm_text(out["text"], case)
+    ttext_all = _norm_text(truth["text"], case)
+    try:
+        pbox, tbox = _boxes(pred), _boxes(truth)
+    except InputError:
+        pbox = tbox = None
+    pgroups = out.groupby(keys, dropna=False).indices if keys else {(): np.arange(len(out))}
+    tgroups = truth.groupby(keys, dropna=False).indices if keys else {(): np.arange(len(truth))}
+    for key, pi in pgroups.items():
+        ti = tgroups.get(key)
+        if ti is None or len(ti) == 0:
+            continue
+        if pbox is None:
+            texts = set(ttext_all.iloc[ti])
+            hit = ptext.iloc[pi].isin(texts).to_numpy()
+            out.iloc[pi, out.columns.get_loc("correct")] = hit
+            out.iloc[pi, out.columns.get_loc("truth_text")] = np.where(
+                hit, ptext.iloc[pi].to_numpy(), None
+            )
+            continue
+        iou = _iou(pbox[pi], tbox[ti])
+        best = iou.argmax(axis=1)
+        ok = iou[np.arange(len(pi)), best] >= min_iou
+        tt = ttext_all.iloc[ti].to_numpy()[best]
+        out.iloc[pi, out.columns.get_loc("truth_text")] = np.where(ok, tt, None)
+        out.iloc[pi, out.columns.get_loc("correct")] = ok & (ptext.iloc[pi].to_numpy() == tt)
+    out["correct"] = out["correct"].astype(bool)
+    return out
+
+
+def accuracy_by_confidence(
+    pred: pd.DataFrame, truth: pd.DataFrame | None = None, bins: int | Sequence[float] = 10
+) -> pd.DataFrame:
+    """Accuracy per confidence bin (a reliability table).
+
+    Parameters
+    ----------
+    pred : DataFrame
+        Items with ``confidence``; with a boolean ``correct`` column when ``truth`` is None.
+    truth : DataFrame, optional
+        Ground-truth items; matched with :func:`match_truth`.
+    bins : int or sequence of float
+        Number of equal-width bins on [0, 1], or the bin edges.
+
+    Returns
+    -------
+    DataFrame
+        ``bin_low, bin_high, n, mean_confidence, accuracy, gap`` (accuracy - confidence), one
+        row per non-empty bin. Items without a confidence are left out.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"confidence": [0.95, 0.92, 0.35], "correct": [True, False, True]})
+    >>> accuracy_by_confidence(df, bins=2)[["n", "accuracy"]]
+       n  accuracy
+    0  1       1.0
+    1  2       0.5
+    """
+    df = match_truth(pred, truth) if truth is not None else pred
+    if "correct" not in df.columns or "confidence" not in df.columns:
+        raise InputError(
+            "accuracy_by_confidence needs 'confidence' and 'correct' columns in pred, or a "
+            "truth frame to match against"
+        )
+    if isinstance(bins, int):
+        if bins < 1:
+            raise InputError(f"bins must be a positive integer, got {bins}")
+        edges = np.linspace(0.0, 1.0, bins + 1)
+    else:
+        edges = np.asarray(sorted(bins), dtype="float64")
+        if edges.size < 2:
+            raise InputError("bins as edges needs at least two values, e.g. [0, 0.5, 1]")
+    conf = pd.to_numeric(df["confidence"], errors="coerce").to_numpy(dtype="float64")
+    correct = df["correct"].astype(bool).to_numpy()
+    keep = ~np.isnan(conf)
+    conf, correct = conf[keep], correct[keep]
+    idx = np.clip(np.searchsorted(edges, conf, side="right") - 1, 0, edges.size - 2)
+    n = np.bincount(idx, minlength=edges.size - 1)
+    sum_conf = np.bincount(idx, weights=conf, minlength=edges.size - 1)
+    sum_ok = np.bincount(idx, weights=correct.astype(float), minlength=edges.size - 1)
+    out = pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "n": n.astype("int64")})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["mean_confidence"] = sum_conf / n
+        out["accuracy"] = sum_ok / n
+    out["gap"] = out["accuracy"] - out["mean_confidence"]
+    return out[out["n"] > 0].reset_index(drop=True)
+
+
+def expected_calibration_error(
+    pred: pd.DataFrame, truth: pd.DataFrame | None = None, bins: int | Sequence[float] = 10
+) -> float:
+    """Expected calibration error: sum over bins of ``n_b / N * |accuracy_b - confidence_b|``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"confidence": [0.95, 0.92, 0.35], "correct": [True, False, True]})
+    >>> round(expected_calibration_error(df, bins=2), 4)
+    0.5067
+    """
+    table = accuracy_by_confidence(pred, truth, bins)
+    total = table["n"].sum()
+    if total == 0:
+        return float("nan")
+    return float((table["n"] / total * table["gap"].abs()).sum())

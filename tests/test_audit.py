@@ -1,0 +1,182 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from ocrframe.audit import (
+    accuracy_by_confidence,
+    audit,
+    expected_calibration_error,
+    match_truth,
+    threshold_sweep,
+)
+from ocrframe.errors import InputError
+
+
+@pytest.fixture
+def words():
+    return pd.DataFrame(
+        {
+            "source": ["a", "a", "a", "a", "b", "b", "c"],
+            "api": ["general-text"] * 7,
+            "text": ["one", "two", " ", "four", "x", None, "z"],
+            "confidence": [0.99, 0.80, 0.95, np.nan, 0.50, 0.91, 0.90],
+        }
+    )
+
+
+def test_audit_per_document_hand_computed(words):
+    out = audit(words, threshold=0.9)
+    assert out["source"].tolist() == ["a", "b", "c"]
+    a = out.iloc[0]
+    assert a["n"] == 4 and a["n_scored"] == 3 and a["n_nan"] == 1
+    assert a["mean"] == pytest.approx((0.99 + 0.80 + 0.95) / 3)
+    assert a["median"] == pytest.approx(0.95)
+    assert a["min"] == pytest.approx(0.80)
+    assert a["p25"] == pytest.approx(np.quantile([0.99, 0.80, 0.95], 0.25))
+    assert a["p5"] == pytest.approx(np.quantile([0.99, 0.80, 0.95], 0.05))
+    assert a["n_below"] == 1 and a["share_below"] == pytest.approx(1 / 3)
+    assert a["n_empty"] == 1  # " " is empty after strip
+    b = out.iloc[1]
+    assert b["n_below"] == 1 and b["share_below"] == 0.5 and b["n_empty"] == 1
+    c = out.iloc[2]
+    assert c["n_below"] == 0  # 0.90 is not below 0.90
+    assert (out["threshold"] == 0.9).all()
+
+
+def test_audit_overall_and_by_api(words):
+    out = audit(words.drop(columns="source"))
+    assert len(out) == 1 and out.loc[0, "n"] == 7 and out.loc[0, "n_below"] == 2
+    by_api = audit(words, by="api")
+    assert by_api.loc[0, "n_documents"] == 3
+    assert by_api.loc[0, "share_below"] == pytest.approx(2 / 6)
+
+
+def test_audit_fields_missing_and_empty():
+    fields = pd.DataFrame(
+        {
+            "source": ["c1", "c1", "c2"],
+            "api": "id-card",
+            "field_norm": ["name", "number", "name"],
+            "value": ["Ann", "", "Bo"],
+            "confidence": [0.95, 0.7, 0.99],
+        }
+    )
+    per_field = audit(fields, by="field", expected=["name", "number"])
+    num = per_field.set_index("field_norm").loc["number"]
+    assert num["n"] == 1 and num["n_missing"] == 1 and num["n_empty"] == 1
+    per_doc = audit(fields, expected={"id-card": ["name", "number", "sex"]})
+    assert per_doc.set_index("source")["n_missing"].to_dict() == {"c1": 1, "c2": 2}
+
+
+def test_audit_bad_input(words):
+    with pytest.raises(InputError, match="threshold"):
+        audit(words, threshold=90)
+    with pytest.raises(InputError, match="cannot group by"):
+        audit(words, by="nope")
+    with pytest.raises(InputError, match="confidence"):
+        audit(words.drop(columns="confidence"))
+    with pytest.raises(InputError, match="cannot audit"):
+        audit(object())
+
+
+def test_audit_empty_frame_keeps_schema():
+    empty = pd.DataFrame({"source": pd.Series([], dtype=str), "text": [], "confidence": []})
+    out = audit(empty)
+    assert out.empty and "share_below" in out.columns
+
+
+class _Chunked:
+    """Stands in for a Batch: iter_frames yields chunks of one frame."""
+
+    def __init__(self, df, size):
+        self.df, self.size = df, size
+
+    def __len__(self):
+        return len(self.df)
+
+    def iter_frames(self, name, chunk=500):
+        for i in range(0, len(self.df), self.size):
+            yield self.df.iloc[i : i + self.size]
+
+
+def test_streamed_audit_matches_in_memory():
+    rng = np.random.default_rng(0)
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "source": rng.choice(list("abcdefg"), n),
+            "api": rng.choice(["general-text", "web-image"], n),
+            "text": rng.choice(["x", "", "yy"], n),
+            "confidence": np.where(rng.random(n) < 0.05, np.nan, rng.random(n)),
+        }
+    )
+    for by in (None, "api", ["api", "source"]):
+        full = audit(df, by=by)
+        streamed = audit(_Chunked(df, 400), by=by, stream=True)
+        exact = ["n", "n_scored", "n_nan", "n_below", "n_empty", "n_missing"]
+        pd.testing.assert_frame_equal(full[exact], streamed[exact])
+        np.testing.assert_allclose(full["mean"], streamed["mean"])
+        np.testing.assert_allclose(full["min"], streamed["min"])
+        for q in ("median", "p5", "p25"):
+            np.testing.assert_allclose(full[q], streamed[q], atol=2e-3)
+        if "n_documents" in full:
+            assert full["n_documents"].tolist() == streamed["n_documents"].tolist()
+
+
+def test_threshold_sweep_exact_and_monotonic(words):
+    out = threshold_sweep(words, [0.95, 0.5, 0.9, 1.0])
+    assert out["threshold"].tolist() == [0.5, 0.9, 0.95, 1.0]
+    # scored: .99 .80 .95 .50 .91 .90
+    assert out["n_review"].tolist() == [0, 2, 4, 6]
+    assert out["n_items"].unique().tolist() == [7]
+    assert out["share_review"].tolist() == pytest.approx([0, 2 / 7, 4 / 7, 6 / 7])
+    # doc minima: a .80, b .50, c .90
+    assert out["n_documents_review"].tolist() == [0, 2, 3, 3]
+    assert (np.diff(out["n_review"]) >= 0).all()
+    streamed = threshold_sweep(_Chunked(words, 2), [0.95, 0.5, 0.9, 1.0], stream=True)
+    pd.testing.assert_frame_equal(out, streamed)
+    with pytest.raises(InputError):
+        threshold_sweep(words, [])
+
+
+def test_match_truth_with_boxes():
+    pred = pd.DataFrame(
+        {
+            "source": ["s", "s", "s"],
+            "text": ["Hello", "w0rld", "stray"],
+            "confidence": [0.99, 0.6, 0.7],
+            "x_min": [0, 100, 500], "y_min": [0, 0, 500],
+            "x_max": [90, 190, 520], "y_max": [20, 20, 510],
+        }
+    )  # fmt: skip
+    truth = pd.DataFrame(
+        {
+            "source": ["s", "s"],
+            "text": ["hello", "world"],
+            "x_min": [2, 100], "y_min": [0, 1], "x_max": [88, 195], "y_max": [21, 20],
+        }
+    )  # fmt: skip
+    m = match_truth(pred, truth)
+    assert m["correct"].tolist() == [True, False, False]
+    assert m["truth_text"].tolist()[:2] == ["hello", "world"]
+    assert pd.isna(m["truth_text"].iloc[2])
+
+
+def test_accuracy_by_confidence_and_ece():
+    df = pd.DataFrame(
+        {
+            "confidence": [0.05, 0.15, 0.95, 0.92, 0.91, np.nan],
+            "correct": [False, True, True, True, False, True],
+        }
+    )
+    table = accuracy_by_confidence(df, bins=10)
+    assert table["bin_low"].tolist() == pytest.approx([0.0, 0.1, 0.9])
+    assert table["n"].tolist() == [1, 1, 3]
+    assert table["accuracy"].tolist() == pytest.approx([0.0, 1.0, 2 / 3])
+    ece = expected_calibration_error(df, bins=10)
+    want = (1 * 0.05 + 1 * 0.85 + 3 * abs(2 / 3 - (0.95 + 0.92 + 0.91) / 3)) / 5
+    assert ece == pytest.approx(want)
+    perfect = pd.DataFrame({"confidence": [1.0, 1.0, 0.0], "correct": [True, True, False]})
+    assert expected_calibration_error(perfect) == pytest.approx(0.0)
+    with pytest.raises(InputError):
+        accuracy_by_confidence(df.drop(columns="correct"))
