@@ -890,7 +890,7 @@ def _cambodian_id(g: _Gen, p: dict, n: int) -> dict:
 
 
 def _myanmar_id(g: _Gen, p: dict, n: int) -> dict:
-    side = g.r.choice(("front", "back"))
+    side = p.get("side") or g.r.choice(("front", "back"))  # not a request flag: a hint
     nrc = _burmese(f"{g.r.randint(1, 14)}/") + "မခန(နိုင်)" + _burmese(g.digits(6))
     res: dict[str, Any] = {"side": side, "class": g.r.choice(("new_version", "old_version"))}
     if side == "front":
