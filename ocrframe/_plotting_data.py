@@ -1,0 +1,250 @@
+"""Data preparation shared by ocrframe.plot and ocrframe.widgets (no drawing here).
+
+Turns what users pass (a Response, a frame, a dict of frames, raw JSON) into the frame of one
+layer, polygons into an ``(n, 4, 2)`` vertex array, images into arrays, and confidences into
+colours. Everything is vectorised: these run on frames of tens of thousands of rows.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+# Layer name -> ocrframe.flatten function name. "kv" is accepted as a short alias of kv_boxes.
+KINDS: dict[str, str] = {
+    "words": "words",
+    "chars": "chars",
+    "cells": "cells",
+    "kv_boxes": "kv_boxes",
+    "kv": "kv_boxes",
+    "layout": "layout",
+    "formulas": "formulas",
+    "fields": "fields",
+    "plates": "plates",
+}
+# The category column that colours a layer which has no confidence.
+CATEGORY_OF: dict[str, str] = {
+    "layout": "type",
+    "kv_boxes": "role",
+    "formulas": "type",
+    "cells": "kind",
+    "fields": "field",
+    "words": "region",
+}
+POLYGON = ["x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"]
+BBOX = ["x_min", "y_min", "x_max", "y_max"]
+NAN_GREY = (0.6, 0.6, 0.6, 1.0)
+LOW_EDGE = (0.85, 0.0, 0.0, 1.0)
+
+
+def check_argument(name: str, value: Any, allowed: Sequence[Any]) -> None:
+    """Raise InputError naming the allowed values when ``value`` is not one of them."""
+    if value not in allowed:
+        raise InputError(
+            f"the value for `{name}` must be one of {list(allowed)}, but {value!r} was passed"
+        )
+
+
+def layer_frame(x: Any, kind: str) -> pd.DataFrame:
+    """The frame of layer ``kind`` from a frame, a dict of frames, a Response or raw JSON.
+
+    >>> layer_frame(pd.DataFrame({"text": ["a"]}), "words")["text"].tolist()
+    ['a']
+    """
+    check_argument("kind", kind, list(KINDS))
+    name = KINDS[kind]
+    if isinstance(x, pd.DataFrame):
+        return x
+    if isinstance(x, pd.Series):
+        raise InputError(
+            "got a pandas Series; pass the whole frame (or a Response), e.g. "
+            "frame[frame['source'] == name] to plot one document of a batch"
+        )
+    if isinstance(x, Mapping) and x and all(isinstance(v, pd.DataFrame) for v in x.values()):
+        for key in (kind, name):
+            if key in x:
+                return x[key]
+        raise InputError(
+            f"this dict of frames has no {kind!r} frame; it has {sorted(x)}; "
+            f"pass kind= one of those"
+        )
+    from . import flatten
+    from .response import Response, read_response
+
+    if not isinstance(x, Response):
+        try:
+            x = read_response(x)
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"cannot plot a {type(x).__name__}: pass a Response, a DataFrame, a dict of "
+                f"DataFrames or a response body ({exc})"
+            ) from exc
+    return getattr(flatten, name)(x)
+
+
+def polygon_array(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices ``(n, 4, 2)`` of the rows that have a polygon, and the boolean mask of those rows.
+
+    Uses x1..y4 when present, else the bbox as a rectangle. Rows with any NaN vertex are left out.
+
+    >>> box = pd.DataFrame({"x_min": [0.0], "y_min": [0], "x_max": [2], "y_max": [1]})
+    >>> v, m = polygon_array(box)
+    >>> v.tolist(), m.tolist()
+    ([[[0.0, 0.0], [2.0, 0.0], [2.0, 1.0], [0.0, 1.0]]], [True])
+    """
+    n = len(frame)
+    if all(c in frame.columns for c in POLYGON):
+        flat = _float_block(frame, POLYGON)
+    elif all(c in frame.columns for c in BBOX):
+        b = _float_block(frame, BBOX)
+        flat = b[:, [0, 1, 2, 1, 2, 3, 0, 3]]
+    else:
+        raise InputError(
+            f"the frame has no polygon columns ({', '.join(POLYGON)}) nor bbox columns "
+            f"({', '.join(BBOX)}); it has {list(frame.columns)}"
+        )
+    mask = ~np.isnan(flat).any(axis=1) if n else np.zeros(0, bool)
+    return flat[mask].reshape(-1, 4, 2), mask
+
+
+def _float_block(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    try:
+        return np.column_stack(
+            [
+                pd.to_numeric(frame[c], errors="coerce").to_numpy(float, na_value=np.nan)
+                for c in cols
+            ]
+        ).reshape(len(frame), len(cols))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"polygon columns must be numeric: {exc}") from exc
+
+
+def confidence_values(frame: pd.DataFrame) -> np.ndarray:
+    """The confidence column as float64 (NaN when absent or not a number)."""
+    if "confidence" not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame["confidence"], errors="coerce").to_numpy(float, na_value=np.nan)
+
+
+def confidence_colors(conf: np.ndarray, cmap: Any, alpha: float | None = None) -> np.ndarray:
+    """RGBA colours of confidences on [0, 1]; NaN gets a neutral grey."""
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+    rgba = cmap(np.clip(np.nan_to_num(conf, nan=0.0), 0.0, 1.0))
+    rgba[np.isnan(conf)] = NAN_GREY
+    if alpha is not None:
+        rgba[:, 3] = alpha
+    return rgba
+
+
+def category_colors(values: pd.Series) -> tuple[np.ndarray, dict[str, tuple]]:
+    """RGBA colour per row for a category column, and the legend (label -> colour)."""
+    import matplotlib as mpl
+
+    labels = values.astype("object").where(values.notna(), "<NA>").astype(str)
+    cats = list(dict.fromkeys(labels.tolist()))
+    palette = mpl.colormaps["tab10" if len(cats) <= 10 else "tab20"].colors
+    legend = {
+        c: (NAN_GREY if c == "<NA>" else (*palette[i % len(palette)], 1.0))
+        for i, c in enumerate(cats)
+    }
+    codes = pd.Categorical(labels, categories=cats).codes
+    table = np.array([legend[c] for c in cats], dtype=float).reshape(-1, 4)
+    return table[codes] if len(codes) else np.zeros((0, 4)), legend
+
+
+def load_image(image: Any) -> np.ndarray:
+    """An image as a numpy array from a path, bytes, a PIL image or an array."""
+    if isinstance(image, np.ndarray):
+        if image.ndim not in (2, 3):
+            raise InputError(f"an image array must be 2-D or 3-D, got shape {image.shape}")
+        return image
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(image, Image.Image):
+        return np.asarray(image)
+    try:
+        if isinstance(image, bytes | bytearray | memoryview):
+            with Image.open(io.BytesIO(bytes(image))) as im:
+                return np.asarray(im.convert("RGB") if im.mode not in ("L", "RGB", "RGBA") else im)
+        if isinstance(image, str | os.PathLike):
+            path = Path(image)
+            if not path.is_file():
+                raise InputError(f"no image file at {str(path)!r}")
+            with Image.open(path) as im:
+                return np.asarray(im.convert("RGB") if im.mode not in ("L", "RGB", "RGBA") else im)
+    except UnidentifiedImageError as exc:
+        raise InputError(f"cannot read the image: {exc}") from exc
+    raise InputError(
+        f"image must be a path, bytes, a PIL image or a numpy array, got {type(image).__name__}"
+    )
+
+
+def canvas_size(verts: np.ndarray, img: np.ndarray | None) -> tuple[float, float]:
+    """Width and height of the drawing: the image's, else the polygons' extent (at least 1)."""
+    if img is not None:
+        return float(img.shape[1]), float(img.shape[0])
+    if len(verts) == 0:
+        return 1.0, 1.0
+    return max(float(np.ceil(verts[..., 0].max())), 1.0), max(
+        float(np.ceil(verts[..., 1].max())), 1.0
+    )
+
+
+def label_angles(verts: np.ndarray) -> np.ndarray:
+    """Text angle in degrees (counter-clockwise on screen) of the first edge of each polygon.
+
+    The y axis points down, so an edge going down-right is a clockwise (negative) rotation.
+    """
+    d = verts[:, 1] - verts[:, 0]
+    return -np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+
+
+def polygon_styles(
+    frame: pd.DataFrame,
+    color_by: str | None,
+    *,
+    cmap: Any = "viridis",
+    alpha: float = 0.35,
+    threshold: float | None = None,
+    linewidth: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple] | None]:
+    """Face colours, edge colours, line widths and category legend of each row of ``frame``.
+
+    Faces carry ``alpha``; edges are opaque. Rows with confidence below ``threshold`` get a thick
+    red edge (NaN confidence is never below).
+    """
+    n = len(frame)
+    legend = None
+    if color_by == "confidence":
+        edge = confidence_colors(confidence_values(frame), cmap)
+    elif color_by is None:
+        edge = np.tile((0.12, 0.47, 0.71, 1.0), (n, 1))
+    else:
+        edge, legend = category_colors(frame[color_by])
+    face = edge.copy()
+    face[:, 3] = alpha
+    lw = np.full(n, float(linewidth))
+    if threshold is not None:
+        low = below(frame, threshold)
+        edge[low] = LOW_EDGE
+        lw[low] = 3.0 * linewidth
+    return face, edge, lw, legend
+
+
+def below(frame: pd.DataFrame, threshold: float) -> np.ndarray:
+    """Boolean mask of rows whose confidence is below ``threshold`` (NaN is not below)."""
+    if not 0.0 <= float(threshold) <= 1.0:
+        raise InputError(f"threshold must be a confidence in [0, 1], got {threshold!r}")
+    conf = confidence_values(frame)
+    with np.errstate(invalid="ignore"):
+        return conf < float(threshold)
