@@ -2,8 +2,9 @@
 
 ``audit`` summarises confidence per document, per field, per API (or any columns);
 ``threshold_sweep`` shows how much work a manual-review threshold creates;
-``accuracy_by_confidence`` and ``expected_calibration_error`` check, against ground truth,
-whether the confidences mean what they say. ``review_queue`` lives in ``ocrframe.review``.
+``accuracy_by_confidence`` and ``expected_calibration_error`` (shared with ``ocrframe.plot``)
+check, against ground truth, whether the confidences mean what they say. ``review_queue``
+lives in ``ocrframe.review``.
 
 A ``Batch`` with more than ``STREAM_AFTER`` responses is audited chunk by chunk
 (``Batch.iter_frames``), so memory stays bounded however large the dataset is.
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._plotting_calib import expected_calibration_error
 from .errors import InputError
 
 __all__ = [
@@ -33,7 +35,6 @@ __all__ = [
     "threshold_sweep",
     "accuracy_by_confidence",
     "expected_calibration_error",
-    "match_truth",
     "DEFAULT_THRESHOLDS",
     "STREAM_AFTER",
 ]
@@ -482,170 +483,45 @@ def threshold_sweep(
 # ---------------------------------------------------------------- ground truth
 
 
-def _norm_text(s: pd.Series, case: bool) -> pd.Series:
-    s = s.astype("string").fillna("").str.split().str.join(" ")
-    return s if case else s.str.lower()
-
-
-def _boxes(df: pd.DataFrame) -> np.ndarray:
-    cols = ["x_min", "y_min", "x_max", "y_max"]
-    if all(c in df.columns for c in cols):
-        return df[cols].to_numpy(dtype="float64")
-    vx = [f"x{i}" for i in range(1, 5)]
-    vy = [f"y{i}" for i in range(1, 5)]
-    if all(c in df.columns for c in vx + vy):
-        x = df[vx].to_numpy(dtype="float64")
-        y = df[vy].to_numpy(dtype="float64")
-        return np.column_stack([x.min(1), y.min(1), x.max(1), y.max(1)])
-    raise InputError(
-        "ground-truth matching needs boxes: x_min, y_min, x_max, y_max or x1..y4 columns"
-    )
-
-
-def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Pairwise IoU of boxes a (n, 4) and b (m, 4)."""
-    x0 = np.maximum(a[:, None, 0], b[None, :, 0])
-    y0 = np.maximum(a[:, None, 1], b[None, :, 1])
-    x1 = np.minimum(a[:, None, 2], b[None, :, 2])
-    y1 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
-    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
-    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    union = area_a[:, None] + area_b[None, :] - inter
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(union > 0, inter / union, 0.0)
-
-
-def match_truth(
-    pred: pd.DataFrame, truth: pd.DataFrame, *, min_iou: float = 0.3, case: bool = False
-) -> pd.DataFrame:
-    """Mark each predicted item ``correct`` when it matches a ground-truth item.
-
-    With boxes on both sides, each prediction is paired with the truth item of the same
-    ``source`` / ``page`` it overlaps most (IoU >= ``min_iou``) and is correct when the texts
-    are equal (whitespace-normalised, case-insensitive unless ``case``). Without boxes, a
-    prediction is correct when its text occurs among the truth texts of its document.
-
-    Returns
-    -------
-    DataFrame
-        ``pred`` with ``truth_text`` and ``correct`` (bool) columns added.
-
-    Examples
-    --------
-    >>> pred = pd.DataFrame({"text": ["TOTAL", "9.9O"], "confidence": [0.99, 0.6]})
-    >>> truth = pd.DataFrame({"text": ["total", "9.90"]})
-    >>> match_truth(pred, truth)["correct"].tolist()
-    [True, False]
-    """
-    for name, df in (("pred", pred), ("truth", truth)):
-        if "text" not in df.columns:
-            raise InputError(f"{name} needs a 'text' column (columns: {list(df.columns)})")
-    keys = [c for c in ("source", "page") if c in pred.columns and c in truth.columns]
-    out = pred.copy()
-    out["truth_text"] = pd.Series([None] * len(out), index=out.index, dtype="string")
-    out["correct"] = False
-    ptext = _norm_text(out["text"], case)
-    ttext_all = _norm_text(truth["text"], case)
-    try:
-        pbox, tbox = _boxes(pred), _boxes(truth)
-    except InputError:
-        pbox = tbox = None
-    pgroups = out.groupby(keys, dropna=False).indices if keys else {(): np.arange(len(out))}
-    tgroups = truth.groupby(keys, dropna=False).indices if keys else {(): np.arange(len(truth))}
-    for key, pi in pgroups.items():
-        ti = tgroups.get(key)
-        if ti is None or len(ti) == 0:
-            continue
-        if pbox is None:
-            texts = set(ttext_all.iloc[ti])
-            hit = ptext.iloc[pi].isin(texts).to_numpy()
-            out.iloc[pi, out.columns.get_loc("correct")] = hit
-            out.iloc[pi, out.columns.get_loc("truth_text")] = np.where(
-                hit, ptext.iloc[pi].to_numpy(), None
-            )
-            continue
-        iou = _iou(pbox[pi], tbox[ti])
-        best = iou.argmax(axis=1)
-        ok = iou[np.arange(len(pi)), best] >= min_iou
-        tt = ttext_all.iloc[ti].to_numpy()[best]
-        out.iloc[pi, out.columns.get_loc("truth_text")] = np.where(ok, tt, None)
-        out.iloc[pi, out.columns.get_loc("correct")] = ok & (ptext.iloc[pi].to_numpy() == tt)
-    out["correct"] = out["correct"].astype(bool)
-    return out
-
-
 def accuracy_by_confidence(
-    pred: pd.DataFrame, truth: pd.DataFrame | None = None, bins: int | Sequence[float] = 10
+    pred: pd.DataFrame,
+    truth: pd.DataFrame | Sequence[str] | None = None,
+    bins: int = 10,
+    *,
+    ignore_case: bool = False,
+    min_iou: float = 0.5,
 ) -> pd.DataFrame:
-    """Accuracy per confidence bin (a reliability table).
+    """Observed accuracy per confidence bin (a reliability table), non-empty bins only.
+
+    Matching and binning are ``ocrframe.plot.calibration_table``'s (items paired with the
+    ground truth by box overlap within ``source`` / ``page``, else by text).
 
     Parameters
     ----------
     pred : DataFrame
-        Items with ``confidence``; with a boolean ``correct`` column when ``truth`` is None.
-    truth : DataFrame, optional
-        Ground-truth items; matched with :func:`match_truth`.
-    bins : int or sequence of float
-        Number of equal-width bins on [0, 1], or the bin edges.
+        Items with ``text`` and ``confidence``; with a boolean ``correct`` column when
+        ``truth`` is None.
+    truth : DataFrame or list of str, optional
+        Ground-truth lines (``text``, optionally boxes, ``source``, ``page``).
+    bins : int
+        Equal-width bins on [0, 1].
+    ignore_case, min_iou
+        See ``ocrframe.plot.match_truth``.
 
     Returns
     -------
     DataFrame
-        ``bin_low, bin_high, n, mean_confidence, accuracy, gap`` (accuracy - confidence), one
-        row per non-empty bin. Items without a confidence are left out.
+        ``bin_lo, bin_hi, count, mean_confidence, accuracy, gap`` (accuracy - confidence).
 
     Examples
     --------
     >>> df = pd.DataFrame({"confidence": [0.95, 0.92, 0.35], "correct": [True, False, True]})
-    >>> accuracy_by_confidence(df, bins=2)[["n", "accuracy"]]
-       n  accuracy
-    0  1       1.0
-    1  2       0.5
+    >>> accuracy_by_confidence(df, bins=2)[["count", "accuracy"]]
+       count  accuracy
+    0      1       1.0
+    1      2       0.5
     """
-    df = match_truth(pred, truth) if truth is not None else pred
-    if "correct" not in df.columns or "confidence" not in df.columns:
-        raise InputError(
-            "accuracy_by_confidence needs 'confidence' and 'correct' columns in pred, or a "
-            "truth frame to match against"
-        )
-    if isinstance(bins, int):
-        if bins < 1:
-            raise InputError(f"bins must be a positive integer, got {bins}")
-        edges = np.linspace(0.0, 1.0, bins + 1)
-    else:
-        edges = np.asarray(sorted(bins), dtype="float64")
-        if edges.size < 2:
-            raise InputError("bins as edges needs at least two values, e.g. [0, 0.5, 1]")
-    conf = pd.to_numeric(df["confidence"], errors="coerce").to_numpy(dtype="float64")
-    correct = df["correct"].astype(bool).to_numpy()
-    keep = ~np.isnan(conf)
-    conf, correct = conf[keep], correct[keep]
-    idx = np.clip(np.searchsorted(edges, conf, side="right") - 1, 0, edges.size - 2)
-    n = np.bincount(idx, minlength=edges.size - 1)
-    sum_conf = np.bincount(idx, weights=conf, minlength=edges.size - 1)
-    sum_ok = np.bincount(idx, weights=correct.astype(float), minlength=edges.size - 1)
-    out = pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "n": n.astype("int64")})
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["mean_confidence"] = sum_conf / n
-        out["accuracy"] = sum_ok / n
-    out["gap"] = out["accuracy"] - out["mean_confidence"]
-    return out[out["n"] > 0].reset_index(drop=True)
+    from ._plotting_calib import calibration_table
 
-
-def expected_calibration_error(
-    pred: pd.DataFrame, truth: pd.DataFrame | None = None, bins: int | Sequence[float] = 10
-) -> float:
-    """Expected calibration error: sum over bins of ``n_b / N * |accuracy_b - confidence_b|``.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"confidence": [0.95, 0.92, 0.35], "correct": [True, False, True]})
-    >>> round(expected_calibration_error(df, bins=2), 4)
-    0.5067
-    """
-    table = accuracy_by_confidence(pred, truth, bins)
-    total = table["n"].sum()
-    if total == 0:
-        return float("nan")
-    return float((table["n"] / total * table["gap"].abs()).sum())
+    table = calibration_table(pred, truth, bins, ignore_case=ignore_case, min_iou=min_iou)
+    return table[table["count"] > 0].reset_index(drop=True)

@@ -6,7 +6,6 @@ from ocrframe.audit import (
     accuracy_by_confidence,
     audit,
     expected_calibration_error,
-    match_truth,
     threshold_sweep,
 )
 from ocrframe.errors import InputError
@@ -139,7 +138,25 @@ def test_threshold_sweep_exact_and_monotonic(words):
         threshold_sweep(words, [])
 
 
-def test_match_truth_with_boxes():
+def test_accuracy_by_confidence_and_ece():
+    df = pd.DataFrame(
+        {
+            "confidence": [0.05, 0.15, 0.95, 0.92, 0.91, np.nan],
+            "correct": [False, True, True, True, False, True],
+        }
+    )
+    table = accuracy_by_confidence(df, bins=10)
+    assert table["bin_lo"].tolist() == pytest.approx([0.0, 0.1, 0.9])
+    assert table["count"].tolist() == [1, 1, 3]
+    assert table["accuracy"].tolist() == pytest.approx([0.0, 1.0, 2 / 3])
+    ece = expected_calibration_error(df, bins=10)
+    want = (1 * 0.05 + 1 * 0.85 + 3 * abs(2 / 3 - (0.95 + 0.92 + 0.91) / 3)) / 5
+    assert ece == pytest.approx(want)
+    perfect = pd.DataFrame({"confidence": [1.0, 1.0, 0.0], "correct": [True, True, False]})
+    assert expected_calibration_error(perfect) == pytest.approx(0.0)
+
+
+def test_accuracy_by_confidence_against_truth_boxes():
     pred = pd.DataFrame(
         {
             "source": ["s", "s", "s"],
@@ -156,27 +173,8 @@ def test_match_truth_with_boxes():
             "x_min": [2, 100], "y_min": [0, 1], "x_max": [88, 195], "y_max": [21, 20],
         }
     )  # fmt: skip
-    m = match_truth(pred, truth)
-    assert m["correct"].tolist() == [True, False, False]
-    assert m["truth_text"].tolist()[:2] == ["hello", "world"]
-    assert pd.isna(m["truth_text"].iloc[2])
-
-
-def test_accuracy_by_confidence_and_ece():
-    df = pd.DataFrame(
-        {
-            "confidence": [0.05, 0.15, 0.95, 0.92, 0.91, np.nan],
-            "correct": [False, True, True, True, False, True],
-        }
-    )
-    table = accuracy_by_confidence(df, bins=10)
-    assert table["bin_low"].tolist() == pytest.approx([0.0, 0.1, 0.9])
-    assert table["n"].tolist() == [1, 1, 3]
-    assert table["accuracy"].tolist() == pytest.approx([0.0, 1.0, 2 / 3])
-    ece = expected_calibration_error(df, bins=10)
-    want = (1 * 0.05 + 1 * 0.85 + 3 * abs(2 / 3 - (0.95 + 0.92 + 0.91) / 3)) / 5
-    assert ece == pytest.approx(want)
-    perfect = pd.DataFrame({"confidence": [1.0, 1.0, 0.0], "correct": [True, True, False]})
-    assert expected_calibration_error(perfect) == pytest.approx(0.0)
+    table = accuracy_by_confidence(pred, truth, bins=2, ignore_case=True)
+    assert table["count"].tolist() == [3]
+    assert table["accuracy"].iloc[0] == pytest.approx(1 / 3)
     with pytest.raises(InputError):
-        accuracy_by_confidence(df.drop(columns="correct"))
+        accuracy_by_confidence(pred.drop(columns="text"), truth)
