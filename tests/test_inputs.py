@@ -1,0 +1,195 @@
+"""Tests for ocrframe.inputs: every accepted input kind and every input error."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocrframe.errors import InputError
+from ocrframe.inputs import base64_size, check_params, detect_format, load_bytes, prepare
+
+
+def _png(w=40, h=30, color=(200, 30, 30), mode="RGB") -> bytes:
+    buf = io.BytesIO()
+    Image.new(mode, (w, h), color if mode == "RGB" else 128).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _pdf(pages=2) -> bytes:
+    buf = io.BytesIO()
+    imgs = [Image.new("RGB", (200, 100 + 50 * i), "white") for i in range(pages)]
+    imgs[0].save(buf, format="PDF", save_all=True, append_images=imgs[1:], resolution=72)
+    return buf.getvalue()
+
+
+def _decoded(p, field="image"):
+    return base64.b64decode(p.body[field])
+
+
+def test_path_bytes_file_pil_and_array_all_encode(tmp_path):
+    png = _png()
+    path = tmp_path / "a.png"
+    path.write_bytes(png)
+    by_path = prepare("general-text", str(path))
+    assert by_path.source == str(path) and _decoded(by_path) == png
+    assert prepare("general-text", path).source == str(path)
+    assert _decoded(prepare("general-text", png)) == png
+    with open(path, "rb") as fh:
+        from_file = prepare("general-text", fh)
+    assert from_file.source == str(path) and _decoded(from_file) == png
+    pil = prepare("general-text", Image.open(io.BytesIO(png)))
+    assert Image.open(io.BytesIO(_decoded(pil))).size == (40, 30)
+    arr = prepare("general-text", np.zeros((30, 40, 3), dtype=np.uint8))
+    assert Image.open(io.BytesIO(_decoded(arr))).size == (40, 30)
+    grey = prepare("general-text", np.ones((20, 20), dtype=bool))
+    assert detect_format(_decoded(grey)) == "png"
+
+
+def test_data_uri_prefix_is_stripped_and_base64_text_accepted():
+    png = _png()
+    b64 = base64.b64encode(png).decode()
+    for value in (f"data:image/png;base64,{b64}", b64, f"data:image/png;base64,{b64}".encode()):
+        p = prepare("general-text", value)
+        assert _decoded(p) == png
+        assert not p.body["image"].startswith("data:")
+
+
+def test_smart_document_uses_data_field():
+    p = prepare("smart_document_recognizer", _png(), kv=True)
+    assert set(p.body) == {"data", "kv"}
+
+
+def test_url_input_and_url_given_as_image():
+    p = prepare("web-image", url="https://example.com/บัตร.jpg")
+    assert p.body == {"url": "https://example.com/%E0%B8%9A%E0%B8%B1%E0%B8%95%E0%B8%A3.jpg"}
+    assert p.source == "https://example.com/บัตร.jpg"
+    assert prepare("web-image", "http://example.com/a.png").body == {
+        "url": "http://example.com/a.png"
+    }
+
+
+@pytest.mark.parametrize("bad", ["ftp://x/a.png", "example.com/a.png", "", 3])
+def test_bad_urls(bad):
+    with pytest.raises(InputError, match="url"):
+        prepare("general-text", url=bad)
+
+
+def test_both_and_neither():
+    with pytest.raises(InputError, match="either image or url=, not both"):
+        prepare("general-text", _png(), url="https://x/a.png")
+    with pytest.raises(InputError, match="no input"):
+        prepare("general-text")
+    with pytest.raises(InputError, match="not as a 'data' parameter"):
+        prepare("smart-document-recognizer", data="abc")
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(InputError, match="no file at .*nope.png.*url="):
+        prepare("general-text", str(tmp_path / "nope.png"))
+    with pytest.raises(InputError, match="is a folder"):
+        prepare("general-text", tmp_path)
+
+
+def test_empty_and_unknown_format():
+    with pytest.raises(InputError, match="empty"):
+        prepare("general-text", b"")
+    with pytest.raises(InputError, match="not a recognised image format.*accepts"):
+        prepare("general-text", b"hello world, not an image at all")
+
+
+def test_format_not_accepted_by_api():
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 40)).save(buf, format="GIF")
+    assert prepare("general-text", buf.getvalue()).body["image"]
+    with pytest.raises(InputError, match="GIF, which passport does not accept.*Convert"):
+        prepare("passport", buf.getvalue())
+
+
+def test_pixel_limits():
+    with pytest.raises(InputError, match="10x10 px; general-text needs each side >= 15"):
+        prepare("general-text", _png(10, 10))
+    with pytest.raises(InputError, match=r"each side >= 100 px"):
+        prepare("id-document", _png(80, 200))
+    big = _png(8200, 20, mode="L")
+    with pytest.raises(InputError, match="accepts each side <= 8192 px.*auto_downscale=True"):
+        prepare("passport", big)
+    p = prepare("passport", big, auto_downscale=True)
+    assert Image.open(io.BytesIO(_decoded(p))).size[0] == 8192
+    assert "downscaled" in p.notes[0]
+
+
+def test_base64_cap_and_auto_downscale():
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 255, (1900, 1900, 3), dtype=np.uint8)
+    raw = load_bytes(noise)[0]
+    assert base64_size(len(raw)) > 10 * 1024 * 1024
+    with pytest.raises(
+        InputError,
+        match=r"MB after Base64; general-text accepts at most 10 MB\. "
+        "Downscale it",
+    ):
+        prepare("general-text", raw)
+    p = prepare("general-text", raw, auto_downscale=True)
+    assert len(p.body["image"]) <= 10 * 1024 * 1024
+    assert any("to fit" in n for n in p.notes)
+
+
+def test_pdf_sent_natively_or_rendered():
+    pdf = _pdf()
+    native = prepare("general-text", pdf, page=2)
+    assert _decoded(native) == pdf and native.body["pdf_page_number"] == 2
+    rendered = prepare("passport", pdf, page=2)
+    img = Image.open(io.BytesIO(_decoded(rendered)))
+    assert img.size[0] == 417 and rendered.page == 2  # 200 pt wide at 150 dpi
+    assert "rendered PDF page 2" in rendered.notes[0]
+    with pytest.raises(InputError, match="page must be an integer from 1 to 2"):
+        prepare("passport", pdf, page=5)
+
+
+def test_page_errors():
+    with pytest.raises(InputError, match="only for PDFs"):
+        prepare("general-text", _png(), page=2)
+    with pytest.raises(InputError, match="positive integer"):
+        prepare("general-text", _pdf(), page=0)
+
+
+def test_params_checked_for_documented_apis():
+    with pytest.raises(
+        InputError, match="no parameter 'detect_dir'; valid parameters: .*detect_direction"
+    ):
+        prepare("general-text", _png(), detect_dir=True)
+    with pytest.raises(InputError, match="'detect_direction' must be boolean, got str"):
+        check_params("general-text", {"detect_direction": "yes"})
+    with pytest.raises(InputError, match="must be one of 'front', 'back', but 'top'"):
+        check_params("thailand-id-card", {"side": "top"})
+    with pytest.raises(InputError, match="must be one of"):
+        check_params("id-document", {"id_type": ["PP", "XX"]})
+    assert check_params("id-document", {"id_type": ("PP",)}) == {"id_type": ["PP"]}
+
+
+def test_params_pass_through_for_undocumented_apis():
+    assert check_params("vin", {"anything": 1}) == {"anything": 1}
+    with pytest.raises(InputError, match="must be boolean"):
+        check_params("bankcard", {"return_text_location": 1})
+
+
+def test_api_without_image_field():
+    p = prepare("invoice-verification", code="1", number="2")
+    assert p.body == {"code": "1", "number": "2"}
+    with pytest.raises(InputError, match="takes no image"):
+        prepare("invoice-verification", _png())
+
+
+def test_unreadable_objects():
+    with pytest.raises(InputError, match="cannot read an image from dict"):
+        prepare("general-text", {"a": 1})
+    with pytest.raises(InputError, match="uint8"):
+        prepare("general-text", np.zeros((20, 20), dtype=np.float32))
+    with pytest.raises(InputError, match="shape"):
+        prepare("general-text", np.zeros((20, 20, 2), dtype=np.uint8))
+    with pytest.raises(InputError, match="text mode"):
+        prepare("general-text", io.StringIO("x"))
