@@ -1,0 +1,90 @@
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from ocrframe.errors import InputError
+from ocrframe.review import crop_box, review_queue
+
+
+@pytest.fixture
+def scan(tmp_path):
+    img = Image.new("RGB", (200, 100), "white")
+    path = tmp_path / "scan.png"
+    img.save(path)
+    return path
+
+
+def _words(source):
+    return pd.DataFrame(
+        {
+            "source": [str(source)] * 4,
+            "page": [1, 1, 1, 1],
+            "text": ["ok", "bad", "worse", "nobox"],
+            "confidence": [0.99, 0.7, 0.4, 0.5],
+            "x_min": [0.0, 10.0, 150.0, np.nan],
+            "y_min": [0.0, 20.0, 80.0, np.nan],
+            "x_max": [20.0, 60.5, 199.0, np.nan],
+            "y_max": [10.0, 40.0, 99.0, np.nan],
+        }
+    )
+
+
+def test_crop_box():
+    assert crop_box((10, 20, 60.5, 40), (200, 100), margin=5) == (5, 15, 66, 45)
+    assert crop_box((150, 80, 199, 99), (200, 100), margin=8) == (142, 72, 200, 100)
+    assert crop_box((np.nan, 0, 1, 1), (10, 10)) is None
+    assert crop_box((300, 300, 400, 400), (10, 10)) is None
+
+
+def test_review_queue_writes_crops_and_spreadsheet(scan, tmp_path):
+    out = tmp_path / "review"
+    q = review_queue(_words(scan), threshold=0.9, out=out, margin=5)
+    assert q["text"].tolist() == ["worse", "nobox", "bad"]  # lowest confidence first
+    assert q["item"].tolist() == [1, 2, 3]
+    assert pd.isna(q.loc[1, "crop"])
+    with Image.open(out / q.loc[0, "crop"]) as im:
+        assert im.size == (200 - 145, 100 - 75)  # clipped at the image edge
+    with Image.open(out / q.loc[2, "crop"]) as im:
+        assert im.size == (66 - 5, 45 - 15)
+    back = pd.read_csv(out / "review.csv")
+    assert back["text"].tolist() == ["worse", "nobox", "bad"]
+    wb = load_workbook(out / "review.xlsx")
+    ws = wb["review"]
+    header = [c.value for c in ws[1]]
+    assert header[-4:] == ["crop", "image", "corrected_text", "ok"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[header.index("text")] for r in rows] == ["worse", "nobox", "bad"]
+    assert rows[0][header.index("crop")] == q.loc[0, "crop"]
+    assert len(ws._images) == 2
+
+
+def test_review_queue_image_folder_mapping_and_limit(scan, tmp_path):
+    df = _words("elsewhere/scan.jpg")  # found by stem in the folder
+    q = review_queue(df, images=tmp_path, out=tmp_path / "r1", xlsx=False, limit=1)
+    assert len(q) == 1 and q.loc[0, "crop"].endswith("_scan.png")
+    assert not (tmp_path / "r1" / "review.xlsx").exists()
+    arr = np.zeros((100, 200, 3), dtype=np.uint8)
+    q2 = review_queue(
+        _words("mem"), images={"mem": arr}, out=tmp_path / "r2", xlsx=False, threshold=0.6
+    )
+    assert q2["text"].tolist() == ["worse", "nobox"] and q2["crop"].notna().sum() == 1
+
+
+def test_review_queue_missing_image_still_lists_items(tmp_path):
+    q = review_queue(_words(tmp_path / "gone.png"), out=tmp_path / "r", xlsx=True)
+    assert len(q) == 3 and q["crop"].isna().all()
+    assert (tmp_path / "r" / "review.xlsx").exists()
+
+
+def test_review_queue_bad_input(scan, tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        review_queue(_words(scan), out=tmp_path / "file")
+    with pytest.raises(InputError, match="does not exist"):
+        review_queue(_words(scan), images=tmp_path / "nope", out=tmp_path / "r")
+    with pytest.raises(InputError, match="confidence"):
+        review_queue(_words(scan).drop(columns="confidence"), out=tmp_path / "r")
+    with pytest.raises(InputError, match="margin"):
+        review_queue(_words(scan), out=tmp_path / "r", margin=-1)
