@@ -76,8 +76,11 @@ def layer_frame(x: Any, kind: str) -> pd.DataFrame:
             f"this dict of frames has no {kind!r} frame; it has {sorted(x)}; "
             f"pass kind= one of those"
         )
-    from . import flatten
+    from importlib import import_module
+
     from .response import Response, read_response
+
+    flatten = import_module("ocrframe.flatten")  # the package; ocrframe.flatten is a function
 
     if not isinstance(x, Response):
         try:
