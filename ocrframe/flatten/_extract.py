@@ -235,6 +235,8 @@ def _walk_object(
                     _walk_object(ex, value, p, page, api, _join(group, key))
                 else:
                     ex.other(page, p, value)
+            elif key in conf_map or key in loc_map:
+                _field(ex, page, group, key, value, conf_map.get(key), loc_map.get(key), api, p)
             else:
                 ex.doc(page, _doc_key(path, key), value)
         elif classified and key in ("type", "location", "confidence"):

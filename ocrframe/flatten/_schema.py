@@ -14,74 +14,88 @@ POLYGON = ["x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"]
 BBOX = ["x_min", "y_min", "x_max", "y_max"]
 TEXT_POLYGON = ["text_" + c for c in POLYGON]
 
-F, I, NI, S, O, B = "float64", "int64", "Int64", "str", "object", "boolean"
+FLOAT, INT, NULLABLE_INT, STR, OBJ, BOOL = "float64", "int64", "Int64", "str", "object", "boolean"
 
-_GEOM = [(c, F) for c in POLYGON + BBOX]
+_GEOM = [(c, FLOAT) for c in POLYGON + BBOX]
 
 SCHEMAS: dict[str, list[tuple[str, str]]] = {
     "words": [
-        ("page", I),
-        ("region", NI),
-        ("table", NI),
-        ("cell", NI),
-        ("block", I),
-        ("text", S),
-        ("confidence", F),
+        ("page", INT),
+        ("region", NULLABLE_INT),
+        ("table", NULLABLE_INT),
+        ("cell", NULLABLE_INT),
+        ("block", INT),
+        ("text", STR),
+        ("confidence", FLOAT),
         *_GEOM,
     ],
     "chars": [
-        ("page", I),
-        ("region", NI),
-        ("table", NI),
-        ("cell", NI),
-        ("block", I),
-        ("char", I),
-        ("text", S),
-        ("confidence", F),
+        ("page", INT),
+        ("region", NULLABLE_INT),
+        ("table", NULLABLE_INT),
+        ("cell", NULLABLE_INT),
+        ("block", INT),
+        ("char", INT),
+        ("text", STR),
+        ("confidence", FLOAT),
         *_GEOM,
     ],
     "cells": [
-        ("page", I),
-        ("table", I),
-        ("kind", S),
-        ("cell", I),
-        ("row", I),
-        ("col", I),
-        ("row_span", I),
-        ("col_span", I),
-        ("text", S),
-        ("confidence", F),
+        ("page", INT),
+        ("table", INT),
+        ("kind", STR),
+        ("cell", INT),
+        ("row", INT),
+        ("col", INT),
+        ("row_span", INT),
+        ("col_span", INT),
+        ("text", STR),
+        ("confidence", FLOAT),
         *_GEOM,
-        *[(c, F) for c in TEXT_POLYGON],
+        *[(c, FLOAT) for c in TEXT_POLYGON],
     ],
-    "kv": [("page", I), ("pair", I), ("key", S), ("value", S), ("confidence", F), ("n_boxes", I)],
-    "kv_boxes": [("page", I), ("pair", I), ("box", I), ("role", S), ("text", S), *_GEOM],
+    "kv": [
+        ("page", INT),
+        ("pair", INT),
+        ("key", STR),
+        ("value", STR),
+        ("confidence", FLOAT),
+        ("n_boxes", INT),
+    ],
+    "kv_boxes": [("page", INT), ("pair", INT), ("box", INT), ("role", STR), ("text", STR), *_GEOM],
     "layout": [
-        ("page", I),
-        ("block", I),
-        ("type", S),
-        ("text", S),
-        ("words_ids", O),
-        ("table_id", NI),
-        ("form_id", NI),
-        ("formula_id", NI),
+        ("page", INT),
+        ("block", INT),
+        ("type", STR),
+        ("text", STR),
+        ("words_ids", OBJ),
+        ("table_id", NULLABLE_INT),
+        ("form_id", NULLABLE_INT),
+        ("formula_id", NULLABLE_INT),
         *_GEOM,
     ],
-    "formulas": [("page", I), ("formula", I), ("text", S), ("type", S), *_GEOM],
+    "formulas": [("page", INT), ("formula", INT), ("text", STR), ("type", STR), *_GEOM],
     "fields": [
-        ("page", I),
-        ("group", S),
-        ("field", S),
-        ("field_norm", S),
-        ("value", S),
-        ("confidence", F),
+        ("page", INT),
+        ("group", STR),
+        ("field", STR),
+        ("field_norm", STR),
+        ("value", STR),
+        ("confidence", FLOAT),
         *_GEOM,
     ],
-    "alarms": [("page", I), ("check", S), ("flagged", B), ("score", F), ("group", S)],
-    "plates": [("page", I), ("plate", I), ("text", S), ("province", S), ("confidence", F), *_GEOM],
-    "fonts": [("page", I), ("block", I), ("rank", I), ("font", S), ("score", F)],
-    "document": [("page", I)],
-    "other": [("page", I), ("path", S), ("value", S)],
+    "alarms": [("page", INT), ("check", STR), ("flagged", BOOL), ("score", FLOAT), ("group", STR)],
+    "plates": [
+        ("page", INT),
+        ("plate", INT),
+        ("text", STR),
+        ("province", STR),
+        ("confidence", FLOAT),
+        *_GEOM,
+    ],
+    "fonts": [("page", INT), ("block", INT), ("rank", INT), ("font", STR), ("score", FLOAT)],
+    "document": [("page", INT)],
+    "other": [("page", INT), ("path", STR), ("value", STR)],
 }
 
 FRAMES: tuple[str, ...] = tuple(SCHEMAS)
@@ -116,22 +130,22 @@ def build_frame(name: str, columns: dict[str, list[Any]]) -> pd.DataFrame:
     ordered = {col: data[col] for col, _ in schema}
     for col, values in columns.items():
         if col not in ordered:
-            ordered[col] = pd.array(values) if len(values) else pd.array([], dtype=F)
+            ordered[col] = pd.array(values) if len(values) else pd.array([], dtype=FLOAT)
     return pd.DataFrame(ordered, index=pd.RangeIndex(n))
 
 
 def _column(values: list[Any] | None, dtype: str, n: int) -> Any:
     if values is None:
         values = [None] * n
-    if dtype == F:
+    if dtype == FLOAT:
         return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-    if dtype == I:
+    if dtype == INT:
         return np.array(values, dtype=np.int64)
-    if dtype == O:
+    if dtype == OBJ:
         arr = np.empty(n, dtype=object)
         arr[:] = values
         return arr
-    if dtype == S:
+    if dtype == STR:
         return pd.array(values, dtype="str")
     return pd.array(values, dtype=dtype)
 
