@@ -340,36 +340,63 @@ def _audit_stream(
     by: str | Sequence[str] | None,
     expected: Mapping[str, Iterable[str]] | Iterable[str] | None,
 ) -> pd.DataFrame:
-    """Chunked audit: additive sums, per-group histograms for quantiles, doc sets per group."""
-    sums: pd.DataFrame | None = None
-    hist: pd.DataFrame | None = None
-    docs: pd.DataFrame | None = None
+    """Chunked audit: fold the chunks' partial states into one, then finish."""
+    state: _State | None = None
     keys: list[str] | None = None
     for df in chunks:
         if keys is None:
             keys = _resolve_by(df, by)
-        if df.empty:
-            continue
-        prep = _prepare(df, _expected_fields(df, expected))
-        part = _partial(prep, keys, t, exact=False)
-        sums = part if sums is None else _merge_sum(sums, part, keys)
-        bins = np.floor(prep["_conf"].clip(0, 1) * _BINS).clip(upper=_BINS - 1)
-        h = pd.DataFrame({k: prep[k].to_numpy() for k in keys})
-        h["_bin"] = bins.to_numpy()
-        h = h.dropna(subset=["_bin"]).groupby([*keys, "_bin"], dropna=False).size()
-        h = h.rename("count").reset_index()
-        hist = h if hist is None else _merge_sum(hist, h, [*keys, "_bin"])
-        if "source" in prep.columns and "source" not in keys:
-            d = prep.loc[~prep["_missing"], [*keys, "source"]].drop_duplicates()
-            docs = d if docs is None else pd.concat([docs, d]).drop_duplicates()
-    if sums is None or keys is None:
+        part = _chunk_state(df, keys, t, expected)
+        state = part if state is None else _merge_states(state, part, keys)
+    return _final_state(state, keys or [], t)
+
+
+# (sums per group, histogram counts per group and bin, distinct (group, source) pairs)
+_State = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]
+
+
+def _chunk_state(
+    df: pd.DataFrame,
+    keys: list[str],
+    t: float,
+    expected: Mapping[str, Iterable[str]] | Iterable[str] | None,
+) -> _State | None:
+    """The mergeable summary of one chunk; None for an empty chunk."""
+    if df.empty:
+        return None
+    prep = _prepare(df, _expected_fields(df, expected))
+    sums = _partial(prep, keys, t, exact=False)
+    bins = np.floor(prep["_conf"].clip(0, 1) * _BINS).clip(upper=_BINS - 1)
+    h = pd.DataFrame({k: prep[k].to_numpy() for k in keys})
+    h["_bin"] = bins.to_numpy()
+    h = h.dropna(subset=["_bin"]).groupby([*keys, "_bin"], dropna=False).size()
+    hist = h.rename("count").reset_index()
+    docs = None
+    if "source" in prep.columns and "source" not in keys:
+        docs = prep.loc[~prep["_missing"], [*keys, "source"]].drop_duplicates()
+    return sums, hist, docs
+
+
+def _merge_states(a: _State | None, b: _State | None, keys: list[str]) -> _State | None:
+    if a is None or b is None:
+        return a if b is None else b
+    docs = None if a[2] is None else pd.concat([a[2], b[2]]).drop_duplicates()
+    return _merge_sum(a[0], b[0], keys), _merge_sum(a[1], b[1], [*keys, "_bin"]), docs
+
+
+def _final_state(state: _State | None, keys: list[str], t: float) -> pd.DataFrame:
+    if state is None:
         return _finish(_partial(_prepare(_empty_words(), None), [], t, True), [], t)
+    sums, hist, docs = state
     out = sums.reset_index(drop=True)
     q = _hist_quantiles(hist, keys)
-    out = out.merge(q, on=keys, how="left") if keys else out.assign(**q.iloc[0].to_dict())
+    if keys:
+        out = out.merge(q, on=keys, how="left")
+    else:
+        out = out.assign(**(q.iloc[0].to_dict() if len(q) else dict.fromkeys(_QUANTILES, np.nan)))
     if docs is not None:
-        nd = docs.groupby(keys, dropna=False)["source"].nunique() if keys else None
         if keys:
+            nd = docs.groupby(keys, dropna=False)["source"].nunique()
             out = out.merge(nd.rename("n_documents").reset_index(), on=keys, how="left")
             out["n_documents"] = out["n_documents"].fillna(0).astype("int64")
         else:
