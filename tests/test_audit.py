@@ -178,3 +178,8 @@ def test_accuracy_by_confidence_against_truth_boxes():
     assert table["accuracy"].iloc[0] == pytest.approx(1 / 3)
     with pytest.raises(InputError):
         accuracy_by_confidence(pred.drop(columns="text"), truth)
+
+
+def test_streamed_audit_of_nothing_has_schema():
+    out = audit(_Chunked(pd.DataFrame({"text": [], "confidence": []}), 1), stream=True)
+    assert out.loc[0, "n"] == 0 and "share_below" in out.columns
