@@ -201,7 +201,7 @@ def _header_rows(header: Any, cells: pd.DataFrame, n_rows: int) -> list[int]:
 
 
 def _labels(head: np.ndarray, multiindex: bool) -> pd.Index:
-    parts = [["" if v is None else str(v).strip() for v in head[:, j]] for j in range(head.shape[1])]
+    parts = [["" if v is None else str(v).strip() for v in col] for col in head.T]
     if multiindex and head.shape[0] > 1:
         return pd.MultiIndex.from_tuples([tuple(p) for p in parts])
     names: list[str] = []
@@ -263,11 +263,9 @@ def to_numeric_table(frame: pd.DataFrame) -> pd.DataFrame:
     ``-3``) and unicode minus signs. Empty cells become NaN.
 
     >>> import pandas as pd
-    >>> to_numeric_table(pd.DataFrame({"a": ["1,200", "(3)", "−4"], "b": ["5%", "x", ""]}))
-          a  b
-    0  1200  5%
-    1    -3  x
-    2    -4
+    >>> out = to_numeric_table(pd.DataFrame({"a": ["1,200", "(3)", "−4"], "b": ["5%", "x", ""]}))
+    >>> out["a"].tolist(), str(out["b"].dtype)
+    ([1200, -3, -4], 'str')
     """
     out = frame.copy()
     for j in range(frame.shape[1]):
@@ -327,7 +325,7 @@ def iter_table_cells(x: Any, kind: str | None = None):
         if not keys:
             yield _info({}), frame
             continue
-        for key, idx in frame.groupby(keys, sort=True, dropna=False).indices.items():
+        for key, idx in frame.groupby(keys, sort=False, dropna=False).indices.items():
             key = key if isinstance(key, tuple) else (key,)
             yield _info(dict(zip(keys, key, strict=True))), frame.iloc[idx]
 
@@ -381,14 +379,15 @@ def tables(
     Returns
     -------
     list of DataFrame
-        In order of source, page, kind and table; ``frame.attrs`` holds ``source``, ``api``,
+        In the order the tables appear; ``frame.attrs`` holds ``source``, ``api``,
         ``page``, ``kind`` and ``table``.
 
     Examples
     --------
-    >>> body = {"result": {"words_region_list": [{"type": "table", "words_block_list": [
-    ...     {"words": "a", "rows": [0], "columns": [0, 1]},
-    ...     {"words": "b", "rows": [1], "columns": [0]}, {"words": "c", "rows": [1], "columns": [1]}]}]}}
+    >>> blocks = [{"words": "a", "rows": [0], "columns": [0, 1]},
+    ...           {"words": "b", "rows": [1], "columns": [0]},
+    ...           {"words": "c", "rows": [1], "columns": [1]}]
+    >>> body = {"result": {"words_region_list": [{"type": "table", "words_block_list": blocks}]}}
     >>> tables(body, header="first", span="fill")[0]  # doctest: +SKIP
        a  a.1
     0  b    c
