@@ -494,7 +494,7 @@ def _general_table(g: _Gen, p: dict, n: int) -> dict:
             b["words_list"] = [item]
         return b
 
-    n_text = max(1, n // 10)
+    n_text = min(5, max(1, n // 10))
     top = [
         (g.line(), g.poly(g.w * 0.05, g.h * (0.02 + 0.04 * i), g.w * 0.5, g.h * 0.03))
         for i in range(n_text)
@@ -756,8 +756,8 @@ def _passport(g: _Gen, p: dict, n: int) -> dict:
     return res
 
 
-def _thai_date(g: _Gen) -> tuple[str, str]:
-    d, m, y = g.r.randint(1, 28), g.r.randint(0, 11), g.r.randint(1940, 2030)
+def _thai_date(g: _Gen, lo: int, hi: int) -> tuple[str, str]:
+    d, m, y = g.r.randint(1, 28), g.r.randint(0, 11), g.r.randint(lo, hi)
     return f"{d} {_THAI_MONTHS[m]} {y + 543}", f"{d} {_EN_MONTHS[m]} {y}"
 
 
@@ -794,9 +794,9 @@ def _thailand_id(g: _Gen, p: dict, n: int) -> dict:
             "laser_number": f"ME{g.digits(1)}-{g.digits(7)}-{g.digits(2)}",
         }
     else:
-        bth, ben = _thai_date(g)
-        ith, ien = _thai_date(g)
-        eth, een = _thai_date(g)
+        bth, ben = _thai_date(g, 1945, 2005)
+        ith, ien = _thai_date(g, 2015, 2024)
+        eth, een = _thai_date(g, 2025, 2033)
         res = {
             "type": g.r.choice(("normal", "pink")),
             "side": "front",
