@@ -615,3 +615,29 @@ def test_single_response_words_is_fast_enough_to_be_interactive():
     # Not a timed assertion: just proves the 2,000-block path works; timing is in benchmarks/.
     body = synthesize("general-text", seed=1, n_blocks=2000)
     assert len(ocrframe.words(body)) == 2000
+
+
+# --- the shipped sample responses ---------------------------------------------------------------
+
+SAMPLE_RESPONSES = [
+    n
+    for n in __import__("ocrframe.samples", fromlist=["list_samples"]).list_samples()
+    if n.startswith("responses/") and not n.startswith("responses/error")
+]
+
+
+@pytest.mark.parametrize("name", SAMPLE_RESPONSES)
+def test_sample_responses_flatten_losslessly(name):
+    from ocrframe.samples import sample_path
+
+    body = json.loads(sample_path(name).read_text(encoding="utf-8"))
+    assert_lossless(body)
+    resp = ocrframe.read_response(sample_path(name))
+    assert resp.api is not None and resp.source == str(sample_path(name))
+
+
+def test_sample_error_response_raises():
+    from ocrframe.samples import sample_path
+
+    with pytest.raises(ocrframe.BadRequestError, match="AIS.0103"):
+        ocrframe.flatten(sample_path("error-general-table-nested"))
