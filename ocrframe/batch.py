@@ -1,0 +1,475 @@
+"""Many responses as one dataset: ``Batch`` and ``read_responses``.
+
+A :class:`Batch` holds responses (in memory, or as files loaded lazily: a run's cache, saved
+JSON) and the failures of the run that made it. Every flattener is a method returning ONE frame
+whose first columns are ``source`` and ``api``, followed by the flattener's own columns
+(``page`` included). Files are streamed in chunks, so a batch of 100,000 cached responses never
+holds all raw JSON at once; General Text word frames take a columnar fast path
+(:mod:`ocrframe.fastread`).
+
+>>> from ocrframe.batch import read_responses
+>>> batch = read_responses("ocr-cache/")  # doctest: +SKIP
+>>> batch.words().groupby("source")["confidence"].mean()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import importlib
+import json
+import os
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ApiError, InputError, OcrError
+from .response import Response, read_response
+
+__all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
+
+FLATTENERS = (
+    "words",
+    "chars",
+    "cells",
+    "kv",
+    "kv_boxes",
+    "layout",
+    "formulas",
+    "fields",
+    "alarms",
+    "plates",
+    "fonts",
+    "document",
+    "other",
+)
+ERROR_COLUMNS: dict[str, str] = {
+    "source": "str",
+    "page": "Int64",
+    "api": "str",
+    "error_code": "str",
+    "status": "Int64",
+    "message": "str",
+    "attempts": "int64",
+    "category": "str",
+}
+CHUNK = 500
+
+
+@dataclass
+class Entry:
+    """One item of a batch: where it came from, and its response or the file holding it."""
+
+    source: str
+    page: int | None
+    api: str | None
+    response: Response | None = None
+    path: str | None = None
+
+
+def errors_frame(rows: Iterable[dict[str, Any]] = ()) -> pd.DataFrame:
+    """Failures as a frame: source, page, api, error_code, status, message, attempts, category.
+
+    >>> errors_frame([{"source": "a.png", "error_code": "AIS.0103", "attempts": 1}]).shape
+    (1, 8)
+    """
+    rows = list(rows)
+    cols = {}
+    for col, dtype in ERROR_COLUMNS.items():
+        values = [r.get(col) for r in rows]
+        if dtype == "int64":
+            values = [0 if v is None else int(v) for v in values]
+        cols[col] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
+
+
+class Batch:
+    """Responses of many inputs, their failures, and frames over all of them.
+
+    Parameters
+    ----------
+    entries : iterable of Entry or Response
+        The items in order.
+    errors : DataFrame, optional
+        Failures of the run (see :func:`errors_frame`).
+    repaired : list of str, optional
+        Cache files found corrupt and fetched again by the run.
+
+    Examples
+    --------
+    >>> b = Batch([Response({"result": {"words_block_list": [{"words": "Hi"}]}},
+    ...                     source="a.png")])
+    >>> b.words()[["source", "api", "page", "text"]].values.tolist()
+    [['a.png', 'general-text', 1, 'Hi']]
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[Entry | Response] = (),
+        *,
+        errors: pd.DataFrame | None = None,
+        repaired: Iterable[str] = (),
+    ) -> None:
+        self._entries: list[Entry] = []
+        for i, e in enumerate(entries):
+            if isinstance(e, Response):
+                e = Entry(
+                    e.source if e.source is not None else f"<response {i}>",
+                    e.page,
+                    e.api,
+                    response=e,
+                )
+            elif not isinstance(e, Entry):
+                raise InputError(
+                    f"batch item {i} is a {type(e).__name__}; pass Responses (or use "
+                    "read_responses for files)"
+                )
+            self._entries.append(e)
+        self._errors = errors if errors is not None else errors_frame()
+        self._load_errors: dict[int, dict[str, Any]] = {}
+        self.repaired: list[str] = list(repaired)
+
+    # --- container -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"Batch({len(self)} responses, {len(self.errors)} errors)"
+
+    def __iter__(self) -> Iterator[Response]:
+        """Responses in order; unreadable files are warned about, skipped and listed in
+        ``errors``."""
+        for i in range(len(self._entries)):
+            resp = self._try_load(i)
+            if resp is not None:
+                yield resp
+
+    def __getitem__(self, key: int | str) -> Response | Batch:
+        """``batch[i]`` is a Response; ``batch[source]`` the Response of that source, or a
+        Batch of its pages when a PDF gave several."""
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            try:
+                return self._load(self._entries[key])
+            except IndexError:
+                raise IndexError(
+                    f"batch index {key} out of range for {len(self)} responses"
+                ) from None
+        if isinstance(key, str):
+            hits = [e for e in self._entries if e.source == key]
+            if not hits:
+                raise KeyError(f"no response for source {key!r} in this batch; see .sources")
+            return self._load(hits[0]) if len(hits) == 1 else Batch(hits)
+        raise TypeError(f"index a Batch with an int or a source string, not {type(key).__name__}")
+
+    @property
+    def sources(self) -> list[str]:
+        """Distinct sources in order."""
+        return list(dict.fromkeys(e.source for e in self._entries))
+
+    @property
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Failures: of the run, plus files found unreadable while loading this batch."""
+        if not self._load_errors:
+            return self._errors
+        extra = errors_frame(self._load_errors[i] for i in sorted(self._load_errors))
+        return pd.concat([self._errors, extra], ignore_index=True)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def _load(self, entry: Entry) -> Response:
+        if entry.response is not None:
+            return entry.response
+        from .cache import load, split_cache_file
+
+        data = Path(entry.path).read_bytes()  # type: ignore[arg-type]
+        if split_cache_file(data) is not None:
+            resp = load(entry.path)  # type: ignore[arg-type]
+        else:
+            resp = read_response(data, raise_errors=False)
+        return Response(
+            resp.raw,
+            api=resp.api or entry.api,
+            source=entry.source,
+            request_id=resp.request_id,
+            status=resp.status,
+            page=entry.page,
+            meta=resp.meta,
+        )
+
+    def _try_load(self, i: int) -> Response | None:
+        entry = self._entries[i]
+        try:
+            return self._load(entry)
+        except (OcrError, OSError) as exc:
+            self._record(i, exc)
+            return None
+
+    def _record(self, i: int, exc: BaseException) -> None:
+        entry = self._entries[i]
+        where = f" ({entry.path})" if entry.path else ""
+        if i not in self._load_errors:
+            warnings.warn(f"skipping {entry.source}{where}: {exc}", RuntimeWarning, stacklevel=4)
+        if isinstance(exc, ApiError):
+            code, status, category = exc.code, exc.status, exc.category
+        else:
+            code, status, category = type(exc).__name__, None, "corrupt"
+        self._load_errors[i] = {
+            "source": entry.source,
+            "page": entry.page,
+            "api": entry.api,
+            "error_code": code,
+            "status": status,
+            "message": str(exc),
+            "attempts": 0,
+            "category": category,
+        }
+
+    # --- frames --------------------------------------------------------------------------------
+
+    def iter_frames(self, name: str, chunk: int = CHUNK) -> Iterator[pd.DataFrame]:
+        """Frame ``name`` over the batch, ``chunk`` responses at a time (bounded memory).
+
+        >>> for part in batch.iter_frames("words", chunk=1000):  # doctest: +SKIP
+        ...     part.to_parquet(...)
+        """
+        _check_name(name)
+        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+            raise InputError(f"chunk must be a positive integer, got {chunk!r}")
+        for start in range(0, len(self._entries), chunk):
+            frame = self._chunk_frame(name, range(start, min(start + chunk, len(self._entries))))
+            if len(frame):
+                yield frame
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """One frame ``name`` (``"words"``, ``"cells"``...) over every response."""
+        parts = list(self.iter_frames(name))
+        if not parts:
+            return _with_ids(_empty(name), [], [])
+        if len(parts) == 1:
+            return parts[0]
+        return pd.concat(parts, ignore_index=True)
+
+    def flatten(self) -> dict[str, pd.DataFrame]:
+        """Every non-empty frame over the batch, by name (one extraction per response)."""
+        from .flatten import flatten
+
+        acc: dict[str, list[pd.DataFrame]] = {}
+        for i in range(len(self._entries)):
+            resp = self._try_load(i)
+            if resp is None:
+                continue
+            try:
+                frames = flatten(resp)
+            except OcrError as exc:
+                self._record(i, exc)
+                continue
+            for name, f in frames.items():
+                acc.setdefault(name, []).append(
+                    _with_ids(f, [self._entries[i].source], [resp.api], [len(f)])
+                )
+        return {n: pd.concat(acc[n], ignore_index=True) for n in FLATTENERS if n in acc}
+
+    def to_parquet(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Write each non-empty frame as ``<name>.parquet`` and ``errors.parquet``; return paths.
+
+        >>> batch.to_parquet("out/")  # doctest: +SKIP
+        [PosixPath('out/words.parquet'), ..., PosixPath('out/errors.parquet')]
+        """
+        out = Path(directory)
+        if out.exists() and not out.is_dir():
+            raise InputError(f"to_parquet needs a directory, but {str(out)!r} is a file")
+        frames = self.flatten()
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, f in [*frames.items(), ("errors", self.errors)]:
+            path = out / f"{name}.parquet"
+            f.to_parquet(path, index=False)
+            written.append(path)
+        return written
+
+    def _chunk_frame(self, name: str, idx: range) -> pd.DataFrame:
+        parts: list[tuple[np.ndarray, pd.DataFrame]] = []
+        todo = list(idx)
+        if name == "words":
+            todo = self._fast_words(todo, parts)
+        func = getattr(importlib.import_module("ocrframe.flatten"), name)
+        for i in todo:
+            resp = self._try_load(i)
+            if resp is None:
+                continue
+            try:
+                f = func(resp)
+            except OcrError as exc:
+                self._record(i, exc)
+                continue
+            if len(f):
+                parts.append(
+                    (
+                        np.full(len(f), i),
+                        _with_ids(f, [self._entries[i].source], [resp.api], [len(f)]),
+                    )
+                )
+        if not parts:
+            return _with_ids(_empty(name), [], [])
+        if len(parts) == 1:
+            return parts[0][1]
+        frame = pd.concat([p[1] for p in parts], ignore_index=True)
+        order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
+        return frame.take(order).reset_index(drop=True)
+
+    def _fast_words(self, idx: list[int], parts: list) -> list[int]:
+        """Columnar path for word frames of files; returns the indices it could not take."""
+        from .fastread import read_words
+
+        files = [i for i in idx if self._entries[i].response is None]
+        if len(files) < 2:
+            return idx
+        result = read_words([self._entries[i] for i in files])
+        if result.frame is not None and len(result.frame):
+            parts.append((np.asarray(files)[result.file_of_row], result.frame))
+        rest = {files[j] for j in result.fallback}
+        return [i for i in idx if i in rest or self._entries[i].response is not None]
+
+
+def _check_name(name: str) -> None:
+    if name not in FLATTENERS:
+        raise InputError(f"unknown frame {name!r}; choose one of {', '.join(FLATTENERS)}")
+
+
+def _empty(name: str) -> pd.DataFrame:
+    from .flatten import empty_frame
+
+    return empty_frame(name)
+
+
+def _with_ids(
+    frame: pd.DataFrame, sources: list[str], apis: list[str | None], counts: list[int] | None = None
+) -> pd.DataFrame:
+    """Prepend ``source`` and ``api`` (each value repeated ``counts[i]`` times)."""
+    counts = counts if counts is not None else []
+    src = np.repeat(np.asarray(sources, dtype=object), counts) if counts else []
+    api = np.repeat(np.asarray(apis, dtype=object), counts) if counts else []
+    head = pd.DataFrame(
+        {"source": pd.array(src, dtype="str"), "api": pd.array(api, dtype="str")},
+        index=frame.index,
+    )
+    rest = frame.drop(columns=[c for c in ("source", "api") if c in frame.columns])
+    return pd.concat([head, rest], axis=1)
+
+
+def _make_method(name: str):
+    def method(self: Batch) -> pd.DataFrame:
+        return self.frame(name)
+
+    method.__name__ = name
+    method.__qualname__ = f"Batch.{name}"
+    method.__doc__ = (
+        f"The ``{name}`` frame of every response, with ``source`` and ``api`` first; see "
+        f":func:`ocrframe.{name}`."
+    )
+    return method
+
+
+for _name in FLATTENERS:
+    setattr(Batch, _name, _make_method(_name))
+
+
+# --- reading saved responses -------------------------------------------------------------------
+
+_HEADER = re.compile(rb'"_ocrframe"\s*:\s*')
+_TAIL = 65536
+
+
+def _header(path: str) -> dict[str, Any]:
+    """The ``_ocrframe`` member at the end of a saved response, read from the file's tail."""
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - _TAIL))
+        tail = fh.read()
+    last = None
+    for m in _HEADER.finditer(tail):
+        last = m
+    if last is None:
+        return {}
+    text = tail[last.end() :].rstrip()
+    if not text.endswith(b"}"):
+        return {}
+    try:
+        info = json.loads(text[:-1])
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _paths(x: Any) -> list[str]:
+    if isinstance(x, (str, os.PathLike)):
+        text = os.fspath(x)
+        if os.path.isdir(text):
+            return sorted(
+                str(p)
+                for p in Path(text).rglob("*.json")
+                if p.is_file() and not p.name.startswith(".")
+            )
+        if os.path.isfile(text):
+            return [text]
+        if any(c in text for c in "*?["):
+            found = sorted(p for p in _glob.glob(text, recursive=True) if os.path.isfile(p))
+            if not found:
+                raise InputError(f"the glob {text!r} matches no file")
+            return found
+        raise InputError(f"no response file, folder or glob match at {text!r}")
+    if isinstance(x, Iterable) and not isinstance(x, (bytes, dict)):
+        out: list[str] = []
+        for item in x:
+            if not isinstance(item, (str, os.PathLike)):
+                raise InputError(
+                    f"read_responses takes paths, a glob or a folder; got a {type(item).__name__}"
+                )
+            out += _paths(item)
+        return out
+    raise InputError(
+        f"read_responses takes paths, a glob or a folder (e.g. a run's cache), not "
+        f"{type(x).__name__}"
+    )
+
+
+def read_responses(paths: Any) -> Batch:
+    """Reopen saved responses as a :class:`Batch`, without parsing them yet.
+
+    Parameters
+    ----------
+    paths : path, glob, folder or list of these
+        JSON files written by ``Response.to_json``, plain response bodies, or a cache
+        directory of :func:`ocrframe.runner.run` (searched recursively for ``*.json``).
+
+    Returns
+    -------
+    Batch
+        ``source`` is the one recorded in the file (``_ocrframe.source``), else the file path.
+        Files are read when frames are asked for; unreadable ones are warned about and listed in
+        ``errors``.
+
+    Examples
+    --------
+    >>> read_responses("ocr-cache/").words()  # doctest: +SKIP
+    """
+    entries = []
+    for p in _paths(paths):
+        info = _header(p)
+        page = info.get("page")
+        page = page if isinstance(page, int) and not isinstance(page, bool) else None
+        api = info.get("api") if isinstance(info.get("api"), str) else None
+        source = info.get("source") if isinstance(info.get("source"), str) else p
+        entries.append(Entry(source, page, api, path=p))
+    return Batch(entries)
