@@ -312,16 +312,23 @@ def plot_confidence(
             label=f"threshold {threshold:g}: {low / valid.sum():.1%} below ({low:,} of "
             f"{int(valid.sum()):,})",
         )
-    if (threshold is not None or by is not None) and kind != "box" and arrays:
-        ax.legend(fontsize="small", title=by)
-    elif kind == "box" and threshold is not None and arrays:
-        ax.legend(fontsize="small")
+    if arrays and (threshold is not None or (by is not None and kind != "box")):
+        handles, names = ax.get_legend_handles_labels()
+        order = sorted(range(len(names)), key=lambda i: _rank(names[i], labels))
+        title = by if kind != "box" else None
+        ax.legend(
+            [handles[i] for i in order], [names[i] for i in order], fontsize="small", title=title
+        )
     missing = int((~valid).sum())
     title = f"confidence of {int(valid.sum()):,} items"
     if missing:
         title += f" ({missing:,} without confidence excluded)"
     ax.set_title(title)
     return ax
+
+
+def _rank(name: str, labels: list[str]) -> int:
+    return labels.index(name) if name in labels else len(labels)
 
 
 def _confidence_frame(data: Any, layer: str) -> pd.DataFrame:
