@@ -19,13 +19,14 @@ _MODELS = {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}
 class RapidBackend:
     """Detect, (classify) and recognise text lines with rapidocr.
 
-    ``text_score`` drops lines below that confidence; ``min_side`` upscales small images so
-    their short side reaches it before detection (receipts and crops read better).
+    ``text_score`` drops lines below that confidence; ``min_side`` is the short side the
+    detector scales an image to (rapidocr's default, 736; larger reads small print better but
+    slower).
     """
 
     name = "rapidocr"
 
-    def __init__(self, *, text_score: float = 0.5, min_side: int = 960) -> None:
+    def __init__(self, *, text_score: float = 0.5, min_side: int = 736) -> None:
         rapidocr = require("rapidocr")
         require("onnxruntime")
         models = Path(rapidocr.__file__).parent / "models"

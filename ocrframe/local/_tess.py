@@ -76,7 +76,7 @@ class TesseractBackend:
         if it is None:
             return lines
         while True:
-            text = " ".join((it.GetUTF8Text(ril.TEXTLINE) or "").split())
+            text = " ".join(_text(it, ril.TEXTLINE).split())
             bbox = it.BoundingBox(ril.TEXTLINE)
             if text and bbox:
                 line = Line(text, _rect(bbox), it.Confidence(ril.TEXTLINE) / 100)
@@ -94,12 +94,19 @@ def _symbols(it, ril) -> list[tuple[str, np.ndarray, float]]:
     """Walk the symbols of the current line, leaving the iterator on its last symbol."""
     out = []
     while True:
-        ch = it.GetUTF8Text(ril.SYMBOL)
+        ch = _text(it, ril.SYMBOL)
         box = it.BoundingBox(ril.SYMBOL)
         if ch and box and not ch.isspace():
             out.append((ch, _rect(box), it.Confidence(ril.SYMBOL) / 100))
         if it.IsAtFinalElement(ril.TEXTLINE, ril.SYMBOL) or not it.Next(ril.SYMBOL):
             return out
+
+
+def _text(it, level) -> str:
+    try:
+        return it.GetUTF8Text(level) or ""
+    except RuntimeError:  # tesserocr raises "No text returned" for empty elements
+        return ""
 
 
 def _rect(box: tuple[int, int, int, int]) -> np.ndarray:
