@@ -1,0 +1,135 @@
+import hashlib
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+from ocrframe.audit import audit  # noqa: E402
+from ocrframe.batch import read_responses  # noqa: E402
+from ocrframe.dask import (  # noqa: E402
+    GlobalRateLimiter,
+    audit_dask,
+    read_responses_dask,
+    run_dask,
+)
+from ocrframe.errors import InputError  # noqa: E402
+from ocrframe.response import Response  # noqa: E402
+from ocrframe.runner import run  # noqa: E402
+
+CALLS: list[tuple[str, float]] = []
+_LOCK = threading.Lock()
+
+
+class FakeEngine:
+    """Deterministic general-text answers derived from the input bytes; logs every call."""
+
+    def call(self, api, image=None, *, url=None, page=None, **params):
+        data = image if image is not None else url.encode()
+        digest = hashlib.sha256(data).hexdigest()
+        with _LOCK:
+            CALLS.append((digest, time.time()))
+        if data.startswith(b"BAD"):
+            return Response({"error_code": "AIS.0103", "error_msg": "bad image"}, api=api,
+                            status=400)  # fmt: skip
+        n = 1 + int(digest[:2], 16) % 4
+        blocks = [
+            {
+                "words": f"w{digest[i]}{i}" if i % 3 else "",
+                "confidence": round(int(digest[i * 2 : i * 2 + 2], 16) / 255, 4),
+                "location": [[i, 0], [i + 10, 0], [i + 10, 5], [i, 5]],
+            }
+            for i in range(n)
+        ]
+        return Response({"result": {"words_block_list": blocks}}, api=api)
+
+
+def make_engine():
+    return FakeEngine()
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as client:  # fmt: skip
+        yield client
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"img{i:02d}.png").write_bytes(b"IMG" + bytes([i]) * (i + 1))
+    (folder / "broken.png").write_bytes(b"BAD")
+    return folder
+
+
+def test_run_dask_matches_runner_and_resumes(dask_client, inputs, tmp_path):
+    CALLS.clear()
+    cache = tmp_path / "cache"
+    batch = run_dask(make_engine, "general-text", inputs, client=dask_client, cache=cache,
+                     partitions=4, progress=False, retries=0)  # fmt: skip
+    assert len(batch) == 12 and len(CALLS) == 13
+    assert batch.errors["source"].str.endswith("broken.png").tolist() == [True]
+    assert batch.errors["error_code"].tolist() == ["AIS.0103"]
+    # the runner sees the same cache: nothing is called again
+    CALLS.clear()
+    again = run(FakeEngine(), "general-text", inputs, cache=cache, progress=False, retries=0)
+    assert len(again) == 12 and len(CALLS) == 1  # only the failed item is retried
+    CALLS.clear()
+    run_dask(make_engine, "general-text", inputs, client=dask_client, cache=cache,
+             progress=False, retries=0)  # fmt: skip
+    assert len(CALLS) == 1
+    pd.testing.assert_frame_equal(batch.words(), again.words())
+
+
+def test_global_rate_limit_spaces_calls(dask_client, inputs, tmp_path):
+    CALLS.clear()
+    run_dask(make_engine, "general-text", inputs, client=dask_client, cache=tmp_path / "c",
+             rate=20, partitions=6, progress=False, retries=0)  # fmt: skip
+    times = np.sort([t for _, t in CALLS])
+    assert len(times) == 13
+    # 13 calls at 20/s over 2 workers: slots are 50 ms apart, so the span is >= 12 * 50 ms
+    assert times[-1] - times[0] >= 12 * 0.05 * 0.9
+
+
+def test_global_rate_limiter_pickles_by_name():
+    import pickle
+
+    lim = GlobalRateLimiter(5, name="x")
+    back = pickle.loads(pickle.dumps(lim))
+    assert (back.rate, back.name) == (5.0, "x")
+    with pytest.raises(InputError):
+        GlobalRateLimiter(0)
+
+
+def test_read_responses_dask_equals_pandas(dask_client, inputs, tmp_path):
+    cache = tmp_path / "cache"
+    run(FakeEngine(), "general-text", inputs, cache=cache, progress=False, retries=0)
+    want = read_responses(cache).words()
+    ddf = read_responses_dask(cache, frame="words", files_per_partition=5)
+    assert ddf.npartitions == 3
+    assert list(ddf.columns) == list(want.columns)
+    got = ddf.compute().reset_index(drop=True)
+    key = ["source", "block"]
+    pd.testing.assert_frame_equal(
+        got.sort_values(key).reset_index(drop=True), want.sort_values(key).reset_index(drop=True)
+    )
+    for by in (None, "api"):
+        exact = ["n", "n_scored", "n_below", "n_empty", "share_below", "mean"]
+        pd.testing.assert_frame_equal(audit_dask(ddf, by=by)[exact], audit(want, by=by)[exact])
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(InputError, match="no saved response"):
+        read_responses_dask(tmp_path / "nothing-here")
+    with pytest.raises(InputError, match="backend_factory"):
+        run_dask(None, "general-text", tmp_path, cache=tmp_path)
+    with pytest.raises(InputError, match="partitions"):
+        run_dask(make_engine, "general-text", tmp_path, cache=tmp_path, partitions=0)
