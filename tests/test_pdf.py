@@ -70,12 +70,17 @@ def test_text_layer_matches_ground_truth(name):
         assert 0 <= x0 <= x1 <= width and 0 <= y0 <= y1 <= height
         assert "".join(c["char"] for c in line["chars"]) == line["text"].replace(" ", "")
     # lines with the same text as a ground-truth line sit on its box, to the pixel
-    boxes = {g["text"]: g["box"] for g in gt}
-    same = [(line, boxes[line["text"]]) for line in lines if line["text"] in boxes]
+    boxes: dict[str, list] = {}
+    for g in gt:
+        boxes.setdefault(g["text"], []).append(g["box"])
+    same = [line for line in lines if line["text"] in boxes]
     assert len(same) > len(gt) / 3
     close = [
-        [*line["location"][0], *line["location"][2]] == pytest.approx(box, abs=1.5)
-        for line, box in same
+        any(
+            [*line["location"][0], *line["location"][2]] == pytest.approx(box, abs=1.5)
+            for box in boxes[line["text"]]
+        )
+        for line in same
     ]
     assert sum(close) >= 0.9 * len(close)
 
