@@ -171,10 +171,9 @@ class Viewer:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        bundle = {"text/plain": f"{self!r}\n{self._fallback_message()}"}
-        bundle["image/png"] = self._png()
-        if self.widget is not None:
-            bundle.update(self.widget._repr_mimebundle_() or {})
+        bundle = dict(self.widget._repr_mimebundle_() or {}) if self.widget is not None else {}
+        bundle["image/png"] = self._png()  # what a frontend without the widget manager shows
+        bundle["text/plain"] = f"{self!r}\n{self._fallback_message()}"
         display(bundle, raw=True)
 
     def __repr__(self) -> str:
@@ -268,7 +267,7 @@ class Viewer:
         legend = self.ax.get_legend()
         if legend is not None:
             legend.remove()
-        if self._color_by not in ("confidence", None):
+        if self._color_by not in ("confidence", None) and mask.any():
             _, _, _, key = polygon_styles(frame[mask], self._color_by)
             handles = [Patch(facecolor=c, edgecolor=c, label=k) for k, c in (key or {}).items()]
             self.ax.legend(handles=handles, title=self._color_by, fontsize="small")

@@ -1,0 +1,218 @@
+"""Tests for ocrframe.widgets.Viewer: drive the widgets' values and check the state they produce."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from ocrframe import read_response  # noqa: E402
+from ocrframe.errors import InputError  # noqa: E402
+from ocrframe.widgets import Viewer  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parent.parent / "ocrframe" / "sample_data" / "responses"
+RED = (0.85, 0.0, 0.0, 1.0)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def body(confidences, *, offset=0):
+    blocks = []
+    for i, c in enumerate(confidences):
+        y = 10 + 30 * i
+        block = {"words": f"line {i + offset}", "location": [[10, y], [200, y], [200, y + 20],
+                                                             [10, y + 20]]}  # fmt: skip
+        if c is not None:
+            block["confidence"] = c
+        blocks.append(block)
+    return {"result": {"words_block_list": blocks}}
+
+
+@pytest.fixture
+def viewer():
+    image = np.full((300, 400, 3), 255, np.uint8)
+    docs = {"first": body([0.95, 0.4, None, 0.7, 0.1]), "second": body([0.2, 0.99], offset=10)}
+    return Viewer(docs, images={"first": image}, layer="words")
+
+
+def png_array(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)))
+
+
+def test_initial_state(viewer):
+    assert viewer.names == ["first", "second"]
+    assert viewer._w["doc"].options == ("first", "second")
+    assert len(viewer.collection.get_paths()) == 5 and viewer.visible_count == 5
+    assert viewer.ax.get_xlim() == (0, 400) and viewer.ax.get_ylim() == (300, 0)
+    assert len(viewer._w["rows"].options) == 5
+    assert "line 0" in viewer._w["table"].value
+    assert png_array(viewer._w["image"].value).shape[:2] == (700, 700)
+
+
+def test_slider_recolours_in_place_without_rebuilding(viewer):
+    coll, fig, image_before = viewer.collection, viewer.figure, viewer._w["image"].value
+    n_artists = len(viewer.ax.get_children())
+    viewer._w["threshold"].value = 0.5
+    assert viewer.collection is coll and viewer.figure is fig
+    assert len(viewer.ax.get_children()) == n_artists
+    red = np.isclose(coll.get_edgecolor(), RED).all(axis=1)
+    assert red.tolist() == [False, True, False, False, True]
+    assert viewer._w["image"].value != image_before  # re-rendered
+    viewer._w["threshold"].value = 0.8
+    red = np.isclose(coll.get_edgecolor(), RED).all(axis=1)
+    assert red.tolist() == [False, True, False, True, True]
+
+
+def test_filter_hides_polygons_and_rows(viewer):
+    viewer._w["threshold"].value = 0.5
+    viewer._w["show"].value = "below"
+    assert viewer.visible.tolist() == [False, True, False, False, True]
+    assert viewer.visible_count == 2
+    face = viewer.collection.get_facecolor()
+    assert (face[[0, 2, 3], 3] == 0).all() and (face[[1, 4], 3] > 0).all()
+    assert [v for _, v in viewer._w["rows"].options] == [1, 4]
+    viewer._w["show"].value = "above"  # NaN confidence is neither below nor above
+    assert viewer.visible.tolist() == [True, False, False, True, False]
+    viewer._w["threshold"].value = 0.05
+    assert viewer.visible_count == 4
+    viewer._w["show"].value = "all"
+    assert viewer.visible_count == 5
+
+
+def test_document_dropdown_swaps_polygons_and_image(viewer):
+    coll = viewer.collection
+    viewer._w["doc"].value = "second"
+    assert viewer.collection is coll and len(coll.get_paths()) == 2
+    assert not viewer._image.get_visible()  # no image for "second": blank canvas
+    assert viewer.ax.get_xlim() == (0, 200) and viewer.ax.get_ylim() == (60, 0)
+    assert viewer.frame["text"].tolist() == ["line 10", "line 11"]
+    viewer._w["doc"].value = "first"
+    assert viewer._image.get_visible() and viewer.ax.get_xlim() == (0, 400)
+
+
+def test_row_selection_highlights_its_polygon(viewer):
+    viewer._w["rows"].value = 3
+    assert viewer.selected == 3
+    assert viewer._highlight.get_visible()
+    expected = [[10, 100], [200, 100], [200, 120], [10, 120]]
+    np.testing.assert_array_equal(viewer._highlight.get_xy()[:4], expected)
+    assert "line 3" in viewer._w["detail"].value
+    viewer._w["threshold"].value = 0.9
+    viewer._w["show"].value = "below"  # row 3 (0.7) stays visible
+    assert viewer.selected == 3
+    viewer._w["show"].value = "above"  # now hidden: the selection is dropped
+    assert viewer.selected is None and not viewer._highlight.get_visible()
+
+
+def test_click_picks_the_visible_polygon(viewer):
+    from matplotlib.backend_bases import MouseEvent, PickEvent
+
+    mouse = MouseEvent("button_press_event", viewer.figure.canvas, 0, 0)
+    viewer._on_pick(PickEvent("pick_event", viewer.figure.canvas, mouse, viewer.collection,
+                              ind=np.array([4])))  # fmt: skip
+    assert viewer.selected == 4 and viewer._w["rows"].value == 4
+    viewer._w["threshold"].value = 0.5
+    viewer._w["show"].value = "above"
+    viewer._on_pick(PickEvent("pick_event", viewer.figure.canvas, mouse, viewer.collection,
+                              ind=np.array([1, 3])))  # fmt: skip
+    assert viewer.selected == 3  # 1 is hidden
+
+
+def test_layer_toggle_uses_categories_when_there_is_no_confidence():
+    sdr = read_response(SAMPLES / "smart-document-recognizer.json")
+    table = read_response(SAMPLES / "general-table.json")
+    v = Viewer([sdr, table])
+    v._w["layer"].value = "layout"
+    import ocrframe
+
+    assert len(v.collection.get_paths()) == len(ocrframe.layout(sdr))
+    assert v.ax.get_legend().get_title().get_text() == "type"
+    v._w["threshold"].value = 0.9  # no confidence: nothing turns red, nothing hides
+    v._w["show"].value = "below"
+    assert v.visible_count == len(ocrframe.layout(sdr))
+    assert not np.isclose(v.collection.get_edgecolor(), RED).all(axis=1).any()
+    v._w["layer"].value = "cells"  # this API gives cells without polygons: listed, not drawn
+    assert len(v.collection.get_paths()) == 0 and v.ax.get_legend() is None
+    assert len(v._w["rows"].options) == (ocrframe.cells(sdr)["confidence"] < 0.9).sum()
+    assert "0 polygons" in v._w["status"].value
+    v._w["show"].value = "all"
+    assert len(v._w["rows"].options) == len(ocrframe.cells(sdr))
+    v._w["doc"].value = v.names[1]
+    assert len(v.collection.get_paths()) == len(ocrframe.cells(table)) > 0
+    v._w["layer"].value = "fields"
+    assert len(v.frame) == 0 and "no fields in this document" in v._w["status"].value
+
+
+def test_set_mirrors_the_widgets(viewer):
+    viewer.set(document="second", threshold=0.5, show="below", row=0)
+    assert viewer._w["doc"].value == "second" and viewer._w["threshold"].value == 0.5
+    assert viewer.visible_count == 1 and viewer.selected == 0
+    with pytest.raises(InputError, match="`layer` must be one of"):
+        viewer.set(layer="pixels")
+    with pytest.raises(InputError, match="row 99 is not in"):
+        viewer.set(row=99)
+
+
+def test_names_from_sources_lists_and_batches():
+    a = read_response(body([0.5]), source="a.jpg")
+    b = read_response(body([0.5]), source="a.jpg")
+    c = read_response(body([0.5]))
+
+    class Batch:
+        def __iter__(self):
+            return iter([a, b, c])
+
+    v = Viewer(Batch())
+    assert v.names == ["a.jpg", "a.jpg (2)", "document 2"]
+    with pytest.raises(InputError, match="got no documents"):
+        Viewer([])
+    with pytest.raises(InputError, match="2 images for 3 documents"):
+        Viewer([a, b, c], images=[None, None])
+    with pytest.raises(InputError, match="unknown documents"):
+        Viewer({"x": a}, images={"y": None})
+
+
+def test_source_image_file_is_used(tmp_path):
+    Image.fromarray(np.zeros((50, 80, 3), np.uint8)).save(tmp_path / "scan.png")
+    v = Viewer([read_response(body([0.5]), source=str(tmp_path / "scan.png"))])
+    assert v._image.get_visible() and v.ax.get_xlim() == (0, 80)
+
+
+def test_static_fallback_without_a_frontend(viewer):
+    with pytest.warns(UserWarning, match="no notebook frontend"):
+        fig = viewer.show()
+    assert fig is viewer.figure
+
+
+def test_static_fallback_without_ipywidgets(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # makes `import ipywidgets` fail
+    v = Viewer([body([0.9, 0.3])])
+    assert v.widget is None
+    v.set(threshold=0.5, show="below")
+    assert v.visible_count == 1
+    with pytest.warns(UserWarning, match="ipywidgets is not installed"):
+        fig = v.show()
+    assert fig is v.figure
+
+
+def test_notebook_display_bundle_has_widget_and_png(viewer, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    viewer._ipython_display_()
+    (bundle,) = shown
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert png_array(bundle["image/png"]).ndim == 3
+    assert "static figure" in bundle["text/plain"]
