@@ -165,15 +165,19 @@ def _to_frame(values: np.ndarray, columns: Any = None) -> pd.DataFrame:
 
 
 def _auto_header_rows(cells: pd.DataFrame) -> list[int]:
-    """Row 0 and the rows its cells span; then one row more while a header row has a cell
-    spanning several columns (a group label needs the row of sub-labels beneath it)."""
+    """Row 0 and the rows its cells span; the row beneath when row 0 has a cell spanning
+    columns (a group label over sub-labels); then every next row holding a cell that spans some
+    but not all columns (a group label; a full-width cell is a section label in the body)."""
     r, c, rs, cs, _ = _placement(cells)
     if len(r) == 0:
         return []
-    depth = int(rs[r == 0].max(initial=1))
-    n_rows = int((r + rs).max())
-    while depth < n_rows and ((cs > 1) & (r == depth - 1)).any():
-        depth = max(depth + 1, int((r + rs)[r == depth].max(initial=depth + 1)))
+    n_rows, n_cols = int((r + rs).max()), int((c + cs).max())
+    end = (r + rs).astype(np.int64)
+    depth = int(end[r == 0].max(initial=1))
+    if ((cs > 1) & (r == 0)).any() and depth < 2:
+        depth = max(2, int(end[r == 1].max(initial=2)))
+    while depth < n_rows and ((cs > 1) & (cs < n_cols) & (r == depth)).any():
+        depth = max(depth + 1, int(end[r == depth].max(initial=depth + 1)))
     return list(range(min(depth, n_rows)))
 
 
@@ -368,7 +372,9 @@ def tables(
         row names the columns. An int ``n``: row ``n`` names the columns and the rows above it
         are dropped (as in pandas). A list: those rows are joined into one label per column
         (``"Group / Sub"``, empty parts skipped). ``"auto"``: the first row plus the rows its
-        cells span and, while a header row has column-spanning cells, the row beneath.
+        cells span; the row beneath when row 0 has column-spanning group labels; then each next
+        row holding a cell that spans some but not all columns (a heuristic; a full-width cell
+        is taken for a section label in the body).
     multiindex : bool
         With several header rows, keep them as a ``MultiIndex`` instead of joined labels.
     numeric : bool
