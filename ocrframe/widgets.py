@@ -433,6 +433,8 @@ class Viewer:
         )
         if len(rows) > self.max_rows:
             status += f" (listing the first {self.max_rows})"
+        if self._color_by != "confidence" and len(self.frame):
+            status += "<br><i>no confidences in this layer: threshold not applied</i>"
         if self._message or not len(self.frame):
             status += f"<br><i>{self._message or 'no ' + self.layer + ' in this document'}</i>"
         w["status"].value = status

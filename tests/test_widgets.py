@@ -146,10 +146,8 @@ def test_layer_toggle_uses_categories_when_there_is_no_confidence():
     assert not np.isclose(v.collection.get_edgecolor(), RED).all(axis=1).any()
     v._w["layer"].value = "cells"  # this API gives cells without polygons: listed, not drawn
     assert len(v.collection.get_paths()) == 0 and v.ax.get_legend() is None
-    assert len(v._w["rows"].options) == (ocrframe.cells(sdr)["confidence"] < 0.9).sum()
-    assert "0 polygons" in v._w["status"].value
-    v._w["show"].value = "all"
-    assert len(v._w["rows"].options) == len(ocrframe.cells(sdr))
+    assert len(v._w["rows"].options) == len(ocrframe.cells(sdr))  # all NaN: no filter
+    assert "0 polygons" in v._w["status"].value and "threshold not applied" in v._w["status"].value
     v._w["doc"].value = v.names[1]
     assert len(v.collection.get_paths()) == len(ocrframe.cells(table)) > 0
     v._w["layer"].value = "fields"
