@@ -1,0 +1,62 @@
+"""Error bodies as the service and its gateway send them, one constructor per code.
+
+OCR and ModelArts errors are ``{"error_code", "error_msg"}``. Gateway errors use the documented
+``APIG.*`` codes (not the ``APIGW.*`` codes of the external signing guide) and add the
+``request_id`` key, as API Gateway does: a wrong AK/SK is HTTP 401 with
+``{"error_code": "APIG.0301", "error_msg": "Incorrect IAM authentication information:
+verify aksk signature fail", "request_id": ...}``. IAM answers in its own format,
+``{"error": {"code": 401, "message": ..., "title": "Unauthorized"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..synth import ERROR_MESSAGES
+
+__all__ = ["WireError", "STATUS"]
+
+# HTTP status of each code the emulator sends.
+STATUS: dict[str, int] = {
+    "AIS.0101": 400,
+    "AIS.0102": 400,
+    "AIS.0103": 400,
+    "AIS.0104": 400,
+    "AIS.0105": 500,
+    "ModelArts.4104": 400,
+    "ModelArts.4105": 400,
+    "ModelArts.4203": 403,
+    "ModelArts.4401": 429,
+    "ModelArts.4403": 503,
+    "ModelArts.4505": 500,
+    "APIG.0101": 404,
+    "APIG.0301": 401,
+    "APIG.0308": 429,
+}
+
+
+class WireError(Exception):
+    """An error answer: HTTP status plus the exact JSON body.
+
+    >>> WireError("APIG.0301", "verify aksk signature fail").body("r1")["error_msg"]
+    'Incorrect IAM authentication information: verify aksk signature fail'
+    """
+
+    def __init__(self, code: str, detail: str | None = None, status: int | None = None) -> None:
+        self.code = code
+        self.status = status or STATUS.get(code, 400)
+        base = ERROR_MESSAGES.get(code, "Error.")
+        self.message = f"{base.rstrip('.')}: {detail}" if detail else base
+        super().__init__(f"{self.status} {code}: {self.message}")
+
+    def body(self, request_id: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"error_code": self.code, "error_msg": self.message}
+        if self.code.startswith("APIG."):
+            out["request_id"] = request_id
+        return out
+
+
+def iam_error(status: int, message: str) -> dict[str, Any]:
+    """IAM's error body, e.g. for a wrong password."""
+    titles = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}
+    return {"error": {"code": status, "message": message, "title": titles.get(status, "Error")}}
