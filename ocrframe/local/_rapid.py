@@ -54,7 +54,8 @@ class RapidBackend:
         """Quarter turns (anticlockwise) that make the text upright: 0, 1, 2 or 3."""
         from rapidocr.utils.process_img import get_rotate_crop_image
 
-        det = self._engine(img, use_cls=False, use_rec=False)
+        # rapidocr keeps these switches between calls: always pass all three
+        det = self._engine(img, use_det=True, use_cls=False, use_rec=False)
         boxes = getattr(det, "boxes", None)
         if boxes is None or len(boxes) == 0:
             return 0
@@ -69,7 +70,14 @@ class RapidBackend:
 
     def recognize(self, img: np.ndarray, *, chars: bool) -> list[Line]:
         """Lines of an upright image; ``chars`` adds per-character quads and confidences."""
-        out = self._engine(img, use_cls=False, return_word_box=chars, return_single_char_box=chars)
+        out = self._engine(
+            img,
+            use_det=True,
+            use_cls=False,
+            use_rec=True,
+            return_word_box=chars,
+            return_single_char_box=chars,
+        )
         if getattr(out, "boxes", None) is None or getattr(out, "txts", None) is None:
             return []
         words = list(out.word_results or ()) if chars else []
