@@ -527,6 +527,7 @@ class _Sheet:
     conf: np.ndarray | None  # float grid, NaN = none
     merges: list[tuple[int, int, int, int]]
     header: list[list[Any]]  # header rows of a plain frame
+    key: str | None = None  # which response: source, or place in the input list
 
 
 def _cells_sheet(info: dict[str, Any], cells: pd.DataFrame) -> _Sheet:
@@ -554,25 +555,28 @@ def _frame_sheet(frame: pd.DataFrame) -> _Sheet:
             header = [list(level) for level in zip(*frame.columns, strict=True)]
         else:
             header = [[str(c) for c in frame.columns]]
-    return _Sheet(info, values, None, [], header)
+    return _Sheet(info, values, None, [], header, info.get("source"))
 
 
-def _collect(x: Any) -> list[_Sheet]:
+def _collect(x: Any, item: int = 0) -> list[_Sheet]:
     if isinstance(x, (list, tuple)):
-        return [s for item in x for s in _collect(item)]
+        return [s for k, entry in enumerate(x) for s in _collect(entry, k)]
     if isinstance(x, pd.DataFrame) and not {"row", "col", "text"} <= set(x.columns):
         return [_frame_sheet(x)]
-    return [_cells_sheet(info, cells) for info, cells in iter_table_cells(x)]
+    sheets = [_cells_sheet(info, cells) for info, cells in iter_table_cells(x)]
+    for s in sheets:  # responses without a source are told apart by their place in the list
+        s.key = s.info.get("source") or f"#{item}"
+    return sheets
 
 
 def _sheet_names(sheets: list[_Sheet]) -> list[str]:
-    sources = list(dict.fromkeys(s.info.get("source") for s in sheets))
+    sources = list(dict.fromkeys(s.key for s in sheets))
     names: list[str] = []
     for s in sheets:
         i = s.info
         name = f"p{i.get('page') or 1}_{i.get('kind') or 'table'}{i.get('table') or 0}"
         if len(sources) > 1:
-            name = f"s{sources.index(i.get('source'))}_{name}"
+            name = f"s{sources.index(s.key)}_{name}"
         name = re.sub(r"[\[\]:*?/\\]", "_", name)[:28]
         base, k = name, 1
         while name in names or name == "sources":

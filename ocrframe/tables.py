@@ -394,9 +394,9 @@ def tables(
     ...           {"words": "b", "rows": [1], "columns": [0]},
     ...           {"words": "c", "rows": [1], "columns": [1]}]
     >>> body = {"result": {"words_region_list": [{"type": "table", "words_block_list": blocks}]}}
-    >>> tables(body, header="first", span="fill")[0]  # doctest: +SKIP
-       a  a.1
-    0  b    c
+    >>> tables(body, header="first", span="fill")[0]
+       a a.1
+    0  b   c
     """
     _check_span(span)
     out = []
