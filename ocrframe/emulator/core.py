@@ -121,7 +121,10 @@ class Emulator:
             )
             self.port = self._server.server_address[1]
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="ocrframe-emulator", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="ocrframe-emulator",
+                daemon=True,
             )
             self._thread.start()
         return self
