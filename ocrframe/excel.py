@@ -243,9 +243,9 @@ def _sheet_cells(ws: Any, where: str) -> pd.DataFrame:
             f"{where} sheet {ws.title!r} spans {ws.max_row:,} x {ws.max_column:,} cells, more "
             f"than {MAX_GRID_CELLS:,}"
         )
-    values = np.array(
-        [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)], dtype=object
-    ).reshape(ws.max_row, ws.max_column)
+    values = np.full((ws.max_row, ws.max_column), "", dtype=object)
+    for r, row in enumerate(ws.iter_rows(values_only=True)):
+        values[r, : len(row)] = [_text(v) for v in row]
     merges = [
         (m.min_row - 1, m.min_col - 1, m.max_row - m.min_row + 1, m.max_col - m.min_col + 1)
         for m in ws.merged_cells.ranges

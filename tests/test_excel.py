@@ -367,3 +367,28 @@ def test_pubtabnet_spreadsheets_reproduce_structure(tmp_path):
                 excel_tables(body, span=span)[0].fillna(""),
                 tables(body, span=span)[0].fillna(""),
             )
+
+
+def test_payloads_map_to_the_same_tables_as_the_cells():
+    """Pages and table numbers of Smart Document Recognizer workbooks follow ocrframe.cells."""
+    synth = pytest.importorskip("ocrframe.synth")
+    params = {"table": True, "form": True, "return_excel": True}
+    page = synth.synthesize("smart-document-recognizer", seed=5, params=params)["result"][0]
+    two_pages = {"result": [page, page]}
+    one_kind = synth.smart_document_one_kind_per_element({"result": [page]})
+    for body in (two_pages, one_kind):
+        key = ("page", "kind", "table")
+        xl = sorted(tuple(f.attrs[k] for k in key) for f in excel_tables(body))
+        js = sorted(tuple(f.attrs[k] for k in key) for f in tables(body))
+        assert xl == js and len(xl) >= 2
+        assert compare_excel_cells(body).empty
+    assert {t[0] for t in xl} == {1}
+    xl = sorted(tuple(f.attrs[k] for k in key) for f in excel_tables(two_pages))
+    assert xl == [(1, "form", 0), (1, "table", 0), (2, "form", 0), (2, "table", 0)]
+
+
+def test_an_empty_sheet_gives_an_empty_frame():
+    raw = io.BytesIO()
+    openpyxl.Workbook().save(raw)
+    (frame,) = excel_tables(body_with_excel(b64(raw.getvalue())))
+    assert frame.shape == (0, 0) and frame.attrs["sheet"] == "Sheet"
