@@ -35,7 +35,10 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["run_demo", "DemoResult", "sample_images", "cer", "word_recall", "edit_distance"]
+__all__ = [
+    "run_demo", "DemoResult", "sample_images", "cer", "word_recall", "edit_distance",
+    "write_overlays", "save_responses",
+]  # fmt: skip
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
@@ -248,7 +251,7 @@ def run_demo(
     files: list[Path] = []
     words, chars = batch.words(), batch.chars()
     files += [_parquet(words, out / "words.parquet"), _parquet(chars, out / "chars.parquet")]
-    files += _save_responses(batch, out / "responses")
+    files += save_responses(batch, out / "responses")
 
     summary = audit(words, threshold=threshold, by="source")
     sweep = threshold_sweep(words)
@@ -258,7 +261,7 @@ def run_demo(
         frame.to_csv(out / name, index=False)
         files.append(out / name)
     if overlays:
-        files += _overlays(words, out / "overlays", threshold)
+        files += write_overlays(words, out / "overlays", threshold)
     review = review_queue(words, threshold=threshold, out=out / "review")
     files.append(out / "review")
     result = DemoResult(out, words, chars, summary, sweep, accuracy, review, batch.errors,
@@ -274,7 +277,9 @@ def _parquet(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _save_responses(batch: Any, folder: Path) -> list[Path]:
+def save_responses(batch: Any, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write each response of ``batch`` to ``<folder>/<stem>[.p<page>].json``."""
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for resp in batch:
@@ -304,28 +309,41 @@ def _accuracy(words: pd.DataFrame, paths: list[Path], ece_fn: Any) -> pd.DataFra
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
-def _overlays(words: pd.DataFrame, folder: Path, threshold: float) -> list[Path]:
+def write_overlays(words: pd.DataFrame, folder: str | os.PathLike[str],
+                   threshold: float = 0.9) -> list[Path]:  # fmt: skip
+    """Draw ``<folder>/<image>.png`` (``<image>.p<page>.png`` for PDF pages) per source.
+
+    Sources must be readable paths (images, or PDFs rendered at 150 dpi); others are skipped.
+
+    >>> write_overlays(batch.words(), "overlays")  # doctest: +SKIP
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from PIL import Image
 
+    from .pdf import is_pdf, render_page
     from .plot import plot_polygons
 
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for source, part in words.groupby("source", sort=True):
-        with Image.open(source) as im:
-            w, h = im.size
-        fig, ax = plt.subplots(figsize=(8, 8 * h / max(w, 1) + 0.3), dpi=110)
+    keys = ["source", "page"] if "page" in words.columns else ["source"]
+    for key, part in words.groupby(keys, sort=True, dropna=False):
+        source, page = (key[0], key[1]) if len(keys) == 2 else (key[0], None)
+        if not os.path.isfile(str(source)):
+            continue
+        pdf = is_pdf(str(source))
+        page = 1 if page is None or pd.isna(page) else int(page)
+        image = render_page(str(source), page=page) if pdf else str(source)
+        stem = Path(str(source)).stem + (f".p{page}" if pdf else "")
+        fig, ax = plt.subplots(figsize=(8, 8), dpi=110)
         try:
-            plot_polygons(part, image=source, threshold=threshold, ax=ax)
-            ax.set_title(f"{Path(source).name}: {len(part)} lines, red edge = below {threshold}")
+            plot_polygons(part, image=image, threshold=threshold, ax=ax)
+            ax.set_title(f"{stem}: {len(part)} lines, red edge = below {threshold}")
             ax.set_axis_off()
-            path = folder / (Path(source).stem + ".png")
-            fig.savefig(path, bbox_inches="tight")
-            written.append(path)
+            fig.savefig(folder / f"{stem}.png", bbox_inches="tight")
+            written.append(folder / f"{stem}.png")
         finally:
             plt.close(fig)
     return written

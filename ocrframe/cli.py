@@ -1,0 +1,362 @@
+"""The ``ocrframe`` command.
+
+Exit status: 0 success, 1 an ocrframe error (``Type: message`` on stderr; the traceback only
+with ``--debug``), 2 a usage error, 130 interrupted.
+
+>>> main(["apis"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, MissingDependencyError, OcrError
+
+__all__ = ["main", "build_parser"]
+
+_EPILOG = """\
+examples:
+  ocrframe demo                                  OCR the bundled samples (no account needed)
+  ocrframe ocr general-text scans/ --out out/    OCR your own images and PDFs locally
+  ocrframe ocr id-card card.jpg --out out/ --engine cloud     (credentials from environment)
+  ocrframe run general-text "scans/**/*.png" --cache cache/ --workers 8 --rate 5
+  ocrframe audit cache/ --by document --review review/
+  ocrframe tables cache/ --xlsx tables.xlsx
+  ocrframe emulator --port 8080 --engine rapidocr
+  ocrframe apis
+
+engines: local = embedded OCR (pip install "ocrframe[local]"; general-text and web-image
+only), cloud = Huawei Cloud OCR with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /
+HUAWEICLOUD_SDK_PROJECT_ID / HUAWEICLOUD_SDK_REGION from the environment, emulator = a local
+emulator (ocrframe emulator) at --endpoint.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Raises instead of exiting, so ``main`` can return the status."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: error: {message}", self.format_usage())
+
+
+class _UsageError(Exception):
+    def __init__(self, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+def _param(text: str) -> tuple[str, Any]:
+    """``k=v`` with v read as JSON when it parses (true, 3, [..]), else as a string."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key.strip(), json.loads(value)
+    except ValueError:
+        return key.strip(), value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return n
+
+
+def _rate(text: str) -> float:
+    try:
+        r = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected requests per second, got {text!r}") from None
+    if not r > 0:
+        raise argparse.ArgumentTypeError(f"the rate must be positive, got {text!r}")
+    return r
+
+
+def _threshold(text: str) -> float:
+    try:
+        t = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}") from None
+    if not 0 <= t <= 1:
+        raise argparse.ArgumentTypeError(f"confidences are in [0, 1], got {text!r}")
+    return t
+
+
+def _engine_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("engine")
+    g.add_argument("--engine", choices=("local", "cloud", "emulator"), default="local",
+                   help="local embedded OCR (default), Huawei Cloud, or an emulator")  # fmt: skip
+    g.add_argument("--local-engine", choices=("rapidocr", "tesseract"), default="rapidocr",
+                   help="embedded engine for --engine local (default rapidocr)")  # fmt: skip
+    g.add_argument("--endpoint", help="base URL for --engine emulator (or a custom cloud one)")
+    g.add_argument("--param", action="append", type=_param, default=[], metavar="KEY=VALUE",
+                   help="request parameter, repeatable: --param character_mode=true")  # fmt: skip
+    g.add_argument("--workers", type=_positive_int, default=4, help="concurrent calls (4)")
+    g.add_argument("--rate", type=_rate, default=None, help="max requests per second")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of ``ocrframe`` (subcommands demo, ocr, run, audit, tables, ...)."""
+    top = _Parser(
+        prog="ocrframe",
+        description="Huawei Cloud OCR results as tidy pandas DataFrames: OCR images and PDFs, "
+        "flatten, audit confidence, export tables.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    top.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="OCR the bundled sample documents and audit the result",
+                       description="OCR every bundled sample image with the embedded engine "
+                       "(no network), compare with the ground truth and write words/chars "
+                       "Parquet, audit.csv, threshold_sweep.csv, accuracy.csv, overlays/ and "
+                       "review/ into --out.")  # fmt: skip
+    p.add_argument("--out", default="ocrframe-output", help="output folder (ocrframe-output)")
+    p.add_argument("--engine", choices=("rapidocr", "tesseract"), default="rapidocr",
+                   help="embedded engine (default rapidocr)")  # fmt: skip
+    p.add_argument("--threshold", type=_threshold, default=0.9, help="review threshold (0.9)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("ocr", help="OCR images / PDFs and write responses, Parquet, overlays",
+                       description="Call API on each image (PDF pages one by one) and write "
+                       "responses/*.json, one Parquet file per non-empty frame (words, chars, "
+                       "...), errors.parquet and overlays/*.png into --out.",
+                       epilog="example: ocrframe ocr general-text scans/ invoice.pdf --out out/ "
+                       "--param character_mode=true")  # fmt: skip
+    p.add_argument("api", help="API slug or name, e.g. general-text (see: ocrframe apis)")
+    p.add_argument("images", nargs="+", help="image or PDF files, folders or globs")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--no-overlays", action="store_true", help="skip the overlay PNGs")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _engine_args(p)
+
+    p = sub.add_parser("run", help="run a dataset into a resumable cache",
+                       description="Call API on every input with a worker pool and a rate "
+                       "limit; every response is cached, so rerunning after a crash or Ctrl-C "
+                       "repeats no finished call. Failures are listed, not fatal.",
+                       epilog='example: ocrframe run general-text "scans/**/*.png" --cache '
+                       "cache/ --workers 8 --rate 5")  # fmt: skip
+    p.add_argument("api", help="API slug or name")
+    p.add_argument("inputs", nargs="+", help="files, folders, globs or URLs")
+    p.add_argument("--cache", required=True, help="cache folder (created)")
+    p.add_argument("--errors", help="write the failures to this CSV")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _engine_args(p)
+
+    p = sub.add_parser("audit", help="confidence audit of saved responses",
+                       description="Summarise confidence per document (or --by columns) of the "
+                       "responses in DIR (a cache folder, saved JSON files or a glob); print "
+                       "the threshold sweep; optionally export a review queue.",
+                       epilog="example: ocrframe audit cache/ --by api --review review/ "
+                       "--images scans/")  # fmt: skip
+    p.add_argument("dir", help="cache folder, folder of saved responses, or a glob")
+    p.add_argument("--threshold", type=_threshold, default=0.9, help="review threshold (0.9)")
+    p.add_argument("--by", nargs="+", help="group columns: document, field, api, page, ...")
+    p.add_argument("--frame", help="frame to audit: words, chars, fields, cells (auto)")
+    p.add_argument("--out", help="also write the audit to this CSV")
+    p.add_argument("--review", metavar="OUT", help="write the review queue to this folder")
+    p.add_argument("--images", help="folder of the source images (default: source paths)")
+
+    p = sub.add_parser("tables", help="tables of saved responses to one .xlsx",
+                       description="Write every table / form in the responses in DIR to one "
+                       "workbook (one sheet per table), low-confidence cells highlighted.",
+                       epilog="example: ocrframe tables cache/ --xlsx tables.xlsx")  # fmt: skip
+    p.add_argument("dir", help="cache folder, folder of saved responses, or a glob")
+    p.add_argument("--xlsx", required=True, help="the .xlsx file to write")
+    p.add_argument("--threshold", type=_threshold, default=0.8, help="highlight below (0.8)")
+
+    sub.add_parser("emulator", help="serve a local OCR emulator on 127.0.0.1", add_help=False,
+                   description="See: ocrframe emulator --help")  # fmt: skip
+    p = sub.add_parser("apis", help="list the OCR operations ocrframe knows")
+    p.add_argument("--documented", action="store_true", help="only the 16 documented APIs")
+    return top
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _backend(args: argparse.Namespace) -> Any:
+    if args.engine == "local":
+        from .local import LocalEngine
+
+        return LocalEngine(args.local_engine)
+    from .client import Client
+
+    if args.engine == "cloud":
+        return Client.from_env(**({"endpoint": args.endpoint} if args.endpoint else {}))
+    if not args.endpoint:
+        raise InputError("--engine emulator needs --endpoint URL (see: ocrframe emulator)")
+    from .emulator import Emulator
+
+    return Client(endpoint=args.endpoint, ak=Emulator.ak, sk=Emulator.sk,
+                  project_id=Emulator.project_id)  # fmt: skip
+
+
+def _run(args: argparse.Namespace, cache: Path) -> Any:
+    from .runner import run
+
+    return run(_backend(args), args.api, args.images if args.command == "ocr" else args.inputs,
+               workers=args.workers, rate=args.rate, cache=cache, progress=not args.quiet,
+               **dict(args.param))  # fmt: skip
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    run_demo(args.out, engine=args.engine, threshold=args.threshold, progress=not args.quiet,
+             stream=sys.stdout)  # fmt: skip
+    return 0
+
+
+def _cmd_ocr(args: argparse.Namespace) -> int:
+    from .apis import get_api
+    from .demo import save_responses, write_overlays
+
+    get_api(args.api)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {args.out!r} is a file; pass a folder")
+    batch = _run(args, out / "cache")
+    save_responses(batch, out / "responses")
+    written = batch.to_parquet(out)
+    if not args.no_overlays:
+        words = batch.words()
+        if len(words):
+            write_overlays(words, out / "overlays")
+    print(f"{len(batch)} response(s), {len(batch.errors)} failure(s) -> {out}/: "
+          + ", ".join(p.name for p in written) + ", responses/"
+          + ("" if args.no_overlays else ", overlays/"))  # fmt: skip
+    _print_errors(batch.errors)
+    return 0 if len(batch) or not len(batch.errors) else 1
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    batch = _run(args, Path(args.cache))
+    print(f"{len(batch)} response(s) in {args.cache}, {len(batch.errors)} failure(s)")
+    _print_errors(batch.errors)
+    if args.errors:
+        batch.errors.to_csv(args.errors, index=False)
+    return 0 if not len(batch.errors) else 1
+
+
+def _print_errors(errors: Any) -> None:
+    if len(errors):
+        cols = [c for c in ("source", "page", "error_code", "message", "attempts") if c in errors]
+        print(errors[cols].head(20).to_string(index=False), file=sys.stderr)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .audit import audit, threshold_sweep
+    from .batch import read_responses
+
+    batch = read_responses(args.dir)
+    if len(batch) == 0:
+        raise InputError(f"no saved response in {args.dir!r}")
+    table = audit(batch, threshold=args.threshold, by=args.by, frame=args.frame)
+    sweep = threshold_sweep(batch, frame=args.frame)
+    shown = {"display.width": 160, "display.max_columns": 20, "display.max_rows": 60,
+             "display.float_format": "{:.3f}".format}  # fmt: skip
+    with pd.option_context(*[v for kv in shown.items() for v in kv]):
+        print(table.to_string(index=False))
+        print()
+        print(sweep.to_string(index=False))
+    if args.out:
+        table.to_csv(args.out, index=False)
+    if args.review:
+        from .review import review_queue
+
+        q = review_queue(batch, images=args.images, threshold=args.threshold, out=args.review,
+                         frame=args.frame)  # fmt: skip
+        print(f"\n{len(q)} item(s) below {args.threshold} -> {args.review}/review.xlsx, "
+              f"{int(q['crop'].notna().sum())} crop(s)")  # fmt: skip
+    if len(batch.errors):
+        print(f"{len(batch.errors)} response file(s) could not be read:", file=sys.stderr)
+        _print_errors(batch.errors)
+    return 0
+
+
+def _cmd_tables(args: argparse.Namespace) -> int:
+    from .batch import read_responses
+    from .excel import to_excel
+
+    batch = read_responses(args.dir)
+    path = to_excel(batch.cells(), args.xlsx, threshold=args.threshold)
+    print(f"tables written to {path}")
+    return 0
+
+
+def _cmd_apis(args: argparse.Namespace) -> int:
+    from .apis import APIS
+
+    specs = [s for s in APIS.values() if s.documented or not args.documented]
+    print(f"{'slug':<34}{'name':<40}{'frames'}")
+    for s in specs:
+        mark = "*" if s.documented else " "
+        print(f"{s.slug:<33}{mark}{s.name[:39]:<40}{', '.join(s.families)}")
+    print(f"\n{len(specs)} operations; * = documented in the OCR API Reference")
+    return 0
+
+
+_COMMANDS = {
+    "demo": _cmd_demo, "ocr": _cmd_ocr, "run": _cmd_run, "audit": _cmd_audit,
+    "tables": _cmd_tables, "apis": _cmd_apis,
+}  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``ocrframe`` command; return the exit status.
+
+    >>> main(["apis", "--documented"])  # doctest: +SKIP
+    0
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    if argv and argv[0] == "emulator" or argv[:2] == ["--debug", "emulator"]:
+        from .emulator import main as emulator_main
+
+        rest = argv[argv.index("emulator") + 1 :]
+        return _guard(lambda: emulator_main(rest), debug)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        sys.stderr.write(exc.usage + str(exc) + "\n")
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    return _guard(lambda: _COMMANDS[args.command](args), args.debug)
+
+
+def _guard(fn: Any, debug: bool) -> int:
+    try:
+        return int(fn())
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted; finished items are cached, rerun to resume\n")
+        return 130
+    except (OcrError, OSError) as exc:
+        if debug:
+            traceback.print_exc()
+        name = "MissingDependencyError" if isinstance(exc, MissingDependencyError) else (
+            type(exc).__name__)  # fmt: skip
+        sys.stderr.write(f"{name}: {exc}\n")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
