@@ -21,6 +21,7 @@ from .errors import (
     ServerError,
     ThrottlingError,
 )
+from .excel import WorkbookError, compare_excel_cells, excel_tables, save_excel, to_excel
 from .flatten import (
     alarms,
     cells,
@@ -37,7 +38,19 @@ from .flatten import (
     plates,
     words,
 )
+from .local import LocalEngine
+from .plot import (
+    calibration_table,
+    expected_calibration_error,
+    match_truth,
+    plot_calibration,
+    plot_confidence,
+    plot_polygons,
+    plot_table,
+)
 from .response import Response, read_response
+from .samples import list_samples, sample_path
+from .tables import grid, join_tables, tables, to_numeric_table
 
 __version__ = "0.1.0"
 
@@ -61,6 +74,24 @@ __all__ = (
     "fonts",
     "document",
     "other",
+    "tables",
+    "grid",
+    "join_tables",
+    "to_numeric_table",
+    "excel_tables",
+    "save_excel",
+    "compare_excel_cells",
+    "to_excel",
+    "plot_polygons",
+    "plot_confidence",
+    "plot_calibration",
+    "plot_table",
+    "calibration_table",
+    "expected_calibration_error",
+    "match_truth",
+    "LocalEngine",
+    "sample_path",
+    "list_samples",
     "OcrError",
     "InputError",
     "ResponseFormatError",
@@ -70,6 +101,7 @@ __all__ = (
     "AuthError",
     "ThrottlingError",
     "ServerError",
+    "WorkbookError",
 )
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
