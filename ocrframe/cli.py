@@ -190,6 +190,7 @@ def _backend(args: argparse.Namespace) -> Any:
     if args.engine == "local":
         from .local import LocalEngine
 
+        _check_local(args.local_engine)
         return LocalEngine(args.local_engine)
     from .client import Client
 
@@ -203,6 +204,23 @@ def _backend(args: argparse.Namespace) -> Any:
                   project_id=Emulator.project_id)  # fmt: skip
 
 
+def _check_local(engine: str) -> None:
+    """Fail before any work when the embedded engine is not installed."""
+    import importlib.util
+
+    modules = ("rapidocr", "onnxruntime") if engine == "rapidocr" else ("tesserocr",)
+    for mod in modules:
+        try:
+            found = importlib.util.find_spec(mod) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise MissingDependencyError(
+                f"the local OCR engine {engine!r} needs {mod!r}, which is not installed. "
+                'Install it with: pip install "ocrframe[local]"'
+            )
+
+
 def _run(args: argparse.Namespace, cache: Path) -> Any:
     from .runner import run
 
@@ -214,6 +232,7 @@ def _run(args: argparse.Namespace, cache: Path) -> Any:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
+    _check_local(args.engine)
     run_demo(args.out, engine=args.engine, threshold=args.threshold, progress=not args.quiet,
              stream=sys.stdout)  # fmt: skip
     return 0

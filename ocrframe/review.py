@@ -103,9 +103,12 @@ class _Images:
             from .pdf import render_page
 
             return render_page(path, page=page)
-        with Image.open(path) as im:
-            im.seek(min(max(page - 1, 0), getattr(im, "n_frames", 1) - 1))
-            return im.convert("RGB")
+        try:
+            with Image.open(path) as im:
+                im.seek(min(max(page - 1, 0), getattr(im, "n_frames", 1) - 1))
+                return im.convert("RGB")
+        except (OSError, ValueError):  # not an image (e.g. a saved response as source)
+            return None
 
     def _lookup(self, source: str) -> Any:
         imgs = self.images

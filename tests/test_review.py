@@ -88,3 +88,10 @@ def test_review_queue_bad_input(scan, tmp_path):
         review_queue(_words(scan).drop(columns="confidence"), out=tmp_path / "r")
     with pytest.raises(InputError, match="margin"):
         review_queue(_words(scan), out=tmp_path / "r", margin=-1)
+
+
+def test_review_queue_source_that_is_not_an_image(tmp_path):
+    bogus = tmp_path / "resp.json"
+    bogus.write_text("{}")
+    q = review_queue(_words(bogus), out=tmp_path / "r", xlsx=False)
+    assert len(q) == 3 and q["crop"].isna().all()
