@@ -237,8 +237,9 @@ def send(
 ) -> tuple[dict[str, Any], requests.Response, int]:
     """POST ``body`` to ``url`` with retries; return ``(json_body, response, attempts)``.
 
-    Raises the last :class:`ApiError` (``.attempts`` and ``.history`` set, the previous failure
-    chained as its cause) when the failure is permanent or the retries are used up.
+    Raises the last :class:`ApiError` (``.attempts`` and ``.history`` set; its cause is the
+    network exception, or else the previous attempt's error) when the failure is permanent or
+    the retries are used up.
     """
     headers = {"Content-Type": "application/json;charset=utf-8", **(headers or {})}
     history: list[tuple[int | None, str | None, float]] = []
@@ -260,7 +261,9 @@ def send(
                 api=api,
             )
             err.__cause__ = exc
-        retry_after = parse_retry_after(resp.headers.get("Retry-After")) if resp else None
+        retry_after = (
+            parse_retry_after(resp.headers.get("Retry-After")) if resp is not None else None
+        )
         can_refresh = getattr(auth, "can_refresh", False)
         if err.refreshable and can_refresh and not refreshed:
             refreshed = True
@@ -272,7 +275,7 @@ def send(
         if retries >= policy.budget(err):
             history.append((err.status, err.code, 0.0))
             final = _with_attempts(err, attempt, history)
-            raise final from (previous if previous is not None else err.__cause__)
+            raise final from (err.__cause__ if err.__cause__ is not None else previous)
         retries += 1
         delay = policy.delay(retries, retry_after)
         history.append((err.status, err.code, delay))

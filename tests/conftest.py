@@ -18,9 +18,9 @@ def emulator():
 
 @pytest.fixture
 def png_bytes() -> bytes:
-    """A small white 120 x 80 PNG."""
+    """A small white 160 x 120 PNG."""
     from PIL import Image
 
     buf = io.BytesIO()
-    Image.new("RGB", (120, 80), "white").save(buf, format="PNG")
+    Image.new("RGB", (160, 120), "white").save(buf, format="PNG")
     return buf.getvalue()
