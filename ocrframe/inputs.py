@@ -63,8 +63,8 @@ class Prepared:
 def base64_size(n: int) -> int:
     """Length of the Base64 text for ``n`` bytes.
 
-    >>> base64_size(7 * 1024 * 1024) / 1024 / 1024
-    9.333333333333334
+    >>> base64_size(3_000_000)
+    4000000
     """
     return 4 * math.ceil(n / 3)
 

@@ -128,7 +128,7 @@ class RetryPolicy:
     def delay(self, retry: int, retry_after: float | None) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""
         if retry_after is not None:
-            return max(0.0, min(retry_after, self.retry_after_max))
+            return float(max(0.0, min(retry_after, self.retry_after_max)))
         cap = min(self.backoff_max, self.backoff_factor * 2 ** (retry - 1))
         return cap * self.jitter()
 

@@ -45,7 +45,7 @@ class Emulator:
 
     Examples
     --------
-    >>> from ocrframe import Client
+    >>> from ocrframe.client import Client
     >>> with Emulator() as emu:
     ...     client = Client(endpoint=emu.url, project_id=emu.project_id, ak=emu.ak, sk=emu.sk)
     ...     client.call("passport", url="https://example.com/p.jpg").api
