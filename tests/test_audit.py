@@ -183,3 +183,21 @@ def test_accuracy_by_confidence_against_truth_boxes():
 def test_streamed_audit_of_nothing_has_schema():
     out = audit(_Chunked(pd.DataFrame({"text": [], "confidence": []}), 1), stream=True)
     assert out.loc[0, "n"] == 0 and "share_below" in out.columns
+
+
+def test_batch_from_disk_streams_like_in_memory(tmp_path):
+    import shutil
+
+    from ocrframe.batch import read_responses
+    from ocrframe.samples import SAMPLE_DIR
+
+    for name in ("general-text.json", "general-text-chars.json", "web-image.json"):
+        shutil.copy(SAMPLE_DIR / "responses" / name, tmp_path / name)
+    batch = read_responses(tmp_path)
+    words = batch.words()
+    streamed = audit(batch, by="api", stream=True, chunk=1)
+    full = audit(words, by="api")
+    cols = ["api", "n", "n_scored", "n_below", "share_below", "n_documents"]
+    pd.testing.assert_frame_equal(streamed[cols], full[cols])
+    pd.testing.assert_frame_equal(threshold_sweep(batch, stream=True, chunk=1),
+                                  threshold_sweep(words))  # fmt: skip

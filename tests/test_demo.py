@@ -1,0 +1,72 @@
+import io
+import shutil
+
+import pandas as pd
+import pytest
+
+from ocrframe.demo import cer, edit_distance, run_demo, sample_images, word_recall
+
+
+def _line(text, x0, y0, x1, y1):
+    return {"text": text, "x1": x0, "y1": y0, "x2": x1, "y2": y0, "x3": x1, "y3": y1,
+            "x4": x0, "y4": y1}  # fmt: skip
+
+
+def test_edit_distance_matches_definition():
+    assert edit_distance("", "abc") == 3
+    assert edit_distance("abc", "abc") == 0
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("flaw", "lawn") == 2
+    assert edit_distance("ümlaut", "umlaut") == 1
+
+
+def test_cer_and_recall_hand_computed():
+    truth = pd.DataFrame([_line("TOTAL 9.50", 0, 0, 100, 10), _line("Cash", 0, 20, 40, 30)])
+    split = pd.DataFrame([_line("TOTAL", 0, 0, 45, 10), _line("9.5O", 55, 0, 100, 10)])
+    # "Cash" missing (4) + one substitution (O for 0) = 5 errors over 14 truth characters
+    assert cer(split, truth) == pytest.approx(5 / 14)
+    stray = pd.concat([split, pd.DataFrame([_line("xy", 500, 500, 520, 510)])])
+    assert cer(stray, truth) == pytest.approx(7 / 14)  # unassigned prediction = insertions
+    assert word_recall(split["text"], truth["text"]) == pytest.approx(1 / 3)
+    assert cer(split.iloc[:0], truth) == 1.0
+
+
+needs_engine = pytest.mark.skipif(not sample_images(), reason="no bundled sample images")
+
+
+@pytest.mark.slow
+@needs_engine
+def test_demo_writes_the_output_folder(tmp_path):
+    pytest.importorskip("rapidocr")
+    images = [p for p in sample_images() if p.stem in ("receipt-cafe", "letter")]
+    picked = []
+    for p in images:  # copy with the ground truth so the test owns its inputs
+        shutil.copy(p, tmp_path / p.name)
+        shutil.copy(p.with_name(p.stem + ".gt.json"), tmp_path / (p.stem + ".gt.json"))
+        picked.append(tmp_path / p.name)
+    out = tmp_path / "out"
+    buf = io.StringIO()
+    res = run_demo(out, images=picked, progress=False, stream=buf)
+    for name in ("words.parquet", "chars.parquet", "audit.csv", "threshold_sweep.csv",
+                 "accuracy.csv", "review/review.csv", "review/review.xlsx"):  # fmt: skip
+        assert (out / name).is_file(), name
+    assert sorted(p.name for p in (out / "responses").iterdir()) == [
+        "letter.json",
+        "receipt-cafe.json",
+    ]
+    assert sorted(p.name for p in (out / "overlays").iterdir()) == [
+        "letter.png",
+        "receipt-cafe.png",
+    ]
+    words = pd.read_parquet(out / "words.parquet")
+    assert set(words["source"]) == {str(p) for p in picked} and len(words) > 20
+    assert len(pd.read_parquet(out / "chars.parquet")) > len(words)
+    acc = pd.read_csv(out / "accuracy.csv")
+    assert acc["cer"].max() < 0.1 and acc["word_recall"].min() > 0.85
+    audit = pd.read_csv(out / "audit.csv")
+    assert audit["n"].sum() == len(words)
+    summary = buf.getvalue()
+    assert "receipt-cafe.png" in summary and "written to" in summary
+    # rerun: everything comes from the cache, same words
+    again = run_demo(out, images=picked, progress=False, overlays=False)
+    pd.testing.assert_frame_equal(again.words, res.words)
