@@ -405,7 +405,8 @@ def _final_state(state: _State | None, keys: list[str], t: float) -> pd.DataFram
 
 
 def _empty_words() -> pd.DataFrame:
-    return pd.DataFrame({"text": pd.Series([], dtype="str"), "confidence": pd.Series([], dtype="f8")})
+    empty = {"text": pd.Series([], dtype="str"), "confidence": pd.Series([], dtype="f8")}
+    return pd.DataFrame(empty)
 
 
 def _merge_sum(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
