@@ -492,3 +492,28 @@ def test_secrets_never_leak(caplog, tmp_path):
     blob = "\n".join(texts)
     for secret in (SECRETS_AK, SECRETS_SK, SECRETS_PW, token):
         assert secret not in blob
+
+
+def _http_response(status, content, headers=None):
+    resp = requests.Response()
+    resp.status_code = status
+    resp._content = content
+    resp.headers.update(headers or {})
+    return resp
+
+
+def test_error_bodies_top_level_nested_and_iam():
+    from ocrframe.transport import read_http_response
+
+    nested = b'{"result": {"error_code": "AIS.0103", "error_msg": "The image size ..."}}'
+    with pytest.raises(BadRequestError) as exc:
+        read_http_response(_http_response(200, nested, {"X-Request-Id": "r1"}), "general-table")
+    assert (exc.value.code, exc.value.request_id, exc.value.status) == ("AIS.0103", "r1", 200)
+    top = b'{"error_code": "ModelArts.4204", "error_msg": "not subscribed"}'
+    with pytest.raises(AuthError, match="ModelArts.4204"):
+        read_http_response(_http_response(403, top), "passport")
+    iam = b'{"error": {"code": 401, "message": "The username or password is wrong."}}'
+    with pytest.raises(AuthError, match="password is wrong"):
+        read_http_response(_http_response(401, iam), None)
+    with pytest.raises(ServerError, match="HTTP 502 with a non-JSON body"):
+        read_http_response(_http_response(502, b"<html>bad gateway</html>"), "passport")
