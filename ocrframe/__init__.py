@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 
 from .apis import APIS, ApiSpec, get_api
+from .audit import accuracy_by_confidence, audit, threshold_sweep
+from .batch import Batch, read_responses
+from .client import Client
 from .errors import (
     ApiError,
     AuthError,
@@ -49,8 +52,10 @@ from .plot import (
     plot_table,
 )
 from .response import Response, read_response
+from .review import review_queue
 from .samples import list_samples, sample_path
 from .tables import grid, join_tables, tables, to_numeric_table
+from .transport import RetryPolicy
 
 __version__ = "0.1.0"
 
@@ -59,6 +64,14 @@ __all__ = (
     "ApiSpec",
     "get_api",
     "Response",
+    "Client",
+    "RetryPolicy",
+    "Batch",
+    "read_responses",
+    "audit",
+    "threshold_sweep",
+    "accuracy_by_confidence",
+    "review_queue",
     "read_response",
     "flatten",
     "words",

@@ -225,7 +225,7 @@ def _key(ax, color_by, cmap, legend) -> None:
 
     if color_by == "confidence":
         mappable = mpl.cm.ScalarMappable(mpl.colors.Normalize(0.0, 1.0), cmap)
-        ax.figure.colorbar(mappable, ax=ax, label="confidence")
+        ax.figure.colorbar(mappable, ax=ax, label="confidence", fraction=0.046, pad=0.04)
     elif legend:
         handles = [Patch(facecolor=c, edgecolor=c, label=k) for k, c in legend.items()]
         ax.legend(handles=handles, title=color_by, loc="upper right", fontsize="small")
