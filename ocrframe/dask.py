@@ -367,12 +367,13 @@ def audit_dask(
     >>> audit_dask(read_responses_dask("ocr-cache"), by="api")  # doctest: +SKIP
     """
     dask = _require("dask")
-    from . import audit as _audit
+    # names, not ``from . import audit``: ocrframe.audit is also the function's name
+    from .audit import _check_threshold, _chunk_state, _final_state, _merge_states, _resolve_by
 
-    t = _audit._check_threshold(threshold)
-    keys = _audit._resolve_by(ddf._meta, by)
-    parts = [dask.delayed(_audit._chunk_state)(p, keys, t, expected) for p in ddf.to_delayed()]
+    t = _check_threshold(threshold)
+    keys = _resolve_by(ddf._meta, by)
+    parts = [dask.delayed(_chunk_state)(p, keys, t, expected) for p in ddf.to_delayed()]
     state = None
     for part in dask.compute(*parts):
-        state = _audit._merge_states(state, part, keys)
-    return _audit._final_state(state, keys, t)
+        state = _merge_states(state, part, keys)
+    return _final_state(state, keys, t)
