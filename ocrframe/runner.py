@@ -218,6 +218,7 @@ class Limiter:
         self.cooldown = cooldown
         self.inflight = 0
         self.throttled = 0
+        self.stopped = False
         self._clock = clock
         self._sleep = sleep
         self._cond = threading.Condition()
@@ -225,9 +226,18 @@ class Limiter:
         self._pause_until = 0.0
         self._last_cut = -1e9
 
-    def acquire(self) -> None:
+    def stop(self) -> None:
+        """Make every waiting and future ``acquire()`` return False."""
+        with self._cond:
+            self.stopped = True
+            self._cond.notify_all()
+
+    def acquire(self) -> bool:
+        """Wait for a free slot and the next rate slot; False once :meth:`stop` was called."""
         with self._cond:
             while True:
+                if self.stopped:
+                    return False
                 wait = self._pause_until - self._clock()
                 if wait <= 0 and self.inflight < max(1, int(self.limit)):
                     break
@@ -241,6 +251,7 @@ class Limiter:
                 delay = slot - now
         if delay > 0:
             self._sleep(delay)
+        return True
 
     def release(self, *, throttled: bool = False, retry_after: float | None = None) -> None:
         with self._cond:
@@ -314,10 +325,13 @@ class _Job:
                 payload = task.payload()
             except InputError as exc:
                 return self._failed(index, task, exc, attempts, "bad_input")
-            self.limiter.acquire()
-            throttled = False
+            if not self.limiter.acquire():
+                return _Outcome(index)  # stopped (Ctrl-C): neither done nor failed
             try:
                 resp = self._call(task, payload)
+            except KeyboardInterrupt:
+                self.limiter.release()
+                raise
             except Exception as exc:  # noqa: BLE001 - every failure becomes an error row
                 category, retryable = _classify(exc)
                 throttled = category == "throttling"
@@ -567,6 +581,7 @@ def _drive(job, todo, workers, entries, errors, bar, stop) -> None:
             # Ctrl-C (or a backend raising KeyboardInterrupt): submit nothing more, drop queued
             # items, let running calls finish so their responses are cached, then re-raise.
             stop.set()
+            job.limiter.stop()
             for fut in pending:
                 fut.cancel()
             for fut in pending:
@@ -581,6 +596,8 @@ def _drive(job, todo, workers, entries, errors, bar, stop) -> None:
 def _collect(outcome: _Outcome, entries: list[Entry | None], errors: list[dict]) -> int:
     if outcome.entry is not None:
         entries[outcome.index] = outcome.entry
+        return 0
+    if outcome.error is None:  # cancelled by Ctrl-C
         return 0
     errors.append(outcome.error)
     return 1

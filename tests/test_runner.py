@@ -1,0 +1,242 @@
+import hashlib
+import threading
+from collections import Counter
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from ocrframe.errors import BadRequestError, InputError, ServerError, ThrottlingError
+from ocrframe.response import Response
+from ocrframe.runner import Limiter, expand_inputs, run
+
+
+class FakeBackend:
+    """Answers General Text from the input bytes; scripted failures per input digest."""
+
+    def __init__(self, fail=None):
+        self.calls = []
+        self.fail = dict(fail or {})  # digest prefix -> list of exceptions to raise in turn
+        self.lock = threading.Lock()
+
+    def call(self, api, image=None, *, url=None, page=None, **params):
+        data = url.encode() if url is not None else image
+        digest = hashlib.sha256(data).hexdigest()[:12]
+        with self.lock:
+            self.calls.append((digest, page))
+            queue = self.fail.get(digest)
+            exc = queue.pop(0) if queue else None
+        if exc is not None:
+            raise exc
+        words = [
+            {
+                "words": f"{digest}-{page}-{i}",
+                "confidence": 0.9,
+                "location": [[0, i], [9, i], [9, i + 1], [0, i + 1]],
+            }
+            for i in range(3)
+        ]
+        return Response({"result": {"words_block_list": words}}, api=api, status=200)
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@pytest.fixture
+def images(tmp_path):
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    paths = []
+    for i in range(12):
+        p = folder / f"img{i:02d}.png"
+        Image.new("RGB", (24, 12), (i * 20, 40, 90)).save(p)
+        paths.append(p)
+    return paths
+
+
+def test_run_caches_and_resumes_without_calls(images, tmp_path):
+    backend = FakeBackend()
+    cache = tmp_path / "cache"
+    batch = run(backend, "general_text", images, workers=4, cache=cache, progress=False)
+    assert len(batch) == 12 and batch.errors.empty
+    assert len(backend.calls) == 12
+    words = batch.words()
+    assert list(words.columns[:3]) == ["source", "api", "page"]
+    assert words["source"].unique().tolist() == [str(p) for p in images]  # input order
+    assert (words["api"] == "general-text").all() and len(words) == 36
+
+    again = FakeBackend()
+    batch2 = run(again, "general-text", images, workers=4, cache=cache, progress=False)
+    assert again.calls == []
+    pd.testing.assert_frame_equal(batch2.words(), words)
+    # different params are a different cache key
+    run(again, "general-text", images[:2], cache=cache, progress=False, quick_mode=True)
+    assert len(again.calls) == 2
+
+
+def test_kill_and_resume_repeats_no_finished_call(images, tmp_path):
+    backend = FakeBackend()
+
+    class Dying:
+        def __init__(self):
+            self.n = 0
+            self.lock = threading.Lock()
+
+        def call(self, *a, **kw):
+            with self.lock:
+                self.n += 1
+                if self.n > 5:
+                    raise KeyboardInterrupt
+            return backend.call(*a, **kw)
+
+    cache = tmp_path / "cache"
+    with pytest.raises(KeyboardInterrupt):
+        run(Dying(), "general-text", images, workers=2, cache=cache, progress=False)
+    first = Counter(d for d, _ in backend.calls)
+    assert 1 <= len(first) <= 5
+    rest = FakeBackend()
+    batch = run(rest, "general-text", images, workers=2, cache=cache, progress=False)
+    second = Counter(d for d, _ in rest.calls)
+    assert not (set(first) & set(second))  # nothing finished was asked again
+    assert len(first) + len(second) == 12 and len(batch) == 12
+
+
+def test_failures_become_rows_not_exceptions(images):
+    bad, flaky, down = _digest(images[0]), _digest(images[1]), _digest(images[2])
+    backend = FakeBackend(
+        fail={
+            bad: [BadRequestError("bad image", code="AIS.0103", status=400)],
+            flaky: [ThrottlingError("slow down", code="ModelArts.4401", status=429)] * 2,
+            down: [ServerError("down", code="ModelArts.4505", status=500)] * 10,
+        }
+    )
+    batch = run(backend, "general-text", images, workers=3, retries=2, backoff=0, progress=False)
+    assert len(batch) == 10
+    errs = batch.errors.set_index("error_code")
+    assert list(batch.errors.columns) == [
+        "source",
+        "page",
+        "api",
+        "error_code",
+        "status",
+        "message",
+        "attempts",
+        "category",
+    ]
+    assert errs.loc["AIS.0103", "attempts"] == 1  # permanent: not retried
+    assert errs.loc["AIS.0103", "category"] == "bad_input"
+    assert errs.loc["ModelArts.4505", "attempts"] == 3  # 1 + retries
+    assert errs.loc["ModelArts.4505", "status"] == 500
+    assert str(images[1]) in batch.sources  # throttled twice, then fine
+    assert Counter(d for d, _ in backend.calls)[flaky] == 3
+
+
+def test_error_body_response_is_a_failure(images):
+    class ErrorBody:
+        def call(self, api, image=None, **kw):
+            return Response({"error_code": "AIS.0104", "error_msg": "bad"}, api=api)
+
+    batch = run(ErrorBody(), "general-text", images[:2], progress=False)
+    assert len(batch) == 0 and batch.errors["error_code"].tolist() == ["AIS.0104"] * 2
+
+
+def test_corrupt_cache_file_is_reported_and_refetched(images, tmp_path):
+    cache = tmp_path / "cache"
+    backend = FakeBackend()
+    first = run(backend, "general-text", images[:3], cache=cache, progress=False)
+    victim = first.entries[1].path
+    data = open(victim, "rb").read()
+    open(victim, "wb").write(data[: len(data) - 40])
+    again = FakeBackend()
+    with pytest.warns(RuntimeWarning, match="corrupt cache file"):
+        batch = run(again, "general-text", images[:3], cache=cache, progress=False)
+    assert batch.repaired == [victim]
+    assert [d for d, _ in again.calls] == [_digest(images[1])]
+    pd.testing.assert_frame_equal(batch.words(), first.words())
+
+
+def test_without_cache_keeps_responses_in_memory(images):
+    batch = run(FakeBackend(), "general-text", images[:3], progress=False, rate=1000)
+    assert [r.source for r in batch] == [str(p) for p in images[:3]]
+    assert all(e.path is None for e in batch.entries)
+
+
+def test_inputs_glob_folder_series_urls_bytes(images, tmp_path):
+    folder = images[0].parent
+    assert len(expand_inputs(str(folder / "*.png"))) == 12
+    assert len(expand_inputs(folder)) == 12
+    assert len(expand_inputs(pd.Series([str(p) for p in images[:3]]))) == 3
+    assert len(expand_inputs(pd.DataFrame({"path": [str(images[0])]}))) == 1
+    tasks = expand_inputs(
+        ["http://127.0.0.1/a.png", images[0].read_bytes(), images[0], str(images[0])]
+    )
+    assert [t.url is not None for t in tasks] == [True, False, False]  # duplicate path once
+    backend = FakeBackend()
+    batch = run(backend, "general-text", ["http://127.0.0.1/a.png"], progress=False)
+    assert batch.sources == ["http://127.0.0.1/a.png"]
+
+
+def test_pdf_becomes_one_item_per_page(tmp_path):
+    pdf = tmp_path / "doc.pdf"
+    pages = [Image.new("RGB", (60, 40), c) for c in ("white", "gray", "black")]
+    pages[0].save(pdf, save_all=True, append_images=pages[1:])
+    backend = FakeBackend()
+    batch = run(backend, "general-text", [pdf], cache=tmp_path / "c", progress=False)
+    assert sorted(p for _, p in backend.calls) == [1, 2, 3]
+    words = batch.words()
+    assert words["page"].unique().tolist() == [1, 2, 3]
+    assert len(batch[str(pdf)]) == 3  # several pages: a sub-batch
+
+
+@pytest.mark.parametrize(
+    "inputs, kw, match",
+    [
+        ([], {"workers": 0}, "workers"),
+        ([], {"rate": -1}, "rate"),
+        ("nope/*.png", {}, "matches no file"),
+        ("missing.png", {}, "no file"),
+        ([3.5], {}, "must be a path"),
+        (pd.DataFrame({"a": [1], "b": [2]}), {}, "one column"),
+    ],
+)
+def test_bad_options_fail_before_any_call(inputs, kw, match):
+    backend = FakeBackend()
+    with pytest.raises(InputError, match=match):
+        run(backend, "general-text", inputs, progress=False, **kw)
+    assert backend.calls == []
+
+
+def test_unknown_api_and_backend():
+    with pytest.raises(InputError, match="unknown OCR API"):
+        run(FakeBackend(), "general-txet", [], progress=False)
+    with pytest.raises(InputError, match="no call"):
+        run(object(), "general-text", [], progress=False)
+
+
+def test_limiter_aimd_and_retry_after():
+    now = [0.0]
+    slept = []
+    lim = Limiter(8, rate=10, cooldown=0.5, clock=lambda: now[0], sleep=slept.append)
+    lim.acquire()
+    lim.release(throttled=True, retry_after=2.0)
+    assert lim.limit == 4 and lim.rate == 5
+    now[0] = 2.0  # Retry-After has passed
+    lim.acquire()
+    lim.release(throttled=True)  # 2 s later: cut again
+    assert lim.limit == 2
+    lim.acquire()
+    lim.release(throttled=True)  # same burst: not cut again
+    assert lim.limit == 2
+    for _ in range(40):
+        now[0] += 3
+        lim.acquire()
+        lim.release()
+    assert lim.limit == 8 and lim.rate == 10
+    # the token bucket spaces calls 1/rate apart
+    slept.clear()
+    lim.acquire()
+    lim.acquire()
+    assert len(slept) == 2 and abs(slept[1] - slept[0] - 0.1) < 1e-9
+    lim.stop()
+    assert lim.acquire() is False
