@@ -624,6 +624,9 @@ def _write_sheet(wb: Any, name: str, sheet: _Sheet, low: np.ndarray, comments: b
     widths = sample.max(axis=0, initial=0) if sample.size else np.zeros(values.shape[1])
     for j, wdt in enumerate(widths):
         ws.column_dimensions[get_column_letter(j + 1)].width = float(min(max(wdt + 2, 8), 60))
+    # A reviewer prints it: fit all columns on the page width.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     fill = PatternFill("solid", start_color=LOW_CONFIDENCE_FILL, end_color=LOW_CONFIDENCE_FILL)
     special = low.copy()
     if values.size:  # text openpyxl would take for a formula, or reject (control characters)

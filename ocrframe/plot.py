@@ -357,8 +357,14 @@ def _groups(frame: pd.DataFrame, conf: np.ndarray, by: str | None) -> list[tuple
         v = conf[keys == key]
         v = v[~np.isnan(v)]
         if len(v):
-            out.append((key, v))
+            out.append((_short(key) if by == "source" else key, v))
     return out
+
+
+def _short(source: Any) -> Any:
+    """A file name instead of a long path, for legends."""
+    text = str(source)
+    return text.replace("\\", "/").rsplit("/", 1)[-1] if "/" in text or "\\" in text else source
 
 
 def _group_label(name: Any, v: np.ndarray, threshold: float | None) -> str:
