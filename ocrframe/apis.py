@@ -98,6 +98,11 @@ def endpoint_for(region: str) -> str:
 
 
 from ._catalog import CATALOG as _CATALOG  # noqa: E402  (data lives in its own module)
+from ._catalog import EXPECTED_FIELDS as _EXPECTED_FIELDS  # noqa: E402
+
+for _spec in _CATALOG:
+    if _spec.slug in _EXPECTED_FIELDS:
+        _spec.extra.setdefault("fields", _EXPECTED_FIELDS[_spec.slug])
 
 APIS: dict[str, ApiSpec] = {spec.slug: spec for spec in _CATALOG}
 DOCUMENTED: tuple[str, ...] = tuple(s.slug for s in _CATALOG if s.documented)

@@ -165,7 +165,8 @@ def _prepare(df: pd.DataFrame, expected: Mapping[str, Iterable[str]] | None) -> 
 def _expected_fields(
     df: pd.DataFrame, expected: Mapping[str, Iterable[str]] | Iterable[str] | None
 ) -> dict[str, list[str]] | None:
-    """Expected ``field_norm`` values per API: given, or from the catalog (``extra['fields']``)."""
+    """Expected field names (original or normalised) per API: given, or from the catalog
+    (``extra['fields']``)."""
     if "field_norm" not in df.columns:
         return None
     apis = df["api"].dropna().unique().tolist() if "api" in df.columns else []
@@ -193,6 +194,8 @@ def _add_missing(df: pd.DataFrame, expected: Mapping[str, Iterable[str]]) -> pd.
         api = key[-1] if has_api else ""
         want = expected.get(api, expected.get("", ()))
         present = set(part["field_norm"].dropna())
+        if "field" in part.columns:  # expected names may be original or normalised
+            present |= set(part["field"].dropna())
         for field in want:
             if field not in present:
                 for col, val in zip(group_cols, key, strict=True):

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import ocrframe
 from ocrframe.audit import (
     accuracy_by_confidence,
     audit,
@@ -201,3 +202,16 @@ def test_batch_from_disk_streams_like_in_memory(tmp_path):
     pd.testing.assert_frame_equal(streamed[cols], full[cols])
     pd.testing.assert_frame_equal(threshold_sweep(batch, stream=True, chunk=1),
                                   threshold_sweep(words))  # fmt: skip
+
+
+def test_catalog_expected_fields_count_missing_ones():
+    frames = [
+        ocrframe.fields(ocrframe.sample_path(api)).assign(api=api, source=api)
+        for api in ("passport", "chile-id-card", "peru-id-card")
+    ]
+    fields = pd.concat(frames, ignore_index=True)
+    full = ocrframe.audit(fields, by="api").set_index("api")["n_missing"]
+    assert full.to_dict() == {"chile-id-card": 0, "passport": 0, "peru-id-card": 0}
+    dropped = fields[~((fields["api"] == "passport") & (fields["field"] == "surname"))]
+    after = ocrframe.audit(dropped, by="api").set_index("api")["n_missing"]
+    assert after.to_dict() == {"chile-id-card": 0, "passport": 1, "peru-id-card": 0}
