@@ -240,3 +240,86 @@ def test_limiter_aimd_and_retry_after():
     assert len(slept) == 2 and abs(slept[1] - slept[0] - 0.1) < 1e-9
     lim.stop()
     assert lim.acquire() is False
+
+
+# --- reliability against the emulator over loopback HTTP ----------------------------------------
+
+
+def _pngs(folder, n):
+    folder.mkdir()
+    paths = []
+    for i in range(n):
+        p = folder / f"doc{i:03d}.png"
+        Image.new("RGB", (40, 32), (i % 256, i // 256, 7)).save(p)
+        paths.append(p)
+    return paths
+
+
+def test_faulty_service_kill_and_resume_no_repeat_no_loss(tmp_path):
+    from ocrframe.client import Client
+    from ocrframe.emulator import Emulator
+    from ocrframe.emulator.faults import Faults
+
+    paths = _pngs(tmp_path / "in", 500)
+    sha = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    faults = Faults(
+        rate_429=0.05,
+        retry_after=0,
+        rate_500=0.05,
+        drop=0.03,
+        truncate=0.03,
+        max_concurrency=6,
+        seed=7,
+    )
+    cache = tmp_path / "cache"
+    with Emulator(faults=faults) as emu:
+        client = Client(
+            endpoint=emu.url, project_id=emu.project_id, ak=emu.ak, sk=emu.sk, retries=0
+        )
+
+        class Killed:  # a crash mid-way: Ctrl-C after 150 calls
+            def __init__(self):
+                self.n = 0
+                self.lock = threading.Lock()
+
+            def call(self, *a, **kw):
+                with self.lock:
+                    self.n += 1
+                    if self.n > 150:
+                        raise KeyboardInterrupt
+                return client.call(*a, **kw)
+
+        with pytest.raises(KeyboardInterrupt):
+            run(Killed(), "general-text", paths, workers=8, cache=cache, backoff=0, progress=False)
+        first = list(emu.request_log)
+        batch = run(
+            client,
+            "general-text",
+            paths,
+            workers=8,
+            cache=cache,
+            retries=8,
+            backoff=0,
+            progress=False,
+        )
+        second = emu.request_log[len(first) :]
+
+    ok = lambda recs: [r.image_sha256 for r in recs if r.status == 200 and r.fault is None]  # noqa: E731
+    done_first, done_second = ok(first), ok(second)
+    assert 50 < len(done_first) <= 150
+    # the faults really happened, in both runs
+    kinds = Counter(r.fault for r in first + second if r.fault)
+    assert {"429", "500", "drop", "truncate"} <= set(kinds), kinds
+    # no finished item was requested again after the kill
+    assert not set(done_first) & {r.image_sha256 for r in second}
+    # every image was answered successfully exactly once over both runs: nothing paid twice
+    counts = Counter(done_first + done_second)
+    assert all(v == 1 for v in counts.values())
+    # every input is in the batch or in errors with its cause, and only once
+    got = batch.sources + batch.errors["source"].tolist()
+    assert sorted(got) == sorted(sha)
+    assert len(set(batch.sources)) == len(batch.sources)
+    assert set(counts) == {sha[s] for s in batch.sources}
+    assert batch.errors["message"].str.len().gt(0).all()
+    words = batch.words()
+    assert set(words["source"]) <= set(batch.sources)
