@@ -1,0 +1,111 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ocrframe
+from ocrframe.batch import FLATTENERS, Batch, errors_frame, read_responses
+from ocrframe.errors import InputError
+from ocrframe.response import Response
+
+SAMPLES = Path(ocrframe.__file__).parent / "sample_data" / "responses"
+
+
+@pytest.fixture
+def samples():
+    return sorted(p for p in SAMPLES.glob("*.json") if not p.name.startswith("error"))
+
+
+def test_container_protocol(samples):
+    batch = read_responses(samples)
+    assert len(batch) == len(samples)
+    assert batch.sources == [str(p) for p in samples]
+    responses = list(batch)
+    assert all(isinstance(r, Response) for r in responses)
+    assert batch[0].raw == ocrframe.read_response(samples[0]).raw
+    assert batch[str(samples[-1])].api == responses[-1].api
+    with pytest.raises(KeyError, match="no response for source"):
+        batch["nope"]
+    with pytest.raises(IndexError, match="out of range"):
+        batch[len(samples)]
+    assert "errors" in repr(batch)
+
+
+@pytest.mark.parametrize("name", FLATTENERS)
+def test_every_flattener_gives_one_frame_with_source_and_api(samples, name):
+    batch = read_responses(samples)
+    frame = getattr(batch, name)()
+    assert list(frame.columns[:3]) == ["source", "api", "page"]
+    assert str(frame["source"].dtype) == "str"
+    expected = sum(len(getattr(ocrframe, name)(p)) for p in samples)
+    assert len(frame) == expected
+    empty = getattr(Batch(), name)()
+    assert list(empty.columns[:3]) == ["source", "api", "page"] and len(empty) == 0
+
+
+def test_flatten_matches_methods_and_iter_frames_chunks(samples):
+    batch = read_responses(samples)
+    frames = batch.flatten()
+    assert set(frames) <= set(FLATTENERS) and "words" in frames
+    pd.testing.assert_frame_equal(frames["cells"], batch.cells())
+    pd.testing.assert_frame_equal(frames["words"], batch.words())
+    parts = list(batch.iter_frames("fields", chunk=3))
+    assert len(parts) > 1
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), batch.fields())
+    with pytest.raises(InputError, match="unknown frame"):
+        list(batch.iter_frames("wrods"))
+    with pytest.raises(InputError, match="chunk"):
+        list(batch.iter_frames("words", chunk=0))
+
+
+def test_to_parquet_roundtrip(samples, tmp_path):
+    batch = read_responses(samples)
+    written = batch.to_parquet(tmp_path / "out")
+    names = {p.stem for p in written}
+    assert "errors" in names and "words" in names
+    back = pd.read_parquet(tmp_path / "out" / "words.parquet")
+    assert len(back) == len(batch.words())
+    assert back["source"].tolist() == batch.words()["source"].tolist()
+
+
+def test_read_responses_inputs(samples, tmp_path):
+    assert len(read_responses(SAMPLES)) == len(list(SAMPLES.glob("*.json")))
+    assert len(read_responses(str(SAMPLES / "general-*.json"))) == 3
+    with pytest.raises(InputError, match="matches no file"):
+        read_responses(str(tmp_path / "*.json"))
+    with pytest.raises(InputError, match="no response file"):
+        read_responses(tmp_path / "missing.json")
+    with pytest.raises(InputError, match="not int"):
+        read_responses(3)
+
+
+def test_unreadable_file_is_reported_not_fatal(samples, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"result": {"words_block_list": [{"words": "cut')
+    batch = read_responses([samples[0], bad])
+    with pytest.warns(RuntimeWarning, match="bad.json"):
+        assert len(list(batch)) == 1
+    assert batch.errors["category"].tolist() == ["corrupt"]
+
+
+def test_in_memory_batch_and_errors_frame():
+    r = Response({"result": [{"plate_number": "1กข 234", "confidence": 0.9}]}, source="car.jpg")
+    errs = errors_frame(
+        [
+            {
+                "source": "x.png",
+                "error_code": "AIS.0103",
+                "status": 400,
+                "attempts": 1,
+                "category": "bad_input",
+            }
+        ]
+    )
+    batch = Batch([r], errors=errs)
+    plates = batch.plates()
+    assert plates[["source", "api", "text"]].values.tolist() == [
+        ["car.jpg", "thailand-license-plate", "1กข 234"]
+    ]
+    assert batch.errors["status"].dtype == "Int64" and len(batch.errors) == 1
+    with pytest.raises(InputError, match="pass Responses"):
+        Batch([{"result": {}}])
