@@ -28,39 +28,40 @@ import pandas as pd
 
 __all__ = ["read_words", "WordsResult"]
 
-# A body containing any of these keys is not a plain General Text result (see detect_api).
-_OTHER_SHAPES = (
-    b'"error_code"',
-    b'"words_region_list"',
-    b'"extracted_data"',
-    b'"font_list"',
-    b'"font_scores"',
-    b'"ocr_result"',
-    b'"kv_result"',
-    b'"table_result"',
-    b'"layout_result"',
-    b'"form_result"',
-    b'"formula_result"',
-    b'"plate_number"',
-    b'"passport_number"',
-    b'"machine_code"',
-    b'"name_th"',
-    b'"laser_number"',
-    b'"name_kh"',
-    b'"cui_number"',
-    b'"card_number_en"',
-    b'"expiried_date"',
-    b'"nrc_id"',
-    b'"bloodlines_religion"',
-    b'"citizen_code1"',
-    b'"blood_type"',
-    b'"full_name"',
-    b'"residence_place"',
-    b'"given_name"',
-    b'"country_region"',
-    b'"alarm_result"',
-)
 _BLOCKS = b'"words_block_list"'
+# Keys under which the general flattener also makes word rows (General Table, cells).
+_WORD_SOURCES = (b'"words_region_list"', b'"table_list"', b'"form_list"', b'"words_list"')
+# Result keys that make detect_api pick another API (their presence sends a file the general
+# way; pyarrow reports them, so no Python scan of the body is needed).
+_SIGNATURE_KEYS = (
+    "error_code",
+    "words_region_list",
+    "extracted_data",
+    "passport_number",
+    "machine_code",
+    "machine_code2",
+    "name_th",
+    "laser_number",
+    "name_kh",
+    "cui_number",
+    "card_number_en",
+    "expiried_date",
+    "nrc_id",
+    "bloodlines_religion",
+    "nrc_id_back",
+    "citizen_code1",
+    "blood_type",
+    "full_name",
+    "residence_place",
+    "given_name",
+    "number",
+    "document_number",
+    "country_region",
+    "id_type",
+    "alarm_result",
+    "type",
+)
+_BLOCK_SIGNATURES = ("font_list", "font_scores")
 _API = "general-text"
 
 
@@ -76,14 +77,20 @@ class WordsResult:
 def _schema():
     import pyarrow as pa
 
+    # Signature keys are declared as strings: any value makes the row non-null (or, when it is
+    # not a string, fails the parse), and either way the file goes the general way.
     block = pa.struct(
         [
             ("words", pa.string()),
             ("confidence", pa.float64()),
             ("location", pa.list_(pa.list_(pa.float64()))),
+            *[(k, pa.string()) for k in _BLOCK_SIGNATURES],
         ]
     )
-    return pa.schema([("result", pa.struct([("words_block_list", pa.list_(block))]))])
+    result = pa.struct(
+        [("words_block_list", pa.list_(block)), *[(k, pa.string()) for k in _SIGNATURE_KEYS]]
+    )
+    return pa.schema([("result", result), ("error_code", pa.string())])
 
 
 def _body(entry: Any) -> bytes | None:
@@ -105,9 +112,15 @@ def _body(entry: Any) -> bytes | None:
         if header.get("api") not in (None, _API):
             return None
         data = body
-    if data.count(_BLOCKS) != 1 or any(marker in data for marker in _OTHER_SHAPES):
+    # One words_block_list; other "_list" keys (char_list...) are rare: only then look closer.
+    lists = data.count(b'_list"')
+    if lists == 0 or _BLOCKS not in data:
         return None
-    return data.replace(b"\r", b" ").replace(b"\n", b" ")
+    if lists > 1 and (data.count(_BLOCKS) != 1 or any(m in data for m in _WORD_SOURCES)):
+        return None
+    if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
+        data = data.replace(b"\r", b" ").replace(b"\n", b" ")
+    return data
 
 
 def read_words(entries: Sequence[Any]) -> WordsResult:
@@ -125,8 +138,6 @@ def read_words(entries: Sequence[Any]) -> WordsResult:
         took, in order; ``file_of_row``: index into ``entries`` of each row; ``fallback``:
         indices of the entries the caller must flatten the general way.
     """
-    import pyarrow as pa
-    import pyarrow.json as pj
 
     bodies: list[bytes] = []
     taken: list[int] = []
@@ -140,26 +151,51 @@ def read_words(entries: Sequence[Any]) -> WordsResult:
             taken.append(i)
     if not taken:
         return WordsResult(fallback=fallback)
-    buf = b"\n".join(bodies)
+    frames, rows = [], []
+    for idx, table in _parse(bodies, list(range(len(bodies))), fallback, taken):
+        sel = [taken[j] for j in idx]
+        frame, rows_of, ok = _columns(table, [entries[i] for i in sel])
+        fallback += [sel[j] for j in np.flatnonzero(~ok)]
+        if frame is not None and len(frame):
+            frames.append(frame)
+            rows.append(np.asarray(sel, dtype=np.int64)[rows_of])
+    if not frames:
+        return WordsResult(fallback=sorted(fallback))
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return WordsResult(frame=frame, file_of_row=np.concatenate(rows), fallback=sorted(fallback))
+
+
+def _parse(bodies, idx, fallback, taken):
+    """Parse ``bodies[idx]`` in one go; on a type error, split in halves to isolate the file."""
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    part = [bodies[j] for j in idx]
     try:
         table = pj.read_json(
-            io.BytesIO(buf),
-            read_options=pj.ReadOptions(block_size=max(1 << 20, max(map(len, bodies)) + 1)),
+            io.BytesIO(b"\n".join(part)),
+            read_options=pj.ReadOptions(block_size=max(1 << 20, max(map(len, part)) + 1)),
             parse_options=pj.ParseOptions(
                 explicit_schema=_schema(), unexpected_field_behavior="ignore"
             ),
         )
+        if table.num_rows == len(idx):
+            return [(idx, table)]
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return WordsResult(fallback=sorted(fallback + taken))
-    if table.num_rows != len(taken):
-        return WordsResult(fallback=sorted(fallback + taken))
-    frame, rows_of, ok = _columns(table, [entries[i] for i in taken])
-    if not ok.all():
-        fallback += [taken[j] for j in np.flatnonzero(~ok)]
-    if frame is None:
-        return WordsResult(fallback=sorted(fallback))
-    file_of_row = np.asarray(taken, dtype=np.int64)[rows_of]
-    return WordsResult(frame=frame, file_of_row=file_of_row, fallback=sorted(fallback))
+        pass
+    if len(idx) == 1:
+        fallback.append(taken[idx[0]])
+        return []
+    mid = len(idx) // 2
+    return _parse(bodies, idx[:mid], fallback, taken) + _parse(bodies, idx[mid:], fallback, taken)
+
+
+def _repeat_str(values: np.ndarray, index: np.ndarray) -> Any:
+    """``values[index]`` as a pandas ``str`` array, without a Python object per row."""
+    import pyarrow as pa
+
+    arr = pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32)), pa.array(values))
+    return pd.array(arr.dictionary_decode(), dtype="str")
 
 
 def _columns(table: Any, entries: list[Any]) -> tuple[pd.DataFrame | None, np.ndarray, np.ndarray]:
@@ -172,11 +208,18 @@ def _columns(table: Any, entries: list[Any]) -> tuple[pd.DataFrame | None, np.nd
     n_files = len(lists)
     # A missing result / list means words_block_list sits elsewhere: general path.
     ok = ~np.asarray(lists.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    for col in [table.column("error_code"), *[result.field(k) for k in _SIGNATURE_KEYS]]:
+        if col.null_count != len(col):
+            ok &= np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     counts = pc.fill_null(pc.list_value_length(lists), 0).to_numpy().astype(np.int64)
     blocks = lists.flatten()  # skips null lists
     file_of_block = np.repeat(np.arange(n_files), counts)
     # Per-block checks: block objects present, polygons of exactly 4 complete vertices.
     bad = np.asarray(blocks.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    for k in _BLOCK_SIGNATURES:
+        col = blocks.field(k)
+        if col.null_count != len(col):
+            bad |= ~np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     loc = blocks.field("location")
     nloc = pc.fill_null(pc.list_value_length(loc), 0).to_numpy()
     has_loc = ~np.asarray(loc.is_null().to_numpy(zero_copy_only=False), dtype=bool)
@@ -216,10 +259,10 @@ def _columns(table: Any, entries: list[Any]) -> tuple[pd.DataFrame | None, np.nd
         [e.page if isinstance(e.page, int) and e.page > 0 else 1 for e in entries], np.int64
     )
     sources = np.array([e.source for e in entries], dtype=object)
-    na_int = pd.array(np.full(n, pd.NA), dtype="Int64")
+    na_int = pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))
     cols: dict[str, Any] = {
-        "source": pd.array(sources[file_of_block], dtype="str"),
-        "api": pd.array(np.full(n, _API, dtype=object), dtype="str"),
+        "source": _repeat_str(sources, file_of_block),
+        "api": _repeat_str(np.array([_API], dtype=object), np.zeros(n, np.int64)),
         "page": pages[file_of_block],
         "region": na_int,
         "table": na_int.copy(),
@@ -229,14 +272,12 @@ def _columns(table: Any, entries: list[Any]) -> tuple[pd.DataFrame | None, np.nd
         "confidence": conf,
     }
     for k, name in enumerate(("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")):
-        cols[name] = xy[:, k]
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            cols["x_min"] = np.nanmin(xy[:, 0::2], axis=1) if n else np.empty(0)
-            cols["y_min"] = np.nanmin(xy[:, 1::2], axis=1) if n else np.empty(0)
-            cols["x_max"] = np.nanmax(xy[:, 0::2], axis=1) if n else np.empty(0)
-            cols["y_max"] = np.nanmax(xy[:, 1::2], axis=1) if n else np.empty(0)
+        cols[name] = np.ascontiguousarray(xy[:, k])
+    # Polygons are complete or absent (checked above), so min/max equal nanmin/nanmax.
+    xs = [cols[f"x{k}"] for k in range(1, 5)]
+    ys = [cols[f"y{k}"] for k in range(1, 5)]
+    cols["x_min"] = np.minimum(np.minimum(xs[0], xs[1]), np.minimum(xs[2], xs[3]))
+    cols["y_min"] = np.minimum(np.minimum(ys[0], ys[1]), np.minimum(ys[2], ys[3]))
+    cols["x_max"] = np.maximum(np.maximum(xs[0], xs[1]), np.maximum(xs[2], xs[3]))
+    cols["y_max"] = np.maximum(np.maximum(ys[0], ys[1]), np.maximum(ys[2], ys[3]))
     return pd.DataFrame(cols, index=pd.RangeIndex(n)), file_of_block, ok
