@@ -24,6 +24,7 @@ from .auth import AkSkAuth, TokenAuth
 from .errors import InputError
 from .inputs import prepare
 from .response import Response
+from .runner import RunsBatches
 from .transport import RetryPolicy, send
 
 __all__ = ["Client"]
@@ -39,7 +40,7 @@ _PY_TYPES = {
 }
 
 
-class Client:
+class Client(RunsBatches):
     """Call Huawei Cloud OCR with AK/SK or IAM token auth, retries and input checks.
 
     Parameters

@@ -117,8 +117,8 @@ class GlobalRateLimiter:
         distributed.Variable(self.name + "-next", client=client).set(0.0)
         return self
 
-    def acquire(self) -> None:
-        """Block until this worker may send one request."""
+    def acquire(self) -> bool:
+        """Block until this worker may send one request; True (the runner's "go on")."""
         now = time.time()
         if self.rate is None:
             slot = self._advance(0.0, now)
@@ -126,6 +126,7 @@ class GlobalRateLimiter:
             slot = self._advance(1.0 / self.rate, now)
         if slot > now:
             time.sleep(slot - now)
+        return True
 
     def release(self, *, throttled: bool = False, retry_after: float | None = None) -> None:
         """Report a finished call; a throttled one pauses every worker."""
@@ -273,7 +274,7 @@ def run_dask(
                 for out in outcomes:
                     if out.entry is not None:
                         entries[out.index] = out.entry
-                    else:
+                    elif out.error is not None:
                         errors.append(out.error)
                 bar.update(len(outcomes))
     return Batch([e for e in entries if e is not None], errors=errors_frame(errors),

@@ -185,6 +185,8 @@ class ApiError(OcrError):
     'AIS.0103: The image size does not meet the requirements. (HTTP 400, api general-text)'
     """
 
+    retry_after: float | None = None  # seconds the service asked to wait (Retry-After)
+
     def __init__(
         self,
         message: str | None = None,
@@ -194,7 +196,9 @@ class ApiError(OcrError):
         request_id: str | None = None,
         api: str | None = None,
         attempts: int | None = None,
+        retry_after: float | None = None,
     ) -> None:
+        self.retry_after = retry_after
         self.code = code
         self.message = message
         self.status = status
@@ -228,6 +232,7 @@ class ApiError(OcrError):
                 self.request_id,
                 self.api,
                 self.attempts,
+                self.retry_after,
             ),
         )
 
@@ -267,9 +272,15 @@ class ApiError(OcrError):
         return klass(msg, code=code, status=status, request_id=request_id, api=api)
 
 
-def _rebuild_api_error(klass, message, code, status, request_id, api, attempts):
+def _rebuild_api_error(klass, message, code, status, request_id, api, attempts, retry_after):
     return klass(
-        message, code=code, status=status, request_id=request_id, api=api, attempts=attempts
+        message,
+        code=code,
+        status=status,
+        request_id=request_id,
+        api=api,
+        attempts=attempts,
+        retry_after=retry_after,
     )
 
 

@@ -601,3 +601,22 @@ def _collect(outcome: _Outcome, entries: list[Entry | None], errors: list[dict])
         return 0
     errors.append(outcome.error)
     return 1
+
+
+class RunsBatches:
+    """Gives a backend (``Client``, ``LocalEngine``) a ``run`` method: many calls, one Batch."""
+
+    def run(self, api: str, inputs: Any, **options: Any) -> Batch:
+        """Call ``api`` on every input concurrently, with a cache, resuming after a crash.
+
+        Same as :func:`ocrframe.runner.run` with this backend: ``workers=8``, ``rate=None``
+        (requests per second), ``cache=DIR``, ``progress=True``, ``retries=4`` and the API's
+        request parameters as keywords. Failures land in ``batch.errors``.
+
+        Examples
+        --------
+        >>> batch = client.run("general-text", "scans/", cache="cache/", workers=8, rate=5)
+        ... # doctest: +SKIP
+        >>> batch.words()  # doctest: +SKIP
+        """
+        return run(self, api, inputs, **options)

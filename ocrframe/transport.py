@@ -219,6 +219,7 @@ def _with_attempts(err: ApiError, attempts: int, history: list[tuple]) -> ApiErr
         request_id=err.request_id,
         api=err.api,
         attempts=attempts,
+        retry_after=err.retry_after,
     )
     new.history = tuple(history)
     return new
@@ -264,6 +265,7 @@ def send(
         retry_after = (
             parse_retry_after(resp.headers.get("Retry-After")) if resp is not None else None
         )
+        err.retry_after = retry_after
         can_refresh = getattr(auth, "can_refresh", False)
         if err.refreshable and can_refresh and not refreshed:
             refreshed = True

@@ -277,7 +277,10 @@ class Backend:
                 raise WireError("AIS.0104", str(exc)) from None
         from ..synth import synthesize
 
-        return synthesize(spec.slug, seed=seed, params=params, image_size=size)
+        try:
+            return synthesize(spec.slug, seed=seed, params=params, image_size=size)
+        except InputError as exc:  # e.g. an image too small to lay a document out on
+            raise WireError("AIS.0103", str(exc)) from None
 
 
 def _seed(data: bytes) -> int:

@@ -11,6 +11,7 @@ from ..apis import get_api
 from ..errors import InputError
 from ..pdf import is_pdf
 from ..response import Response
+from ..runner import RunsBatches
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
 from ._image import read_input, to_rgb_array
 
@@ -33,7 +34,7 @@ _PARAMS = {
 _LOCAL = {"page", "use_text_layer"}
 
 
-class LocalEngine:
+class LocalEngine(RunsBatches):
     """Embedded OCR answering ``general-text`` and ``web-image`` like the cloud service.
 
     Parameters
