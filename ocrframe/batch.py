@@ -456,7 +456,8 @@ def read_responses(paths: Any) -> Batch:
     Returns
     -------
     Batch
-        ``source`` is the one recorded in the file (``_ocrframe.source``), else the file path.
+        In the order given; a folder's files ordered by source and page. ``source`` is the one
+        recorded in the file (``_ocrframe.source``), else the file path.
         Files are read when frames are asked for; unreadable ones are warned about and listed in
         ``errors``.
 
@@ -464,12 +465,24 @@ def read_responses(paths: Any) -> Batch:
     --------
     >>> read_responses("ocr-cache/").words()  # doctest: +SKIP
     """
-    entries = []
-    for p in _paths(paths):
-        info = _header(p)
-        page = info.get("page")
-        page = page if isinstance(page, int) and not isinstance(page, bool) else None
-        api = info.get("api") if isinstance(info.get("api"), str) else None
-        source = info.get("source") if isinstance(info.get("source"), str) else p
-        entries.append(Entry(source, page, api, path=p))
-    return Batch(entries)
+    return Batch(_entries(paths))
+
+
+def _entries(x: Any) -> list[Entry]:
+    if isinstance(x, (list, tuple)):
+        return [e for item in x for e in _entries(item)]
+    entries = [_entry(p) for p in _paths(x)]
+    if isinstance(x, (str, os.PathLike)) and os.path.isdir(x):
+        # A folder (a cache names its files by hash): order by what the files hold, so frames
+        # read back the same whichever way the files were written.
+        entries.sort(key=lambda e: (e.source, e.page or 0, e.api or "", e.path))
+    return entries
+
+
+def _entry(path: str) -> Entry:
+    info = _header(path)
+    page = info.get("page")
+    page = page if isinstance(page, int) and not isinstance(page, bool) else None
+    api = info.get("api") if isinstance(info.get("api"), str) else None
+    source = info.get("source") if isinstance(info.get("source"), str) else path
+    return Entry(source, page, api, path=path)

@@ -109,3 +109,20 @@ def test_in_memory_batch_and_errors_frame():
     assert batch.errors["status"].dtype == "Int64" and len(batch.errors) == 1
     with pytest.raises(InputError, match="pass Responses"):
         Batch([{"result": {}}])
+
+
+def test_a_folder_reads_back_ordered_by_source_and_page(tmp_path):
+    from ocrframe.cache import Cache
+
+    cache = Cache(tmp_path)
+    body = {"result": {"words_block_list": [{"words": "x", "confidence": 0.5}]}}
+    for source, page in [("b.pdf", 2), ("c.png", None), ("a.png", None), ("b.pdf", 1)]:
+        key = cache.key("general-text", {}, f"{source}{page}".encode())
+        cache.put(key, body, api="general-text", source=source, page=page)
+    words = read_responses(tmp_path).words()
+    assert list(zip(words["source"], words["page"], strict=True)) == [
+        ("a.png", 1),
+        ("b.pdf", 1),
+        ("b.pdf", 2),
+        ("c.png", 1),
+    ]
