@@ -33,8 +33,10 @@ def main() -> None:
     ax.set_title("plot_polygons: words by confidence, red edge below 0.98", fontsize=9)
     fig.savefig(OUT / "overlay.png", dpi=80, bbox_inches="tight")
 
-    batch = [engine.call("general-text", ocrframe.sample_path(n)) for n in
-             ("receipt-cafe", "receipt-noisy", "letter-low-contrast", "form")]
+    batch = [
+        engine.call("general-text", ocrframe.sample_path(n))
+        for n in ("receipt-cafe", "receipt-noisy", "letter-low-contrast", "form")
+    ]
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ocrframe.plot_confidence(batch, by="source", kind="ecdf", threshold=0.98, ax=ax)
     fig.savefig(OUT / "confidence.png", dpi=80, bbox_inches="tight")
@@ -48,11 +50,27 @@ def main() -> None:
     if shutil.which("soffice") and shutil.which("pdftoppm"):
         with tempfile.TemporaryDirectory() as tmp:
             xlsx = ocrframe.to_excel(table, Path(tmp) / "review.xlsx", threshold=0.9)
-            subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp,
-                            str(xlsx)], check=True, capture_output=True)
-            subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1",
-                            "-singlefile", str(Path(tmp) / "review.pdf"),
-                            str(OUT / "spreadsheet")], check=True)
+            subprocess.run(
+                ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "70",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(Path(tmp) / "review.pdf"),
+                    str(OUT / "spreadsheet"),
+                ],
+                check=True,
+            )
         _crop_to_content(OUT / "spreadsheet.png")
     print("written:", ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
 
@@ -62,8 +80,9 @@ def _crop_to_content(path: Path, margin: int = 12) -> None:
 
     page = Image.open(path).convert("RGB")
     left, top, right, bottom = ImageOps.invert(page).getbbox()
-    page.crop((max(left - margin, 0), max(top - margin, 0), right + margin,
-               bottom + margin)).save(path)
+    page.crop((max(left - margin, 0), max(top - margin, 0), right + margin, bottom + margin)).save(
+        path
+    )
 
 
 if __name__ == "__main__":
