@@ -4,9 +4,9 @@
 ``ocrframe/sample_data/images`` with no network and no cloud account, and writes::
 
     ocrframe-output/
-      words.parquet, chars.parquet   one row per text line / character (docs/vocabulary.md)
+      words.parquet, chars.parquet   one row per text line / character (README: vocabulary)
       responses/<image>.json         the raw responses, in the service's own shape
-      audit.csv                      confidence summary per image (ocrframe.audit.audit)
+      audit.csv                      confidence summary per image (ocrframe.audit)
       threshold_sweep.csv            items / images sent to review at each threshold
       accuracy.csv                   CER, word recall, calibration per image vs ground truth
       overlays/<image>.png           polygons coloured by confidence over each image

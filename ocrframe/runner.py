@@ -198,7 +198,9 @@ class Limiter:
     configured rate, up to the configured maxima.
 
     >>> lim = Limiter(workers=8, rate=None)
-    >>> lim.acquire(); lim.release(throttled=True); lim.limit
+    >>> lim.acquire()
+    True
+    >>> lim.release(throttled=True); lim.limit
     4.0
     """
 

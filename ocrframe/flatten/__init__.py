@@ -2,7 +2,7 @@
 
 Each function takes anything :func:`ocrframe.read_response` accepts (a Response, a dict, a
 JSON string or bytes, a path, an official-SDK response object) and returns one DataFrame whose
-columns follow the vocabulary in ``docs/vocabulary.md``. Empty results give empty frames with
+columns follow the vocabulary table in README.md. Empty results give empty frames with
 the full schema.
 
 >>> import ocrframe
@@ -97,7 +97,7 @@ def words(x: Any) -> pd.DataFrame:
     General Table text regions and the text pieces inside table cells (``table``/``cell`` set).
 
     >>> words({"result": {"words_block_list": [{"words": "Hi"}]}}).shape
-    (1, 20)
+    (1, 19)
     """
     return _frame("words", x)
 
@@ -119,8 +119,8 @@ def cells(x: Any) -> pd.DataFrame:
 
     >>> body = {"result": {"words_region_list": [{"type": "table", "words_block_list": [
     ...     {"words": "Item", "rows": [0], "columns": [0, 1]}]}]}}
-    >>> cells(body)[["row", "col", "row_span", "col_span", "text"]].iloc[0].tolist()
-    [0, 0, 1, 2, 'Item']
+    >>> cells(body)[["row", "col", "row_span", "col_span", "text"]].to_dict("records")
+    [{'row': 0, 'col': 0, 'row_span': 1, 'col_span': 2, 'text': 'Item'}]
     """
     return _frame("cells", x)
 
@@ -136,17 +136,36 @@ def kv(x: Any) -> pd.DataFrame:
 
 
 def kv_boxes(x: Any) -> pd.DataFrame:
-    """The key and value text boxes of each pair (``role`` is ``key`` or ``value``)."""
+    """The key and value text boxes of each pair (``role`` is ``key`` or ``value``).
+
+    >>> body = {"result": [{"kv_result": {"kv_block_list": [{"key": "Date", "value": "1 May",
+    ...     "words_block_list": [{"words": "Date", "type": "key"},
+    ...                          {"words": "1 May", "type": "value"}]}]}}]}
+    >>> kv_boxes(body)[["pair", "role", "text"]].values.tolist()
+    [[0, 'key', 'Date'], [0, 'value', '1 May']]
+    """
     return _frame("kv_boxes", x)
 
 
 def layout(x: Any) -> pd.DataFrame:
-    """Layout areas (title, text, table, figure, ...) with links to words, tables, forms."""
+    """Layout areas (title, text, table, figure, ...) with links to words, tables, forms.
+
+    >>> body = {"result": [{"layout_result": {"layout_block_list": [
+    ...     {"type": "table", "table_id": 0, "words_ids": [3, 4]}]}}]}
+    >>> layout(body)[["type", "table_id", "words_ids"]].values.tolist()
+    [['table', 0, [3, 4]]]
+    """
     return _frame("layout", x)
 
 
 def formulas(x: Any) -> pd.DataFrame:
-    """Formulas as LaTeX in ``text`` with their ``type`` and polygon."""
+    """Formulas as LaTeX in ``text`` with their ``type`` and polygon.
+
+    >>> body = {"result": [{"formula_result": {"formula_list": [
+    ...     {"formula": "x ^ { 2 }", "type": "embedded_formula"}]}}]}
+    >>> formulas(body)[["text", "type"]].values.tolist()
+    [['x ^ { 2 }', 'embedded_formula']]
+    """
     return _frame("formulas", x)
 
 
@@ -165,27 +184,54 @@ def fields(x: Any) -> pd.DataFrame:
 
 
 def alarms(x: Any) -> pd.DataFrame:
-    """Quality and fraud checks: ``flagged`` from ``detect_*_result`` / ``alarm_result`` and
-    ``score`` on the API's 0–99 scale from ``*_score`` (``alarm_confidence``, ``score_info``)."""
+    """Quality and fraud checks, one row per check: ``flagged`` from ``detect_*_result`` /
+    ``alarm_result`` and ``score`` on the API's 0–99 scale from ``*_score``
+    (``alarm_confidence``, ``score_info``); ``group`` says where they came from.
+
+    >>> body = {"result": {"name_kh": "...", "detect_blur_result": True,
+    ...                    "score_info": {"blur_score": 87}}}
+    >>> alarms(body)[["check", "flagged", "score"]].values.tolist()
+    [['blur', True, 87.0]]
+    """
     return _frame("alarms", x)
 
 
 def plates(x: Any) -> pd.DataFrame:
-    """Licence plates (Thailand Plate Number): text, province, confidence, polygon."""
+    """Licence plates (Thailand Plate Number): text, province, confidence, polygon.
+
+    >>> plates({"result": [{"plate_number": "1กข 234", "province": "กรุงเทพมหานคร",
+    ...                     "confidence": 0.97}]})[["text", "confidence"]].values.tolist()
+    [['1กข 234', 0.97]]
+    """
     return _frame("plates", x)
 
 
 def fonts(x: Any) -> pd.DataFrame:
-    """Font candidates of Web Image blocks (``font_list`` with ``font_scores``)."""
+    """Font candidates of Web Image blocks (``font_list`` with ``font_scores``).
+
+    >>> body = {"result": {"words_block_list": [{"words": "Sale", "font_list": ["Arial", "Roboto"],
+    ...                                          "font_scores": [0.8, 0.1]}]}}
+    >>> fonts(body)[["block", "rank", "font", "score"]].values.tolist()
+    [[0, 0, 'Arial', 0.8], [0, 1, 'Roboto', 0.1]]
+    """
     return _frame("fonts", x)
 
 
 def document(x: Any) -> pd.DataFrame:
     """One row per page with the response's scalar properties (direction, counts,
-    ``markdown_result``, region types, ...)."""
+    ``markdown_result``, region types, ...).
+
+    >>> document({"result": {"direction": 90.0, "words_block_count": 0, "words_block_list": []}})
+       page  direction  words_block_count
+    0     1       90.0                  0
+    """
     return _frame("document", x)
 
 
 def other(x: Any) -> pd.DataFrame:
-    """Every value that no dedicated frame covers, with its JSON ``path`` (JSON-encoded)."""
+    """Every value that no dedicated frame covers, with its JSON ``path`` (JSON-encoded).
+
+    >>> other({"result": {"words_block_list": [{"words": "a", "angle": 3}]}}).values.tolist()
+    [[1, 'result.words_block_list[0].angle', '3']]
+    """
     return _frame("other", x)

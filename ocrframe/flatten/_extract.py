@@ -351,6 +351,17 @@ def _alarm(
     score: float | None = None,
     group: str,
 ) -> None:
+    """One row per (page, check): a flag (``detect_*_result``) and a score (``*_score``) of the
+    same check land in the same row, whichever comes first."""
+    cols = ex.cols["alarms"]
+    for i in range(len(cols["check"])):
+        if cols["page"][i] == page and cols["check"][i] == check:
+            slot = "flagged" if flagged is not None else "score"
+            if cols[slot][i] is None:
+                cols[slot][i] = flagged if flagged is not None else score
+                if group and group not in cols["group"][i].split(","):
+                    cols["group"][i] = ",".join(g for g in (cols["group"][i], group) if g)
+                return
     ex.add(
         "alarms", {"page": page, "check": check, "flagged": flagged, "score": score, "group": group}
     )
