@@ -641,3 +641,38 @@ def test_sample_error_response_raises():
 
     with pytest.raises(ocrframe.BadRequestError, match="AIS.0103"):
         ocrframe.flatten(sample_path("error-general-table-nested"))
+
+
+def test_key_value_lists_of_any_operation_become_kv_with_boxes():
+    body = {
+        "result": {
+            "bank_receipt_list": [
+                {
+                    "kv_list": [
+                        {
+                            "key": "Payer",
+                            "value": "ACME",
+                            "confidence": 0.8,
+                            "key_location": [[0, 0], [10, 0], [10, 5], [0, 5]],
+                            "value_location": [[20, 0], [40, 0], [40, 5], [20, 5]],
+                        },
+                        {"key": "Amount", "value": "12.00", "key_location": "broken"},
+                    ]
+                }
+            ]
+        }
+    }
+    kv = ocrframe.kv(body)
+    assert kv[["key", "value", "n_boxes"]].values.tolist() == [
+        ["Payer", "ACME", 2],
+        ["Amount", "12.00", 1],
+    ]
+    boxes = ocrframe.kv_boxes(body)
+    assert boxes[["pair", "role", "text", "x3"]].values.tolist()[:2] == [
+        [0, "key", "Payer", 10.0],
+        [0, "value", "ACME", 40.0],
+    ]
+    assert ocrframe.other(body)["path"].tolist() == [
+        "result.bank_receipt_list[0].kv_list[1].key_location"
+    ]
+    assert_lossless(body)

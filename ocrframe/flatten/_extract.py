@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..response import BASE64_FIELDS
@@ -176,7 +177,7 @@ def _walk_result_list(ex: Extraction, result: list[Any], api: str | None, page: 
     for i, elem in enumerate(result):
         path = f"result[{i}]"
         if isinstance(elem, dict) and ("plate_number" in elem or "plate_location" in elem):
-            _plate(ex, elem, path, page)
+            _plate(ex, elem, path, page, i)
         elif isinstance(elem, dict):
             _walk_object(ex, elem, path, page, api, f"[{i}]")
         else:
@@ -202,14 +203,14 @@ def _walk_object(
         if key in BASE64_FIELDS and isinstance(value, str):
             continue  # payload: retrievable from Response.payloads()
         if key == "words_block_list":
-            _blocks(ex, value, p, page, obj)
+            _blocks(ex, value, p, page)
         elif key == "words_region_list":
             _regions(ex, value, p, page)
         elif key in _SDR_KINDS and isinstance(value, dict):
             _walk_object(ex, value, p, page, api, group)
         elif key in ("table_list", "form_list"):
             _tables(ex, value, p, page, "table" if key == "table_list" else "form")
-        elif key == "kv_block_list":
+        elif key == "kv_block_list" or _is_kv_list(value):
             _kv(ex, value, p, page)
         elif key == "layout_block_list":
             _layout(ex, value, p, page)
@@ -367,23 +368,48 @@ def _alarm(
     )
 
 
-def _blocks(
-    ex: Extraction,
-    blocks: Any,
-    path: str,
-    page: int,
-    parent: dict[str, Any],
-    region: int | None = None,
-) -> None:
-    if not isinstance(blocks, list):
-        ex.other(page, path, blocks)
+def _dicts(ex: Extraction, items: Any, path: str, page: int) -> Iterator[tuple[int, str, dict]]:
+    """The dict elements of a list with their index and path; anything else goes to other."""
+    if not isinstance(items, list):
+        if items is not None:
+            ex.other(page, path, items)
         return
-    for i, b in enumerate(blocks):
-        bp = f"{path}[{i}]"
-        if not isinstance(b, dict):
-            ex.other(page, bp, b)
-            continue
-        _word(ex, b, bp, page, block=i, region=region)
+    for i, item in enumerate(items):
+        where = f"{path}[{i}]"
+        if isinstance(item, dict):
+            yield i, where, item
+        else:
+            ex.other(page, where, item)
+
+
+def _set_conf(ex: Extraction, row: dict, value: Any, where: str, page: int) -> None:
+    """``row["confidence"]`` from ``value``; a value that is not one goes to other."""
+    row["confidence"] = _conf(value)
+    if value is not None and row["confidence"] is None:
+        ex.other(page, where, value)
+
+
+def _set_polygon(
+    ex: Extraction, row: dict, value: Any, where: str, page: int, names: list[str] = POLYGON
+) -> bool:
+    """The polygon columns of ``row`` from ``value``; a value that is not one goes to other."""
+    poly = _polygon(value)
+    _put_polygon(row, poly, names)
+    if value is not None and poly is None:
+        ex.other(page, where, value)
+    return poly is not None
+
+
+def _rest(ex: Extraction, obj: dict, path: str, page: int, handled: Iterable[str]) -> None:
+    """Every member of ``obj`` not handled by its frame goes to other."""
+    for key, value in obj.items():
+        if key not in handled:
+            ex.other(page, f"{path}.{key}", value)
+
+
+def _blocks(ex: Extraction, blocks: Any, path: str, page: int, region: int | None = None) -> None:
+    for i, where, b in _dicts(ex, blocks, path, page):
+        _word(ex, b, where, page, block=i, region=region)
 
 
 _WORD_KEYS = {"words", "confidence", "location", "char_list", "font_list", "font_scores"}
@@ -400,62 +426,20 @@ def _word(
     table: int | None = None,
     cell: int | None = None,
 ) -> None:
-    row: dict[str, Any] = {
-        "page": page,
-        "region": region,
-        "table": table,
-        "cell": cell,
-        "block": block,
-        "text": _text(b.get("words")),
-    }
-    conf = b.get("confidence")
-    row["confidence"] = _conf(conf)
-    if conf is not None and row["confidence"] is None:
-        ex.other(page, f"{path}.confidence", conf)
-    loc = b.get("location")
-    poly = _polygon(loc)
-    _put_polygon(row, poly)
-    if poly is None and loc is not None:
-        ex.other(page, f"{path}.location", loc)
+    ids = {"page": page, "region": region, "table": table, "cell": cell, "block": block}
+    row: dict[str, Any] = {**ids, "text": _text(b.get("words"))}
+    _set_conf(ex, row, b.get("confidence"), f"{path}.confidence", page)
+    _set_polygon(ex, row, b.get("location"), f"{path}.location", page)
     ex.add("words", row)
-    if "char_list" in b:
-        _chars(ex, b["char_list"], f"{path}.char_list", page, block, region, table, cell)
+    for j, where, c in _dicts(ex, b.get("char_list"), f"{path}.char_list", page):
+        char = {**ids, "char": j, "text": _text(c.get("char"))}
+        _set_conf(ex, char, c.get("char_confidence"), f"{where}.char_confidence", page)
+        _set_polygon(ex, char, c.get("char_location"), f"{where}.char_location", page)
+        ex.add("chars", char)
+        _rest(ex, c, where, page, ("char", "char_confidence", "char_location"))
     if "font_list" in b or "font_scores" in b:
         _fonts(ex, b.get("font_list"), b.get("font_scores"), path, page, block)
-    for key, value in b.items():
-        if key not in _WORD_KEYS:
-            ex.other(page, f"{path}.{key}", value)
-
-
-def _chars(ex, chars, path, page, block, region, table, cell) -> None:
-    if not isinstance(chars, list):
-        ex.other(page, path, chars)
-        return
-    for j, c in enumerate(chars):
-        cp = f"{path}[{j}]"
-        if not isinstance(c, dict):
-            ex.other(page, cp, c)
-            continue
-        row = {
-            "page": page,
-            "region": region,
-            "table": table,
-            "cell": cell,
-            "block": block,
-            "char": j,
-            "text": _text(c.get("char")),
-            "confidence": _conf(c.get("char_confidence")),
-        }
-        if c.get("char_confidence") is not None and row["confidence"] is None:
-            ex.other(page, f"{cp}.char_confidence", c.get("char_confidence"))
-        poly = _polygon(c.get("char_location"))
-        _put_polygon(row, poly)
-        if poly is None and c.get("char_location") is not None:
-            ex.other(page, f"{cp}.char_location", c.get("char_location"))
-        ex.add("chars", row)
-        for key, value in c.items():
-            if key not in ("char", "char_confidence", "char_location"):
-                ex.other(page, f"{cp}.{key}", value)
+    _rest(ex, b, path, page, _WORD_KEYS)
 
 
 def _fonts(ex, fonts, scores, path, page, block) -> None:
@@ -474,34 +458,26 @@ def _fonts(ex, fonts, scores, path, page, block) -> None:
 
 def _regions(ex: Extraction, regions: Any, path: str, page: int) -> None:
     """General Table: text regions hold lines, table regions hold cells."""
-    if not isinstance(regions, list):
-        ex.other(page, path, regions)
-        return
     table_no = _next_table(ex, page, "table")
-    for r, region in enumerate(regions):
-        rp = f"{path}[{r}]"
-        if not isinstance(region, dict):
-            ex.other(page, rp, region)
-            continue
+    for r, where, region in _dicts(ex, regions, path, page):
         blocks = region.get("words_block_list")
         is_table = region.get("type") == "table" or (
             isinstance(blocks, list)
             and any(isinstance(b, dict) and ("rows" in b or "columns" in b) for b in blocks)
         )
         if is_table:
-            _cells(ex, blocks, f"{rp}.words_block_list", page, table_no, "table", region=r)
+            _cells(ex, blocks, f"{where}.words_block_list", page, table_no, "table", region=r)
             table_no += 1
         else:
-            _blocks(ex, blocks, f"{rp}.words_block_list", page, region, region=r)
-        for key, value in region.items():
-            if key == "words_block_list":
-                continue
-            if key == "type" and value in ("text", "table"):
-                ex.doc(page, f"region{r}.type", value)
-            elif key == "words_block_count":
-                ex.doc(page, f"region{r}.words_block_count", value)
-            else:
-                ex.other(page, f"{rp}.{key}", value)
+            _blocks(ex, blocks, f"{where}.words_block_list", page, region=r)
+        if region.get("type") in ("text", "table"):
+            ex.doc(page, f"region{r}.type", region["type"])
+        if "words_block_count" in region:
+            ex.doc(page, f"region{r}.words_block_count", region["words_block_count"])
+        handled = ["words_block_list", "words_block_count"]
+        if region.get("type") in ("text", "table"):
+            handled.append("type")
+        _rest(ex, region, where, page, handled)
 
 
 def _next_table(ex: Extraction, page: int, kind: str) -> int:
@@ -515,23 +491,14 @@ def _next_table(ex: Extraction, page: int, kind: str) -> int:
 
 
 def _tables(ex: Extraction, tables: Any, path: str, page: int, kind: str) -> None:
-    if not isinstance(tables, list):
-        ex.other(page, path, tables)
-        return
     start = _next_table(ex, page, kind)
-    for t, table in enumerate(tables):
-        tp = f"{path}[{t}]"
-        if not isinstance(table, dict):
-            ex.other(page, tp, table)
-            continue
-        _cells(ex, table.get("words_block_list"), f"{tp}.words_block_list", page, start + t, kind)
-        for key, value in table.items():
-            if key == "words_block_list" or (key in BASE64_FIELDS and isinstance(value, str)):
-                continue
-            if key == "words_block_count":
-                ex.doc(page, f"{kind}{start + t}.words_block_count", value)
-            else:
-                ex.other(page, f"{tp}.{key}", value)
+    for t, where, table in _dicts(ex, tables, path, page):
+        _cells(ex, table.get("words_block_list"), f"{where}.words_block_list", page, start + t,
+               kind)  # fmt: skip
+        if "words_block_count" in table:
+            ex.doc(page, f"{kind}{start + t}.words_block_count", table["words_block_count"])
+        payload = ["excel"] if isinstance(table.get("excel"), str) else []
+        _rest(ex, table, where, page, ["words_block_list", "words_block_count", *payload])
 
 
 _CELL_KEYS = {"words", "confidence", "location", "words_list", "rows", "columns", "cell_location"}
@@ -554,19 +521,11 @@ def _cells(
     kind: str,
     region: int | None = None,
 ) -> None:
-    if not isinstance(blocks, list):
-        if blocks is not None:
-            ex.other(page, path, blocks)
-        return
-    for i, b in enumerate(blocks):
-        bp = f"{path}[{i}]"
-        if not isinstance(b, dict):
-            ex.other(page, bp, b)
-            continue
+    for i, where, b in _dicts(ex, blocks, path, page):
         rows, cols = _span(b.get("rows")), _span(b.get("columns"))
         if rows is None or cols is None:
             # Without a grid position it is not a usable cell: keep it as a text block.
-            _word(ex, b, bp, page, block=i, region=region, table=table)
+            _word(ex, b, where, page, block=i, region=region, table=table)
             continue
         row: dict[str, Any] = {
             "page": page,
@@ -578,167 +537,103 @@ def _cells(
             "col": cols[0],
             "col_span": cols[1],
             "text": _text(b.get("words")),
-            "confidence": _conf(b.get("confidence")),
         }
         for key, span in (("rows", rows), ("columns", cols)):
             if list(range(span[0], span[0] + span[1])) != [_int(e) for e in b[key]]:
-                ex.other(page, f"{bp}.{key}", b[key])  # non-contiguous or unordered: keep as is
-        if b.get("confidence") is not None and row["confidence"] is None:
-            ex.other(page, f"{bp}.confidence", b.get("confidence"))
-        cell_poly = _polygon(b.get("cell_location"))
-        text_poly = _polygon(b.get("location"))
-        _put_polygon(row, cell_poly if cell_poly is not None else text_poly)
-        if cell_poly is not None and text_poly is not None:
-            _put_polygon(row, text_poly, TEXT_POLYGON)
-        for key in ("cell_location", "location"):
-            if b.get(key) is not None and _polygon(b.get(key)) is None:
-                ex.other(page, f"{bp}.{key}", b.get(key))
+                ex.other(page, f"{where}.{key}", b[key])  # non-contiguous or unordered: keep it
+        _set_conf(ex, row, b.get("confidence"), f"{where}.confidence", page)
+        # The cell's own box when given; the box of its text goes to text_x1..text_y4.
+        has_cell = _set_polygon(ex, row, b.get("cell_location"), f"{where}.cell_location", page)
+        names = TEXT_POLYGON if has_cell else POLYGON
+        _set_polygon(ex, row, b.get("location"), f"{where}.location", page, names)
         ex.add("cells", row)
-        pieces = b.get("words_list")
-        if isinstance(pieces, list):
-            for j, piece in enumerate(pieces):
-                if isinstance(piece, dict):
-                    _word(
-                        ex,
-                        piece,
-                        f"{bp}.words_list[{j}]",
-                        page,
-                        block=j,
-                        region=region,
-                        table=table,
-                        cell=i,
-                    )
-                else:
-                    ex.other(page, f"{bp}.words_list[{j}]", piece)
-        elif pieces is not None:
-            ex.other(page, f"{bp}.words_list", pieces)
-        for key, value in b.items():
-            if key not in _CELL_KEYS:
-                ex.other(page, f"{bp}.{key}", value)
+        for j, piece_path, piece in _dicts(ex, b.get("words_list"), f"{where}.words_list", page):
+            _word(ex, piece, piece_path, page, block=j, region=region, table=table, cell=i)
+        _rest(ex, b, where, page, _CELL_KEYS)
+
+
+def _is_kv_list(value: Any) -> bool:
+    """A list of ``{"key": ..., "value": ...}`` objects (any operation's key-value pairs)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(e, dict) and "key" in e and "value" in e for e in value)
+    )
+
+
+_KV_KEYS = {"key", "value", "confidence", "words_block_list", "words_block_count",
+            "key_location", "value_location"}  # fmt: skip
 
 
 def _kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
-    if not isinstance(pairs, list):
-        ex.other(page, path, pairs)
-        return
+    """Key-value pairs: Smart Document Recognizer's (boxes in ``words_block_list``) and other
+    operations' (``key_location`` / ``value_location``)."""
     start = sum(1 for p in ex.cols["kv"]["page"] if p == page)
-    for i, pair in enumerate(pairs):
-        pp = f"{path}[{i}]"
-        if not isinstance(pair, dict):
-            ex.other(page, pp, pair)
-            continue
-        boxes = pair.get("words_block_list")
-        boxes = boxes if isinstance(boxes, list) else []
-        ex.add(
-            "kv",
-            {
-                "page": page,
-                "pair": start + i,
-                "key": _text(pair.get("key")),
-                "value": _text(pair.get("value")),
-                "confidence": _conf(pair.get("confidence")),
-                "n_boxes": len(boxes),
-            },
-        )
-        for j, box in enumerate(boxes):
-            if not isinstance(box, dict):
-                ex.other(page, f"{pp}.words_block_list[{j}]", box)
-                continue
-            row = {
+    for i, where, pair in _dicts(ex, pairs, path, page):
+        # (box path, location path, box) for every key or value box of the pair
+        boxes = [
+            (box_path, f"{box_path}.location", box)
+            for _, box_path, box in _dicts(
+                ex, pair.get("words_block_list"), f"{where}.words_block_list", page
+            )
+        ]
+        for role in ("key", "value"):  # other operations: key_location / value_location
+            if f"{role}_location" in pair:
+                box = {"words": pair.get(role), "type": role, "location": pair[f"{role}_location"]}
+                boxes.append((where, f"{where}.{role}_location", box))
+        row = {
+            "page": page,
+            "pair": start + i,
+            "key": _text(pair.get("key")),
+            "value": _text(pair.get("value")),
+            "n_boxes": len(boxes),
+        }
+        _set_conf(ex, row, pair.get("confidence"), f"{where}.confidence", page)
+        ex.add("kv", row)
+        for j, (box_path, location_path, box) in enumerate(boxes):
+            box_row = {
                 "page": page,
                 "pair": start + i,
                 "box": j,
                 "role": _text(box.get("type")),
                 "text": _text(box.get("words")),
             }
-            poly = _polygon(box.get("location"))
-            _put_polygon(row, poly)
-            ex.add("kv_boxes", row)
-            for key, value in box.items():
-                if key not in ("words", "type") and not (key == "location" and poly):
-                    ex.other(page, f"{pp}.words_block_list[{j}].{key}", value)
-        for key, value in pair.items():
-            if key in ("key", "value", "words_block_list", "words_block_count"):
-                if key == "words_block_list" and not isinstance(value, list):
-                    ex.other(page, f"{pp}.{key}", value)
-                continue
-            if key == "confidence" and _conf(value) is not None:
-                continue
-            ex.other(page, f"{pp}.{key}", value)
+            _set_polygon(ex, box_row, box.get("location"), location_path, page)
+            ex.add("kv_boxes", box_row)
+            _rest(ex, box, box_path, page, ("words", "type", "location"))
+        _rest(ex, pair, where, page, _KV_KEYS)
 
 
 def _layout(ex: Extraction, blocks: Any, path: str, page: int) -> None:
-    if not isinstance(blocks, list):
-        ex.other(page, path, blocks)
-        return
-    for i, b in enumerate(blocks):
-        bp = f"{path}[{i}]"
-        if not isinstance(b, dict):
-            ex.other(page, bp, b)
-            continue
+    for i, where, b in _dicts(ex, blocks, path, page):
+        row = {"page": page, "block": i, "type": _text(b.get("type")), "text": _text(b.get("text"))}
+        handled = ["type", "text", "location"]
         ids = b.get("words_ids")
-        row = {
-            "page": page,
-            "block": i,
-            "type": _text(b.get("type")),
-            "text": _text(b.get("text")),
-            "words_ids": [_int(w) for w in ids] if isinstance(ids, list) else None,
-            "table_id": _int(b.get("table_id")),
-            "form_id": _int(b.get("form_id")),
-            "formula_id": _int(b.get("formula_id")),
-        }
-        poly = _polygon(b.get("location"))
-        _put_polygon(row, poly)
+        if isinstance(ids, list) and all(_int(w) is not None for w in ids):
+            row["words_ids"] = [_int(w) for w in ids]
+            handled.append("words_ids")
+        for key in ("table_id", "form_id", "formula_id"):
+            row[key] = _int(b.get(key))
+            if row[key] is not None:
+                handled.append(key)
+        _set_polygon(ex, row, b.get("location"), f"{where}.location", page)
         ex.add("layout", row)
-        for key, value in b.items():
-            known = key in ("type", "text") or (key == "location" and poly is not None)
-            known |= (
-                key == "words_ids"
-                and isinstance(value, list)
-                and all(_int(w) is not None for w in value)
-            )
-            known |= key in ("table_id", "form_id", "formula_id") and _int(value) is not None
-            if not known:
-                ex.other(page, f"{bp}.{key}", value)
+        _rest(ex, b, where, page, handled)
 
 
 def _formulas(ex: Extraction, formulas: Any, path: str, page: int) -> None:
-    if not isinstance(formulas, list):
-        ex.other(page, path, formulas)
-        return
-    for i, f in enumerate(formulas):
-        fp = f"{path}[{i}]"
-        if not isinstance(f, dict):
-            ex.other(page, fp, f)
-            continue
-        row = {
-            "page": page,
-            "formula": i,
-            "text": _text(f.get("formula")),
-            "type": _text(f.get("type")),
-        }
-        poly = _polygon(f.get("location"))
-        _put_polygon(row, poly)
+    for i, where, f in _dicts(ex, formulas, path, page):
+        row = {"page": page, "formula": i, "text": _text(f.get("formula")),
+               "type": _text(f.get("type"))}  # fmt: skip
+        _set_polygon(ex, row, f.get("location"), f"{where}.location", page)
         ex.add("formulas", row)
-        for key, value in f.items():
-            if key not in ("formula", "type") and not (key == "location" and poly is not None):
-                ex.other(page, f"{fp}.{key}", value)
+        _rest(ex, f, where, page, ("formula", "type", "location"))
 
 
-def _plate(ex: Extraction, p: dict[str, Any], path: str, page: int) -> None:
-    row = {
-        "page": page,
-        "plate": int(path[path.index("[") + 1 : -1]),
-        "text": _text(p.get("plate_number")),
-        "province": _text(p.get("province")),
-        "confidence": _conf(p.get("confidence")),
-    }
-    poly = _polygon(p.get("plate_location"))
-    _put_polygon(row, poly)
+def _plate(ex: Extraction, p: dict[str, Any], path: str, page: int, index: int) -> None:
+    row = {"page": page, "plate": index, "text": _text(p.get("plate_number")),
+           "province": _text(p.get("province"))}  # fmt: skip
+    _set_conf(ex, row, p.get("confidence"), f"{path}.confidence", page)
+    _set_polygon(ex, row, p.get("plate_location"), f"{path}.plate_location", page)
     ex.add("plates", row)
-    for key, value in p.items():
-        known = key in ("plate_number", "province")
-        known |= key == "confidence" and row["confidence"] is not None
-        known |= key == "plate_location" and poly is not None
-        if not known:
-            ex.other(page, f"{path}.{key}", value)
+    _rest(ex, p, path, page, ("plate_number", "province", "confidence", "plate_location"))
