@@ -1,8 +1,8 @@
 """Make the README's pictures with ocrframe itself: ``python docs/make_figures.py``.
 
-Writes docs/images/{overlay,confidence,table}.png and, when LibreOffice and pdftoppm are
-installed (Debian: libreoffice-calc-nogui, poppler-utils), spreadsheet.png: a screenshot of the
-review spreadsheet that ``ocrframe.to_excel`` writes.
+Writes docs/images/{overlay,confidence,table,calibration,viewer}.png and, when LibreOffice and
+pdftoppm are installed (Debian: libreoffice-calc-nogui, poppler-utils), spreadsheet.png: a
+screenshot of the review spreadsheet that ``ocrframe.to_excel`` writes.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 
 import ocrframe  # noqa: E402
+from ocrframe.widgets import Viewer  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "images"
 
@@ -46,6 +48,25 @@ def main() -> None:
     ocrframe.plot_table(table, threshold=0.9, ax=ax, label_size=8)
     ax.set_title("plot_table: cells with spans, red edge below 0.9", fontsize=9)
     fig.savefig(OUT / "table.png", dpi=80, bbox_inches="tight")
+
+    samples = ("receipt-cafe", "receipt-noisy", "letter-low-contrast", "form")
+    words = pd.concat(
+        [engine.call("general-text", ocrframe.sample_path(n)).words().assign(
+            source=str(ocrframe.sample_path(n))) for n in samples],
+        ignore_index=True,
+    )  # fmt: skip
+    truth = pd.concat([ocrframe.ground_truth(n) for n in samples], ignore_index=True)
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ocrframe.plot_calibration(words, truth, bins=10, ax=ax)
+    fig.savefig(OUT / "calibration.png", dpi=80, bbox_inches="tight")
+
+    viewer = Viewer(
+        {n: engine.call("general-text", ocrframe.sample_path(n)) for n in samples},
+        images={n: ocrframe.sample_path(n) for n in samples},
+        threshold=0.98,
+    )
+    viewer.set(document="receipt-noisy", show="below")
+    viewer.figure.savefig(OUT / "viewer.png", dpi=70, bbox_inches="tight")
 
     if shutil.which("soffice") and shutil.which("pdftoppm"):
         with tempfile.TemporaryDirectory() as tmp:

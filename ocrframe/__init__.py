@@ -53,7 +53,7 @@ from .plot import (
 )
 from .response import Response, read_response
 from .review import review_queue
-from .samples import list_samples, sample_path
+from .samples import ground_truth, list_samples, sample_path
 from .tables import grid, join_tables, tables, to_numeric_table
 from .transport import RetryPolicy
 
@@ -105,6 +105,7 @@ __all__ = (
     "LocalEngine",
     "sample_path",
     "list_samples",
+    "ground_truth",
     "OcrError",
     "InputError",
     "ResponseFormatError",

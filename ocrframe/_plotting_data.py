@@ -192,6 +192,16 @@ def load_image(image: Any) -> np.ndarray:
     )
 
 
+def gray_range(img: np.ndarray) -> tuple[float, float]:
+    """Display range of a single-channel image: its dtype's full range for integers."""
+    if np.issubdtype(img.dtype, np.integer):
+        info = np.iinfo(img.dtype)
+        return float(info.min), float(info.max)
+    if img.dtype == bool:
+        return 0.0, 1.0
+    return 0.0, 1.0 if float(np.nanmax(img, initial=0.0)) <= 1.0 else float(np.nanmax(img))
+
+
 def canvas_size(verts: np.ndarray, img: np.ndarray | None) -> tuple[float, float]:
     """Width and height of the drawing: the image's, else the polygons' extent (at least 1)."""
     if img is not None:

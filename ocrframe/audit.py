@@ -520,7 +520,7 @@ def accuracy_by_confidence(
     bins: int = 10,
     *,
     ignore_case: bool = False,
-    min_iou: float = 0.5,
+    min_iou: float = 0.3,
 ) -> pd.DataFrame:
     """Observed accuracy per confidence bin (a reliability table), non-empty bins only.
 

@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -34,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .samples import ground_truth
 
 __all__ = [
     "run_demo", "DemoResult", "sample_images", "cer", "word_recall", "edit_distance",
@@ -163,25 +163,6 @@ def cer(pred: pd.DataFrame, truth: pd.DataFrame, *, ignore_case: bool = False) -
     return errors / total
 
 
-def _truth_frame(gt_path: Path, source: str) -> pd.DataFrame:
-    try:
-        data = json.loads(gt_path.read_text(encoding="utf-8"))
-        lines = data["lines"]
-        rows = {"source": [], "text": []} | {f"{a}{i}": [] for i in range(1, 5) for a in "xy"}
-        for line in lines:
-            rows["source"].append(source)
-            rows["text"].append(str(line["text"]))
-            for i, (x, y) in enumerate(line["polygon"], start=1):
-                rows[f"x{i}"].append(float(x))
-                rows[f"y{i}"].append(float(y))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(
-            f"ground truth {str(gt_path)!r} is not a gt.json with lines of text and 4-vertex "
-            f"polygon: {exc}"
-        ) from exc
-    return pd.DataFrame(rows)
-
-
 # ---------------------------------------------------------------- the job
 
 
@@ -297,7 +278,7 @@ def _accuracy(words: pd.DataFrame, paths: list[Path], ece_fn: Any) -> pd.DataFra
         mine = words[words["source"] == str(path)]
         row: dict[str, Any] = {"image": path.name, "lines": len(mine)}
         if gt.is_file():
-            truth = _truth_frame(gt, str(path))
+            truth = ground_truth(path)
             case = not path.stem.startswith("receipt")  # receipts compare case-insensitively
             row["truth_lines"] = len(truth)
             row["cer"] = cer(mine, truth, ignore_case=not case)

@@ -28,6 +28,7 @@ from ._plotting_data import (
     below,
     canvas_size,
     check_argument,
+    gray_range,
     label_angles,
     layer_frame,
     load_image,
@@ -188,7 +189,11 @@ def _draw(ax, verts, img, face, edge, lw, kwargs, *, label) -> PolyCollection:
 
     w, h = canvas_size(verts, img)
     if img is not None:
-        ax.imshow(img, extent=(0, w, h, 0), cmap="gray" if img.ndim == 2 else None, zorder=0)
+        if img.ndim == 2:  # true grey levels, not stretched to the image's min..max
+            vmin, vmax = gray_range(img)
+            ax.imshow(img, extent=(0, w, h, 0), cmap="gray", vmin=vmin, vmax=vmax, zorder=0)
+        else:
+            ax.imshow(img, extent=(0, w, h, 0), zorder=0)
     style = {"facecolor": face, "edgecolor": edge, "linewidth": lw, "label": label}
     style.update(cbook.normalize_kwargs(kwargs, PolyCollection))
     coll = PolyCollection(verts, closed=True, **style)
@@ -384,7 +389,7 @@ def plot_calibration(
     *,
     bins: int = 10,
     ignore_case: bool = False,
-    min_iou: float = 0.5,
+    min_iou: float = 0.3,
     ax: Axes | None = None,
     **kwargs: Any,
 ) -> Axes:

@@ -13,11 +13,17 @@ True
 from __future__ import annotations
 
 import difflib
+import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 
-__all__ = ["SAMPLE_DIR", "sample_path", "list_samples"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SAMPLE_DIR", "sample_path", "list_samples", "ground_truth"]
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
 _SUFFIXES = (".json", ".png", ".jpg")
@@ -84,3 +90,50 @@ def sample_path(name: str) -> Path:
     close = difflib.get_close_matches(key, stems, n=3)
     hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
     raise InputError(f"no sample named {name!r}.{hint} See ocrframe.samples.list_samples().")
+
+
+def ground_truth(image: str | os.PathLike[str]) -> pd.DataFrame:
+    """The ground-truth lines of an image: ``<stem>.gt.json`` next to it (every bundled sample
+    image has one; ``make_images.py`` writes them).
+
+    Parameters
+    ----------
+    image : str or path
+        A sample name (``"receipt-cafe"``) or the path of an image with a ``.gt.json`` beside it.
+
+    Returns
+    -------
+    DataFrame
+        ``source`` (the image path), ``page`` (1), ``text`` and the polygon ``x1, y1 .. x4, y4``
+        of each line: the shape ``plot_calibration`` and ``accuracy_by_confidence`` take.
+
+    Examples
+    --------
+    >>> ground_truth("receipt-cafe")[["text", "x1", "y1"]].head(1).to_dict("records")
+    [{'text': 'CORNER CAFE', 'x1': 251.0, 'y1': 47.0}]
+    """
+    import pandas as pd
+
+    path = Path(image)
+    if not path.is_file():
+        path = sample_path(str(image))
+    gt = path.with_name(path.stem + ".gt.json")
+    try:
+        lines = json.loads(gt.read_text(encoding="utf-8"))["lines"]
+        rows = [
+            {"text": str(line["text"]), **{
+                f"{axis}{i}": float(v)
+                for i, point in enumerate(line["polygon"], start=1)
+                for axis, v in zip("xy", point, strict=True)
+            }}
+            for line in lines
+        ]  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"no usable ground truth for {str(path)!r}: expected {str(gt)!r} with lines of text "
+            f"and 4-vertex polygons ({type(exc).__name__}: {exc})"
+        ) from exc
+    frame = pd.DataFrame(rows, columns=["text", *[f"{a}{i}" for i in range(1, 5) for a in "xy"]])
+    frame.insert(0, "page", 1)
+    frame.insert(0, "source", str(path))
+    return frame

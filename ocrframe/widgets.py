@@ -31,6 +31,7 @@ from ._plotting_data import (
     below,
     canvas_size,
     check_argument,
+    gray_range,
     layer_frame,
     load_image,
     polygon_array,
@@ -258,7 +259,9 @@ class Viewer:
         self._image.set_visible(img is not None)
         if img is not None:
             self._image.set_data(img)
-            self._image.set_cmap("gray" if img.ndim == 2 else None)
+            if img.ndim == 2:  # the norm still holds the 1x1 placeholder's range: reset it
+                self._image.set_cmap("gray")
+                self._image.set_clim(*gray_range(img))
         self._image.set_extent((0, w, h, 0))
         self.ax.set_xlim(0, w)
         self.ax.set_ylim(h, 0)

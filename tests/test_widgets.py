@@ -214,3 +214,16 @@ def test_notebook_display_bundle_has_widget_and_png(viewer, monkeypatch):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert png_array(bundle["image/png"]).ndim == 3
     assert "static figure" in bundle["text/plain"]
+
+
+def test_grey_images_keep_their_grey_levels():
+    """A greyscale page must not render black (the placeholder's colour range stuck)."""
+    grey = np.full((120, 220), 200, dtype=np.uint8)
+    grey[40:60, 20:180] = 30
+    docs = {"a": read_response(body([0.9, 0.5])), "b": read_response(body([0.7]))}
+    viewer = Viewer(docs, images={"a": grey, "b": np.dstack([grey] * 3)})
+    assert viewer._image.get_clim() == (0.0, 255.0)
+    rgba = viewer._image.to_rgba(grey)
+    assert rgba[0, 0, 0] == pytest.approx(200 / 255, abs=0.01)
+    viewer.set(document="b")
+    assert viewer._image.get_array().shape == (120, 220, 3)
