@@ -1,0 +1,197 @@
+"""Realistic, deterministic response bodies for every OCR operation.
+
+Used by the emulator, by property tests and to write ``sample_data``. The 16 documented APIs
+follow the response trees of the OCR API Reference (``api_schemas.md``) and honour the request
+flags given in ``params``; the other 36 operations are generated from compact field trees
+named after the official SDK result models (the reference digest has no response trees for
+them, so their shapes are approximate: right field names and types, plausible values).
+
+>>> body = synthesize("general-text", seed=1, params={"character_mode": True})
+>>> sorted(body["result"])
+['direction', 'words_block_count', 'words_block_list']
+>>> "char_list" in body["result"]["words_block_list"][0]
+True
+"""
+
+from __future__ import annotations
+
+from ..apis import get_api
+from ..errors import InputError
+from ._documented import DOCUMENTED
+from ._other import OTHER_TREES, walk_tree
+from ._pools import Gen
+
+__all__ = [
+    "synthesize",
+    "synthesize_error",
+    "smart_document_one_kind_per_element",
+    "ERROR_MESSAGES",
+]
+
+# error_codes.md, "Error message" column.
+ERROR_MESSAGES: dict[str, str] = {
+    "AIS.0101": "The input parameter is invalid.",
+    "AIS.0102": "The image format is not supported.",
+    "AIS.0103": "The image size does not meet the requirements.",
+    "AIS.0104": "The image is not supported or the image quality is poor.",
+    "AIS.0105": "Recognition failed.",
+    "AIS.0117": "Input ID does not exist.",
+    "AIS.0118": "Service request error or the tax authority's interface was malfunctioning.",
+    "AIS.0119": "Template match failed, template_id={xxx}.",
+    "AIS.0120": "Classification failed.",
+    "AIS.0121": "The recognition area of template is not configured, template_id={xxx}",
+    "AIS.0122": "The image contains two or more ID cards with the same side.",
+    "ModelArts.0203": "Invalid token.",
+    "ModelArts.4101": "Token header cannot be empty.",
+    "ModelArts.4102": "Parse Token error.",
+    "ModelArts.4103": "Invalid Token header.",
+    "ModelArts.4104": "Invalid Request Content Length.",
+    "ModelArts.4105": "The JSON format of the input data is incorrect.",
+    "ModelArts.4106": "Invalid authorization request.",
+    "ModelArts.4107": "Get user temp ak sk error.",
+    "ModelArts.4201": "Request url need service id.",
+    "ModelArts.4202": "Request url format invalid.",
+    "ModelArts.4203": "Access denied! You do not have permission.",
+    "ModelArts.4204": "Request api error! The API XXX is not subscribed.",
+    "ModelArts.4301": "Have error when get ai-service admin token.",
+    "ModelArts.4302": "Gateway forwarding error.",
+    "ModelArts.4401": "Max concurrency error.",
+    "ModelArts.4402": "Backend service timeout error.",
+    "ModelArts.4403": "Backend service unavailable error.",
+    "ModelArts.4502": "Backend service response error.",
+    "ModelArts.4503": "Backend service found error.",
+    "ModelArts.4504": "Backend service api not found.",
+    "ModelArts.4505": "Backend service internal error.",
+    "ModelArts.4506": "SubService service found error.",
+    "ModelArts.4508": "Service not start.",
+    "ModelArts.4601": (
+        "Failed to download the file because the file path is not valid, please check it format."
+    ),
+    "ModelArts.4603": "Obtaining the file from the URL failed.",
+    "ModelArts.4702": "Query Obs agency failed.",
+    "ModelArts.4703": "The Obs URL is invalid.",
+    "ModelArts.4704": "Obtaining the file from the OBS failed.",
+    "ModelArts.4705": "The file stored on the OBS is oversized.",
+    "ModelArts.4706": "The Obs file is not exist.",
+    "ModelArts.6201": (
+        "The user account has been suspended. Please check if you have an outstanding balance."
+    ),
+    "APIG.0101": "The API does not exist or has not been published in the environment.",
+    "APIG.0201": "Backend timeout.",
+    "APIG.0301": "Incorrect IAM authentication information.",
+    "APIG.0308": (
+        "The throttling threshold has been reached: policy user over ratelimit,limit:20,"
+        "time:1 minute."
+    ),
+}
+
+# --- public -------------------------------------------------------------------------------
+
+
+def synthesize(
+    api: str,
+    *,
+    seed: int | None = None,
+    params: dict | None = None,
+    image_size: tuple[int, int] | None = None,
+    n_blocks: int | None = None,
+) -> dict:
+    """Return a realistic success body ``{"result": ...}`` for any of the 52 operations.
+
+    Parameters
+    ----------
+    api : str
+        Slug, method or display name (see :func:`ocrframe.apis.get_api`).
+    seed : int, optional
+        Same seed, same body. None draws a fresh random body.
+    params : dict, optional
+        Request flags to honour, e.g. ``{"character_mode": True}``.
+    image_size : (width, height), optional
+        Every polygon lies inside it. Random when omitted.
+    n_blocks : int, optional
+        Number of text blocks / table cells for the text and table APIs.
+
+    Returns
+    -------
+    dict
+        A JSON-serializable body.
+
+    Examples
+    --------
+    >>> body = synthesize("general-table", seed=3, params={"return_excel": True})
+    >>> body["result"]["words_region_list"][1]["type"], "excel" in body["result"]
+    ('table', True)
+    """
+    slug = get_api(api).slug
+    if params is not None and not isinstance(params, dict):
+        raise InputError(f"params must be a dict of request flags, got {type(params).__name__}")
+    if n_blocks is not None and (not isinstance(n_blocks, int) or n_blocks < 1):
+        raise InputError(f"n_blocks must be a positive integer, got {n_blocks!r}")
+    if image_size is not None:
+        ok = (
+            isinstance(image_size, tuple | list)
+            and len(image_size) == 2
+            and all(isinstance(v, int) and v >= 32 for v in image_size)
+        )
+        if not ok:
+            raise InputError(
+                f"image_size must be (width, height) in pixels, each >= 32; got {image_size!r}"
+            )
+    g = Gen(seed, tuple(image_size) if image_size else None)
+    p = dict(params or {})
+    if slug in DOCUMENTED:
+        fn, default_n = DOCUMENTED[slug]
+        return {"result": fn(g, p, n_blocks or default_n)}
+    tree = OTHER_TREES.get(slug)
+    if tree is None:
+        raise InputError(f"no synthetic response is defined for {slug!r}")
+    return {"result": walk_tree(g, tree)}
+
+
+def synthesize_error(code: str, *, nested: bool = False) -> dict:
+    """Return the documented error body for ``code``.
+
+    ``nested=True`` gives the General Table example's shape, ``{"result": {...}}``.
+
+    >>> synthesize_error("AIS.0103")
+    {'error_code': 'AIS.0103', 'error_msg': 'The image size does not meet the requirements.'}
+    """
+    if not isinstance(code, str) or code not in ERROR_MESSAGES:
+        raise InputError(
+            f"unknown error code {code!r}; known codes: {', '.join(sorted(ERROR_MESSAGES))}"
+        )
+    body = {"error_code": code, "error_msg": ERROR_MESSAGES[code]}
+    return {"result": body} if nested else body
+
+
+_KIND_ORDER = (
+    "formula_result",
+    "layout_result",
+    "form_result",
+    "table_result",
+    "kv_result",
+    "ocr_result",
+)
+
+
+def smart_document_one_kind_per_element(body: dict) -> dict:
+    """Convert a per-page Smart Document Recognizer body into the reference example's shape.
+
+    The API tables give one ``result`` element per page holding every kind; the reference
+    example returns one element per result kind, in the order formula, layout, form, table,
+    kv, ocr.
+
+    >>> b = synthesize("smart-document-recognizer", seed=1, params={"kv": True})
+    >>> [list(e) for e in smart_document_one_kind_per_element(b)["result"]]
+    [['kv_result'], ['ocr_result']]
+    """
+    result = body.get("result") if isinstance(body, dict) else None
+    if not isinstance(result, list) or not all(isinstance(e, dict) for e in result):
+        raise InputError("expected a Smart Document Recognizer body {'result': [page, ...]}")
+    out = []
+    for page in result:
+        extra = [k for k in page if k not in _KIND_ORDER]
+        if extra:
+            raise InputError(f"unexpected keys in a Smart Document Recognizer page: {extra}")
+        out.extend({k: page[k]} for k in _KIND_ORDER if k in page)
+    return {"result": out}
