@@ -608,6 +608,22 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def _text_row(ws: Any, row: list[Any]) -> list[Any]:
+    """A row for ``ws.append`` whose text stays text (a header label or a source path starting
+    with "=" is not a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for v in row:
+        v = _plain(v)
+        if isinstance(v, str) and v.startswith("="):
+            cell = WriteOnlyCell(ws, value=v)
+            cell.data_type = "s"
+            v = cell
+        out.append(v)
+    return out
+
+
 def _write_sheet(wb: Any, name: str, sheet: _Sheet, low: np.ndarray, comments: bool) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
@@ -632,7 +648,7 @@ def _write_sheet(wb: Any, name: str, sheet: _Sheet, low: np.ndarray, comments: b
     if values.size:  # text openpyxl would take for a formula, or reject (control characters)
         special |= _needs_care(values)
     for row in sheet.header:
-        ws.append([_plain(v) for v in row])
+        ws.append(_text_row(ws, row))
     for r, out in enumerate(values.tolist()):
         for c in np.flatnonzero(special[r]):
             cell = WriteOnlyCell(ws, value=_plain(out[c]))
@@ -742,7 +758,7 @@ def to_excel(
         ws.append(["sheet", "source", "api", "page", "kind", "table", "rows", "cols",
                    "low_confidence", "min_confidence", "mean_confidence"])  # fmt: skip
         for row in summary:
-            ws.append([_plain(v) for v in row])
+            ws.append(_text_row(ws, row))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         wb.save(tmp)

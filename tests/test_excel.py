@@ -315,6 +315,20 @@ def test_to_excel_keeps_hostile_text_as_text(tmp_path):
     assert ws["C2"].value == "badchar"
 
 
+def test_to_excel_keeps_hostile_header_and_source_text_as_text(tmp_path):
+    # Header labels of grid frames and the sources sheet are OCR text / user paths too: a
+    # label starting with "=" must not become a formula.
+    cells = spanned_cells()
+    cells.loc[cells["text"] == "id", "text"] = "=1+1"
+    frames = tables(cells, header="first")
+    frames[0].attrs["source"] = '=HYPERLINK("http://x","y")'
+    wb = openpyxl.load_workbook(to_excel(frames, tmp_path / "h.xlsx"))
+    head = wb["p1_table0"]["A1"]
+    assert (head.value, head.data_type) == ("=1+1", "s")
+    src = wb["sources"]["B2"]
+    assert (src.value, src.data_type) == ('=HYPERLINK("http://x","y")', "s")
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
