@@ -24,6 +24,9 @@ Positions that no cell covers are missing (NA) under every policy.
 
 from __future__ import annotations
 
+import functools
+import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -233,9 +236,20 @@ _NUMBER = (
 )
 
 
+@functools.cache
+def _digits() -> dict[int, str]:
+    """Every non-ASCII Unicode decimal digit (Thai, Arabic-Indic, fullwidth, ...) -> its ASCII
+    digit: the number pattern's \\d accepts them and pd.to_numeric does not. Built on first use."""
+    return {
+        c: str(unicodedata.digit(chr(c)))
+        for c in range(0x80, sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Nd"
+    }
+
+
 def _numeric_column(s: pd.Series) -> pd.Series | None:
     """The column as numbers when every non-empty value parses, else None."""
-    t = s.astype("str").str.strip()
+    t = s.astype("str").str.strip().str.translate(_digits())
     empty = t.isna() | (t == "")
     if empty.all():
         return None
@@ -264,7 +278,7 @@ def to_numeric_table(frame: pd.DataFrame) -> pd.DataFrame:
 
     Understood: thousands separators (``1,234`` ``1 234`` ``1'234``), currency symbols
     (``$12``, ``12 €``), percent (``12.5%`` -> ``0.125``), parentheses for negatives (``(3)`` ->
-    ``-3``) and unicode minus signs. Empty cells become NaN.
+    ``-3``), unicode minus signs and non-ASCII digits (Thai, Arabic-Indic). Empty cells become NaN.
 
     >>> import pandas as pd
     >>> out = to_numeric_table(pd.DataFrame({"a": ["1,200", "(3)", "−4"], "b": ["5%", "x", ""]}))

@@ -191,6 +191,18 @@ def test_numeric_conversion_formats():
     assert frame["thousands"].iloc[0] == "1,234"  # input untouched
 
 
+def test_numeric_conversion_never_turns_digits_into_nan():
+    # Thai and Arabic-Indic digits are digits to a regex's \d but not to pd.to_numeric: they must
+    # become their numbers (or stay text), never NaN.
+    frame = pd.DataFrame(
+        {"thai": ["\u0e51\u0e52", "\u0e53,\u0e50\u0e50\u0e50"], "arabic": ["\u0661\u0662", "3"]},
+        dtype="str",
+    )
+    out = to_numeric_table(frame)
+    assert out["thai"].tolist() == [12, 3000]
+    assert out["arabic"].tolist() == [12, 3]
+
+
 def test_tables_numeric_after_header():
     (t,) = tables(spanned_cells(), header=[0, 1], span="fill", numeric=True)
     assert t["size / w"].tolist() == [1200]
