@@ -13,7 +13,8 @@ Span policies (what a merged cell looks like in the grid):
 - ``"fill"``: the text is repeated over every position of the span;
 - ``"blank"``: the text sits in the first position and the rest are empty strings.
 
-Positions that no cell covers are missing (NA) under every policy.
+Positions that no cell covers are missing (NA) under every policy. Cells that start at the same
+position (a malformed response) share it: their texts are joined with a newline, in order.
 
 >>> import pandas as pd
 >>> cells = pd.DataFrame({"row": [0, 0, 1, 1], "col": [0, 1, 1, 2], "row_span": [2, 1, 1, 1],
@@ -111,7 +112,23 @@ def _place(cells: pd.DataFrame, span: str) -> np.ndarray:
         cols = mc[owner] + local % mcs[owner]
         out[rows, cols] = text[merged][owner] if span == "fill" else ""
     out[r, c] = text
+    _join_duplicates(out, r, c, text)
     return out
+
+
+def _join_duplicates(out: np.ndarray, r: np.ndarray, c: np.ndarray, text: np.ndarray) -> None:
+    """Cells starting at the same position (a malformed response): join their texts with a
+    newline, in input order, instead of keeping only the last one."""
+    if len(r) < 2:
+        return
+    flat = r * out.shape[1] + c
+    order = np.argsort(flat, kind="stable")
+    sf = flat[order]
+    starts = np.flatnonzero(np.r_[True, sf[1:] != sf[:-1]])
+    ends = np.r_[starts[1:], len(sf)]
+    for a, b in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+        parts = [str(text[i]) for i in order[a:b] if text[i] is not None]
+        out[r[order[a]], c[order[a]]] = "\n".join(parts) if parts else None
 
 
 # --- public: one table -----------------------------------------------------------------------

@@ -104,6 +104,15 @@ def test_grid_needs_the_cells_columns():
         grid(pd.DataFrame({"row": [0], "col": [0]}))
 
 
+@pytest.mark.parametrize("span", ["top_left", "fill", "blank"])
+def test_grid_keeps_the_text_of_cells_starting_at_the_same_position(span):
+    # A malformed response with two cells at (0, 0): neither text may vanish from the grid.
+    cells = pd.DataFrame(
+        {"row": [0, 0, 0], "col": [0, 0, 1], "col_span": [2, 1, 1], "text": ["a", "b", "c"]}
+    )
+    assert values(grid(cells, span=span)) == [["a\nb", "c"]]
+
+
 def test_grid_of_no_cells_is_empty():
     assert grid(spanned_cells().iloc[:0]).shape == (0, 0)
     assert tables(spanned_cells().iloc[:0]) == []
