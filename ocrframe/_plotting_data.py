@@ -166,30 +166,70 @@ def category_colors(values: pd.Series) -> tuple[np.ndarray, dict[str, tuple]]:
 
 
 def load_image(image: Any) -> np.ndarray:
-    """An image as a numpy array from a path, bytes, a PIL image or an array."""
+    """An image as a numpy array from a path, bytes, a PIL image or an array.
+
+    Grey images stay 2-D with their own grey levels (8, 16 or 32 bits: see :func:`gray_range`),
+    colour images become RGB(A); palette, CMYK and grey+alpha images are converted, and
+    RGB(A) arrays of more than 8 bits are scaled to [0, 1] (matplotlib would clip them at 255).
+
+    >>> load_image(np.full((2, 3, 3), 65535, np.uint16)).max()
+    np.float64(1.0)
+    """
     if isinstance(image, np.ndarray):
-        if image.ndim not in (2, 3):
-            raise InputError(f"an image array must be 2-D or 3-D, got shape {image.shape}")
-        return image
+        return _display_array(image)
     from PIL import Image, UnidentifiedImageError
 
     if isinstance(image, Image.Image):
-        return np.asarray(image)
+        return _display_array(_pil_array(image))
     try:
         if isinstance(image, bytes | bytearray | memoryview):
             with Image.open(io.BytesIO(bytes(image))) as im:
-                return np.asarray(im.convert("RGB") if im.mode not in ("L", "RGB", "RGBA") else im)
+                return _display_array(_pil_array(im))
         if isinstance(image, str | os.PathLike):
             path = Path(image)
             if not path.is_file():
                 raise InputError(f"no image file at {str(path)!r}")
             with Image.open(path) as im:
-                return np.asarray(im.convert("RGB") if im.mode not in ("L", "RGB", "RGBA") else im)
+                return _display_array(_pil_array(im))
     except UnidentifiedImageError as exc:
         raise InputError(f"cannot read the image: {exc}") from exc
     raise InputError(
         f"image must be a path, bytes, a PIL image or a numpy array, got {type(image).__name__}"
     )
+
+
+def _pil_array(im: Any) -> np.ndarray:
+    """The pixels of a PIL image: grey modes as they are (Pillow's RGB conversion of 16-bit grey
+    clips everything above 255 to white), other modes as RGB or RGBA."""
+    if im.mode in ("L", "RGB", "RGBA", "1"):
+        return np.asarray(im)
+    if im.mode.startswith("I;16"):
+        return np.asarray(im).astype(np.uint16)
+    if im.mode in ("I", "F"):
+        a = np.asarray(im)
+        if im.mode == "I" and a.size and a.min() >= 0 and a.max() <= 65535:
+            return a.astype(np.uint16)  # 16-bit PNGs often open as 32-bit "I"
+        return a
+    alpha = im.mode in ("LA", "La", "PA", "RGBa") or "transparency" in im.info
+    return np.asarray(im.convert("RGBA" if alpha else "RGB"))
+
+
+def _display_array(a: np.ndarray) -> np.ndarray:
+    """An array matplotlib's imshow draws as the picture it is."""
+    if a.ndim == 3 and a.shape[2] == 1:
+        a = a[..., 0]
+    elif a.ndim == 3 and a.shape[2] == 2:  # grey + alpha
+        a = np.dstack([a[..., 0], a[..., 0], a[..., 0], a[..., 1]])
+    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
+        raise InputError(
+            f"an image array must be 2-D (grey) or height x width x 1-4 channels, got shape "
+            f"{a.shape}"
+        )
+    if a.ndim == 3 and np.issubdtype(a.dtype, np.integer) and a.dtype != np.uint8:
+        info = np.iinfo(a.dtype)
+        a = (a.astype(np.float64) - max(info.min, 0)) / (info.max - max(info.min, 0))
+        a = np.clip(a, 0.0, 1.0)
+    return a
 
 
 def gray_range(img: np.ndarray) -> tuple[float, float]:

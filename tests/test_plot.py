@@ -137,6 +137,32 @@ def test_image_from_path_bytes_pil_and_array_is_the_same(tmp_path, words):
         plot_polygons(words, b"not an image")
 
 
+def test_16_bit_grey_and_other_image_modes_keep_their_pixels(tmp_path, words):
+    # Pillow's RGB conversion clips 16-bit grey to white; palette/CMYK/grey+alpha images and
+    # 16-bit RGB arrays must show the picture they hold, from a path, bytes or a PIL image.
+    grey = np.linspace(0, 4000, 100 * 200).reshape(100, 200).astype(np.uint16)
+    path = tmp_path / "g16.png"
+    Image.fromarray(grey).save(path)
+    with Image.open(path) as im:
+        pil = im.copy()
+    for image in (path, path.read_bytes(), pil):
+        ax = plot_polygons(words, image, ax=plt.figure().gca())
+        np.testing.assert_array_equal(np.asarray(ax.images[0].get_array()), grey)
+        shown = ax.images[0].to_rgba(ax.images[0].get_array())[..., 0]
+        assert shown.min() < shown.max() < 0.1  # true 16-bit grey levels, not saturated
+    rgb = Image.new("RGB", (200, 100), (200, 30, 30))
+    for mode in ("P", "CMYK", "LA"):
+        ax = plot_polygons(words, rgb.convert(mode), ax=plt.figure().gca())
+        shown = np.asarray(ax.images[0].get_array())
+        expected = np.asarray(rgb.convert(mode).convert("RGB" if mode != "LA" else "RGBA"))
+        np.testing.assert_array_equal(shown, expected)
+    deep = np.full((100, 200, 3), 32768, np.uint16)
+    ax = plot_polygons(words, deep, ax=plt.figure().gca())
+    assert np.asarray(ax.images[0].get_array()).max() == pytest.approx(32768 / 65535)
+    with pytest.raises(InputError, match="channels"):
+        plot_polygons(words, np.zeros((100, 200, 5), np.uint8))
+
+
 def test_labels_are_written_along_rotated_polygons():
     angle = np.radians(30)  # the first edge goes down-right: clockwise on screen
     d = np.array([np.cos(angle), np.sin(angle)]) * 100
