@@ -70,15 +70,25 @@ def _default_frame(data: Any) -> str:
     """``fields`` for ID / card APIs, ``words`` otherwise."""
     from .apis import APIS
 
-    apis = set()
-    for resp in _responses(data):
-        apis.add(getattr(resp, "api", None))
-        if len(apis) > 3:
-            break
+    apis = _apis_of(data)
     families = [APIS[a].families for a in apis if a in APIS]
     if families and all("fields" in f and "words" not in f for f in families):
         return "fields"
     return "words"
+
+
+def _apis_of(data: Any, sample: int = 20) -> set[Any]:
+    """The APIs of a Batch (from its entries: no file is parsed when they know it) or of the
+    first ``sample`` responses of anything else."""
+    entries = getattr(data, "entries", None)
+    if isinstance(entries, list) and all(getattr(e, "api", None) for e in entries):
+        return {e.api for e in entries}
+    apis = set()
+    for i, resp in enumerate(_responses(data)):
+        apis.add(getattr(resp, "api", None))
+        if i + 1 >= sample:
+            break
+    return apis
 
 
 def _responses(data: Any) -> Iterator[Any]:
@@ -107,7 +117,7 @@ def _chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFrame]:
         from .batch import read_responses
 
         data = read_responses(data)
-    yield from data.iter_frames(frame or "words", chunk=chunk)
+    yield from data.iter_frames(frame or _default_frame(data), chunk=chunk)
 
 
 def _resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:

@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -215,3 +217,36 @@ def test_catalog_expected_fields_count_missing_ones():
     dropped = fields[~((fields["api"] == "passport") & (fields["field"] == "surname"))]
     after = ocrframe.audit(dropped, by="api").set_index("api")["n_missing"]
     assert after.to_dict() == {"chile-id-card": 0, "passport": 1, "peru-id-card": 0}
+
+
+def test_large_batch_of_card_responses_streams_the_fields_frame(monkeypatch):
+    # Above STREAM_AFTER the audit streams; it must pick the same frame (fields for card
+    # APIs) as the in-memory audit, not fall back to an empty words frame.
+    from ocrframe.batch import Batch
+
+    resp = ocrframe.read_response(ocrframe.sample_path("thailand-id-card"))
+    batch = Batch([ocrframe.Response(resp.raw, api=resp.api, source=f"c{i}") for i in range(6)])
+    full = audit(batch, by="api", stream=False)
+    streamed = audit(batch, by="api", stream=True, chunk=4)
+    assert full.loc[0, "n"] == 6 * len(ocrframe.fields(resp)) > 0
+    cols = ["api", "n", "n_scored", "n_below", "n_documents"]
+    pd.testing.assert_frame_equal(streamed[cols], full[cols])
+    assert threshold_sweep(batch, stream=True).equals(threshold_sweep(batch, stream=False))
+
+
+def test_default_frame_of_a_cached_batch_reads_no_file(tmp_path):
+    # The frame is chosen from the APIs the batch entries already know (the cache headers):
+    # deciding it must not parse every response of a large dataset.
+    from ocrframe.audit import _default_frame
+    from ocrframe.batch import read_responses
+    from ocrframe.cache import Cache
+
+    cache = Cache(tmp_path)
+    raw = ocrframe.read_response(ocrframe.sample_path("passport")).raw
+    for i in range(3):
+        cache.put(cache.key("passport", {}, f"img{i}".encode()), raw, api="passport", source=f"{i}")
+    batch = read_responses(tmp_path)
+    for entry in batch.entries:
+        os.remove(entry.path)  # a parse would now fail and be recorded
+    assert _default_frame(batch) == "fields"
+    assert batch.errors.empty
