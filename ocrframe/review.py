@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .audit import _check_threshold, _chunks, _frame_of, _streamable
+from .audit import _check_threshold, _chunks, _default_frame, _frame_of, _streamable
 from .errors import InputError
 
 __all__ = ["review_queue", "crop_box"]
@@ -144,7 +144,11 @@ def _low_items(data: Any, threshold: float, frame: str | None, stream: bool | No
             )
         conf = pd.to_numeric(df["confidence"], errors="coerce")
         parts.append(df[(conf < threshold).to_numpy()])
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not parts:  # a streamed batch whose frames are all empty
+        from .batch import Batch
+
+        parts = [Batch().frame(frame or _default_frame(data))]  # the empty Batch schema
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def review_queue(
@@ -258,6 +262,9 @@ def _write_xlsx(queue: pd.DataFrame, out: Path, *, embed: bool) -> None:
     for r, row in enumerate(queue.itertuples(index=False), start=2):
         rec = row._asdict()
         ws.append([_cell(rec[c]) for c in shown] + [_cell(rec["crop"])])
+        for cell in ws[r]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # OCR text such as "=====" is text, never a formula
         crop = rec["crop"]
         if pd.isna(crop):
             continue
@@ -275,7 +282,11 @@ def _write_xlsx(queue: pd.DataFrame, out: Path, *, embed: bool) -> None:
 
 
 def _cell(v: Any) -> Any:
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(v, str):  # control characters are not allowed in a worksheet
+        return ILLEGAL_CHARACTERS_RE.sub("", v)
+    if v is None or pd.isna(v):
         return None
     if isinstance(v, np.generic):
         return v.item()

@@ -95,3 +95,25 @@ def test_review_queue_source_that_is_not_an_image(tmp_path):
     bogus.write_text("{}")
     q = review_queue(_words(bogus), out=tmp_path / "r", xlsx=False)
     assert len(q) == 3 and q["crop"].isna().all()
+
+
+def test_review_spreadsheet_keeps_ocr_text_as_text(scan, tmp_path):
+    # Receipts are full of "=====" rules; OCR text may hold control characters. Neither may
+    # become a formula or stop the export.
+    words = _words(scan)
+    words["text"] = ["ok", "=====", "=1+2", "TOTAL\x0c9.50"]
+    words.loc[3, ["x_min", "y_min", "x_max", "y_max"]] = [5.0, 5.0, 50.0, 20.0]
+    review_queue(words, out=tmp_path / "r", threshold=0.9)
+    ws = load_workbook(tmp_path / "r" / "review.xlsx").active
+    col = [c.value for c in ws[1]].index("text") + 1
+    cells = [ws.cell(r, col) for r in range(2, ws.max_row + 1)]
+    assert [c.value for c in cells] == ["=1+2", "TOTAL9.50", "====="]
+    assert {c.data_type for c in cells} == {"s"}
+
+
+def test_streamed_review_queue_of_a_batch_without_items(tmp_path):
+    from ocrframe.batch import Batch
+
+    q = review_queue(Batch([]), out=tmp_path / "r", stream=True)
+    assert q.empty and {"item", "source", "text", "confidence", "crop"} <= set(q.columns)
+    assert (tmp_path / "r" / "review.csv").is_file()
