@@ -676,3 +676,29 @@ def test_key_value_lists_of_any_operation_become_kv_with_boxes():
         "result.bank_receipt_list[0].kv_list[1].key_location"
     ]
     assert_lossless(body)
+
+
+def test_hostile_numbers_and_lists_do_not_crash_or_blow_up_memory():
+    # A span claimed as [0, 10**9] must not build a billion-element list; integers beyond int64
+    # and list-valued counts must land somewhere (cells / other / document) instead of crashing.
+    body = {
+        "result": {
+            "words_region_list": [
+                {
+                    "type": "table",
+                    "words_block_count": [1, 2],
+                    "words_block_list": [
+                        {"words": "wide", "rows": [0, 10**9], "columns": [0]},
+                        {"words": "huge", "rows": [10**30], "columns": [0]},
+                    ],
+                }
+            ]
+        }
+    }
+    cells = ocrframe.cells(body)
+    assert cells[["text", "row", "row_span"]].values.tolist() == [["wide", 0, 10**9 + 1]]
+    assert ocrframe.words(body)["text"].tolist() == ["huge"]  # no usable grid position
+    assert "result.words_region_list[0].words_block_list[0].rows" in set(
+        ocrframe.other(body)["path"]
+    )
+    assert ocrframe.document(body)["region0.words_block_count"].tolist() == [[1, 2]]

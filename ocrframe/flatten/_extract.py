@@ -129,7 +129,7 @@ def _conf(v: Any) -> float | None:
 
 def _int(v: Any) -> int | None:
     f = _num(v)
-    return int(f) if f is not None and f.is_integer() else None
+    return int(f) if f is not None and f.is_integer() and abs(f) < 2**63 else None
 
 
 def _put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -> None:
@@ -539,7 +539,8 @@ def _cells(
             "text": _text(b.get("words")),
         }
         for key, span in (("rows", rows), ("columns", cols)):
-            if list(range(span[0], span[0] + span[1])) != [_int(e) for e in b[key]]:
+            ints = [_int(e) for e in b[key]]
+            if len(ints) != span[1] or ints != list(range(span[0], span[0] + span[1])):
                 ex.other(page, f"{where}.{key}", b[key])  # non-contiguous or unordered: keep it
         _set_conf(ex, row, b.get("confidence"), f"{where}.confidence", page)
         # The cell's own box when given; the box of its text goes to text_x1..text_y4.

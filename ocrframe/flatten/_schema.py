@@ -130,7 +130,10 @@ def build_frame(name: str, columns: dict[str, list[Any]]) -> pd.DataFrame:
     ordered = {col: data[col] for col, _ in schema}
     for col, values in columns.items():
         if col not in ordered:
-            ordered[col] = pd.array(values) if len(values) else pd.array([], dtype=FLOAT)
+            if any(isinstance(v, (list, dict)) for v in values):  # pd.array would fail on lists
+                ordered[col] = _column(values, OBJ, n)
+            else:
+                ordered[col] = pd.array(values) if len(values) else pd.array([], dtype=FLOAT)
     return pd.DataFrame(ordered, index=pd.RangeIndex(n))
 
 
