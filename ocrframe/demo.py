@@ -258,13 +258,36 @@ def _parquet(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def _stems(sources: Sequence[Any]) -> dict[Any, str]:
+    """A distinct file stem per source: ``scan``, then ``scan-2``, ``scan-3``... for other
+    sources with the same stem (``a/scan.png``, ``b/scan.png``, ``scan.jpg``)."""
+    out: dict[Any, str] = {}
+    used: set[str] = set()
+    for src in sorted(dict.fromkeys(sources), key=str):
+        stem = base = Path(str(src)).stem
+        n = 1
+        while stem in used:
+            n += 1
+            stem = f"{base}-{n}"
+        used.add(stem)
+        out[src] = stem
+    return out
+
+
 def save_responses(batch: Any, folder: str | os.PathLike[str]) -> list[Path]:
-    """Write each response of ``batch`` to ``<folder>/<stem>[.p<page>].json``."""
+    """Write each response of ``batch`` to ``<folder>/<stem>[.p<page>].json``.
+
+    Sources sharing a stem (``a/scan.png`` and ``b/scan.png``) get ``scan.json`` and
+    ``scan-2.json``, in the order of their sorted sources, so no response overwrites another.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if not hasattr(batch, "sources"):
+        batch = list(batch)
+    stems = _stems(batch.sources if hasattr(batch, "sources") else [r.source for r in batch])
     written = []
     for resp in batch:
-        stem = Path(str(resp.source)).stem
+        stem = stems[resp.source]
         name = f"{stem}.json" if resp.page is None else f"{stem}.p{resp.page}.json"
         resp.to_json(folder / name, indent=1)
         written.append(folder / name)
@@ -294,7 +317,8 @@ def write_overlays(words: pd.DataFrame, folder: str | os.PathLike[str],
                    threshold: float = 0.9) -> list[Path]:  # fmt: skip
     """Draw ``<folder>/<image>.png`` (``<image>.p<page>.png`` for PDF pages) per source.
 
-    Sources must be readable paths (images, or PDFs rendered at 150 dpi); others are skipped.
+    Sources sharing a stem are told apart as in :func:`save_responses`. Sources must be
+    readable paths (images, or PDFs rendered at 150 dpi); others are skipped.
 
     >>> write_overlays(batch.words(), "overlays")  # doctest: +SKIP
     """
@@ -310,6 +334,7 @@ def write_overlays(words: pd.DataFrame, folder: str | os.PathLike[str],
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     keys = ["source", "page"] if "page" in words.columns else ["source"]
+    stems = _stems(words["source"].dropna().unique().tolist())
     for key, part in words.groupby(keys, sort=True, dropna=False):
         source, page = (key[0], key[1]) if len(keys) == 2 else (key[0], None)
         if not os.path.isfile(str(source)):
@@ -317,7 +342,7 @@ def write_overlays(words: pd.DataFrame, folder: str | os.PathLike[str],
         pdf = is_pdf(str(source))
         page = 1 if page is None or pd.isna(page) else int(page)
         image = render_page(str(source), page=page) if pdf else str(source)
-        stem = Path(str(source)).stem + (f".p{page}" if pdf else "")
+        stem = stems[source] + (f".p{page}" if pdf else "")
         fig, ax = plt.subplots(figsize=(8, 8), dpi=110)
         try:
             plot_polygons(part, image=image, threshold=threshold, ax=ax)

@@ -70,3 +70,31 @@ def test_demo_writes_the_output_folder(tmp_path):
     # rerun: everything comes from the cache, same words
     again = run_demo(out, images=picked, progress=False, overlays=False)
     pd.testing.assert_frame_equal(again.words, res.words)
+
+
+def test_sources_with_the_same_stem_do_not_overwrite_each_other(tmp_path):
+    # scans/2023/001.png and scans/2024/001.png are two documents: two response files and two
+    # overlays, none silently overwritten.
+    from PIL import Image
+
+    import ocrframe
+    from ocrframe.batch import Batch
+    from ocrframe.demo import save_responses, write_overlays
+
+    sources = []
+    for sub in ("2023", "2024"):
+        (tmp_path / sub).mkdir()
+        Image.new("RGB", (60, 30), "white").save(tmp_path / sub / "001.png")
+        sources.append(str(tmp_path / sub / "001.png"))
+
+    def body(text):
+        block = {"words": text, "confidence": 0.5, "location": [[1, 1], [20, 1], [20, 9], [1, 9]]}
+        return {"result": {"words_block_list": [block]}}
+
+    batch = Batch([ocrframe.Response(body(f"doc {i}"), source=s) for i, s in enumerate(sources)])
+    written = save_responses(batch, tmp_path / "responses")
+    assert [p.name for p in written] == ["001.json", "001-2.json"]
+    texts = [ocrframe.words(p)["text"].tolist() for p in written]
+    assert texts == [["doc 0"], ["doc 1"]]
+    pngs = write_overlays(batch.words(), tmp_path / "overlays")
+    assert sorted(p.name for p in pngs) == ["001-2.png", "001.png"]
