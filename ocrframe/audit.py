@@ -56,6 +56,10 @@ def _frame_of(data: Any, frame: str | None) -> pd.DataFrame:
         from .batch import read_responses
 
         data = read_responses(data)
+    if frame is not None:
+        from .batch import _check_name
+
+        _check_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
     name = frame or _default_frame(data)
     method = getattr(data, name, None)
     if not callable(method):

@@ -250,3 +250,12 @@ def test_default_frame_of_a_cached_batch_reads_no_file(tmp_path):
         os.remove(entry.path)  # a parse would now fail and be recorded
     assert _default_frame(batch) == "fields"
     assert batch.errors.empty
+
+
+def test_unknown_frame_name_is_named_in_the_error():
+    from ocrframe.batch import Batch
+
+    batch = Batch([ocrframe.read_response(ocrframe.sample_path("general-text"))])
+    for fn in (audit, threshold_sweep):
+        with pytest.raises(InputError, match=r"unknown frame 'wrods'; choose one of words"):
+            fn(batch, frame="wrods")
