@@ -336,8 +336,11 @@ def read_responses_dask(
     >>> ddf.groupby("source")["confidence"].mean().compute()  # doctest: +SKIP
     """
     dd = _require("dask.dataframe")
-    if not isinstance(frame, str) or frame.startswith("_"):
+    if not isinstance(frame, str):
         raise InputError(f"frame must be a frame name such as 'words', got {frame!r}")
+    from .batch import _check_name
+
+    _check_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
     if isinstance(files_per_partition, bool) or not isinstance(files_per_partition, int) or (
             files_per_partition < 1):  # fmt: skip
         raise InputError(f"files_per_partition must be a positive integer, got "

@@ -133,3 +133,10 @@ def test_bad_arguments(tmp_path):
         run_dask(None, "general-text", tmp_path, cache=tmp_path)
     with pytest.raises(InputError, match="partitions"):
         run_dask(make_engine, "general-text", tmp_path, cache=tmp_path, partitions=0)
+
+
+def test_unknown_frame_is_an_input_error(tmp_path):
+    (tmp_path / "r.json").write_text('{"result": {"words_block_list": []}}')
+    for bad in ("wrods", "errors", "entries"):  # not frames, though Batch has such attributes
+        with pytest.raises(InputError, match="unknown frame"):
+            read_responses_dask(tmp_path, frame=bad)
