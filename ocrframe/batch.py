@@ -451,7 +451,9 @@ def read_responses(paths: Any) -> Batch:
     ----------
     paths : path, glob, folder or list of these
         JSON files written by ``Response.to_json``, plain response bodies, or a cache
-        directory of :func:`ocrframe.runner.run` (searched recursively for ``*.json``).
+        directory of :func:`ocrframe.runner.run` (searched recursively for ``*.json``). A
+        cache holds one response per distinct input (its key is the content, not the name),
+        labelled with the source that first produced it.
 
     Returns
     -------

@@ -471,7 +471,8 @@ def run(
     -------
     Batch
         The responses in input order; failures in ``batch.errors``, corrupt cache files that
-        were fetched again in ``batch.repaired``.
+        were fetched again in ``batch.repaired``. Identical inputs (same bytes, page and
+        parameters) are called once and each keeps its own ``source``.
 
     Raises
     ------
@@ -515,18 +516,57 @@ def run(
                 entries[i] = Entry(task.source, task.page, slug, path=str(path))
                 continue
         todo.append((i, task, key))
+    todo, copies = _unique(todo)
 
     limiter = Limiter(workers, rate)
     stop = threading.Event()
     job = _Job(backend, slug, params, cache, limiter, retries, backoff, stop)
-    bar = _progress(progress, len(tasks), len(tasks) - len(todo), slug)
+    bar = _progress(progress, len(tasks), len(tasks) - len(todo) - len(copies), slug)
     try:
         _drive(job, todo, workers, entries, errors, bar, stop)
     finally:
+        _share(copies, tasks, entries, errors)
+        bar.update(len(copies))
         bar.close()
     return Batch(
         [e for e in entries if e is not None], errors=errors_frame(errors), repaired=repaired
     )
+
+
+def _unique(
+    todo: list[tuple[int, Task, str]],
+) -> tuple[list[tuple[int, Task, str]], list[tuple[int, int]]]:
+    """Items with the same cache key (identical bytes, page and parameters) are called once:
+    the first one, and ``(copy index, first index)`` pairs get its answer afterwards."""
+    first: dict[str, int] = {}
+    unique, copies = [], []
+    for i, task, key in todo:
+        if key in first:
+            copies.append((i, first[key]))
+        else:
+            first[key] = i
+            unique.append((i, task, key))
+    return unique, copies
+
+
+def _share(
+    copies: list[tuple[int, int]],
+    tasks: list[Task],
+    entries: list[Entry | None],
+    errors: list[dict[str, Any]],
+) -> None:
+    """Give each duplicate input the response (or the error) of its first occurrence."""
+    for i, first in copies:
+        task, done = tasks[i], entries[first]
+        if done is not None:
+            entries[i] = Entry(task.source, task.page, done.api, response=done.response,
+                               path=done.path)  # fmt: skip
+            continue
+        origin = tasks[first]
+        for err in list(errors):
+            if (err["source"], err["page"]) == (origin.source, origin.page):
+                errors.append({**err, "source": task.source, "page": task.page})
+                break
 
 
 def _key(api: str, params: dict[str, Any], task: Task) -> str:

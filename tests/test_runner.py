@@ -323,3 +323,27 @@ def test_faulty_service_kill_and_resume_no_repeat_no_loss(tmp_path):
     assert batch.errors["message"].str.len().gt(0).all()
     words = batch.words()
     assert set(words["source"]) <= set(batch.sources)
+
+
+def test_identical_inputs_are_called_once_and_each_keeps_its_source(images, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy-of-img00.png"
+    shutil.copy(images[0], copy)
+    bad_copy = tmp_path / "copy-of-img01.png"
+    shutil.copy(images[1], bad_copy)
+    backend = FakeBackend(
+        fail={_digest(images[1]): [BadRequestError("bad image", code="AIS.0103", status=400)]}
+    )
+    inputs = [images[0], images[1], copy, bad_copy, images[2]]
+    batch = run(backend, "general-text", inputs, workers=2, cache=tmp_path / "c", progress=False)
+    assert Counter(d for d, _ in backend.calls) == {
+        _digest(images[0]): 1,
+        _digest(images[1]): 1,
+        _digest(images[2]): 1,
+    }
+    assert batch.sources == [str(images[0]), str(copy), str(images[2])]
+    words = batch.words()
+    same = words[words["source"] == str(copy)]["text"].tolist()
+    assert same == words[words["source"] == str(images[0])]["text"].tolist()
+    assert sorted(batch.errors["source"]) == sorted([str(images[1]), str(bad_copy)])
