@@ -35,6 +35,9 @@ engines: local = embedded OCR (pip install "ocrframe[local]"; general-text and w
 only), cloud = Huawei Cloud OCR with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /
 HUAWEICLOUD_SDK_PROJECT_ID / HUAWEICLOUD_SDK_REGION from the environment, emulator = a local
 emulator (ocrframe emulator) at --endpoint.
+
+exit status: 0 success; 1 an error, or any item that failed (listed on stderr); 2 a usage
+error; 130 interrupted (finished items stay cached: run the same command again to resume).
 """
 
 
@@ -257,7 +260,7 @@ def _cmd_ocr(args: argparse.Namespace) -> int:
           + ", ".join(p.name for p in written) + ", responses/"
           + ("" if args.no_overlays else ", overlays/"))  # fmt: skip
     _print_errors(batch.errors)
-    return 0 if len(batch) or not len(batch.errors) else 1
+    return 0 if not len(batch.errors) else 1  # like `run`: any failure is a non-zero exit
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

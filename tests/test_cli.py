@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 
 from ocrframe.apis import APIS
 from ocrframe.cli import main
+from ocrframe.emulator import Emulator
 from ocrframe.samples import SAMPLE_DIR
 
 RESPONSES = SAMPLE_DIR / "responses"
@@ -119,3 +120,18 @@ def test_missing_extra_prints_install_line(monkeypatch, tmp_path, capsys):
     assert not out.exists()  # nothing written
     assert main(["demo", "--out", str(out)]) == 1
     assert 'pip install "ocrframe[local]"' in capsys.readouterr().err
+
+
+def test_ocr_exits_1_when_some_items_fail(tmp_path, capsys):
+    from PIL import Image
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    Image.new("RGB", (60, 40), "white").save(folder / "good.png")
+    (folder / "broken.png").write_bytes(b"not an image at all")
+    with Emulator() as emu:
+        code = main(["ocr", "general-text", str(folder), "--out", str(tmp_path / "o"),
+                     "--engine", "emulator", "--endpoint", emu.url, "--no-overlays"])  # fmt: skip
+    assert code == 1
+    out, err = capsys.readouterr()
+    assert "1 response(s), 1 failure(s)" in out and "broken.png" in err
