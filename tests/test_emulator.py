@@ -264,6 +264,26 @@ def test_faults_validation():
         Faults(rate_500=0.6, rate_503=0.6)
 
 
+def test_faults_validate_counts_and_seed():
+    for bad in ({"max_concurrency": "x"}, {"max_concurrency": -1}, {"count": 1.5}, {"count": -1}):
+        with pytest.raises(InputError, match="integer >= 0 or None"):
+            Faults(**bad)
+    with pytest.raises(InputError, match="seed"):
+        Faults(seed="a")
+    with pytest.raises(InputError, match="retry_after"):
+        Faults(retry_after=True)
+
+
+def test_control_endpoint_refuses_bad_fault_settings_and_keeps_serving(emulator):
+    bad = requests.post(
+        f"{emulator.url}/_emulator/faults", json={"max_concurrency": "x"}, timeout=5
+    )
+    assert bad.status_code == 400 and "max_concurrency" in bad.json()["error"]
+    current = requests.get(f"{emulator.url}/_emulator/faults", timeout=5).json()
+    assert current["max_concurrency"] is None
+    assert _post(emulator, {"url": "https://x/a.png"}).status_code == 200
+
+
 class _FakeEngine:
     def __init__(self):
         self.calls = []
@@ -306,6 +326,10 @@ def test_main_rejects_bad_usage_and_non_loopback(capsys):
     assert exc.value.code == 2
     assert main(["--host", "10.0.0.1", "--port", "0"]) == 1
     assert "loopback" in capsys.readouterr().err
+    assert main(["--port", "99999"]) == 1
+    assert "InputError: port must be an integer from 0 to 65535" in capsys.readouterr().err
+    assert main(["--port", "0", "--max-concurrency", "-3"]) == 1
+    assert "max_concurrency" in capsys.readouterr().err
 
 
 def test_python_m_help():

@@ -81,6 +81,8 @@ class Emulator:
             loopback = host == "localhost"
         if not loopback:
             raise InputError(f"the emulator only binds loopback addresses, got {host!r}")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise InputError(f"port must be an integer from 0 to 65535 (0: any free), got {port!r}")
         for name, value in (
             ("ak", ak),
             ("sk", sk),

@@ -71,8 +71,18 @@ class Faults:
             raise InputError("the failure rates of Faults add up to more than 1")
         for name in ("retry_after", "slow_seconds"):
             value = getattr(self, name)
-            if not isinstance(value, int | float) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise InputError(f"Faults.{name} must be seconds >= 0, got {value!r}")
+        for name, low in (("max_concurrency", 0), ("count", 0)):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < low
+            ):
+                raise InputError(
+                    f"Faults.{name} must be an integer >= {low} or None, got {value!r}"
+                )
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise InputError(f"Faults.seed must be an integer, got {self.seed!r}")
 
     @staticmethod
     def _rate_names() -> tuple[str, ...]:
