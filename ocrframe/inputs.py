@@ -133,9 +133,15 @@ def load_bytes(image: Any) -> tuple[bytes, str | None]:
     if isinstance(image, str | os.PathLike):
         return _load_path_or_text(image)
     if hasattr(image, "read"):
-        data = image.read()
+        text_mode = "the file object is open in text mode; open it with open(path, 'rb')"
+        if isinstance(image, io.TextIOBase):
+            raise InputError(text_mode)
+        try:
+            data = image.read()
+        except UnicodeDecodeError:
+            raise InputError(text_mode) from None
         if isinstance(data, str):
-            raise InputError("the file object is open in text mode; open it with open(path, 'rb')")
+            raise InputError(text_mode)
         name = getattr(image, "name", None)
         return bytes(data), str(name) if isinstance(name, str | os.PathLike) else None
     kind = type(image).__module__.split(".")[0]
@@ -352,7 +358,12 @@ def prepare(
             page_param = _page_param(spec)
             if page_param is None:
                 raise InputError(f"{spec.slug} cannot select a page of a URL; download it first")
-            body_params.setdefault(page_param, page)
+            if body_params.get(page_param, page) != page:
+                raise InputError(
+                    f"page={page} and {page_param}={body_params[page_param]} disagree; give the "
+                    "page once (page=)"
+                )
+            body_params[page_param] = page
         return Prepared(body={"url": _check_url(url), **body_params}, source=url, page=page)
     data, source = load_bytes(image)
     return _prepare_bytes(spec, data, source, page, auto_downscale, body_params)
@@ -362,6 +373,27 @@ def _page_param(spec: ApiSpec) -> str | None:
     if not spec.accepts_pdf:
         return None
     return next((n for n in _PAGE_PARAMS if n in spec.param_names), None)
+
+
+def _native_pdf_page(
+    data: bytes, name: str, page_param: str, page: int | None, params: dict[str, Any]
+) -> int | None:
+    """The page a PDF sent as is will be read at; checked against the PDF's page count."""
+    asked = params.get(page_param)
+    if page is not None and asked is not None and asked != page:
+        raise InputError(
+            f"page={page} and {page_param}={asked} disagree; give the page once (page=)"
+        )
+    page = page if page is not None else asked
+    if page is None:
+        return None
+    from .pdf import page_count
+
+    n = page_count(data)
+    if not 1 <= page <= n:
+        raise InputError(f"page must be an integer from 1 to {n} (1-based) for {name}, got {page}")
+    params[page_param] = page
+    return page
 
 
 def _prepare_bytes(
@@ -381,8 +413,7 @@ def _prepare_bytes(
     if fmt == "pdf":
         page_param = _page_param(spec)
         if page_param is not None:
-            if page is not None:
-                params.setdefault(page_param, page)
+            page = _native_pdf_page(data, name, page_param, page, params)
             return _finish(spec, data, source, page, params, name, notes)
         from .pdf import render_page
 

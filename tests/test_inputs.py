@@ -150,6 +150,20 @@ def test_pdf_sent_natively_or_rendered():
         prepare("passport", pdf, page=5)
 
 
+def test_pdf_page_sent_natively_is_checked_and_agrees_with_the_body():
+    pdf = _pdf()
+    with pytest.raises(InputError, match="from 1 to 2"):
+        prepare("general-text", pdf, page=3)  # would go to the service otherwise
+    with pytest.raises(InputError, match="from 1 to 2"):
+        prepare("smart-document-recognizer", pdf, pdf_page_number=5)
+    with pytest.raises(InputError, match="disagree"):
+        prepare("general-text", pdf, page=1, pdf_page_number=2)
+    with pytest.raises(InputError, match="disagree"):
+        prepare("general-text", url="https://x/a.pdf", page=1, pdf_page_number=2)
+    by_param = prepare("general-text", pdf, pdf_page_number=2)
+    assert by_param.page == 2 and by_param.body["pdf_page_number"] == 2
+
+
 def test_page_errors():
     with pytest.raises(InputError, match="only for PDFs"):
         prepare("general-text", _png(), page=2)
@@ -193,3 +207,10 @@ def test_unreadable_objects():
         prepare("general-text", np.zeros((20, 20, 2), dtype=np.uint8))
     with pytest.raises(InputError, match="text mode"):
         prepare("general-text", io.StringIO("x"))
+
+
+def test_binary_file_opened_in_text_mode(tmp_path):
+    path = tmp_path / "a.png"
+    path.write_bytes(_png())
+    with open(path) as fh, pytest.raises(InputError, match="open it with open\\(path, 'rb'\\)"):
+        prepare("general-text", fh)
