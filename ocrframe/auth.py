@@ -34,6 +34,7 @@ __all__ = [
     "ALGORITHM",
     "DATE_FORMAT",
     "SignatureError",
+    "TokenFetchError",
     "sign_request",
     "verify_request",
     "canonical_request",
@@ -183,6 +184,18 @@ def sign_request(
         f"{ALGORITHM} Access={ak}, SignedHeaders={';'.join(signed)}, Signature={signature}"
     )
     return out
+
+
+class TokenFetchError(AuthError):
+    """IAM did not issue a token (wrong password, unknown project, IAM unreachable).
+
+    Never cured by fetching another token, so the client does not retry it: repeating a
+    refused login only brings the IAM account lockout closer.
+    """
+
+    @property
+    def refreshable(self) -> bool:
+        return False
 
 
 class SignatureError(AuthError):
@@ -396,7 +409,7 @@ class TokenAuth(AuthBase):
         try:
             resp = session.post(url, json=body, timeout=self._timeout)
         except requests.RequestException as exc:
-            raise AuthError(
+            raise TokenFetchError(
                 f"could not reach IAM at {url} to get a token: {type(exc).__name__}",
                 status=None,
             ) from exc
@@ -405,7 +418,7 @@ class TokenAuth(AuthBase):
                 session.close()
         token = resp.headers.get("X-Subject-Token")
         if resp.status_code >= 300 or not token:
-            raise AuthError(
+            raise TokenFetchError(
                 f"IAM refused the token request: {_iam_message(resp)}. Check username, "
                 "password, domain (account name) and the project/region",
                 status=resp.status_code,
@@ -434,5 +447,5 @@ def _iam_message(resp: requests.Response) -> str:
         return f"HTTP {resp.status_code}"
     err = body.get("error") if isinstance(body, dict) else None
     if isinstance(err, dict) and err.get("message"):
-        return f"HTTP {resp.status_code} {err.get('message')}"
+        return f"HTTP {resp.status_code} {str(err.get('message')).rstrip('.')}"
     return f"HTTP {resp.status_code} {json.dumps(body)[:200]}"

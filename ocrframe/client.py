@@ -207,11 +207,21 @@ class Client(RunsBatches):
         ]
         if not any(values.get(k) for k in ("ak", "sk", "username", "token")):
             missing.insert(0, "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+        elif "ak" in values and bool(values.get("ak")) != bool(values.get("sk")):
+            # One half of the key pair: name the variable, not the keyword argument.
+            missing.insert(0, "HUAWEICLOUD_SDK_SK" if values.get("ak") else "HUAWEICLOUD_SDK_AK")
         if missing:
             raise InputError(f"Client.from_env(): set {', '.join(missing)} (or pass them)")
         return cls(**{k: v for k, v in values.items() if v is not None})
 
     # --- lifecycle ---------------------------------------------------------------------------
+
+    def run(self, api: str, inputs: Any, **options: Any) -> Any:
+        if self._closed:
+            raise RuntimeError("this Client is closed; create a new one")
+        return super().run(api, inputs, **options)
+
+    run.__doc__ = RunsBatches.run.__doc__
 
     def close(self) -> None:
         """Release the connection pool (when the client created its session)."""
@@ -330,6 +340,9 @@ def _param_doc(spec: ApiSpec) -> str:
             "    Image URL instead of ``image``.",
             "page : int, optional",
             "    1-based page of a PDF.",
+            "auto_downscale : bool, optional",
+            "    Shrink an image over the size or pixel limits instead of raising (default: the",
+            "    client's setting).",
         ]
     for p in spec.params:
         default = "" if p.default is None else f", default {p.default!r}"
@@ -345,10 +358,14 @@ def _param_doc(spec: ApiSpec) -> str:
 
 def _make_method(spec: ApiSpec):
     def method(self: Client, *args: Any, **kwargs: Any) -> Response:
+        # Names the signature does not list go on to ``call``, whose parameter check says
+        # which ones the API takes (a bare TypeError from ``bind`` would not).
+        known = method.__signature__.parameters
+        unknown = {k: kwargs.pop(k) for k in list(kwargs) if k not in known}
         bound = method.__signature__.bind(self, *args, **kwargs)
         arguments = dict(bound.arguments)
         arguments.pop("self")
-        extra = arguments.pop("params", {})
+        extra = {**arguments.pop("params", {}), **unknown}
         if spec.image_field is None:
             return self.call(spec.slug, **arguments, **extra)
         image = arguments.pop("image", None)
@@ -361,6 +378,7 @@ def _make_method(spec: ApiSpec):
             inspect.Parameter("image", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
             inspect.Parameter("url", kw, default=None, annotation="str | None"),
             inspect.Parameter("page", kw, default=None, annotation="int | None"),
+            inspect.Parameter("auto_downscale", kw, default=None, annotation="bool | None"),
         ]
     taken = {p.name for p in params}
     for p in spec.params:

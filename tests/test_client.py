@@ -161,6 +161,25 @@ def test_wrong_secret_raises_auth_error_without_retry(emulator):
     assert delays == [] and len(emulator.request_log) == 1
 
 
+def test_refused_token_request_is_not_repeated(emulator):
+    for kw in ({"password": "not-the-password"}, {"project_id": "another-project"}):
+        emulator.reset()
+        args = {
+            "endpoint": emulator.url,
+            "iam_endpoint": emulator.iam_url,
+            "project_id": emulator.project_id,
+            "username": emulator.username,
+            "password": emulator.password,
+            "domain": emulator.domain,
+            **kw,
+        }
+        with pytest.raises(AuthError, match="IAM refused") as exc:
+            Client(**args).general_text(url=URL)
+        # one login attempt: a second one would only bring the IAM lockout closer
+        assert [(r.path, r.status) for r in emulator.request_log] == [("/v3/auth/tokens", 401)]
+        assert ".." not in str(exc.value)
+
+
 def test_wrong_password_raises_auth_error(emulator):
     client = Client(
         endpoint=emulator.url,
@@ -245,8 +264,25 @@ def test_named_methods_have_real_signatures_and_docs():
     assert "params" in inspect.signature(Client.vin).parameters  # undocumented: pass-through
     assert "image" not in inspect.signature(Client.invoice_verification).parameters
     assert all(hasattr(Client, spec.method) for spec in APIS.values())
-    with pytest.raises(TypeError):
-        Client.general_text(object(), detect_dir=True)
+    assert "auto_downscale" in inspect.signature(Client.general_text).parameters
+
+
+def test_named_method_unknown_keyword_names_the_valid_ones(emulator, png_bytes):
+    with _client(emulator) as client:
+        with pytest.raises(InputError, match="no parameter 'detect_dir'.*detect_direction"):
+            client.general_text(png_bytes, detect_dir=True)
+    assert emulator.request_log == []
+
+
+def test_named_method_takes_auto_downscale(emulator):
+    from PIL import Image
+
+    big = Image.new("RGB", (9000, 300), "white")  # passport: each side <= 8192 px
+    with _client(emulator) as client:
+        with pytest.raises(InputError, match="auto_downscale=True"):
+            client.passport(big)
+        resp = client.passport(big, auto_downscale=True)
+    assert "downscaled from 9000x300" in resp.meta["notes"][0]
 
 
 # --- faults and retries ---------------------------------------------------------------------
@@ -413,6 +449,29 @@ def test_closed_client_refuses(emulator):
         pass
     with pytest.raises(RuntimeError, match="closed"):
         client.general_text(url=URL)
+
+
+def test_closed_client_refuses_a_run(emulator):
+    client = _client(emulator)
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.run("general-text", [URL], progress=False)
+    assert emulator.request_log == []
+
+
+def test_from_env_names_the_missing_half_of_the_key_pair(monkeypatch):
+    for var in ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", "p1")
+    monkeypatch.setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1")
+    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", "AKONLY000000000001")
+    with pytest.raises(InputError, match="set HUAWEICLOUD_SDK_SK"):
+        Client.from_env()
+    monkeypatch.delenv("HUAWEICLOUD_SDK_AK")
+    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "sk-only-secret-value")
+    with pytest.raises(InputError, match="set HUAWEICLOUD_SDK_AK") as exc:
+        Client.from_env()
+    assert "sk-only-secret-value" not in str(exc.value)
 
 
 def test_from_env(emulator, monkeypatch):
