@@ -477,7 +477,14 @@ def _check_pixels(
     scale = spec.max_side / max(w, h) if too_long else 1.0
     if too_many:
         scale = min(scale, math.sqrt(max_pixels / (w * h)))
-    small = img.resize((max(1, int(w * scale)), max(1, int(h * scale))))
+    new_w, new_h = max(1, int(w * scale)), max(1, int(h * scale))
+    if spec.min_side and min(new_w, new_h) < spec.min_side:
+        raise InputError(
+            f"{name} is {w}x{h} px; {spec.slug} accepts {limit} and each side >= "
+            f"{spec.min_side} px, and downscaling to {new_w}x{new_h} would break the second "
+            "limit. Crop it into pieces"
+        )
+    small = img.resize((new_w, new_h))
     notes.append(f"downscaled from {w}x{h} to {small.size[0]}x{small.size[1]} px")
     return _encode_pil(small), small
 

@@ -122,6 +122,12 @@ def test_pixel_limits():
     assert "downscaled" in p.notes[0]
 
 
+def test_auto_downscale_never_breaks_the_minimum_side():
+    sliver = _png(20000, 20, mode="L")  # 8192 x 8 after scaling: the service answers AIS.0103
+    with pytest.raises(InputError, match="each side >= 15 px.*8192x8.*Crop it"):
+        prepare("passport", sliver, auto_downscale=True)
+
+
 def test_base64_cap_and_auto_downscale():
     rng = np.random.default_rng(0)
     noise = rng.integers(0, 255, (1900, 1900, 3), dtype=np.uint8)
