@@ -40,6 +40,16 @@ _PY_TYPES = {
 }
 
 
+def _check_timeout(timeout: Any) -> float | tuple[float, float]:
+    values = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in values):
+        raise InputError(
+            "timeout must be seconds > 0 or a (connect, read) pair of them, e.g. (5, 60); "
+            f"got {timeout!r}"
+        )
+    return timeout
+
+
 class Client(RunsBatches):
     """Call Huawei Cloud OCR with AK/SK or IAM token auth, retries and input checks.
 
@@ -115,7 +125,7 @@ class Client(RunsBatches):
         self.project_id = project_id
         self.endpoint = endpoint.rstrip("/")
         self._check_region = region is not None and not self._custom(endpoint)
-        self.timeout = timeout
+        self.timeout = _check_timeout(timeout)
         self.retries = RetryPolicy.from_value(retries)
         self.auto_downscale = auto_downscale
         self._own_session = session is None
