@@ -398,7 +398,10 @@ class Viewer:
         side = W.VBox(
             [w["status"], w["rows"], w["detail"], w["table"]], layout=W.Layout(width="45%")
         )
-        return W.VBox([controls, W.HBox([canvas, side])])
+        # flex-start: the default "stretch" makes the browser stretch the PNG (or canvas) to the
+        # side panel's height whenever that is taller (a row's detail shown), distorting it
+        body = W.HBox([canvas, side], layout=W.Layout(align_items="flex-start"))
+        return W.VBox([controls, body])
 
     def _on_change(self, **change) -> None:
         if "document" in change or "layer" in change:

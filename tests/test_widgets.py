@@ -216,6 +216,16 @@ def test_notebook_display_bundle_has_widget_and_png(viewer, monkeypatch):
     assert "static figure" in bundle["text/plain"]
 
 
+def test_figure_is_not_stretched_to_the_side_panel_height(viewer):
+    """The figure and the side panel share a flex row; with the default align-items (stretch)
+    a browser stretches the 700x700 PNG to the panel's height (seen in JupyterLab: 700x808
+    once a row's detail was shown), distorting the page. Each keeps its own height."""
+    (controls, body) = viewer.widget.children
+    assert viewer._w["image"] in body.children
+    assert body.layout.align_items == "flex-start"
+    assert viewer._w["image"].layout.height is None  # its height follows the PNG's aspect
+
+
 def test_grey_images_keep_their_grey_levels():
     """A greyscale page must not render black (the placeholder's colour range stuck)."""
     grey = np.full((120, 220), 200, dtype=np.uint8)
