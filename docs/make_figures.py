@@ -1,8 +1,9 @@
 """Make the README's pictures with ocrframe itself: ``python docs/make_figures.py``.
 
-Writes docs/images/{overlay,confidence,table,calibration,viewer}.png and, when LibreOffice and
+Writes docs/images/{overlay,confidence,table,calibration}.png and, when LibreOffice and
 pdftoppm are installed (Debian: libreoffice-calc-nogui, poppler-utils), spreadsheet.png: a
-screenshot of the review spreadsheet that ``ocrframe.to_excel`` writes.
+screenshot of the review spreadsheet that ``ocrframe.to_excel`` writes. viewer-jupyterlab.png
+is a screenshot of notebooks/06_viewer.ipynb running in JupyterLab (headless Chromium).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import ocrframe  # noqa: E402
-from ocrframe.widgets import Viewer  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "images"
 
@@ -59,14 +59,6 @@ def main() -> None:
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
     ocrframe.plot_calibration(words, truth, bins=10, ax=ax)
     fig.savefig(OUT / "calibration.png", dpi=80, bbox_inches="tight")
-
-    viewer = Viewer(
-        {n: engine.call("general-text", ocrframe.sample_path(n)) for n in samples},
-        images={n: ocrframe.sample_path(n) for n in samples},
-        threshold=0.98,
-    )
-    viewer.set(document="receipt-noisy", show="below")
-    viewer.figure.savefig(OUT / "viewer.png", dpi=70, bbox_inches="tight")
 
     if shutil.which("soffice") and shutil.which("pdftoppm"):
         with tempfile.TemporaryDirectory() as tmp:
