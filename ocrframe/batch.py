@@ -29,25 +29,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import ApiError, InputError, OcrError
+from .flatten._schema import FRAMES
 from .response import Response, read_response
 
 __all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
 
-FLATTENERS = (
-    "words",
-    "chars",
-    "cells",
-    "kv",
-    "kv_boxes",
-    "layout",
-    "formulas",
-    "fields",
-    "alarms",
-    "plates",
-    "fonts",
-    "document",
-    "other",
-)
+FLATTENERS = FRAMES  # one method per frame: words, chars, cells, ... other
 ERROR_COLUMNS: dict[str, str] = {
     "source": "str",
     "page": "Int64",
