@@ -28,11 +28,11 @@ from types import SimpleNamespace
 
 from PIL import Image
 
-from ocrframe.batch import read_responses
-from ocrframe.cache import Cache
-from ocrframe.client import Client
+from ocrframe.cloud.client import Client
+from ocrframe.datasets.batch import read_responses
+from ocrframe.datasets.cache import Cache
+from ocrframe.datasets.runner import run
 from ocrframe.emulator import Emulator
-from ocrframe.runner import run
 
 WORK = Path(__file__).parent / "_work" / "batch_speed"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 import ocrframe
-from ocrframe.batch import read_responses
+from ocrframe.datasets.batch import read_responses
 
 WORK = Path(__file__).parent / "_work" / "flatten_speed"
 

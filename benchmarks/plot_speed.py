@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 
-from ocrframe.plot import plot_polygons  # noqa: E402
+from ocrframe.plots.charts import plot_polygons  # noqa: E402
 
 W, H = 3000, 4000
 

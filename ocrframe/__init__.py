@@ -1,5 +1,10 @@
 """ocrframe: Huawei Cloud OCR results as tidy pandas DataFrames.
 
+The public names below load their modules on first use, so ``import ocrframe`` stays light
+(no requests, openpyxl, matplotlib or pypdfium2 until a function that needs them is called).
+``ocrframe.widgets``, ``ocrframe.emulator`` and ``ocrframe.dask`` are submodules loaded the same
+way.
+
 >>> import ocrframe
 >>> ocrframe.words({"result": {"words_block_list": [{"words": "Hello"}]}})["text"].tolist()
 ['Hello']
@@ -7,12 +12,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
-from .apis import APIS, ApiSpec, get_api
-from .audit import accuracy_by_confidence, audit, threshold_sweep
-from .batch import Batch, read_responses
-from .client import Client
 from .errors import (
     ApiError,
     AuthError,
@@ -23,41 +26,89 @@ from .errors import (
     ResponseFormatError,
     ServerError,
     ThrottlingError,
+    WorkbookError,
 )
-from .excel import WorkbookError, compare_excel_cells, excel_tables, save_excel, to_excel
-from .flatten import (
-    alarms,
-    cells,
-    chars,
-    document,
-    fields,
-    flatten,
-    fonts,
-    formulas,
-    kv,
-    kv_boxes,
-    layout,
-    other,
-    plates,
-    words,
-)
-from .local import LocalEngine
-from .plot import (
-    calibration_table,
-    expected_calibration_error,
-    match_truth,
-    plot_calibration,
-    plot_confidence,
-    plot_polygons,
-    plot_table,
-)
-from .response import Response, read_response
-from .review import review_queue
-from .samples import ground_truth, list_samples, sample_path
-from .tables import grid, join_tables, tables, to_numeric_table
-from .transport import RetryPolicy
+
+# Names shared with a subpackage are bound eagerly: importing ocrframe.flatten or ocrframe.tables
+# would otherwise replace the function with the module of the same name.
+from .flatten import flatten
+from .tables.grid import tables
+
+if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
+    from .catalog import APIS, ApiSpec, get_api
+    from .cloud.client import Client
+    from .cloud.transport import RetryPolicy
+    from .datasets.audit import accuracy_by_confidence, audit, threshold_sweep
+    from .datasets.batch import Batch, read_responses
+    from .datasets.calibration import calibration_table, expected_calibration_error, match_truth
+    from .datasets.review import review_queue
+    from .flatten import (
+        alarms,
+        cells,
+        chars,
+        document,
+        fields,
+        fonts,
+        formulas,
+        kv,
+        kv_boxes,
+        layout,
+        other,
+        plates,
+        words,
+    )
+    from .local import LocalEngine
+    from .plots.charts import plot_calibration, plot_confidence, plot_polygons, plot_table
+    from .response import Response, read_response
+    from .samples import ground_truth, list_samples, sample_path
+    from .tables.excel import compare_excel_cells, excel_tables, save_excel, to_excel
+    from .tables.grid import grid, join_tables, to_numeric_table
 
 __version__ = "0.1.0"
+
+# public name -> the module that is its one home
+_HOMES: dict[str, str] = {
+    "APIS": "catalog",
+    "ApiSpec": "catalog",
+    "get_api": "catalog",
+    "Response": "response",
+    "read_response": "response",
+    "Client": "cloud.client",
+    "RetryPolicy": "cloud.transport",
+    "Batch": "datasets.batch",
+    "read_responses": "datasets.batch",
+    "audit": "datasets.audit",
+    "threshold_sweep": "datasets.audit",
+    "accuracy_by_confidence": "datasets.audit",
+    "review_queue": "datasets.review",
+    "calibration_table": "datasets.calibration",
+    "expected_calibration_error": "datasets.calibration",
+    "match_truth": "datasets.calibration",
+    **dict.fromkeys(
+        (
+            "flatten words chars cells kv kv_boxes layout formulas fields alarms plates fonts "
+            "document other"
+        ).split(),
+        "flatten",
+    ),
+    "tables": "tables.grid",
+    "grid": "tables.grid",
+    "join_tables": "tables.grid",
+    "to_numeric_table": "tables.grid",
+    "excel_tables": "tables.excel",
+    "save_excel": "tables.excel",
+    "compare_excel_cells": "tables.excel",
+    "to_excel": "tables.excel",
+    "plot_polygons": "plots.charts",
+    "plot_confidence": "plots.charts",
+    "plot_calibration": "plots.charts",
+    "plot_table": "plots.charts",
+    "LocalEngine": "local",
+    "sample_path": "samples",
+    "list_samples": "samples",
+    "ground_truth": "samples",
+}
+_SUBMODULES = ("widgets", "emulator", "dask")
 
 __all__ = (
     "APIS",
@@ -117,5 +168,21 @@ __all__ = (
     "ServerError",
     "WorkbookError",
 )
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name's home module on first use (PEP 562)."""
+    if name in _HOMES:
+        value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ocrframe' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, *_SUBMODULES})
+
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -195,7 +195,7 @@ def _backend(args: argparse.Namespace) -> Any:
 
         _check_local(args.local_engine)
         return LocalEngine(args.local_engine)
-    from .client import Client
+    from .cloud.client import Client
 
     if args.engine == "cloud":
         return Client.from_env(**({"endpoint": args.endpoint} if args.endpoint else {}))
@@ -225,7 +225,7 @@ def _check_local(engine: str) -> None:
 
 
 def _run(args: argparse.Namespace, cache: Path) -> Any:
-    from .runner import run
+    from .datasets.runner import run
 
     return run(_backend(args), args.api, args.images if args.command == "ocr" else args.inputs,
                workers=args.workers, rate=args.rate, cache=cache, progress=not args.quiet,
@@ -242,7 +242,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ocr(args: argparse.Namespace) -> int:
-    from .apis import get_api
+    from .catalog import get_api
     from .demo import save_responses, write_overlays
 
     get_api(args.api)
@@ -281,8 +281,8 @@ def _print_errors(errors: Any) -> None:
 def _cmd_audit(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .audit import audit, threshold_sweep
-    from .batch import read_responses
+    from .datasets.audit import audit, threshold_sweep
+    from .datasets.batch import read_responses
 
     batch = read_responses(args.dir)
     if len(batch) == 0:
@@ -298,7 +298,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if args.out:
         table.to_csv(args.out, index=False)
     if args.review:
-        from .review import review_queue
+        from .datasets.review import review_queue
 
         q = review_queue(batch, images=args.images, threshold=args.threshold, out=args.review,
                          frame=args.frame)  # fmt: skip
@@ -311,8 +311,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_tables(args: argparse.Namespace) -> int:
-    from .batch import read_responses
-    from .excel import to_excel
+    from .datasets.batch import read_responses
+    from .tables.excel import to_excel
 
     batch = read_responses(args.dir)
     path = to_excel(batch.cells(), args.xlsx, threshold=args.threshold)
@@ -321,7 +321,7 @@ def _cmd_tables(args: argparse.Namespace) -> int:
 
 
 def _cmd_apis(args: argparse.Namespace) -> int:
-    from .apis import APIS
+    from .catalog import APIS
 
     specs = [s for s in APIS.values() if s.documented or not args.documented]
     print(f"{'slug':<34}{'name':<40}{'frames'}")

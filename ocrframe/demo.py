@@ -204,10 +204,10 @@ def run_demo(
     -------
     DemoResult
     """
-    from .audit import audit, expected_calibration_error, threshold_sweep
+    from .datasets.audit import audit, expected_calibration_error, threshold_sweep
+    from .datasets.review import review_queue
+    from .datasets.runner import run
     from .local import LocalEngine
-    from .review import review_queue
-    from .runner import run
 
     start = time.perf_counter()
     paths = [Path(p) for p in images] if images is not None else sample_images()
@@ -327,8 +327,8 @@ def write_overlays(words: pd.DataFrame, folder: str | os.PathLike[str],
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from .pdf import is_pdf, render_page
-    from .plot import plot_polygons
+    from .inputs.pdf import is_pdf, render_page
+    from .plots.charts import plot_polygons
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ Hierarchy::
     OcrError
     ├── InputError (also ValueError)        bad input caught before anything is sent
     ├── ResponseFormatError (also ValueError)  a response that is not what the API returns
+    ├── WorkbookError (also ValueError)     a base64 Excel payload that is not a sane .xlsx
     ├── MissingDependencyError (also ImportError)  an optional extra is not installed
     └── ApiError                            the service answered with an error
         ├── BadRequestError                 the request must change before a retry
@@ -26,6 +27,7 @@ __all__ = [
     "InputError",
     "ResponseFormatError",
     "MissingDependencyError",
+    "WorkbookError",
     "ApiError",
     "BadRequestError",
     "AuthError",
@@ -157,6 +159,14 @@ def classify_error(code: str | None, status: int | None = None) -> str:
 def _is_apigw_auth(code: str | None) -> bool:
     # APIGW.0101-0199 are signature / credential failures at the gateway.
     return bool(code and re.fullmatch(r"APIGW\.01\d\d", code))
+
+
+class WorkbookError(OcrError, ValueError):
+    """A Base64 ``excel`` payload is not a readable, reasonably sized .xlsx workbook.
+
+    Example: ``WorkbookError: result.excel is not valid Base64 (Incorrect padding); the
+    response may be truncated. Request it again with return_excel=true.``
+    """
 
 
 class ApiError(OcrError):

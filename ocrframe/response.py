@@ -65,7 +65,7 @@ class Response:
             )
         self.raw = raw
         if api is not None:
-            from .apis import get_api
+            from .catalog import get_api
 
             api = get_api(api).slug
         self.api = api if api is not None else detect_api(raw)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ocrframe.apis import APIS, DOCUMENTED, MB, REGION_ENDPOINTS, ApiSpec, get_api
+from ocrframe.catalog import APIS, DOCUMENTED, MB, REGION_ENDPOINTS, ApiSpec, get_api
 from ocrframe.errors import InputError
 
 SHARED = Path(__file__).parents[2] / "shared" / "reference"

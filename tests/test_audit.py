@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import ocrframe
-from ocrframe.audit import (
+from ocrframe.datasets.audit import (
     accuracy_by_confidence,
     audit,
     expected_calibration_error,
@@ -191,7 +191,7 @@ def test_streamed_audit_of_nothing_has_schema():
 def test_batch_from_disk_streams_like_in_memory(tmp_path):
     import shutil
 
-    from ocrframe.batch import read_responses
+    from ocrframe.datasets.batch import read_responses
     from ocrframe.samples import SAMPLE_DIR
 
     for name in ("general-text.json", "general-text-chars.json", "web-image.json"):
@@ -222,7 +222,7 @@ def test_catalog_expected_fields_count_missing_ones():
 def test_large_batch_of_card_responses_streams_the_fields_frame(monkeypatch):
     # Above STREAM_AFTER the audit streams; it must pick the same frame (fields for card
     # APIs) as the in-memory audit, not fall back to an empty words frame.
-    from ocrframe.batch import Batch
+    from ocrframe.datasets.batch import Batch
 
     resp = ocrframe.read_response(ocrframe.sample_path("thailand-id-card"))
     batch = Batch([ocrframe.Response(resp.raw, api=resp.api, source=f"c{i}") for i in range(6)])
@@ -237,9 +237,9 @@ def test_large_batch_of_card_responses_streams_the_fields_frame(monkeypatch):
 def test_default_frame_of_a_cached_batch_reads_no_file(tmp_path):
     # The frame is chosen from the APIs the batch entries already know (the cache headers):
     # deciding it must not parse every response of a large dataset.
-    from ocrframe.audit import _default_frame
-    from ocrframe.batch import read_responses
-    from ocrframe.cache import Cache
+    from ocrframe.datasets.audit import _default_frame
+    from ocrframe.datasets.batch import read_responses
+    from ocrframe.datasets.cache import Cache
 
     cache = Cache(tmp_path)
     raw = ocrframe.read_response(ocrframe.sample_path("passport")).raw
@@ -253,7 +253,7 @@ def test_default_frame_of_a_cached_batch_reads_no_file(tmp_path):
 
 
 def test_unknown_frame_name_is_named_in_the_error():
-    from ocrframe.batch import Batch
+    from ocrframe.datasets.batch import Batch
 
     batch = Batch([ocrframe.read_response(ocrframe.sample_path("general-text"))])
     for fn in (audit, threshold_sweep):

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from ocrframe.auth import (
+from ocrframe.cloud.auth import (
     AkSkAuth,
     SignatureError,
     TokenAuth,

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import ocrframe
-from ocrframe.batch import FLATTENERS, Batch, errors_frame, read_responses
+from ocrframe.datasets.batch import FLATTENERS, Batch, errors_frame, read_responses
 from ocrframe.errors import InputError
 from ocrframe.response import Response
 
@@ -112,7 +112,7 @@ def test_in_memory_batch_and_errors_frame():
 
 
 def test_a_folder_reads_back_ordered_by_source_and_page(tmp_path):
-    from ocrframe.cache import Cache
+    from ocrframe.datasets.cache import Cache
 
     cache = Cache(tmp_path)
     body = {"result": {"words_block_list": [{"words": "x", "confidence": 0.5}]}}

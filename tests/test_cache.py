@@ -3,7 +3,14 @@ import json
 import pytest
 
 from ocrframe import read_response
-from ocrframe.cache import Cache, CacheCorruptError, check, input_digest, load, split_cache_file
+from ocrframe.datasets.cache import (
+    Cache,
+    CacheCorruptError,
+    check,
+    input_digest,
+    load,
+    split_cache_file,
+)
 
 BODY = {"result": {"words_block_list": [{"words": "Hé", "confidence": 0.5}]}}
 

@@ -3,7 +3,7 @@ import shutil
 import pandas as pd
 from openpyxl import load_workbook
 
-from ocrframe.apis import APIS
+from ocrframe.catalog import APIS
 from ocrframe.cli import main
 from ocrframe.emulator import Emulator
 from ocrframe.samples import SAMPLE_DIR

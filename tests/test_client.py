@@ -8,9 +8,10 @@ import logging
 import pytest
 import requests
 
-from ocrframe.apis import APIS, DOCUMENTED, get_api
-from ocrframe.auth import TokenAuth
-from ocrframe.client import Client
+from ocrframe.catalog import APIS, DOCUMENTED, get_api
+from ocrframe.cloud.auth import TokenAuth
+from ocrframe.cloud.client import Client
+from ocrframe.cloud.transport import MalformedResponseError, RetryPolicy, TransportError
 from ocrframe.emulator import Emulator, Faults
 from ocrframe.errors import (
     ApiError,
@@ -20,7 +21,6 @@ from ocrframe.errors import (
     ServerError,
     ThrottlingError,
 )
-from ocrframe.transport import MalformedResponseError, RetryPolicy, TransportError
 
 URL = "https://example.com/doc.jpg"
 
@@ -568,7 +568,7 @@ def _http_response(status, content, headers=None):
 
 
 def test_error_bodies_top_level_nested_and_iam():
-    from ocrframe.transport import read_http_response
+    from ocrframe.cloud.transport import read_http_response
 
     nested = b'{"result": {"error_code": "AIS.0103", "error_msg": "The image size ..."}}'
     with pytest.raises(BadRequestError) as exc:

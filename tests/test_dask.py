@@ -9,17 +9,17 @@ import pytest
 pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
-from ocrframe.audit import audit  # noqa: E402
-from ocrframe.batch import read_responses  # noqa: E402
 from ocrframe.dask import (  # noqa: E402
     GlobalRateLimiter,
     audit_dask,
     read_responses_dask,
     run_dask,
 )
+from ocrframe.datasets.audit import audit  # noqa: E402
+from ocrframe.datasets.batch import read_responses  # noqa: E402
+from ocrframe.datasets.runner import run  # noqa: E402
 from ocrframe.errors import InputError  # noqa: E402
 from ocrframe.response import Response  # noqa: E402
-from ocrframe.runner import run  # noqa: E402
 
 CALLS: list[tuple[str, float]] = []
 _LOCK = threading.Lock()

@@ -78,7 +78,7 @@ def test_sources_with_the_same_stem_do_not_overwrite_each_other(tmp_path):
     from PIL import Image
 
     import ocrframe
-    from ocrframe.batch import Batch
+    from ocrframe.datasets.batch import Batch
     from ocrframe.demo import save_responses, write_overlays
 
     sources = []

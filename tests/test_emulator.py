@@ -12,7 +12,7 @@ import threading
 import pytest
 import requests
 
-from ocrframe.auth import sign_request
+from ocrframe.cloud.auth import sign_request
 from ocrframe.emulator import Emulator, Faults, main
 from ocrframe.errors import InputError
 
@@ -173,7 +173,7 @@ def test_unknown_path_project_and_method(emulator):
 
 
 def test_every_catalogued_path_answers(emulator):
-    from ocrframe.apis import APIS
+    from ocrframe.catalog import APIS
 
     for slug, spec in APIS.items():
         body = {"url": "https://example.com/a.jpg"} if spec.image_field else {}

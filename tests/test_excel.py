@@ -22,7 +22,7 @@ from test_tables import (
 )
 
 from ocrframe.errors import InputError, OcrError
-from ocrframe.excel import (
+from ocrframe.tables.excel import (
     LOW_CONFIDENCE_FILL,
     WorkbookError,
     compare_excel_cells,
@@ -31,7 +31,7 @@ from ocrframe.excel import (
     save_excel,
     to_excel,
 )
-from ocrframe.tables import SPAN_POLICIES, grid, tables
+from ocrframe.tables.grid import SPAN_POLICIES, grid, tables
 
 
 def b64(data: bytes) -> str:

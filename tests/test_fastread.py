@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import ocrframe
-from ocrframe.batch import Batch, read_responses
-from ocrframe.cache import Cache
-from ocrframe.fastread import read_words
+from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.datasets.cache import Cache
+from ocrframe.flatten.arrow_words import read_words
 from ocrframe.response import Response
 
 SAMPLES = Path(ocrframe.__file__).parent / "sample_data" / "responses"

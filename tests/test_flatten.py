@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ocrframe
-from ocrframe.apis import APIS, DOCUMENTED
+from ocrframe.catalog import APIS, DOCUMENTED
 from ocrframe.flatten import FRAMES, SCHEMAS, empty_frame
 from ocrframe.response import BASE64_FIELDS
 from ocrframe.synth import smart_document_one_kind_per_element, synthesize

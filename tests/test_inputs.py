@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from ocrframe.errors import InputError
-from ocrframe.inputs import base64_size, check_params, detect_format, load_bytes, prepare
+from ocrframe.inputs.images import base64_size, check_params, detect_format, load_bytes, prepare
 
 
 def _png(w=40, h=30, color=(200, 30, 30), mode="RGB") -> bytes:

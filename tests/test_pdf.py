@@ -1,4 +1,4 @@
-"""ocrframe.pdf: page count, 150 dpi rendering, text layer of born-digital pages."""
+"""ocrframe.inputs.pdf: page count, 150 dpi rendering, text layer of born-digital pages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from ocrframe.errors import InputError
-from ocrframe.pdf import is_pdf, page_count, render_page, text_layer
+from ocrframe.inputs.pdf import is_pdf, page_count, render_page, text_layer
 
 PDFS = Path(__file__).resolve().parents[2] / "shared" / "data" / "pdfs"
 

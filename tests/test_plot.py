@@ -18,7 +18,7 @@ from PIL import Image  # noqa: E402
 
 from ocrframe import read_response  # noqa: E402
 from ocrframe.errors import InputError  # noqa: E402
-from ocrframe.plot import (  # noqa: E402
+from ocrframe.plots.charts import (  # noqa: E402
     calibration_table,
     expected_calibration_error,
     match_truth,

@@ -161,7 +161,7 @@ def test_classify_error_falls_back_to_status():
     ],
 )
 def test_api_is_detected_from_the_body(api):
-    from ocrframe.apis import APIS
+    from ocrframe.catalog import APIS
 
     spec = APIS[api]
     params = {p.name: True for p in spec.params if p.type == "boolean"}

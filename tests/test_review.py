@@ -4,8 +4,8 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from ocrframe.datasets.review import crop_box, review_queue
 from ocrframe.errors import InputError
-from ocrframe.review import crop_box, review_queue
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_review_spreadsheet_keeps_ocr_text_as_text(scan, tmp_path):
 
 
 def test_streamed_review_queue_of_a_batch_without_items(tmp_path):
-    from ocrframe.batch import Batch
+    from ocrframe.datasets.batch import Batch
 
     q = review_queue(Batch([]), out=tmp_path / "r", stream=True)
     assert q.empty and {"item", "source", "text", "confidence", "crop"} <= set(q.columns)

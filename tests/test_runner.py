@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from ocrframe.datasets.runner import Limiter, expand_inputs, run
 from ocrframe.errors import BadRequestError, InputError, ServerError, ThrottlingError
 from ocrframe.response import Response
-from ocrframe.runner import Limiter, expand_inputs, run
 
 
 class FakeBackend:
@@ -256,7 +256,7 @@ def _pngs(folder, n):
 
 
 def test_faulty_service_kill_and_resume_no_repeat_no_loss(tmp_path):
-    from ocrframe.client import Client
+    from ocrframe.cloud.client import Client
     from ocrframe.emulator import Emulator
     from ocrframe.emulator.faults import Faults
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ocrframe.apis import APIS, DOCUMENTED
+from ocrframe.catalog import APIS, DOCUMENTED
 from ocrframe.errors import InputError
 from ocrframe.samples import SAMPLE_DIR, list_samples, sample_path
 from ocrframe.synth import (

@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..apis import ApiSpec, get_api
-from ..auth import SignatureError, verify_request
+from ..catalog import ApiSpec, get_api
+from ..cloud.auth import SignatureError, verify_request
 from ..errors import ApiError, InputError
-from ..inputs import check_params, detect_format
+from ..inputs.images import check_params, detect_format
 from .errors import WireError, iam_error
 
 __all__ = ["Backend", "LogRecord", "MAX_BODY", "ENGINE_APIS"]

@@ -6,7 +6,7 @@ import ipaddress
 import threading
 from typing import Any
 
-from ..auth import mask
+from ..cloud.auth import mask
 from ..errors import InputError
 from .backend import Backend, LogRecord
 from .faults import FaultPlan, Faults
@@ -45,7 +45,7 @@ class Emulator:
 
     Examples
     --------
-    >>> from ocrframe.client import Client
+    >>> from ocrframe.cloud.client import Client
     >>> with Emulator() as emu:
     ...     client = Client(endpoint=emu.url, project_id=emu.project_id, ak=emu.ak, sk=emu.sk)
     ...     client.call("passport", url="https://example.com/p.jpg").api

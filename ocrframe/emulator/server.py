@@ -22,7 +22,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from ..apis import APIS
+from ..catalog import APIS
 from ..errors import InputError
 from .backend import Backend, LogRecord
 from .errors import WireError

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..pdf import is_pdf
+from ..inputs.pdf import is_pdf
 
 
 def read_input(image: Any) -> tuple[Any, str]:
@@ -45,7 +45,7 @@ def to_rgb_array(data: Any, page: int | None = None) -> np.ndarray:
 
     if isinstance(data, bytes):
         if is_pdf(data):
-            from ..pdf import render_page
+            from ..inputs.pdf import render_page
 
             data = render_page(data, page=page or 1)
         else:

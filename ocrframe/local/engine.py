@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ..apis import get_api
+from ..catalog import get_api
+from ..datasets.runner import RunsBatches
 from ..errors import InputError
-from ..pdf import is_pdf
+from ..inputs.pdf import is_pdf
 from ..response import Response
-from ..runner import RunsBatches
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
 from ._image import read_input, to_rgb_array
 
@@ -172,7 +172,7 @@ def _page_param(params: dict[str, Any], data: Any) -> int | None:
 
 
 def _pdf_text_lines(data: bytes, page: int, chars: bool) -> tuple[list[Line], tuple[int, int]]:
-    from ..pdf import text_layer
+    from ..inputs.pdf import text_layer
 
     raw = text_layer(data, page=page)
     lines = []

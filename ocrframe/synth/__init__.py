@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from ..apis import get_api
+from ..catalog import get_api
 from ..errors import InputError
 from ._documented import DOCUMENTED
 from ._other import OTHER_TREES, walk_tree

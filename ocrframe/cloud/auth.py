@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 import requests
 from requests.auth import AuthBase
 
-from .errors import AuthError, InputError
+from ..errors import AuthError, InputError
 
 __all__ = [
     "ALGORITHM",

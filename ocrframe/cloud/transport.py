@@ -30,8 +30,8 @@ from typing import Any
 
 import requests
 
-from .errors import ApiError, InputError, ResponseFormatError, ServerError
-from .response import error_body
+from ..errors import ApiError, InputError, ResponseFormatError, ServerError
+from ..response import error_body
 
 __all__ = [
     "RetryPolicy",
@@ -42,7 +42,7 @@ __all__ = [
     "parse_retry_after",
 ]
 
-log = logging.getLogger("ocrframe.transport")
+log = logging.getLogger("ocrframe.cloud.transport")
 
 
 def sleep(seconds: float) -> None:

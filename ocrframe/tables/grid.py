@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["tables", "grid", "join_tables", "to_numeric_table", "SPAN_POLICIES"]
 
@@ -169,7 +169,7 @@ def grid(cells: pd.DataFrame, *, span: str = "top_left") -> pd.DataFrame:
     if several:
         raise InputError(
             f"the cells belong to several tables (they differ in {several}); use "
-            "ocrframe.tables() for one frame per table, or select one table first"
+            "ocrframe.tables.grid() for one frame per table, or select one table first"
         )
     return _to_frame(_place(cells, span))
 
@@ -338,8 +338,8 @@ def _cells_of(x: Any) -> list[pd.DataFrame]:
         return [x]
     if isinstance(x, (list, tuple)):
         return [f for item in x for f in _cells_of(item)]
-    from .flatten import cells as flatten_cells
-    from .response import read_response
+    from ..flatten import cells as flatten_cells
+    from ..response import read_response
 
     resp = read_response(x)
     frame = flatten_cells(resp)

@@ -25,8 +25,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ResponseFormatError
-from .response import Response
+from ..errors import InputError, ResponseFormatError
+from ..response import Response
 
 __all__ = ["Cache", "CacheCorruptError", "input_digest", "split_cache_file"]
 

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from .audit import _check_threshold, _chunks, _default_frame, _frame_of, _streamable
-from .errors import InputError
 
 __all__ = ["review_queue", "crop_box"]
 
@@ -100,7 +100,7 @@ class _Images:
         if not path.is_file():
             return None
         if path.suffix.lower() == ".pdf":
-            from .pdf import render_page
+            from ..inputs.pdf import render_page
 
             return render_page(path, page=page)
         try:

@@ -3,7 +3,7 @@
 Everything is checked against the API's documented limits before anything is sent, and every
 problem is an :class:`ocrframe.InputError` that says what was wrong and what to do.
 
->>> from ocrframe.inputs import prepare
+>>> from ocrframe.inputs.images import prepare
 >>> p = prepare("general-text", url="https://example.com/a.png", detect_direction=True)
 >>> p.body
 {'url': 'https://example.com/a.png', 'detect_direction': True}
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .apis import ApiSpec, get_api
-from .errors import InputError
+from ..catalog import ApiSpec, get_api
+from ..errors import InputError
 
 __all__ = ["Prepared", "prepare", "load_bytes", "detect_format", "base64_size", "check_params"]
 

@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, OcrError
-from .tables import (
+from ..errors import InputError, WorkbookError
+from .grid import (
     MAX_GRID_CELLS,
     _build,
     _check_span,
@@ -54,14 +54,6 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_MEMBERS = 1_000
 LOW_CONFIDENCE_FILL = "FFFFC7CE"  # Excel's "light red fill" for bad values
 _EXCEL_MAX_ROWS, _EXCEL_MAX_COLS = 1_048_576, 16_384
-
-
-class WorkbookError(OcrError, ValueError):
-    """A Base64 ``excel`` payload is not a readable, reasonably sized .xlsx workbook.
-
-    Example: ``WorkbookError: result.excel is not valid Base64 (Incorrect padding); the
-    response may be truncated. Request it again with return_excel=true.``
-    """
 
 
 # --- decoding untrusted payloads -------------------------------------------------------------
@@ -97,7 +89,7 @@ def decode_workbook(
     >>> decode_workbook("bm90IGEgemlw", where="result.excel")
     Traceback (most recent call last):
     ...
-    ocrframe.excel.WorkbookError: result.excel is not a workbook: the decoded bytes are not a \
+    ocrframe.errors.WorkbookError: result.excel is not a workbook: the decoded bytes are not a \
 zip archive (they start with b'not a zip'); an .xlsx file starts with b'PK'
     """
     if isinstance(payload, str):
@@ -211,7 +203,7 @@ def _payloads(resp: Any) -> list[_Payload]:
 
 
 def _responses(x: Any) -> list[Any]:
-    from .response import read_response
+    from ..response import read_response
 
     if isinstance(x, (list, tuple)):
         return [read_response(item) for item in x]

@@ -19,12 +19,12 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from .apis import APIS, ApiSpec, endpoint_for, get_api
+from ..catalog import APIS, ApiSpec, endpoint_for, get_api
+from ..datasets.runner import RunsBatches
+from ..errors import InputError
+from ..inputs.images import prepare
+from ..response import Response
 from .auth import AkSkAuth, TokenAuth
-from .errors import InputError
-from .inputs import prepare
-from .response import Response
-from .runner import RunsBatches
 from .transport import RetryPolicy, send
 
 __all__ = ["Client"]

@@ -11,7 +11,7 @@ string ``words``, numeric ``confidence`` and 4-vertex ``location``. Everything e
 APIs, odd polygons, numeric strings, corrupt cache files) is handed back to the general
 flattener, so results never depend on which path ran.
 
->>> from ocrframe.batch import read_responses
+>>> from ocrframe.datasets.batch import read_responses
 >>> read_responses("ocr-cache/").words()  # uses this module  # doctest: +SKIP
 """
 
@@ -95,7 +95,7 @@ def _schema():
 
 def _body(entry: Any) -> bytes | None:
     """The response body bytes of a file when it may take the fast path, else None."""
-    from .cache import CacheCorruptError, split_cache_file
+    from ..datasets.cache import CacheCorruptError, split_cache_file
 
     if entry.api not in (None, _API):
         return None

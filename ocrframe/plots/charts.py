@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._plotting_calib import calibration_table, ece_of, expected_calibration_error, match_truth
-from ._plotting_data import (
+from ..datasets.calibration import (
+    calibration_table,
+    ece_of,
+    expected_calibration_error,
+    match_truth,
+)
+from ..errors import InputError
+from .data import (
     BBOX,
     CATEGORY_OF,
     KINDS,
@@ -35,7 +41,6 @@ from ._plotting_data import (
     polygon_array,
     polygon_styles,
 )
-from .errors import InputError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -337,7 +342,7 @@ def _rank(name: str, labels: list[str]) -> int:
 
 
 def _confidence_frame(data: Any, layer: str) -> pd.DataFrame:
-    from .response import Response
+    from ..response import Response
 
     if isinstance(data, pd.DataFrame):
         return data

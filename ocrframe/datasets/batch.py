@@ -7,7 +7,7 @@ whose first columns are ``source`` and ``api``, followed by the flattener's own 
 holds all raw JSON at once; General Text word frames take a columnar fast path
 (:mod:`ocrframe.fastread`).
 
->>> from ocrframe.batch import read_responses
+>>> from ocrframe.datasets.batch import read_responses
 >>> batch = read_responses("ocr-cache/")  # doctest: +SKIP
 >>> batch.words().groupby("source")["confidence"].mean()  # doctest: +SKIP
 """
@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ApiError, InputError, OcrError
-from .flatten._schema import FRAMES
-from .response import Response, read_response
+from ..errors import ApiError, InputError, OcrError
+from ..flatten._schema import FRAMES
+from ..response import Response, read_response
 
 __all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
 
@@ -248,7 +248,7 @@ class Batch:
 
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (one extraction per response)."""
-        from .flatten import flatten
+        from ..flatten import flatten
 
         acc: dict[str, list[pd.DataFrame]] = {}
         for i in range(len(self._entries)):
@@ -316,7 +316,7 @@ class Batch:
 
     def _fast_words(self, idx: list[int], parts: list) -> list[int]:
         """Columnar path for word frames of files; returns the indices it could not take."""
-        from .fastread import read_words
+        from ..flatten.arrow_words import read_words
 
         files = [i for i in idx if self._entries[i].response is None]
         if len(files) < 2:
@@ -334,7 +334,7 @@ def _check_name(name: str) -> None:
 
 
 def _empty(name: str) -> pd.DataFrame:
-    from .flatten import empty_frame
+    from ..flatten import empty_frame
 
     return empty_frame(name)
 

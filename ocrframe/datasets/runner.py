@@ -15,7 +15,7 @@
   (AIMD);
 - collects failures as rows of ``Batch.errors`` instead of stopping the run.
 
->>> from ocrframe.runner import run
+>>> from ocrframe.datasets.runner import run
 >>> batch = run(client, "general-text", "scans/*.png", cache="ocr-cache")  # doctest: +SKIP
 >>> batch.words()  # doctest: +SKIP
 """
@@ -35,15 +35,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .apis import get_api
+from ..catalog import get_api
+from ..errors import ApiError, InputError, ResponseFormatError
+from ..response import Response, error_body
 from .batch import Batch, Entry, errors_frame
 from .cache import Cache, CacheCorruptError, input_digest
-from .errors import ApiError, InputError, ResponseFormatError
-from .response import Response, error_body
 
 __all__ = ["run", "expand_inputs", "Task", "Limiter"]
 
-log = logging.getLogger("ocrframe.runner")
+log = logging.getLogger("ocrframe.datasets.runner")
 
 IMAGE_SUFFIXES = frozenset(
     {
@@ -169,7 +169,7 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
 
 
 def _file_tasks(path: str) -> list[Task]:
-    from .pdf import is_pdf
+    from ..inputs.pdf import is_pdf
 
     if path.lower().endswith(".pdf") or is_pdf(path):
         return _pdf_tasks(path, path=path)
@@ -177,7 +177,7 @@ def _file_tasks(path: str) -> list[Task]:
 
 
 def _pdf_tasks(source: str, *, path: str | None = None, data: bytes | None = None) -> list[Task]:
-    from .pdf import is_pdf, page_count
+    from ..inputs.pdf import is_pdf, page_count
 
     if data is not None and not is_pdf(data):
         return []
@@ -439,7 +439,7 @@ def run(
     backoff: float = 0.5,
     **params: Any,
 ) -> Batch:
-    """Call ``api`` on every input concurrently and return a :class:`~ocrframe.batch.Batch`.
+    """Call ``api`` on every input concurrently and return a :class:`~ocrframe.Batch`.
 
     Parameters
     ----------

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._plotting_calib import expected_calibration_error
-from .errors import InputError
+from ..errors import InputError
+from .calibration import expected_calibration_error
 
 __all__ = [
     "audit",
@@ -72,7 +72,7 @@ def _frame_of(data: Any, frame: str | None) -> pd.DataFrame:
 
 def _default_frame(data: Any) -> str:
     """``fields`` for ID / card APIs, ``words`` otherwise."""
-    from .apis import APIS
+    from ..catalog import APIS
 
     apis = _apis_of(data)
     families = [APIS[a].families for a in apis if a in APIS]
@@ -189,7 +189,7 @@ def _expected_fields(
             return {str(k): list(v) for k, v in expected.items()}
         fields = list(expected)
         return {a: fields for a in apis} if apis else {"": fields}
-    from .apis import APIS
+    from ..catalog import APIS
 
     known = {a: list(APIS[a].extra.get("fields", ())) for a in apis if a in APIS}
     known = {a: f for a, f in known.items() if f}
@@ -566,7 +566,7 @@ def accuracy_by_confidence(
     0      1       1.0
     1      2       0.5
     """
-    from ._plotting_calib import calibration_table
+    from .calibration import calibration_table
 
     table = calibration_table(pred, truth, bins, ignore_case=ignore_case, min_iou=min_iou)
     return table[table["count"] > 0].reset_index(drop=True)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 # Layer name -> ocrframe.flatten function name. "kv" is accepted as a short alias of kv_boxes.
 KINDS: dict[str, str] = {
@@ -78,7 +78,7 @@ def layer_frame(x: Any, kind: str) -> pd.DataFrame:
         )
     from importlib import import_module
 
-    from .response import Response, read_response
+    from ..response import Response, read_response
 
     flatten = import_module("ocrframe.flatten")  # the package; ocrframe.flatten is a function
 

@@ -3,7 +3,7 @@
 The OCR service renders PDF input at 150 dpi, so every pixel coordinate here is a pixel of the
 page rendered at ``dpi`` (150 unless told otherwise), origin top-left, y down.
 
->>> from ocrframe.pdf import is_pdf
+>>> from ocrframe.inputs.pdf import is_pdf
 >>> is_pdf(b"%PDF-1.7 ...")
 True
 """
@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["DPI", "is_pdf", "page_count", "render_page", "text_layer"]
 

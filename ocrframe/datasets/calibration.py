@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._plotting_data import BBOX, POLYGON, confidence_values
-from .errors import InputError
+from ..errors import InputError
+from ..plots.data import BBOX, POLYGON, confidence_values
 
 __all__ = ["match_truth", "calibration_table", "expected_calibration_error"]
 

@@ -1,0 +1,1 @@
+"""Pictures: polygons over images, confidence distributions, calibration, tables, the Viewer."""
