@@ -306,7 +306,7 @@ def read_response(
     else:
         raw, path = _load_raw(x)
         info = raw.pop("_ocrframe", None) if isinstance(raw, dict) else None
-        info = info if isinstance(info, dict) else {}
+        info = {**sdk_response_info(x), **(info if isinstance(info, dict) else {})}
         if not isinstance(raw, dict):
             raise ResponseFormatError(
                 f"a response body must be a JSON object, got {type(raw).__name__}"
@@ -357,17 +357,91 @@ def _load_raw(x: Any) -> tuple[Any, str | None]:
         return _parse(bytes(x), None), None
     if isinstance(x, str):
         return _parse(x, None), None
-    to_dict = getattr(x, "to_dict", None)
-    if callable(to_dict):
-        raw = to_dict()
-        # Official SDK objects carry the HTTP status and request id as attributes.
-        if isinstance(raw, dict):
-            raw = {k: v for k, v in raw.items() if v is not None}
-        return raw, None
+    if callable(getattr(x, "to_dict", None)):
+        return sdk_response_body(x), None
     raise ResponseFormatError(
         f"cannot read a response from {type(x).__name__}; pass a dict, a JSON string or "
         "bytes, a path, or an object with to_dict()"
     )
+
+
+# --- official SDK response objects (huaweicloudsdkocr) ------------------------------------------
+
+
+def sdk_response_body(obj: Any) -> Any:
+    """The JSON body behind an official SDK response object (or anything with ``to_dict()``).
+
+    ``raw_content`` (the bytes the SDK received) is the exact body and wins when present.
+    Otherwise the model (or its ``to_dict()``) is walked back into JSON values under the JSON
+    keys: the SDK parses numbers with ``parse_float=Decimal`` (they become floats again),
+    unset model fields are None (dropped, as are header attributes such as
+    ``x_request_id``). Explicit ``null`` values, fields the SDK model lacks and values it
+    coerced (a number in a string field) are lost on that path; ``raw_content`` keeps them.
+
+    >>> from decimal import Decimal
+    >>> class Sdk:
+    ...     x_request_id = "r1"
+    ...     def to_dict(self):
+    ...         return {"result": {"a": Decimal("0.5"), "b": None}, "x_request_id": "r1"}
+    >>> sdk_response_body(Sdk())
+    {'result': {'a': 0.5}}
+    """
+    content = getattr(obj, "raw_content", None)
+    if isinstance(content, bytes | bytearray | str) and content:
+        return _parse(content, None)
+    if _is_sdk_model(obj):
+        return _json_values(obj)
+    import warnings
+
+    with warnings.catch_warnings():  # the SDK deprecates to_dict() in favour of raw_content
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _json_values(obj.to_dict())
+
+
+def sdk_response_info(obj: Any) -> dict[str, Any]:
+    """``request_id`` (``x_request_id``) and ``status`` (``status_code``) of an SDK object."""
+    info: dict[str, Any] = {}
+    request_id = getattr(obj, "x_request_id", None)
+    if isinstance(request_id, str) and request_id:
+        info["request_id"] = request_id
+    status = getattr(obj, "status_code", None)
+    if isinstance(status, int) and not isinstance(status, bool):
+        info["status"] = status
+    return info
+
+
+# Response attributes the SDK fills from HTTP headers, not from the body.
+_SDK_HEADER_FIELDS = frozenset({"x_request_id"})
+
+
+def _is_sdk_model(node: Any) -> bool:
+    types, names = getattr(node, "openapi_types", None), getattr(node, "attribute_map", None)
+    return isinstance(types, dict) and isinstance(names, dict)
+
+
+def _json_values(node: Any) -> Any:
+    """SDK models -> JSON values under their JSON keys (``attribute_map``: ``_class`` is
+    ``class``), unset fields and header attributes dropped, Decimals as floats."""
+    from decimal import Decimal
+
+    if _is_sdk_model(node):
+        out = {}
+        for attr in node.openapi_types:
+            value = getattr(node, attr, None)
+            if value is not None and attr not in _SDK_HEADER_FIELDS:
+                out[node.attribute_map.get(attr, attr)] = _json_values(value)
+        return out
+    if isinstance(node, dict):
+        return {
+            str(k): _json_values(v)
+            for k, v in node.items()
+            if v is not None and k not in _SDK_HEADER_FIELDS
+        }
+    if isinstance(node, list | tuple):
+        return [_json_values(v) for v in node]
+    if isinstance(node, Decimal):
+        return float(node)
+    return node
 
 
 def _parse(data: str | bytes, path: str | None) -> Any:
