@@ -2,9 +2,9 @@
 
 Used by the emulator, by property tests and to write ``sample_data``. The 16 documented APIs
 follow the response trees of the OCR API Reference (``api_schemas.md``) and honour the request
-flags given in ``params``; the other 36 operations are generated from compact field trees
-named after the official SDK result models (the reference digest has no response trees for
-them, so their shapes are approximate: right field names and types, plausible values).
+flags given in ``params``; the other 36 operations follow the official SDK's response models
+(generated from them, see :mod:`ocrframe.synth.sdk_models`): every field the model has, with
+plausible values, fields turned on by a ``return_*`` / ``detect_*`` flag only when it is set.
 
 >>> body = synthesize("general-text", seed=1, params={"character_mode": True})
 >>> sorted(body["result"])
@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from ..catalog import get_api
+from ..catalog import ApiSpec, get_api
 from ..errors import ERROR_CODES, InputError
 from ._documented import DOCUMENTED
 from ._other import OTHER_TREES, walk_tree
@@ -87,7 +87,26 @@ def synthesize(
     tree = OTHER_TREES.get(slug)
     if tree is None:
         raise InputError(f"no synthetic response is defined for {slug!r}")
-    return {"result": walk_tree(g, tree)}
+    result = walk_tree(g, tree)
+    unrequested = _flagged_fields(get_api(slug), p)
+    for item in result if isinstance(result, list) else [result]:
+        for name in unrequested:
+            item.pop(name, None)
+    return {"result": result}
+
+
+def _flagged_fields(spec: ApiSpec, params: dict) -> set[str]:
+    """Result fields that only a request flag turns on, for the flags not set: ``return_x``
+    gives ``x``, ``detect_x`` gives ``detect_x_result``."""
+    out = set()
+    for param in spec.params:
+        if param.type != "boolean" or params.get(param.name):
+            continue
+        if param.name.startswith("return_"):
+            out.add(param.name.removeprefix("return_"))
+        elif param.name.startswith("detect_"):
+            out.add(param.name + "_result")
+    return out
 
 
 def synthesize_error(code: str, *, nested: bool = False) -> dict:
