@@ -15,11 +15,16 @@ Hierarchy::
 
 ``ApiError.from_body`` picks the subclass from the error code (see ``classify_error``), so a
 caller can write ``except ocrframe.ThrottlingError`` or test ``err.retryable``.
+
+This module also holds the one table of documented error codes, :data:`ERROR_CODES` (HTTP
+status, message, category, retry kind); the classifier, :func:`retry_kind`, the emulator and
+the synthesizer all read it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -34,6 +39,11 @@ __all__ = [
     "ThrottlingError",
     "ServerError",
     "classify_error",
+    "retry_kind",
+    "error_code",
+    "ErrorCode",
+    "ERROR_CODES",
+    "RETRY_KINDS",
 ]
 
 
@@ -57,70 +67,108 @@ class MissingDependencyError(OcrError, ImportError):
     """An optional dependency is missing; the message names the extra to install."""
 
 
-# --- error-code classification (../shared/reference/error_codes.md) --------------------------
+# --- the error-code table (../shared/reference/error_codes.md) ------------------------------
 
-_BAD_INPUT = {
-    "AIS.0101",
-    "AIS.0102",
-    "AIS.0103",
-    "AIS.0104",
-    "AIS.0117",
-    "AIS.0119",
-    "AIS.0120",
-    "AIS.0121",
-    "AIS.0122",
-    "ModelArts.4104",
-    "ModelArts.4105",
-    "ModelArts.4201",
-    "ModelArts.4202",
-    "ModelArts.4601",
-    "ModelArts.4603",
-    "ModelArts.4703",
-    "ModelArts.4704",
-    "ModelArts.4705",
-    "ModelArts.4706",
-    "APIG.0101",
-}
-_AUTH = {
-    "ModelArts.0203",
-    "ModelArts.4101",
-    "ModelArts.4102",
-    "ModelArts.4103",
-    "ModelArts.4106",
-    "ModelArts.4203",
-    "ModelArts.4204",
-    "ModelArts.4702",
-    "ModelArts.6201",
-    "APIG.0301",
-}
-_THROTTLING = {"ModelArts.4401", "APIG.0308"}
-_SERVER = {
-    "AIS.0105",
-    "AIS.0118",
-    "ModelArts.4107",
-    "ModelArts.4301",
-    "ModelArts.4302",
-    "ModelArts.4402",
-    "ModelArts.4403",
-    "ModelArts.4502",
-    "ModelArts.4505",
-    "ModelArts.4508",
-    "APIG.0201",
-}
-# Server codes worth a full backoff schedule; the others in _SERVER get a limited retry.
-_RETRY_FULL = {
-    "APIG.0308",
-    "ModelArts.4401",
-    "APIG.0201",
-    "ModelArts.4402",
-    "ModelArts.4403",
-    "ModelArts.4502",
-    "ModelArts.4505",
-    "ModelArts.4301",
-    "ModelArts.4302",
-}
-# Credential problems a refreshed token may cure (APIG.0301 "token expires" and friends).
-_REFRESHABLE = {"ModelArts.0203", "ModelArts.4102", "ModelArts.4103", "APIG.0301"}
+# Retry kinds (the reference's "Retry?" column):
+BACKOFF = "backoff"  # retry with exponential backoff + jitter (honour Retry-After)
+LIMITED = "limited"  # at most one or two retries, then permanent
+AFTER_HOURS = "after_hours"  # retry only after hours (AIS.0118: ~2 h): never within seconds
+REFRESH = "refresh"  # fetch fresh credentials, then retry once
+NEVER = "never"  # retrying the unchanged request is pointless
+RETRY_KINDS = (BACKOFF, LIMITED, AFTER_HOURS, REFRESH, NEVER)
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One documented error code: the HTTP status the emulator sends with it (the reference
+    maps none, so this is the gateway's usual one), the documented message, the client's
+    category (``bad_input``, ``auth``, ``throttling``, ``server``, ``other``) and retry kind.
+
+    >>> ERROR_CODES["AIS.0118"].retry
+    'after_hours'
+    """
+
+    code: str
+    status: int
+    category: str
+    retry: str
+    message: str
+
+
+def _table(*rows: tuple[str, int, str, str, str]) -> dict[str, ErrorCode]:
+    return {row[0]: ErrorCode(*row) for row in rows}
+
+
+# fmt: off
+ERROR_CODES: dict[str, ErrorCode] = _table(
+    ("AIS.0101", 400, "bad_input", NEVER, "The input parameter is invalid."),
+    ("AIS.0102", 400, "bad_input", NEVER, "The image format is not supported."),
+    ("AIS.0103", 400, "bad_input", NEVER, "The image size does not meet the requirements."),
+    ("AIS.0104", 400, "bad_input", NEVER,
+     "The image is not supported or the image quality is poor."),
+    ("AIS.0105", 500, "server", LIMITED, "Recognition failed."),
+    ("AIS.0117", 400, "bad_input", NEVER, "Input ID does not exist."),
+    ("AIS.0118", 500, "server", AFTER_HOURS,
+     "Service request error or the tax authority's interface was malfunctioning."),
+    ("AIS.0119", 400, "bad_input", NEVER, "Template match failed, template_id={xxx}."),
+    ("AIS.0120", 400, "bad_input", NEVER, "Classification failed."),
+    ("AIS.0121", 400, "bad_input", NEVER,
+     "The recognition area of template is not configured, template_id={xxx}"),
+    ("AIS.0122", 400, "bad_input", NEVER,
+     "The image contains two or more ID cards with the same side."),
+    ("ModelArts.0203", 401, "auth", REFRESH, "Invalid token."),
+    ("ModelArts.4101", 401, "auth", NEVER, "Token header cannot be empty."),
+    ("ModelArts.4102", 401, "auth", REFRESH, "Parse Token error."),
+    ("ModelArts.4103", 401, "auth", REFRESH, "Invalid Token header."),
+    ("ModelArts.4104", 400, "bad_input", NEVER, "Invalid Request Content Length."),
+    ("ModelArts.4105", 400, "bad_input", NEVER, "The JSON format of the input data is incorrect."),
+    ("ModelArts.4106", 403, "auth", NEVER, "Invalid authorization request."),
+    ("ModelArts.4107", 500, "server", LIMITED, "Get user temp ak sk error."),
+    ("ModelArts.4201", 400, "bad_input", NEVER, "Request url need service id."),
+    ("ModelArts.4202", 400, "bad_input", NEVER, "Request url format invalid."),
+    ("ModelArts.4203", 403, "auth", NEVER, "Access denied! You do not have permission."),
+    ("ModelArts.4204", 403, "auth", NEVER, "Request api error! The API XXX is not subscribed."),
+    ("ModelArts.4301", 500, "server", BACKOFF, "Have error when get ai-service admin token."),
+    ("ModelArts.4302", 502, "server", BACKOFF, "Gateway forwarding error."),
+    ("ModelArts.4401", 429, "throttling", BACKOFF, "Max concurrency error."),
+    ("ModelArts.4402", 504, "server", BACKOFF, "Backend service timeout error."),
+    ("ModelArts.4403", 503, "server", BACKOFF, "Backend service unavailable error."),
+    ("ModelArts.4502", 502, "server", BACKOFF, "Backend service response error."),
+    ("ModelArts.4503", 500, "other", NEVER, "Backend service found error."),
+    ("ModelArts.4504", 404, "other", NEVER, "Backend service api not found."),
+    ("ModelArts.4505", 500, "server", BACKOFF, "Backend service internal error."),
+    ("ModelArts.4506", 500, "other", NEVER, "SubService service found error."),
+    ("ModelArts.4508", 503, "server", LIMITED, "Service not start."),
+    ("ModelArts.4601", 400, "bad_input", NEVER,
+     "Failed to download the file because the file path is not valid, please check it format."),
+    ("ModelArts.4603", 400, "bad_input", LIMITED, "Obtaining the file from the URL failed."),
+    ("ModelArts.4702", 403, "auth", NEVER, "Query Obs agency failed."),
+    ("ModelArts.4703", 400, "bad_input", NEVER, "The Obs URL is invalid."),
+    ("ModelArts.4704", 400, "bad_input", LIMITED, "Obtaining the file from the OBS failed."),
+    ("ModelArts.4705", 400, "bad_input", NEVER, "The file stored on the OBS is oversized."),
+    ("ModelArts.4706", 400, "bad_input", NEVER, "The Obs file is not exist."),
+    ("ModelArts.6201", 403, "auth", NEVER,
+     "The user account has been suspended. Please check if you have an outstanding balance."),
+    ("APIG.0101", 404, "bad_input", NEVER,
+     "The API does not exist or has not been published in the environment."),
+    ("APIG.0201", 504, "server", BACKOFF, "Backend timeout."),
+    ("APIG.0301", 401, "auth", REFRESH, "Incorrect IAM authentication information."),
+    ("APIG.0308", 429, "throttling", BACKOFF,
+     "The throttling threshold has been reached: policy user over ratelimit,limit:20,"
+     "time:1 minute."),
+)
+# fmt: on
+# The reference's one unnumbered row ("Failed to obtain the temporary AK/SK", auth) has no
+# code to look up; an error whose code carries that text is classified auth below.
+
+
+def error_code(code: str | None) -> ErrorCode | None:
+    """The table row of ``code``, or None for an undocumented code.
+
+    >>> error_code("ModelArts.4204").category
+    'auth'
+    """
+    return ERROR_CODES.get(code) if isinstance(code, str) else None
 
 
 def classify_error(code: str | None, status: int | None = None) -> str:
@@ -134,15 +182,10 @@ def classify_error(code: str | None, status: int | None = None) -> str:
     >>> classify_error(None, 503)
     'server'
     """
-    if code in _BAD_INPUT:
-        return "bad_input"
-    if code in _AUTH or _is_apigw_auth(code):
-        return "auth"
-    if code in _THROTTLING:
-        return "throttling"
-    if code in _SERVER:
-        return "server"
-    if code and "temporary AK/SK" in code:
+    row = error_code(code)
+    if row is not None:
+        return row.category
+    if code and (_is_apigw_auth(code) or "temporary AK/SK" in code):
         return "auth"
     if status is not None:
         if status == 429:
@@ -154,6 +197,27 @@ def classify_error(code: str | None, status: int | None = None) -> str:
         if 400 <= status < 500:
             return "bad_input"
     return "other"
+
+
+def retry_kind(code: str | None, status: int | None = None) -> str:
+    """How to retry an error: one of :data:`RETRY_KINDS` (``backoff``, ``limited``,
+    ``after_hours``, ``refresh``, ``never``).
+
+    Known codes follow the table; without a known code, HTTP 429/500/502/504 get ``backoff``,
+    another 5xx or 408 ``limited``, a bare 401 ``refresh``, anything else ``never``.
+
+    >>> retry_kind("AIS.0118"), retry_kind("ModelArts.4603"), retry_kind(None, 429)
+    ('after_hours', 'limited', 'backoff')
+    """
+    row = error_code(code)
+    if row is not None:
+        return row.retry
+    category = classify_error(code, status)
+    if code is None and status in (429, 500, 502, 504):
+        return BACKOFF
+    if code is None and status == 401:
+        return REFRESH
+    return LIMITED if category in ("throttling", "server") else NEVER
 
 
 def _is_apigw_auth(code: str | None) -> bool:
@@ -247,21 +311,24 @@ class ApiError(OcrError):
         )
 
     @property
+    def retry_kind(self) -> str:
+        """``retry_kind(code, status)``: backoff, limited, after_hours, refresh or never."""
+        return retry_kind(self.code, self.status)
+
+    @property
     def retryable(self) -> bool:
-        """True when repeating the same request later may succeed."""
-        return self.category in ("throttling", "server")
+        """True when repeating the same request within seconds may succeed."""
+        return self.retry_kind in (BACKOFF, LIMITED)
 
     @property
     def refreshable(self) -> bool:
         """True when a fresh token may cure it (expired or invalid token)."""
-        return self.code in _REFRESHABLE or (self.code is None and self.status == 401)
+        return self.retry_kind == REFRESH
 
     @property
     def full_retry(self) -> bool:
         """True for failures that deserve a full backoff schedule, not a limited one."""
-        if self.code in _RETRY_FULL:
-            return True
-        return self.code is None and self.status in (429, 500, 502, 504)
+        return self.retry_kind == BACKOFF
 
     @classmethod
     def from_body(

@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .catalog import CATALOG, ApiSpec, get_api
 from .errors import ApiError, ResponseFormatError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Response", "read_response", "detect_api", "BASE64_FIELDS"]
+__all__ = ["Response", "read_response", "detect_api", "guess_api", "BASE64_FIELDS"]
 
 # Keys whose values are Base64 payloads: kept in the raw JSON, never expanded into cells.
 BASE64_FIELDS = frozenset({"excel", "portrait_image", "adjusted_image", "image", "data"})
@@ -47,7 +48,7 @@ class Response:
         Anything else worth keeping (engine name, text source, timings).
     """
 
-    __slots__ = ("raw", "api", "source", "request_id", "status", "page", "meta")
+    __slots__ = ("raw", "api", "api_guessed", "source", "request_id", "status", "page", "meta")
 
     def __init__(
         self,
@@ -65,10 +66,13 @@ class Response:
             )
         self.raw = raw
         if api is not None:
-            from .catalog import get_api
-
             api = get_api(api).slug
         self.api = api if api is not None else detect_api(raw)
+        # True when the API was only guessed from the expected fields (see guess_api).
+        self.api_guessed = False
+        if self.api is None:
+            self.api = guess_api(raw)
+            self.api_guessed = self.api is not None
         self.source = source
         self.request_id = request_id
         self.status = status
@@ -81,7 +85,7 @@ class Response:
         return self.raw.get("result")
 
     def __repr__(self) -> str:
-        parts = [f"api={self.api!r}"]
+        parts = [f"api={self.api!r}" + (" (guessed)" if self.api_guessed else "")]
         if self.source is not None:
             parts.append(f"source={self.source!r}")
         if self.page is not None:
@@ -186,32 +190,6 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 # --- detection ---------------------------------------------------------------------------------
 
-_SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("passport", frozenset({"passport_number"})),
-    ("passport", frozenset({"machine_code", "machine_code2"})),
-    ("thailand-id-card", frozenset({"name_th"})),
-    ("thailand-id-card", frozenset({"laser_number"})),
-    ("cambodian-idcard", frozenset({"name_kh"})),
-    ("peru-id-card", frozenset({"cui_number"})),
-    ("myanmar-driver-license", frozenset({"card_number_en"})),
-    ("myanmar-driver-license", frozenset({"expiried_date"})),
-    ("myanmar-id-card", frozenset({"nrc_id", "father_name"})),
-    ("myanmar-id-card", frozenset({"bloodlines_religion"})),
-    ("myanmar-id-card", frozenset({"nrc_id_back"})),
-    ("colombia-id-card", frozenset({"citizen_code1"})),
-    ("colombia-id-card", frozenset({"blood_type", "birth_place"})),
-    ("vietnam-id-card", frozenset({"full_name"})),
-    ("vietnam-id-card", frozenset({"residence_place"})),
-    ("chile-id-card", frozenset({"given_name", "number", "document_number"})),
-    ("id-document", frozenset({"country_region", "id_type"})),
-    ("auto-id-doc-classification", frozenset({"alarm_result"})),
-    ("auto-id-doc-classification", frozenset({"type", "location", "confidence"})),
-    ("general-table", frozenset({"words_region_list"})),
-    ("web-image", frozenset({"extracted_data"})),
-    ("general-text", frozenset({"markdown_result"})),
-    ("general-text", frozenset({"direction", "words_block_list"})),
-)
-
 
 def detect_api(raw: Any) -> str | None:
     """Guess the API slug from the shape of a response body; None when unsure.
@@ -242,9 +220,9 @@ def detect_api(raw: Any) -> str | None:
     if not isinstance(result, dict):
         return None
     keys = set(result)
-    for slug, needed in _SIGNATURES:
-        if needed <= keys:
-            return slug
+    for spec in CATALOG:
+        if any(needed <= keys for needed in spec.signatures):
+            return spec.slug
     if "words_block_list" in keys:
         blocks = result.get("words_block_list")
         if isinstance(blocks, list) and any(
@@ -253,6 +231,38 @@ def detect_api(raw: Any) -> str | None:
             return "web-image"
         return "general-text"
     return None
+
+
+def guess_api(raw: Any) -> str | None:
+    """Guess the API of a flat field body that no signature identifies (an ID card, a VIN).
+
+    The guess is the API whose catalog ``expected_fields`` are all present, the one expecting
+    the most fields winning; at least half of the body's keys must be expected ones unless it
+    expects three or more. ``Response.api_guessed`` is True when the API came from here.
+
+    >>> guess_api({"result": {"vin": "LSVNV2182E2100001", "confidence": 0.99}})
+    'vin'
+    >>> guess_api({"result": {"vin": "LSVN", "a": 1, "b": 2, "c": 3}}) is None
+    True
+    """
+    result = raw.get("result") if isinstance(raw, dict) else None
+    if not isinstance(result, dict) or not result:
+        return None
+    keys = set(result)
+    fits = sorted(
+        ((len(spec.expected_fields), spec.slug) for spec in CATALOG if _fits(spec, keys)),
+        reverse=True,
+    )
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None  # nothing fits, or two APIs fit equally well
+    return fits[0][1]
+
+
+def _fits(spec: ApiSpec, keys: set[str]) -> bool:
+    expected = set(spec.expected_fields)
+    if not expected or not expected <= keys:
+        return False
+    return len(expected) >= 3 or 2 * len(expected) >= len(keys)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -296,7 +306,7 @@ def read_response(
     else:
         raw, path = _load_raw(x)
         info = raw.pop("_ocrframe", None) if isinstance(raw, dict) else None
-        info = info if isinstance(info, dict) else {}
+        info = {**sdk_response_info(x), **(info if isinstance(info, dict) else {})}
         if not isinstance(raw, dict):
             raise ResponseFormatError(
                 f"a response body must be a JSON object, got {type(raw).__name__}"
@@ -347,17 +357,91 @@ def _load_raw(x: Any) -> tuple[Any, str | None]:
         return _parse(bytes(x), None), None
     if isinstance(x, str):
         return _parse(x, None), None
-    to_dict = getattr(x, "to_dict", None)
-    if callable(to_dict):
-        raw = to_dict()
-        # Official SDK objects carry the HTTP status and request id as attributes.
-        if isinstance(raw, dict):
-            raw = {k: v for k, v in raw.items() if v is not None}
-        return raw, None
+    if callable(getattr(x, "to_dict", None)):
+        return sdk_response_body(x), None
     raise ResponseFormatError(
         f"cannot read a response from {type(x).__name__}; pass a dict, a JSON string or "
         "bytes, a path, or an object with to_dict()"
     )
+
+
+# --- official SDK response objects (huaweicloudsdkocr) ------------------------------------------
+
+
+def sdk_response_body(obj: Any) -> Any:
+    """The JSON body behind an official SDK response object (or anything with ``to_dict()``).
+
+    ``raw_content`` (the bytes the SDK received) is the exact body and wins when present.
+    Otherwise the model (or its ``to_dict()``) is walked back into JSON values under the JSON
+    keys: the SDK parses numbers with ``parse_float=Decimal`` (they become floats again),
+    unset model fields are None (dropped, as are header attributes such as
+    ``x_request_id``). Explicit ``null`` values, fields the SDK model lacks and values it
+    coerced (a number in a string field) are lost on that path; ``raw_content`` keeps them.
+
+    >>> from decimal import Decimal
+    >>> class Sdk:
+    ...     x_request_id = "r1"
+    ...     def to_dict(self):
+    ...         return {"result": {"a": Decimal("0.5"), "b": None}, "x_request_id": "r1"}
+    >>> sdk_response_body(Sdk())
+    {'result': {'a': 0.5}}
+    """
+    content = getattr(obj, "raw_content", None)
+    if isinstance(content, bytes | bytearray | str) and content:
+        return _parse(content, None)
+    if _is_sdk_model(obj):
+        return _json_values(obj)
+    import warnings
+
+    with warnings.catch_warnings():  # the SDK deprecates to_dict() in favour of raw_content
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _json_values(obj.to_dict())
+
+
+def sdk_response_info(obj: Any) -> dict[str, Any]:
+    """``request_id`` (``x_request_id``) and ``status`` (``status_code``) of an SDK object."""
+    info: dict[str, Any] = {}
+    request_id = getattr(obj, "x_request_id", None)
+    if isinstance(request_id, str) and request_id:
+        info["request_id"] = request_id
+    status = getattr(obj, "status_code", None)
+    if isinstance(status, int) and not isinstance(status, bool):
+        info["status"] = status
+    return info
+
+
+# Response attributes the SDK fills from HTTP headers, not from the body.
+_SDK_HEADER_FIELDS = frozenset({"x_request_id"})
+
+
+def _is_sdk_model(node: Any) -> bool:
+    types, names = getattr(node, "openapi_types", None), getattr(node, "attribute_map", None)
+    return isinstance(types, dict) and isinstance(names, dict)
+
+
+def _json_values(node: Any) -> Any:
+    """SDK models -> JSON values under their JSON keys (``attribute_map``: ``_class`` is
+    ``class``), unset fields and header attributes dropped, Decimals as floats."""
+    from decimal import Decimal
+
+    if _is_sdk_model(node):
+        out = {}
+        for attr in node.openapi_types:
+            value = getattr(node, attr, None)
+            if value is not None and attr not in _SDK_HEADER_FIELDS:
+                out[node.attribute_map.get(attr, attr)] = _json_values(value)
+        return out
+    if isinstance(node, dict):
+        return {
+            str(k): _json_values(v)
+            for k, v in node.items()
+            if v is not None and k not in _SDK_HEADER_FIELDS
+        }
+    if isinstance(node, list | tuple):
+        return [_json_values(v) for v in node]
+    if isinstance(node, Decimal):
+        return float(node)
+    return node
 
 
 def _parse(data: str | bytes, path: str | None) -> Any:

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from ocrframe.catalog import APIS, DOCUMENTED
-from ocrframe.errors import InputError
+from ocrframe.errors import ERROR_CODES, InputError
 from ocrframe.samples import SAMPLE_DIR, list_samples, sample_path
 from ocrframe.synth import (
-    ERROR_MESSAGES,
     smart_document_one_kind_per_element,
     synthesize,
     synthesize_error,
@@ -294,7 +293,7 @@ def test_synthesize_error():
             "error_msg": "The image size does not meet the requirements.",
         }
     }
-    assert len(ERROR_MESSAGES) == 46
+    assert len(ERROR_CODES) == 46
     with pytest.raises(InputError, match="unknown error code"):
         synthesize_error("AIS.9999")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from ..errors import InputError
 from .documented import DOCUMENTED_RECORDS
-from .expected_fields import EXPECTED_FIELDS as _EXPECTED_FIELDS
 from .regions import REGION_ENDPOINTS, endpoint_for
 from .sdk_operations import SDK_RECORDS
 from .spec import MB, ApiSpec, Param
@@ -29,20 +28,17 @@ __all__ = [
     "get_api",
     "REGION_ENDPOINTS",
     "endpoint_for",
+    "signature_keys",
+    "local_apis",
 ]
 
 CATALOG: tuple[ApiSpec, ...] = DOCUMENTED_RECORDS + SDK_RECORDS
-_CATALOG = CATALOG
 
-for _spec in _CATALOG:
-    if _spec.slug in _EXPECTED_FIELDS:
-        _spec.extra.setdefault("fields", _EXPECTED_FIELDS[_spec.slug])
-
-APIS: dict[str, ApiSpec] = {spec.slug: spec for spec in _CATALOG}
-DOCUMENTED: tuple[str, ...] = tuple(s.slug for s in _CATALOG if s.documented)
+APIS: dict[str, ApiSpec] = {spec.slug: spec for spec in CATALOG}
+DOCUMENTED: tuple[str, ...] = tuple(s.slug for s in CATALOG if s.documented)
 
 _ALIASES: dict[str, str] = {}
-for _spec in _CATALOG:
+for _spec in CATALOG:
     for _alias in (_spec.slug, _spec.method, _spec.sdk_method, _spec.name):
         _ALIASES[_alias.lower().replace("_", "-").replace(" ", "-")] = _spec.slug
 
@@ -68,3 +64,29 @@ def get_api(name: str | ApiSpec) -> ApiSpec:
             f"unknown OCR API {name!r}.{hint} See ocrframe.APIS for the {len(APIS)} operations."
         )
     return APIS[slug]
+
+
+def signature_keys(*, excluding: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Every result key that appears in an API's signatures, APIs in ``excluding`` left out.
+
+    A body holding one of them may be detected as that API (the columnar words reader sends
+    such files the general way).
+
+    >>> "passport_number" in signature_keys(excluding=("general-text",))
+    True
+    """
+    keys: dict[str, None] = {}
+    for spec in CATALOG:
+        if spec.slug not in excluding:
+            for key_set in spec.signatures:
+                keys.update(dict.fromkeys(sorted(key_set)))
+    return tuple(keys)
+
+
+def local_apis() -> tuple[str, ...]:
+    """Slugs the embedded :class:`ocrframe.local.LocalEngine` answers (``ApiSpec.local``).
+
+    >>> local_apis()
+    ('general-text', 'web-image')
+    """
+    return tuple(spec.slug for spec in CATALOG if spec.local)

@@ -7,6 +7,17 @@ from __future__ import annotations
 
 from .spec import ApiSpec, Param
 
+
+def _keys(names: str) -> tuple[str, ...]:
+    """``"a b"`` -> ``("a", "b")``: compact field lists."""
+    return tuple(names.split())
+
+
+def _signatures(*key_sets: str) -> tuple[frozenset[str], ...]:
+    """Each argument is one set of result keys, space-separated, that identifies the API."""
+    return tuple(frozenset(keys.split()) for keys in key_sets)
+
+
 _ID_FORMATS = ("jpeg", "jpg", "png", "bmp", "tiff")
 _SIDE = ("front", "back")
 
@@ -79,6 +90,11 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=100,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("country_region id_type"),
+        expected_fields=_keys(
+            "country_region id_type side first_name last_name sex nationality birth_date "
+            "issue_date expiry_date document_number"
+        ),
         params=(
             Param(
                 "country_region",
@@ -108,6 +124,8 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields", "alarms"),
+        signatures=_signatures("alarm_result", "type location confidence"),
+        expected_fields=_keys("type"),
         params=(
             Param("alarm", "boolean", False, doc="alarm_result booleans + alarm_confidence scores"),
         ),
@@ -128,6 +146,7 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("words", "chars", "cells", "document"),
+        signatures=_signatures("words_region_list"),
         params=(
             Param(
                 "return_text_location", "boolean", False, doc="location, cell_location, words_list"
@@ -160,6 +179,8 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=30000,
         families=("words", "chars", "document"),
+        signatures=_signatures("markdown_result"),
+        local=True,
         params=(
             Param("detect_direction", "boolean", False, doc="result.direction = angle, else -1"),
             Param("quick_mode", "boolean", False, doc="faster for single-line images"),
@@ -176,7 +197,7 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
             Param("return_markdown_result", "boolean", False, doc="result.markdown_result"),
         ),
         doc="Notes also cap the image at 160 million pixels (height x width).",
-        extra={"max_pixels": 160_000_000},
+        max_pixels=160_000_000,
     ),
     ApiSpec(
         slug="web-image",
@@ -190,6 +211,8 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=30000,
         families=("words", "fonts", "fields", "document"),
+        signatures=_signatures("extracted_data"),
+        local=True,
         params=(
             Param("detect_direction", "boolean", False, doc="deskew tilted images"),
             Param(
@@ -219,6 +242,10 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("passport_number", "machine_code machine_code2"),
+        expected_fields=_keys(
+            "country_code passport_number surname given_name sex date_of_birth date_of_expiry"
+        ),
         params=(
             Param(
                 "country_code",
@@ -242,6 +269,7 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("name_th", "laser_number"),
         params=(
             Param(
                 "side", "string", None, _SIDE, "omit for auto-detect (setting it is recommended)"
@@ -270,6 +298,8 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("citizen_code1", "blood_type birth_place"),
+        expected_fields=_keys("side birth_date birth_place gender issue_date"),
         doc=(
             "In the endpoint Table 1-1 (la-north-2, .com only) but missing from Table 2-1. "
             "Parameter table lists JPG/PNG/BMP/TIFF, the Notes add JPEG."
@@ -287,6 +317,10 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields", "alarms"),
+        signatures=_signatures("name_kh"),
+        expected_fields=_keys(
+            "id_number name_kh name_en birth_date sex birth_place address issue_date expiry_date"
+        ),
         params=(
             Param("return_portrait_image", "boolean", False, doc="Base64 portrait_image"),
             Param("return_portrait_location", "boolean", False, doc="portrait_location"),
@@ -317,6 +351,7 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("nrc_id father_name", "bloodlines_religion", "nrc_id_back"),
         params=(
             Param("convert_unicode", "boolean", False, doc="false = Zawgyi output, true = Unicode"),
             Param("return_confidence", "boolean", False, doc="confidence dict"),
@@ -342,6 +377,11 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("card_number_en", "expiried_date"),
+        expected_fields=_keys(
+            "card_number card_number_en name name_en nrc_id nrc_id_en birth birth_en "
+            "blood_group blood_group_en expiried_date expiried_date_en"
+        ),
         params=(
             Param("convert_unicode", "boolean", False, doc="false = Zawgyi output, true = Unicode"),
         ),
@@ -363,6 +403,10 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("given_name number document_number"),
+        expected_fields=_keys(
+            "surname given_name nationality sex birth issue_date expiry_date document_number number"
+        ),
         doc="Front side only. result.surname is an array of strings.",
     ),
     ApiSpec(
@@ -377,6 +421,11 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("full_name", "residence_place"),
+        expected_fields=_keys(
+            "side number full_name birth_date sex nationality origin_place residence_place "
+            "expiry_date"
+        ),
         params=(
             Param(
                 "side", "string", None, _SIDE, "omit for auto-detect (setting it is recommended)"
@@ -402,6 +451,11 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields",),
+        signatures=_signatures("cui_number"),
+        expected_fields=_keys(
+            "cui_number first_surname second_surname given_name sex birth_date issue_date "
+            "expiry_date"
+        ),
         params=(
             Param("return_portrait_image", "boolean", False, doc="false -> null portrait_image"),
             Param("return_portrait_location", "boolean", False, doc="false -> null location"),

@@ -259,6 +259,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=8192,
         families=("fields", "alarms"),
+        expected_fields=("name", "sex", "birth", "ethnicity", "address", "number"),
         doc="Chinese resident identity card.",
     ),
     _undocumented(
@@ -286,6 +287,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
             ("subtotal_amount", "string"),
         ),
         families=("fields",),
+        expected_fields=("code", "number", "issue_date", "subtotal_amount"),
         doc="No image: verifies invoice code/number/date/check code/amount.",
     ),
     _undocumented(
@@ -501,6 +503,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=4096,
         families=("fields",),
+        expected_fields=("vin",),
         doc="Vehicle identification number.",
     ),
     _undocumented(

@@ -48,7 +48,14 @@ class ApiSpec:
     max_base64_bytes: int = 10 * MB
     min_side: int | None = None  # pixel limits of each side, when documented
     max_side: int | None = None
+    max_pixels: int | None = None  # cap on width x height, when documented
     families: tuple[str, ...] = ()  # frames its results feed: "words", "chars", "cells", ...
+    # Key sets of ``result`` that identify its responses (any one set, all its keys present).
+    signatures: tuple[frozenset[str], ...] = ()
+    # Fields every successful response carries (``audit`` counts the missing ones; a flat
+    # field body with no signature is guessed from them).
+    expected_fields: tuple[str, ...] = ()
+    local: bool = False  # the embedded LocalEngine answers it (with all of ``params``)
     doc: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -20,6 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ..catalog import APIS, ApiSpec, endpoint_for, get_api
+from ..catalog.methods import method_parameters
 from ..datasets.runner import RunsBatches
 from ..errors import InputError
 from ..inputs.images import prepare
@@ -381,22 +382,7 @@ def _make_method(spec: ApiSpec):
         image = arguments.pop("image", None)
         return self.call(spec.slug, image, **arguments, **extra)
 
-    kw = inspect.Parameter.KEYWORD_ONLY
-    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    if spec.image_field is not None:
-        params += [
-            inspect.Parameter("image", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
-            inspect.Parameter("url", kw, default=None, annotation="str | None"),
-            inspect.Parameter("page", kw, default=None, annotation="int | None"),
-            inspect.Parameter("auto_downscale", kw, default=None, annotation="bool | None"),
-        ]
-    taken = {p.name for p in params}
-    for p in spec.params:
-        if p.name not in taken and p.name.isidentifier():
-            hint = f"{_PY_TYPES.get(p.type, 'Any').replace('list of str', 'list[str]')} | None"
-            params.append(inspect.Parameter(p.name, kw, default=None, annotation=hint))
-    if not spec.documented:
-        params.append(inspect.Parameter("params", inspect.Parameter.VAR_KEYWORD))
+    params = method_parameters(spec)
     method.__signature__ = inspect.Signature(params, return_annotation="Response")
     method.__name__ = method.__qualname__ = spec.method
     method.__qualname__ = f"Client.{spec.method}"

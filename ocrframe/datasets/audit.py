@@ -180,7 +180,7 @@ def _expected_fields(
     df: pd.DataFrame, expected: Mapping[str, Iterable[str]] | Iterable[str] | None
 ) -> dict[str, list[str]] | None:
     """Expected field names (original or normalised) per API: given, or from the catalog
-    (``extra['fields']``)."""
+    (``ApiSpec.expected_fields``)."""
     if "field_norm" not in df.columns:
         return None
     apis = df["api"].dropna().unique().tolist() if "api" in df.columns else []
@@ -191,7 +191,7 @@ def _expected_fields(
         return {a: fields for a in apis} if apis else {"": fields}
     from ..catalog import APIS
 
-    known = {a: list(APIS[a].extra.get("fields", ())) for a in apis if a in APIS}
+    known = {a: list(APIS[a].expected_fields) for a in apis if a in APIS}
     known = {a: f for a, f in known.items() if f}
     return known or None
 
@@ -257,7 +257,7 @@ def audit(
     expected : mapping or list, optional
         Expected ``field_norm`` values (per API slug, or one list for all) of a fields frame;
         each one absent from a document counts in ``n_missing``. Default: the catalog's
-        ``extra["fields"]`` where it lists them.
+        ``ApiSpec.expected_fields`` where it lists them.
     stream : bool, optional
         Aggregate a Batch chunk by chunk. Default: when it has more than ``STREAM_AFTER``
         responses. Streaming quantiles are exact to 0.001; counts and means are exact.

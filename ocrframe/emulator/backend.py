@@ -25,10 +25,9 @@ from ..errors import ApiError, InputError
 from ..inputs.images import check_params, detect_format
 from .errors import WireError, iam_error
 
-__all__ = ["Backend", "LogRecord", "MAX_BODY", "ENGINE_APIS"]
+__all__ = ["Backend", "LogRecord", "MAX_BODY"]
 
 MAX_BODY = 10 * 1024 * 1024  # ModelArts.4104: the request body cannot exceed 10 MB
-ENGINE_APIS = ("general-text", "web-image")  # answered by a local engine when one is set
 LOCK_AFTER = 5  # consecutive bad signatures before an AK is locked (aksk-signing.md)
 LOCK_SECONDS = 300.0
 
@@ -268,7 +267,7 @@ class Backend:
         *,
         seed: int,
     ) -> dict[str, Any]:
-        if self.engine is not None and data is not None and spec.slug in ENGINE_APIS:
+        if self.engine is not None and data is not None and spec.local:
             try:
                 return self.engine.call(spec.slug, data, **params).raw
             except ApiError as exc:

@@ -1,4 +1,5 @@
-"""Error bodies as the service and its gateway send them, one constructor per code.
+"""Error bodies as the service and its gateway send them; statuses and messages come from
+the one error-code table, :data:`ocrframe.errors.ERROR_CODES`.
 
 OCR and ModelArts errors are ``{"error_code", "error_msg"}``. Gateway errors use the documented
 ``APIG.*`` codes (not the ``APIGW.*`` codes of the external signing guide) and add the
@@ -12,27 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..synth import ERROR_MESSAGES
+from ..errors import ERROR_CODES
 
-__all__ = ["WireError", "STATUS"]
-
-# HTTP status of each code the emulator sends.
-STATUS: dict[str, int] = {
-    "AIS.0101": 400,
-    "AIS.0102": 400,
-    "AIS.0103": 400,
-    "AIS.0104": 400,
-    "AIS.0105": 500,
-    "ModelArts.4104": 400,
-    "ModelArts.4105": 400,
-    "ModelArts.4203": 403,
-    "ModelArts.4401": 429,
-    "ModelArts.4403": 503,
-    "ModelArts.4505": 500,
-    "APIG.0101": 404,
-    "APIG.0301": 401,
-    "APIG.0308": 429,
-}
+__all__ = ["WireError", "iam_error"]
 
 
 class WireError(Exception):
@@ -44,8 +27,9 @@ class WireError(Exception):
 
     def __init__(self, code: str, detail: str | None = None, status: int | None = None) -> None:
         self.code = code
-        self.status = status or STATUS.get(code, 400)
-        base = ERROR_MESSAGES.get(code, "Error.")
+        row = ERROR_CODES.get(code)
+        self.status = status or (row.status if row else 400)
+        base = row.message if row else "Error."
         self.message = f"{base.rstrip('.')}: {detail}" if detail else base
         super().__init__(f"{self.status} {code}: {self.message}")
 

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..catalog import signature_keys
+
 __all__ = ["read_words", "WordsResult"]
 
 _BLOCKS = b'"words_block_list"'
@@ -33,36 +35,9 @@ _BLOCKS = b'"words_block_list"'
 _WORD_SOURCES = (b'"words_region_list"', b'"table_list"', b'"form_list"', b'"words_list"')
 # Result keys that make detect_api pick another API (their presence sends a file the general
 # way; pyarrow reports them, so no Python scan of the body is needed).
-_SIGNATURE_KEYS = (
-    "error_code",
-    "words_region_list",
-    "extracted_data",
-    "passport_number",
-    "machine_code",
-    "machine_code2",
-    "name_th",
-    "laser_number",
-    "name_kh",
-    "cui_number",
-    "card_number_en",
-    "expiried_date",
-    "nrc_id",
-    "bloodlines_religion",
-    "nrc_id_back",
-    "citizen_code1",
-    "blood_type",
-    "full_name",
-    "residence_place",
-    "given_name",
-    "number",
-    "document_number",
-    "country_region",
-    "id_type",
-    "alarm_result",
-    "type",
-)
-_BLOCK_SIGNATURES = ("font_list", "font_scores")
 _API = "general-text"
+_SIGNATURE_KEYS = ("error_code", *signature_keys(excluding=(_API,)))
+_BLOCK_SIGNATURES = ("font_list", "font_scores")
 
 
 @dataclass

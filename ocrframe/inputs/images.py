@@ -463,7 +463,7 @@ def _check_pixels(
             f"{name} is {w}x{h} px; {spec.slug} needs each side >= {spec.min_side} px. Use a "
             "larger scan or upscale it"
         )
-    max_pixels = spec.extra.get("max_pixels") if isinstance(spec.extra, dict) else None
+    max_pixels = spec.max_pixels
     too_long = spec.max_side and max(w, h) > spec.max_side
     too_many = max_pixels and w * h > max_pixels
     if not (too_long or too_many):

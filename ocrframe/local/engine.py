@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..catalog import get_api
+from ..catalog import get_api, local_apis
 from ..datasets.runner import RunsBatches
 from ..errors import InputError
 from ..inputs.pdf import is_pdf
@@ -18,19 +18,7 @@ from ._image import read_input, to_rgb_array
 __all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS"]
 
 ENGINES = ("rapidocr", "tesseract")
-SUPPORTED_APIS = ("general-text", "web-image")
-_PARAMS = {
-    "general-text": {
-        "detect_direction",
-        "quick_mode",
-        "character_mode",
-        "language",
-        "single_orientation_mode",
-        "pdf_page_number",
-        "return_markdown_result",
-    },
-    "web-image": {"detect_direction", "extract_type", "detect_font", "detect_text_direction"},
-}
+SUPPORTED_APIS = local_apis()  # the catalog says which APIs run locally (ApiSpec.local)
 _LOCAL = {"page", "use_text_layer"}
 
 
@@ -102,15 +90,16 @@ class LocalEngine(RunsBatches):
             ``raw`` is ``{"result": {...}}`` as the service returns it; ``meta`` holds
             ``engine`` and ``text_source`` (``"ocr"`` or ``"pdf_text"``).
         """
-        slug = get_api(api).slug
-        if slug not in SUPPORTED_APIS:
+        spec = get_api(api)
+        slug = spec.slug
+        if not spec.local:
             raise InputError(
                 f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
                 "use the cloud Client for other APIs."
             )
-        unknown = set(params) - _PARAMS[slug] - _LOCAL
+        unknown = set(params) - set(spec.param_names) - _LOCAL
         if unknown:
-            allowed = sorted(_PARAMS[slug] | _LOCAL)
+            allowed = sorted(set(spec.param_names) | _LOCAL)
             raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
         if (image is None) == (url is None):
             raise InputError("pass exactly one of image= or url=")

@@ -2,9 +2,9 @@
 
 Used by the emulator, by property tests and to write ``sample_data``. The 16 documented APIs
 follow the response trees of the OCR API Reference (``api_schemas.md``) and honour the request
-flags given in ``params``; the other 36 operations are generated from compact field trees
-named after the official SDK result models (the reference digest has no response trees for
-them, so their shapes are approximate: right field names and types, plausible values).
+flags given in ``params``; the other 36 operations follow the official SDK's response models
+(generated from them, see :mod:`ocrframe.synth.sdk_models`): every field the model has, with
+plausible values, fields turned on by a ``return_*`` / ``detect_*`` flag only when it is set.
 
 >>> body = synthesize("general-text", seed=1, params={"character_mode": True})
 >>> sorted(body["result"])
@@ -15,8 +15,8 @@ True
 
 from __future__ import annotations
 
-from ..catalog import get_api
-from ..errors import InputError
+from ..catalog import ApiSpec, get_api
+from ..errors import ERROR_CODES, InputError
 from ._documented import DOCUMENTED
 from ._other import OTHER_TREES, walk_tree
 from ._pools import Gen
@@ -25,65 +25,7 @@ __all__ = [
     "synthesize",
     "synthesize_error",
     "smart_document_one_kind_per_element",
-    "ERROR_MESSAGES",
 ]
-
-# error_codes.md, "Error message" column.
-ERROR_MESSAGES: dict[str, str] = {
-    "AIS.0101": "The input parameter is invalid.",
-    "AIS.0102": "The image format is not supported.",
-    "AIS.0103": "The image size does not meet the requirements.",
-    "AIS.0104": "The image is not supported or the image quality is poor.",
-    "AIS.0105": "Recognition failed.",
-    "AIS.0117": "Input ID does not exist.",
-    "AIS.0118": "Service request error or the tax authority's interface was malfunctioning.",
-    "AIS.0119": "Template match failed, template_id={xxx}.",
-    "AIS.0120": "Classification failed.",
-    "AIS.0121": "The recognition area of template is not configured, template_id={xxx}",
-    "AIS.0122": "The image contains two or more ID cards with the same side.",
-    "ModelArts.0203": "Invalid token.",
-    "ModelArts.4101": "Token header cannot be empty.",
-    "ModelArts.4102": "Parse Token error.",
-    "ModelArts.4103": "Invalid Token header.",
-    "ModelArts.4104": "Invalid Request Content Length.",
-    "ModelArts.4105": "The JSON format of the input data is incorrect.",
-    "ModelArts.4106": "Invalid authorization request.",
-    "ModelArts.4107": "Get user temp ak sk error.",
-    "ModelArts.4201": "Request url need service id.",
-    "ModelArts.4202": "Request url format invalid.",
-    "ModelArts.4203": "Access denied! You do not have permission.",
-    "ModelArts.4204": "Request api error! The API XXX is not subscribed.",
-    "ModelArts.4301": "Have error when get ai-service admin token.",
-    "ModelArts.4302": "Gateway forwarding error.",
-    "ModelArts.4401": "Max concurrency error.",
-    "ModelArts.4402": "Backend service timeout error.",
-    "ModelArts.4403": "Backend service unavailable error.",
-    "ModelArts.4502": "Backend service response error.",
-    "ModelArts.4503": "Backend service found error.",
-    "ModelArts.4504": "Backend service api not found.",
-    "ModelArts.4505": "Backend service internal error.",
-    "ModelArts.4506": "SubService service found error.",
-    "ModelArts.4508": "Service not start.",
-    "ModelArts.4601": (
-        "Failed to download the file because the file path is not valid, please check it format."
-    ),
-    "ModelArts.4603": "Obtaining the file from the URL failed.",
-    "ModelArts.4702": "Query Obs agency failed.",
-    "ModelArts.4703": "The Obs URL is invalid.",
-    "ModelArts.4704": "Obtaining the file from the OBS failed.",
-    "ModelArts.4705": "The file stored on the OBS is oversized.",
-    "ModelArts.4706": "The Obs file is not exist.",
-    "ModelArts.6201": (
-        "The user account has been suspended. Please check if you have an outstanding balance."
-    ),
-    "APIG.0101": "The API does not exist or has not been published in the environment.",
-    "APIG.0201": "Backend timeout.",
-    "APIG.0301": "Incorrect IAM authentication information.",
-    "APIG.0308": (
-        "The throttling threshold has been reached: policy user over ratelimit,limit:20,"
-        "time:1 minute."
-    ),
-}
 
 # --- public -------------------------------------------------------------------------------
 
@@ -145,7 +87,26 @@ def synthesize(
     tree = OTHER_TREES.get(slug)
     if tree is None:
         raise InputError(f"no synthetic response is defined for {slug!r}")
-    return {"result": walk_tree(g, tree)}
+    result = walk_tree(g, tree)
+    unrequested = _flagged_fields(get_api(slug), p)
+    for item in result if isinstance(result, list) else [result]:
+        for name in unrequested:
+            item.pop(name, None)
+    return {"result": result}
+
+
+def _flagged_fields(spec: ApiSpec, params: dict) -> set[str]:
+    """Result fields that only a request flag turns on, for the flags not set: ``return_x``
+    gives ``x``, ``detect_x`` gives ``detect_x_result``."""
+    out = set()
+    for param in spec.params:
+        if param.type != "boolean" or params.get(param.name):
+            continue
+        if param.name.startswith("return_"):
+            out.add(param.name.removeprefix("return_"))
+        elif param.name.startswith("detect_"):
+            out.add(param.name + "_result")
+    return out
 
 
 def synthesize_error(code: str, *, nested: bool = False) -> dict:
@@ -156,11 +117,11 @@ def synthesize_error(code: str, *, nested: bool = False) -> dict:
     >>> synthesize_error("AIS.0103")
     {'error_code': 'AIS.0103', 'error_msg': 'The image size does not meet the requirements.'}
     """
-    if not isinstance(code, str) or code not in ERROR_MESSAGES:
+    if not isinstance(code, str) or code not in ERROR_CODES:
         raise InputError(
-            f"unknown error code {code!r}; known codes: {', '.join(sorted(ERROR_MESSAGES))}"
+            f"unknown error code {code!r}; known codes: {', '.join(sorted(ERROR_CODES))}"
         )
-    body = {"error_code": code, "error_msg": ERROR_MESSAGES[code]}
+    body = {"error_code": code, "error_msg": ERROR_CODES[code].message}
     return {"result": body} if nested else body
 
 

@@ -1,0 +1,141 @@
+"""Write ``sdk_trees.json``: the body trees of the 36 SDK-only operations, read from the official
+SDK's response models, so that every emulator body deserializes into them with no field lost.
+
+Needs the SDK (``pip install huaweicloudsdkocr``, in the ``dev`` extra)::
+
+    python -m ocrframe.synth.sdk_models          # rewrite ocrframe/synth/sdk_trees.json
+    python -m ocrframe.synth.sdk_models --check  # exit 1 when it is out of date
+
+Leaf codes are those of :func:`ocrframe.synth._other.walk_tree`: ``str`` -> ``"s"`` (``"b64"``
+for image payloads), ``int`` -> ``"i"``, ``float`` -> ``"c"``, ``bool`` -> ``"b"``,
+``list[str]`` -> ``"ls"``, ``list[int]`` -> ``"li"``, ``list[list[int]]`` -> ``"p"``,
+``list[list[float]]`` -> ``"mf"``; a confidence dict -> ``"conf"``, a model -> a dict, a list of
+models -> ``[dict]``. Operations whose result is a free-form ``object`` keep hand trees.
+
+>>> model_tree({"words": "str", "location": "list[list[int]]"}, lambda name: None)
+{'words': 's', 'location': 'p'}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..catalog import CATALOG, ApiSpec
+
+__all__ = ["TREES_FILE", "model_tree", "response_model_name", "render", "load_trees", "main"]
+
+TREES_FILE = Path(__file__).resolve().parent / "sdk_trees.json"
+_LEAVES = {
+    "str": "s",
+    "int": "i",
+    "float": "c",
+    "bool": "b",
+    "list[str]": "ls",
+    "list[int]": "li",
+    "list[list[int]]": "p",
+    "list[list[float]]": "mf",
+    "dict(str, float)": "conf",
+}
+_PAYLOAD = re.compile(r"(^|_)(image|excel)$")
+
+
+def response_model_name(spec: ApiSpec) -> str:
+    """``RecognizeXxxResponse`` of the SDK for an operation (CamelCase of its SDK method)."""
+    return "".join(part.capitalize() for part in spec.sdk_method.split("_")) + "Response"
+
+
+def model_tree(types: dict[str, str], model: Callable[[str], Any], names: Any = None) -> Any:
+    """The tree of one model from its ``openapi_types`` (``names``: its ``attribute_map``);
+    ``model(name)`` returns the SDK model class of that name, or None."""
+    out: dict[str, Any] = {}
+    for attr, kind in types.items():
+        key = (names or {}).get(attr, attr)
+        out[key] = _leaf(key, kind, model)
+    confidence = out.get("confidence")
+    if isinstance(confidence, dict):
+        # Confidences of object or list fields (exit-entry-permit endorsements, the
+        # qualification certificate's category list) are left out: untyped or nested, and
+        # the flattener does not keep nested confidences yet (issue 13, h-flatten's part).
+        for key in [k for k, leaf in confidence.items() if isinstance(out.get(k), dict | list)]:
+            del confidence[key]
+    return out
+
+
+def _leaf(key: str, kind: str, model: Callable[[str], Any]) -> Any:
+    if kind == "str" and _PAYLOAD.search(key):
+        return "b64"
+    if kind in _LEAVES:
+        return _LEAVES[kind]
+    if kind == "object":
+        if key == "confidence":
+            return "conf"
+        return "p" if key.endswith("location") else "s"
+    if kind.startswith("list[") and model(kind[5:-1]) is not None:
+        return [_leaf(key, kind[5:-1], model)]
+    cls = model(kind)
+    if cls is None:
+        raise ValueError(f"no leaf code for {kind!r} ({key})")
+    return model_tree(cls.openapi_types, model, cls.attribute_map)
+
+
+def _sdk_trees() -> dict[str, Any]:
+    from huaweicloudsdkocr.v1 import model as sdk
+
+    def model(name: str) -> Any:
+        cls = getattr(sdk, name, None)
+        return cls if getattr(cls, "openapi_types", None) else None
+
+    trees: dict[str, Any] = {}
+    for spec in CATALOG:
+        if spec.documented:
+            continue
+        response = getattr(sdk, response_model_name(spec), None)
+        if response is None:  # the SDK spells a few in other cases (VIN, Idcard ...)
+            wanted = response_model_name(spec).lower()
+            response = next(getattr(sdk, n) for n in dir(sdk) if n.lower() == wanted)
+        kind = response.openapi_types["result"]
+        if kind != "object":  # free-form results keep their hand trees
+            trees[spec.slug] = _leaf("result", kind, model)
+    return trees
+
+
+def render() -> str:
+    """The text of ``sdk_trees.json`` for the installed SDK (one operation a line)."""
+    from importlib.metadata import version
+
+    trees = _sdk_trees()
+    lines = [f' "_source": "huaweicloudsdkocr {version("huaweicloudsdkocr")} response models"']
+    lines += [f" {json.dumps(slug)}: {json.dumps(tree)}" for slug, tree in trees.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def load_trees() -> dict[str, Any]:
+    """The trees written by :func:`render` (no SDK needed)."""
+    trees = json.loads(TREES_FILE.read_text("utf-8"))
+    trees.pop("_source", None)
+    return trees
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the trees (``--check``: only compare). Returns the exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    text = render()
+    current = TREES_FILE.read_text("utf-8") if TREES_FILE.is_file() else None
+    if "--check" in args:
+        if current != text:
+            print(f"{TREES_FILE} is out of date: run python -m ocrframe.synth.sdk_models")
+            return 1
+        return 0
+    if current != text:
+        TREES_FILE.write_text(text, "utf-8")
+        print(f"wrote {TREES_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
