@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from ocrframe.datasets.runner import Limiter, expand_inputs, run
+from ocrframe.datasets.expand import expand_inputs
+from ocrframe.datasets.limiter import Limiter
+from ocrframe.datasets.runner import run
 from ocrframe.errors import BadRequestError, InputError, ServerError, ThrottlingError
 from ocrframe.response import Response
 

@@ -20,7 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ..catalog import APIS, ApiSpec, endpoint_for, get_api
-from ..datasets.runner import RunsBatches
+from ..datasets.runs import RunsBatches
 from ..errors import InputError
 from ..inputs.images import prepare
 from ..response import Response
@@ -266,6 +266,7 @@ class Client(RunsBatches):
         url: str | None = None,
         page: int | None = None,
         auto_downscale: bool | None = None,
+        retries: int | RetryPolicy | None = None,
         **params: Any,
     ) -> Response:
         """Call any of the 52 operations and return its :class:`~ocrframe.Response`.
@@ -282,6 +283,9 @@ class Client(RunsBatches):
             1-based PDF page.
         auto_downscale : bool, optional
             Override the client's setting for this call.
+        retries : int or RetryPolicy, optional
+            Override the client's retry policy for this call (the batch runner passes 0 and
+            runs the retries itself, under the same policy).
         **params
             Request parameters of the API (validated for the 16 documented APIs).
 
@@ -316,7 +320,7 @@ class Client(RunsBatches):
             api=spec.slug,
             auth=self.auth,
             timeout=self.timeout,
-            policy=self.retries,
+            policy=self.retries if retries is None else RetryPolicy.from_value(retries),
         )
         meta: dict[str, Any] = {
             "attempts": attempts,

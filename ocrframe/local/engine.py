@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..catalog import get_api
-from ..datasets.runner import RunsBatches
+from ..datasets.runs import RunsBatches
 from ..errors import InputError
 from ..inputs.pdf import is_pdf
 from ..response import Response
