@@ -33,14 +33,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .inputs.formats import IMAGE_SUFFIXES as _IMAGE_SUFFIXES
 from .samples import ground_truth
 
 __all__ = [
     "run_demo", "DemoResult", "sample_images", "cer", "word_recall", "edit_distance",
     "write_overlays", "save_responses",
 ]  # fmt: skip
-
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
 
 @dataclass

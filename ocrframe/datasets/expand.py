@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..inputs.formats import IMAGE_SUFFIXES
+from ..inputs.formats import INPUT_SUFFIXES
 from .cache import Cache, input_digest
 
 __all__ = ["Task", "expand_inputs", "task_key"]
@@ -129,7 +129,7 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
     path = Path(text)
     if path.is_dir():
         files = sorted(
-            str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+            str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
         )
         if not files:
             raise InputError(f"the folder {text!r} holds no image or PDF file")

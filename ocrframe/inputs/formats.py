@@ -2,15 +2,21 @@
 
 >>> detect_format(b"\\x89PNG\\r\\n\\x1a\\n....")
 'png'
->>> ".pdf" in IMAGE_SUFFIXES
-True
+>>> ".pdf" in IMAGE_SUFFIXES, ".pdf" in INPUT_SUFFIXES
+(False, True)
 """
 
 from __future__ import annotations
 
-__all__ = ["IMAGE_SUFFIXES", "detect_format", "FORMAT_ALIASES", "canonical_format"]
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "INPUT_SUFFIXES",
+    "detect_format",
+    "FORMAT_ALIASES",
+    "canonical_format",
+]
 
-# Suffixes of the files ocrframe reads as images or PDFs (folders, viewers, review sheets).
+# Suffixes of image files (what a viewer can show, what a folder of scans holds).
 IMAGE_SUFFIXES = frozenset(
     {
         ".jpg",
@@ -24,9 +30,10 @@ IMAGE_SUFFIXES = frozenset(
         ".pcx",
         ".ico",
         ".psd",
-        ".pdf",
     }
 )
+# Suffixes of the files ocrframe reads as inputs: images and PDFs.
+INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
 
 

@@ -122,7 +122,7 @@ class LocalEngine(RunsBatches):
         kinds = params.get("extract_type") or []
         if isinstance(kinds, str) or not all(isinstance(k, str) for k in kinds):
             raise InputError(f"extract_type must be a list of strings, got {kinds!r}")
-        data, source = read_input(image)
+        data, source = read_input(image, slug, {k: v for k, v in params.items() if k not in _LOCAL})
         page = _page_param(params, data)
         use_text = params.get("use_text_layer", "auto")
         if use_text not in (True, False, "auto"):
