@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .files import safe_component
 from .inputs.formats import IMAGE_SUFFIXES as _IMAGE_SUFFIXES
 from .samples import ground_truth
 
@@ -263,7 +264,7 @@ def _stems(sources: Sequence[Any]) -> dict[Any, str]:
     out: dict[Any, str] = {}
     used: set[str] = set()
     for src in sorted(dict.fromkeys(sources), key=str):
-        stem = base = Path(str(src)).stem
+        stem = base = safe_component(Path(str(src)).stem)
         n = 1
         while stem in used:
             n += 1

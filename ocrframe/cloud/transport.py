@@ -439,5 +439,7 @@ def send(
 
 
 def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.exceptions.InvalidHeader):  # its text repeats the value
+        return "a header value is invalid (a credential with a line break or control character?)"
     text = str(exc)
     return text if len(text) < 300 else text[:300] + "..."

@@ -123,7 +123,8 @@ class ItemJob:
                 lambda: self._call(task, payload), pacer=self.limiter, what=task.source
             )
         except Exception as exc:  # noqa: BLE001 - every failure becomes an error row
-            return self._failed(index, task, exc, getattr(exc, "attempts", None) or 1)
+            sent = getattr(exc, "attempts", None)
+            return self._failed(index, task, exc, 1 if sent is None else sent)
         if resp is None:
             return Outcome(index)  # stopped (Ctrl-C): neither done nor failed
         if history:
@@ -174,6 +175,9 @@ class ItemJob:
         return Outcome(index, entry=Entry(task.source, task.page, self.api, path=str(path)))
 
     def _failed(self, index: int, task: Task, exc: BaseException, attempts: int) -> Outcome:
+        message = str(exc)
+        if isinstance(exc, InputError) and task.source not in message:
+            message = f"{task.source}: {message}"  # the backend saw bytes, not the file
         return Outcome(
             index,
             error={
@@ -182,7 +186,7 @@ class ItemJob:
                 "api": self.api,
                 "error_code": getattr(exc, "code", None) or type(exc).__name__,
                 "status": getattr(exc, "status", None),
-                "message": str(exc),
+                "message": message,
                 "attempts": attempts,
                 "category": error_category(exc),
             },
