@@ -188,7 +188,7 @@ def test_params_checked_for_documented_apis():
         prepare("general-text", _png(), detect_dir=True)
     with pytest.raises(InputError, match="'detect_direction' must be boolean, got str"):
         check_params("general-text", {"detect_direction": "yes"})
-    with pytest.raises(InputError, match="must be one of 'front', 'back', but 'top'"):
+    with pytest.raises(InputError, match=r"'front', 'back' \(or '' to auto-detect\), but 'top'"):
         check_params("thailand-id-card", {"side": "top"})
     with pytest.raises(InputError, match="must be one of"):
         check_params("id-document", {"id_type": ["PP", "XX"]})

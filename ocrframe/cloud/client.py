@@ -50,6 +50,18 @@ def _check_timeout(timeout: Any) -> float | tuple[float, float]:
     return timeout
 
 
+def _check_header_value(name: str, value: Any) -> str | None:
+    """A value sent as an HTTP header: a non-empty string without spaces or control chars."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
+        raise InputError(
+            f"{name} must be a non-empty string without spaces or line breaks, got "
+            f"{type(value).__name__} of length {len(value) if isinstance(value, str) else '?'}"
+        )
+    return value
+
+
 class Client(RunsBatches):
     """Call Huawei Cloud OCR with AK/SK or IAM token auth, retries and input checks.
 
@@ -81,6 +93,9 @@ class Client(RunsBatches):
         For temporary AK/SK credentials.
     auto_downscale : bool
         Shrink images over the size or pixel limits instead of raising.
+    enterprise_project_id : str, optional
+        Sent as the ``Enterprise-Project-Id`` header (billing attribution) on every call;
+        ``call(..., enterprise_project_id=...)`` overrides it per call.
 
     Examples
     --------
@@ -107,6 +122,7 @@ class Client(RunsBatches):
         session: requests.Session | None = None,
         security_token: str | None = None,
         auto_downscale: bool = False,
+        enterprise_project_id: str | None = None,
     ) -> None:
         if not project_id:
             raise InputError(
@@ -128,6 +144,9 @@ class Client(RunsBatches):
         self.timeout = _check_timeout(timeout)
         self.retries = RetryPolicy.from_value(retries)
         self.auto_downscale = auto_downscale
+        self.enterprise_project_id = _check_header_value(
+            "enterprise_project_id", enterprise_project_id
+        )
         self._own_session = session is None
         self.session = session if session is not None else self._new_session()
         self.auth = self._build_auth(
@@ -267,6 +286,7 @@ class Client(RunsBatches):
         page: int | None = None,
         auto_downscale: bool | None = None,
         retries: int | RetryPolicy | None = None,
+        enterprise_project_id: str | None = None,
         **params: Any,
     ) -> Response:
         """Call any of the 52 operations and return its :class:`~ocrframe.Response`.
@@ -286,6 +306,8 @@ class Client(RunsBatches):
         retries : int or RetryPolicy, optional
             Override the client's retry policy for this call (the batch runner passes 0 and
             runs the retries itself, under the same policy).
+        enterprise_project_id : str, optional
+            ``Enterprise-Project-Id`` header for this call (default: the client's).
         **params
             Request parameters of the API (validated for the 16 documented APIs).
 
@@ -310,6 +332,9 @@ class Client(RunsBatches):
                 "with that region's project_id"
             )
         downscale = self.auto_downscale if auto_downscale is None else auto_downscale
+        project = _check_header_value("enterprise_project_id", enterprise_project_id)
+        project = project or self.enterprise_project_id
+        headers = {"Enterprise-Project-Id": project} if project else None
         prepared = prepare(spec, image, url=url, page=page, auto_downscale=downscale, **params)
         body = json.dumps(prepared.body).encode("utf-8")
         start = time.perf_counter()
@@ -321,6 +346,7 @@ class Client(RunsBatches):
             auth=self.auth,
             timeout=self.timeout,
             policy=self.retries if retries is None else RetryPolicy.from_value(retries),
+            headers=headers,
         )
         meta: dict[str, Any] = {
             "attempts": attempts,

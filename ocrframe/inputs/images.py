@@ -24,12 +24,9 @@ from ..errors import InputError
 from .check import MB, ImageFacts, base64_size, image_problems, max_pixels_of, probe
 from .formats import canonical_format
 from .load import describe, encode_pil, load_bytes
-from .params import check_params
+from .params import PAGE_PARAMS, check_params
 
 __all__ = ["Prepared", "prepare"]
-
-# Request parameters that select the page of a PDF, for the APIs that read PDFs.
-_PAGE_PARAMS = ("pdf_page_number", "page_num")
 
 
 @dataclass(frozen=True)
@@ -158,7 +155,7 @@ def prepare(
 def _page_param(spec: ApiSpec) -> str | None:
     if not spec.accepts_pdf:
         return None
-    return next((n for n in _PAGE_PARAMS if n in spec.param_names), None)
+    return next((n for n in PAGE_PARAMS if n in spec.param_names), None)
 
 
 def _native_pdf_page(
