@@ -23,6 +23,7 @@ from ..catalog import APIS, ApiSpec, endpoint_for, get_api
 from ..datasets.runs import RunsBatches
 from ..errors import InputError
 from ..inputs.images import prepare
+from ..inputs.params import check_params
 from ..response import Response
 from .auth import AkSkAuth, TokenAuth
 from .transport import RetryPolicy, send
@@ -30,6 +31,8 @@ from .transport import RetryPolicy, send
 __all__ = ["Client"]
 
 _USER_AGENT = "ocrframe/0.1"
+# Keywords of Client.call that are not request parameters of the API.
+_CALL_OPTIONS = ("auto_downscale", "retries", "enterprise_project_id")
 _PY_TYPES = {
     "boolean": "bool",
     "integer": "int",
@@ -272,6 +275,18 @@ class Client(RunsBatches):
         )
 
     # --- calling -----------------------------------------------------------------------------
+
+    def check_params(self, api: str | ApiSpec, params: dict[str, Any]) -> str:
+        """Check an API name and its request parameters as :meth:`call` does, without an
+        input; return the slug. ``run`` calls it before the first item.
+
+        >>> Client(endpoint="http://127.0.0.1:9", project_id="p", ak="a", sk="s").check_params(
+        ...     "general-text", {"detect_direction": True})
+        'general-text'
+        """
+        spec = get_api(api)
+        check_params(spec, {k: v for k, v in params.items() if k not in _CALL_OPTIONS})
+        return spec.slug
 
     def url_for(self, api: str | ApiSpec) -> str:
         """Full URL of an operation, e.g. ``.../v2/<project_id>/ocr/general-text``."""

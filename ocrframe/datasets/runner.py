@@ -117,6 +117,12 @@ def run(
             f"backend {type(backend).__name__} has no call(api, image, ...) method; pass a "
             "Client, a LocalEngine or the emulator's client"
         )
+    check = getattr(backend, "check_params", None)
+    if callable(check):  # a mistyped option fails here, once, not once per item
+        try:
+            check(slug, params)
+        except InputError as exc:
+            raise InputError(f"{exc}. Options of run(): {', '.join(RUN_OPTIONS)}") from None
     if cache is not None and not isinstance(cache, Cache):
         cache = Cache(cache)
     Cache.key(slug, params, b"")  # validates that params are JSON values

@@ -15,15 +15,13 @@ from ..catalog import get_api
 from ..errors import InputError
 from ..inputs.check import ImageFacts, image_problems, probe
 from ..inputs.load import load_input
-from ..inputs.params import check_params
 from ..inputs.pdf import is_pdf
 
 
-def read_input(image: Any, api: str, params: dict[str, Any]) -> tuple[Any, str]:
+def read_input(image: Any, api: str) -> tuple[Any, str]:
     """Return ``(data, source)``: PDF or image bytes, or a PIL image / uint8 array, and a
-    source label; raise InputError when the image or a parameter breaks the API's rules."""
+    source label; raise InputError when the image breaks the API's rules."""
     spec = get_api(api)
-    check_params(spec, params)
     data, source = load_input(image)
     named = source
     if source is None:

@@ -10,6 +10,7 @@ import numpy as np
 from ..catalog import get_api
 from ..datasets.runs import RunsBatches
 from ..errors import InputError
+from ..inputs.params import check_params
 from ..inputs.pdf import is_pdf
 from ..response import Response
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
@@ -102,16 +103,7 @@ class LocalEngine(RunsBatches):
             ``raw`` is ``{"result": {...}}`` as the service returns it; ``meta`` holds
             ``engine`` and ``text_source`` (``"ocr"`` or ``"pdf_text"``).
         """
-        slug = get_api(api).slug
-        if slug not in SUPPORTED_APIS:
-            raise InputError(
-                f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
-                "use the cloud Client for other APIs."
-            )
-        unknown = set(params) - _PARAMS[slug] - _LOCAL
-        if unknown:
-            allowed = sorted(_PARAMS[slug] | _LOCAL)
-            raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
+        slug = self.check_params(api, params)
         if (image is None) == (url is None):
             raise InputError("pass exactly one of image= or url=")
         if url is not None:
@@ -122,7 +114,7 @@ class LocalEngine(RunsBatches):
         kinds = params.get("extract_type") or []
         if isinstance(kinds, str) or not all(isinstance(k, str) for k in kinds):
             raise InputError(f"extract_type must be a list of strings, got {kinds!r}")
-        data, source = read_input(image, slug, {k: v for k, v in params.items() if k not in _LOCAL})
+        data, source = read_input(image, slug)
         page = _page_param(params, data)
         use_text = params.get("use_text_layer", "auto")
         if use_text not in (True, False, "auto"):
@@ -145,6 +137,28 @@ class LocalEngine(RunsBatches):
         result = _build_result(slug, lines, direction, params, size, chars)
         meta = {"engine": self.engine, "text_source": text_source}
         return Response(raw={"result": result}, api=slug, source=source, page=page, meta=meta)
+
+    def check_params(self, api: str, params: dict[str, Any]) -> str:
+        """Check the API and its parameters as :meth:`call` does (no image needed); return
+        the API's slug. ``run`` calls it before the first item.
+
+        >>> LocalEngine().check_params("general-text", {"quiet": True})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ocrframe.errors.InputError: unknown parameter(s) ['quiet'] for general-text; use [...]
+        """
+        slug = get_api(api).slug
+        if slug not in SUPPORTED_APIS:
+            raise InputError(
+                f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
+                "use the cloud Client for other APIs."
+            )
+        unknown = set(params) - _PARAMS[slug] - _LOCAL
+        if unknown:
+            allowed = sorted(_PARAMS[slug] | _LOCAL)
+            raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
+        check_params(slug, {k: v for k, v in params.items() if k not in _LOCAL})
+        return slug
 
     def _ocr(self, img: np.ndarray, *, chars: bool, detect: bool) -> tuple[list[Line], float]:
         backend = self._get_backend()
