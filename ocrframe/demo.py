@@ -33,14 +33,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .files import safe_component
+from .inputs.formats import IMAGE_SUFFIXES as _IMAGE_SUFFIXES
 from .samples import ground_truth
 
 __all__ = [
     "run_demo", "DemoResult", "sample_images", "cer", "word_recall", "edit_distance",
     "write_overlays", "save_responses",
 ]  # fmt: skip
-
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 
 
 @dataclass
@@ -264,7 +264,7 @@ def _stems(sources: Sequence[Any]) -> dict[Any, str]:
     out: dict[Any, str] = {}
     used: set[str] = set()
     for src in sorted(dict.fromkeys(sources), key=str):
-        stem = base = Path(str(src)).stem
+        stem = base = safe_component(Path(str(src)).stem)
         n = 1
         while stem in used:
             n += 1

@@ -136,11 +136,13 @@ class Response:
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
         if path is None:
             return text
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        from .files import atomic_write
+
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: keep them as JSON escapes
+            data = json.dumps(self.to_dict(), ensure_ascii=True, indent=indent).encode("ascii")
+        atomic_write(path, data)
         return None
 
     # --- flattening (thin delegates to ocrframe.flatten) -------------------------------------

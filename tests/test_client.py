@@ -312,22 +312,44 @@ def test_retry_after_is_bounded(emulator):
 
 
 @pytest.mark.parametrize(
-    "faults",
+    "faults, sent",
     [
-        Faults(rate_500=1.0, count=2),
-        Faults(drop=1.0, count=2),
-        Faults(truncate=1.0, count=2),
-        Faults(non_json=1.0, count=2),
+        (Faults(rate_500=1.0, count=2), 3),
+        (Faults(drop=1.0, count=2), 3),
+        (Faults(truncate=1.0, count=1), 2),
+        (Faults(non_json=1.0, count=1), 2),
     ],
     ids=["500", "drop", "truncate", "non_json"],
 )
-def test_transient_faults_recover(emulator, faults):
+def test_transient_faults_recover(emulator, faults, sent):
     delays = []
     emulator.set_faults(faults)
     with _client(emulator, delays) as client:
         resp = client.passport(url=URL)
-    assert resp.meta["attempts"] == 3 and len(delays) == 2
+    assert resp.meta["attempts"] == sent and len(delays) == sent - 1
+    assert len(emulator.request_log) == sent
     assert all(0 <= d <= 1.0 for d in delays)  # full jitter under the backoff cap
+
+
+@pytest.mark.parametrize("kind", ["truncate", "non_json"])
+def test_billed_bad_answers_are_retried_once_by_default(emulator, kind):
+    """A truncated or non-JSON HTTP 200 is billed: one retry, not the full budget."""
+    emulator.set_faults(Faults(**{kind: 1.0}))
+    with _client(emulator, [], total=4) as client, pytest.raises(MalformedResponseError) as exc:
+        client.passport(url=URL)
+    assert len(emulator.request_log) == 2 and exc.value.attempts == 2
+    emulator.reset()
+    emulator.set_faults(Faults(**{kind: 1.0}))
+    policy = RetryPolicy(total=4, billed=3, sleep=lambda s: None)
+    with pytest.raises(MalformedResponseError):
+        Client(
+            endpoint=emulator.url,
+            project_id=emulator.project_id,
+            ak=emulator.ak,
+            sk=emulator.sk,
+            retries=policy,
+        ).passport(url=URL)
+    assert len(emulator.request_log) == 4
 
 
 def test_slow_answer_times_out_then_recovers(emulator):

@@ -10,7 +10,11 @@ import pytest
 from PIL import Image
 
 from ocrframe.errors import InputError
-from ocrframe.inputs.images import base64_size, check_params, detect_format, load_bytes, prepare
+from ocrframe.inputs.check import base64_size
+from ocrframe.inputs.formats import detect_format
+from ocrframe.inputs.images import prepare
+from ocrframe.inputs.load import load_bytes
+from ocrframe.inputs.params import check_params
 
 
 def _png(w=40, h=30, color=(200, 30, 30), mode="RGB") -> bytes:
@@ -184,7 +188,7 @@ def test_params_checked_for_documented_apis():
         prepare("general-text", _png(), detect_dir=True)
     with pytest.raises(InputError, match="'detect_direction' must be boolean, got str"):
         check_params("general-text", {"detect_direction": "yes"})
-    with pytest.raises(InputError, match="must be one of 'front', 'back', but 'top'"):
+    with pytest.raises(InputError, match=r"'front', 'back' \(or '' to auto-detect\), but 'top'"):
         check_params("thailand-id-card", {"side": "top"})
     with pytest.raises(InputError, match="must be one of"):
         check_params("id-document", {"id_type": ["PP", "XX"]})
@@ -220,3 +224,109 @@ def test_binary_file_opened_in_text_mode(tmp_path):
     path.write_bytes(_png())
     with open(path) as fh, pytest.raises(InputError, match="open it with open\\(path, 'rb'\\)"):
         prepare("general-text", fh)
+
+
+# --- one validator: the client, the local engine and the emulator refuse alike -----------------
+
+
+def _noise_png(w=120, h=90) -> bytes:
+    rng = np.random.default_rng(0)
+    buf = io.BytesIO()
+    Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _png_header(w: int, h: int) -> bytes:
+    """A tiny PNG whose header claims ``w x h`` pixels (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_image_problems_is_pure_and_lists_every_broken_rule():
+    from ocrframe.catalog import get_api
+    from ocrframe.inputs.check import ImageFacts, image_problems
+
+    spec = get_api("passport")
+    facts = ImageFacts("png", 9000, 10, 20 * 1024 * 1024)
+    kinds = [p.kind for p in image_problems(spec, facts)]
+    assert kinds == ["side_min", "side_max", "bytes"]
+    assert [p.code for p in image_problems(spec, ImageFacts("gif", 100, 100, 10))] == ["AIS.0102"]
+    bomb = image_problems(spec, ImageFacts("png", 100_000, 100_000, 100))
+    assert [p.kind for p in bomb] == ["bomb"]
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: _noise_png()[:-400], "truncated or damaged"),
+        # 169 Mpx: below Pillow's own refusal, above ocrframe's cap, so never decoded
+        (lambda: _png_header(13_000, 13_000), "too large to open safely"),
+    ],
+    ids=["truncated", "bomb"],
+)
+def test_client_refuses_broken_images_before_sending(make, match):
+    with pytest.raises(InputError, match=match):
+        prepare("general-text", make(), auto_downscale=True)
+
+
+def test_local_engine_uses_the_same_validator():
+    from ocrframe.local import LocalEngine
+
+    engine = LocalEngine()  # nothing below reaches the OCR backend
+    with pytest.raises(InputError, match="must be uint8") as local:
+        engine.call("general-text", np.zeros((40, 60, 3), dtype=np.float32))
+    with pytest.raises(InputError) as client:
+        prepare("general-text", np.zeros((40, 60, 3), dtype=np.float32))
+    assert str(local.value) == str(client.value)
+    with pytest.raises(InputError, match="too large to open safely"):
+        engine.call("general-text", _png_header(100_000, 100_000))
+    with pytest.raises(InputError, match="truncated or damaged"):
+        engine.call("general-text", _noise_png()[:-400])
+    with pytest.raises(InputError, match="must be boolean"):
+        engine.call("general-text", _noise_png(), detect_direction="yes")
+
+
+@pytest.mark.parametrize(
+    "make, code",
+    [
+        (lambda: _noise_png()[:-400], "AIS.0104"),
+        (lambda: _png_header(100_000, 100_000), "AIS.0103"),
+        (lambda: _png_header(20_000, 9_000), "AIS.0103"),  # 180 Mpx: over the 160 Mpx cap
+    ],
+    ids=["truncated", "bomb", "over-cap"],
+)
+def test_emulator_answers_the_validators_wire_code(emulator, make, code):
+    import json
+
+    from ocrframe.cloud.client import Client
+
+    client = Client(
+        endpoint=emulator.url, project_id=emulator.project_id, ak=emulator.ak, sk=emulator.sk
+    )
+    body = json.dumps({"image": base64.b64encode(make()).decode()}).encode()
+    resp = client.session.post(
+        client.url_for("general-text"),
+        data=body,
+        headers={"Content-Type": "application/json"},
+        auth=client.auth,
+    )
+    assert resp.status_code == 400 and resp.json()["error_code"] == code
+
+
+def test_one_list_of_image_suffixes():
+    from ocrframe.inputs.formats import IMAGE_SUFFIXES, INPUT_SUFFIXES
+
+    assert INPUT_SUFFIXES == IMAGE_SUFFIXES | {".pdf"}
+    import ocrframe.datasets.review as review
+    import ocrframe.demo as demo
+
+    assert set(review._IMAGE_EXTS) == INPUT_SUFFIXES
+    assert demo._IMAGE_SUFFIXES is IMAGE_SUFFIXES

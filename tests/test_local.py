@@ -112,7 +112,7 @@ def test_bad_requests_raise_input_error(engine, page):
         engine.call("general-text", url="https://example.com/a.png")
     with pytest.raises(InputError, match="unknown parameter"):
         engine.call("general-text", page, characters=True)
-    with pytest.raises(InputError, match="cannot decode"):
+    with pytest.raises(InputError, match="not a recognised image format"):
         engine.call("general-text", b"not an image")
     with pytest.raises(InputError, match="not a PDF"):
         engine.call("general-text", page, page=2)

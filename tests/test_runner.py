@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from ocrframe.datasets.runner import Limiter, expand_inputs, run
+from ocrframe.datasets.expand import expand_inputs
+from ocrframe.datasets.limiter import Limiter
+from ocrframe.datasets.runner import run
 from ocrframe.errors import BadRequestError, InputError, ServerError, ThrottlingError
 from ocrframe.response import Response
 
@@ -347,3 +349,46 @@ def test_identical_inputs_are_called_once_and_each_keeps_its_source(images, tmp_
     same = words[words["source"] == str(copy)]["text"].tolist()
     assert same == words[words["source"] == str(images[0])]["text"].tolist()
     assert sorted(batch.errors["source"]) == sorted([str(images[1]), str(bad_copy)])
+
+
+# --- mistakes caught up front, errors that name the input (issue 15) ----------------------------
+
+
+def test_mistyped_run_option_fails_once_before_any_call(images, emulator):
+    from ocrframe.cloud.client import Client
+    from ocrframe.local import LocalEngine
+
+    client = Client(
+        endpoint=emulator.url, project_id=emulator.project_id, ak=emulator.ak, sk=emulator.sk
+    )
+    with pytest.raises(InputError, match="no parameter 'quiet'.*detect_direction.*workers"):
+        client.run("general-text", images, quiet=True, progress=False)
+    with pytest.raises(InputError, match="must be boolean"):
+        client.run("general-text", images, detect_direction="yes", progress=False)
+    assert emulator.request_log == []
+    engine = LocalEngine()
+    with pytest.raises(InputError, match=r"unknown parameter\(s\) \['quiet'\].*workers"):
+        engine.run("general-text", images, quiet=True, progress=False)
+    with pytest.raises(InputError, match="LocalEngine answers general-text, web-image only"):
+        engine.run("id-card", images, progress=False)
+
+
+def test_a_non_image_file_is_named_and_no_object_repr_is_shown(tmp_path, emulator):
+    from ocrframe.cloud.client import Client
+    from ocrframe.local import LocalEngine
+
+    notes = tmp_path / "notes.png"
+    notes.write_bytes(b"this is a text file, not a picture\n" * 3)
+    client = Client(
+        endpoint=emulator.url, project_id=emulator.project_id, ak=emulator.ak, sk=emulator.sk
+    )
+    for batch in (
+        client.run("general-text", [notes], progress=False),
+        LocalEngine().run("general-text", [notes], progress=False),
+    ):
+        (message,) = batch.errors["message"]
+        assert str(notes) in message and "not a recognised image format" in message
+        assert "BytesIO" not in message and " at 0x" not in message
+    with pytest.raises(InputError) as exc:
+        LocalEngine().call("general-text", notes.read_bytes())
+    assert "BytesIO" not in str(exc.value)

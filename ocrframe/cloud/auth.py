@@ -41,6 +41,7 @@ __all__ = [
     "AkSkAuth",
     "TokenAuth",
     "mask",
+    "check_credential",
 ]
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -60,6 +61,32 @@ def mask(secret: str | None) -> str:
     if not secret:
         return "''"
     return secret[:4] + "****" if len(secret) >= 12 else "****"
+
+
+def check_credential(name: str, value: object) -> str | None:
+    """``value`` unchanged when it is a usable credential (or None); InputError otherwise.
+
+    A credential read from a file often ends with a newline; sent as is it breaks the header
+    (and the HTTP library would echo it in its error). The message names the credential and
+    the problem, never its value.
+
+    >>> check_credential("sk", "s3cret\\n")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.InputError: sk has leading or trailing whitespace or a line break ...
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be a string, got {type(value).__name__}")
+    if value != value.strip() or any(c in value for c in "\r\n"):
+        raise InputError(
+            f"{name} has leading or trailing whitespace or a line break (read from a file?); "
+            "strip it, e.g. value.strip()"
+        )
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise InputError(f"{name} contains a control character; copy it again from the console")
+    return value
 
 
 # --- the signing algorithm ---------------------------------------------------------------------
@@ -273,6 +300,8 @@ class AkSkAuth(AuthBase):
     ) -> None:
         if not ak or not sk:
             raise InputError("AK/SK auth needs both ak= and sk=; find them under My Credentials")
+        for name, value in (("ak", ak), ("sk", sk), ("security_token", security_token)):
+            check_credential(name, value)
         self.ak = ak
         self._sk = sk
         self.project_id = project_id
@@ -327,6 +356,8 @@ class TokenAuth(AuthBase):
         timeout: float | tuple[float, float] = (5, 30),
         clock: Callable[[], float] = time.time,
     ) -> None:
+        for name, value in (("token", token), ("password", password)):
+            check_credential(name, value)
         if token is None:
             missing = [
                 n

@@ -21,9 +21,10 @@ from requests.adapters import HTTPAdapter
 
 from ..catalog import APIS, ApiSpec, endpoint_for, get_api
 from ..catalog.methods import method_parameters
-from ..datasets.runner import RunsBatches
+from ..datasets.runs import RunsBatches
 from ..errors import InputError
 from ..inputs.images import prepare
+from ..inputs.params import check_params
 from ..response import Response
 from .auth import AkSkAuth, TokenAuth
 from .transport import RetryPolicy, send
@@ -31,6 +32,8 @@ from .transport import RetryPolicy, send
 __all__ = ["Client"]
 
 _USER_AGENT = "ocrframe/0.1"
+# Keywords of Client.call that are not request parameters of the API.
+_CALL_OPTIONS = ("auto_downscale", "retries", "enterprise_project_id")
 _PY_TYPES = {
     "boolean": "bool",
     "integer": "int",
@@ -49,6 +52,18 @@ def _check_timeout(timeout: Any) -> float | tuple[float, float]:
             f"got {timeout!r}"
         )
     return timeout
+
+
+def _check_header_value(name: str, value: Any) -> str | None:
+    """A value sent as an HTTP header: a non-empty string without spaces or control chars."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
+        raise InputError(
+            f"{name} must be a non-empty string without spaces or line breaks, got "
+            f"{type(value).__name__} of length {len(value) if isinstance(value, str) else '?'}"
+        )
+    return value
 
 
 class Client(RunsBatches):
@@ -82,6 +97,9 @@ class Client(RunsBatches):
         For temporary AK/SK credentials.
     auto_downscale : bool
         Shrink images over the size or pixel limits instead of raising.
+    enterprise_project_id : str, optional
+        Sent as the ``Enterprise-Project-Id`` header (billing attribution) on every call;
+        ``call(..., enterprise_project_id=...)`` overrides it per call.
 
     Examples
     --------
@@ -108,6 +126,7 @@ class Client(RunsBatches):
         session: requests.Session | None = None,
         security_token: str | None = None,
         auto_downscale: bool = False,
+        enterprise_project_id: str | None = None,
     ) -> None:
         if not project_id:
             raise InputError(
@@ -129,6 +148,9 @@ class Client(RunsBatches):
         self.timeout = _check_timeout(timeout)
         self.retries = RetryPolicy.from_value(retries)
         self.auto_downscale = auto_downscale
+        self.enterprise_project_id = _check_header_value(
+            "enterprise_project_id", enterprise_project_id
+        )
         self._own_session = session is None
         self.session = session if session is not None else self._new_session()
         self.auth = self._build_auth(
@@ -255,6 +277,18 @@ class Client(RunsBatches):
 
     # --- calling -----------------------------------------------------------------------------
 
+    def check_params(self, api: str | ApiSpec, params: dict[str, Any]) -> str:
+        """Check an API name and its request parameters as :meth:`call` does, without an
+        input; return the slug. ``run`` calls it before the first item.
+
+        >>> Client(endpoint="http://127.0.0.1:9", project_id="p", ak="a", sk="s").check_params(
+        ...     "general-text", {"detect_direction": True})
+        'general-text'
+        """
+        spec = get_api(api)
+        check_params(spec, {k: v for k, v in params.items() if k not in _CALL_OPTIONS})
+        return spec.slug
+
     def url_for(self, api: str | ApiSpec) -> str:
         """Full URL of an operation, e.g. ``.../v2/<project_id>/ocr/general-text``."""
         return self.endpoint + get_api(api).path.format(project_id=self.project_id)
@@ -267,6 +301,8 @@ class Client(RunsBatches):
         url: str | None = None,
         page: int | None = None,
         auto_downscale: bool | None = None,
+        retries: int | RetryPolicy | None = None,
+        enterprise_project_id: str | None = None,
         **params: Any,
     ) -> Response:
         """Call any of the 52 operations and return its :class:`~ocrframe.Response`.
@@ -283,6 +319,11 @@ class Client(RunsBatches):
             1-based PDF page.
         auto_downscale : bool, optional
             Override the client's setting for this call.
+        retries : int or RetryPolicy, optional
+            Override the client's retry policy for this call (the batch runner passes 0 and
+            runs the retries itself, under the same policy).
+        enterprise_project_id : str, optional
+            ``Enterprise-Project-Id`` header for this call (default: the client's).
         **params
             Request parameters of the API (validated for the 16 documented APIs).
 
@@ -307,6 +348,9 @@ class Client(RunsBatches):
                 "with that region's project_id"
             )
         downscale = self.auto_downscale if auto_downscale is None else auto_downscale
+        project = _check_header_value("enterprise_project_id", enterprise_project_id)
+        project = project or self.enterprise_project_id
+        headers = {"Enterprise-Project-Id": project} if project else None
         prepared = prepare(spec, image, url=url, page=page, auto_downscale=downscale, **params)
         body = json.dumps(prepared.body).encode("utf-8")
         start = time.perf_counter()
@@ -317,7 +361,8 @@ class Client(RunsBatches):
             api=spec.slug,
             auth=self.auth,
             timeout=self.timeout,
-            policy=self.retries,
+            policy=self.retries if retries is None else RetryPolicy.from_value(retries),
+            headers=headers,
         )
         meta: dict[str, Any] = {
             "attempts": attempts,

@@ -1,15 +1,23 @@
-"""Transport: send one request with retries, and turn every failure into an ``ApiError``.
+"""Transport: send one request, and the one retry engine every caller uses.
 
-Which failures are repeated (error_codes.md):
+:class:`RetryPolicy` is the only place ocrframe decides whether and when to repeat a request:
+``transport.send`` (one cloud call) and the batch runner (one item of a dataset) both run
+:meth:`RetryPolicy.call`. Which failures are repeated (error_codes.md), see
+:meth:`RetryPolicy.kind`:
 
-* throttling and transient server codes (HTTP 429, 500, 502, 504, ModelArts.4401, APIG.0308,
-  APIG.0201, ModelArts.4402/4403/4502/4505/4301/4302): the full ``RetryPolicy.total`` budget,
-  exponential backoff with full jitter, ``Retry-After`` honoured up to ``retry_after_max``;
-* other server codes and a bare 503 (AIS.0105, ModelArts.4508, ...): ``RetryPolicy.limited``;
-* connection errors, timeouts, truncated and non-JSON bodies: the full budget. An OCR call
-  reads an image and has no side effect but its bill, so repeating it is safe;
-* an expired or invalid token: one retry after fetching a new token;
-* everything else (bad input, wrong AK/SK, permissions, subscription): never.
+* ``"full"``: throttling and transient server codes (HTTP 429, 500, 502, 504, ModelArts.4401,
+  APIG.0308, APIG.0201, ModelArts.4402/4403/4502/4505/4301/4302), connection errors and
+  timeouts: up to ``RetryPolicy.total`` retries, exponential backoff with full jitter,
+  ``Retry-After`` honoured up to ``retry_after_max``;
+* ``"limited"``: other server codes and a bare 503 (AIS.0105, ModelArts.4508, ...): at most
+  ``RetryPolicy.limited``;
+* ``"billed"``: a truncated or non-JSON HTTP 200 answer, which the service bills: at most
+  ``RetryPolicy.billed`` (once by default);
+* ``"refresh"``: an expired or invalid token: one retry after fetching a new token;
+* ``"never"``: everything else (bad input, wrong AK/SK, permissions, subscription).
+
+So a failing item sends at most ``total + 1`` requests (one more after a token refresh), and
+the error it raises says how many (``.attempts``, ``.history``).
 
 Sleeping goes through :func:`sleep` (or ``RetryPolicy.sleep``) so tests record delays instead.
 
@@ -25,8 +33,8 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Protocol, TypeVar
 
 import requests
 
@@ -35,6 +43,8 @@ from ..response import error_body
 
 __all__ = [
     "RetryPolicy",
+    "RETRY_KINDS",
+    "Pacer",
     "TransportError",
     "MalformedResponseError",
     "send",
@@ -74,9 +84,21 @@ class MalformedResponseError(ServerError, ResponseFormatError):
         return True
 
 
+class Pacer(Protocol):
+    """What the retry engine tells a rate limiter (the batch runner's ``Limiter``)."""
+
+    def acquire(self) -> bool: ...
+
+    def release(self, *, throttled: bool = False, retry_after: float | None = None) -> None: ...
+
+
+T = TypeVar("T")
+RETRY_KINDS = ("full", "limited", "billed", "refresh", "never")
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how long to retry; immutable, so one policy can be shared.
+    """When to repeat a failed request; immutable, so one policy can be shared.
 
     Parameters
     ----------
@@ -84,13 +106,15 @@ class RetryPolicy:
         Retries after the first attempt for throttling and transient failures.
     limited : int
         Retries for failures that rarely clear up (AIS.0105, a bare HTTP 503, ...).
+    billed : int
+        Retries for truncated or non-JSON HTTP 200 answers, which the service bills.
     backoff_factor, backoff_max : float
         Retry ``n`` waits ``uniform(0, min(backoff_max, backoff_factor * 2 ** (n - 1)))``
         seconds ("full jitter").
     retry_after_max : float
         Upper bound on a server's ``Retry-After``; the wait is at least the (bounded) hint.
     sleep : callable, optional
-        Replaces :func:`ocrframe.transport.sleep`, e.g. ``delays.append`` in tests.
+        Replaces :func:`ocrframe.cloud.transport.sleep`, e.g. ``delays.append`` in tests.
 
     Examples
     --------
@@ -102,6 +126,7 @@ class RetryPolicy:
 
     total: int = 4
     limited: int = 1
+    billed: int = 1
     backoff_factor: float = 0.5
     backoff_max: float = 20.0
     retry_after_max: float = 60.0
@@ -109,21 +134,72 @@ class RetryPolicy:
     jitter: Callable[[], float] = random.random
 
     def __post_init__(self) -> None:
-        for name in ("total", "limited"):
+        for name in ("total", "limited", "billed"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise InputError(f"RetryPolicy.{name} must be an integer >= 0, got {value!r}")
+        for name in ("backoff_factor", "backoff_max", "retry_after_max"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                raise InputError(f"RetryPolicy.{name} must be seconds >= 0, got {value!r}")
 
     @classmethod
-    def from_value(cls, retries: int | RetryPolicy | None) -> RetryPolicy:
-        """Accept an int (number of retries), a policy, or None (no retries)."""
+    def from_value(
+        cls, retries: int | RetryPolicy | None, *, backoff: float | None = None
+    ) -> RetryPolicy:
+        """Accept an int (number of retries), a policy, or None (no retries).
+
+        ``backoff`` replaces the policy's ``backoff_factor``.
+
+        >>> RetryPolicy.from_value(3, backoff=0).backoff_factor
+        0
+        """
         if isinstance(retries, RetryPolicy):
-            return retries
-        if retries is None:
-            return cls(total=0, limited=0)
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            policy = retries
+        elif retries is None:
+            policy = cls(total=0, limited=0, billed=0)
+        elif isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise InputError(f"retries must be an integer >= 0 or a RetryPolicy, got {retries!r}")
-        return cls(total=retries, limited=min(1, retries))
+        else:
+            policy = cls(total=retries, limited=min(1, retries), billed=min(1, retries))
+        return policy if backoff is None else replace(policy, backoff_factor=backoff)
+
+    def kind(self, exc: BaseException) -> str:
+        """How a failure may be retried: one of :data:`RETRY_KINDS`.
+
+        The one place that maps an error to its retry kind.
+
+        >>> from ocrframe.errors import ApiError
+        >>> RetryPolicy().kind(ApiError(code="ModelArts.4401", status=429))
+        'full'
+        >>> RetryPolicy().kind(ApiError(code="AIS.0103", status=400))
+        'never'
+        """
+        if isinstance(exc, MalformedResponseError):
+            return "billed"
+        if isinstance(exc, ApiError):
+            if exc.refreshable:
+                return "refresh"
+            if not exc.retryable:
+                return "never"
+            return "full" if exc.full_retry else "limited"
+        if isinstance(exc, OSError):  # a dropped connection in a custom backend
+            return "full"
+        return "never"
+
+    def cap(self, kind: str) -> int:
+        """Most retries a failure of ``kind`` gets under this policy."""
+        caps = {
+            "full": self.total,
+            "limited": min(self.limited, self.total),
+            "billed": min(self.billed, self.total),
+            "refresh": 1,
+        }
+        return caps.get(kind, 0)
+
+    def budget(self, err: BaseException) -> int:
+        """How many retries ``err`` deserves under this policy."""
+        return self.cap(self.kind(err))
 
     def delay(self, retry: int, retry_after: float | None) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""
@@ -132,21 +208,116 @@ class RetryPolicy:
         cap = min(self.backoff_max, self.backoff_factor * 2 ** (retry - 1))
         return cap * self.jitter()
 
-    def budget(self, err: ApiError) -> int:
-        """How many retries ``err`` deserves under this policy."""
-        if not err.retryable:
-            return 0
-        return self.total if err.full_retry else min(self.limited, self.total)
-
     def wait(self, seconds: float) -> None:
         (self.sleep or sleep)(seconds)
 
+    def call(
+        self,
+        attempt: Callable[[], T],
+        *,
+        pacer: Pacer | None = None,
+        refresh: Callable[[], bool] | None = None,
+        what: str | None = None,
+    ) -> tuple[T | None, list[tuple[int | None, str | None, float]]]:
+        """Run ``attempt()`` until it succeeds or this policy says stop.
+
+        Returns ``(result, history)``: ``history`` holds ``(status, code, delay)`` of every
+        failed request before the success. ``pacer`` (a rate limiter) is asked before each
+        attempt and told how it went; when it refuses (a stopped run) the result is None.
+        ``refresh()`` renews credentials for a ``"refresh"`` failure (False: it cannot).
+        The final failure is raised with ``.attempts`` (requests sent, counting those an
+        attempt made itself) and ``.history`` set.
+
+        >>> RetryPolicy(total=2).call(lambda: "ok")
+        ('ok', [])
+        """
+        history: list[tuple[int | None, str | None, float]] = []
+        used: dict[str, int] = {}
+        previous: BaseException | None = None
+        while True:
+            if pacer is not None and not pacer.acquire():
+                return None, history
+            try:
+                result = attempt()
+            except Exception as exc:  # noqa: BLE001 - the policy decides, then re-raises
+                retry_after = _bounded(getattr(exc, "retry_after", None), self.retry_after_max)
+                if pacer is not None:
+                    throttled = getattr(exc, "category", None) == "throttling"
+                    pacer.release(throttled=throttled, retry_after=retry_after)
+                history.extend(_requests_of(exc))
+                kind = self.kind(exc)
+                retries = sum(n for k, n in used.items() if k != "refresh")
+                over_total = kind != "refresh" and retries >= self.total
+                if (
+                    used.get(kind, 0) >= self.cap(kind)
+                    or over_total
+                    or (kind == "refresh" and (refresh is None or not refresh()))
+                ):
+                    raise _final(exc, history) from (exc.__cause__ or previous)
+                used[kind] = used.get(kind, 0) + 1
+                delay = 0.0 if kind == "refresh" else self.delay(retries + 1, retry_after)
+                if history:
+                    status, code, _ = history[-1]
+                    history[-1] = (status, code, delay)
+                log.debug("%s: %s; %s retry in %.2f s", what, exc, kind, delay)
+                previous = exc
+                if delay > 0:
+                    self.wait(delay)
+                continue
+            except BaseException:  # Ctrl-C: free the slot, stop
+                if pacer is not None:
+                    pacer.release()
+                raise
+            if pacer is not None:
+                pacer.release()
+            return result, history
+
     def __repr__(self) -> str:
         return (
-            f"RetryPolicy(total={self.total}, limited={self.limited}, backoff_factor="
-            f"{self.backoff_factor}, backoff_max={self.backoff_max}, retry_after_max="
-            f"{self.retry_after_max})"
+            f"RetryPolicy(total={self.total}, limited={self.limited}, billed={self.billed}, "
+            f"backoff_factor={self.backoff_factor}, backoff_max={self.backoff_max}, "
+            f"retry_after_max={self.retry_after_max})"
         )
+
+
+def _bounded(value: Any, cap: float) -> float | None:
+    try:
+        return min(float(value), cap) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _requests_of(exc: BaseException) -> list[tuple[int | None, str | None, float]]:
+    """The requests a failed attempt made: its own history (a client call), none for an input
+    refused before sending, else one."""
+    if isinstance(exc, InputError):
+        return []
+    inner = getattr(exc, "history", None)
+    if isinstance(inner, tuple | list) and inner:
+        return [tuple(h) for h in inner]  # type: ignore[misc]
+    return [(getattr(exc, "status", None), getattr(exc, "code", None), 0.0)]
+
+
+def _final(exc: BaseException, history: list[tuple]) -> BaseException:
+    """``exc`` carrying the number of requests really sent and their history."""
+    if isinstance(exc, ApiError):
+        new = type(exc)(
+            exc.message,
+            code=exc.code,
+            status=exc.status,
+            request_id=exc.request_id,
+            api=exc.api,
+            attempts=len(history),
+            retry_after=exc.retry_after,
+        )
+        new.history = tuple(history)
+        return new
+    try:
+        exc.attempts = len(history)  # type: ignore[attr-defined]
+        exc.history = tuple(history)  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - exceptions with __slots__
+        pass
+    return exc
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -211,20 +382,6 @@ def read_http_response(resp: requests.Response, api: str | None) -> dict[str, An
     return body
 
 
-def _with_attempts(err: ApiError, attempts: int, history: list[tuple]) -> ApiError:
-    new = type(err)(
-        err.message,
-        code=err.code,
-        status=err.status,
-        request_id=err.request_id,
-        api=err.api,
-        attempts=attempts,
-        retry_after=err.retry_after,
-    )
-    new.history = tuple(history)
-    return new
-
-
 def send(
     session: requests.Session,
     url: str,
@@ -236,64 +393,53 @@ def send(
     policy: RetryPolicy,
     headers: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], requests.Response, int]:
-    """POST ``body`` to ``url`` with retries; return ``(json_body, response, attempts)``.
+    """POST ``body`` to ``url`` under ``policy``; return ``(json_body, response, attempts)``.
 
     Raises the last :class:`ApiError` (``.attempts`` and ``.history`` set; its cause is the
     network exception, or else the previous attempt's error) when the failure is permanent or
     the retries are used up.
     """
     headers = {"Content-Type": "application/json;charset=utf-8", **(headers or {})}
-    history: list[tuple[int | None, str | None, float]] = []
-    retries = 0
-    refreshed = False
-    previous: BaseException | None = None
-    attempt = 0
-    while True:
-        attempt += 1
+    last: list[requests.Response] = []
+
+    def attempt() -> dict[str, Any]:
         resp: requests.Response | None = None
         try:
             resp = session.post(url, data=body, headers=headers, auth=auth, timeout=timeout)
-            return read_http_response(resp, api), resp, attempt
+            last.append(resp)
+            return read_http_response(resp, api)
         except ApiError as exc:
-            err = exc
+            exc.retry_after = (
+                parse_retry_after(resp.headers.get("Retry-After")) if resp is not None else None
+            )
+            raise
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            # The service answered (and billed the call) but the body was cut short.
+            raise MalformedResponseError(
+                f"the answer was cut short ({_reason(exc)}); the service may bill it", api=api
+            ) from exc
         except requests.RequestException as exc:
-            err = TransportError(
+            raise TransportError(
                 f"{type(exc).__name__} talking to {url.split('/v', 1)[0]}: {_reason(exc)}",
                 api=api,
-            )
-            err.__cause__ = exc
-        retry_after = (
-            parse_retry_after(resp.headers.get("Retry-After")) if resp is not None else None
-        )
-        err.retry_after = retry_after
-        can_refresh = getattr(auth, "can_refresh", False)
-        if err.refreshable and can_refresh and not refreshed:
-            refreshed = True
-            auth.invalidate()
-            history.append((err.status, err.code, 0.0))
-            log.debug("%s: %s; fetching a new token and retrying once", api, err)
-            previous = err
-            continue
-        if retries >= policy.budget(err):
-            history.append((err.status, err.code, 0.0))
-            final = _with_attempts(err, attempt, history)
-            raise final from (err.__cause__ if err.__cause__ is not None else previous)
-        retries += 1
-        delay = policy.delay(retries, retry_after)
-        history.append((err.status, err.code, delay))
-        log.debug(
-            "%s: attempt %d failed (%s); retry %d/%d in %.2f s",
-            api,
-            attempt,
-            err,
-            retries,
-            policy.budget(err),
-            delay,
-        )
-        previous = err
-        policy.wait(delay)
+            ) from exc
+
+    def refresh() -> bool:
+        if not getattr(auth, "can_refresh", False):
+            return False
+        auth.invalidate()
+        return True
+
+    result, history = policy.call(attempt, refresh=refresh, what=api)
+    assert result is not None  # no pacer: never stopped
+    return result, last[-1], len(history) + 1
 
 
 def _reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.exceptions.InvalidHeader):  # its text repeats the value
+        return "a header value is invalid (a credential with a line break or control character?)"
     text = str(exc)
     return text if len(text) < 300 else text[:300] + "..."

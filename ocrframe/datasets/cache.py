@@ -21,16 +21,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
+import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, ResponseFormatError
+from ..files import atomic_write
 from ..response import Response
 
 __all__ = ["Cache", "CacheCorruptError", "input_digest", "split_cache_file"]
 
 _MARK = b'"_ocrframe":'
+_KEY = re.compile(r"[0-9a-f]{64}")
+_API = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 class CacheCorruptError(ResponseFormatError):
@@ -104,8 +107,6 @@ class Cache:
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
             raise InputError(f"cache must be a directory, but {str(self.root)!r} is a file")
-        self._lock = threading.Lock()
-        self._seq = 0
 
     def __repr__(self) -> str:
         return f"Cache({str(self.root)!r})"
@@ -118,7 +119,12 @@ class Cache:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def path(self, key: str, api: str) -> Path:
-        """Where the response for ``key`` lives."""
+        """Where the response for ``key`` lives; InputError for a key or API slug that could
+        name a file outside the cache (only 64 hex digits and a lower-case slug are taken)."""
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise InputError(f"a cache key is 64 lower-case hex digits (Cache.key), got {key!r}")
+        if not isinstance(api, str) or not _API.fullmatch(api):
+            raise InputError(f"a cache API must be an API slug like 'general-text', got {api!r}")
         return self.root / api / key[:2] / f"{key}.json"
 
     def put(
@@ -133,7 +139,11 @@ class Cache:
         request_id: str | None = None,
         meta: dict[str, Any] | None = None,
     ) -> Path:
-        """Write one response body atomically; return its path."""
+        """Write one response body atomically; return its path.
+
+        ``key`` and ``api`` are checked (see :meth:`path`) before anything is written.
+        """
+        path = self.path(key, api)
         body = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if not body.startswith(b"{"):
             raise ResponseFormatError("only JSON-object response bodies can be cached")
@@ -148,16 +158,7 @@ class Cache:
         tail = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         sep = b"" if body == b"{}" else b","
         data = body[:-1] + sep + _MARK + tail + b"}"
-        path = self.path(key, api)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            self._seq += 1
-            seq = self._seq
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.{seq}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-        return path
+        return atomic_write(path, data)
 
     def exists(self, key: str, api: str) -> bool:
         return self.path(key, api).is_file()
@@ -193,6 +194,7 @@ class Cache:
         if api is not None:
             p = self.path(key, api)
             return p if p.is_file() else None
+        self.path(key, "any")  # checks the key
         return next(iter(self.root.glob(f"*/{key[:2]}/{key}.json")), None)
 
 

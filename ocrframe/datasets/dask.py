@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import glob as _glob
 import os
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -145,17 +144,17 @@ def _run_partition(
     params: dict[str, Any],
     cache_dir: str,
     limiter: GlobalRateLimiter,
-    retries: int,
-    backoff: float,
+    retries: Any,
+    backoff: float | None,
     items: list[tuple[int, Any, str]],
 ) -> list[Any]:
     """On a worker: call the backend for each (index, task, key), cache, return outcomes."""
     from .cache import Cache
-    from .runner import _Job
+    from .job import ItemJob, resolve_policy
 
     backend = factory()
-    job = _Job(backend, api, params, Cache(cache_dir), limiter, retries, backoff,
-               threading.Event())  # fmt: skip
+    policy = resolve_policy(backend, retries, backoff)
+    job = ItemJob(backend, api, params, Cache(cache_dir), limiter, policy)
     try:
         return [job(i, task, key) for i, task, key in items]
     finally:
@@ -173,8 +172,8 @@ def run_dask(
     rate: float | None = None,
     cache: str | os.PathLike[str],
     partitions: int | None = None,
-    retries: int = 4,
-    backoff: float = 0.5,
+    retries: Any = None,
+    backoff: float | None = None,
     progress: bool = True,
     **params: Any,
 ) -> Any:
@@ -200,7 +199,8 @@ def run_dask(
     partitions : int, optional
         Number of partitions; default ``4 *`` the cluster's worker threads (at most one per
         item). Items of a partition run one after another.
-    retries, backoff : see :func:`ocrframe.runner.run`.
+    retries, backoff : see :func:`ocrframe.datasets.runner.run` (by default the backend's own
+        policy, resolved on the worker).
     progress : bool
         A tqdm bar over the finished partitions.
     **params
@@ -222,7 +222,8 @@ def run_dask(
     from ..catalog import get_api
     from .batch import Batch, Entry, errors_frame
     from .cache import Cache
-    from .runner import _cached, _key, expand_inputs
+    from .expand import expand_inputs, task_key
+    from .job import cached_path, resolve_policy
 
     slug = get_api(api).slug
     if not callable(backend_factory):
@@ -237,6 +238,7 @@ def run_dask(
             partitions, int) or partitions < 1):  # fmt: skip
         raise InputError(f"partitions must be a positive integer, got {partitions!r}")
     limiter = GlobalRateLimiter(rate)
+    resolve_policy(None, retries, backoff)  # validates them before anything is sent
     store = Cache(cache)
     Cache.key(slug, params, b"")  # validates params before anything is sent
     tasks = expand_inputs(inputs)
@@ -247,8 +249,8 @@ def run_dask(
     repaired: list[str] = []
     todo = []
     for i, task in enumerate(tasks):
-        key = _key(slug, params, task)
-        path = _cached(store, key, slug, repaired)
+        key = task_key(slug, params, task)
+        path = cached_path(store, key, slug, repaired)
         if path is not None:
             entries[i] = Entry(task.source, task.page, slug, path=str(path))
         else:

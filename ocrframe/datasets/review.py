@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..inputs.formats import INPUT_SUFFIXES
 from .audit import _check_threshold, _chunks, _default_frame, _frame_of, _streamable
 
 __all__ = ["review_queue", "crop_box"]
 
 ImageSource = str | os.PathLike[str] | Mapping[str, Any] | Callable[[str], Any] | None
-_IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pdf")
+_IMAGE_EXTS = tuple(sorted(INPUT_SUFFIXES))  # the one list, in a fixed order
 _THUMB_H = 40  # pixels: height of the crop shown in the spreadsheet
 _THUMB_W = 400
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
 import json
 import secrets
 import threading
@@ -22,7 +21,7 @@ from typing import Any
 from ..catalog import ApiSpec, get_api
 from ..cloud.auth import SignatureError, verify_request
 from ..errors import ApiError, InputError
-from ..inputs.images import check_params, detect_format
+from ..inputs.params import check_params
 from .errors import WireError, iam_error
 
 __all__ = ["Backend", "LogRecord", "MAX_BODY"]
@@ -239,24 +238,17 @@ class Backend:
 
     @staticmethod
     def _check_image(spec: ApiSpec, data: bytes) -> tuple[int, int] | None:
-        fmt = detect_format(data)
-        allowed = {"jpg" if f == "jpeg" else f for f in spec.formats}
-        if spec.accepts_pdf:
-            allowed.add("pdf")
-        if fmt is None or ("jpg" if fmt == "jpeg" else fmt) not in allowed:
-            raise WireError("AIS.0102")
-        if fmt == "pdf":
-            return None
-        from PIL import Image
+        from ..inputs.check import image_problems, probe
 
-        try:
-            size = Image.open(io.BytesIO(data)).size
-        except Exception:  # noqa: BLE001 - any decoder failure is a bad image for the service
-            raise WireError("AIS.0104") from None
-        lo, hi = spec.min_side, spec.max_side
-        if (lo and min(size) < lo) or (hi and max(size) > hi):
-            raise WireError("AIS.0103", f"each side must be {lo}-{hi} px, got {size[0]}x{size[1]}")
-        return size
+        facts = probe(data)
+        problems = image_problems(spec, facts)
+        if problems:
+            raise WireError(problems[0].code, problems[0].message)
+        if facts.width is None or facts.height is None:
+            if facts.fmt == "pdf":
+                return None
+            raise WireError("AIS.0104")  # a format the service cannot decode here
+        return facts.width, facts.height
 
     def _answer(
         self,

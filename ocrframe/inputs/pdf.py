@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
+from .check import MAX_DECODE_PIXELS
 
 __all__ = ["DPI", "is_pdf", "page_count", "render_page", "text_layer"]
 
@@ -59,7 +60,8 @@ def _open(pdf: PdfInput) -> Any:
     try:
         return pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
-        raise InputError(f"cannot open the PDF: {exc}") from exc
+        what = f"'{pdf}'" if isinstance(pdf, str | os.PathLike) else "the PDF"
+        raise InputError(f"cannot open {what}: {exc}") from None
 
 
 def _page(doc: Any, page: int) -> Any:
@@ -95,6 +97,14 @@ def render_page(pdf: PdfInput, page: int = 1, dpi: int = DPI) -> Any:
     doc = _open(pdf)
     try:
         pg = _page(doc, page)
+        w, h = pg.get_size()
+        pixels = (w * dpi / 72) * (h * dpi / 72)
+        if pixels > MAX_DECODE_PIXELS:
+            raise InputError(
+                f"page {page} is {w / 72:.0f} x {h / 72:.0f} inches: {pixels:,.0f} pixels at "
+                f"{dpi} dpi, more than ocrframe renders ({MAX_DECODE_PIXELS:,}); lower dpi= "
+                "or crop the page"
+            )
         return pg.render(scale=dpi / 72).to_pil().convert("RGB")
     finally:
         doc.close()

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from ..catalog import get_api, local_apis
-from ..datasets.runner import RunsBatches
+from ..datasets.runs import RunsBatches
 from ..errors import InputError
+from ..inputs.params import check_params
 from ..inputs.pdf import is_pdf
 from ..response import Response
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
@@ -90,17 +91,7 @@ class LocalEngine(RunsBatches):
             ``raw`` is ``{"result": {...}}`` as the service returns it; ``meta`` holds
             ``engine`` and ``text_source`` (``"ocr"`` or ``"pdf_text"``).
         """
-        spec = get_api(api)
-        slug = spec.slug
-        if not spec.local:
-            raise InputError(
-                f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
-                "use the cloud Client for other APIs."
-            )
-        unknown = set(params) - set(spec.param_names) - _LOCAL
-        if unknown:
-            allowed = sorted(set(spec.param_names) | _LOCAL)
-            raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
+        slug = self.check_params(api, params)
         if (image is None) == (url is None):
             raise InputError("pass exactly one of image= or url=")
         if url is not None:
@@ -111,7 +102,7 @@ class LocalEngine(RunsBatches):
         kinds = params.get("extract_type") or []
         if isinstance(kinds, str) or not all(isinstance(k, str) for k in kinds):
             raise InputError(f"extract_type must be a list of strings, got {kinds!r}")
-        data, source = read_input(image)
+        data, source = read_input(image, slug)
         page = _page_param(params, data)
         use_text = params.get("use_text_layer", "auto")
         if use_text not in (True, False, "auto"):
@@ -134,6 +125,29 @@ class LocalEngine(RunsBatches):
         result = _build_result(slug, lines, direction, params, size, chars)
         meta = {"engine": self.engine, "text_source": text_source}
         return Response(raw={"result": result}, api=slug, source=source, page=page, meta=meta)
+
+    def check_params(self, api: str, params: dict[str, Any]) -> str:
+        """Check the API and its parameters as :meth:`call` does (no image needed); return
+        the API's slug. ``run`` calls it before the first item.
+
+        >>> LocalEngine().check_params("general-text", {"quiet": True})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ocrframe.errors.InputError: unknown parameter(s) ['quiet'] for general-text; use [...]
+        """
+        spec = get_api(api)
+        slug = spec.slug
+        if not spec.local:
+            raise InputError(
+                f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
+                "use the cloud Client for other APIs."
+            )
+        unknown = set(params) - set(spec.param_names) - _LOCAL
+        if unknown:
+            allowed = sorted(set(spec.param_names) | _LOCAL)
+            raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
+        check_params(slug, {k: v for k, v in params.items() if k not in _LOCAL})
+        return slug
 
     def _ocr(self, img: np.ndarray, *, chars: bool, detect: bool) -> tuple[list[Line], float]:
         backend = self._get_backend()

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..inputs.formats import IMAGE_SUFFIXES as _IMAGE_SUFFIXES
 from .data import (
     CATEGORY_OF,
     KINDS,
@@ -43,7 +44,6 @@ __all__ = ["Viewer"]
 
 LAYERS = ("words", "chars", "cells", "kv", "layout", "fields", "formulas", "plates")
 SHOW = ("all", "below", "above")
-_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"}
 _HIGHLIGHT = (1.0, 0.0, 1.0, 1.0)
 
 

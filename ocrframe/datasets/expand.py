@@ -1,0 +1,160 @@
+"""What the batch runner calls: a user's inputs expanded into one :class:`Task` per image or
+PDF page.
+
+A file that cannot be expanded (a corrupt or encrypted PDF) becomes a task that carries its
+problem, so it ends as one error row naming the file while the other items run.
+
+>>> [t.source for t in expand_inputs(["https://example.com/a.png", b"..."])]
+['https://example.com/a.png', '<bytes 1>']
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..inputs.formats import INPUT_SUFFIXES
+from .cache import Cache, input_digest
+
+__all__ = ["Task", "expand_inputs", "task_key"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One call to make: a file, in-memory bytes or a URL, and the PDF page (1-based) if any.
+
+    ``problem`` is set when the input is known to be unusable (it becomes an error row).
+    """
+
+    source: str
+    page: int | None = None
+    path: str | None = None
+    data: bytes | None = None
+    url: str | None = None
+    problem: str | None = None
+
+    def payload(self) -> bytes | str:
+        """The bytes to send (read from disk now), or the URL."""
+        if self.problem is not None:
+            raise InputError(self.problem)
+        if self.url is not None:
+            return self.url
+        if self.data is not None:
+            return self.data
+        try:
+            return Path(self.path).read_bytes()  # type: ignore[arg-type]
+        except OSError as exc:
+            raise InputError(f"cannot read input {self.source!r}: {exc.strerror}") from None
+
+
+def task_key(api: str, params: dict[str, Any], task: Task) -> str:
+    """The cache key of a task: API, parameters, the input's digest and its page."""
+    try:
+        payload: bytes | str = task.payload()
+    except InputError as exc:  # unreadable: a key of its own, never found in a cache
+        payload = f"<unreadable {task.source}: {exc}>"
+    return Cache.key(api, params, input_digest(payload), task.page)
+
+
+def expand_inputs(inputs: Any) -> list[Task]:
+    """Turn what a user passes into a list of :class:`Task` (one per image or PDF page).
+
+    Accepts a path, a glob (``"scans/**/*.png"``), a folder (its images and PDFs, recursively),
+    a URL (``http://``/``https://``), bytes, a pandas Series (or a one-column DataFrame), or a
+    list of any of these. Duplicate (source, page) pairs are kept once.
+
+    >>> len(expand_inputs(["https://example.com/a.png"] * 2))
+    1
+    """
+    out: list[Task] = []
+    seen: set[tuple[str, int | None]] = set()
+    for i, item in enumerate(_flat_inputs(inputs)):
+        for task in _tasks_for(item, i):
+            if (task.source, task.page) not in seen:
+                seen.add((task.source, task.page))
+                out.append(task)
+    return out
+
+
+def _flat_inputs(inputs: Any) -> Iterable[Any]:
+    if inputs is None:
+        raise InputError("no inputs: pass paths, a glob, a folder, URLs, bytes or a column")
+    import pandas as pd
+
+    if isinstance(inputs, pd.DataFrame):
+        if inputs.shape[1] != 1:
+            raise InputError(
+                f"a DataFrame with {inputs.shape[1]} columns was passed; pass one column, "
+                "e.g. df['path']"
+            )
+        inputs = inputs.iloc[:, 0]
+    if isinstance(inputs, pd.Series):
+        return [v for v in inputs.tolist() if not (isinstance(v, float) and v != v)]
+    if isinstance(inputs, str | os.PathLike | bytes | bytearray | memoryview):
+        return [inputs]
+    if isinstance(inputs, Iterable):
+        return list(inputs)
+    raise InputError(
+        f"cannot use {type(inputs).__name__} as inputs; pass paths, a glob, a folder, URLs, "
+        "bytes or a pandas column"
+    )
+
+
+def _tasks_for(item: Any, i: int) -> list[Task]:
+    if isinstance(item, bytes | bytearray | memoryview):
+        data = bytes(item)
+        if not data:
+            raise InputError(f"input {i} is empty bytes")
+        return _pdf_tasks(f"<bytes {i}>", data=data) or [Task(f"<bytes {i}>", data=data)]
+    if isinstance(item, str) and item.startswith(("http://", "https://")):
+        return [Task(item, url=item)]
+    if not isinstance(item, str | os.PathLike):
+        raise InputError(
+            f"input {i} is a {type(item).__name__}; each input must be a path, glob, folder, "
+            "URL or bytes"
+        )
+    text = os.fspath(item)
+    if "\x00" in text:
+        raise InputError(f"input {i} contains a NUL byte: {text!r}")
+    if isinstance(item, str) and any(c in text for c in "*?[") and not os.path.exists(text):
+        paths = sorted(p for p in _glob.glob(text, recursive=True) if os.path.isfile(p))
+        if not paths:
+            raise InputError(f"the glob {text!r} matches no file")
+        return [t for p in paths for t in _file_tasks(p)]
+    path = Path(text)
+    if path.is_dir():
+        files = sorted(
+            str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+        )
+        if not files:
+            raise InputError(f"the folder {text!r} holds no image or PDF file")
+        return [t for p in files for t in _file_tasks(p)]
+    if not path.is_file():
+        raise InputError(f"no file, folder or glob match at {text!r}")
+    return _file_tasks(text)
+
+
+def _file_tasks(path: str) -> list[Task]:
+    """A PDF (by content, not by name) gives one task per page; anything else one task."""
+    from ..inputs.pdf import is_pdf
+
+    if is_pdf(path):
+        return _pdf_tasks(path, path=path)
+    return [Task(path, path=path)]
+
+
+def _pdf_tasks(source: str, *, path: str | None = None, data: bytes | None = None) -> list[Task]:
+    from ..inputs.pdf import is_pdf, page_count
+
+    if data is not None and not is_pdf(data):
+        return []
+    try:
+        n = page_count(path if path is not None else data)  # type: ignore[arg-type]
+    except InputError as exc:  # corrupt or encrypted: one error row for the file
+        return [Task(source, path=path, data=data, problem=f"{source}: {exc}")]
+    return [Task(source, page=p, path=path, data=data) for p in range(1, n + 1)]

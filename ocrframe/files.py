@@ -1,0 +1,84 @@
+"""Writing files safely when names come from data: one path component per name, never
+outside the chosen folder, and atomic writes whose temporary name is short.
+
+A name taken from data (a source path, a page, an API slug) goes through
+:func:`safe_component`: separators, NUL and control characters are replaced, ``.``/``..``
+cannot stand alone, and the name is cut to a byte budget (with a short hash, so distinct long
+names stay distinct). :func:`atomic_write` writes to ``.<16 hex>.tmp`` in the target folder and
+renames it into place, so the temporary name never exceeds the file system's 255-byte limit
+when the final name fits.
+
+>>> safe_component("../../etc/passwd")
+'.._.._etc_passwd'
+>>> safe_component("..")
+'_..'
+>>> len(safe_component("x" * 400).encode())
+200
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["NAME_MAX", "safe_component", "atomic_write", "inside"]
+
+NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
+_BAD = set('/\\:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
+
+
+def safe_component(text: object, *, max_bytes: int = 200) -> str:
+    """``text`` as one file-name component of at most ``max_bytes`` UTF-8 bytes."""
+    name = "".join("_" if c in _BAD else c for c in str(text)).strip()
+    name = name.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
+    if name in ("", ".", ".."):
+        name = "_" + name
+    data = name.encode("utf-8")
+    if len(data) <= max_bytes:
+        return name
+    tag = "-" + hashlib.sha256(data).hexdigest()[:8]
+    cut = data[: max_bytes - len(tag)].decode("utf-8", "ignore")
+    return cut + tag
+
+
+def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+    """``path`` resolved, after checking it lies inside ``root``; InputError otherwise.
+
+    >>> inside("/tmp/out", "/tmp/out/a/b.json").name
+    'b.json'
+    """
+    base = Path(root).resolve()
+    full = Path(path).resolve()
+    if full != base and base not in full.parents:
+        raise InputError(f"refusing to write {str(path)!r}: it is outside {str(root)!r}")
+    return full
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a short temporary name and a rename; return the path.
+
+    A crash leaves either the old file or the new one, never half a file under the real name.
+    """
+    path = Path(path)
+    if "\x00" in str(path):
+        raise InputError(f"the file name {str(path)!r} contains a NUL byte")
+    if len(os.fsencode(path.name)) > NAME_MAX:
+        raise InputError(
+            f"the file name {path.name[:40]!r}... is {len(os.fsencode(path.name))} bytes; file "
+            f"systems allow {NAME_MAX}. Choose a shorter name"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,79 @@
+"""What a file is: its format from the first bytes, and the one list of image file suffixes.
+
+>>> detect_format(b"\\x89PNG\\r\\n\\x1a\\n....")
+'png'
+>>> ".pdf" in IMAGE_SUFFIXES, ".pdf" in INPUT_SUFFIXES
+(False, True)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "INPUT_SUFFIXES",
+    "detect_format",
+    "FORMAT_ALIASES",
+    "canonical_format",
+]
+
+# Suffixes of image files (what a viewer can show, what a folder of scans holds).
+IMAGE_SUFFIXES = frozenset(
+    {
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".bmp",
+        ".gif",
+        ".tif",
+        ".tiff",
+        ".webp",
+        ".pcx",
+        ".ico",
+        ".psd",
+    }
+)
+# Suffixes of the files ocrframe reads as inputs: images and PDFs.
+INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
+FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
+
+
+def canonical_format(name: str) -> str:
+    """One spelling per format: ``"jpeg"`` -> ``"jpg"``, ``"tif"`` -> ``"tiff"``.
+
+    >>> canonical_format("JPEG")
+    'jpg'
+    """
+    name = name.lower()
+    return FORMAT_ALIASES.get(name, name)
+
+
+def detect_format(data: bytes) -> str | None:
+    """Image or document format from the first bytes, or None when unknown.
+
+    >>> detect_format(b"%PDF-1.7 ...")
+    'pdf'
+    """
+    head = bytes(data[:16])
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[:4] == b"8BPS":
+        return "psd"
+    if head[:4] == b"\x00\x00\x01\x00":
+        return "ico"
+    if head[:1] == b"\x0a" and head[1:2] in b"\x00\x02\x03\x04\x05":
+        return "pcx"
+    if b"%PDF-" in bytes(data[:1024]):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "ofd"
+    return None
