@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import ApiError, InputError, OcrError
 from ..flatten._schema import FRAMES
-from ..response import Response, read_response
+from ..response import Response, clean_info, read_response
 
 __all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
 
@@ -393,10 +393,9 @@ def _header(path: str) -> dict[str, Any]:
     if not text.endswith(b"}"):
         return {}
     try:
-        info = json.loads(text[:-1])
-    except (ValueError, UnicodeDecodeError):
+        return clean_info(json.loads(text[:-1]))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
-    return info if isinstance(info, dict) else {}
 
 
 def _paths(x: Any) -> list[str]:
@@ -470,8 +469,4 @@ def _entries(x: Any) -> list[Entry]:
 
 def _entry(path: str) -> Entry:
     info = _header(path)
-    page = info.get("page")
-    page = page if isinstance(page, int) and not isinstance(page, bool) else None
-    api = info.get("api") if isinstance(info.get("api"), str) else None
-    source = info.get("source") if isinstance(info.get("source"), str) else path
-    return Entry(source, page, api, path=path)
+    return Entry(info.get("source", path), info.get("page"), info.get("api"), path=path)

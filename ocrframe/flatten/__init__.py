@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..response import Response, read_response
+from ..errors import ResponseFormatError
+from ..response import MAX_DEPTH, Response, read_response
 from ._extract import Extraction, extract
 from ._names import FIELD_NORMS, normalise_field
 from ._schema import FRAMES, SCHEMAS, build_frame, empty_frame
@@ -52,7 +53,13 @@ __all__ = [
 def extraction(x: Any) -> tuple[Response, Extraction]:
     """Read ``x`` and sort its values into families (shared by every flattener)."""
     resp = read_response(x)
-    return resp, extract(resp.raw, resp.api, resp.page)
+    try:
+        return resp, extract(resp.raw, resp.api, resp.page)
+    except RecursionError:  # a dict built in Python (files are depth-checked when parsed)
+        raise ResponseFormatError(
+            f"response is nested too deeply to flatten (OCR responses nest a few levels; "
+            f"files deeper than {MAX_DEPTH} are refused when read)"
+        ) from None
 
 
 def _frame(name: str, x: Any) -> pd.DataFrame:

@@ -10,13 +10,12 @@ stay in the Response (``Response.payloads()``).
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..response import BASE64_FIELDS
+from ..response import BASE64_FIELDS, page_number
+from . import rules
 from ._names import normalise_field
 from ._schema import POLYGON, SCHEMAS, TEXT_POLYGON
 
@@ -60,76 +59,27 @@ class Extraction:
         self.counts[family] += 1
 
     def other(self, page: int, path: str, value: Any) -> None:
-        if isinstance(value, (dict, list)):
-            value = json.dumps(value, ensure_ascii=False)
-        elif value is not None and not isinstance(value, str):
-            value = json.dumps(value)
+        if value is not None and not isinstance(value, str):
+            value = rules.to_json(value)
         self.add("other", {"page": page, "path": path, "value": value})
 
     def doc(self, page: int, key: str, value: Any) -> None:
         self.document.setdefault(page, {})[key] = value
 
 
-# --- coercion ----------------------------------------------------------------------------------
+# --- coercion: the rules live in .rules, shared with the columnar path ---------------------
 
-
-def _num(v: Any) -> float | None:
-    """A float from a number or numeric string; None when it is not one."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        f = float(v)
-        return f if math.isfinite(f) else None
-    if isinstance(v, str):
-        try:
-            f = float(v.strip())
-        except ValueError:
-            return None
-        return f if math.isfinite(f) else None
-    return None
-
-
-def _polygon(v: Any) -> list[float] | None:
-    """8 floats from ``[[x, y] x 4]``; None when the value is not such a polygon."""
-    if not isinstance(v, list) or len(v) != 4:
-        return None
-    out: list[float] = []
-    for pt in v:
-        if not isinstance(pt, (list, tuple)) or len(pt) != 2:
-            return None
-        x, y = _num(pt[0]), _num(pt[1])
-        if x is None or y is None:
-            return None
-        out += [x, y]
-    return out
+_num, _polygon, _text, _conf, _int = (
+    rules.number,
+    rules.polygon,
+    rules.text,
+    rules.confidence,
+    rules.integer,
+)
 
 
 def _is_polygon_like(v: Any) -> bool:
     return isinstance(v, list) and bool(v) and all(isinstance(p, list) for p in v)
-
-
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v
-    if isinstance(v, list) and all(isinstance(e, str) for e in v):
-        return " ".join(v)
-    if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
-
-
-def _conf(v: Any) -> float | None:
-    f = _num(v)
-    return f if f is not None and 0.0 <= f <= 1.0 else None
-
-
-def _int(v: Any) -> int | None:
-    f = _num(v)
-    return int(f) if f is not None and f.is_integer() and abs(f) < 2**63 else None
 
 
 def _put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -> None:
@@ -143,7 +93,7 @@ def _put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -
 def extract(raw: dict[str, Any], api: str | None = None, page: int | None = None) -> Extraction:
     """Sort every value of ``raw`` into families. ``page`` is the response's PDF page."""
     ex = Extraction()
-    base_page = page if isinstance(page, int) and page > 0 else 1
+    base_page = page_number(page) or 1
     for key, value in raw.items():
         if key == "result":
             continue
