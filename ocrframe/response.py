@@ -391,21 +391,29 @@ MAX_DEPTH = 100  # OCR responses nest < 10 levels; deeper bodies are refused, no
 def parse_json(data: str | bytes, where: str = "") -> Any:
     """Parse a response body; anything that is not sane JSON is a ResponseFormatError.
 
-    Refused: invalid JSON or UTF-8, integers of more than 4,300 digits, and nesting deeper than
+    Refused: invalid JSON or UTF-8, and nesting deeper than
     :data:`MAX_DEPTH` (checked on the bytes by :func:`nesting_depths`, the rule the columnar
-    path applies too). ``NaN``/``Infinity`` literals and numbers beyond float range parse;
-    the flatteners treat them as not-a-number.
+    path applies too). ``NaN``/``Infinity`` literals and numbers beyond float range parse
+    (integers of thousands of digits as infinities); the flatteners treat them as
+    not-a-number.
 
     >>> parse_json('{"a": [1, NaN]}')
     {'a': [1, nan]}
     >>> parse_json("[" * 200 + "]" * 200)
     Traceback (most recent call last):
     ...
-    ocrframe.errors.ResponseFormatError: response is nested 200 levels deep (more than 100)...
+    ocrframe.errors.ResponseFormatError: response is nested 200 levels deep (more than 100; ...
     """
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     try:
-        value = json.loads(data)
+        try:
+            value = json.loads(data)
+        except ValueError as exc:
+            if "integer string conversion" not in str(exc):
+                raise
+            # More digits than Python converts: beyond float range anyway, so an infinity
+            # (which the flatteners treat as not-a-number, as they do 1e400).
+            value = json.loads(data, parse_int=_int_or_inf)
     except RecursionError:
         value, error = None, "nested too deeply to parse"
     except (ValueError, UnicodeDecodeError) as exc:
@@ -414,12 +422,17 @@ def parse_json(data: str | bytes, where: str = "") -> Any:
         depth = int(nesting_depths(raw)[0]) if raw.count(b"[") + raw.count(b"{") > 8 else 0
         if depth <= MAX_DEPTH:
             return value
-        error = f"nested {depth} levels deep (more than {MAX_DEPTH})"
+        error = (
+            f"nested {depth} levels deep (more than {MAX_DEPTH}; OCR responses nest a few levels)"
+        )
     snippet = raw[:60].decode("utf-8", "replace")
-    raise ResponseFormatError(
-        f"response is {error}{where} (starts with {snippet!r}); OCR responses nest a few "
-        "levels and parse as JSON: this file was not written by the service"
-    )
+    raise ResponseFormatError(f"response is {error}{where} (starts with {snippet!r})")
+
+
+def _int_or_inf(digits: str) -> int | float:
+    if len(digits.lstrip("-")) <= 4000:
+        return int(digits)
+    return float("-inf") if digits.startswith("-") else float("inf")
 
 
 def nesting_depths(data: bytes, starts: Any = None) -> Any:

@@ -121,6 +121,11 @@ def _body(entry: Any) -> bytes | None:
         return None
     if lists > 1 and (data.count(_BLOCKS) != 1 or any(m in data for m in _WORD_SOURCES)):
         return None
+    if not data.isascii():
+        try:  # the general parser refuses invalid UTF-8, so must this path
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
     if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
         data = data.replace(b"\r", b" ").replace(b"\n", b" ")
     return data
