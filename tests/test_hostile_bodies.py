@@ -146,7 +146,7 @@ def _good(i: int) -> str:
 
 def _general_words(paths) -> pd.DataFrame:
     """The reference: one single-file Batch per path (too small for the columnar path)."""
-    parts = [Batch([Entry(str(p), None, None, path=str(p))]).words() for p in paths]
+    parts = [read_responses(str(p)).words() for p in paths]
     return pd.concat(parts, ignore_index=True)
 
 

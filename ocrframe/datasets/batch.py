@@ -189,7 +189,7 @@ class Batch:
             source=entry.source,
             request_id=resp.request_id,
             status=resp.status,
-            page=entry.page,
+            page=entry.page if entry.page is not None else resp.page,
             meta=resp.meta,
         )
 
