@@ -22,7 +22,8 @@ import pandas as pd
 
 from ..errors import ResponseFormatError
 from ..response import MAX_DEPTH, Response, read_response
-from ._extract import Extraction, extract
+from ._collect import Extraction
+from ._extract import extract
 from ._names import FIELD_NORMS, normalise_field
 from ._schema import FRAMES, SCHEMAS, build_frame, empty_frame
 

@@ -32,6 +32,7 @@ __all__ = [
     "confidence",
     "polygon",
     "integer",
+    "is_polygon_like",
     "text",
     "to_json",
     "valid_text",
@@ -90,6 +91,11 @@ def polygon(v: Any) -> list[float] | None:
             return None
         out += [x, y]
     return out
+
+
+def is_polygon_like(v: Any) -> bool:
+    """A non-empty list of lists (a polygon, well-formed or not)."""
+    return isinstance(v, list) and bool(v) and all(isinstance(p, list) for p in v)
 
 
 def integer(v: Any) -> int | None:
