@@ -38,6 +38,7 @@ __all__ = [
     "words",
     "chars",
     "cells",
+    "outlines",
     "kv",
     "kv_boxes",
     "layout",
@@ -103,9 +104,13 @@ def flatten(x: Any) -> dict[str, pd.DataFrame]:
 def words(x: Any) -> pd.DataFrame:
     """Text blocks (lines): General Text, Web Image, Smart Document Recognizer ``ocr_result``,
     General Table text regions and the text pieces inside table cells (``table``/``cell`` set).
+    General Table's ``words_list`` pieces (``return_text_location``) are rows of their own
+    with ``piece`` = their index in the list (NA for blocks); in a cell ``block`` equals
+    ``piece``, in a text region ``block`` is the enclosing block. :func:`chars` carries
+    ``piece`` too.
 
     >>> words({"result": {"words_block_list": [{"words": "Hi"}]}}).shape
-    (1, 19)
+    (1, 20)
     """
     return _frame("words", x)
 
@@ -131,6 +136,19 @@ def cells(x: Any) -> pd.DataFrame:
     [{'row': 0, 'col': 0, 'row_span': 1, 'col_span': 2, 'text': 'Item'}]
     """
     return _frame("cells", x)
+
+
+def outlines(x: Any) -> pd.DataFrame:
+    """The outline polygon of each whole table or form (Smart Document Recognizer
+    ``table_list[].location`` / ``form_list[].location``, General Table table regions with a
+    ``location``): one row per table, ``kind`` and ``table`` as in :func:`cells`.
+
+    >>> body = {"result": [{"table_result": {"table_list": [
+    ...     {"location": [[0, 0], [90, 0], [90, 40], [0, 40]], "words_block_list": []}]}}]}
+    >>> outlines(body)[["kind", "table", "x_max", "y_max"]].values.tolist()
+    [['table', 0, 90.0, 40.0]]
+    """
+    return _frame("outlines", x)
 
 
 def kv(x: Any) -> pd.DataFrame:
@@ -182,8 +200,14 @@ def fields(x: Any) -> pd.DataFrame:
     per field with ``value``, ``confidence`` (from the per-field confidence map), polygon (from
     ``text_location`` when given), the original name in ``field`` and a shared name in
     ``field_norm``. Nested objects (``extra_info.local_language``, ``translation_info``,
-    ``extracted_data.contact_info``) keep their path in ``group``.
+    ``extracted_data.contact_info``) keep their path in ``group``, and confidence or
+    ``text_location`` maps nested the same way reach their fields. A list-valued field
+    (Chile ``surname``, VAT invoice ``seller_seal``) gives one row per element with ``item``
+    = its index (NA for plain fields); a confidence or polygon list of the same length is
+    matched element by element, a single one applies to each element.
 
+    >>> fields({"result": {"surname": ["DÍAZ", "ROJAS"]}})[["item", "value"]].values.tolist()
+    [[0, 'DÍAZ'], [1, 'ROJAS']]
     >>> f = fields({"result": {"gender": "F", "confidence": {"gender": 0.99}}})
     >>> f[["field", "field_norm", "value", "confidence"]].values.tolist()
     [['gender', 'sex', 'F', 0.99]]

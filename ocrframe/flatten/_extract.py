@@ -98,13 +98,35 @@ def _walk_result_list(ex: Extraction, result: list[Any], api: str | None, page: 
 
 
 def _walk_object(
-    ex: Extraction, obj: dict[str, Any], path: str, page: int, api: str | None, group: str
+    ex: Extraction,
+    obj: dict[str, Any],
+    path: str,
+    page: int,
+    api: str | None,
+    group: str,
+    inherited: tuple[Any, Any] = (None, None),
 ) -> None:
     """Walk an object. Objects holding block lists give document properties; the others
-    (ID cards, invoices, nested info) give fields."""
+    (ID cards, invoices, nested info) give fields. ``inherited`` holds the confidence and
+    text_location maps a parent gave for this object (``{"confidence": {"front": {...}}}``)."""
     is_container = any(k in _CONTAINER_KEYS for k in obj)
-    conf_map = obj.get("confidence") if isinstance(obj.get("confidence"), dict) else {}
-    loc_map = obj.get("text_location") if isinstance(obj.get("text_location"), dict) else {}
+    own_conf, own_loc = obj.get("confidence"), obj.get("text_location")
+    conf_map = own_conf if isinstance(own_conf, dict) else inherited[0] or {}
+    loc_map = own_loc if isinstance(own_loc, dict) else inherited[1] or {}
+
+    def nested(key: str, value: Any) -> None:
+        """A nested object or list of objects, with the maps its parent gave for it."""
+        maps = [_child_map(ex, page, f"{path}.{m}.{key}", mp.get(key), value)
+                for m, mp in (("confidence", conf_map), ("text_location", loc_map))]  # fmt: skip
+        if isinstance(value, dict):
+            _walk_object(ex, value, f"{path}.{key}", page, api, _join(group, key), tuple(maps))
+            return
+        for i, elem in enumerate(value):
+            item_maps = tuple(m[i] if isinstance(m, list) else None for m in maps)
+            _walk_object(
+                ex, elem, f"{path}.{key}[{i}]", page, api, _join(group, f"{key}[{i}]"), item_maps
+            )
+
     classified = (
         not is_container
         and "type" in obj
@@ -146,7 +168,7 @@ def _walk_object(
                 if key in ("location",) and rules.polygon(value) is not None:
                     ex.other(page, p, value)  # polygon of a table or region
                 elif isinstance(value, dict):
-                    _walk_object(ex, value, p, page, api, _join(group, key))
+                    nested(key, value)
                 else:
                     ex.other(page, p, value)
             elif key in conf_map or key in loc_map:
@@ -170,15 +192,33 @@ def _walk_object(
                 ex.other(page, p, value)
             elif key == "location" and rules.polygon(value) is None:
                 ex.other(page, p, value)
-        elif isinstance(value, dict):
-            _walk_object(ex, value, p, page, api, _join(group, key))
-        elif isinstance(value, list) and value and all(isinstance(e, dict) for e in value):
-            for i, elem in enumerate(value):
-                _walk_object(ex, elem, f"{p}[{i}]", page, api, _join(group, f"{key}[{i}]"))
+        elif isinstance(value, dict) or (
+            isinstance(value, list) and value and all(isinstance(e, dict) for e in value)
+        ):
+            nested(key, value)
         elif key.endswith("location") and rules.is_polygon_like(value):
             _field(ex, page, group, key, None, conf_map.get(key), value, api, p)
         else:
             _field(ex, page, group, key, value, conf_map.get(key), loc_map.get(key), api, p)
+
+
+def _child_map(ex: Extraction, page: int, where: str, given: Any, value: Any) -> Any:
+    """The confidence (or location) map a parent gives a nested value: a dict for an object,
+    a list of dicts (one per element) for a list of objects. Anything else it gave for that
+    value cannot be placed on a field, so it goes to ``other`` rather than vanish."""
+    if given is None:
+        return None
+    if isinstance(value, dict) and isinstance(given, dict):
+        return given
+    if (
+        isinstance(value, list)
+        and isinstance(given, list)
+        and len(given) == len(value)
+        and all(isinstance(g, dict) for g in given)
+    ):
+        return given
+    ex.other(page, where, given)
+    return [None] * len(value) if isinstance(value, list) else None
 
 
 def _join(group: str, key: str) -> str:
@@ -204,23 +244,54 @@ def _field(
     api: str | None,
     path: str,
 ) -> None:
-    row: dict[str, Any] = {
-        "page": page,
-        "group": group,
-        "field": name,
-        "field_norm": normalise_field(name, api, group),
-        "value": rules.text(value),
-    }
-    c = rules.confidence(conf)
-    if c is not None:
-        row["confidence"] = c
-    elif conf is not None:
-        ex.other(page, path.rsplit(".", 1)[0] + f".confidence.{name}", conf)
-    poly = rules.polygon(loc)
-    put_polygon(row, poly)
-    if poly is None and loc is not None:
-        ex.other(page, path + "#location", loc)
-    ex.add("fields", row)
+    """One row per field; a list of values (Chile ``surname``, VAT ``seller_seal``) gives one
+    row per element with ``item`` set, each with its own confidence and polygon when the
+    maps give lists of the same length."""
+    conf_path = path.rsplit(".", 1)[0] + f".confidence.{name}"
+    items = _items(value)
+    if items is None:
+        values, confs, locs, item_ids = [value], [conf], [loc], [None]
+    else:
+        n = len(items)
+        per_conf = isinstance(conf, list) and len(conf) == n
+        per_loc = isinstance(loc, list) and len(loc) == n and rules.polygon(loc) is None
+        values, item_ids = items, list(range(n))
+        confs = conf if per_conf else [conf] * n
+        locs = loc if per_loc else [loc] * n
+        if not per_conf:
+            conf_ok = conf is None or rules.confidence(conf) is not None
+            confs = confs if conf_ok else [None] * n
+            if not conf_ok:
+                ex.other(page, conf_path, conf)
+        if not per_loc and loc is not None and rules.polygon(loc) is None:
+            ex.other(page, path + "#location", loc)
+            locs = [None] * n
+    norm = normalise_field(name, api, group)
+    for k, (v, c, lc, item) in enumerate(zip(values, confs, locs, item_ids, strict=True)):
+        row: dict[str, Any] = {
+            "page": page,
+            "group": group,
+            "field": name,
+            "field_norm": norm,
+            "item": item,
+            "value": rules.text(v),
+        }
+        suffix = "" if item is None else f"[{k}]"
+        row["confidence"] = rules.confidence(c)
+        if c is not None and row["confidence"] is None:
+            ex.other(page, conf_path + suffix, c)
+        poly = rules.polygon(lc)
+        put_polygon(row, poly)
+        if poly is None and lc is not None:
+            ex.other(page, path + suffix + "#location", lc)
+        ex.add("fields", row)
+
+
+def _items(value: Any) -> list[Any] | None:
+    """The elements of a list-valued field (a non-empty list of scalars), else None."""
+    if isinstance(value, list) and value and not any(isinstance(e, (list, dict)) for e in value):
+        return value
+    return None
 
 
 def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from . import rules
-from ._collect import Extraction, dict_items, keep_rest, set_confidence, set_polygon
+from ._collect import (
+    Extraction,
+    dict_items,
+    keep_rest,
+    put_polygon,
+    set_confidence,
+    set_polygon,
+)
 from ._schema import POLYGON, TEXT_POLYGON
 
 
@@ -17,7 +24,8 @@ def walk_blocks(
         _word(ex, b, where, page, block=i, region=region)
 
 
-_WORD_KEYS = {"words", "confidence", "location", "char_list", "font_list", "font_scores"}
+_WORD_KEYS = {"words", "confidence", "location", "char_list", "font_list", "font_scores",
+              "words_list"}  # fmt: skip
 
 
 def _word(
@@ -30,21 +38,34 @@ def _word(
     region: int | None = None,
     table: int | None = None,
     cell: int | None = None,
+    piece: int | None = None,
 ) -> None:
-    ids = {"page": page, "region": region, "table": table, "cell": cell, "block": block}
+    """A text block (or a piece of one: General Table ``words_list``), its characters, fonts
+    and pieces."""
+    ids = {"page": page, "region": region, "table": table, "cell": cell, "block": block,
+           "piece": piece}  # fmt: skip
     row: dict[str, Any] = {**ids, "text": rules.text(b.get("words"))}
     set_confidence(ex, row, b.get("confidence"), f"{path}.confidence", page)
     set_polygon(ex, row, b.get("location"), f"{path}.location", page)
     ex.add("words", row)
-    for j, where, c in dict_items(ex, b.get("char_list"), f"{path}.char_list", page):
-        char = {**ids, "char": j, "text": rules.text(c.get("char"))}
-        set_confidence(ex, char, c.get("char_confidence"), f"{where}.char_confidence", page)
-        set_polygon(ex, char, c.get("char_location"), f"{where}.char_location", page)
-        ex.add("chars", char)
-        keep_rest(ex, c, where, page, ("char", "char_confidence", "char_location"))
+    if "char_list" in b:
+        for j, where, c in dict_items(ex, b["char_list"], f"{path}.char_list", page):
+            char = {**ids, "char": j, "text": rules.text(c.get("char"))}
+            set_confidence(ex, char, c.get("char_confidence"), f"{where}.char_confidence", page)
+            set_polygon(ex, char, c.get("char_location"), f"{where}.char_location", page)
+            ex.add("chars", char)
+            keep_rest(ex, c, where, page, ("char", "char_confidence", "char_location"))
     if "font_list" in b or "font_scores" in b:
         _fonts(ex, b.get("font_list"), b.get("font_scores"), path, page, block)
-    keep_rest(ex, b, path, page, _WORD_KEYS)
+    if "words_list" in b and piece is None:
+        _pieces(ex, b["words_list"], f"{path}.words_list", page, block, region, table, cell)
+    keep_rest(ex, b, path, page, _WORD_KEYS if piece is None else _WORD_KEYS - {"words_list"})
+
+
+def _pieces(ex, pieces, path, page, block, region, table, cell) -> None:
+    """General Table ``words_list``: the text pieces of a block or cell (``piece`` set)."""
+    for j, where, item in dict_items(ex, pieces, path, page):
+        _word(ex, item, where, page, block=block, region=region, table=table, cell=cell, piece=j)
 
 
 def _fonts(ex, fonts, scores, path, page, block) -> None:
@@ -76,8 +97,11 @@ def walk_regions(ex: Extraction, regions: Any, path: str, page: int) -> None:
             isinstance(blocks, list)
             and any(isinstance(b, dict) and ("rows" in b or "columns" in b) for b in blocks)
         )
+        handled = ["words_block_list", "words_block_count"]
         if is_table:
             _cells(ex, blocks, f"{where}.words_block_list", page, table_no, "table", region=r)
+            if _outline(ex, region, where, page, "table", table_no):
+                handled.append("location")
             table_no += 1
         else:
             walk_blocks(ex, blocks, f"{where}.words_block_list", page, region=r)
@@ -85,7 +109,6 @@ def walk_regions(ex: Extraction, regions: Any, path: str, page: int) -> None:
             ex.doc(page, f"region{r}.type", region["type"])
         if "words_block_count" in region:
             ex.doc(page, f"region{r}.words_block_count", region["words_block_count"])
-        handled = ["words_block_list", "words_block_count"]
         if region.get("type") in ("text", "table"):
             handled.append("type")
         keep_rest(ex, region, where, page, handled)
@@ -109,7 +132,21 @@ def walk_tables(ex: Extraction, tables: Any, path: str, page: int, kind: str) ->
         if "words_block_count" in table:
             ex.doc(page, f"{kind}{start + t}.words_block_count", table["words_block_count"])
         payload = ["excel"] if isinstance(table.get("excel"), str) else []
-        keep_rest(ex, table, where, page, ["words_block_list", "words_block_count", *payload])
+        outline = ["location"] if _outline(ex, table, where, page, kind, start + t) else []
+        keep_rest(
+            ex, table, where, page, ["words_block_list", "words_block_count", *payload, *outline]
+        )
+
+
+def _outline(ex: Extraction, obj: dict, where: str, page: int, kind: str, table: int) -> bool:
+    """The ``outlines`` row of a whole table or form with a polygon ``location``."""
+    poly = rules.polygon(obj.get("location"))
+    if poly is None:
+        return False
+    row = {"page": page, "kind": kind, "table": table}
+    put_polygon(row, poly)
+    ex.add("outlines", row)
+    return True
 
 
 _CELL_KEYS = {"words", "confidence", "location", "words_list", "rows", "columns", "cell_location"}
@@ -159,10 +196,10 @@ def _cells(
         names = TEXT_POLYGON if has_cell else POLYGON
         set_polygon(ex, row, b.get("location"), f"{where}.location", page, names)
         ex.add("cells", row)
-        for j, piece_path, piece in dict_items(
-            ex, b.get("words_list"), f"{where}.words_list", page
-        ):
-            _word(ex, piece, piece_path, page, block=j, region=region, table=table, cell=i)
+        if "words_list" in b:  # pieces of a cell: block = piece, as before piece existed
+            for j, piece_path, item in dict_items(ex, b["words_list"], f"{where}.words_list", page):
+                _word(ex, item, piece_path, page, block=j, region=region, table=table, cell=i,
+                      piece=j)  # fmt: skip
         keep_rest(ex, b, where, page, _CELL_KEYS)
 
 
