@@ -16,16 +16,16 @@ the full schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from ..errors import ResponseFormatError
-from ..response import MAX_DEPTH, Response, read_response
+from ..response import Response, read_response
 from ._collect import Extraction
-from ._extract import extract
 from ._names import FIELD_NORMS, normalise_field
 from ._schema import FRAMES, SCHEMAS, build_frame, empty_frame
+from .many import extract_response, paused_gc
 
 __all__ = [
     "FRAMES",
@@ -52,20 +52,16 @@ __all__ = [
 ]
 
 
-def extraction(x: Any) -> tuple[Response, Extraction]:
-    """Read ``x`` and sort its values into families (shared by every flattener)."""
+def extraction(x: Any, families: Iterable[str] | None = None) -> tuple[Response, Extraction]:
+    """Read ``x`` and sort its values into ``families`` (default: all; shared by every
+    flattener). Asking for one family walks only what it needs."""
     resp = read_response(x)
-    try:
-        return resp, extract(resp.raw, resp.api, resp.page)
-    except RecursionError:  # a dict built in Python (files are depth-checked when parsed)
-        raise ResponseFormatError(
-            f"response is nested too deeply to flatten (OCR responses nest a few levels; "
-            f"files deeper than {MAX_DEPTH} are refused when read)"
-        ) from None
+    with paused_gc():
+        return resp, extract_response(resp, Extraction(families))
 
 
 def _frame(name: str, x: Any) -> pd.DataFrame:
-    resp, ex = extraction(x)
+    resp, ex = extraction(x, (name,))
     return _build(name, ex)
 
 

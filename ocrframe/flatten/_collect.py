@@ -11,28 +11,64 @@ from ._schema import BBOX, POLYGON, SCHEMAS
 
 
 class Extraction:
-    """Column lists per family, filled by :func:`extract`."""
+    """Column lists per family, filled by :func:`ocrframe.flatten._extract.extract`.
 
-    def __init__(self) -> None:
+    ``families`` limits what is kept (``words(x)`` collects words only, and the walk skips
+    what only other families need, such as characters). One Extraction can hold many
+    responses: :meth:`begin` starts one (ids such as table numbers restart) and
+    :meth:`rollback` removes a response that turned out unreadable half-way.
+    """
+
+    def __init__(self, families: Iterable[str] | None = None) -> None:
+        self.wanted = frozenset(SCHEMAS if families is None else families)
         self.cols: dict[str, dict[str, list[Any]]] = {
             name: {c: [] for c, _ in schema if c not in BBOX} for name, schema in SCHEMAS.items()
         }
         self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
         self.document: dict[int, dict[str, Any]] = {}
+        self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
+        self.marks: dict[str, int] = dict(self.counts)
+
+    def wants(self, *families: str) -> bool:
+        return any(f in self.wanted for f in families)
+
+    def begin(self) -> None:
+        """Start the next response: ids restart, its rows can be rolled back."""
+        self.marks = dict(self.counts)
+        self.ids = {}
+        self.document = {}
+
+    def rollback(self) -> None:
+        for name, n in self.marks.items():
+            for lst in self.cols[name].values():
+                del lst[n:]
+            self.counts[name] = n
+        self.document = {}
+
+    def next_id(self, key: tuple[Any, ...], n: int = 0) -> int:
+        """The next free number for ``key`` (e.g. ``(page, "table")``), reserving ``n``."""
+        start = self.ids.get(key, 0)
+        self.ids[key] = start + n
+        return start
 
     def add(self, family: str, values: dict[str, Any]) -> None:
+        if family not in self.wanted:
+            return
         cols = self.cols[family]
         for col, lst in cols.items():
             lst.append(values.get(col))
         self.counts[family] += 1
 
     def other(self, page: int, path: str, value: Any) -> None:
+        if "other" not in self.wanted:
+            return
         if value is not None and not isinstance(value, str):
             value = rules.to_json(value)
         self.add("other", {"page": page, "path": path, "value": value})
 
     def doc(self, page: int, key: str, value: Any) -> None:
-        self.document.setdefault(page, {})[key] = value
+        if "document" in self.wanted:
+            self.document.setdefault(page, {})[key] = value
 
 
 def put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -> None:

@@ -53,9 +53,17 @@ _SCORE = re.compile(r"^(.+)_score$")
 # --- the walk ----------------------------------------------------------------------------------
 
 
-def extract(raw: dict[str, Any], api: str | None = None, page: int | None = None) -> Extraction:
-    """Sort every value of ``raw`` into families. ``page`` is the response's PDF page."""
-    ex = Extraction()
+def extract(
+    raw: dict[str, Any],
+    api: str | None = None,
+    page: int | None = None,
+    ex: Extraction | None = None,
+) -> Extraction:
+    """Sort every value of ``raw`` into families. ``page`` is the response's PDF page; pass
+    ``ex`` to add this response to an Extraction holding others."""
+    if ex is None:
+        ex = Extraction()
+    ex.begin()
     base_page = page_number(page) or 1
     for key, value in raw.items():
         if key == "result":
@@ -339,7 +347,7 @@ def _alarm(
     """One row per (page, check): a flag (``detect_*_result``) and a score (``*_score``) of the
     same check land in the same row, whichever comes first."""
     cols = ex.cols["alarms"]
-    for i in range(len(cols["check"])):
+    for i in range(ex.marks["alarms"], len(cols["check"])):  # this response's rows
         if cols["page"][i] == page and cols["check"][i] == check:
             slot = "flagged" if flagged is not None else "score"
             if cols[slot][i] is None:

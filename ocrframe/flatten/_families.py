@@ -48,14 +48,14 @@ def _word(
     set_confidence(ex, row, b.get("confidence"), f"{path}.confidence", page)
     set_polygon(ex, row, b.get("location"), f"{path}.location", page)
     ex.add("words", row)
-    if "char_list" in b:
+    if "char_list" in b and ex.wants("chars", "other"):
         for j, where, c in dict_items(ex, b["char_list"], f"{path}.char_list", page):
             char = {**ids, "char": j, "text": rules.text(c.get("char"))}
             set_confidence(ex, char, c.get("char_confidence"), f"{where}.char_confidence", page)
             set_polygon(ex, char, c.get("char_location"), f"{where}.char_location", page)
             ex.add("chars", char)
             keep_rest(ex, c, where, page, ("char", "char_confidence", "char_location"))
-    if "font_list" in b or "font_scores" in b:
+    if ("font_list" in b or "font_scores" in b) and ex.wants("fonts", "other"):
         _fonts(ex, b.get("font_list"), b.get("font_scores"), path, page, block)
     if "words_list" in b and piece is None:
         _pieces(ex, b["words_list"], f"{path}.words_list", page, block, region, table, cell)
@@ -90,7 +90,7 @@ def _fonts(ex, fonts, scores, path, page, block) -> None:
 
 def walk_regions(ex: Extraction, regions: Any, path: str, page: int) -> None:
     """General Table: text regions hold lines, table regions hold cells."""
-    table_no = _next_table(ex, page, "table")
+    table_no = ex.next_id((page, "table"))
     for r, where, region in dict_items(ex, regions, path, page):
         blocks = region.get("words_block_list")
         is_table = region.get("type") == "table" or (
@@ -102,7 +102,7 @@ def walk_regions(ex: Extraction, regions: Any, path: str, page: int) -> None:
             _cells(ex, blocks, f"{where}.words_block_list", page, table_no, "table", region=r)
             if _outline(ex, region, where, page, "table", table_no):
                 handled.append("location")
-            table_no += 1
+            table_no = ex.next_id((page, "table"), 1) + 1
         else:
             walk_blocks(ex, blocks, f"{where}.words_block_list", page, region=r)
         if region.get("type") in ("text", "table"):
@@ -114,18 +114,9 @@ def walk_regions(ex: Extraction, regions: Any, path: str, page: int) -> None:
         keep_rest(ex, region, where, page, handled)
 
 
-def _next_table(ex: Extraction, page: int, kind: str) -> int:
-    cols = ex.cols["cells"]
-    tables = {
-        t
-        for p, k, t in zip(cols["page"], cols["kind"], cols["table"], strict=True)
-        if p == page and k == kind
-    }
-    return max(tables) + 1 if tables else 0
-
-
 def walk_tables(ex: Extraction, tables: Any, path: str, page: int, kind: str) -> None:
-    start = _next_table(ex, page, kind)
+    n = len(tables) if isinstance(tables, list) else 0
+    start = ex.next_id((page, kind), n)
     for t, where, table in dict_items(ex, tables, path, page):
         _cells(ex, table.get("words_block_list"), f"{where}.words_block_list", page, start + t,
                kind)  # fmt: skip
@@ -219,7 +210,7 @@ _KV_KEYS = {"key", "value", "confidence", "words_block_list", "words_block_count
 def walk_kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
     """Key-value pairs: Smart Document Recognizer's (boxes in ``words_block_list``) and other
     operations' (``key_location`` / ``value_location``)."""
-    start = sum(1 for p in ex.cols["kv"]["page"] if p == page)
+    start = ex.next_id((page, "pair"), len(pairs) if isinstance(pairs, list) else 0)
     for i, where, pair in dict_items(ex, pairs, path, page):
         # (box path, location path, box) for every key or value box of the pair
         boxes = [
