@@ -15,7 +15,6 @@ holds all raw JSON at once; General Text word frames take a columnar fast path
 from __future__ import annotations
 
 import glob as _glob
-import importlib
 import json
 import os
 import re
@@ -247,24 +246,25 @@ class Batch:
         return pd.concat(parts, ignore_index=True)
 
     def flatten(self) -> dict[str, pd.DataFrame]:
-        """Every non-empty frame over the batch, by name (one extraction per response)."""
-        from ..flatten import flatten
+        """Every non-empty frame over the batch, by name (one walk per response, each frame
+        built once over all of them)."""
+        collector = self._collect(FLATTENERS, range(len(self._entries)))
+        return {n: collector.frame(n) for n in FLATTENERS if collector.count(n)}
 
-        acc: dict[str, list[pd.DataFrame]] = {}
-        for i in range(len(self._entries)):
+    def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
+        """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""
+        from ..flatten.many import Collector
+
+        collector = Collector(names)
+        for i in idx:
             resp = self._try_load(i)
             if resp is None:
                 continue
             try:
-                frames = flatten(resp)
+                collector.add(resp, source=self._entries[i].source, item=i)
             except OcrError as exc:
                 self._record(i, exc)
-                continue
-            for name, f in frames.items():
-                acc.setdefault(name, []).append(
-                    _with_ids(f, [self._entries[i].source], [resp.api], [len(f)])
-                )
-        return {n: pd.concat(acc[n], ignore_index=True) for n in FLATTENERS if n in acc}
+        return collector
 
     def to_parquet(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write each non-empty frame as ``<name>.parquet`` and ``errors.parquet``; return paths.
@@ -289,23 +289,9 @@ class Batch:
         todo = list(idx)
         if name == "words":
             todo = self._fast_words(todo, parts)
-        func = getattr(importlib.import_module("ocrframe.flatten"), name)
-        for i in todo:
-            resp = self._try_load(i)
-            if resp is None:
-                continue
-            try:
-                f = func(resp)
-            except OcrError as exc:
-                self._record(i, exc)
-                continue
-            if len(f):
-                parts.append(
-                    (
-                        np.full(len(f), i),
-                        _with_ids(f, [self._entries[i].source], [resp.api], [len(f)]),
-                    )
-                )
+        collector = self._collect([name], todo)
+        if collector.count(name):
+            parts.append((collector.items(name).astype(np.int64), collector.frame(name)))
         if not parts:
             return _with_ids(_empty(name), [], [])
         if len(parts) == 1:
