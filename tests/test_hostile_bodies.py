@@ -311,3 +311,57 @@ def test_scalar_and_array_rules_agree(value):
     number = rules.number(value)
     array = rules.confidence_array(np.array([np.nan if number is None else number]))
     assert (scalar is None and np.isnan(array[0])) or scalar == array[0]
+
+
+# --- the column-at-a-time block list agrees with the block-by-block walk ------------------------
+
+_plain_block = st.fixed_dictionaries(
+    {"words": st.one_of(st.text(max_size=4), st.none())},
+    optional={
+        "confidence": st.one_of(st.floats(0, 1), st.none(), _odd_number),
+        "location": st.one_of(
+            st.lists(
+                st.lists(st.integers(-5, 3000), min_size=2, max_size=2), min_size=4, max_size=4
+            ),
+            _location,
+        ),  # fmt: skip
+        "char_list": st.just([{"char": "a", "char_confidence": 0.5}]),
+    },
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_plain_block, min_size=64, max_size=80))
+def test_columnar_block_lists_match_the_walk(monkeypatch_blocks, blocks):
+    body = {"result": {"words_block_list": blocks}}
+    fast = {name: getattr(flat, name)(body) for name in ("words", "chars", "other")}
+    fast["all"] = flat.flatten(body)
+    with monkeypatch_blocks():
+        slow = {name: getattr(flat, name)(body) for name in ("words", "chars", "other")}
+        slow["all"] = flat.flatten(body)
+    for name in ("words", "chars", "other"):
+        pd.testing.assert_frame_equal(fast[name], slow[name])
+    assert fast["all"].keys() == slow["all"].keys()
+    for name in fast["all"]:
+        pd.testing.assert_frame_equal(fast["all"][name], slow["all"][name])
+
+
+@pytest.fixture
+def monkeypatch_blocks():
+    """A context in which block lists are walked one block at a time."""
+    import contextlib
+
+    families = importlib.import_module("ocrframe.flatten._families")
+
+    @contextlib.contextmanager
+    def walk_only():
+        original = families.add_plain_blocks
+        families.add_plain_blocks = lambda *args: False
+        try:
+            yield
+        finally:
+            families.add_plain_blocks = original
+
+    return walk_only

@@ -14,12 +14,15 @@ from ._collect import (
     set_confidence,
     set_polygon,
 )
+from ._columnar import add_plain_blocks
 from ._schema import POLYGON, TEXT_POLYGON
 
 
 def walk_blocks(
     ex: Extraction, blocks: Any, path: str, page: int, region: int | None = None
 ) -> None:
+    if isinstance(blocks, list) and add_plain_blocks(ex, blocks, page, region):
+        return
     for i, where, b in dict_items(ex, blocks, path, page):
         _word(ex, b, where, page, block=i, region=region)
 

@@ -163,8 +163,8 @@ def _column(values: Any, dtype: str, n: int) -> Any:
         values = [None] * n
     if isinstance(values, np.ndarray) or isinstance(values, pd.api.extensions.ExtensionArray):
         return values if dtype != STR else pd.array(values, dtype="str")
-    if dtype == FLOAT:
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    if dtype == FLOAT:  # the rules leave floats or None here; None becomes NaN
+        return np.array(values, dtype=np.float64)
     if dtype == INT:
         return np.array(values, dtype=np.int64)
     if dtype == OBJ:
@@ -176,7 +176,19 @@ def _column(values: Any, dtype: str, n: int) -> Any:
             return pd.array(values, dtype="str")
         except UnicodeEncodeError:  # lone surrogates: no UTF-8 column can hold them
             return pd.array(rules.valid_text(values), dtype="str")
+    if dtype == NULLABLE_INT:
+        return _nullable_int(values, n)
     return pd.array(values, dtype=dtype)
+
+
+def _nullable_int(values: list[Any], n: int) -> Any:
+    """An Int64 column from ints and Nones, without pandas' per-element inference."""
+    missing = values.count(None)
+    if missing == n:
+        return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))
+    if missing == 0:
+        return pd.arrays.IntegerArray(np.array(values, dtype=np.int64), np.zeros(n, dtype=bool))
+    return pd.array(values, dtype=NULLABLE_INT)
 
 
 def empty_frame(name: str) -> pd.DataFrame:
