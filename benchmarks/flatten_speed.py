@@ -1,115 +1,261 @@
-"""Flattening speed over a dataset (issue 2 benchmark).
+"""Flattening speed and memory, per shape, beside a naive loop and pyarrow's own JSON parse.
 
-Generates 2,000 General Text responses x 200 blocks under benchmarks/_work/ (once) and
-flattens their words three ways: a naive json.load + pd.json_normalize + pd.concat loop, the
-parse-only floor (json.loads of every file), and ocrframe.read_responses(paths).words().
-Targets: ocrframe >= 3x faster than naive, <= 1.5x the parse floor; words() of one 2,000-block
-response well under 50 ms.
+Datasets (one folder of saved responses per shape, generated once under benchmarks/_work/):
+General Text (words), General Table (text location, characters), Smart Document Recognizer
+(tables, forms, kv, layout, formulas) and a field API (VAT invoice). For each, in one process
+and interleaved round by round (median of the rounds, wall clock):
 
-Run: python benchmarks/flatten_speed.py [--files 2000 --blocks 200]
+- naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
+- floor: pyarrow's JSON reader over the same bytes (newline-delimited), 1 thread and threaded;
+- ocrframe: ``read_responses(folder).flatten()`` (General Text: ``.words()`` too).
+
+Per response: ``words()`` of one 20,000-block response beside ``json_normalize`` of its block
+list; the same with 6 characters per block (``words`` must not build the characters);
+``plot_polygons`` of it beside a bare PolyCollection. Memory: peak traced allocation of a
+dataset flatten against the final frames' size. Import: ``import ocrframe`` over pandas.
+
+Run: python benchmarks/flatten_speed.py [--files 300 --rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import random
+import statistics
+import subprocess
+import sys
 import time
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 import ocrframe
 from ocrframe.datasets.batch import read_responses
+from ocrframe.synth import synthesize
 
 WORK = Path(__file__).parent / "_work" / "flatten_speed"
+TABLE_FLAGS = {"return_text_location": True, "return_char_location": True,
+               "return_confidence": True}  # fmt: skip
+SDR_FLAGS = {"kv": True, "table": True, "form": True, "layout": True, "formula": True}
 
 
-def body(rng: random.Random, blocks: int) -> dict:
+def general_text(rng: random.Random, blocks: int, chars: int = 0) -> dict:
     out = []
     for i in range(blocks):
-        x, y = rng.randint(0, 2000), 20 * i
-        w = rng.randint(40, 600)
-        out.append(
-            {
-                "words": " ".join(
-                    rng.choice(["TOTAL", "12.50", "ร้านค้า", "Cà phê", "Nº"])
-                    for _ in range(rng.randint(1, 6))
-                ),
-                "location": [[x, y], [x + w, y], [x + w, y + 18], [x, y + 18]],
-                "confidence": round(rng.random() * 0.3 + 0.7, 4),
-            }
-        )
+        x, y, w = rng.randint(0, 2000), 20 * (i % 500), rng.randint(40, 600)
+        block = {
+            "words": " ".join(
+                rng.choice(["TOTAL", "12.50", "ร้านค้า", "Cà phê", "Nº"])
+                for _ in range(rng.randint(1, 6))
+            ),  # fmt: skip
+            "location": [[x, y], [x + w, y], [x + w, y + 18], [x, y + 18]],
+            "confidence": round(rng.random() * 0.3 + 0.7, 4),
+        }
+        if chars:
+            step = w // chars
+            block["char_list"] = [
+                {"char": "a", "char_confidence": 0.9,
+                 "char_location": [[x + k * step, y], [x + (k + 1) * step, y],
+                                   [x + (k + 1) * step, y + 18], [x + k * step, y + 18]]}
+                for k in range(chars)
+            ]  # fmt: skip
+        out.append(block)
     return {"result": {"direction": -1, "words_block_count": blocks, "words_block_list": out}}
 
 
-def generate(files: int, blocks: int) -> list[Path]:
-    folder = WORK / f"{files}x{blocks}"
-    paths = [folder / f"resp{i:05d}.json" for i in range(files)]
-    if all(p.exists() for p in paths):
-        return paths
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(0)
-    for p in paths:
-        p.write_text(json.dumps(body(rng, blocks), ensure_ascii=False), encoding="utf-8")
+SHAPES: dict[str, Callable[[int], dict]] = {
+    "general-text": lambda i: general_text(random.Random(i), 200),
+    "general-table": lambda i: synthesize("general-table", seed=i, params=TABLE_FLAGS),
+    "smart-document-recognizer": lambda i: synthesize(
+        "smart-document-recognizer", seed=i, params=SDR_FLAGS
+    ),
+    "vat-invoice": lambda i: synthesize("vat-invoice", seed=i),
+}
+
+
+def records(data: dict, shape: str) -> list:
+    """The main record list a naive user would json_normalize."""
+    result = data["result"]
+    if shape == "general-text":
+        return result["words_block_list"]
+    if shape == "general-table":
+        return [b for r in result["words_region_list"] for b in r["words_block_list"]]
+    if shape == "smart-document-recognizer":
+        return result
+    return [result]
+
+
+def generate(shape: str, files: int) -> list[Path]:
+    folder = WORK / f"{shape}-{files}"
+    paths = [folder / f"r{i:05d}.json" for i in range(files)]
+    if not all(p.exists() for p in paths):
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, p in enumerate(paths):
+            p.write_text(json.dumps(SHAPES[shape](i), ensure_ascii=False), encoding="utf-8")
     return paths
 
 
-def naive(paths: list[Path]) -> pd.DataFrame:
+def naive(paths: list[Path], shape: str) -> int:
     frames = []
     for p in paths:
         with open(p, encoding="utf-8") as fh:
             data = json.load(fh)
-        f = pd.json_normalize(data["result"]["words_block_list"])
+        f = pd.json_normalize(records(data, shape))
         f["source"] = str(p)
         frames.append(f)
-    return pd.concat(frames, ignore_index=True)
+    return len(pd.concat(frames, ignore_index=True))
 
 
-def parse_floor(paths: list[Path]) -> int:
-    n = 0
-    for p in paths:
-        n += len(json.loads(p.read_bytes())["result"]["words_block_list"])
-    return n
+def arrow_floor(paths: list[Path], threads: bool) -> int:
+    import pyarrow.json as pj
+
+    data = b"\n".join(p.read_bytes().replace(b"\n", b" ") for p in paths)
+    opts = pj.ReadOptions(use_threads=threads, block_size=max(1 << 20, len(data) // 8 + 1))
+    return pj.read_json(io.BytesIO(data), read_options=opts).num_rows
 
 
-def ours(paths: list[Path]) -> pd.DataFrame:
-    return read_responses(paths).words()
+def interleaved(methods: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {name: [] for name in methods}
+    for _ in range(rounds):
+        for name, fn in methods.items():
+            t = time.perf_counter()
+            try:
+                fn()
+            except Exception as exc:  # a floor pyarrow cannot parse: say so, keep going
+                print(f"  {name}: {type(exc).__name__}: {str(exc)[:70]}")
+                times[name].append(float("nan"))
+                continue
+            times[name].append(time.perf_counter() - t)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
-def best(fn, *args, repeat: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn(*args)
-        times.append(time.perf_counter() - t)
-    return min(times), out
+def datasets(files: int, rounds: int) -> None:
+    print(f"\nDatasets: {files} files per shape, median of {rounds} interleaved rounds (s)")
+    head = f"{'shape':<27}{'MB':>6}{'naive':>8}{'arrow1':>8}{'arrowT':>8}{'ours':>8}"
+    print(head + f"{'vs naive':>10}{'/arrow1':>9}{'/arrowT':>9}")
+    for shape in SHAPES:
+        paths = generate(shape, files)
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        methods = {
+            "naive": lambda paths=paths, shape=shape: naive(paths, shape),
+            "arrow1": lambda paths=paths: arrow_floor(paths, False),
+            "arrowT": lambda paths=paths: arrow_floor(paths, True),
+            "ours": lambda paths=paths: read_responses(paths).flatten(),
+        }
+        if shape == "general-text":
+            methods["ours words"] = lambda paths=paths: read_responses(paths).words()
+        t = interleaved(methods, rounds)
+        for label in [k for k in t if k.startswith("ours")]:
+            name = shape if label == "ours" else f"{shape} (words)"
+            print(
+                f"{name:<27}{mb:6.1f}{t['naive']:8.3f}{t['arrow1']:8.3f}{t['arrowT']:8.3f}"
+                f"{t[label]:8.3f}{t['naive'] / t[label]:9.2f}x{t[label] / t['arrow1']:8.2f}x"
+                f"{t[label] / t['arrowT']:8.2f}x"
+            )
+
+
+def one_response(rounds: int) -> None:
+    print(f"\nOne 20,000-block response (median of {rounds}, ms)")
+    plain = general_text(random.Random(1), 20_000)
+    chars = general_text(random.Random(2), 20_000, chars=6)
+    blocks, char_blocks = plain["result"]["words_block_list"], chars["result"]["words_block_list"]
+    t = interleaved(
+        {
+            "json_normalize(blocks)": lambda: pd.json_normalize(blocks),
+            "ocrframe.words(body)": lambda: ocrframe.words(plain),
+            "json_normalize(blocks with chars)": lambda: pd.json_normalize(char_blocks),
+            "ocrframe.words(body with chars)": lambda: ocrframe.words(chars),
+            "ocrframe.chars(body with chars)": lambda: ocrframe.chars(chars),
+        },
+        rounds,
+    )
+    for name, secs in t.items():
+        print(f"  {name:<40}{secs * 1000:9.1f}")
+    ratio = t["ocrframe.words(body)"] / t["json_normalize(blocks)"]
+    print(f"  words / json_normalize: {ratio:.2f}x  (target <= 1x)")
+    try:
+        plot(chars, rounds)
+    except ImportError as exc:
+        print(f"  plot skipped: {exc}")
+
+
+def plot(body: dict, rounds: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+
+    frame = ocrframe.words(body)
+    verts = frame[["x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"]].to_numpy().reshape(-1, 4, 2)
+
+    def bare() -> None:
+        fig, ax = plt.subplots()
+        ax.add_collection(PolyCollection(verts, array=frame["confidence"].to_numpy()))
+        ax.autoscale_view()
+        fig.canvas.draw()
+        plt.close(fig)
+
+    def ours() -> None:
+        ax = ocrframe.plot_polygons(body)
+        ax.figure.canvas.draw()
+        plt.close(ax.figure)
+
+    t = interleaved({"bare PolyCollection": bare, "plot_polygons(body)": ours}, rounds)
+    ratio = t["plot_polygons(body)"] / t["bare PolyCollection"]
+    print(f"  plot_polygons / bare PolyCollection (20,000 polygons, chars present, drawn): "
+          f"{ratio:.2f}x  (target <= 2x)")  # fmt: skip
+
+
+def memory(files: int) -> None:
+    print("\nPeak traced memory of read_responses(folder).flatten() vs its frames")
+    for shape in SHAPES:
+        paths = generate(shape, files)
+        tracemalloc.start()
+        frames = read_responses(paths).flatten()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        size = sum(f.memory_usage(deep=True).sum() for f in frames.values())
+        print(f"  {shape:<27} peak {peak / 1e6:7.1f} MB  frames {size / 1e6:7.1f} MB  "
+              f"ratio {peak / size:5.2f}x  (target <= 1.3x)")  # fmt: skip
+
+
+def import_time(rounds: int) -> None:
+    def run(code: str) -> float:
+        out = subprocess.run(
+            [sys.executable, "-c", f"import time; t=time.perf_counter(); {code}; "
+             "print(time.perf_counter()-t)"],  # fmt: skip
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return float(out.stdout)
+
+    pandas, both = [], []
+    for _ in range(max(rounds, 5)):
+        pandas.append(run("import pandas"))
+        both.append(run("import pandas; import ocrframe"))
+    extra = statistics.median(both) - statistics.median(pandas)
+    print(f"\nimport ocrframe over import pandas: {extra * 1000:.0f} ms  (target <= 150 ms)")
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--files", type=int, default=2000)
-    ap.add_argument("--blocks", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--files", type=int, default=300)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--skip", nargs="*", default=[],
+                    choices=["datasets", "one", "memory", "import"])  # fmt: skip
     args = ap.parse_args(argv)
-    paths = generate(args.files, args.blocks)
-    size = sum(p.stat().st_size for p in paths) / 1e6
-    print(f"{len(paths)} files x {args.blocks} blocks, {size:.1f} MB")
-    t_naive, f_naive = best(naive, paths, repeat=args.repeat)
-    t_floor, n = best(parse_floor, paths, repeat=args.repeat)
-    t_ours, f_ours = best(ours, paths, repeat=args.repeat)
-    assert len(f_ours) == len(f_naive) == n, (len(f_ours), len(f_naive), n)
-    assert f_ours["source"].nunique() == len(paths)
-    big = body(random.Random(1), 2000)
-    t_one, f_one = best(ocrframe.words, big, repeat=5)
-    assert len(f_one) == 2000
-    print(f"{'method':<44}{'seconds':>9}")
-    print(f"{'naive json.load + json_normalize + concat':<44}{t_naive:9.3f}")
-    print(f"{'parse-only floor (json.loads)':<44}{t_floor:9.3f}")
-    print(f"{'ocrframe.read_responses(paths).words()':<44}{t_ours:9.3f}")
-    print(f"speed-up vs naive:   {t_naive / t_ours:5.2f}x   (target >= 3x)")
-    print(f"ratio to parse floor: {t_ours / t_floor:5.2f}x   (target <= 1.5x)")
-    print(f"words() of one 2,000-block response: {t_one * 1000:.1f} ms (target well under 50 ms)")
+    if "datasets" not in args.skip:
+        datasets(args.files, args.rounds)
+    if "one" not in args.skip:
+        one_response(args.rounds)
+    if "memory" not in args.skip:
+        memory(args.files)
+    if "import" not in args.skip:
+        import_time(args.rounds)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
         kv_boxes,
         layout,
         other,
+        outlines,
         plates,
         words,
     )
@@ -86,8 +87,8 @@ _HOMES: dict[str, str] = {
     "match_truth": "datasets.calibration",
     **dict.fromkeys(
         (
-            "flatten words chars cells kv kv_boxes layout formulas fields alarms plates fonts "
-            "document other"
+            "flatten words chars cells outlines kv kv_boxes layout formulas fields alarms plates "
+            "fonts document other"
         ).split(),
         "flatten",
     ),
@@ -128,6 +129,7 @@ __all__ = (
     "words",
     "chars",
     "cells",
+    "outlines",
     "kv",
     "kv_boxes",
     "layout",

@@ -15,7 +15,6 @@ holds all raw JSON at once; General Text word frames take a columnar fast path
 from __future__ import annotations
 
 import glob as _glob
-import importlib
 import json
 import os
 import re
@@ -30,7 +29,7 @@ import pandas as pd
 
 from ..errors import ApiError, InputError, OcrError
 from ..flatten._schema import FRAMES
-from ..response import Response, read_response
+from ..response import Response, clean_info, read_response
 
 __all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
 
@@ -189,7 +188,7 @@ class Batch:
             source=entry.source,
             request_id=resp.request_id,
             status=resp.status,
-            page=entry.page,
+            page=entry.page if entry.page is not None else resp.page,
             meta=resp.meta,
         )
 
@@ -247,24 +246,25 @@ class Batch:
         return pd.concat(parts, ignore_index=True)
 
     def flatten(self) -> dict[str, pd.DataFrame]:
-        """Every non-empty frame over the batch, by name (one extraction per response)."""
-        from ..flatten import flatten
+        """Every non-empty frame over the batch, by name (one walk per response, each frame
+        built once over all of them)."""
+        collector = self._collect(FLATTENERS, range(len(self._entries)))
+        return {n: collector.frame(n) for n in FLATTENERS if collector.count(n)}
 
-        acc: dict[str, list[pd.DataFrame]] = {}
-        for i in range(len(self._entries)):
+    def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
+        """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""
+        from ..flatten.many import Collector
+
+        collector = Collector(names)
+        for i in idx:
             resp = self._try_load(i)
             if resp is None:
                 continue
             try:
-                frames = flatten(resp)
+                collector.add(resp, source=self._entries[i].source, item=i)
             except OcrError as exc:
                 self._record(i, exc)
-                continue
-            for name, f in frames.items():
-                acc.setdefault(name, []).append(
-                    _with_ids(f, [self._entries[i].source], [resp.api], [len(f)])
-                )
-        return {n: pd.concat(acc[n], ignore_index=True) for n in FLATTENERS if n in acc}
+        return collector
 
     def to_parquet(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write each non-empty frame as ``<name>.parquet`` and ``errors.parquet``; return paths.
@@ -289,23 +289,9 @@ class Batch:
         todo = list(idx)
         if name == "words":
             todo = self._fast_words(todo, parts)
-        func = getattr(importlib.import_module("ocrframe.flatten"), name)
-        for i in todo:
-            resp = self._try_load(i)
-            if resp is None:
-                continue
-            try:
-                f = func(resp)
-            except OcrError as exc:
-                self._record(i, exc)
-                continue
-            if len(f):
-                parts.append(
-                    (
-                        np.full(len(f), i),
-                        _with_ids(f, [self._entries[i].source], [resp.api], [len(f)]),
-                    )
-                )
+        collector = self._collect([name], todo)
+        if collector.count(name):
+            parts.append((collector.items(name).astype(np.int64), collector.frame(name)))
         if not parts:
             return _with_ids(_empty(name), [], [])
         if len(parts) == 1:
@@ -393,10 +379,9 @@ def _header(path: str) -> dict[str, Any]:
     if not text.endswith(b"}"):
         return {}
     try:
-        info = json.loads(text[:-1])
-    except (ValueError, UnicodeDecodeError):
+        return clean_info(json.loads(text[:-1]))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
-    return info if isinstance(info, dict) else {}
 
 
 def _paths(x: Any) -> list[str]:
@@ -470,8 +455,4 @@ def _entries(x: Any) -> list[Entry]:
 
 def _entry(path: str) -> Entry:
     info = _header(path)
-    page = info.get("page")
-    page = page if isinstance(page, int) and not isinstance(page, bool) else None
-    api = info.get("api") if isinstance(info.get("api"), str) else None
-    source = info.get("source") if isinstance(info.get("source"), str) else path
-    return Entry(source, page, api, path=path)
+    return Entry(info.get("source", path), info.get("page"), info.get("api"), path=path)

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import InputError, ResponseFormatError
 from ..files import atomic_write
-from ..response import Response
+from ..response import Response, parse_json
 
 __all__ = ["Cache", "CacheCorruptError", "input_digest", "split_cache_file"]
 
@@ -71,7 +71,7 @@ def split_cache_file(data: bytes) -> tuple[bytes, dict[str, Any]] | None:
     if at < 1 or not data.endswith(b"}"):
         return None
     try:
-        header = json.loads(data[at + len(_MARK) : -1])
+        header = parse_json(data[at + len(_MARK) : -1])
     except (ValueError, UnicodeDecodeError) as exc:
         raise CacheCorruptError(f"unreadable cache header: {exc}") from exc
     if not isinstance(header, dict) or not isinstance(header.get("cache"), dict):
@@ -233,7 +233,7 @@ def load(path: str | os.PathLike[str], key: str | None = None) -> Response:
     header = check(data, path, key=key)
     body, _ = split_cache_file(data)  # type: ignore[misc]
     try:
-        raw = json.loads(body)
+        raw = parse_json(body)
     except ValueError as exc:  # checksum matched, so the writer stored bad JSON
         raise CacheCorruptError(f"corrupt cache file {str(path)!r}: {exc}") from None
     return Response(

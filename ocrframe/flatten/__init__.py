@@ -16,14 +16,16 @@ the full schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from ..response import Response, read_response
-from ._extract import Extraction, extract
+from ._collect import Extraction
 from ._names import FIELD_NORMS, normalise_field
 from ._schema import FRAMES, SCHEMAS, build_frame, empty_frame
+from .many import extract_response, paused_gc
 
 __all__ = [
     "FRAMES",
@@ -36,6 +38,7 @@ __all__ = [
     "words",
     "chars",
     "cells",
+    "outlines",
     "kv",
     "kv_boxes",
     "layout",
@@ -49,14 +52,16 @@ __all__ = [
 ]
 
 
-def extraction(x: Any) -> tuple[Response, Extraction]:
-    """Read ``x`` and sort its values into families (shared by every flattener)."""
+def extraction(x: Any, families: Iterable[str] | None = None) -> tuple[Response, Extraction]:
+    """Read ``x`` and sort its values into ``families`` (default: all; shared by every
+    flattener). Asking for one family walks only what it needs."""
     resp = read_response(x)
-    return resp, extract(resp.raw, resp.api, resp.page)
+    with paused_gc():
+        return resp, extract_response(resp, Extraction(families))
 
 
 def _frame(name: str, x: Any) -> pd.DataFrame:
-    resp, ex = extraction(x)
+    resp, ex = extraction(x, (name,))
     return _build(name, ex)
 
 
@@ -95,9 +100,13 @@ def flatten(x: Any) -> dict[str, pd.DataFrame]:
 def words(x: Any) -> pd.DataFrame:
     """Text blocks (lines): General Text, Web Image, Smart Document Recognizer ``ocr_result``,
     General Table text regions and the text pieces inside table cells (``table``/``cell`` set).
+    General Table's ``words_list`` pieces (``return_text_location``) are rows of their own
+    with ``piece`` = their index in the list (NA for blocks); in a cell ``block`` equals
+    ``piece``, in a text region ``block`` is the enclosing block. :func:`chars` carries
+    ``piece`` too.
 
     >>> words({"result": {"words_block_list": [{"words": "Hi"}]}}).shape
-    (1, 19)
+    (1, 20)
     """
     return _frame("words", x)
 
@@ -123,6 +132,19 @@ def cells(x: Any) -> pd.DataFrame:
     [{'row': 0, 'col': 0, 'row_span': 1, 'col_span': 2, 'text': 'Item'}]
     """
     return _frame("cells", x)
+
+
+def outlines(x: Any) -> pd.DataFrame:
+    """The outline polygon of each whole table or form (Smart Document Recognizer
+    ``table_list[].location`` / ``form_list[].location``, General Table table regions with a
+    ``location``): one row per table, ``kind`` and ``table`` as in :func:`cells`.
+
+    >>> body = {"result": [{"table_result": {"table_list": [
+    ...     {"location": [[0, 0], [90, 0], [90, 40], [0, 40]], "words_block_list": []}]}}]}
+    >>> outlines(body)[["kind", "table", "x_max", "y_max"]].values.tolist()
+    [['table', 0, 90.0, 40.0]]
+    """
+    return _frame("outlines", x)
 
 
 def kv(x: Any) -> pd.DataFrame:
@@ -174,8 +196,14 @@ def fields(x: Any) -> pd.DataFrame:
     per field with ``value``, ``confidence`` (from the per-field confidence map), polygon (from
     ``text_location`` when given), the original name in ``field`` and a shared name in
     ``field_norm``. Nested objects (``extra_info.local_language``, ``translation_info``,
-    ``extracted_data.contact_info``) keep their path in ``group``.
+    ``extracted_data.contact_info``) keep their path in ``group``, and confidence or
+    ``text_location`` maps nested the same way reach their fields. A list-valued field
+    (Chile ``surname``, VAT invoice ``seller_seal``) gives one row per element with ``item``
+    = its index (NA for plain fields); a confidence or polygon list of the same length is
+    matched element by element, a single one applies to each element.
 
+    >>> fields({"result": {"surname": ["DÍAZ", "ROJAS"]}})[["item", "value"]].values.tolist()
+    [[0, 'DÍAZ'], [1, 'ROJAS']]
     >>> f = fields({"result": {"gender": "F", "confidence": {"gender": 0.99}}})
     >>> f[["field", "field_norm", "value", "confidence"]].values.tolist()
     [['gender', 'sex', 'F', 0.99]]

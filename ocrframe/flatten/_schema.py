@@ -10,6 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import rules
+from .rules import confidence_array, polygon_array
+
 POLYGON = ["x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"]
 BBOX = ["x_min", "y_min", "x_max", "y_max"]
 TEXT_POLYGON = ["text_" + c for c in POLYGON]
@@ -25,6 +28,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("table", NULLABLE_INT),
         ("cell", NULLABLE_INT),
         ("block", INT),
+        ("piece", NULLABLE_INT),
         ("text", STR),
         ("confidence", FLOAT),
         *_GEOM,
@@ -35,6 +39,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("table", NULLABLE_INT),
         ("cell", NULLABLE_INT),
         ("block", INT),
+        ("piece", NULLABLE_INT),
         ("char", INT),
         ("text", STR),
         ("confidence", FLOAT),
@@ -54,6 +59,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         *_GEOM,
         *[(c, FLOAT) for c in TEXT_POLYGON],
     ],
+    "outlines": [("page", INT), ("kind", STR), ("table", INT), *_GEOM],
     "kv": [
         ("page", INT),
         ("pair", INT),
@@ -80,6 +86,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("group", STR),
         ("field", STR),
         ("field_norm", STR),
+        ("item", NULLABLE_INT),
         ("value", STR),
         ("confidence", FLOAT),
         *_GEOM,
@@ -101,10 +108,12 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
 FRAMES: tuple[str, ...] = tuple(SCHEMAS)
 
 
-def build_frame(name: str, columns: dict[str, list[Any]]) -> pd.DataFrame:
-    """Build frame ``name`` from column lists (missing columns are filled with NA).
+def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
+    """Build frame ``name`` from columns (lists or arrays; missing ones are filled with NA).
 
-    Polygon columns get the derived bounding box. Extra columns (``document`` frame) are
+    Both flattening paths end here, so the array rules of :mod:`ocrframe.flatten.rules`
+    (confidence range, complete-or-absent polygons) apply to every frame the same way, and
+    polygon columns get the derived bounding box. Extra columns (``document`` frame) are
     appended after the schema's, with inferred dtypes.
     """
     schema = SCHEMAS[name]
@@ -113,35 +122,49 @@ def build_frame(name: str, columns: dict[str, list[Any]]) -> pd.DataFrame:
     for col, dtype in schema:
         if col in BBOX:
             continue
-        values = columns.get(col)
-        data[col] = _column(values, dtype, n)
+        data[col] = _column(columns.get(col), dtype, n)
+    if "confidence" in data:
+        data["confidence"] = confidence_array(data["confidence"])
+    for names in (POLYGON, TEXT_POLYGON):
+        if names[0] in data:
+            xy = polygon_array(np.column_stack([data[c] for c in names]) if n else np.empty((0, 8)))
+            for k, c in enumerate(names):
+                data[c] = np.ascontiguousarray(xy[:, k])
     if "x1" in data:
-        xs = np.column_stack([data[c] for c in ("x1", "x2", "x3", "x4")]) if n else None
-        ys = np.column_stack([data[c] for c in ("y1", "y2", "y3", "y4")]) if n else None
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                data["x_min"] = np.nanmin(xs, axis=1) if n else np.empty(0)
-                data["y_min"] = np.nanmin(ys, axis=1) if n else np.empty(0)
-                data["x_max"] = np.nanmax(xs, axis=1) if n else np.empty(0)
-                data["y_max"] = np.nanmax(ys, axis=1) if n else np.empty(0)
+        # Polygons are complete or absent (polygon_array), so min/max equal nanmin/nanmax.
+        xs = [data[c] for c in ("x1", "x2", "x3", "x4")]
+        ys = [data[c] for c in ("y1", "y2", "y3", "y4")]
+        data["x_min"] = np.minimum(np.minimum(xs[0], xs[1]), np.minimum(xs[2], xs[3]))
+        data["y_min"] = np.minimum(np.minimum(ys[0], ys[1]), np.minimum(ys[2], ys[3]))
+        data["x_max"] = np.maximum(np.maximum(xs[0], xs[1]), np.maximum(xs[2], xs[3]))
+        data["y_max"] = np.maximum(np.maximum(ys[0], ys[1]), np.maximum(ys[2], ys[3]))
     ordered = {col: data[col] for col, _ in schema}
     for col, values in columns.items():
         if col not in ordered:
             if any(isinstance(v, (list, dict)) for v in values):  # pd.array would fail on lists
                 ordered[col] = _column(values, OBJ, n)
+            elif any(isinstance(v, str) for v in values):
+                ordered[col] = _column(values, STR, n)
             else:
-                ordered[col] = pd.array(values) if len(values) else pd.array([], dtype=FLOAT)
+                ordered[col] = _inferred(values)
     return pd.DataFrame(ordered, index=pd.RangeIndex(n))
 
 
-def _column(values: list[Any] | None, dtype: str, n: int) -> Any:
+def _inferred(values: list[Any]) -> Any:
+    if not len(values):
+        return pd.array([], dtype=FLOAT)
+    if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 2**63 for v in values):
+        return _column([rules.text(v) for v in values], STR, len(values))  # beyond int64
+    return pd.array(values)
+
+
+def _column(values: Any, dtype: str, n: int) -> Any:
     if values is None:
         values = [None] * n
-    if dtype == FLOAT:
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    if isinstance(values, np.ndarray) or isinstance(values, pd.api.extensions.ExtensionArray):
+        return values if dtype != STR else pd.array(values, dtype="str")
+    if dtype == FLOAT:  # the rules leave floats or None here; None becomes NaN
+        return np.array(values, dtype=np.float64)
     if dtype == INT:
         return np.array(values, dtype=np.int64)
     if dtype == OBJ:
@@ -149,8 +172,23 @@ def _column(values: list[Any] | None, dtype: str, n: int) -> Any:
         arr[:] = values
         return arr
     if dtype == STR:
-        return pd.array(values, dtype="str")
+        try:
+            return pd.array(values, dtype="str")
+        except UnicodeEncodeError:  # lone surrogates: no UTF-8 column can hold them
+            return pd.array(rules.valid_text(values), dtype="str")
+    if dtype == NULLABLE_INT:
+        return _nullable_int(values, n)
     return pd.array(values, dtype=dtype)
+
+
+def _nullable_int(values: list[Any], n: int) -> Any:
+    """An Int64 column from ints and Nones, without pandas' per-element inference."""
+    missing = values.count(None)
+    if missing == n:
+        return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))
+    if missing == 0:
+        return pd.arrays.IntegerArray(np.array(values, dtype=np.int64), np.zeros(n, dtype=bool))
+    return pd.array(values, dtype=NULLABLE_INT)
 
 
 def empty_frame(name: str) -> pd.DataFrame:

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import signature_keys
+from ..response import MAX_DEPTH, nesting_depths, page_number
+from ._schema import POLYGON, build_frame
 
 __all__ = ["read_words", "WordsResult"]
 
@@ -93,6 +95,11 @@ def _body(entry: Any) -> bytes | None:
         return None
     if lists > 1 and (data.count(_BLOCKS) != 1 or any(m in data for m in _WORD_SOURCES)):
         return None
+    if not data.isascii():
+        try:  # the general parser refuses invalid UTF-8, so must this path
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
     if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
         data = data.replace(b"\r", b" ").replace(b"\n", b" ")
     return data
@@ -124,8 +131,16 @@ def read_words(entries: Sequence[Any]) -> WordsResult:
         else:
             bodies.append(body)
             taken.append(i)
+    if taken:
+        # Files nested deeper than the general parser accepts go its way (and fail there).
+        starts = np.cumsum([0] + [len(b) + 1 for b in bodies[:-1]])
+        deep = nesting_depths(b"\n".join(bodies), starts) > MAX_DEPTH
+        if deep.any():
+            fallback += [taken[j] for j in np.flatnonzero(deep)]
+            bodies = [b for b, d in zip(bodies, deep, strict=True) if not d]
+            taken = [t for t, d in zip(taken, deep, strict=True) if not d]
     if not taken:
-        return WordsResult(fallback=fallback)
+        return WordsResult(fallback=sorted(fallback))
     frames, rows = [], []
     for idx, table in _parse(bodies, list(range(len(bodies))), fallback, taken):
         sel = [taken[j] for j in idx]
@@ -223,36 +238,29 @@ def _columns(table: Any, entries: list[Any]) -> tuple[pd.DataFrame | None, np.nd
         return frame, keep_files[rows_of], ok
     n = len(blocks)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if n_files else np.empty(0, int)
-    block_idx = np.arange(n, dtype=np.int64) - np.repeat(starts, counts)
-    conf = blocks.field("confidence").to_numpy(zero_copy_only=False).astype(np.float64)
-    with np.errstate(invalid="ignore"):
-        conf[(conf < 0) | (conf > 1)] = np.nan
     xy = np.full((n, 8), np.nan)
     if has_loc.any():
         xy[has_loc] = coords.to_numpy(zero_copy_only=False).reshape(-1, 8)
-    pages = np.array(
-        [e.page if isinstance(e.page, int) and e.page > 0 else 1 for e in entries], np.int64
-    )
-    sources = np.array([e.source for e in entries], dtype=object)
+    pages = np.array([page_number(e.page) or 1 for e in entries], np.int64)
     na_int = pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))
     cols: dict[str, Any] = {
-        "source": _repeat_str(sources, file_of_block),
-        "api": _repeat_str(np.array([_API], dtype=object), np.zeros(n, np.int64)),
         "page": pages[file_of_block],
         "region": na_int,
         "table": na_int.copy(),
         "cell": na_int.copy(),
-        "block": block_idx,
-        "text": pd.array(blocks.field("words"), dtype="str"),
-        "confidence": conf,
+        "block": np.arange(n, dtype=np.int64) - np.repeat(starts, counts),
+        "text": _strings(blocks.field("words")),
+        "confidence": blocks.field("confidence").to_numpy(zero_copy_only=False),
     }
-    for k, name in enumerate(("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")):
-        cols[name] = np.ascontiguousarray(xy[:, k])
-    # Polygons are complete or absent (checked above), so min/max equal nanmin/nanmax.
-    xs = [cols[f"x{k}"] for k in range(1, 5)]
-    ys = [cols[f"y{k}"] for k in range(1, 5)]
-    cols["x_min"] = np.minimum(np.minimum(xs[0], xs[1]), np.minimum(xs[2], xs[3]))
-    cols["y_min"] = np.minimum(np.minimum(ys[0], ys[1]), np.minimum(ys[2], ys[3]))
-    cols["x_max"] = np.maximum(np.maximum(xs[0], xs[1]), np.maximum(xs[2], xs[3]))
-    cols["y_max"] = np.maximum(np.maximum(ys[0], ys[1]), np.maximum(ys[2], ys[3]))
-    return pd.DataFrame(cols, index=pd.RangeIndex(n)), file_of_block, ok
+    for k, name in enumerate(POLYGON):
+        cols[name] = xy[:, k]
+    frame = build_frame("words", cols)  # the rules of both paths apply here
+    sources = np.array([e.source for e in entries], dtype=object)
+    frame.insert(0, "source", _repeat_str(sources, file_of_block))
+    frame.insert(1, "api", _repeat_str(np.array([_API], dtype=object), np.zeros(n, np.int64)))
+    return frame, file_of_block, ok
+
+
+def _strings(arr: Any) -> Any:
+    """An Arrow string column as the frame's ``str`` column (no Python object per row)."""
+    return pd.array(arr, dtype="str")

@@ -1,0 +1,115 @@
+"""What the walk collects: column lists per frame family, and the helpers every family uses
+to put a value in its frame or, when it does not fit, in ``other`` with its JSON path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from . import rules
+from ._schema import BBOX, POLYGON, SCHEMAS
+
+
+class Extraction:
+    """Column lists per family, filled by :func:`ocrframe.flatten._extract.extract`.
+
+    ``families`` limits what is kept (``words(x)`` collects words only, and the walk skips
+    what only other families need, such as characters). One Extraction can hold many
+    responses: :meth:`begin` starts one (ids such as table numbers restart) and
+    :meth:`rollback` removes a response that turned out unreadable half-way.
+    """
+
+    def __init__(self, families: Iterable[str] | None = None) -> None:
+        self.wanted = frozenset(SCHEMAS if families is None else families)
+        self.cols: dict[str, dict[str, list[Any]]] = {
+            name: {c: [] for c, _ in schema if c not in BBOX} for name, schema in SCHEMAS.items()
+        }
+        self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+        self.document: dict[int, dict[str, Any]] = {}
+        self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
+        self.marks: dict[str, int] = dict(self.counts)
+
+    def wants(self, *families: str) -> bool:
+        return any(f in self.wanted for f in families)
+
+    def begin(self) -> None:
+        """Start the next response: ids restart, its rows can be rolled back."""
+        self.marks = dict(self.counts)
+        self.ids = {}
+        self.document = {}
+
+    def rollback(self) -> None:
+        for name, n in self.marks.items():
+            for lst in self.cols[name].values():
+                del lst[n:]
+            self.counts[name] = n
+        self.document = {}
+
+    def next_id(self, key: tuple[Any, ...], n: int = 0) -> int:
+        """The next free number for ``key`` (e.g. ``(page, "table")``), reserving ``n``."""
+        start = self.ids.get(key, 0)
+        self.ids[key] = start + n
+        return start
+
+    def add(self, family: str, values: dict[str, Any]) -> None:
+        if family not in self.wanted:
+            return
+        cols = self.cols[family]
+        for col, lst in cols.items():
+            lst.append(values.get(col))
+        self.counts[family] += 1
+
+    def other(self, page: int, path: str, value: Any) -> None:
+        if "other" not in self.wanted:
+            return
+        if value is not None and not isinstance(value, str):
+            value = rules.to_json(value)
+        self.add("other", {"page": page, "path": path, "value": value})
+
+    def doc(self, page: int, key: str, value: Any) -> None:
+        if "document" in self.wanted:
+            self.document.setdefault(page, {})[key] = value
+
+
+def put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -> None:
+    if poly is not None:
+        row.update(zip(names, poly, strict=True))
+
+
+def dict_items(ex: Extraction, items: Any, path: str, page: int) -> Iterator[tuple[int, str, dict]]:
+    """The dict elements of a list with their index and path; anything else goes to other."""
+    if not isinstance(items, list):
+        if items is not None:
+            ex.other(page, path, items)
+        return
+    for i, item in enumerate(items):
+        where = f"{path}[{i}]"
+        if isinstance(item, dict):
+            yield i, where, item
+        else:
+            ex.other(page, where, item)
+
+
+def set_confidence(ex: Extraction, row: dict, value: Any, where: str, page: int) -> None:
+    """``row["confidence"]`` from ``value``; a value that is not one goes to other."""
+    row["confidence"] = rules.confidence(value)
+    if value is not None and row["confidence"] is None:
+        ex.other(page, where, value)
+
+
+def set_polygon(
+    ex: Extraction, row: dict, value: Any, where: str, page: int, names: list[str] = POLYGON
+) -> bool:
+    """The polygon columns of ``row`` from ``value``; a value that is not one goes to other."""
+    poly = rules.polygon(value)
+    put_polygon(row, poly, names)
+    if value is not None and poly is None:
+        ex.other(page, where, value)
+    return poly is not None
+
+
+def keep_rest(ex: Extraction, obj: dict, path: str, page: int, handled: Iterable[str]) -> None:
+    """Every member of ``obj`` not handled by its frame goes to other."""
+    for key, value in obj.items():
+        if key not in handled:
+            ex.other(page, f"{path}.{key}", value)

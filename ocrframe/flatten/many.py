@@ -1,0 +1,126 @@
+"""Frames of many responses, each built once (not one small frame per response, then concat).
+
+A :class:`Collector` walks responses into one :class:`~ocrframe.flatten._collect.Extraction`
+(column lists shared by every response) and builds each frame once at the end, with
+``source`` and ``api`` repeated per row without a Python string per row. Garbage collection
+pauses during the walk: it allocates millions of small objects that all survive, so the
+collector would only rescan them.
+
+>>> from ocrframe.response import Response
+>>> c = Collector(["words"])
+>>> c.add(Response({"result": {"words_block_list": [{"words": "Hi"}]}}), source="a.png")
+>>> c.frame("words")[["source", "api", "text"]].values.tolist()
+[['a.png', 'general-text', 'Hi']]
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ResponseFormatError
+from ..response import MAX_DEPTH, Response, read_response
+from ._collect import Extraction
+from ._extract import extract
+from ._schema import FRAMES, build_frame
+
+__all__ = ["Collector", "extract_response", "repeat_strings", "paused_gc"]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a walk (restored afterwards)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def extract_response(resp: Response, ex: Extraction) -> Extraction:
+    """Add ``resp`` to ``ex``; a body too deep to walk is a ResponseFormatError (and its
+    partial rows are removed)."""
+    try:
+        return extract(resp.raw, resp.api, resp.page, ex)
+    except RecursionError:  # a dict built in Python (files are depth-checked when parsed)
+        ex.rollback()
+        raise ResponseFormatError(
+            f"response is nested too deeply to flatten (OCR responses nest a few levels; "
+            f"files deeper than {MAX_DEPTH} are refused when read)"
+        ) from None
+
+
+def repeat_strings(values: Any, index: np.ndarray) -> Any:
+    """``values[index]`` as a pandas ``str`` array, without a Python object per row."""
+    import pyarrow as pa
+
+    arr = pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(index, dtype=np.int32)), pa.array(list(values), type=pa.string())
+    )
+    return pd.array(arr.dictionary_decode(), dtype="str")
+
+
+class Collector:
+    """Frames ``families`` of many responses, each frame built once.
+
+    :meth:`add` takes anything :func:`ocrframe.read_response` accepts (error bodies raise
+    their :class:`~ocrframe.ApiError`, nothing of them is kept); :meth:`frame` gives the frame
+    with ``source`` and ``api`` first, :meth:`items` the ``item`` number of each row.
+    """
+
+    def __init__(self, families: Iterable[str] = FRAMES) -> None:
+        self.families = tuple(families)
+        self.ex = Extraction(self.families)
+        self._sources: list[str | None] = []
+        self._apis: list[str | None] = []
+        self._items: list[Any] = []
+        self._rows: dict[str, list[int]] = {name: [] for name in self.families}
+        self._document: list[dict[str, Any]] = []
+
+    def add(self, x: Any, source: str | None = None, item: Any = None) -> None:
+        resp = read_response(x)
+        with paused_gc():
+            extract_response(resp, self.ex)
+        k = len(self._sources)
+        self._sources.append(source if source is not None else resp.source)
+        self._apis.append(resp.api)
+        self._items.append(k if item is None else item)
+        for name in self.families:
+            self._rows[name].append(self.ex.counts[name] - self.ex.marks[name])
+        for page in sorted(self.ex.document):
+            self._document.append({"_k": k, "page": page, **self.ex.document[page]})
+
+    def count(self, name: str) -> int:
+        return len(self._document) if name == "document" else self.ex.counts[name]
+
+    def items(self, name: str) -> np.ndarray:
+        """The ``item`` given to :meth:`add` for each row of frame ``name``."""
+        return np.asarray(self._items, dtype=object)[self._response_of_row(name)]
+
+    def _response_of_row(self, name: str) -> np.ndarray:
+        if name == "document":
+            return np.array([r["_k"] for r in self._document], dtype=np.int64)
+        return np.repeat(np.arange(len(self._sources)), self._rows[name])
+
+    def frame(self, name: str) -> pd.DataFrame:
+        if name == "document":
+            keys: list[str] = []
+            for row in self._document:
+                keys += [k for k in row if k not in keys and k not in ("_k", "page")]
+            cols: dict[str, list[Any]] = {"page": [r["page"] for r in self._document]}
+            for key in keys:
+                cols[key] = [r.get(key) for r in self._document]
+            frame = build_frame("document", cols)
+        else:
+            frame = build_frame(name, self.ex.cols[name])
+        of = self._response_of_row(name)
+        frame.insert(0, "source", repeat_strings(self._sources, of))
+        frame.insert(1, "api", repeat_strings(self._apis, of))
+        return frame

@@ -1,0 +1,159 @@
+"""The conversion rules every frame follows, in one place for both flattening paths.
+
+The general walk (:mod:`ocrframe.flatten._extract`) converts Python values one at a time with
+the scalar rules; the columnar path (:mod:`ocrframe.flatten.arrow_words`) gets float columns
+from pyarrow and applies the array rules. Both build their frame with
+:func:`ocrframe.flatten._schema.build_frame`, which applies the array rules again, so a value
+reaches a frame the same way whichever path read it:
+
+- a number is a finite float; ``bool``, non-numeric strings, NaN, infinities and integers
+  beyond float range are not numbers (the value goes to ``other`` instead);
+- a confidence is a number in [0, 1];
+- a polygon is 4 vertices of 2 numbers; one bad coordinate makes the whole polygon absent;
+- text with lone UTF-16 surrogates (which no UTF-8 file can hold) gets U+FFFD in their place.
+
+>>> number("12.5"), number(10**400), number(True)
+(12.5, None, None)
+>>> confidence(1.2), polygon([[0, 0], [1, 0], [1, 1], [0, "1"]])
+(None, [0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0])
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "number",
+    "confidence",
+    "polygon",
+    "integer",
+    "is_polygon_like",
+    "text",
+    "to_json",
+    "valid_text",
+    "confidence_array",
+    "polygon_array",
+    "CONFIDENCE_RANGE",
+]
+
+CONFIDENCE_RANGE = (0.0, 1.0)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def number(v: Any) -> float | None:
+    """A finite float from a number or numeric string; None when it is not one."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        try:
+            f = float(v)
+        except OverflowError:  # an integer beyond float range
+            return None
+        return f if math.isfinite(f) else None
+    if isinstance(v, str):
+        if len(v) > 400:  # no float needs more digits; refuse before int-parsing limits
+            return None
+        try:
+            f = float(v.strip())
+        except ValueError:
+            return None
+        return f if math.isfinite(f) else None
+    if type(v).__name__ == "Decimal":  # official-SDK objects parse floats as Decimal
+        try:
+            return number(float(v))
+        except ValueError:  # a signalling NaN
+            return None
+    return None
+
+
+def confidence(v: Any) -> float | None:
+    """A confidence: a number in :data:`CONFIDENCE_RANGE`, else None."""
+    f = number(v)
+    low, high = CONFIDENCE_RANGE
+    return f if f is not None and low <= f <= high else None
+
+
+def polygon(v: Any) -> list[float] | None:
+    """8 floats from ``[[x, y] x 4]``; None when the value is not such a polygon."""
+    if not isinstance(v, list) or len(v) != 4:
+        return None
+    out: list[float] = []
+    for pt in v:
+        if not isinstance(pt, (list, tuple)) or len(pt) != 2:
+            return None
+        x, y = number(pt[0]), number(pt[1])
+        if x is None or y is None:
+            return None
+        out += [x, y]
+    return out
+
+
+def is_polygon_like(v: Any) -> bool:
+    """A non-empty list of lists (a polygon, well-formed or not)."""
+    return isinstance(v, list) and bool(v) and all(isinstance(p, list) for p in v)
+
+
+def integer(v: Any) -> int | None:
+    """An integer-valued number that fits int64, else None."""
+    f = number(v)
+    return int(f) if f is not None and f.is_integer() and abs(f) < 2**63 else None
+
+
+def to_json(v: Any) -> str:
+    """JSON text of a value kept in ``other`` (non-ASCII kept readable; Decimals of
+    official-SDK objects as numbers)."""
+    return json.dumps(v, ensure_ascii=False, default=_plain)
+
+
+def _plain(v: Any) -> Any:
+    f = number(v)
+    return f if f is not None else str(v)
+
+
+def text(v: Any) -> str | None:
+    """Text of a value: strings as they are, a list of strings joined with spaces, other
+    scalars as JSON-like text, objects as JSON."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, list) and all(isinstance(e, str) for e in v):
+        return " ".join(v)
+    if isinstance(v, (dict, list)):
+        return to_json(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def valid_text(values: list[Any]) -> list[Any]:
+    """``values`` with lone surrogates replaced by U+FFFD (call only when encoding failed)."""
+    return [_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in values]
+
+
+def confidence_array(values: np.ndarray) -> np.ndarray:
+    """The confidence rule on a float array: NaN outside :data:`CONFIDENCE_RANGE`."""
+    low, high = CONFIDENCE_RANGE
+    out = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        bad = ~((out >= low) & (out <= high))
+    if bad.any():
+        out = out.copy()
+        out[bad] = np.nan
+    return out
+
+
+def polygon_array(xy: np.ndarray) -> np.ndarray:
+    """The polygon rule on an ``(n, 8)`` float array: a row with any non-finite coordinate
+    becomes all NaN (complete or absent, never partly there)."""
+    xy = np.asarray(xy, dtype=np.float64)
+    bad = ~np.isfinite(xy).all(axis=1)
+    if bad.any():
+        xy = xy.copy()
+        xy[bad] = np.nan
+    return xy
