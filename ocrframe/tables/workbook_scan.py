@@ -13,8 +13,9 @@ Refused with :class:`~ocrframe.errors.WorkbookError`:
   one; an undeclared entity is not well-formed XML, refused too;
 - an XML part (``.xml``, ``.rels``, ``.vml``) that is not well-formed;
 - a cell or range reference outside Excel's 1,048,576 rows x 16,384 columns;
-- more than ``max_cells`` positions in total (cells, merged, hyperlink and comment positions),
-  or more than ``ELEMENTS_PER_CELL * max_cells`` XML elements (each becomes Python objects);
+- more than ``max_cells`` positions in total (cells, merged, hyperlink and comment positions,
+  shared strings, formatted rows), more than ``ELEMENTS_PER_CELL * max_cells`` XML elements
+  (each becomes Python objects) or more than ``MAX_STYLE_RECORDS`` style records;
 - a part whose extent from A1 (dimension, cells, ranges) covers more than ``max_cells``.
 
 >>> import io, zipfile
@@ -27,8 +28,8 @@ Refused with :class:`~ocrframe.errors.WorkbookError`:
 Traceback (most recent call last):
 ...
 ocrframe.errors.WorkbookError: result.excel would expand to more than 1,000,000 cells \
-(mergeCell A1:XFD1048576 in xl/worksheets/sheet1.xml): refused before opening it as a \
-workbook bomb; raise max_cells if you trust this workbook
+(mergeCell A1:XFD1048576 in xl/worksheets/sheet1.xml), a workbook bomb: refused before \
+opening it; raise max_cells if you trust this workbook
 """
 
 from __future__ import annotations
@@ -45,11 +46,13 @@ from xml.parsers import expat
 from ..errors import WorkbookError
 
 __all__ = ["scan_workbook", "WorkbookScan", "DEFAULT_MAX_CELLS", "EXCEL_MAX_ROWS",
-           "EXCEL_MAX_COLS", "ELEMENTS_PER_CELL"]  # fmt: skip
+           "EXCEL_MAX_COLS", "ELEMENTS_PER_CELL", "MAX_STYLE_RECORDS"]  # fmt: skip
 
 DEFAULT_MAX_CELLS = 1_000_000
 ELEMENTS_PER_CELL = 5  # a cell is 2-3 elements (<c><v>), a shared string 2 (<si><t>)
 EXCEL_MAX_ROWS, EXCEL_MAX_COLS = 1_048_576, 16_384
+MAX_STYLE_RECORDS = 100_000  # Excel itself allows 64,000 cell formats
+_STYLE_RECORDS = ("xf", "font", "fill", "border", "numFmt", "dxf", "cellStyle")
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "  # expat: "uri local"
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _REF = re.compile(r"\$?([A-Za-z]{0,3})\$?([0-9]{0,7})")
@@ -73,19 +76,26 @@ def _column(letters: str) -> int:
 
 
 class _Refused(Exception):
-    """Internal: raised from an expat handler, turned into a WorkbookError by the scan."""
+    """Internal: raised from an expat handler, turned into a WorkbookError by the scan.
+    ``tunable``: a size limit that max_cells raises."""
+
+    def __init__(self, reason: str, tunable: bool = False) -> None:
+        super().__init__(reason)
+        self.tunable = tunable
 
 
 def _corner(text: str) -> tuple[int | None, int | None]:
     m = _REF.fullmatch(text)
     if m is None or not (m[1] or m[2]):
-        raise _Refused(f"{text!r} is not a cell reference")
+        raise _Refused(f"has {text!r} where a cell reference belongs")
     row = int(m[2]) if m[2] else None
     col = _column(m[1]) if m[1] else None
     if (row is not None and not 1 <= row <= EXCEL_MAX_ROWS) or (
         col is not None and not 1 <= col <= EXCEL_MAX_COLS
     ):
-        raise _Refused(f"{text!r} is outside Excel's {EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLS:,} cells")
+        raise _Refused(
+            f"refers to {text!r}, outside Excel's {EXCEL_MAX_ROWS:,} x {EXCEL_MAX_COLS:,}"
+        )
     return row, col
 
 
@@ -93,10 +103,10 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
     """``(first_row, first_col, last_row, last_col)`` of ``A1``, ``A1:C3``, ``A:C`` or ``2:5``."""
     parts = ref.split(":")
     if len(parts) > 2:
-        raise _Refused(f"{ref!r} is not a cell range")
+        raise _Refused(f"has {ref!r} where a cell range belongs")
     (r0, c0), (r1, c1) = _corner(parts[0]), _corner(parts[-1])
     if (r0 is None) != (r1 is None) or (c0 is None) != (c1 is None):
-        raise _Refused(f"{ref!r} is not a cell range")
+        raise _Refused(f"has {ref!r} where a cell range belongs")
     if r0 is None or r1 is None:  # whole columns
         r0, r1 = 1, EXCEL_MAX_ROWS
     if c0 is None or c1 is None:  # whole rows
@@ -110,7 +120,7 @@ class _Counter:
     def __init__(self, max_cells: int) -> None:
         self.max_cells = max_cells
         self.max_elements = ELEMENTS_PER_CELL * max_cells
-        self.positions = self.elements = self.formulas = self.links = 0
+        self.positions = self.elements = self.styles = self.formulas = self.links = 0
         self.part = ""
         self.row = self.col = self.max_row = self.max_col = 0
         self.handlers = {
@@ -120,6 +130,8 @@ class _Counter:
             _MAIN + "mergeCell": self._range,
             _MAIN + "hyperlink": self._range,
             _MAIN + "comment": self._range,
+            _MAIN + "si": self._shared_string,
+            **dict.fromkeys((_MAIN + t for t in _STYLE_RECORDS), self._style),
             _MAIN + "f": self._formula,
             _MAIN + "externalBook": self._link,
             _MAIN + "ddeLink": self._link,
@@ -133,28 +145,38 @@ class _Counter:
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         self.elements += 1
         if self.elements > self.max_elements:
-            raise _Refused(f"more than {self.max_elements:,} XML elements")
+            raise _Refused(
+                f"holds more than {self.max_elements:,} XML elements ({ELEMENTS_PER_CELL} per "
+                f"cell of max_cells={self.max_cells:,})",
+                tunable=True,
+            )
         handler = self.handlers.get(tag)
         if handler is not None:
             handler(tag, attrs)
 
     def refuse_dtd(self, *_: Any) -> None:
         raise _Refused(
-            f"{self.part} declares a DTD (<!DOCTYPE ...>), which entity attacks such as XXE and "
-            "'billion laughs' need and no .xlsx part has"
+            f"declares a DTD (<!DOCTYPE ...>) in {self.part}, as entity attacks (XXE, 'billion "
+            "laughs') do; no .xlsx part has one"
         )
 
     def _add(self, n: int, what: str) -> None:
         self.positions += n
         if self.positions > self.max_cells:
-            raise _Refused(f"{what} in {self.part}")
+            raise _Refused(
+                f"would expand to more than {self.max_cells:,} cells ({what} in {self.part}), "
+                "a workbook bomb",
+                tunable=True,
+            )
 
     def _extend(self, row: int, col: int, what: str) -> None:
         if row > self.max_row or col > self.max_col:
             self.max_row, self.max_col = max(row, self.max_row), max(col, self.max_col)
             if self.max_row * self.max_col > self.max_cells:
                 raise _Refused(
-                    f"{self.part} spans {self.max_row:,} x {self.max_col:,} cells ({what})"
+                    f"spans {self.max_row:,} x {self.max_col:,} cells in {self.part} ({what}), "
+                    f"more than max_cells={self.max_cells:,}",
+                    tunable=True,
                 )
 
     def _cell(self, tag: str, attrs: dict[str, str]) -> None:
@@ -165,7 +187,7 @@ class _Counter:
         else:
             row, col = _corner(ref)
             if row is None or col is None:
-                raise _Refused(f"cell reference {ref!r} in {self.part}")
+                raise _Refused(f"has {ref!r} where a cell reference belongs in {self.part}")
             self.col = col
         self._add(1, "cells")
         self._extend(row, col, f"cell {ref or col}")
@@ -177,8 +199,21 @@ class _Counter:
         except ValueError:
             number = float("nan")
         if not number.is_integer() or not 1 <= number <= EXCEL_MAX_ROWS:
-            raise _Refused(f"row number {r!r} in {self.part} is not one of Excel's rows")
+            raise _Refused(f"has row number {r!r} in {self.part}, not one of Excel's rows")
         self.row, self.col = int(number), 0
+        if len(attrs) > ("r" in attrs) + ("spans" in attrs):  # height, style...: an object
+            self._add(1, "row formats")
+
+    def _shared_string(self, tag: str, attrs: dict[str, str]) -> None:
+        self._add(1, "shared strings")
+
+    def _style(self, tag: str, attrs: dict[str, str]) -> None:
+        self.styles += 1
+        if self.styles > MAX_STYLE_RECORDS:
+            raise _Refused(
+                f"holds more than {MAX_STYLE_RECORDS:,} style records in {self.part} (Excel "
+                "allows 64,000 cell formats)"
+            )
 
     def _dimension(self, tag: str, attrs: dict[str, str]) -> None:
         ref = attrs.get("ref", "A1")
@@ -210,7 +245,9 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter: _Counter) ->
             parser.ParseFile(fh)
         except expat.ExpatError as exc:
             if info.filename.lower().endswith(_XML_SUFFIXES):
-                raise _Refused(f"{info.filename} is not well-formed XML ({exc})") from None
+                raise _Refused(
+                    f"has {info.filename}, which is not well-formed XML ({exc})"
+                ) from None
             # a binary part (an image): not XML, and openpyxl does not parse it
 
 
@@ -246,22 +283,8 @@ def scan_workbook(
             for info in members:
                 _scan_part(zf, info, counter)
     except _Refused as exc:
-        text = str(exc)
-        if counter.positions > max_cells:
-            raise WorkbookError(
-                f"{where} would expand to more than {max_cells:,} cells ({text}): refused before "
-                "opening it as a workbook bomb; raise max_cells if you trust this workbook"
-            ) from None
-        if counter.elements > counter.max_elements:
-            raise WorkbookError(
-                f"{where} holds {text} (more than {ELEMENTS_PER_CELL} per cell of "
-                f"max_cells={max_cells:,}): refused before opening it; raise max_cells if you "
-                "trust this workbook"
-            ) from None
-        raise WorkbookError(
-            f"{where} is refused before opening it: {text}"
-            + ("" if " spans " not in text else f", more than max_cells={max_cells:,}")
-        ) from None
+        advice = "; raise max_cells if you trust this workbook" if exc.tunable else ""
+        raise WorkbookError(f"{where} {exc}: refused before opening it{advice}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise WorkbookError(f"{where} is not a readable zip archive ({exc})") from exc
     return WorkbookScan(counter.positions, counter.formulas, counter.links)
