@@ -251,6 +251,17 @@ def test_save_excel_writes_bytes_as_returned(tmp_path):
         save_excel(general_table_body(api_cells(spanned_cells())), tmp_path)
 
 
+def test_save_excel_names_from_data_stay_inside_the_folder_and_short(tmp_path):
+    data = cells_workbook(tmp_path, spanned_cells()).read_bytes()
+    body = body_with_excel(b64(data))
+    for source in ("../../" + "x" * 300 + ".png", "/etc/passwd", "..", "a\x00b.png"):
+        body["_ocrframe"] = {"api": "general-table", "source": source}
+        (path,) = save_excel(body, tmp_path / "out")
+        assert path.parent == tmp_path / "out" and len(path.name.encode()) < 200
+        assert path.read_bytes() == data
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
 # --- review workbooks ----------------------------------------------------------------------------
 
 
