@@ -21,8 +21,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ocrframe.tables.excel import to_excel  # noqa: E402
 from ocrframe.tables.grid import grid  # noqa: E402
+from ocrframe.tables.workbook import to_excel  # noqa: E402
 
 
 def make_cells(n_rows: int, n_cols: int, seed: int = 0) -> pd.DataFrame:

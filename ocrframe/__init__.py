@@ -62,8 +62,10 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
     from .plots.charts import plot_calibration, plot_confidence, plot_polygons, plot_table
     from .response import Response, read_response
     from .samples import ground_truth, list_samples, sample_path
-    from .tables.excel import compare_excel_cells, excel_tables, save_excel, to_excel
+    from .tables.api_excel import excel_tables, save_excel
+    from .tables.compare import compare_excel_cells
     from .tables.grid import grid, join_tables, to_numeric_table
+    from .tables.workbook import to_excel
 
 __version__ = "0.1.0"
 
@@ -96,10 +98,10 @@ _HOMES: dict[str, str] = {
     "grid": "tables.grid",
     "join_tables": "tables.grid",
     "to_numeric_table": "tables.grid",
-    "excel_tables": "tables.excel",
-    "save_excel": "tables.excel",
-    "compare_excel_cells": "tables.excel",
-    "to_excel": "tables.excel",
+    "excel_tables": "tables.api_excel",
+    "save_excel": "tables.api_excel",
+    "compare_excel_cells": "tables.compare",
+    "to_excel": "tables.workbook",
     "plot_polygons": "plots.charts",
     "plot_confidence": "plots.charts",
     "plot_calibration": "plots.charts",

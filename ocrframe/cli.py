@@ -268,7 +268,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"{len(batch)} response(s) in {args.cache}, {len(batch.errors)} failure(s)")
     _print_errors(batch.errors)
     if args.errors:
-        batch.errors.to_csv(args.errors, index=False)
+        from .tables.safe_output import write_csv
+
+        write_csv(batch.errors, args.errors)
     return 0 if not len(batch.errors) else 1
 
 
@@ -283,6 +285,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     from .datasets.audit import audit, threshold_sweep
     from .datasets.batch import read_responses
+    from .tables.safe_output import write_csv
 
     batch = read_responses(args.dir)
     if len(batch) == 0:
@@ -296,7 +299,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         print()
         print(sweep.to_string(index=False))
     if args.out:
-        table.to_csv(args.out, index=False)
+        write_csv(table, args.out)
     if args.review:
         from .datasets.review import review_queue
 
@@ -312,7 +315,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _cmd_tables(args: argparse.Namespace) -> int:
     from .datasets.batch import read_responses
-    from .tables.excel import to_excel
+    from .tables.workbook import to_excel
 
     batch = read_responses(args.dir)
     path = to_excel(batch.cells(), args.xlsx, threshold=args.threshold)

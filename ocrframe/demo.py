@@ -208,6 +208,7 @@ def run_demo(
     from .datasets.review import review_queue
     from .datasets.runner import run
     from .local import LocalEngine
+    from .tables.safe_output import write_csv
 
     start = time.perf_counter()
     paths = [Path(p) for p in images] if images is not None else sample_images()
@@ -239,7 +240,7 @@ def run_demo(
     accuracy = _accuracy(words, paths, expected_calibration_error)
     for name, frame in (("audit.csv", summary), ("threshold_sweep.csv", sweep),
                         ("accuracy.csv", accuracy)):  # fmt: skip
-        frame.to_csv(out / name, index=False)
+        write_csv(frame, out / name)
         files.append(out / name)
     if overlays:
         files += write_overlays(words, out / "overlays", threshold)

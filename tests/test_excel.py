@@ -1,4 +1,4 @@
-"""Tests for ocrframe.excel: API workbooks in (bounded), review workbooks out, cross-check."""
+"""API workbooks in (bounded), review workbooks out, cross-check (ocrframe.tables)."""
 
 from __future__ import annotations
 
@@ -21,17 +21,11 @@ from test_tables import (
     values,
 )
 
-from ocrframe.errors import InputError, OcrError
-from ocrframe.tables.excel import (
-    LOW_CONFIDENCE_FILL,
-    WorkbookError,
-    compare_excel_cells,
-    decode_workbook,
-    excel_tables,
-    save_excel,
-    to_excel,
-)
+from ocrframe.errors import InputError, OcrError, WorkbookError
+from ocrframe.tables.api_excel import decode_workbook, excel_tables, save_excel
+from ocrframe.tables.compare import compare_excel_cells
 from ocrframe.tables.grid import SPAN_POLICIES, grid, tables
+from ocrframe.tables.workbook import LOW_CONFIDENCE_FILL, to_excel
 
 
 def b64(data: bytes) -> str:
@@ -170,6 +164,10 @@ def body_with_excel(payload: str) -> dict:
         (b64(zip_bytes({"hello.txt": b"hi"})), "a zip archive but not an .xlsx workbook"),
         (
             b64(zip_bytes({"[Content_Types].xml": b"<nonsense", "xl/workbook.xml": b"??"})),
+            "Types].xml is not well-formed XML",
+        ),
+        (
+            b64(zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<x/>"})),
             "openpyxl cannot read it",
         ),
         (b64(zip_bytes({f"xl/{i}": b"" for i in range(1001)})), "zip members"),
@@ -253,6 +251,17 @@ def test_save_excel_writes_bytes_as_returned(tmp_path):
         save_excel(general_table_body(api_cells(spanned_cells())), tmp_path)
 
 
+def test_save_excel_names_from_data_stay_inside_the_folder_and_short(tmp_path):
+    data = cells_workbook(tmp_path, spanned_cells()).read_bytes()
+    body = body_with_excel(b64(data))
+    for source in ("../../" + "x" * 300 + ".png", "/etc/passwd", "..", "a\x00b.png"):
+        body["_ocrframe"] = {"api": "general-table", "source": source}
+        (path,) = save_excel(body, tmp_path / "out")
+        assert path.parent == tmp_path / "out" and len(path.name.encode()) < 200
+        assert path.read_bytes() == data
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
 # --- review workbooks ----------------------------------------------------------------------------
 
 
@@ -311,8 +320,9 @@ def test_to_excel_keeps_hostile_text_as_text(tmp_path):
     cells.loc[cells["text"] == "w", "text"] = '=HYPERLINK("http://x","y")'
     cells.loc[cells["text"] == "h", "text"] = "bad\x01char"
     ws = openpyxl.load_workbook(cells_workbook(tmp_path, cells))["p1_table0"]
-    assert ws["B2"].value == '=HYPERLINK("http://x","y")' and ws["B2"].data_type == "s"
-    assert ws["C2"].value == "badchar"
+    # OWASP: a leading quote makes it text in every spreadsheet; controls stay visible
+    assert ws["B2"].value == '\'=HYPERLINK("http://x","y")' and ws["B2"].data_type == "s"
+    assert ws["C2"].value == "bad\\x01char"
 
 
 def test_to_excel_keeps_hostile_header_and_source_text_as_text(tmp_path):
@@ -324,9 +334,9 @@ def test_to_excel_keeps_hostile_header_and_source_text_as_text(tmp_path):
     frames[0].attrs["source"] = '=HYPERLINK("http://x","y")'
     wb = openpyxl.load_workbook(to_excel(frames, tmp_path / "h.xlsx"))
     head = wb["p1_table0"]["A1"]
-    assert (head.value, head.data_type) == ("=1+1", "s")
+    assert (head.value, head.data_type) == ("'=1+1", "s")
     src = wb["sources"]["B2"]
-    assert (src.value, src.data_type) == ('=HYPERLINK("http://x","y")', "s")
+    assert (src.value, src.data_type) == ('\'=HYPERLINK("http://x","y")', "s")
 
 
 @pytest.mark.parametrize(

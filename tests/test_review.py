@@ -107,7 +107,7 @@ def test_review_spreadsheet_keeps_ocr_text_as_text(scan, tmp_path):
     ws = load_workbook(tmp_path / "r" / "review.xlsx").active
     col = [c.value for c in ws[1]].index("text") + 1
     cells = [ws.cell(r, col) for r in range(2, ws.max_row + 1)]
-    assert [c.value for c in cells] == ["=1+2", "TOTAL9.50", "====="]
+    assert [c.value for c in cells] == ["'=1+2", "TOTAL\\x0c9.50", "'====="]
     assert {c.data_type for c in cells} == {"s"}
 
 

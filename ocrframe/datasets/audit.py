@@ -48,7 +48,7 @@ _BINS = 1000  # streaming quantiles are exact to 1 / _BINS
 # ---------------------------------------------------------------- inputs
 
 
-def _frame_of(data: Any, frame: str | None) -> pd.DataFrame:
+def frame_of(data: Any, frame: str | None) -> pd.DataFrame:
     """The frame to audit from a DataFrame, Response, Batch or path."""
     if isinstance(data, pd.DataFrame):
         return data
@@ -60,7 +60,7 @@ def _frame_of(data: Any, frame: str | None) -> pd.DataFrame:
         from .batch import _check_name
 
         _check_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
-    name = frame or _default_frame(data)
+    name = frame or default_frame(data)
     method = getattr(data, name, None)
     if not callable(method):
         raise InputError(
@@ -70,7 +70,7 @@ def _frame_of(data: Any, frame: str | None) -> pd.DataFrame:
     return method()
 
 
-def _default_frame(data: Any) -> str:
+def default_frame(data: Any) -> str:
     """``fields`` for ID / card APIs, ``words`` otherwise."""
     from ..catalog import APIS
 
@@ -105,7 +105,8 @@ def _responses(data: Any) -> Iterator[Any]:
         return
 
 
-def _streamable(data: Any, stream: bool | None) -> bool:
+def should_stream(data: Any, stream: bool | None) -> bool:
+    """Whether to read ``data`` in chunks: ``stream`` if given, else a Batch of many files."""
     if stream is False or isinstance(data, pd.DataFrame) or not hasattr(data, "iter_frames"):
         return False
     if stream:
@@ -116,12 +117,14 @@ def _streamable(data: Any, stream: bool | None) -> bool:
         return True
 
 
-def _chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFrame]:
+def frame_chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFrame]:
+    """The frame named ``frame`` (default: :func:`default_frame`) of a Batch or folder, in
+    chunks of ``chunk`` responses."""
     if isinstance(data, str | os.PathLike):
         from .batch import read_responses
 
         data = read_responses(data)
-    yield from data.iter_frames(frame or _default_frame(data), chunk=chunk)
+    yield from data.iter_frames(frame or default_frame(data), chunk=chunk)
 
 
 def _resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
@@ -138,7 +141,12 @@ def _resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     return cols
 
 
-def _check_threshold(threshold: float) -> float:
+def check_threshold(threshold: float) -> float:
+    """``threshold`` as a float in [0, 1], else :class:`InputError`.
+
+    >>> check_threshold("0.9")
+    0.9
+    """
     try:
         t = float(threshold)
     except (TypeError, ValueError):
@@ -283,10 +291,10 @@ def audit(
     1       name  1        0        0          0
     2     number  1        1        1          0
     """
-    t = _check_threshold(threshold)
-    if _streamable(data, stream):
-        return _audit_stream(_chunks(data, frame, chunk), t, by, expected)
-    df = _frame_of(data, frame)
+    t = check_threshold(threshold)
+    if should_stream(data, stream):
+        return _audit_stream(frame_chunks(data, frame, chunk), t, by, expected)
+    df = frame_of(data, frame)
     keys = _resolve_by(df, by)
     prep = _prepare(df, _expected_fields(df, expected))
     return _finish(_partial(prep, keys, t, exact=True), keys, t)
@@ -497,13 +505,15 @@ def threshold_sweep(
     1       0.90         2                   2
     2       0.99         3                   2
     """
-    ts = np.array(sorted({_check_threshold(t) for t in thresholds}), dtype="float64")
+    ts = np.array(sorted({check_threshold(t) for t in thresholds}), dtype="float64")
     if ts.size == 0:
         raise InputError("thresholds is empty; pass values in [0, 1], e.g. [0.8, 0.9, 0.95]")
     n_items = 0
     below = np.zeros(ts.size, dtype="int64")
     doc_min: pd.Series | None = None
-    chunks = _chunks(data, frame, chunk) if _streamable(data, stream) else [_frame_of(data, frame)]
+    chunks = (
+        frame_chunks(data, frame, chunk) if should_stream(data, stream) else [frame_of(data, frame)]
+    )
     for df in chunks:
         if "confidence" not in df.columns:
             raise InputError(f"the frame has no 'confidence' column (columns: {list(df.columns)})")

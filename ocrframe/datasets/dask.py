@@ -374,9 +374,9 @@ def audit_dask(
     """
     dask = _require("dask")
     # names, not ``from . import audit``: ocrframe.audit is also the function's name
-    from .audit import _check_threshold, _chunk_state, _final_state, _merge_states, _resolve_by
+    from .audit import _chunk_state, _final_state, _merge_states, _resolve_by, check_threshold
 
-    t = _check_threshold(threshold)
+    t = check_threshold(threshold)
     keys = _resolve_by(ddf._meta, by)
     parts = [dask.delayed(_chunk_state)(p, keys, t, expected) for p in ddf.to_delayed()]
     state = None

@@ -22,7 +22,8 @@ import pandas as pd
 
 from ..errors import InputError
 from ..inputs.formats import INPUT_SUFFIXES
-from .audit import _check_threshold, _chunks, _default_frame, _frame_of, _streamable
+from ..tables.safe_output import safe_value, write_atomically, write_csv
+from .audit import check_threshold, default_frame, frame_chunks, frame_of, should_stream
 
 __all__ = ["review_queue", "crop_box"]
 
@@ -132,10 +133,10 @@ class _Images:
 
 def _low_items(data: Any, threshold: float, frame: str | None, stream: bool | None):
     chunks: Iterator[pd.DataFrame] | list[pd.DataFrame]
-    if _streamable(data, stream):
-        chunks = _chunks(data, frame, 500)
+    if should_stream(data, stream):
+        chunks = frame_chunks(data, frame, 500)
     else:
-        chunks = [_frame_of(data, frame)]
+        chunks = [frame_of(data, frame)]
     parts = []
     for df in chunks:
         if "confidence" not in df.columns:
@@ -148,7 +149,7 @@ def _low_items(data: Any, threshold: float, frame: str | None, stream: bool | No
     if not parts:  # a streamed batch whose frames are all empty
         from .batch import Batch
 
-        parts = [Batch().frame(frame or _default_frame(data))]  # the empty Batch schema
+        parts = [Batch().frame(frame or default_frame(data))]  # the empty Batch schema
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
@@ -200,7 +201,7 @@ def review_queue(
     >>> q = review_queue(batch, images="scans/", out="review")  # doctest: +SKIP
     >>> q[["source", "text", "confidence", "crop"]].head()  # doctest: +SKIP
     """
-    t = _check_threshold(threshold)
+    t = check_threshold(threshold)
     if not isinstance(margin, int) or margin < 0:
         raise InputError(f"margin must be a non-negative integer (pixels), got {margin!r}")
     out = Path(out)
@@ -214,7 +215,7 @@ def review_queue(
     queue.insert(0, "item", np.arange(1, len(queue) + 1, dtype="int64"))
     (out / "crops").mkdir(parents=True, exist_ok=True)
     queue["crop"] = _write_crops(queue, finder, out, margin)
-    queue.to_csv(out / "review.csv", index=False)
+    write_csv(queue, out / "review.csv")
     if xlsx:
         _write_xlsx(queue, out, embed=len(queue) <= embed_max)
     return queue
@@ -263,9 +264,6 @@ def _write_xlsx(queue: pd.DataFrame, out: Path, *, embed: bool) -> None:
     for r, row in enumerate(queue.itertuples(index=False), start=2):
         rec = row._asdict()
         ws.append([_cell(rec[c]) for c in shown] + [_cell(rec["crop"])])
-        for cell in ws[r]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # OCR text such as "=====" is text, never a formula
         crop = rec["crop"]
         if pd.isna(crop):
             continue
@@ -279,16 +277,11 @@ def _write_xlsx(queue: pd.DataFrame, out: Path, *, embed: bool) -> None:
             ws.add_image(pic, ws.cell(r, img_col).coordinate)
             ws.row_dimensions[r].height = max(pic.height * 0.75 + 4, 15)
     ws.freeze_panes = "A2"
-    wb.save(out / "review.xlsx")
+    write_atomically(out / "review.xlsx", wb.save)
 
 
 def _cell(v: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(v, str):  # control characters are not allowed in a worksheet
-        return ILLEGAL_CHARACTERS_RE.sub("", v)
-    if v is None or pd.isna(v):
+    """A queue value as written: text made safe (never a formula, controls escaped)."""
+    if not isinstance(v, str) and (v is None or pd.isna(v)):
         return None
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+    return safe_value(v)

@@ -48,7 +48,8 @@ _TABLE_KEYS = ("source", "api", "page", "kind", "table")
 # --- validation helpers ----------------------------------------------------------------------
 
 
-def _check_span(span: str) -> str:
+def check_span(span: str) -> str:
+    """``span`` if it is one of :data:`SPAN_POLICIES`, else :class:`InputError`."""
     if span not in SPAN_POLICIES:
         raise InputError(f"span must be one of {list(SPAN_POLICIES)}, but {span!r} was passed")
     return span
@@ -96,7 +97,7 @@ def _shape(r: np.ndarray, c: np.ndarray, rs: np.ndarray, cs: np.ndarray) -> tupl
     return n_rows, n_cols
 
 
-def _place(cells: pd.DataFrame, span: str) -> np.ndarray:
+def place_cells(cells: pd.DataFrame, span: str) -> np.ndarray:
     """The table's 2-D object array under a span policy (None = missing)."""
     r, c, rs, cs, text = _placement(cells)
     n_rows, n_cols = _shape(r, c, rs, cs)
@@ -114,6 +115,17 @@ def _place(cells: pd.DataFrame, span: str) -> np.ndarray:
     out[r, c] = text
     _join_duplicates(out, r, c, text)
     return out
+
+
+def cell_spans(cells: pd.DataFrame) -> dict[tuple[int, int], tuple[int, int]]:
+    """``{(row, col): (row_span, col_span)}`` of every cell, validated as :func:`grid` does.
+
+    >>> cell_spans(pd.DataFrame({"row": [0], "col": [0], "col_span": [2], "text": ["t"]}))
+    {(0, 0): (1, 2)}
+    """
+    r, c, rs, cs, _ = _placement(cells)
+    starts = zip(r.tolist(), c.tolist(), strict=True)
+    return dict(zip(starts, zip(rs.tolist(), cs.tolist(), strict=True), strict=True))
 
 
 def _join_duplicates(out: np.ndarray, r: np.ndarray, c: np.ndarray, text: np.ndarray) -> None:
@@ -162,7 +174,7 @@ def grid(cells: pd.DataFrame, *, span: str = "top_left") -> pd.DataFrame:
     >>> grid(pd.DataFrame({"row": [0, 1], "col": [0, 0], "text": ["a", "b"]})).values.tolist()
     [['a'], ['b']]
     """
-    _check_span(span)
+    check_span(span)
     if not isinstance(cells, pd.DataFrame):
         raise InputError(f"grid() takes a cells DataFrame, got {type(cells).__name__}")
     several = [k for k in _TABLE_KEYS if k in cells.columns and cells[k].nunique() > 1]
@@ -171,14 +183,13 @@ def grid(cells: pd.DataFrame, *, span: str = "top_left") -> pd.DataFrame:
             f"the cells belong to several tables (they differ in {several}); use "
             "ocrframe.tables.grid() for one frame per table, or select one table first"
         )
-    return _to_frame(_place(cells, span))
+    return _to_frame(place_cells(cells, span))
 
 
 def _to_frame(values: np.ndarray, columns: Any = None) -> pd.DataFrame:
     if values.shape[1] == 0:
         return pd.DataFrame(index=pd.RangeIndex(values.shape[0]), columns=columns)
-    df = pd.DataFrame(values, columns=columns).astype("str")
-    return df
+    return pd.DataFrame(values, columns=columns).astype("str")
 
 
 # --- header handling -------------------------------------------------------------------------
@@ -313,15 +324,11 @@ def to_numeric_table(frame: pd.DataFrame) -> pd.DataFrame:
 # --- public: every table of a response ------------------------------------------------------
 
 
-def _build(
-    cells: pd.DataFrame,
-    *,
-    span: str,
-    header: Any,
-    multiindex: bool,
-    numeric: bool,
+def build_table(
+    cells: pd.DataFrame, *, span: str, header: Any, multiindex: bool, numeric: bool
 ) -> pd.DataFrame:
-    values = _place(cells, span)
+    """One table's cells as the DataFrame :func:`tables` returns (header and numeric policy)."""
+    values = place_cells(cells, span)
     rows = _header_rows(header, cells, values.shape[0])
     if rows:
         columns = _labels(values[rows], multiindex)
@@ -429,10 +436,10 @@ def tables(
        a a.1
     0  b   c
     """
-    _check_span(span)
+    check_span(span)
     out = []
     for info, cells in iter_table_cells(x, kind):
-        frame = _build(cells, span=span, header=header, multiindex=multiindex, numeric=numeric)
+        frame = build_table(cells, span=span, header=header, multiindex=multiindex, numeric=numeric)
         frame.attrs.update(info)
         out.append(frame)
     return out
@@ -455,8 +462,7 @@ def _continues(head: pd.DataFrame, last: pd.DataFrame, nxt: pd.DataFrame) -> boo
 def _same_row(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     if not len(a) or not len(b):
         return False
-    x = ["" if pd.isna(v) else str(v).strip() for v in a.iloc[0].tolist()]
-    y = ["" if pd.isna(v) else str(v).strip() for v in b.iloc[0].tolist()]
+    x, y = (["" if pd.isna(v) else str(v).strip() for v in f.iloc[0].tolist()] for f in (a, b))
     return x == y
 
 
@@ -483,16 +489,13 @@ def join_tables(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
         else:
             groups.append([frame])
     out = []
-    for group in groups:
-        head = group[0]
-        if len(group) == 1:
+    for head, *rest in groups:
+        if not rest:
             out.append(head)
             continue
-        parts = [head]
-        for f in group[1:]:
-            repeated = isinstance(head.columns, pd.RangeIndex) and _same_row(head, f)
-            parts.append(f.iloc[1:] if repeated else f)
+        plain = isinstance(head.columns, pd.RangeIndex)  # a repeated header row is dropped
+        parts = [head, *(f.iloc[1:] if plain and _same_row(head, f) else f for f in rest)]
         joined = pd.concat(parts, ignore_index=True)
-        joined.attrs = {**head.attrs, "pages": [f.attrs.get("page") for f in group]}
+        joined.attrs = {**head.attrs, "pages": [f.attrs.get("page") for f in (head, *rest)]}
         out.append(joined)
     return out
