@@ -181,7 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("emulator", help="serve a local OCR emulator on 127.0.0.1", add_help=False,
                    description="See: ocrframe emulator --help")  # fmt: skip
-    p = sub.add_parser("apis", help="list the OCR operations ocrframe knows")
+    p = sub.add_parser("apis", help="list the OCR operations ocrframe knows",
+                       description="List the OCR operations ocrframe can call: slug (what "
+                       "ocr, run and Client.call take), name and the frames their responses "
+                       "feed. * marks the 16 APIs of the OCR API Reference.",
+                       epilog="example: ocrframe apis --documented")  # fmt: skip
     p.add_argument("--documented", action="store_true", help="only the 16 documented APIs")
     return top
 
@@ -224,10 +228,63 @@ def _check_local(engine: str) -> None:
             )
 
 
-def _run(args: argparse.Namespace, cache: Path) -> Any:
+def _check_request(args: argparse.Namespace) -> Any:
+    """Check the API, every ``--param`` and every input once, before any call or file is
+    written, and return the backend. Errors list the valid names."""
+    from .catalog import get_api
+    from .inputs.images import check_params
+
+    spec = get_api(args.api)
+    params = dict(args.param)
+    if "page" in params:
+        raise InputError("--param page is not needed: every page of a PDF is read, one by one")
+    if args.engine == "local":
+        from .local.engine import LOCAL_OPTIONS, SUPPORTED_APIS
+
+        if spec.slug not in SUPPORTED_APIS:
+            raise InputError(
+                f"the local engine answers {', '.join(SUPPORTED_APIS)} only, not {spec.slug!r}; "
+                f"for {spec.slug} use --engine cloud (credentials from the environment) or "
+                "--engine emulator --endpoint URL"
+            )
+        params = {k: v for k, v in params.items() if k not in LOCAL_OPTIONS}
+    check_params(spec, params)
+    _check_inputs(args.images if args.command == "ocr" else args.inputs)
+    return _backend(args)
+
+
+def _check_inputs(items: Sequence[str]) -> None:
+    """Expand every input once up front; an input that cannot be read (a broken PDF inside a
+    folder, say) is named in the error."""
+    from .datasets.runner import expand_inputs
+
+    for item in items:
+        try:
+            expand_inputs([item])
+        except InputError as exc:
+            if item in str(exc):
+                raise
+            raise InputError(f"{_failing_file(item, expand_inputs) or item}: {exc}") from exc
+
+
+def _failing_file(item: str, expand: Any) -> str | None:
+    """The file under a folder or glob ``item`` that ``expand`` rejects, if one does."""
+    import glob
+
+    path = Path(item)
+    files = path.rglob("*") if path.is_dir() else map(Path, glob.glob(item, recursive=True))
+    for file in sorted(f for f in files if f.is_file()):
+        try:
+            expand([str(file)])
+        except InputError:
+            return str(file)
+    return None
+
+
+def _run(args: argparse.Namespace, backend: Any, cache: Path) -> Any:
     from .datasets.runner import run
 
-    return run(_backend(args), args.api, args.images if args.command == "ocr" else args.inputs,
+    return run(backend, args.api, args.images if args.command == "ocr" else args.inputs,
                workers=args.workers, rate=args.rate, cache=cache, progress=not args.quiet,
                **dict(args.param))  # fmt: skip
 
@@ -242,14 +299,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ocr(args: argparse.Namespace) -> int:
-    from .catalog import get_api
     from .demo import save_responses, write_overlays
 
-    get_api(args.api)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {args.out!r} is a file; pass a folder")
-    batch = _run(args, out / "cache")
+    backend = _check_request(args)
+    batch = _run(args, backend, out / "cache")
     save_responses(batch, out / "responses")
     written = batch.to_parquet(out)
     if not args.no_overlays:
@@ -264,7 +320,8 @@ def _cmd_ocr(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    batch = _run(args, Path(args.cache))
+    backend = _check_request(args)
+    batch = _run(args, backend, Path(args.cache))
     print(f"{len(batch)} response(s) in {args.cache}, {len(batch.errors)} failure(s)")
     _print_errors(batch.errors)
     if args.errors:

@@ -365,6 +365,15 @@ def _parse(data: str | bytes, path: str | None) -> Any:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         where = f" in {path}" if path else ""
+        if isinstance(data, bytes) and (isinstance(exc, UnicodeDecodeError) or b"\0" in data):
+            from .inputs.images import detect_format  # the one table of file signatures
+
+            kind = detect_format(data)
+            what = f"a {kind.upper()} file" if kind else f"binary data ({len(data)} bytes)"
+            raise ResponseFormatError(
+                f"{path or 'the input'} is {what}, not a JSON response; to OCR an image, pass it "
+                "to an OCR call (e.g. ocrframe.LocalEngine().call('general-text', image))"
+            ) from None
         snippet = data[:60] if isinstance(data, str) else data[:60].decode("utf-8", "replace")
         raise ResponseFormatError(
             f"response is not valid JSON{where}: {exc} (starts with {snippet!r})"

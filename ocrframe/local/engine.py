@@ -15,7 +15,7 @@ from ..response import Response
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
 from ._image import read_input, to_rgb_array
 
-__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS"]
+__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "LOCAL_OPTIONS"]
 
 ENGINES = ("rapidocr", "tesseract")
 SUPPORTED_APIS = ("general-text", "web-image")
@@ -31,7 +31,7 @@ _PARAMS = {
     },
     "web-image": {"detect_direction", "extract_type", "detect_font", "detect_text_direction"},
 }
-_LOCAL = {"page", "use_text_layer"}
+LOCAL_OPTIONS = frozenset({"page", "use_text_layer"})  # options beyond the API's parameters
 
 
 class LocalEngine(RunsBatches):
@@ -108,9 +108,9 @@ class LocalEngine(RunsBatches):
                 f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
                 "use the cloud Client for other APIs."
             )
-        unknown = set(params) - _PARAMS[slug] - _LOCAL
+        unknown = set(params) - _PARAMS[slug] - LOCAL_OPTIONS
         if unknown:
-            allowed = sorted(_PARAMS[slug] | _LOCAL)
+            allowed = sorted(_PARAMS[slug] | LOCAL_OPTIONS)
             raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
         if (image is None) == (url is None):
             raise InputError("pass exactly one of image= or url=")
