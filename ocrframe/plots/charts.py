@@ -34,6 +34,8 @@ from .data import (
     below,
     canvas_size,
     check_argument,
+    confidence_range,
+    confidence_values,
     gray_range,
     label_angles,
     layer_frame,
@@ -92,6 +94,8 @@ def plot_polygons(
     page: int | None = None,
     ax: Axes | None = None,
     cmap: Any = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = None,
     alpha: float = 0.35,
     colorbar: bool = True,
     label_size: float = 7.0,
@@ -122,6 +126,10 @@ def plot_polygons(
     {ax}
     cmap : str or Colormap
         Colormap of confidences.
+    vmin, vmax : float, optional
+        Confidences at the ends of the colormap. By default the data's 2nd and 98th
+        percentiles, so a document scored 0.90-1.00 is not one colour; the colorbar shows the
+        range (arrows: values beyond it). ``vmin=0, vmax=1`` gives the full scale.
     alpha : float
         Opacity of the polygon faces (edges are opaque).
     colorbar : bool
@@ -148,14 +156,16 @@ def plot_polygons(
     verts, mask = polygon_array(frame)
     drawn = frame[mask]
     ax = _axes(ax)
+    conf = confidence_values(drawn)
+    vrange = confidence_range(conf, vmin, vmax)
     face, edge, lw, legend = polygon_styles(
-        drawn, color_by, cmap=cmap, alpha=alpha, threshold=threshold
+        drawn, color_by, cmap=cmap, alpha=alpha, threshold=threshold, vrange=vrange
     )
     _draw(ax, verts, img, face, edge, lw, kwargs, label=kind)
     if labels:
         _labels(ax, verts, drawn, "text" if labels is True else labels, label_size)
     if colorbar:
-        _key(ax, color_by, cmap, legend)
+        _key(ax, color_by, cmap, legend, conf, vrange)
     return ax
 
 
@@ -229,13 +239,22 @@ def _labels(ax, verts, frame, column, size) -> None:
         )
 
 
-def _key(ax, color_by, cmap, legend) -> None:
+def _key(ax, color_by, cmap, legend, conf=None, vrange=(0.0, 1.0)) -> None:
+    """The colorbar of confidences over ``vrange`` (arrows when ``conf`` goes beyond it), or
+    the legend of categories."""
     import matplotlib as mpl
     from matplotlib.patches import Patch
 
     if color_by == "confidence":
-        mappable = mpl.cm.ScalarMappable(mpl.colors.Normalize(0.0, 1.0), cmap)
-        ax.figure.colorbar(mappable, ax=ax, label="confidence", fraction=0.046, pad=0.04)
+        lo, hi = vrange
+        finite = np.asarray([] if conf is None else conf, dtype=float)
+        finite = finite[np.isfinite(finite)]
+        low, high = bool((finite < lo).any()), bool((finite > hi).any())
+        extend = {(True, True): "both", (True, False): "min", (False, True): "max"}
+        mappable = mpl.cm.ScalarMappable(mpl.colors.Normalize(lo, hi), cmap)
+        label = "confidence" if (lo, hi) == (0.0, 1.0) else f"confidence ({lo:.3g} to {hi:.3g})"
+        ax.figure.colorbar(mappable, ax=ax, label=label, fraction=0.046, pad=0.04,
+                           extend=extend.get((low, high), "neither"))  # fmt: skip
     elif legend:
         handles = [Patch(facecolor=c, edgecolor=c, label=k) for k, c in legend.items()]
         ax.legend(handles=handles, title=color_by, loc="upper right", fontsize="small")
@@ -466,6 +485,8 @@ def plot_table(
     threshold: float | None = None,
     ax: Axes | None = None,
     cmap: Any = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = None,
     alpha: float = 0.35,
     colorbar: bool = True,
     label_size: float = 7.0,
@@ -493,8 +514,8 @@ def plot_table(
     threshold : float, optional
         Cells below it get a thick red edge.
     {ax}
-    cmap, alpha, colorbar, label_size
-        As in :func:`plot_polygons`.
+    cmap, vmin, vmax, alpha, colorbar, label_size
+        As in :func:`plot_polygons` (colours span the data's confidences by default).
     **kwargs
         Passed to :class:`matplotlib.collections.PolyCollection`.
 
@@ -522,6 +543,8 @@ def plot_table(
             labels="text" if labels else False,
             ax=ax,
             cmap=cmap,
+            vmin=vmin,
+            vmax=vmax,
             alpha=alpha,
             colorbar=colorbar,
             label_size=label_size,
@@ -529,15 +552,17 @@ def plot_table(
         )
     verts = _grid_polygons(frame)
     ax = _axes(ax)
+    conf = confidence_values(frame)
+    vrange = confidence_range(conf, vmin, vmax)
     face, edge, lw, _ = polygon_styles(
-        frame, "confidence", cmap=cmap, alpha=alpha, threshold=threshold
+        frame, "confidence", cmap=cmap, alpha=alpha, threshold=threshold, vrange=vrange
     )
     _draw(ax, verts, None, face, edge, lw, kwargs, label="cells")
     ax.set_aspect("auto")
     if labels and "text" in frame.columns:
         _labels(ax, verts, frame, "text", label_size)
     if colorbar:
-        _key(ax, "confidence", cmap, None)
+        _key(ax, "confidence", cmap, None, conf, vrange)
     ax.set(xlabel="column", ylabel="row")
     return ax
 
