@@ -38,9 +38,14 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
     from .catalog import APIS, ApiSpec, get_api
     from .cloud.client import Client
     from .cloud.transport import RetryPolicy
-    from .datasets.audit import accuracy_by_confidence, audit, threshold_sweep
+    from .datasets.audit import audit, threshold_sweep
     from .datasets.batch import Batch, read_responses
-    from .datasets.calibration import calibration_table, expected_calibration_error, match_truth
+    from .datasets.calibration import (
+        accuracy_by_confidence,
+        calibration_table,
+        expected_calibration_error,
+        match_truth,
+    )
     from .datasets.review import review_queue
     from .flatten import (
         alarms,
@@ -79,7 +84,7 @@ _HOMES: dict[str, str] = {
     "read_responses": "datasets.batch",
     "audit": "datasets.audit",
     "threshold_sweep": "datasets.audit",
-    "accuracy_by_confidence": "datasets.audit",
+    "accuracy_by_confidence": "datasets.calibration",
     "review_queue": "datasets.review",
     "calibration_table": "datasets.calibration",
     "expected_calibration_error": "datasets.calibration",

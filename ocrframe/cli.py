@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -128,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="ocrframe-output", help="output folder (ocrframe-output)")
     p.add_argument("--engine", choices=("rapidocr", "tesseract"), default="rapidocr",
                    help="embedded engine (default rapidocr)")  # fmt: skip
-    p.add_argument("--threshold", type=_threshold, default=0.9, help="review threshold (0.9)")
+    p.add_argument("--threshold", type=_threshold, default=0.95,
+                   help="review threshold (0.95; most lines score 0.97-1.00)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("ocr", help="OCR images / PDFs and write responses, Parquet, overlays",
@@ -249,8 +252,9 @@ def _check_request(args: argparse.Namespace) -> Any:
             )
         params = {k: v for k, v in params.items() if k not in LOCAL_OPTIONS}
     check_params(spec, params)
+    backend = _backend(args)
     _check_inputs(args.images if args.command == "ocr" else args.inputs)
-    return _backend(args)
+    return backend
 
 
 def _check_inputs(items: Sequence[str]) -> None:
@@ -344,12 +348,21 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     batch = read_responses(args.dir)
     if len(batch) == 0:
         raise InputError(f"no saved response in {args.dir!r}")
-    table = audit(batch, threshold=args.threshold, by=args.by, frame=args.frame)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        table = audit(batch, threshold=args.threshold, by=args.by, frame=args.frame)
+    for w in caught:
+        print(f"note: {w.message}", file=sys.stderr)
     sweep = threshold_sweep(batch, frame=args.frame)
+    display = table
+    root = _common_root(table["source"]) if "source" in table.columns else None
+    if root:  # the --out CSV keeps the full paths
+        print(f"sources relative to {root}{os.sep}")
+        display = table.assign(source=table["source"].map(lambda s: _relative(s, root)))
     shown = {"display.width": 160, "display.max_columns": 20, "display.max_rows": 60,
              "display.float_format": "{:.3f}".format}  # fmt: skip
     with pd.option_context(*[v for kv in shown.items() for v in kv]):
-        print(table.to_string(index=False))
+        print(display.to_string(index=False))
         print()
         print(sweep.to_string(index=False))
     if args.out:
@@ -365,6 +378,26 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         print(f"{len(batch.errors)} response file(s) could not be read:", file=sys.stderr)
         _print_errors(batch.errors)
     return 0
+
+
+def _common_root(sources: Any) -> str | None:
+    """The deepest folder shared by every source path (None for one source, URLs, or none).
+
+    >>> _common_root(["/a/site-packages/x/1.png", "/a/site-packages/x/sub/2.png"])
+    '/a/site-packages/x'
+    """
+    paths = [str(s) for s in sources if isinstance(s, str) and "://" not in s]
+    if len(paths) < 2 or len(paths) != len(sources):
+        return None
+    try:
+        root = os.path.commonpath([os.path.dirname(p) for p in paths])
+    except ValueError:  # relative and absolute mixed, or different drives
+        return None
+    return root if root not in ("", os.sep) else None
+
+
+def _relative(source: Any, root: str) -> Any:
+    return os.path.relpath(source, root) if isinstance(source, str) else source
 
 
 def _cmd_tables(args: argparse.Namespace) -> int:

@@ -23,7 +23,13 @@ import pandas as pd
 from ..errors import InputError
 from ..plots.data import BBOX, POLYGON, confidence_values
 
-__all__ = ["match_truth", "calibration_table", "expected_calibration_error", "prediction_frame"]
+__all__ = [
+    "match_truth",
+    "calibration_table",
+    "expected_calibration_error",
+    "accuracy_by_confidence",
+    "prediction_frame",
+]
 
 _SPACE = re.compile(r"\s+")
 
@@ -318,3 +324,45 @@ def ece_of(table: pd.DataFrame) -> float:
     if n == 0:
         return float("nan")
     return round(float((table["count"] * table["gap"].abs().fillna(0.0)).sum() / n), 12)
+
+
+def accuracy_by_confidence(
+    pred: pd.DataFrame,
+    truth: pd.DataFrame | Sequence[str] | None = None,
+    bins: int = 10,
+    *,
+    ignore_case: bool = False,
+    min_iou: float = 0.3,
+) -> pd.DataFrame:
+    """Observed accuracy per confidence bin (a reliability table), non-empty bins only.
+
+    Matching and binning are :func:`calibration_table`'s (items paired with the
+    ground truth by box overlap within ``source`` / ``page``, else by text).
+
+    Parameters
+    ----------
+    pred : DataFrame
+        Items with ``text`` and ``confidence``; with a boolean ``correct`` column when
+        ``truth`` is None.
+    truth : DataFrame or list of str, optional
+        Ground-truth lines (``text``, optionally boxes, ``source``, ``page``).
+    bins : int
+        Equal-width bins on [0, 1].
+    ignore_case, min_iou
+        See :func:`match_truth`.
+
+    Returns
+    -------
+    DataFrame
+        ``bin_lo, bin_hi, count, mean_confidence, accuracy, gap`` (accuracy - confidence).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"confidence": [0.95, 0.92, 0.35], "correct": [True, False, True]})
+    >>> accuracy_by_confidence(df, bins=2)[["count", "accuracy"]]
+       count  accuracy
+    0      1       1.0
+    1      2       0.5
+    """
+    table = calibration_table(pred, truth, bins, ignore_case=ignore_case, min_iou=min_iou)
+    return table[table["count"] > 0].reset_index(drop=True)
