@@ -98,3 +98,24 @@ def test_python_blocks_run_in_order(tmp_path, monkeypatch):
                 plt.close("all")  # each block draws on its own figure, like a notebook cell
         assert len(emu.request_log) > 0  # the cloud blocks really went over HTTP
     assert (tmp_path / "review.xlsx").is_file() and (tmp_path / "review").is_dir()
+
+
+def test_a_missing_shared_folder_is_announced_not_silent(monkeypatch, tmp_path):
+    import conftest
+
+    monkeypatch.setattr(conftest, "SHARED", tmp_path / "shared")
+    assert "is absent" in conftest.pytest_report_header(None)
+
+    class Report:
+        longrepr = ("tests/test_pdf.py", 58, "Skipped: ../shared/data/pdfs is absent")
+
+    class Terminal:
+        stats = {"skipped": [Report(), Report()]}
+        lines: list[str] = []
+
+        def write_line(self, line):
+            self.lines.append(line)
+
+    term = Terminal()
+    conftest.pytest_terminal_summary(term)
+    assert term.lines and term.lines[0].startswith("2 test(s) skipped because")
