@@ -63,7 +63,8 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
         words,
     )
     from .local import LocalEngine
-    from .plots.charts import plot_calibration, plot_confidence, plot_polygons, plot_table
+    from .plots.charts import plot_polygons, plot_table
+    from .plots.distributions import plot_calibration, plot_confidence
     from .response import Response, read_response
     from .samples import ground_truth, list_samples, sample_path
     from .tables.excel import compare_excel_cells, excel_tables, save_excel, to_excel
@@ -105,8 +106,8 @@ _HOMES: dict[str, str] = {
     "compare_excel_cells": "tables.excel",
     "to_excel": "tables.excel",
     "plot_polygons": "plots.charts",
-    "plot_confidence": "plots.charts",
-    "plot_calibration": "plots.charts",
+    "plot_confidence": "plots.distributions",
+    "plot_calibration": "plots.distributions",
     "plot_table": "plots.charts",
     "LocalEngine": "local",
     "sample_path": "samples",

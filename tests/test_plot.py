@@ -18,16 +18,14 @@ from matplotlib.collections import PolyCollection  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from ocrframe import ground_truth, read_response  # noqa: E402
-from ocrframe.errors import InputError  # noqa: E402
-from ocrframe.plots.charts import (  # noqa: E402
+from ocrframe.datasets.calibration import (  # noqa: E402
     calibration_table,
     expected_calibration_error,
     match_truth,
-    plot_calibration,
-    plot_confidence,
-    plot_polygons,
-    plot_table,
 )
+from ocrframe.errors import InputError  # noqa: E402
+from ocrframe.plots.charts import plot_polygons, plot_table  # noqa: E402
+from ocrframe.plots.distributions import plot_calibration, plot_confidence  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "ocrframe" / "sample_data" / "responses"

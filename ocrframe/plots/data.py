@@ -2,7 +2,9 @@
 
 Turns what users pass (a Response, a frame, a dict of frames, raw JSON) into the frame of one
 layer, polygons into an ``(n, 4, 2)`` vertex array, images into arrays, and confidences into
-colours. Everything is vectorised: these run on frames of tens of thousands of rows.
+colours over a robust range (:func:`confidence_range`). Everything is vectorised: these run on
+frames of tens of thousands of rows. The plot functions also share their docstring pieces and
+``axes_or_current`` from here.
 """
 
 from __future__ import annotations
@@ -341,3 +343,31 @@ def below(frame: pd.DataFrame, threshold: float) -> np.ndarray:
     conf = confidence_values(frame)
     with np.errstate(invalid="ignore"):
         return conf < float(threshold)
+
+
+# --- shared by the plot functions ----------------------------------------------------------------
+
+PLOT_DOCS = {
+    "ax": "ax : matplotlib Axes, optional\n        Axes to draw on; ``plt.gca()`` when omitted.",
+    "returns": "Returns\n    -------\n    matplotlib.axes.Axes\n        The Axes drawn on.",
+    "image": (
+        "image : path, bytes, PIL image or numpy array, optional\n"
+        "        Drawn underneath with its pixel grid on the API's coordinates (origin top-left,\n"
+        "        y down). Without it the canvas spans the polygons."
+    ),
+}
+
+
+def with_plot_docs(func: Any) -> Any:
+    """Fill ``{ax}``, ``{returns}``, ``{image}`` in a plot function's docstring."""
+    func.__doc__ = func.__doc__.format(**PLOT_DOCS)
+    return func
+
+
+def axes_or_current(ax: Any = None) -> Any:
+    """``ax``, or ``plt.gca()`` when it is None."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
