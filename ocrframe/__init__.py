@@ -38,9 +38,14 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
     from .catalog import APIS, ApiSpec, get_api
     from .cloud.client import Client
     from .cloud.transport import RetryPolicy
-    from .datasets.audit import accuracy_by_confidence, audit, threshold_sweep
+    from .datasets.audit import audit, threshold_sweep
     from .datasets.batch import Batch, read_responses
-    from .datasets.calibration import calibration_table, expected_calibration_error, match_truth
+    from .datasets.calibration import (
+        accuracy_by_confidence,
+        calibration_table,
+        expected_calibration_error,
+        match_truth,
+    )
     from .datasets.review import review_queue
     from .flatten import (
         alarms,
@@ -59,7 +64,8 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
         words,
     )
     from .local import LocalEngine
-    from .plots.charts import plot_calibration, plot_confidence, plot_polygons, plot_table
+    from .plots.charts import plot_polygons, plot_table
+    from .plots.distributions import plot_calibration, plot_confidence
     from .response import Response, read_response
     from .samples import ground_truth, list_samples, sample_path
     from .tables.api_excel import excel_tables, save_excel
@@ -82,7 +88,7 @@ _HOMES: dict[str, str] = {
     "read_responses": "datasets.batch",
     "audit": "datasets.audit",
     "threshold_sweep": "datasets.audit",
-    "accuracy_by_confidence": "datasets.audit",
+    "accuracy_by_confidence": "datasets.calibration",
     "review_queue": "datasets.review",
     "calibration_table": "datasets.calibration",
     "expected_calibration_error": "datasets.calibration",
@@ -103,8 +109,8 @@ _HOMES: dict[str, str] = {
     "compare_excel_cells": "tables.compare",
     "to_excel": "tables.workbook",
     "plot_polygons": "plots.charts",
-    "plot_confidence": "plots.charts",
-    "plot_calibration": "plots.charts",
+    "plot_confidence": "plots.distributions",
+    "plot_calibration": "plots.distributions",
     "plot_table": "plots.charts",
     "LocalEngine": "local",
     "sample_path": "samples",

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -128,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="ocrframe-output", help="output folder (ocrframe-output)")
     p.add_argument("--engine", choices=("rapidocr", "tesseract"), default="rapidocr",
                    help="embedded engine (default rapidocr)")  # fmt: skip
-    p.add_argument("--threshold", type=_threshold, default=0.9, help="review threshold (0.9)")
+    p.add_argument("--threshold", type=_threshold, default=0.95,
+                   help="review threshold (0.95; most lines score 0.97-1.00)")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("ocr", help="OCR images / PDFs and write responses, Parquet, overlays",
@@ -181,7 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("emulator", help="serve a local OCR emulator on 127.0.0.1", add_help=False,
                    description="See: ocrframe emulator --help")  # fmt: skip
-    p = sub.add_parser("apis", help="list the OCR operations ocrframe knows")
+    p = sub.add_parser("apis", help="list the OCR operations ocrframe knows",
+                       description="List the OCR operations ocrframe can call: slug (what "
+                       "ocr, run and Client.call take), name and the frames their responses "
+                       "feed. * marks the 16 APIs of the OCR API Reference.",
+                       epilog="example: ocrframe apis --documented")  # fmt: skip
     p.add_argument("--documented", action="store_true", help="only the 16 documented APIs")
     return top
 
@@ -224,10 +231,64 @@ def _check_local(engine: str) -> None:
             )
 
 
-def _run(args: argparse.Namespace, cache: Path) -> Any:
+def _check_request(args: argparse.Namespace) -> Any:
+    """Check the API, every ``--param`` and every input once, before any call or file is
+    written, and return the backend. Errors list the valid names."""
+    from .catalog import get_api
+    from .inputs.images import check_params
+
+    spec = get_api(args.api)
+    params = dict(args.param)
+    if "page" in params:
+        raise InputError("--param page is not needed: every page of a PDF is read, one by one")
+    if args.engine == "local":
+        from .local.engine import LOCAL_OPTIONS, SUPPORTED_APIS
+
+        if spec.slug not in SUPPORTED_APIS:
+            raise InputError(
+                f"the local engine answers {', '.join(SUPPORTED_APIS)} only, not {spec.slug!r}; "
+                f"for {spec.slug} use --engine cloud (credentials from the environment) or "
+                "--engine emulator --endpoint URL"
+            )
+        params = {k: v for k, v in params.items() if k not in LOCAL_OPTIONS}
+    check_params(spec, params)
+    backend = _backend(args)
+    _check_inputs(args.images if args.command == "ocr" else args.inputs)
+    return backend
+
+
+def _check_inputs(items: Sequence[str]) -> None:
+    """Expand every input once up front; an input that cannot be read (a broken PDF inside a
+    folder, say) is named in the error."""
+    from .datasets.runner import expand_inputs
+
+    for item in items:
+        try:
+            expand_inputs([item])
+        except InputError as exc:
+            if item in str(exc):
+                raise
+            raise InputError(f"{_failing_file(item, expand_inputs) or item}: {exc}") from exc
+
+
+def _failing_file(item: str, expand: Any) -> str | None:
+    """The file under a folder or glob ``item`` that ``expand`` rejects, if one does."""
+    import glob
+
+    path = Path(item)
+    files = path.rglob("*") if path.is_dir() else map(Path, glob.glob(item, recursive=True))
+    for file in sorted(f for f in files if f.is_file()):
+        try:
+            expand([str(file)])
+        except InputError:
+            return str(file)
+    return None
+
+
+def _run(args: argparse.Namespace, backend: Any, cache: Path) -> Any:
     from .datasets.runner import run
 
-    return run(_backend(args), args.api, args.images if args.command == "ocr" else args.inputs,
+    return run(backend, args.api, args.images if args.command == "ocr" else args.inputs,
                workers=args.workers, rate=args.rate, cache=cache, progress=not args.quiet,
                **dict(args.param))  # fmt: skip
 
@@ -242,14 +303,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ocr(args: argparse.Namespace) -> int:
-    from .catalog import get_api
     from .demo import save_responses, write_overlays
 
-    get_api(args.api)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {args.out!r} is a file; pass a folder")
-    batch = _run(args, out / "cache")
+    backend = _check_request(args)
+    batch = _run(args, backend, out / "cache")
     save_responses(batch, out / "responses")
     written = batch.to_parquet(out)
     if not args.no_overlays:
@@ -264,7 +324,8 @@ def _cmd_ocr(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    batch = _run(args, Path(args.cache))
+    backend = _check_request(args)
+    batch = _run(args, backend, Path(args.cache))
     print(f"{len(batch)} response(s) in {args.cache}, {len(batch.errors)} failure(s)")
     _print_errors(batch.errors)
     if args.errors:
@@ -290,12 +351,21 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     batch = read_responses(args.dir)
     if len(batch) == 0:
         raise InputError(f"no saved response in {args.dir!r}")
-    table = audit(batch, threshold=args.threshold, by=args.by, frame=args.frame)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        table = audit(batch, threshold=args.threshold, by=args.by, frame=args.frame)
+    for w in caught:
+        print(f"note: {w.message}", file=sys.stderr)
     sweep = threshold_sweep(batch, frame=args.frame)
+    display = table
+    root = _common_root(table["source"]) if "source" in table.columns else None
+    if root:  # the --out CSV keeps the full paths
+        print(f"sources relative to {root}{os.sep}")
+        display = table.assign(source=table["source"].map(lambda s: _relative(s, root)))
     shown = {"display.width": 160, "display.max_columns": 20, "display.max_rows": 60,
              "display.float_format": "{:.3f}".format}  # fmt: skip
     with pd.option_context(*[v for kv in shown.items() for v in kv]):
-        print(table.to_string(index=False))
+        print(display.to_string(index=False))
         print()
         print(sweep.to_string(index=False))
     if args.out:
@@ -311,6 +381,26 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         print(f"{len(batch.errors)} response file(s) could not be read:", file=sys.stderr)
         _print_errors(batch.errors)
     return 0
+
+
+def _common_root(sources: Any) -> str | None:
+    """The deepest folder shared by every source path (None for one source, URLs, or none).
+
+    >>> _common_root(["/a/site-packages/x/1.png", "/a/site-packages/x/sub/2.png"])
+    '/a/site-packages/x'
+    """
+    paths = [str(s) for s in sources if isinstance(s, str) and "://" not in s]
+    if len(paths) < 2 or len(paths) != len(sources):
+        return None
+    try:
+        root = os.path.commonpath([os.path.dirname(p) for p in paths])
+    except ValueError:  # relative and absolute mixed, or different drives
+        return None
+    return root if root not in ("", os.sep) else None
+
+
+def _relative(source: Any, root: str) -> Any:
+    return os.path.relpath(source, root) if isinstance(source, str) else source
 
 
 def _cmd_tables(args: argparse.Namespace) -> int:

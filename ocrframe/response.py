@@ -501,6 +501,16 @@ def parse_json(data: str | bytes, where: str = "") -> Any:
     except RecursionError:
         value, error = None, "nested too deeply to parse"
     except (ValueError, UnicodeDecodeError) as exc:
+        if isinstance(data, bytes) and (isinstance(exc, UnicodeDecodeError) or b"\0" in data):
+            from .inputs.formats import detect_format  # the one table of file signatures
+
+            kind = detect_format(data)
+            what = f"a {kind.upper()} file" if kind else f"binary data ({len(data)} bytes)"
+            raise ResponseFormatError(
+                f"{where.removeprefix(' in ') or 'the input'} is {what}, not a JSON response; to "
+                "OCR an image, pass it to an OCR call "
+                "(e.g. ocrframe.LocalEngine().call('general-text', image))"
+            ) from None
         value, error = None, f"not valid JSON{where}: {exc}"
     else:
         depth = int(nesting_depths(raw)[0]) if raw.count(b"[") + raw.count(b"{") > 8 else 0

@@ -3,8 +3,32 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared next to the repository
+
+
+def pytest_report_header(config) -> str:
+    """Say up front whether the real documents the data tests read are there."""
+    if (SHARED / "data").is_dir():
+        return f"real documents: {SHARED} (tests on ../shared/data run)"
+    return (
+        f"real documents: {SHARED} is absent, so the tests that read ../shared/data or "
+        "../shared/reference are skipped (reasons listed at the end; see README)"
+    )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Count the skips caused by a missing ../shared in one clear line."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    n = sum("shared" in str(getattr(r, "longrepr", "")) for r in skipped)
+    if n:
+        terminalreporter.write_line(
+            f"{n} test(s) skipped because {SHARED} is absent: put the shared data folder next "
+            "to the repository to run them"
+        )
 
 
 @pytest.fixture

@@ -252,3 +252,11 @@ def test_undocumented_specs_say_where_they_come_from():
     assert get_api("vat_invoice").param_names == (
         "advanced_mode", "return_text_location", "page_num", "ofd_to_image_mode",
     )  # fmt: skip
+
+
+def test_did_you_mean_lists_each_api_once():
+    for typo in ("general-txt", "thailand plate", "genral_text"):
+        with pytest.raises(InputError) as info:
+            get_api(typo)
+        suggested = re.findall(r"'([a-z-]+)'", str(info.value).split("Did you mean", 1)[1])
+        assert suggested and len(suggested) == len(set(suggested)), str(info.value)

@@ -259,3 +259,11 @@ def test_unknown_frame_name_is_named_in_the_error():
     for fn in (audit, threshold_sweep):
         with pytest.raises(InputError, match=r"unknown frame 'wrods'; choose one of words"):
             fn(batch, frame="wrods")
+
+
+def test_all_nan_audit_says_which_request_switch_gives_confidences():
+    cells = pd.DataFrame({"source": ["t.png"] * 2, "api": "general-table", "text": ["a", "b"],
+                          "confidence": [np.nan, np.nan]})  # fmt: skip
+    with pytest.warns(UserWarning, match="general-table .* return_confidence=True"):
+        table = audit(cells)
+    assert table["mean"].isna().all()

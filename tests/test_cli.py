@@ -135,3 +135,92 @@ def test_ocr_exits_1_when_some_items_fail(tmp_path, capsys):
     assert code == 1
     out, err = capsys.readouterr()
     assert "1 response(s), 1 failure(s)" in out and "broken.png" in err
+
+
+# --- mistakes are caught once, up front, before any call or file (issue 15) -------------------
+
+LETTER = str(SAMPLE_DIR / "images" / "letter.png")
+
+
+def test_mistyped_param_and_unanswered_api_fail_once_before_writing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["ocr", "general-text", LETTER, LETTER, "--out", str(out), "--quiet",
+                 "--param", "charactr_mode=true"]) == 1  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.count("InputError") == 1 and "'charactr_mode'" in err
+    assert "valid parameters: character_mode, detect_direction" in err
+    assert not out.exists()
+    assert main(["ocr", "id-card", LETTER, "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    from ocrframe.local.engine import SUPPORTED_APIS
+
+    assert "'id-card'" in err and ", ".join(SUPPORTED_APIS) in err and "--engine cloud" in err
+    assert not out.exists()
+    cache = tmp_path / "cache"
+    assert main(["run", "general-text", LETTER, "--cache", str(cache), "--quiet",
+                 "--param", "detect_direction=maybe"]) == 1  # fmt: skip
+    assert "must be boolean" in capsys.readouterr().err and not cache.exists()
+
+
+def test_a_broken_pdf_in_a_folder_is_named_and_nothing_is_written(tmp_path, capsys):
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    shutil.copy(LETTER, scans / "a.png")
+    (scans / "b.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
+    out = tmp_path / "out"
+    assert main(["ocr", "general-text", str(scans), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"InputError: {scans / 'b.pdf'}: ") and not out.exists()
+
+
+def test_apis_help_has_a_description(capsys):
+    assert main(["apis", "--help"]) == 0
+    assert "List the OCR operations" in capsys.readouterr().out
+
+
+def test_emulator_command_shows_the_fake_key_to_paste(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "ocrframe.cli", "emulator", "--port", "0"],
+                            stdout=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    lines = []
+    try:
+        while len(lines) < 20:  # up to the Client(...) line, which every version prints
+            lines.append(proc.stdout.readline())
+            if not lines[-1] or "Client(endpoint" in lines[-1]:
+                break
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    text = "".join(lines)
+    assert "fake credentials" in text and f"HUAWEICLOUD_SDK_SK={Emulator.sk}" in text
+    assert "sk=..." not in text and "Emulator.sk" not in text
+
+
+def test_audit_shortens_paths_and_explains_missing_confidences(tmp_path, capsys):
+    import json
+
+    deep = tmp_path / "site-packages" / "somewhere" / "very" / "deep"
+    for sub in ("a", "b"):
+        (deep / sub).mkdir(parents=True)
+        shutil.copy(RESPONSES / "general-text.json", deep / sub / "general-text.json")
+    assert main(["audit", str(deep)]) == 0
+    out = capsys.readouterr().out
+    assert f"sources relative to {deep}" in out
+    assert max(len(line) for line in out.splitlines()[1:]) < 160 and str(deep / "a") not in out
+
+    def strip(node):  # General Table called without return_confidence
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if "confidence" not in k}
+        return [strip(v) for v in node] if isinstance(node, list) else node
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    body = strip(json.loads((RESPONSES / "general-table.json").read_text(encoding="utf-8")))
+    (plain / "table.json").write_text(json.dumps(body), encoding="utf-8")
+    assert main(["audit", str(plain)]) == 0
+    err = capsys.readouterr().err
+    assert "general-table returns them only when called with return_confidence=True" in err

@@ -38,7 +38,7 @@ needs_engine = pytest.mark.skipif(not sample_images(), reason="no bundled sample
 @needs_engine
 def test_demo_writes_the_output_folder(tmp_path):
     pytest.importorskip("rapidocr")
-    images = [p for p in sample_images() if p.stem in ("receipt-cafe", "letter")]
+    images = [p for p in sample_images() if p.stem in ("receipt-cafe", "receipt-noisy")]
     picked = []
     for p in images:  # copy with the ground truth so the test owns its inputs
         shutil.copy(p, tmp_path / p.name)
@@ -51,12 +51,12 @@ def test_demo_writes_the_output_folder(tmp_path):
                  "accuracy.csv", "review/review.csv", "review/review.xlsx"):  # fmt: skip
         assert (out / name).is_file(), name
     assert sorted(p.name for p in (out / "responses").iterdir()) == [
-        "letter.json",
         "receipt-cafe.json",
+        "receipt-noisy.json",
     ]
     assert sorted(p.name for p in (out / "overlays").iterdir()) == [
-        "letter.png",
         "receipt-cafe.png",
+        "receipt-noisy.png",
     ]
     words = pd.read_parquet(out / "words.parquet")
     assert set(words["source"]) == {str(p) for p in picked} and len(words) > 20
@@ -67,9 +67,17 @@ def test_demo_writes_the_output_folder(tmp_path):
     assert audit["n"].sum() == len(words)
     summary = buf.getvalue()
     assert "receipt-cafe.png" in summary and "written to" in summary
-    # rerun: everything comes from the cache, same words
-    again = run_demo(out, images=picked, progress=False, overlays=False)
+    assert "2 images OCR'd" in summary and res.cached == 0
+    # the default threshold sends the noisy receipt's misread lines ("2 × Milk") to review
+    misread = res.words[res.words["text"].str.contains("×")]
+    assert len(misread) and set(misread["text"]) <= set(res.review["text"])
+    assert len(list((out / "review" / "crops").iterdir())) == len(res.review)
+    # rerun: everything comes from the cache, same words, and the summary says so
+    buf = io.StringIO()
+    again = run_demo(out, images=picked, progress=False, overlays=False, stream=buf)
     pd.testing.assert_frame_equal(again.words, res.words)
+    assert again.cached == 2 and "2 images read from the cache" in buf.getvalue()
+    assert "OCR'd with" not in buf.getvalue()
 
 
 def test_sources_with_the_same_stem_do_not_overwrite_each_other(tmp_path):
@@ -98,3 +106,18 @@ def test_sources_with_the_same_stem_do_not_overwrite_each_other(tmp_path):
     assert texts == [["doc 0"], ["doc 1"]]
     pngs = write_overlays(batch.words(), tmp_path / "overlays")
     assert sorted(p.name for p in pngs) == ["001-2.png", "001.png"]
+
+
+def test_summary_says_why_the_review_folder_is_empty(tmp_path):
+    from ocrframe.demo import DemoResult, print_summary
+
+    words = pd.DataFrame({"source": ["a.png"], "text": ["x"], "confidence": [0.97]})
+    empty = pd.DataFrame()
+    acc = pd.DataFrame({"image": ["a.png"], "lines": [1], "cer": [0.0], "word_recall": [1.0]})
+    audit = pd.DataFrame({"source": ["a.png"], "mean": [0.97], "n_below": [0]})
+    result = DemoResult(tmp_path, words, empty, audit, empty, acc, empty, empty, 0.1, cached=1)
+    buf = io.StringIO()
+    print_summary(result, 0.9, "rapidocr", buf)
+    text = buf.getvalue()
+    assert "1 images read from the cache" in text and "OCR'd with" not in text
+    assert "empty: no line below 0.9, the lowest is 0.970" in text

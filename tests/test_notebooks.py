@@ -30,3 +30,31 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
     errors = [o for c in book.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
+    unchecked = bare_booleans(book)
+    assert not unchecked, f"{path.name}: self-checks shown, not asserted (use assert): {unchecked}"
+
+
+def bare_booleans(book) -> list[str]:
+    """Cells whose result is a bare True / False: a self-check a reader must eyeball, which
+    passes CI even when it says False.
+
+    >>> cell = {"cell_type": "code", "source": "a.equals(b)", "execution_count": 3,
+    ...         "outputs": [{"output_type": "execute_result", "data": {"text/plain": "False"}}]}
+    >>> bare_booleans(nbformat.from_dict({"cells": [cell]}))
+    ['cell 3: a.equals(b) -> False']
+    """
+    found = []
+    for cell in book.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/plain") if "data" in out else out.get("text")
+            if isinstance(text, str) and text.strip() in ("True", "False", "np.True_", "np.False_"):
+                last = cell.source.strip().splitlines()[-1]
+                found.append(f"cell {cell.get('execution_count')}: {last} -> {text.strip()}")
+    return found
+
+
+def test_a_notebook_showing_false_fails():
+    # notebook 03 once ended with a "reopen equals batch" cell that printed False and passed
+    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 == 2")])
+    nbclient.NotebookClient(book, timeout=60, kernel_name="python3").execute()
+    assert bare_booleans(book) == ["cell 1: 1 == 2 -> False"]

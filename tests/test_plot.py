@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -16,17 +17,15 @@ import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from ocrframe import read_response  # noqa: E402
-from ocrframe.errors import InputError  # noqa: E402
-from ocrframe.plots.charts import (  # noqa: E402
+from ocrframe import ground_truth, read_response  # noqa: E402
+from ocrframe.datasets.calibration import (  # noqa: E402
     calibration_table,
     expected_calibration_error,
     match_truth,
-    plot_calibration,
-    plot_confidence,
-    plot_polygons,
-    plot_table,
 )
+from ocrframe.errors import InputError  # noqa: E402
+from ocrframe.plots.charts import plot_polygons, plot_table  # noqa: E402
+from ocrframe.plots.distributions import plot_calibration, plot_confidence  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "ocrframe" / "sample_data" / "responses"
@@ -89,7 +88,7 @@ def test_one_collection_with_every_polygon_and_rows_without_polygon_left_out(wor
 
 
 def test_face_colours_come_from_confidence_and_nan_is_grey(words):
-    ax = plot_polygons(words, alpha=0.5, cmap="viridis")
+    ax = plot_polygons(words, alpha=0.5, cmap="viridis", vmin=0, vmax=1)
     face = polys(ax).get_facecolor()
     expected = matplotlib.colormaps["viridis"]([0.95, 0.4, 0.0, 0.7, 0.1])
     for i in (0, 1, 3, 4):
@@ -99,6 +98,27 @@ def test_face_colours_come_from_confidence_and_nan_is_grey(words):
     assert polys(ax).get_edgecolor()[:, 3].min() == 1.0
     colorbars = [a for a in ax.figure.axes if a.get_label() == "<colorbar>"]
     assert len(colorbars) == 1 and colorbars[0].get_ylabel() == "confidence"
+
+
+def test_colours_span_the_data_not_zero_to_one_and_the_colorbar_says_so():
+    # A typical page scores 0.90-1.00: on a fixed 0-1 scale every box is the same yellow.
+    conf = np.linspace(0.90, 1.00, 51)
+    frame = boxes([(i * 10, 0, i * 10 + 8, 8) for i in range(51)], confidence=conf)
+    ax = plot_polygons(frame, cmap="viridis")
+    face = polys(ax).get_facecolor()[:, :3]
+    lo, hi = np.percentile(conf, [2, 98])
+    expected = matplotlib.colormaps["viridis"](np.clip((conf - lo) / (hi - lo), 0, 1))[:, :3]
+    np.testing.assert_allclose(face, expected)
+    assert np.linalg.norm(face[-1] - face[0]) > 0.9  # lowest and highest: far apart colours
+    bar = next(a for a in ax.figure.axes if a.get_label() == "<colorbar>")
+    assert bar.get_ylim() == pytest.approx((lo, hi))
+    assert "confidence" in bar.get_ylabel()
+    plt.close("all")
+    full = plot_polygons(frame, vmin=0, vmax=1)
+    full_face = polys(full).get_facecolor()[:, :3]
+    assert np.linalg.norm(full_face[-1] - full_face[0]) < 0.3  # the fixed 0-1 scale: alike
+    with pytest.raises(InputError, match="vmin < vmax"):
+        plot_polygons(frame, vmin=0.9, vmax=0.5)
 
 
 def test_threshold_highlights_exactly_the_items_below(words):
@@ -440,6 +460,24 @@ def test_calibration_bad_input():
         match_truth(pd.DataFrame({"confidence": [0.5]}), ["a"])
     with pytest.raises(InputError, match="list of strings"):
         match_truth(pd.DataFrame({"text": ["a"]}), "a")
+
+
+def test_calibration_refuses_or_warns_on_unrelated_documents():
+    # The README tour once paired a sample response with another document's ground truth and
+    # drew "ECE = 0.910" without a word.
+    resp = read_response(SAMPLES / "general-text.json")
+    truth = ground_truth("receipt-cafe")
+    with pytest.raises(InputError, match="share no document.*general-text.json.*receipt-cafe"):
+        plot_calibration(resp, truth)  # a Response brings its source
+    with pytest.warns(UserWarning) as caught:
+        plot_calibration(resp.words(), truth)
+    messages = " | ".join(str(w.message) for w in caught)
+    assert "only truth has a `source`" in messages and "1 of 60 predicted items" in messages
+    # the same document: no warning, and most lines match
+    mine = truth.assign(confidence=0.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert match_truth(mine, truth)["correct"].all()
 
 
 @pytest.mark.skipif(not (DATA / "receipts").is_dir(), reason="../shared/data is absent")

@@ -181,3 +181,14 @@ def test_payloads_are_kept_out_of_frames_but_retrievable():
 def test_unknown_api_name_is_an_input_error():
     with pytest.raises(ocrframe.InputError, match="unknown OCR API"):
         ocrframe.Response(BODY, api="general-txt")
+
+
+def test_an_image_passed_as_a_response_is_named_not_dumped():
+    png = ocrframe.sample_path("table.png")
+    with pytest.raises(ocrframe.ResponseFormatError) as info:
+        ocrframe.read_response(png)
+    message = str(info.value)
+    assert message.startswith(f"{png} is a PNG file, not a JSON response")
+    assert "IHDR" not in message and "\\x" not in message and "PNG\\r" not in message
+    with pytest.raises(ocrframe.ResponseFormatError, match="the input is a PNG file"):
+        ocrframe.read_response(png.read_bytes())

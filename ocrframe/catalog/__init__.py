@@ -58,8 +58,9 @@ def get_api(name: str | ApiSpec) -> ApiSpec:
     if slug is None:
         import difflib
 
-        close = difflib.get_close_matches(key, list(_ALIASES), n=3)
-        hint = f" Did you mean {', '.join(repr(_ALIASES[c]) for c in close)}?" if close else ""
+        close = difflib.get_close_matches(key, list(_ALIASES), n=6)
+        slugs = list(dict.fromkeys(_ALIASES[c] for c in close))[:3]  # aliases share a slug
+        hint = f" Did you mean {', '.join(map(repr, slugs))}?" if slugs else ""
         raise InputError(
             f"unknown OCR API {name!r}.{hint} See ocrframe.APIS for the {len(APIS)} operations."
         )

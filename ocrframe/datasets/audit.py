@@ -2,9 +2,9 @@
 
 ``audit`` summarises confidence per document, per field, per API (or any columns);
 ``threshold_sweep`` shows how much work a manual-review threshold creates;
-``accuracy_by_confidence`` and ``expected_calibration_error`` (shared with ``ocrframe.plot``)
-check, against ground truth, whether the confidences mean what they say. ``review_queue``
-lives in ``ocrframe.review``.
+``accuracy_by_confidence`` and ``expected_calibration_error`` (their home is
+``ocrframe.datasets.calibration``) check, against ground truth, whether the confidences mean what
+they say. ``review_queue`` lives in ``ocrframe.datasets.review``.
 
 A ``Batch`` with more than ``STREAM_AFTER`` responses is audited chunk by chunk
 (``Batch.iter_frames``), so memory stays bounded however large the dataset is.
@@ -21,6 +21,7 @@ A ``Batch`` with more than ``STREAM_AFTER`` responses is audited chunk by chunk
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -28,13 +29,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .calibration import expected_calibration_error
+from .calibration import accuracy_by_confidence, expected_calibration_error  # ground-truth checks
 
 __all__ = [
     "audit",
     "threshold_sweep",
     "accuracy_by_confidence",
     "expected_calibration_error",
+    "missing_confidence_hint",
     "DEFAULT_THRESHOLDS",
     "STREAM_AFTER",
 ]
@@ -293,11 +295,40 @@ def audit(
     """
     t = check_threshold(threshold)
     if should_stream(data, stream):
-        return _audit_stream(frame_chunks(data, frame, chunk), t, by, expected)
-    df = frame_of(data, frame)
-    keys = _resolve_by(df, by)
-    prep = _prepare(df, _expected_fields(df, expected))
-    return _finish(_partial(prep, keys, t, exact=True), keys, t)
+        out = _audit_stream(frame_chunks(data, frame, chunk), t, by, expected)
+        source: Any = data
+    else:
+        source = df = frame_of(data, frame)
+        keys = _resolve_by(df, by)
+        prep = _prepare(df, _expected_fields(df, expected))
+        out = _finish(_partial(prep, keys, t, exact=True), keys, t)
+    if out["n"].sum() > 0 and out["n_scored"].sum() == 0:
+        warnings.warn(missing_confidence_hint(source), UserWarning, stacklevel=2)
+    return out
+
+
+def missing_confidence_hint(data: Any) -> str:
+    """Why no item has a confidence: the request switch the catalog lists for the APIs of
+    ``data`` (a frame with ``api``, a Batch, a Response).
+
+    >>> missing_confidence_hint(pd.DataFrame({"api": ["general-table"]}))
+    'no item has a confidence: general-table returns them only when called with return_confidence=True'
+    """  # noqa: E501
+    from ..catalog import APIS
+
+    if isinstance(data, pd.DataFrame):
+        apis = set(data["api"].dropna()) if "api" in data.columns else set()
+    else:
+        apis = _apis_of(data)
+    asks = [
+        f"{api} returns them only when called with {param.name}=True"
+        for api in sorted(a for a in apis if a in APIS)
+        for param in APIS[api].params
+        if param.type == "boolean" and "confidence" in param.name
+    ]
+    return "no item has a confidence: " + (
+        "; ".join(asks) if asks else "the API gave none (NaN), so means and shares are NaN"
+    )
 
 
 def _partial(prep: pd.DataFrame, keys: list[str], t: float, exact: bool) -> pd.DataFrame:
@@ -533,50 +564,3 @@ def threshold_sweep(
         out["n_documents_review"] = np.searchsorted(scored_docs, ts, side="left").astype("int64")
         out["share_documents_review"] = out["n_documents_review"] / max(len(mins), 1)
     return out
-
-
-# ---------------------------------------------------------------- ground truth
-
-
-def accuracy_by_confidence(
-    pred: pd.DataFrame,
-    truth: pd.DataFrame | Sequence[str] | None = None,
-    bins: int = 10,
-    *,
-    ignore_case: bool = False,
-    min_iou: float = 0.3,
-) -> pd.DataFrame:
-    """Observed accuracy per confidence bin (a reliability table), non-empty bins only.
-
-    Matching and binning are ``ocrframe.plot.calibration_table``'s (items paired with the
-    ground truth by box overlap within ``source`` / ``page``, else by text).
-
-    Parameters
-    ----------
-    pred : DataFrame
-        Items with ``text`` and ``confidence``; with a boolean ``correct`` column when
-        ``truth`` is None.
-    truth : DataFrame or list of str, optional
-        Ground-truth lines (``text``, optionally boxes, ``source``, ``page``).
-    bins : int
-        Equal-width bins on [0, 1].
-    ignore_case, min_iou
-        See ``ocrframe.plot.match_truth``.
-
-    Returns
-    -------
-    DataFrame
-        ``bin_lo, bin_hi, count, mean_confidence, accuracy, gap`` (accuracy - confidence).
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"confidence": [0.95, 0.92, 0.35], "correct": [True, False, True]})
-    >>> accuracy_by_confidence(df, bins=2)[["count", "accuracy"]]
-       count  accuracy
-    0      1       1.0
-    1      2       0.5
-    """
-    from .calibration import calibration_table
-
-    table = calibration_table(pred, truth, bins, ignore_case=ignore_case, min_iou=min_iou)
-    return table[table["count"] > 0].reset_index(drop=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,13 @@ import pandas as pd
 from ..errors import InputError
 from ..plots.data import BBOX, POLYGON, confidence_values
 
-__all__ = ["match_truth", "calibration_table", "expected_calibration_error"]
+__all__ = [
+    "match_truth",
+    "calibration_table",
+    "expected_calibration_error",
+    "accuracy_by_confidence",
+    "prediction_frame",
+]
 
 _SPACE = re.compile(r"\s+")
 
@@ -63,6 +70,61 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.nan_to_num(iou, nan=0.0)
 
 
+def prediction_frame(pred: Any) -> pd.DataFrame:
+    """The predicted items to calibrate: a frame as is, a Response's words with its ``source``,
+    a Batch's words.
+
+    >>> import ocrframe
+    >>> resp = ocrframe.read_response(ocrframe.sample_path("general-text"))
+    >>> prediction_frame(resp)["source"].iloc[0] == resp.source
+    True
+    """
+    if isinstance(pred, pd.DataFrame):
+        return pred
+    from ..response import Response
+
+    if isinstance(pred, Response):
+        words = pred.words()
+        if pred.source is not None and "source" not in words.columns:
+            words.insert(0, "source", pred.source)
+        return words
+    method = getattr(pred, "words", None)
+    frame = method() if callable(method) else None
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            "pred must be a DataFrame with a `text` column (e.g. ocrframe.words(r)), a Response "
+            f"or a Batch, got {type(pred).__name__}"
+        )
+    return frame
+
+
+def _check_same_documents(pred: pd.DataFrame, truth: pd.DataFrame) -> None:
+    """Refuse predictions and truth of different documents; warn when it cannot be told."""
+    has = ["source" in pred.columns, "source" in truth.columns]
+    if all(has):
+        p_src, t_src = set(pred["source"].dropna()), set(truth["source"].dropna())
+        if p_src and t_src and not p_src & t_src:
+            raise InputError(
+                "pred and truth share no document: pred has source(s) "
+                f"{_few(p_src)}, truth has {_few(t_src)}; pass the ground truth of the same "
+                "documents (same `source` values)"
+            )
+    elif any(has) and len(pred) and len(truth):
+        side = "pred" if has[0] else "truth"
+        warnings.warn(
+            f"only {side} has a `source` column, so it cannot be checked that pred and truth "
+            "are the same document(s); items are paired by position alone. Pass a Response or "
+            "a Batch (their words carry `source`) or add the column.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _few(values: set[Any], n: int = 3) -> str:
+    shown = sorted(map(str, values))
+    return ", ".join(shown[:n]) + (f" and {len(shown) - n} more" if len(shown) > n else "")
+
+
 def match_truth(
     pred: pd.DataFrame,
     truth: pd.DataFrame | Sequence[str],
@@ -77,10 +139,14 @@ def match_truth(
     have those columns; otherwise with the closest text. Texts are compared after Unicode NFKC
     normalisation and whitespace folding (and case folding with ``ignore_case``).
 
+    Predictions and truth of different documents are refused (both have ``source`` and share
+    none) or warned about (only one side has ``source``, or almost nothing matches).
+
     Parameters
     ----------
-    pred : DataFrame
-        Items with ``text`` and ``confidence``.
+    pred : DataFrame, Response or Batch
+        Items with ``text`` and ``confidence`` (a Response or Batch gives its words, with
+        ``source``).
     truth : DataFrame or list of str
         Ground-truth lines with ``text`` (and boxes), or plain strings.
     ignore_case : bool
@@ -102,7 +168,8 @@ def match_truth(
     >>> match_truth(pred, ["total 9.00"], ignore_case=True)["correct"].tolist()
     [True]
     """
-    if not isinstance(pred, pd.DataFrame) or "text" not in pred.columns:
+    pred = prediction_frame(pred)
+    if "text" not in pred.columns:
         raise InputError("pred must be a DataFrame with a `text` column (e.g. ocrframe.words(r))")
     if isinstance(truth, pd.DataFrame):
         if "text" not in truth.columns:
@@ -115,6 +182,7 @@ def match_truth(
         )
     else:
         truth_frame = pd.DataFrame({"text": list(truth)}, dtype=object)
+    _check_same_documents(pred, truth_frame)
     p_text = _normalise(pred["text"].tolist(), ignore_case)
     t_text = _normalise(truth_frame["text"].tolist(), ignore_case)
     p_box, t_box = _boxes(pred), _boxes(truth_frame)
@@ -149,6 +217,14 @@ def match_truth(
                 close = difflib.get_close_matches(t, t_text, n=1, cutoff=0.6)
                 if close:
                     paired[i] = exact[close[0]]
+    if n >= 10 and len(truth_frame) and (paired >= 0).mean() < 0.1:
+        warnings.warn(
+            f"only {int((paired >= 0).sum())} of {n} predicted items matched a ground-truth line; "
+            "are pred and truth the same document(s)? (boxes must overlap by min_iou="
+            f"{min_iou}, or texts be alike)",
+            UserWarning,
+            stacklevel=3,
+        )
     truth_texts = np.array([pd.NA] + truth_frame["text"].tolist(), dtype=object)[paired + 1]
     correct = np.array([j >= 0 and p_text[i] == t_text[j] for i, j in enumerate(paired)], bool)
     return pred.assign(truth_text=truth_texts, iou=iou, correct=correct)
@@ -248,3 +324,45 @@ def ece_of(table: pd.DataFrame) -> float:
     if n == 0:
         return float("nan")
     return round(float((table["count"] * table["gap"].abs().fillna(0.0)).sum() / n), 12)
+
+
+def accuracy_by_confidence(
+    pred: pd.DataFrame,
+    truth: pd.DataFrame | Sequence[str] | None = None,
+    bins: int = 10,
+    *,
+    ignore_case: bool = False,
+    min_iou: float = 0.3,
+) -> pd.DataFrame:
+    """Observed accuracy per confidence bin (a reliability table), non-empty bins only.
+
+    Matching and binning are :func:`calibration_table`'s (items paired with the
+    ground truth by box overlap within ``source`` / ``page``, else by text).
+
+    Parameters
+    ----------
+    pred : DataFrame
+        Items with ``text`` and ``confidence``; with a boolean ``correct`` column when
+        ``truth`` is None.
+    truth : DataFrame or list of str, optional
+        Ground-truth lines (``text``, optionally boxes, ``source``, ``page``).
+    bins : int
+        Equal-width bins on [0, 1].
+    ignore_case, min_iou
+        See :func:`match_truth`.
+
+    Returns
+    -------
+    DataFrame
+        ``bin_lo, bin_hi, count, mean_confidence, accuracy, gap`` (accuracy - confidence).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"confidence": [0.95, 0.92, 0.35], "correct": [True, False, True]})
+    >>> accuracy_by_confidence(df, bins=2)[["count", "accuracy"]]
+       count  accuracy
+    0      1       1.0
+    1      2       0.5
+    """
+    table = calibration_table(pred, truth, bins, ignore_case=ignore_case, min_iou=min_iou)
+    return table[table["count"] > 0].reset_index(drop=True)

@@ -9,7 +9,7 @@ from ..errors import OcrError
 from .core import Emulator
 from .faults import Faults
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "connection_help"]
 
 
 def build_parser(prog: str = "ocrframe emulator") -> argparse.ArgumentParser:
@@ -27,7 +27,7 @@ def build_parser(prog: str = "ocrframe emulator") -> argparse.ArgumentParser:
         help="answer general-text/web-image with a local OCR engine",
     )
     p.add_argument("--ak", help=f"accepted access key (default {Emulator.ak})")
-    p.add_argument("--sk", help="accepted secret key (default: Emulator.sk)")
+    p.add_argument("--sk", help=f"accepted secret key (default: the fake {Emulator.sk})")
     p.add_argument("--project-id", help=f"accepted project id (default {Emulator.project_id})")
     p.add_argument("--username", help=f"IAM user (default {Emulator.username})")
     p.add_argument("--password", help="IAM password (default: Emulator.password)")
@@ -45,6 +45,29 @@ def build_parser(prog: str = "ocrframe emulator") -> argparse.ArgumentParser:
     g.add_argument("--max-concurrency", type=int, default=None, help="429 ModelArts.4401 above")
     g.add_argument("--seed", type=int, default=0, help="seed of the fault generator")
     return p
+
+
+def connection_help(emu: Emulator, *, own_sk: bool = False) -> str:
+    """What to paste to reach ``emu``: environment variables for ``Client.from_env()`` and the
+    CLI, and the ``Client(...)`` call. The default key is a fake one that only the emulator
+    accepts, so it is shown; a secret key passed with ``--sk`` is not.
+
+    >>> with Emulator() as emu:
+    ...     print(connection_help(emu).splitlines()[0])
+    fake credentials (accepted only by this emulator on loopback, not by Huawei Cloud):
+    """
+    sk = "<the --sk you passed>" if own_sk else emu.sk
+    return "\n".join(
+        [
+            "fake credentials (accepted only by this emulator on loopback, not by Huawei Cloud):",
+            f"  export OCR_ENDPOINT={emu.url} HUAWEICLOUD_SDK_AK={emu.ak} \\",
+            f"         HUAWEICLOUD_SDK_SK={sk} HUAWEICLOUD_SDK_PROJECT_ID={emu.project_id}",
+            "  then in Python: ocrframe.Client.from_env(); in a shell: ocrframe run API INPUTS "
+            f"--cache DIR --engine emulator --endpoint {emu.url}",
+            f"  or: Client(endpoint={emu.url!r}, project_id={emu.project_id!r}, ak={emu.ak!r}, "
+            f"sk={sk!r})",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None, prog: str = "ocrframe emulator") -> int:
@@ -90,8 +113,7 @@ def main(argv: list[str] | None = None, prog: str = "ocrframe emulator") -> int:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(f"ocrframe emulator on {emu.url}  (Ctrl-C to stop)")
-    print(f"  Client(endpoint={emu.url!r}, project_id={emu.project_id!r}, ak={emu.ak!r}, sk=...)")
-    print("  the secret key and password are the ones you passed, or Emulator.sk/.password")
+    print(connection_help(emu, own_sk=args.sk is not None))
     try:
         emu.serve_forever()
     except KeyboardInterrupt:

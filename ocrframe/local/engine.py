@@ -16,11 +16,11 @@ from ..response import Response
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
 from ._image import read_input, to_rgb_array
 
-__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS"]
+__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "LOCAL_OPTIONS"]
 
 ENGINES = ("rapidocr", "tesseract")
 SUPPORTED_APIS = local_apis()  # the catalog says which APIs run locally (ApiSpec.local)
-_LOCAL = {"page", "use_text_layer"}
+LOCAL_OPTIONS = frozenset({"page", "use_text_layer"})  # options beyond the API's parameters
 
 
 class LocalEngine(RunsBatches):
@@ -142,11 +142,11 @@ class LocalEngine(RunsBatches):
                 f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
                 "use the cloud Client for other APIs."
             )
-        unknown = set(params) - set(spec.param_names) - _LOCAL
+        unknown = set(params) - set(spec.param_names) - LOCAL_OPTIONS
         if unknown:
-            allowed = sorted(set(spec.param_names) | _LOCAL)
+            allowed = sorted(set(spec.param_names) | LOCAL_OPTIONS)
             raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
-        check_params(slug, {k: v for k, v in params.items() if k not in _LOCAL})
+        check_params(slug, {k: v for k, v in params.items() if k not in LOCAL_OPTIONS})
         return slug
 
     def _ocr(self, img: np.ndarray, *, chars: bool, detect: bool) -> tuple[list[Line], float]:

@@ -2,7 +2,9 @@
 
 Turns what users pass (a Response, a frame, a dict of frames, raw JSON) into the frame of one
 layer, polygons into an ``(n, 4, 2)`` vertex array, images into arrays, and confidences into
-colours. Everything is vectorised: these run on frames of tens of thousands of rows.
+colours over a robust range (:func:`confidence_range`). Everything is vectorised: these run on
+frames of tens of thousands of rows. The plot functions also share their docstring pieces and
+``axes_or_current`` from here.
 """
 
 from __future__ import annotations
@@ -137,12 +139,51 @@ def confidence_values(frame: pd.DataFrame) -> np.ndarray:
     return pd.to_numeric(frame["confidence"], errors="coerce").to_numpy(float, na_value=np.nan)
 
 
-def confidence_colors(conf: np.ndarray, cmap: Any, alpha: float | None = None) -> np.ndarray:
-    """RGBA colours of confidences on [0, 1]; NaN gets a neutral grey."""
+ROBUST_PERCENTILES = (2.0, 98.0)
+MIN_SPAN = 0.01  # narrowest colour range: a page of 1.0s still gets a readable scale
+
+
+def confidence_range(
+    conf: np.ndarray, vmin: float | None = None, vmax: float | None = None
+) -> tuple[float, float]:
+    """The confidences the colormap spans: by default the data's 2nd to 98th percentile
+    (clipped to [0, 1]), so that a page scored 0.90-1.00 does not come out in one colour;
+    ``vmin`` / ``vmax`` fix either end (``vmin=0, vmax=1`` for the full scale).
+
+    >>> confidence_range(np.array([0.91, 0.95, 0.99, 1.0, np.nan]))
+    (0.9124, 0.9994)
+    >>> confidence_range(np.array([0.5]), vmin=0, vmax=1)
+    (0.0, 1.0)
+    """
+    finite = np.asarray(conf, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    lo, hi = 0.0, 1.0
+    if finite.size:
+        lo, hi = np.clip(np.percentile(finite, ROBUST_PERCENTILES), 0.0, 1.0)
+    lo = float(lo if vmin is None else vmin)
+    hi = float(hi if vmax is None else vmax)
+    if not 0.0 <= lo < hi <= 1.0 and (vmin is not None or vmax is not None):
+        raise InputError(f"need 0 <= vmin < vmax <= 1 (confidences), got vmin={lo}, vmax={hi}")
+    if hi - lo < MIN_SPAN:
+        lo = max(0.0, min(lo, hi - MIN_SPAN))
+        hi = min(1.0, lo + MIN_SPAN)
+    return round(lo, 6), round(hi, 6)
+
+
+def confidence_colors(
+    conf: np.ndarray,
+    cmap: Any,
+    alpha: float | None = None,
+    vrange: tuple[float, float] = (0.0, 1.0),
+) -> np.ndarray:
+    """RGBA colours of confidences, ``vrange`` (see :func:`confidence_range`) spanning the
+    colormap and values beyond it clipped to its ends; NaN gets a neutral grey."""
     import matplotlib as mpl
 
     cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
-    rgba = cmap(np.clip(np.nan_to_num(conf, nan=0.0), 0.0, 1.0))
+    lo, hi = vrange
+    scaled = (np.nan_to_num(conf, nan=lo) - lo) / (hi - lo)
+    rgba = cmap(np.clip(scaled, 0.0, 1.0))
     rgba[np.isnan(conf)] = NAN_GREY
     if alpha is not None:
         rgba[:, 3] = alpha
@@ -270,16 +311,17 @@ def polygon_styles(
     alpha: float = 0.35,
     threshold: float | None = None,
     linewidth: float = 1.0,
+    vrange: tuple[float, float] = (0.0, 1.0),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple] | None]:
     """Face colours, edge colours, line widths and category legend of each row of ``frame``.
 
-    Faces carry ``alpha``; edges are opaque. Rows with confidence below ``threshold`` get a thick
-    red edge (NaN confidence is never below).
+    Faces carry ``alpha``; edges are opaque. Confidences are coloured over ``vrange``. Rows with
+    confidence below ``threshold`` get a thick red edge (NaN confidence is never below).
     """
     n = len(frame)
     legend = None
     if color_by == "confidence":
-        edge = confidence_colors(confidence_values(frame), cmap)
+        edge = confidence_colors(confidence_values(frame), cmap, vrange=vrange)
     elif color_by is None:
         edge = np.tile((0.12, 0.47, 0.71, 1.0), (n, 1))
     else:
@@ -301,3 +343,31 @@ def below(frame: pd.DataFrame, threshold: float) -> np.ndarray:
     conf = confidence_values(frame)
     with np.errstate(invalid="ignore"):
         return conf < float(threshold)
+
+
+# --- shared by the plot functions ----------------------------------------------------------------
+
+PLOT_DOCS = {
+    "ax": "ax : matplotlib Axes, optional\n        Axes to draw on; ``plt.gca()`` when omitted.",
+    "returns": "Returns\n    -------\n    matplotlib.axes.Axes\n        The Axes drawn on.",
+    "image": (
+        "image : path, bytes, PIL image or numpy array, optional\n"
+        "        Drawn underneath with its pixel grid on the API's coordinates (origin top-left,\n"
+        "        y down). Without it the canvas spans the polygons."
+    ),
+}
+
+
+def with_plot_docs(func: Any) -> Any:
+    """Fill ``{ax}``, ``{returns}``, ``{image}`` in a plot function's docstring."""
+    func.__doc__ = func.__doc__.format(**PLOT_DOCS)
+    return func
+
+
+def axes_or_current(ax: Any = None) -> Any:
+    """``ax``, or ``plt.gca()`` when it is None."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
