@@ -6,18 +6,21 @@ from typing import Any
 import requests
 
 from ..catalog import ApiSpec
-from ..datasets.runner import RunsBatches
+from ..datasets.runs import RunsBatches
+from ..inputs.params import check_params
 from ..response import Response
 from .transport import RetryPolicy
 
 __all__ = ["Client"]
 
 def _check_timeout(timeout: Any) -> float | tuple[float, float]: ...
+def _check_header_value(name: str, value: Any) -> str | None: ...
 
 class Client(RunsBatches):
     auth: Any
     auto_downscale: Any
     endpoint: Any
+    enterprise_project_id: Any
     project_id: Any
     region: Any
     retries: Any
@@ -41,6 +44,7 @@ class Client(RunsBatches):
         session: requests.Session | None = ...,
         security_token: str | None = ...,
         auto_downscale: bool = ...,
+        enterprise_project_id: str | None = ...,
     ) -> None: ...
     def _custom(self, endpoint: str) -> bool: ...
     @staticmethod
@@ -53,6 +57,7 @@ class Client(RunsBatches):
     def __enter__(self) -> Client: ...
     def __exit__(self, *exc: object) -> None: ...
     def __repr__(self) -> str: ...
+    def check_params(self, api: str | ApiSpec, params: dict[str, Any]) -> str: ...
     def url_for(self, api: str | ApiSpec) -> str: ...
     def call(
         self,
@@ -62,6 +67,8 @@ class Client(RunsBatches):
         url: str | None = ...,
         page: int | None = ...,
         auto_downscale: bool | None = ...,
+        retries: int | RetryPolicy | None = ...,
+        enterprise_project_id: str | None = ...,
         **params: Any,
     ) -> Response: ...
     def smart_document_recognizer(
