@@ -22,8 +22,13 @@ def pytest_report_header(config) -> str:
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """Count the skips caused by a missing ../shared in one clear line."""
+    if SHARED.is_dir():
+        return
     skipped = terminalreporter.stats.get("skipped", [])
-    n = sum("shared" in str(getattr(r, "longrepr", "")) for r in skipped)
+    n = sum(
+        any(k in str(getattr(r, "longrepr", "")) for k in ("shared/", "shared reference"))
+        for r in skipped
+    )
     if n:
         terminalreporter.write_line(
             f"{n} test(s) skipped because {SHARED} is absent: put the shared data folder next "

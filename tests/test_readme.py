@@ -109,8 +109,11 @@ def test_a_missing_shared_folder_is_announced_not_silent(monkeypatch, tmp_path):
     class Report:
         longrepr = ("tests/test_pdf.py", 58, "Skipped: ../shared/data/pdfs is absent")
 
+    class Other:
+        longrepr = ("tests/test_readme.py", 68, "Skipped: needs a scheduler and shared storage")
+
     class Terminal:
-        stats = {"skipped": [Report(), Report()]}
+        stats = {"skipped": [Report(), Report(), Other()]}
         lines: list[str] = []
 
         def write_line(self, line):
