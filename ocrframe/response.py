@@ -45,9 +45,14 @@ class Response:
         1-based page of a PDF the response is for.
     meta : dict, optional
         Anything else worth keeping (engine name, text source, timings).
+    vendor : str, optional
+        The engine that produced it: ``"huawei"`` (the service, the local engine, the
+        emulator) or another engine's saved result (``"textract"``, ``"azure"``, ``"docai"``,
+        ``"gvision"``, ``"paddleocr"``, ``"tesseract"``; see :mod:`ocrframe.vendors`).
+        Detected from the body when omitted; an unknown shape is a ResponseFormatError.
     """
 
-    __slots__ = ("raw", "api", "source", "request_id", "status", "page", "meta")
+    __slots__ = ("raw", "api", "source", "request_id", "status", "page", "meta", "vendor")
 
     def __init__(
         self,
@@ -58,17 +63,23 @@ class Response:
         status: int | None = None,
         page: int | None = None,
         meta: dict[str, Any] | None = None,
+        vendor: str | None = None,
     ) -> None:
         if not isinstance(raw, dict):
             raise ResponseFormatError(
                 f"a response body must be a JSON object, got {type(raw).__name__}"
             )
         self.raw = raw
-        if api is not None:
+        self.vendor = _vendor(raw, vendor)
+        if self.vendor != "huawei":
+            from .vendors import vendor_api
+
+            api = api if api is not None else vendor_api(raw, self.vendor)
+        elif api is not None:
             from .apis import get_api
 
             api = get_api(api).slug
-        self.api = api if api is not None else detect_api(raw)
+        self.api = api if api is not None or self.vendor != "huawei" else detect_api(raw)
         self.source = source
         self.request_id = request_id
         self.status = status
@@ -82,6 +93,8 @@ class Response:
 
     def __repr__(self) -> str:
         parts = [f"api={self.api!r}"]
+        if self.vendor != "huawei":
+            parts.insert(0, f"vendor={self.vendor!r}")
         if self.source is not None:
             parts.append(f"source={self.source!r}")
         if self.page is not None:
@@ -93,11 +106,12 @@ class Response:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Response):
             return NotImplemented
-        return (self.raw, self.api, self.source, self.page) == (
+        return (self.raw, self.api, self.source, self.page, self.vendor) == (
             other.raw,
             other.api,
             other.source,
             other.page,
+            other.vendor,
         )
 
     # --- payloads --------------------------------------------------------------------------
@@ -119,6 +133,8 @@ class Response:
     def to_dict(self) -> dict[str, Any]:
         """The raw body plus ocrframe's own keys under ``"_ocrframe"`` (api, source, page...)."""
         info = {"api": self.api, "source": self.source, "page": self.page}
+        if self.vendor != "huawei":
+            info["vendor"] = self.vendor
         if self.request_id:
             info["request_id"] = self.request_id
         if self.status is not None:
@@ -172,6 +188,11 @@ class Response:
 
         return fields(self)
 
+    def tokens(self) -> pd.DataFrame:
+        from .flatten import tokens
+
+        return tokens(self)
+
 
 def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
     if isinstance(node, dict):
@@ -185,6 +206,23 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 
 # --- detection ---------------------------------------------------------------------------------
+
+
+def _vendor(raw: dict[str, Any], vendor: str | None) -> str:
+    """The engine of ``raw``: ``vendor`` when given (checked), else detected from the shape.
+    An empty body is Huawei's (it flattens to nothing, as before)."""
+    from .vendors import check_vendor, detect_vendor, known_formats
+
+    if vendor is not None:
+        return check_vendor(vendor)
+    found = detect_vendor(raw) if raw else "huawei"
+    if found is None:
+        keys = ", ".join(repr(k) for k in list(raw)[:8])
+        raise ResponseFormatError(
+            f"unrecognised response (top-level keys {keys}); known formats:\n{known_formats()}"
+            "\nPass vendor=... to read_response to force one."
+        )
+    return found
 
 _SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
     ("passport", frozenset({"passport_number"})),
@@ -264,9 +302,15 @@ def read_response(
     source: str | None = None,
     *,
     raise_errors: bool = True,
+    vendor: str | None = None,
 ) -> Response:
     """Read one response from a dict, a JSON string or bytes, a path, an official-SDK response
     object (anything with ``to_dict()``) or a :class:`Response`.
+
+    Other engines' saved results are recognised from their shape (``Response.vendor``):
+    Amazon Textract, Azure Document Intelligence, Google Document AI and Vision, PaddleOCR
+    JSON, Tesseract hOCR and TSV (as text, bytes or a path); ``vendor=`` forces one. A top-level
+    JSON list is read as ``{"responses": [...]}``.
 
     An error body — ``{"error_code", "error_msg"}`` at the top level or nested in ``result``
     (as the General Table example shows) — raises :class:`ocrframe.ApiError` unless
@@ -283,7 +327,7 @@ def read_response(
     """
     if isinstance(x, Response):
         resp = x
-        if api is not None or source is not None:
+        if api is not None or source is not None or vendor not in (None, x.vendor):
             resp = Response(
                 x.raw,
                 api=api or x.api,
@@ -292,11 +336,16 @@ def read_response(
                 status=x.status,
                 page=x.page,
                 meta=x.meta,
+                vendor=vendor or x.vendor,
             )
     else:
         raw, path = _load_raw(x)
         info = raw.pop("_ocrframe", None) if isinstance(raw, dict) else None
         info = info if isinstance(info, dict) else {}
+        if isinstance(raw, list):
+            from .vendors import wrap_list
+
+            raw = wrap_list(raw)
         if not isinstance(raw, dict):
             raise ResponseFormatError(
                 f"a response body must be a JSON object, got {type(raw).__name__}"
@@ -310,8 +359,9 @@ def read_response(
             status=info.get("status"),
             page=info.get("page"),
             meta=info.get("meta"),
+            vendor=vendor or info.get("vendor"),
         )
-    if raise_errors:
+    if raise_errors and resp.vendor == "huawei":
         err = error_body(resp.raw)
         if err is not None:
             raise ApiError.from_body(
@@ -334,7 +384,10 @@ def _load_raw(x: Any) -> tuple[Any, str | None]:
     if isinstance(x, dict):
         return dict(x), None
     if isinstance(x, os.PathLike) or (
-        isinstance(x, str) and not x.lstrip().startswith(("{", "[")) and len(x) < 4096
+        isinstance(x, str)
+        and not x.lstrip().startswith(("{", "[", "<"))
+        and "\n" not in x
+        and len(x) < 4096
     ):
         path = Path(x)
         if not path.is_file():
@@ -364,6 +417,12 @@ def _parse(data: str | bytes, path: str | None) -> Any:
     try:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
+        from .vendors import parse_text
+
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        parsed = parse_text(text)
+        if parsed is not None:
+            return parsed
         where = f" in {path}" if path else ""
         snippet = data[:60] if isinstance(data, str) else data[:60].decode("utf-8", "replace")
         raise ResponseFormatError(

@@ -26,6 +26,7 @@ from ._names import FIELD_NORMS, normalise_field
 from ._schema import FRAMES, SCHEMAS, build_frame, empty_frame
 
 __all__ = [
+    "Extraction",
     "FRAMES",
     "SCHEMAS",
     "FIELD_NORMS",
@@ -35,6 +36,7 @@ __all__ = [
     "flatten",
     "words",
     "chars",
+    "tokens",
     "cells",
     "kv",
     "kv_boxes",
@@ -50,8 +52,14 @@ __all__ = [
 
 
 def extraction(x: Any) -> tuple[Response, Extraction]:
-    """Read ``x`` and sort its values into families (shared by every flattener)."""
+    """Read ``x`` and sort its values into families (shared by every flattener). Other
+    engines' results (``Response.vendor`` not ``"huawei"``) go to their reader in
+    :mod:`ocrframe.vendors`."""
     resp = read_response(x)
+    if resp.vendor != "huawei":
+        from ..vendors import extract_vendor
+
+        return resp, extract_vendor(resp)
     return resp, extract(resp.raw, resp.api, resp.page)
 
 
@@ -111,6 +119,19 @@ def chars(x: Any) -> pd.DataFrame:
     ['o', 'k']
     """
     return _frame("chars", x)
+
+
+def tokens(x: Any) -> pd.DataFrame:
+    """Words as the engine segments them, for engines that return words inside lines
+    (Textract WORD, Azure words, Document AI tokens, Vision words, Tesseract ``ocrx_word``);
+    ``block`` is the row of :func:`words` (the line) holding the token. Empty for Huawei,
+    whose text blocks are lines.
+
+    >>> body = {"Blocks": [{"BlockType": "WORD", "Id": "w", "Text": "Hi", "Confidence": 99.0}]}
+    >>> tokens(body)[["text", "confidence"]].values.tolist()
+    [['Hi', 0.99]]
+    """
+    return _frame("tokens", x)
 
 
 def cells(x: Any) -> pd.DataFrame:
