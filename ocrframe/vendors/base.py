@@ -19,7 +19,10 @@ from typing import Any
 
 from ..flatten import Extraction
 
-__all__ = ["Reader", "num", "conf", "quad", "quad_xy", "quad_flat", "rect", "snake", "get"]
+__all__ = ["POLYGON_COLUMNS", "Reader", "num", "conf", "quad", "quad_xy", "quad_flat", "rect", "snake", "get"]
+
+
+POLYGON_COLUMNS = ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")
 
 
 def num(v: Any) -> float | None:
@@ -138,6 +141,21 @@ class Reader:
     def count(self, family: str, page: int | None = None) -> int:
         pages = self.ex.cols[family]["page"]
         return len(pages) if page is None else sum(1 for p in pages if p == page)
+
+    def next_table(self, page: int) -> int:
+        """The number of the next table on ``page`` (tables are counted per page)."""
+        cols = self.ex.cols["cells"]
+        tables = {t for p, t in zip(cols["page"], cols["table"], strict=True) if p == page}
+        return max(tables) + 1 if tables else 0
+
+    def polygon(self, row: dict[str, Any], found: Any, path: str) -> bool:
+        """Put ``found`` (from ``quad*``) in ``row``; mark ``path`` used when it was exact."""
+        if found is None:
+            return False
+        row.update(zip(POLYGON_COLUMNS, found[0], strict=True))
+        if found[1]:
+            self.use(path)
+        return True
 
     def doc(self, page: int, key: str, value: Any, path: str | None = None) -> None:
         """A page property for the ``document`` frame (``path`` is marked used)."""
