@@ -13,6 +13,7 @@ from .apis import APIS, ApiSpec, get_api
 from .audit import accuracy_by_confidence, audit, threshold_sweep
 from .batch import Batch, read_responses
 from .client import Client
+from .compare import Comparison, compare
 from .errors import (
     ApiError,
     AuthError,
@@ -39,6 +40,7 @@ from .flatten import (
     layout,
     other,
     plates,
+    tokens,
     words,
 )
 from .local import LocalEngine
@@ -56,6 +58,7 @@ from .review import review_queue
 from .samples import ground_truth, list_samples, sample_path
 from .tables import grid, join_tables, tables, to_numeric_table
 from .transport import RetryPolicy
+from .vendors import VENDORS, to_pixels
 
 __version__ = "0.1.0"
 
@@ -75,6 +78,7 @@ __all__ = (
     "read_response",
     "flatten",
     "words",
+    "tokens",
     "chars",
     "cells",
     "kv",
@@ -87,6 +91,10 @@ __all__ = (
     "fonts",
     "document",
     "other",
+    "VENDORS",
+    "to_pixels",
+    "compare",
+    "Comparison",
     "tables",
     "grid",
     "join_tables",

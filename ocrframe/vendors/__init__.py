@@ -30,11 +30,26 @@ if TYPE_CHECKING:
     from ..flatten import Extraction
     from ..response import Response
 
-__all__ = ["VENDORS", "detect_vendor", "vendor_api", "extract_vendor", "parse_text",
-           "wrap_list", "known_formats", "check_vendor", "to_pixels"]  # fmt: skip
+__all__ = [
+    "VENDORS",
+    "detect_vendor",
+    "vendor_api",
+    "extract_vendor",
+    "parse_text",
+    "wrap_list",
+    "known_formats",
+    "check_vendor",
+    "to_pixels",
+]
 
-_MODULES = {"textract": "textract", "azure": "azure", "docai": "docai", "gvision": "gvision",
-            "paddleocr": "paddle", "tesseract": "tesseract"}  # fmt: skip
+_MODULES = {
+    "textract": "textract",
+    "azure": "azure",
+    "docai": "docai",
+    "gvision": "gvision",
+    "paddleocr": "paddle",
+    "tesseract": "tesseract",
+}
 
 
 def known_formats() -> str:
@@ -45,9 +60,7 @@ def known_formats() -> str:
 def check_vendor(vendor: str) -> str:
     """``vendor`` when it is a known engine name; a ResponseFormatError otherwise."""
     if vendor not in VENDORS:
-        raise ResponseFormatError(
-            f"unknown vendor {vendor!r}; choose one of {', '.join(VENDORS)}"
-        )
+        raise ResponseFormatError(f"unknown vendor {vendor!r}; choose one of {', '.join(VENDORS)}")
     return vendor
 
 

@@ -121,8 +121,12 @@ def _v2(r: Reader, result: dict[str, Any], base: str) -> None:
 
 
 def _token(r: Reader, w: dict[str, Any], path: str, page: int, block: int | None) -> None:
-    row = {"page": page, "block": block, "token": r.count("tokens", page),
-           "text": _text(r, w, path)}  # fmt: skip
+    row = {
+        "page": page,
+        "block": block,
+        "token": r.count("tokens", page),
+        "text": _text(r, w, path),
+    }
     _conf(r, row, w, path)
     _polygon(r, row, w, path)
     r.add("tokens", row)
@@ -131,8 +135,12 @@ def _token(r: Reader, w: dict[str, Any], path: str, page: int, block: int | None
 def _marks(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
     for mpath, m in _items(r, p, path, "selectionMarks"):
         state, _ = r.value(m, mpath, "state")
-        row = {"page": page, "block": r.count("layout", page), "type": "selection_mark",
-               "text": state}  # fmt: skip
+        row = {
+            "page": page,
+            "block": r.count("layout", page),
+            "type": "selection_mark",
+            "text": state,
+        }
         _polygon(r, row, m, mpath)
         r.add("layout", row)
 
@@ -201,10 +209,17 @@ def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None
                 continue
             rs, _ = r.value(c, cpath, "rowSpan")
             cs, _ = r.value(c, cpath, "columnSpan")
-            row = {"page": tpage, "table": table_no, "kind": "table", "cell": i, "row": row_i,
-                   "col": col_i, "row_span": rs if isinstance(rs, int) else 1,
-                   "col_span": cs if isinstance(cs, int) else 1,
-                   "text": _text(r, c, cpath)}  # fmt: skip
+            row = {
+                "page": tpage,
+                "table": table_no,
+                "kind": "table",
+                "cell": i,
+                "row": row_i,
+                "col": col_i,
+                "row_span": rs if isinstance(rs, int) else 1,
+                "col_span": cs if isinstance(cs, int) else 1,
+                "text": _text(r, c, cpath),
+            }
             _conf(r, row, c, cpath)
             _region(r, row, c, cpath)
             r.add("cells", row)
@@ -224,8 +239,13 @@ def _pairs(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
             _region(r, box, part, where)
             boxes.append(box)
         pg = boxes[0]["page"] if boxes else (page or 1)
-        row = {"page": pg, "pair": r.count("kv", pg), "key": texts.get("key"),
-               "value": texts.get("value"), "n_boxes": len(boxes)}  # fmt: skip
+        row = {
+            "page": pg,
+            "pair": r.count("kv", pg),
+            "key": texts.get("key"),
+            "value": texts.get("value"),
+            "n_boxes": len(boxes),
+        }
         _conf(r, row, pair, ppath)
         r.add("kv", row)
         for j, box in enumerate(boxes):
@@ -235,8 +255,11 @@ def _pairs(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
 def _paragraphs(r: Reader, result: dict[str, Any], base: str) -> None:
     for ppath, para in _items(r, result, base, "paragraphs"):
         role, _ = r.value(para, ppath, "role")
-        row: dict[str, Any] = {"page": 1, "type": role or "paragraph",
-                               "text": _text(r, para, ppath)}  # fmt: skip
+        row: dict[str, Any] = {
+            "page": 1,
+            "type": role or "paragraph",
+            "text": _text(r, para, ppath),
+        }
         _region(r, row, para, ppath)
         row["block"] = r.count("layout", row["page"])
         r.add("layout", row)
@@ -244,10 +267,23 @@ def _paragraphs(r: Reader, result: dict[str, Any], base: str) -> None:
 
 # --- fields ------------------------------------------------------------------------------------
 
-_VALUE_KEYS = ("valueString", "valueNumber", "valueInteger", "valueDate", "valueTime",
-               "valuePhoneNumber", "valueCountry", "valueCountryRegion", "valueSelectionMark",
-               "valueSignature", "valueGender", "valueBoolean", "valueCurrency", "valueAddress",
-               "valueSelectionGroup")  # fmt: skip
+_VALUE_KEYS = (
+    "valueString",
+    "valueNumber",
+    "valueInteger",
+    "valueDate",
+    "valueTime",
+    "valuePhoneNumber",
+    "valueCountry",
+    "valueCountryRegion",
+    "valueSelectionMark",
+    "valueSignature",
+    "valueGender",
+    "valueBoolean",
+    "valueCurrency",
+    "valueAddress",
+    "valueSelectionGroup",
+)
 
 
 def _documents(r: Reader, result: dict[str, Any], base: str, name: str) -> None:
@@ -266,8 +302,12 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
     if not isinstance(f, dict):
         return
     norm = snake(name)
-    row: dict[str, Any] = {"page": 1, "group": group, "field": name,
-                           "field_norm": normalise_field(norm) if is_id else norm}  # fmt: skip
+    row: dict[str, Any] = {
+        "page": 1,
+        "group": group,
+        "field": name,
+        "field_norm": normalise_field(norm) if is_id else norm,
+    }
     value = _text(r, f, path)
     if value is None:  # no text read from the page: the normalised value
         for vname in _VALUE_KEYS:

@@ -19,7 +19,18 @@ from typing import Any
 
 from ..flatten import Extraction
 
-__all__ = ["POLYGON_COLUMNS", "Reader", "num", "conf", "quad", "quad_xy", "quad_flat", "rect", "snake", "get"]
+__all__ = [
+    "POLYGON_COLUMNS",
+    "Reader",
+    "num",
+    "conf",
+    "quad",
+    "quad_xy",
+    "quad_flat",
+    "rect",
+    "snake",
+    "get",
+]
 
 
 POLYGON_COLUMNS = ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")

@@ -30,8 +30,20 @@ VENDORS: dict[str, str] = {
     "tesseract": "Tesseract hOCR (HTML text) or image_to_data TSV / pytesseract Output.DICT",
 }
 
-TESSERACT_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
-                     "left", "top", "width", "height", "conf", "text")  # fmt: skip
+TESSERACT_COLUMNS = (
+    "level",
+    "page_num",
+    "block_num",
+    "par_num",
+    "line_num",
+    "word_num",
+    "left",
+    "top",
+    "width",
+    "height",
+    "conf",
+    "text",
+)
 
 
 def _has(raw: dict[str, Any], *names: str) -> bool:
@@ -58,8 +70,10 @@ def _is_paddle2(x: Any) -> bool:
     if line(x[0]):
         return True
     pages = [p for p in x if p is not None]
-    return bool(pages) and all(isinstance(p, list) for p in pages) and any(
-        p and line(p[0]) for p in pages
+    return (
+        bool(pages)
+        and all(isinstance(p, list) for p in pages)
+        and any(p and line(p[0]) for p in pages)
     )
 
 

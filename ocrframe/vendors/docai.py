@@ -94,8 +94,9 @@ class _Doc:
         if found is not None and page in self.dims:  # vertices only: scale to 0-1
             w, h = self.dims[page]
             pts = found[0]
-            self.r.polygon(row, ([v / (w if i % 2 == 0 else h) for i, v in enumerate(pts)],
-                                 False), where)  # fmt: skip
+            self.r.polygon(
+                row, ([v / (w if i % 2 == 0 else h) for i, v in enumerate(pts)], False), where
+            )
 
     def element(self, obj: dict[str, Any], path: str, page: int) -> dict[str, Any]:
         """page, text, confidence and polygon of an element with a ``layout``."""
@@ -147,16 +148,25 @@ class _Doc:
                 if family == "tokens":
                     row[index] = r.count("tokens", page)
                 r.add(family, row)
-        for name, kind in (("blocks", "block"), ("paragraphs", "paragraph"),
-                           ("visualElements", None)):  # fmt: skip
+        for name, kind in (
+            ("blocks", "block"),
+            ("paragraphs", "paragraph"),
+            ("visualElements", None),
+        ):
             for epath, el in _items(p, path, name):
                 row = self.element(el, epath, page)
                 start = row.pop("_start")
                 row.pop("confidence")
                 vtype, _ = r.value(el, epath, "type") if kind is None else (kind, None)
                 row.update(type=vtype, block=r.count("layout", page))
-                ids = [b for (a, z, b) in spans if start is not None and a >= start and
-                       row["text"] is not None and a < start + len(row["text"]) + 1]  # fmt: skip
+                ids = [
+                    b
+                    for (a, z, b) in spans
+                    if start is not None
+                    and a >= start
+                    and row["text"] is not None
+                    and a < start + len(row["text"]) + 1
+                ]
                 row["words_ids"] = ids or None
                 r.add("layout", row)
         for tpath, table in _items(p, path, "tables"):
@@ -188,8 +198,15 @@ class _Doc:
                     cs = cs if isinstance(cs, int) and cs > 0 else 1
                     row = self.element(cell, cpath, page)
                     row.pop("_start")
-                    row.update(table=number, kind="table", cell=cell_no, row=row_no, col=col,
-                               row_span=rs, col_span=cs)  # fmt: skip
+                    row.update(
+                        table=number,
+                        kind="table",
+                        cell=cell_no,
+                        row=row_no,
+                        col=col,
+                        row_span=rs,
+                        col_span=cs,
+                    )
                     r.add("cells", row)
                     taken |= {(row_no + i, col + j) for i in range(rs) for j in range(cs)}
                     col += cs
@@ -208,8 +225,17 @@ class _Doc:
         texts = {role: row["text"] for role, row in parts}
         pair = r.count("kv", page)
         value_conf = next((row["confidence"] for role, row in parts if role == "value"), None)
-        r.add("kv", {"page": page, "pair": pair, "key": texts.get("key"), "confidence": value_conf,
-                     "value": texts.get("value"), "n_boxes": len(parts)})  # fmt: skip
+        r.add(
+            "kv",
+            {
+                "page": page,
+                "pair": pair,
+                "key": texts.get("key"),
+                "confidence": value_conf,
+                "value": texts.get("value"),
+                "n_boxes": len(parts),
+            },
+        )
         for j, (role, row) in enumerate(parts):
             if role == "key" and row["confidence"] is not None:
                 r.used.discard(f"{path}.{get(field, 'fieldName')[0]}.layout.confidence")
@@ -232,10 +258,16 @@ class _Doc:
                 r.use(f"{path}.{key}.text")
         c, _ = r.value(ent, path, "confidence")
         name = str(kind) if kind is not None else None
-        row: dict[str, Any] = {"page": 1, "group": group, "field": name, "value": value,
-                               "confidence": conf(c),
-                               "field_norm": normalise_field(name.lower().replace(" ", "_")
-                                                             .replace("-", "_")) if name else None}  # fmt: skip
+        row: dict[str, Any] = {
+            "page": 1,
+            "group": group,
+            "field": name,
+            "value": value,
+            "confidence": conf(c),
+            "field_norm": normalise_field(name.lower().replace(" ", "_").replace("-", "_"))
+            if name
+            else None,
+        }
         akey, anchor = get(ent, "pageAnchor")
         refs = get(anchor, "pageRefs")
         if isinstance(refs[1], list) and refs[1] and isinstance(refs[1][0], dict):
@@ -266,8 +298,12 @@ class _Doc:
                 where = f"{bpath}.{key}"
                 btype, _ = r.value(inner, where, "type")
                 text, _ = r.value(inner, where, "text")
-                row = {"page": bpage, "block": r.count("layout", bpage), "text": text,
-                       "type": btype or kind.removesuffix("Block")}  # fmt: skip
+                row = {
+                    "page": bpage,
+                    "block": r.count("layout", bpage),
+                    "text": text,
+                    "type": btype or kind.removesuffix("Block"),
+                }
                 r.add("layout", row)
                 if kind == "tableBlock":
                     self.layout_table(inner, where, bpage)
@@ -289,11 +325,25 @@ class _Doc:
                     cs, _ = self.r.value(cell, cpath, "colSpan")
                     rs = rs if isinstance(rs, int) and rs > 0 else 1
                     cs = cs if isinstance(cs, int) and cs > 0 else 1
-                    texts = [t for _, b in _items(cell, cpath, "blocks")
-                             if isinstance(t := get(get(b, "textBlock")[1], "text")[1], str)]
-                    self.r.add("cells", {"page": page, "table": number, "kind": "table",
-                                         "cell": i, "row": row_no, "col": col, "row_span": rs,
-                                         "col_span": cs, "text": " ".join(texts) or None})  # fmt: skip
+                    texts = [
+                        t
+                        for _, b in _items(cell, cpath, "blocks")
+                        if isinstance(t := get(get(b, "textBlock")[1], "text")[1], str)
+                    ]
+                    self.r.add(
+                        "cells",
+                        {
+                            "page": page,
+                            "table": number,
+                            "kind": "table",
+                            "cell": i,
+                            "row": row_no,
+                            "col": col,
+                            "row_span": rs,
+                            "col_span": cs,
+                            "text": " ".join(texts) or None,
+                        },
+                    )
                     taken |= {(row_no + a, col + b) for a in range(rs) for b in range(cs)}
                     col += cs
                     i += 1

@@ -27,13 +27,13 @@ __all__ = ["to_pixels"]
 
 def _size(image: Any) -> tuple[float, float]:
     size = getattr(image, "size", image)  # a PIL image, or (width, height)
-    if isinstance(size, tuple) and len(size) == 2 and all(
-        isinstance(v, (int, float)) and v > 0 for v in size
+    if (
+        isinstance(size, tuple)
+        and len(size) == 2
+        and all(isinstance(v, (int, float)) and v > 0 for v in size)
     ):
         return float(size[0]), float(size[1])
-    raise InputError(
-        f"image size must be (width, height) in pixels or a PIL image, got {image!r}"
-    )
+    raise InputError(f"image size must be (width, height) in pixels or a PIL image, got {image!r}")
 
 
 def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) -> pd.DataFrame:

@@ -154,8 +154,12 @@ def _line(r: Reader, words: list[dict[str, Any]], page: int) -> None:
     block = r.count("words", page)
     text = "".join(w["text"] + _SPACE.get(w["_break"] or "", "") for w in words).strip()
     confs = [w["confidence"] for w in words if w["confidence"] is not None]
-    row: dict[str, Any] = {"page": page, "block": block, "text": text,
-                           "confidence": float(np.mean(confs)) if confs else None}  # fmt: skip
+    row: dict[str, Any] = {
+        "page": page,
+        "block": block,
+        "text": text,
+        "confidence": float(np.mean(confs)) if confs else None,
+    }
     xs = [w[c] for w in words for c in POLYGON_COLUMNS[::2] if c in w]
     ys = [w[c] for w in words for c in POLYGON_COLUMNS[1::2] if c in w]
     if xs and ys:

@@ -43,8 +43,12 @@ def _is_line(e: Any) -> bool:
 
 def _line(r: Reader, page: int, text: Any, score: Any, poly: Any, paths: tuple[str, ...]):
     block = r.count("words", page)
-    row = {"page": page, "block": block, "text": text if isinstance(text, str) else None,
-           "confidence": conf(score)}  # fmt: skip
+    row = {
+        "page": page,
+        "block": block,
+        "text": text if isinstance(text, str) else None,
+        "confidence": conf(score),
+    }
     r.use(paths[0])
     if row["confidence"] is not None:
         r.use(paths[1])
@@ -58,8 +62,14 @@ def _v2_page(r: Reader, lines: Any, path: str, page: int) -> None:
     for i, line in enumerate(lines if isinstance(lines, list) else ()):
         if _is_line(line) and len(line[1]) == 2:
             where = f"{path}[{i}]"
-            _line(r, page, line[1][0], line[1][1], line[0],
-                  (f"{where}[1][0]", f"{where}[1][1]", f"{where}[0]"))  # fmt: skip
+            _line(
+                r,
+                page,
+                line[1][0],
+                line[1][1],
+                line[0],
+                (f"{where}[1][0]", f"{where}[1][1]", f"{where}[0]"),
+            )
 
 
 def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
@@ -73,14 +83,20 @@ def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
     polys = res.get(polys_key) or []
     words, regions = res.get("text_word") or [], res.get("text_word_region") or []
     for i, text in enumerate(texts):
-        block = _line(r, page, text, _at(scores, i), _at(polys, i),
-                      (f"{prefix}rec_texts[{i}]", f"{prefix}rec_scores[{i}]",
-                       f"{prefix}{polys_key}[{i}]"))  # fmt: skip
+        block = _line(
+            r,
+            page,
+            text,
+            _at(scores, i),
+            _at(polys, i),
+            (f"{prefix}rec_texts[{i}]", f"{prefix}rec_scores[{i}]", f"{prefix}{polys_key}[{i}]"),
+        )
         for j, word in enumerate(_at(words, i) or ()):
             row = {"page": page, "block": block, "token": r.count("tokens", page), "text": word}
             r.use(f"{prefix}text_word[{i}][{j}]")
-            r.polygon(row, quad_flat(_at(_at(regions, i) or [], j)),
-                      f"{prefix}text_word_region[{i}][{j}]")  # fmt: skip
+            r.polygon(
+                row, quad_flat(_at(_at(regions, i) or [], j)), f"{prefix}text_word_region[{i}][{j}]"
+            )
             r.add("tokens", row)
 
 

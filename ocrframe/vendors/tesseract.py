@@ -28,8 +28,14 @@ __all__ = ["read"]
 
 SCALE = 100.0
 _LINES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
-_AREAS = {"ocr_carea": "block", "ocr_par": "paragraph", "ocr_photo": "photo",
-          "ocr_image": "image", "ocr_separator": "separator", "ocr_table": "table"}  # fmt: skip
+_AREAS = {
+    "ocr_carea": "block",
+    "ocr_par": "paragraph",
+    "ocr_photo": "photo",
+    "ocr_image": "image",
+    "ocr_separator": "separator",
+    "ocr_table": "table",
+}
 _KEEP = {"ocr_page", "ocrx_word", "ocrx_cinfo", *_LINES, *_AREAS}
 _VOID = {"meta", "br", "img", "link", "hr", "input"}
 
@@ -146,8 +152,12 @@ def _hocr_page(r: Reader, page_el: _Element, page: int) -> None:
     for el in _walk(page_el):
         if el.cls in _AREAS:
             lines = sorted({line_of[id(e)] for e in _walk(el) if id(e) in line_of})
-            row = {"page": page, "block": r.count("layout", page), "type": _AREAS[el.cls],
-                   "words_ids": lines or None}  # fmt: skip
+            row = {
+                "page": page,
+                "block": r.count("layout", page),
+                "type": _AREAS[el.cls],
+                "words_ids": lines or None,
+            }
             _put(row, _bbox(el))
             r.add("layout", row)
             _keep_rest(r, el, page, {"bbox"})
@@ -166,8 +176,13 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
     for w in words:
         c = conf((w.props.get("x_wconf") or [None])[0], SCALE)
         text = "".join(w.text)
-        row = {"page": page, "block": block, "token": r.count("tokens", page), "text": text,
-               "confidence": c}  # fmt: skip
+        row = {
+            "page": page,
+            "block": block,
+            "token": r.count("tokens", page),
+            "text": text,
+            "confidence": c,
+        }
         _put(row, _bbox(w))
         r.add("tokens", row)
         _keep_rest(r, w, page, {"bbox", "x_wconf"})
@@ -176,16 +191,25 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
         if text.strip():
             texts.append(text.strip())
         for ch in (e for e in _walk(w) if e.cls == "ocrx_cinfo"):
-            crow = {"page": page, "block": block, "char": n, "text": "".join(ch.text),
-                    "confidence": conf((ch.props.get("x_conf") or [None])[0], SCALE)}  # fmt: skip
+            crow = {
+                "page": page,
+                "block": block,
+                "char": n,
+                "text": "".join(ch.text),
+                "confidence": conf((ch.props.get("x_conf") or [None])[0], SCALE),
+            }
             boxes = [num(v) for v in ch.props.get("x_bboxes", [])]
             if len(boxes) == 4 and None not in boxes:
                 _put(crow, rect(*boxes))  # type: ignore[arg-type]
             r.add("chars", crow)
             _keep_rest(r, ch, page, {"x_bboxes", "x_conf"})
             n += 1
-    row = {"page": page, "block": block, "text": " ".join(texts),
-           "confidence": float(np.mean(confs)) if confs else None}  # fmt: skip
+    row = {
+        "page": page,
+        "block": block,
+        "text": " ".join(texts),
+        "confidence": float(np.mean(confs)) if confs else None,
+    }
     _put(row, _bbox(line))
     r.add("words", row)
     _keep_rest(r, line, page, {"bbox"})
@@ -210,8 +234,11 @@ def _data(r: Reader, raw: dict[str, Any]) -> None:
             r.doc(page, "height", row["height"])
             r.doc(page, "unit", "pixel")
         elif row["level"] in (2, 3):
-            out = {"page": page, "block": r.count("layout", page),
-                   "type": "block" if row["level"] == 2 else "paragraph"}  # fmt: skip
+            out = {
+                "page": page,
+                "block": r.count("layout", page),
+                "type": "block" if row["level"] == 2 else "paragraph",
+            }
             _put(out, poly)
             r.add("layout", out)
         elif row["level"] == 4:
@@ -219,19 +246,28 @@ def _data(r: Reader, raw: dict[str, Any]) -> None:
             lines.setdefault(key, [])
         elif row["level"] == 5:
             text = row["text"] if isinstance(row["text"], str) else str(row["text"])
-            lines.setdefault(key, []).append({"page": page, "text": text, "poly": poly,
-                                              "confidence": conf(row["conf"], SCALE)})  # fmt: skip
+            lines.setdefault(key, []).append(
+                {"page": page, "text": text, "poly": poly, "confidence": conf(row["conf"], SCALE)}
+            )
     for key, words in lines.items():
         page = key[0] if isinstance(key[0], int) else 1
         block = r.count("words", page)
         confs = [w["confidence"] for w in words if w["confidence"] is not None]
-        out = {"page": page, "block": block,
-               "text": " ".join(w["text"].strip() for w in words if w["text"].strip()),
-               "confidence": float(np.mean(confs)) if confs else None}  # fmt: skip
+        out = {
+            "page": page,
+            "block": block,
+            "text": " ".join(w["text"].strip() for w in words if w["text"].strip()),
+            "confidence": float(np.mean(confs)) if confs else None,
+        }
         _put(out, (line_rows.get(key) or {}).get("poly"))
         r.add("words", out)
         for w in words:
-            tok = {"page": page, "block": block, "token": r.count("tokens", page),
-                   "text": w["text"], "confidence": w["confidence"]}  # fmt: skip
+            tok = {
+                "page": page,
+                "block": block,
+                "token": r.count("tokens", page),
+                "text": w["text"],
+                "confidence": w["confidence"],
+            }
             _put(tok, w["poly"])
             r.add("tokens", tok)

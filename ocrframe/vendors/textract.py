@@ -34,7 +34,7 @@ class _Graph:
                 if isinstance(b, dict):
                     self.blocks.append((f"{path}[{i}]", b))
         self.by_id = {b.get("Id"): (p, b) for p, b in self.blocks if isinstance(b.get("Id"), str)}
-        for p, b in self.blocks:
+        for p, _ in self.blocks:
             r.use(f"{p}.Id", f"{p}.BlockType", f"{p}.Relationships", f"{p}.Page")
 
     def related(self, b: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:
@@ -90,8 +90,13 @@ def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> N
             w, h = float(box["Width"]), float(box["Height"])
         except (KeyError, TypeError, ValueError):
             return
-        row.update(zip(("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"),
-                       rect(x, y, x + w, y + h), strict=True))  # fmt: skip
+        row.update(
+            zip(
+                ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"),
+                rect(x, y, x + w, y + h),
+                strict=True,
+            )
+        )
         r.use(f"{path}.Geometry.BoundingBox")
 
 
@@ -137,8 +142,12 @@ def _tokens(r: Reader, g: _Graph, line_of: dict[str, int]) -> None:
     for path, b in g.blocks:
         if b.get("BlockType") == "WORD":
             page = _page(b)
-            row = {"page": page, "block": line_of.get(b.get("Id")), "token": r.count("tokens", page),
-                   "text": b.get("Text")}  # fmt: skip
+            row = {
+                "page": page,
+                "block": line_of.get(b.get("Id")),
+                "token": r.count("tokens", page),
+                "text": b.get("Text"),
+            }
             r.use(f"{path}.Text")
             _conf(r, row, b, path)
             _geometry(r, row, b, path)
@@ -157,10 +166,17 @@ def _tables(r: Reader, g: _Graph) -> None:
         for i, (cpath, c) in enumerate(g.related(t, "CHILD")):
             if c.get("BlockType") != "CELL":
                 continue
-            row = {"page": page, "table": table, "kind": "table", "cell": i,
-                   "row": _index(c, "RowIndex"), "col": _index(c, "ColumnIndex"),
-                   "row_span": _span(c, "RowSpan"), "col_span": _span(c, "ColumnSpan"),
-                   "text": g.text(c)}  # fmt: skip
+            row = {
+                "page": page,
+                "table": table,
+                "kind": "table",
+                "cell": i,
+                "row": _index(c, "RowIndex"),
+                "col": _index(c, "ColumnIndex"),
+                "row_span": _span(c, "RowSpan"),
+                "col_span": _span(c, "ColumnSpan"),
+                "text": g.text(c),
+            }
             if row["row"] is None or row["col"] is None:
                 continue
             r.use(*(f"{cpath}.{k}" for k in ("RowIndex", "ColumnIndex", "RowSpan", "ColumnSpan")))
@@ -197,8 +213,13 @@ def _pairs(r: Reader, g: _Graph) -> None:
         page = _page(k)
         pair = r.count("kv", page)
         values = g.related(k, "VALUE")
-        row = {"page": page, "pair": pair, "key": g.text(k), "n_boxes": 1 + len(values),
-               "value": " ".join(t for _, v in values if (t := g.text(v))) or None}  # fmt: skip
+        row = {
+            "page": page,
+            "pair": pair,
+            "key": g.text(k),
+            "n_boxes": 1 + len(values),
+            "value": " ".join(t for _, v in values if (t := g.text(v))) or None,
+        }
         _conf(r, row, k, path)
         r.add("kv", row)
         r.use(f"{path}.EntityTypes")
@@ -220,9 +241,13 @@ def _queries(r: Reader, g: _Graph) -> None:
         r.use(f"{path}.Query.Alias" if query.get("Alias") else f"{path}.Query.Text")
         answers = g.related(q, "ANSWER") or [(None, {})]
         for apath, a in answers:
-            row = {"page": _page(a or q), "group": "queries", "field": name,
-                   "field_norm": snake(str(name)).replace(" ", "_") if name else None,
-                   "value": a.get("Text")}  # fmt: skip
+            row = {
+                "page": _page(a or q),
+                "group": "queries",
+                "field": name,
+                "field_norm": snake(str(name)).replace(" ", "_") if name else None,
+                "value": a.get("Text"),
+            }
             if apath:
                 r.use(f"{apath}.Text")
                 _conf(r, row, a, apath)
@@ -230,8 +255,17 @@ def _queries(r: Reader, g: _Graph) -> None:
             r.add("fields", row)
 
 
-_HANDLED = {"PAGE", "LINE", "WORD", "TABLE", "CELL", "MERGED_CELL", "KEY_VALUE_SET", "QUERY",
-            "QUERY_RESULT"}  # fmt: skip
+_HANDLED = {
+    "PAGE",
+    "LINE",
+    "WORD",
+    "TABLE",
+    "CELL",
+    "MERGED_CELL",
+    "KEY_VALUE_SET",
+    "QUERY",
+    "QUERY_RESULT",
+}
 
 
 def _layout(r: Reader, g: _Graph) -> None:
@@ -258,9 +292,13 @@ def _layout(r: Reader, g: _Graph) -> None:
             r.use(f"{path}.SelectionStatus")
         else:
             text = " ".join(c.get("Text") for _, c in kids if isinstance(c.get("Text"), str))
-        row = {"page": page, "block": r.count("layout", page),
-               "type": kind.removeprefix("LAYOUT_").lower(), "text": text or None,
-               "words_ids": ids or None}  # fmt: skip
+        row = {
+            "page": page,
+            "block": r.count("layout", page),
+            "type": kind.removeprefix("LAYOUT_").lower(),
+            "text": text or None,
+            "words_ids": ids or None,
+        }
         _geometry(r, row, b, path)
         r.add("layout", row)
 
@@ -282,8 +320,13 @@ def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> 
             norm = normalise_field(norm)
         elif norm and groups:
             norm = f"{snake(groups[0])}_{norm}"
-        row = {"page": page, "group": group, "field": name, "field_norm": norm,
-               "value": value.get("Text")}  # fmt: skip
+        row = {
+            "page": page,
+            "group": group,
+            "field": name,
+            "field_norm": norm,
+            "value": value.get("Text"),
+        }
         r.use(f"{where}.ValueDetection.Text")
         _conf(r, row, value, f"{where}.ValueDetection")
         _geometry(r, row, value, f"{where}.ValueDetection")
@@ -300,8 +343,13 @@ def _expense(r: Reader, raw: dict[str, Any]) -> None:
             for li, item in enumerate((grp or {}).get("LineItems") or ()):
                 where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
                 group = f"line_items[{gi}][{li}]"
-                _field_rows(r, (item or {}).get("LineItemExpenseFields"),
-                            f"{where}.LineItemExpenseFields", group, False)  # fmt: skip
+                _field_rows(
+                    r,
+                    (item or {}).get("LineItemExpenseFields"),
+                    f"{where}.LineItemExpenseFields",
+                    group,
+                    False,
+                )
 
 
 def _identity(r: Reader, raw: dict[str, Any]) -> None:
