@@ -38,8 +38,12 @@ if TYPE_CHECKING:
 __all__ = ["compare", "Comparison", "LEVELS", "STATUS_COLORS"]
 
 LEVELS = ("auto", "words", "tokens")
-STATUS_COLORS = {"agree": "tab:green", "differ": "tab:red", "only_a": "tab:orange",
-                 "only_b": "tab:blue"}  # fmt: skip
+STATUS_COLORS = {
+    "agree": "tab:green",
+    "differ": "tab:red",
+    "only_a": "tab:orange",
+    "only_b": "tab:blue",
+}
 _BOX = ["x_min", "y_min", "x_max", "y_max"]
 
 
@@ -65,8 +69,15 @@ class Comparison:
     summary: dict[str, Any]
     image: Any = field(default=None, repr=False)
 
-    def plot(self, image: Any = None, *, show: str = "disagreements", ax: Axes | None = None,
-             labels: bool = True, **kwargs: Any) -> Axes:  # fmt: skip
+    def plot(
+        self,
+        image: Any = None,
+        *,
+        show: str = "disagreements",
+        ax: Axes | None = None,
+        labels: bool = True,
+        **kwargs: Any,
+    ) -> Axes:
         """Boxes over the image, coloured by status (``STATUS_COLORS``): red where the texts
         differ, orange/blue where only one engine found text, green where they agree.
 
@@ -101,14 +112,22 @@ class Comparison:
         image = image if image is not None else self.image
         if isinstance(image, tuple):  # only a size was given: no picture to draw
             image = None
-        ax = ocrframe.plot_polygons(frame, image,
-                                    color_by="status", labels="label" if labels else False,
-                                    colorbar=False, ax=ax, **kwargs)  # fmt: skip
+        ax = ocrframe.plot_polygons(
+            frame,
+            image,
+            color_by="status",
+            labels="label" if labels else False,
+            colorbar=False,
+            ax=ax,
+            **kwargs,
+        )
         _legend(ax, frame)
         s = self.summary
-        ax.set_title(f"{s['name_a']} vs {s['name_b']}: {s['agree']} agree, {s['differ']} differ, "
-                     f"{s['only_a']} only {s['name_a']}, {s['only_b']} only {s['name_b']}",
-                     fontsize=9)  # fmt: skip
+        ax.set_title(
+            f"{s['name_a']} vs {s['name_b']}: {s['agree']} agree, {s['differ']} differ, "
+            f"{s['only_a']} only {s['name_a']}, {s['only_b']} only {s['name_b']}",
+            fontsize=9,
+        )
         return ax
 
 
@@ -117,8 +136,11 @@ def _legend(ax: Axes, frame: pd.DataFrame) -> None:
 
     present = [s for s in STATUS_COLORS if s in set(frame["status"])]
     if present:
-        ax.legend(handles=[Patch(color=STATUS_COLORS[s], alpha=0.5, label=s) for s in present],
-                  loc="upper right", fontsize=8)  # fmt: skip
+        ax.legend(
+            handles=[Patch(color=STATUS_COLORS[s], alpha=0.5, label=s) for s in present],
+            loc="upper right",
+            fontsize=8,
+        )
 
 
 def _norm(text: Any) -> str:
@@ -174,8 +196,15 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.nan_to_num(out)
 
 
-def compare(a: Any, b: Any, *, level: str = "auto", image: Any = None, min_iou: float = 0.3,
-            names: tuple[str, str] | None = None) -> Comparison:  # fmt: skip
+def compare(
+    a: Any,
+    b: Any,
+    *,
+    level: str = "auto",
+    image: Any = None,
+    min_iou: float = 0.3,
+    names: tuple[str, str] | None = None,
+) -> Comparison:
     """Align two results of the same page word to word, by polygon overlap and text.
 
     Parameters
@@ -209,25 +238,53 @@ def compare(a: Any, b: Any, *, level: str = "auto", image: Any = None, min_iou: 
     for page in sorted(set(wa["page"]) | set(wb["page"])):
         rows += _match_page(wa[wa["page"] == page], wb[wb["page"] == page], page, min_iou)
     matches = pd.DataFrame(rows, columns=_COLUMNS)
-    matches = matches.astype({"iou": float, "similarity": float, "confidence_a": float,
-                              "confidence_b": float, "agree": "boolean",
-                              "index_a": "Int64", "index_b": "Int64"})  # fmt: skip
+    matches = matches.astype(
+        {
+            "iou": float,
+            "similarity": float,
+            "confidence_a": float,
+            "confidence_b": float,
+            "agree": "boolean",
+            "index_a": "Int64",
+            "index_b": "Int64",
+        }
+    )
     name_a, name_b = names or (_name(ra), _name(rb))
     if name_a == name_b and names is None:
         name_a, name_b = f"{name_a} (a)", f"{name_b} (b)"
     counts = matches["status"].value_counts()
     matched = int(counts.get("agree", 0) + counts.get("differ", 0))
-    summary = {"name_a": name_a, "name_b": name_b, "level": la if la == lb else f"{la}/{lb}",
-               "n_a": len(wa), "n_b": len(wb), "matched": matched,
-               "agree": int(counts.get("agree", 0)), "differ": int(counts.get("differ", 0)),
-               "only_a": int(counts.get("only_a", 0)), "only_b": int(counts.get("only_b", 0)),
-               "agreement_rate": counts.get("agree", 0) / matched if matched else float("nan"),
-               "mean_iou": float(matches["iou"].mean()) if matched else float("nan")}  # fmt: skip
+    summary = {
+        "name_a": name_a,
+        "name_b": name_b,
+        "level": la if la == lb else f"{la}/{lb}",
+        "n_a": len(wa),
+        "n_b": len(wb),
+        "matched": matched,
+        "agree": int(counts.get("agree", 0)),
+        "differ": int(counts.get("differ", 0)),
+        "only_a": int(counts.get("only_a", 0)),
+        "only_b": int(counts.get("only_b", 0)),
+        "agreement_rate": float(counts.get("agree", 0) / matched) if matched else float("nan"),
+        "mean_iou": float(matches["iou"].mean()) if matched else float("nan"),
+    }
     return Comparison(matches, summary, image)
 
 
-_COLUMNS = ["page", "status", "text_a", "text_b", "confidence_a", "confidence_b", "iou",
-            "similarity", "agree", "index_a", "index_b", *_BOX]  # fmt: skip
+_COLUMNS = [
+    "page",
+    "status",
+    "text_a",
+    "text_b",
+    "confidence_a",
+    "confidence_b",
+    "iou",
+    "similarity",
+    "agree",
+    "index_a",
+    "index_b",
+    *_BOX,
+]
 
 
 def _name(resp: Any) -> str:
@@ -255,18 +312,62 @@ def _match_page(fa: pd.DataFrame, fb: pd.DataFrame, page: int, min_iou: float) -
         used_a.add(i)
         used_b.add(j)
         agree = ta[i] == tb[j]
-        box = [min(ba[i, 0], bb[j, 0]), min(ba[i, 1], bb[j, 1]),
-               max(ba[i, 2], bb[j, 2]), max(ba[i, 3], bb[j, 3])]  # fmt: skip
-        rows.append([page, "agree" if agree else "differ", fa["text"].iloc[i],
-                     fb["text"].iloc[j], fa["confidence"].iloc[i], fb["confidence"].iloc[j],
-                     iou[i, j], sim, agree, fa.index[i], fb.index[j], *box])  # fmt: skip
+        box = [
+            min(ba[i, 0], bb[j, 0]),
+            min(ba[i, 1], bb[j, 1]),
+            max(ba[i, 2], bb[j, 2]),
+            max(ba[i, 3], bb[j, 3]),
+        ]
+        rows.append(
+            [
+                page,
+                "agree" if agree else "differ",
+                fa["text"].iloc[i],
+                fb["text"].iloc[j],
+                fa["confidence"].iloc[i],
+                fb["confidence"].iloc[j],
+                iou[i, j],
+                sim,
+                agree,
+                fa.index[i],
+                fb.index[j],
+                *box,
+            ]
+        )
     for i in range(len(fa)):
         if i not in used_a:
-            rows.append([page, "only_a", fa["text"].iloc[i], None, fa["confidence"].iloc[i],
-                         np.nan, np.nan, np.nan, pd.NA, fa.index[i], pd.NA, *ba[i]])  # fmt: skip
+            rows.append(
+                [
+                    page,
+                    "only_a",
+                    fa["text"].iloc[i],
+                    None,
+                    fa["confidence"].iloc[i],
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    pd.NA,
+                    fa.index[i],
+                    pd.NA,
+                    *ba[i],
+                ]
+            )
     for j in range(len(fb)):
         if j not in used_b:
-            rows.append([page, "only_b", None, fb["text"].iloc[j], np.nan,
-                         fb["confidence"].iloc[j], np.nan, np.nan, pd.NA, pd.NA, fb.index[j],
-                         *bb[j]])  # fmt: skip
+            rows.append(
+                [
+                    page,
+                    "only_b",
+                    None,
+                    fb["text"].iloc[j],
+                    np.nan,
+                    fb["confidence"].iloc[j],
+                    np.nan,
+                    np.nan,
+                    pd.NA,
+                    pd.NA,
+                    fb.index[j],
+                    *bb[j],
+                ]
+            )
     return rows

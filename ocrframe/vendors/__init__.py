@@ -74,9 +74,28 @@ def extract_vendor(resp: Response) -> Extraction:
     """The frames of a non-Huawei response, by its ``vendor``."""
     module = importlib.import_module(f".{_MODULES[resp.vendor]}", __name__)
     ex = module.read(resp.raw)
+    _line_confidence(ex)
     if isinstance(resp.page, int) and resp.page > 1:
         _shift_pages(ex, resp.page - 1)
     return ex
+
+
+def _line_confidence(ex: Extraction) -> None:
+    """Lines the engine gives no confidence (Azure, Tesseract, Vision) get the mean of their
+    words' (``tokens`` rows with the same page and block), so line audits cover every engine."""
+    words, tokens = ex.cols["words"], ex.cols["tokens"]
+    if all(c is not None for c in words["confidence"]):
+        return
+    sums: dict[tuple[int, int], list[float]] = {}
+    for page, block, c in zip(tokens["page"], tokens["block"], tokens["confidence"], strict=True):
+        if block is not None and c is not None:
+            acc = sums.setdefault((page, block), [0.0, 0])
+            acc[0] += c
+            acc[1] += 1
+    for i, (page, block) in enumerate(zip(words["page"], words["block"], strict=True)):
+        acc = sums.get((page, block))
+        if words["confidence"][i] is None and acc:
+            words["confidence"][i] = acc[0] / acc[1]
 
 
 def _shift_pages(ex: Extraction, offset: int) -> None:

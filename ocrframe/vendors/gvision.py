@@ -2,7 +2,7 @@
 the rest are words) and ``fullTextAnnotation`` (pages, blocks, paragraphs, words, symbols),
 bare or as a ``responses`` list (one per image or PDF page). Vision has no lines: a line ends
 at a word whose last symbol breaks the line (``LINE_BREAK`` / ``EOL_SURE_SPACE``); the line's
-box is its words' bounding box and its confidence their mean. Coordinates are pixels.
+box is its words' bounding box and its confidence the mean of its words. Coordinates are pixels.
 
 >>> word = lambda t, brk=None: {"symbols": [{"text": c, "confidence": 0.9} for c in t[:-1]]
 ...     + [{"text": t[-1], "confidence": 0.9, "property": {"detectedBreak": {"type": brk}}}]}
@@ -16,8 +16,6 @@ box is its words' bounding box and its confidence their mean. Coordinates are pi
 from __future__ import annotations
 
 from typing import Any
-
-import numpy as np
 
 from ..flatten import Extraction
 from .base import POLYGON_COLUMNS, Reader, conf, get, quad_xy, rect
@@ -153,12 +151,10 @@ def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, An
 def _line(r: Reader, words: list[dict[str, Any]], page: int) -> None:
     block = r.count("words", page)
     text = "".join(w["text"] + _SPACE.get(w["_break"] or "", "") for w in words).strip()
-    confs = [w["confidence"] for w in words if w["confidence"] is not None]
     row: dict[str, Any] = {
         "page": page,
         "block": block,
         "text": text,
-        "confidence": float(np.mean(confs)) if confs else None,
     }
     xs = [w[c] for w in words for c in POLYGON_COLUMNS[::2] if c in w]
     ys = [w[c] for w in words for c in POLYGON_COLUMNS[1::2] if c in w]

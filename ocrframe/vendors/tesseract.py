@@ -18,8 +18,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-import numpy as np
-
 from ..flatten import Extraction
 from .base import POLYGON_COLUMNS, Reader, conf, num, rect
 from .detect import TESSERACT_COLUMNS
@@ -172,7 +170,7 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
     block = r.count("words", page)
     line_of[id(line)] = block
     words = [e for e in _walk(line) if e.cls == "ocrx_word"]
-    confs, texts, n = [], [], 0
+    texts, n = [], 0
     for w in words:
         c = conf((w.props.get("x_wconf") or [None])[0], SCALE)
         text = "".join(w.text)
@@ -186,8 +184,6 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
         _put(row, _bbox(w))
         r.add("tokens", row)
         _keep_rest(r, w, page, {"bbox", "x_wconf"})
-        if c is not None:
-            confs.append(c)
         if text.strip():
             texts.append(text.strip())
         for ch in (e for e in _walk(w) if e.cls == "ocrx_cinfo"):
@@ -208,7 +204,6 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
         "page": page,
         "block": block,
         "text": " ".join(texts),
-        "confidence": float(np.mean(confs)) if confs else None,
     }
     _put(row, _bbox(line))
     r.add("words", row)
@@ -252,12 +247,10 @@ def _data(r: Reader, raw: dict[str, Any]) -> None:
     for key, words in lines.items():
         page = key[0] if isinstance(key[0], int) else 1
         block = r.count("words", page)
-        confs = [w["confidence"] for w in words if w["confidence"] is not None]
         out = {
             "page": page,
             "block": block,
             "text": " ".join(w["text"].strip() for w in words if w["text"].strip()),
-            "confidence": float(np.mean(confs)) if confs else None,
         }
         _put(out, (line_rows.get(key) or {}).get("poly"))
         r.add("words", out)
