@@ -198,9 +198,11 @@ def _line_of(off: int | None, starts: list[int], spans: list[tuple[int, int, int
 
 def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
     for tpath, table in _items(r, obj, path, "tables"):
-        tab_row: dict[str, Any] = {"page": page or 1}
-        _region(r, tab_row, table, tpath)  # the table's page (v3)
-        tpage = tab_row["page"]
+        tpage = page or 1
+        key, regions = get(table, "boundingRegions")  # the table's page (v3)
+        if isinstance(regions, list) and regions and isinstance(regions[0], dict):
+            number, _ = r.value(regions[0], f"{tpath}.{key}[0]", "pageNumber")
+            tpage = number if isinstance(number, int) else tpage
         table_no = r.next_table(tpage)
         for i, (cpath, c) in enumerate(_items(r, table, tpath, "cells")):
             row_i, _ = r.value(c, cpath, "rowIndex")
@@ -289,7 +291,7 @@ _VALUE_KEYS = (
 def _documents(r: Reader, result: dict[str, Any], base: str, name: str) -> None:
     docs = list(_items(r, result, base, name))
     for d, (dpath, doc) in enumerate(docs):
-        doc_type, _ = get(doc, "docType")
+        _, doc_type = get(doc, "docType")
         is_id = isinstance(doc_type, str) and "iddocument" in doc_type.lower()
         group = "" if len(docs) == 1 else f"documents[{d}]"
         key, fields = get(doc, "fields")

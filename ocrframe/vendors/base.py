@@ -113,8 +113,17 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 def snake(name: str) -> str:
-    """``rowIndex`` -> ``row_index`` (the Python SDKs' spelling of the REST names)."""
-    return _CAMEL.sub("_", name).lower()
+    """``rowIndex`` -> ``row_index`` (the Python SDKs' spelling of the REST names);
+    ``FIRST_NAME`` -> ``first_name``; ``Given Names`` -> ``given_names``.
+
+    >>> snake("DateOfBirth"), snake("FIRST_NAME"), snake("Given Names")
+    ('date_of_birth', 'first_name', 'given_names')
+    """
+    if name.isupper() or not any(c.islower() for c in name):
+        out = name
+    else:
+        out = _CAMEL.sub("_", name.replace(" ", ""))
+    return re.sub(r"[\s\-_]+", "_", out).strip("_").lower()
 
 
 def get(obj: Any, name: str) -> tuple[str | None, Any]:

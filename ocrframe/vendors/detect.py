@@ -55,15 +55,7 @@ def _has(raw: dict[str, Any], *names: str) -> bool:
 def _is_paddle2(x: Any) -> bool:
     """``[[[x, y] x4], [text, score]]`` lines, or pages (lists, None for blank ones) of them."""
 
-    def line(e: Any) -> bool:
-        return (
-            isinstance(e, list)
-            and len(e) == 2
-            and isinstance(e[0], list)
-            and isinstance(e[1], (list, tuple))
-            and len(e[1]) == 2
-            and isinstance(e[1][0], str)
-        )
+    from .paddle import is_line as line
 
     if not isinstance(x, list) or not x:
         return False

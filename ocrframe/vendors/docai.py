@@ -98,10 +98,13 @@ class _Doc:
                 row, ([v / (w if i % 2 == 0 else h) for i, v in enumerate(pts)], False), where
             )
 
-    def element(self, obj: dict[str, Any], path: str, page: int) -> dict[str, Any]:
-        """page, text, confidence and polygon of an element with a ``layout``."""
-        key, layout = get(obj, "layout")
-        where = f"{path}.{key}"
+    def element(
+        self, obj: dict[str, Any], path: str, page: int, *, is_layout: bool = False
+    ) -> dict[str, Any]:
+        """page, text, confidence and polygon of an element with a ``layout`` (or of a layout
+        itself: a form field's name and value)."""
+        key, layout = (None, obj) if is_layout else get(obj, "layout")
+        where = path if is_layout else f"{path}.{key}"
         text, start = self.anchor(layout, where)
         ckey, c = get(layout, "confidence")
         row: dict[str, Any] = {"page": page, "text": text, "confidence": conf(c), "_start": start}
@@ -219,9 +222,11 @@ class _Doc:
         for role, name in (("key", "fieldName"), ("value", "fieldValue")):
             key, part = get(field, name)
             if isinstance(part, dict):
-                row = self.element(part, f"{path}.{key}", page)
+                row = self.element(part, f"{path}.{key}", page, is_layout=True)
                 row.pop("_start")
                 parts.append((role, row))
+                if role == "key" and row["confidence"] is not None:
+                    r.used.discard(f"{path}.{key}.{get(part, 'confidence')[0]}")  # kv has one
         texts = {role: row["text"] for role, row in parts}
         pair = r.count("kv", page)
         value_conf = next((row["confidence"] for role, row in parts if role == "value"), None)
@@ -237,8 +242,6 @@ class _Doc:
             },
         )
         for j, (role, row) in enumerate(parts):
-            if role == "key" and row["confidence"] is not None:
-                r.used.discard(f"{path}.{get(field, 'fieldName')[0]}.layout.confidence")
             r.add("kv_boxes", {**row, "pair": pair, "box": j, "role": role})
 
     # --- entities and the layout parser ------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 from ..flatten import Extraction
 from .base import Reader, conf, quad_flat
 
-__all__ = ["read"]
+__all__ = ["read", "is_line"]
 
 
 def read(raw: dict[str, Any]) -> Extraction:
@@ -24,7 +24,7 @@ def read(raw: dict[str, Any]) -> Extraction:
     r = Reader(raw)
     if isinstance(raw.get("responses"), list):
         pages = raw["responses"]
-        if pages and _is_line(pages[0]):
+        if pages and is_line(pages[0]):
             pages = [pages]  # one page given as its lines
             _v2_page(r, raw["responses"], "responses", 1)
         else:
@@ -37,8 +37,16 @@ def read(raw: dict[str, Any]) -> Extraction:
     return r.finish()
 
 
-def _is_line(e: Any) -> bool:
-    return isinstance(e, list) and len(e) == 2 and isinstance(e[1], (list, tuple))
+def is_line(e: Any) -> bool:
+    """``[polygon, [text, score]]``"""
+    return (
+        isinstance(e, list)
+        and len(e) == 2
+        and isinstance(e[0], list)
+        and isinstance(e[1], (list, tuple))
+        and len(e[1]) == 2
+        and isinstance(e[1][0], str)
+    )
 
 
 def _line(r: Reader, page: int, text: Any, score: Any, poly: Any, paths: tuple[str, ...]):
@@ -60,7 +68,7 @@ def _line(r: Reader, page: int, text: Any, score: Any, poly: Any, paths: tuple[s
 def _v2_page(r: Reader, lines: Any, path: str, page: int) -> None:
     r.doc(page, "unit", "pixel")
     for i, line in enumerate(lines if isinstance(lines, list) else ()):
-        if _is_line(line) and len(line[1]) == 2:
+        if is_line(line) and len(line[1]) == 2:
             where = f"{path}[{i}]"
             _line(
                 r,
