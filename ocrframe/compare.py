@@ -1,9 +1,10 @@
-"""Two engines' results of the same page, aligned word to word.
+"""Two engines' results of the same page, aligned box to box.
 
 :func:`compare` pairs the text boxes of two results (any engines: Huawei, the local engine,
 Textract, Azure, Document AI, Vision, PaddleOCR, Tesseract) by polygon overlap and text, and
-returns a :class:`Comparison`: a frame with one row per pair or unpaired box, summary counts,
-and a plot of the disagreements over the image.
+returns a :class:`Comparison`: a frame with one row per pair (or group, when one engine
+splits what the other reads as one line) or unpaired box, summary counts, and a plot of the
+disagreements over the image.
 
 >>> box = lambda x: [[x, 0], [x + 40, 0], [x + 40, 10], [x, 10]]
 >>> a = {"result": {"words_block_list": [
@@ -54,12 +55,13 @@ class Comparison:
     Attributes
     ----------
     matches : DataFrame
-        One row per matched pair or unmatched box: ``page``, ``status`` (``agree``,
-        ``differ``, ``only_a``, ``only_b``), ``text_a``/``text_b``,
-        ``confidence_a``/``confidence_b``, ``iou``, ``similarity`` (0-1, character level),
-        ``agree`` (texts equal once whitespace is collapsed), ``index_a``/``index_b`` (rows of
-        the compared frames) and the box (``x_min``..``y_max``, in pixels when an image was
-        given) that is drawn.
+        One row per group of overlapping boxes or unmatched box: ``page``, ``status``
+        (``agree``, ``differ``, ``only_a``, ``only_b``), ``text_a``/``text_b``,
+        ``confidence_a``/``confidence_b`` (means over the group), ``iou``, ``similarity``
+        (0-1, character level), ``agree`` (texts equal once whitespace is collapsed),
+        ``n_a``/``n_b`` (boxes in the group), ``index_a``/``index_b`` (their rows in the
+        compared frames) and the box drawn (``x_min``..``y_max``, in pixels when an image was
+        given).
     summary : dict
         ``n_a``, ``n_b``, ``matched``, ``agree``, ``differ``, ``only_a``, ``only_b``,
         ``agreement_rate`` (agree / matched), ``mean_iou``, ``level`` and the two names.
@@ -106,20 +108,31 @@ class Comparison:
         for c, src in corners.items():
             frame[c] = frame[src]
         frame["label"] = [
-            f"{a if isinstance(a, str) else '∅'} → {b if isinstance(b, str) else '∅'}"
-            for a, b in zip(frame["text_a"], frame["text_b"], strict=True)
+            ""
+            if st == "agree"
+            else f"{a if isinstance(a, str) else '∅'} → {b if isinstance(b, str) else '∅'}"
+            for st, a, b in zip(frame["status"], frame["text_a"], frame["text_b"], strict=True)
         ]
         image = image if image is not None else self.image
         if isinstance(image, tuple):  # only a size was given: no picture to draw
             image = None
+        from matplotlib.colors import to_rgba
+
+        colors = [STATUS_COLORS[st] for st in frame["status"]]
+        style = {
+            "facecolors": [to_rgba(c, 0.3) for c in colors],
+            "edgecolors": colors,
+            "linewidths": 1.5,
+            **kwargs,
+        }
         ax = ocrframe.plot_polygons(
             frame,
             image,
-            color_by="status",
+            color_by=None,
             labels="label" if labels else False,
             colorbar=False,
             ax=ax,
-            **kwargs,
+            **style,
         )
         _legend(ax, frame)
         s = self.summary
@@ -202,10 +215,10 @@ def compare(
     *,
     level: str = "auto",
     image: Any = None,
-    min_iou: float = 0.3,
+    min_overlap: float = 0.3,
     names: tuple[str, str] | None = None,
 ) -> Comparison:
-    """Align two results of the same page word to word, by polygon overlap and text.
+    """Align two results of the same page box to box, by polygon overlap, and compare texts.
 
     Parameters
     ----------
@@ -217,18 +230,19 @@ def compare(
     image : path, PIL image or (width, height), optional
         The page image: needed when a result's coordinates are not pixels (normalised or
         inches); kept for :meth:`Comparison.plot`.
-    min_iou : float
-        Boxes overlapping less than this are never paired.
+    min_overlap : float
+        Two boxes are linked when their intersection covers at least this share of the
+        smaller one.
     names : (str, str), optional
-        Labels of the two results; default the vendors (with the API), e.g.
-        ``("huawei", "tesseract")``.
+        Labels of the two results; default the vendors, e.g. ``("huawei:general-text",
+        "tesseract")``.
 
-    Pairs are chosen greedily, best first, one box per pair; the score of a pair is its IoU
-    plus half its text similarity, so of two equally overlapping boxes the one with the same
-    text wins.
+    Linked boxes form groups, so a line one engine splits in two (a label and its amount)
+    and the other reads whole is one row: ``n_a``/``n_b`` count the pieces and the texts are
+    joined in reading order. ``iou`` is that of the groups' bounding boxes.
     """
-    if not 0.0 <= min_iou <= 1.0:
-        raise InputError(f"min_iou must be within [0, 1], got {min_iou!r}")
+    if not 0.0 < min_overlap <= 1.0:
+        raise InputError(f"min_overlap must be within (0, 1], got {min_overlap!r}")
     ra, fa = _frames(a)
     rb, fb = _frames(b)
     la, lb = _level(fa, fb, level)
@@ -236,24 +250,14 @@ def compare(
     wb = _in_pixels(fb[lb], fb["document"], image)
     rows = []
     for page in sorted(set(wa["page"]) | set(wb["page"])):
-        rows += _match_page(wa[wa["page"] == page], wb[wb["page"] == page], page, min_iou)
-    matches = pd.DataFrame(rows, columns=_COLUMNS)
-    matches = matches.astype(
-        {
-            "iou": float,
-            "similarity": float,
-            "confidence_a": float,
-            "confidence_b": float,
-            "agree": "boolean",
-            "index_a": "Int64",
-            "index_b": "Int64",
-        }
-    )
+        rows += _match_page(wa[wa["page"] == page], wb[wb["page"] == page], page, min_overlap)
+    matches = pd.DataFrame(rows, columns=_COLUMNS).astype(_DTYPES)
     name_a, name_b = names or (_name(ra), _name(rb))
     if name_a == name_b and names is None:
         name_a, name_b = f"{name_a} (a)", f"{name_b} (b)"
     counts = matches["status"].value_counts()
-    matched = int(counts.get("agree", 0) + counts.get("differ", 0))
+    n = {s: int(counts.get(s, 0)) for s in STATUS_COLORS}
+    matched = n["agree"] + n["differ"]
     summary = {
         "name_a": name_a,
         "name_b": name_b,
@@ -261,11 +265,8 @@ def compare(
         "n_a": len(wa),
         "n_b": len(wb),
         "matched": matched,
-        "agree": int(counts.get("agree", 0)),
-        "differ": int(counts.get("differ", 0)),
-        "only_a": int(counts.get("only_a", 0)),
-        "only_b": int(counts.get("only_b", 0)),
-        "agreement_rate": float(counts.get("agree", 0) / matched) if matched else float("nan"),
+        **n,
+        "agreement_rate": n["agree"] / matched if matched else float("nan"),
         "mean_iou": float(matches["iou"].mean()) if matched else float("nan"),
     }
     return Comparison(matches, summary, image)
@@ -281,10 +282,25 @@ _COLUMNS = [
     "iou",
     "similarity",
     "agree",
+    "n_a",
+    "n_b",
     "index_a",
     "index_b",
     *_BOX,
 ]
+_DTYPES = {
+    "page": "int64",
+    "status": "str",
+    "text_a": "str",
+    "text_b": "str",
+    "confidence_a": float,
+    "confidence_b": float,
+    "iou": float,
+    "similarity": float,
+    "agree": "boolean",
+    "n_a": "int64",
+    "n_b": "int64",
+}
 
 
 def _name(resp: Any) -> str:
@@ -295,79 +311,95 @@ def _boxes(frame: pd.DataFrame) -> np.ndarray:
     return frame[_BOX].to_numpy(dtype=float) if len(frame) else np.empty((0, 4))
 
 
-def _match_page(fa: pd.DataFrame, fb: pd.DataFrame, page: int, min_iou: float) -> list[list]:
+def _overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection over the smaller area, for every box of ``a`` with every box of ``b``."""
+    w = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0])
+    h = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    inter = np.clip(w, 0, None) * np.clip(h, 0, None)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    smaller = np.minimum(area_a[:, None], area_b[None, :])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(np.where(smaller > 0, inter / smaller, 0.0))
+
+
+def _groups(link: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Connected groups of the bipartite links (a rows x b columns), unlinked boxes alone."""
+    n, m = link.shape
+    parent = list(range(n + m))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(link), strict=True):
+        parent[find(int(i))] = find(n + int(j))
+    members: dict[int, tuple[list[int], list[int]]] = {}
+    for k in range(n + m):
+        side = members.setdefault(find(k), ([], []))
+        (side[0] if k < n else side[1]).append(k if k < n else k - n)
+    return list(members.values())
+
+
+def _reading_order(boxes: np.ndarray, idx: list[int]) -> list[int]:
+    """Left to right when the boxes share a line, else top to bottom."""
+    if len(idx) < 2:
+        return idx
+    b = boxes[idx]
+    one_line = b[:, 1].max() < b[:, 3].min()
+    key = b[:, 0] if one_line else b[:, 1] * 1e6 + b[:, 0]
+    return [idx[k] for k in np.argsort(key, kind="stable")]
+
+
+def _union(boxes: np.ndarray, idx: list[int]) -> list[float]:
+    b = boxes[idx]
+    return [b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()]
+
+
+def _match_page(fa: pd.DataFrame, fb: pd.DataFrame, page: int, min_overlap: float) -> list:
     ba, bb = _boxes(fa), _boxes(fb)
-    ta = [_norm(t) for t in fa["text"]] if len(fa) else []
-    tb = [_norm(t) for t in fb["text"]] if len(fb) else []
-    iou = _iou(ba, bb) if len(ba) and len(bb) else np.zeros((len(ba), len(bb)))
-    candidates = []
-    for i, j in zip(*np.nonzero(iou >= max(min_iou, 1e-9)), strict=True):
-        sim = difflib.SequenceMatcher(None, ta[i], tb[j]).ratio() if ta[i] or tb[j] else 1.0
-        candidates.append((iou[i, j] + 0.5 * sim, i, j, sim))
-    candidates.sort(key=lambda c: -c[0])
-    used_a, used_b, rows = set(), set(), []
-    for _, i, j, sim in candidates:
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        agree = ta[i] == tb[j]
-        box = [
-            min(ba[i, 0], bb[j, 0]),
-            min(ba[i, 1], bb[j, 1]),
-            max(ba[i, 2], bb[j, 2]),
-            max(ba[i, 3], bb[j, 3]),
-        ]
+    link = (
+        _overlap(ba, bb) >= min_overlap
+        if len(ba) and len(bb)
+        else np.zeros((len(ba), len(bb)), bool)
+    )
+    rows = []
+    for ia, ib in _groups(link):
+        ia, ib = _reading_order(ba, ia), _reading_order(bb, ib)
+        text_a = " ".join(_norm(t) for t in fa["text"].iloc[ia]) if ia else None
+        text_b = " ".join(_norm(t) for t in fb["text"].iloc[ib]) if ib else None
+        conf_a = float(fa["confidence"].iloc[ia].mean()) if ia else np.nan
+        conf_b = float(fb["confidence"].iloc[ib].mean()) if ib else np.nan
+        if ia and ib:
+            ua, ub = _union(ba, ia), _union(bb, ib)
+            iou = float(_iou(np.array([ua]), np.array([ub]))[0, 0])
+            sim = difflib.SequenceMatcher(None, text_a, text_b).ratio()
+            agree = text_a == text_b
+            status = "agree" if agree else "differ"
+            box = [min(ua[0], ub[0]), min(ua[1], ub[1]), max(ua[2], ub[2]), max(ua[3], ub[3])]
+        else:
+            iou, sim, agree = np.nan, np.nan, pd.NA
+            status = "only_a" if ia else "only_b"
+            box = _union(ba, ia) if ia else _union(bb, ib)
         rows.append(
             [
                 page,
-                "agree" if agree else "differ",
-                fa["text"].iloc[i],
-                fb["text"].iloc[j],
-                fa["confidence"].iloc[i],
-                fb["confidence"].iloc[j],
-                iou[i, j],
+                status,
+                text_a,
+                text_b,
+                conf_a,
+                conf_b,
+                iou,
                 sim,
                 agree,
-                fa.index[i],
-                fb.index[j],
+                len(ia),
+                len(ib),
+                list(fa.index[ia]),
+                list(fb.index[ib]),
                 *box,
             ]
         )
-    for i in range(len(fa)):
-        if i not in used_a:
-            rows.append(
-                [
-                    page,
-                    "only_a",
-                    fa["text"].iloc[i],
-                    None,
-                    fa["confidence"].iloc[i],
-                    np.nan,
-                    np.nan,
-                    np.nan,
-                    pd.NA,
-                    fa.index[i],
-                    pd.NA,
-                    *ba[i],
-                ]
-            )
-    for j in range(len(fb)):
-        if j not in used_b:
-            rows.append(
-                [
-                    page,
-                    "only_b",
-                    None,
-                    fb["text"].iloc[j],
-                    np.nan,
-                    fb["confidence"].iloc[j],
-                    np.nan,
-                    np.nan,
-                    pd.NA,
-                    pd.NA,
-                    fb.index[j],
-                    *bb[j],
-                ]
-            )
+    rows.sort(key=lambda r: (r[-3], r[-4]))  # top to bottom, left to right
     return rows
