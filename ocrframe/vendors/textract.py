@@ -115,11 +115,11 @@ def read(raw: dict[str, Any]) -> Extraction:
     for path, b in g.blocks:
         kind, page = b.get("BlockType"), _page(b)
         r.page_of[path] = page
-        if kind == "PAGE":
+        if page not in r.ex.document:  # every page's coordinates are normalised
             r.doc(page, "width", 1.0)
             r.doc(page, "height", 1.0)
             r.doc(page, "unit", "normalized")
-        elif kind == "LINE":
+        if kind == "LINE":
             n = lines[page] = lines.get(page, -1) + 1
             row = {"page": page, "block": n, "text": b.get("Text")}
             r.use(f"{path}.Text")
