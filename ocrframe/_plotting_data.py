@@ -21,6 +21,7 @@ from .errors import InputError
 # Layer name -> ocrframe.flatten function name. "kv" is accepted as a short alias of kv_boxes.
 KINDS: dict[str, str] = {
     "words": "words",
+    "tokens": "tokens",
     "chars": "chars",
     "cells": "cells",
     "kv_boxes": "kv_boxes",

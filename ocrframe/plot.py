@@ -140,6 +140,14 @@ def plot_polygons(
     kind = KINDS[kind]
     color_by = _resolve_color_by(frame, color_by, kind)
     img = None if image is None else load_image(image)
+    frames_given = isinstance(x, pd.DataFrame) or (
+        isinstance(x, dict) and all(isinstance(v, pd.DataFrame) for v in x.values())
+    )
+    if img is not None and not frames_given:
+        # other engines' normalised or inch coordinates, scaled to this image
+        import ocrframe
+
+        frame = ocrframe.to_pixels(frame, ocrframe.document(x), (img.shape[1], img.shape[0]))
     verts, mask = polygon_array(frame)
     drawn = frame[mask]
     ax = _axes(ax)
@@ -342,7 +350,7 @@ def _confidence_frame(data: Any, layer: str) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, list | tuple) and data and all(isinstance(r, Response) for r in data):
-        frames = [layer_frame(r, layer).assign(source=r.source) for r in data]
+        frames = [layer_frame(r, layer).assign(source=r.source, vendor=r.vendor) for r in data]
         return pd.concat(frames, ignore_index=True)
     method = getattr(data, KINDS.get(layer, layer), None)
     if not isinstance(data, Response | dict) and callable(method):

@@ -224,6 +224,7 @@ def _vendor(raw: dict[str, Any], vendor: str | None) -> str:
         )
     return found
 
+
 _SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
     ("passport", frozenset({"passport_number"})),
     ("passport", frozenset({"machine_code", "machine_code2"})),
