@@ -161,8 +161,19 @@ def _norm(text: Any) -> str:
 
 
 def _frames(x: Any) -> tuple[Any, dict[str, pd.DataFrame]]:
+    """The response (None for a frame) and its words, tokens and document frames. A frame
+    with ``text`` and polygon columns (ground truth, say) is compared as lines in pixels."""
     import ocrframe
 
+    if isinstance(x, pd.DataFrame):
+        if "page" not in x.columns:
+            x = x.assign(page=1)
+        if not set(_BOX) <= set(x.columns):
+            xs = x[["x1", "x2", "x3", "x4"]].to_numpy(dtype=float)
+            ys = x[["y1", "y2", "y3", "y4"]].to_numpy(dtype=float)
+            x = x.assign(x_min=xs.min(1), y_min=ys.min(1), x_max=xs.max(1), y_max=ys.max(1))
+        x = x if "confidence" in x.columns else x.assign(confidence=np.nan)
+        return None, {"words": x, "tokens": x.iloc[:0], "document": x[["page"]].iloc[:0]}
     resp = ocrframe.read_response(x)
     frames = {n: getattr(ocrframe, n)(resp) for n in ("words", "tokens", "document")}
     return resp, frames
@@ -222,8 +233,9 @@ def compare(
 
     Parameters
     ----------
-    a, b : Response, response body, path...
-        Anything :func:`ocrframe.read_response` reads, from any engine.
+    a, b : Response, response body, path, or DataFrame
+        Anything :func:`ocrframe.read_response` reads, from any engine; or a frame of lines
+        with ``text`` and polygon columns in pixels, such as ``ocrframe.ground_truth(name)``.
     level : {"auto", "words", "tokens"}
         Compare lines (``words``) or engine words (``tokens``). ``auto`` takes lines when
         both results have them, else words when both do, else what each has.
@@ -304,6 +316,8 @@ _DTYPES = {
 
 
 def _name(resp: Any) -> str:
+    if resp is None:
+        return "frame"
     return resp.vendor if resp.vendor != "huawei" or resp.api is None else f"huawei:{resp.api}"
 
 
