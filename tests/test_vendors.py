@@ -502,3 +502,75 @@ def test_every_frame_of_a_vendor_response_keeps_the_schema():
     for name in FRAMES:
         frame = getattr(ocrframe, name)(body)
         assert list(frame.columns)[: len(SCHEMAS[name])] == [c for c, _ in SCHEMAS[name]]
+
+
+def test_azure_ai_vision_image_analysis_and_legacy_ocr():
+    def poly(x0, x1):
+        return [{"x": x0, "y": 1}, {"x": x1, "y": 1}, {"x": x1, "y": 9}, {"x": x0, "y": 9}]
+
+    body = {
+        "modelVersion": "2023-10-01",
+        "metadata": {"width": 100, "height": 50},
+        "readResult": {
+            "blocks": [
+                {
+                    "lines": [
+                        {
+                            "text": "Hi you",
+                            "boundingPolygon": poly(1, 60),
+                            "words": [
+                                {"text": "Hi", "boundingPolygon": poly(1, 20), "confidence": 0.99},
+                                {"text": "you", "boundingPolygon": poly(25, 60), "confidence": 0.9},
+                            ],
+                        }
+                    ]
+                }
+            ]
+        },
+    }
+    resp = ocrframe.read_response(body)
+    assert (resp.vendor, resp.api) == ("azure", "image-analysis-read")
+    assert resp.words()[["text", "x3"]].values.tolist() == [["Hi you", 60.0]]
+    assert resp.words()["confidence"].iloc[0] == pytest.approx(0.945)
+    assert ocrframe.document(resp)[["width", "unit"]].values.tolist() == [[100, "pixel"]]
+    legacy = {
+        "language": "en",
+        "textAngle": 0.0,
+        "orientation": "Up",
+        "regions": [
+            {
+                "boundingBox": "0,0,50,10",
+                "lines": [
+                    {
+                        "boundingBox": "0,0,50,10",
+                        "words": [
+                            {"boundingBox": "0,0,20,10", "text": "Hi"},
+                            {"boundingBox": "25,0,25,10", "text": "you"},
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    resp = ocrframe.read_response(legacy)
+    assert (resp.vendor, resp.api) == ("azure", "vision-ocr")
+    assert resp.words()["text"].tolist() == ["Hi you"]
+    assert resp.tokens()[["x1", "x3"]].values.tolist() == [[0.0, 20.0], [25.0, 50.0]]
+
+
+def test_paddle_system_results_lines():
+    lines = [{"transcription": "Hi", "points": [[0, 0], [9, 0], [9, 5], [0, 5]], "score": 0.9}]
+    resp = ocrframe.read_response(json.dumps(lines))
+    assert resp.vendor == "paddleocr"
+    assert resp.words()[["text", "confidence", "x3"]].values.tolist() == [["Hi", 0.9, 9.0]]
+
+
+def test_textract_expense_summary_fields_are_top_level():
+    name = "textract/aws-samples_amazon-textract-textractor__test_analyze_expense_from_image.json"
+    if not (VENDORS / name).is_file():
+        pytest.skip("../shared/data/vendors absent")
+    fields = ocrframe.fields(VENDORS / name)
+    top = fields[fields["group"] == ""]
+    assert len(top) == 25  # SummaryFields; line items keep their group
+    assert "MEGA MARKET PLUS" in set(top.loc[top["field_norm"] == "vendor_name", "value"])
+    assert fields["group"].str.startswith("line_items[").sum() > 0

@@ -1,4 +1,5 @@
-"""Azure Document Intelligence / Form Recognizer: v2.x ``readResults`` / ``pageResults`` /
+"""Azure Document Intelligence / Form Recognizer (and the Read/OCR results of Azure AI Vision,
+see :mod:`.azure_cv`): v2.x ``readResults`` / ``pageResults`` /
 ``documentResults`` and v3/v4 ``analyzeResult`` (REST camelCase or the Python SDK's
 ``to_dict()`` snake_case; ``boundingBox`` or ``polygon``). Coordinates are in the page's
 ``unit`` (``pixel`` for images, ``inch`` for PDFs); confidences are 0-1.
@@ -18,6 +19,7 @@ import json
 from typing import Any
 
 from ..flatten import Extraction, normalise_field
+from .azure_cv import read_image_analysis, read_regions
 from .base import Reader, conf, get, quad_flat, quad_xy, snake
 
 __all__ = ["read"]
@@ -26,7 +28,13 @@ __all__ = ["read"]
 def read(raw: dict[str, Any]) -> Extraction:
     """The frames of an Azure analyze result (any version, any model)."""
     r = Reader(raw)
+    if isinstance(raw.get("regions"), list):
+        return read_regions(raw, r)
     key, result = get(raw, "analyzeResult")
+    if key is None:
+        key, result = get(raw, "readResult")  # Image Analysis 4.0
+        if isinstance(result, dict) and get(result, "blocks")[0]:
+            return read_image_analysis(raw, result, key, r).finish()
     base = key or ""
     result = result if isinstance(result, dict) else raw
     if get(result, "readResults")[0]:

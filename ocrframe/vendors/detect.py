@@ -20,7 +20,8 @@ VENDORS: dict[str, str] = {
     "textract": "Amazon Textract (Blocks of DetectDocumentText / AnalyzeDocument / Get* pages, "
     "ExpenseDocuments of AnalyzeExpense, IdentityDocuments of AnalyzeID)",
     "azure": "Azure Document Intelligence / Form Recognizer (v2 readResults/pageResults/"
-    "documentResults; v3/v4 analyzeResult, REST camelCase or Python SDK snake_case)",
+    "documentResults; v3/v4 analyzeResult, REST camelCase or Python SDK snake_case) and Azure "
+    "AI Vision (Read 3.x readResults, Image Analysis 4.0 readResult, legacy OCR regions)",
     "docai": "Google Document AI Document (pages/entities, documentLayout, chunkedDocument; "
     "camelCase or snake_case)",
     "gvision": "Google Cloud Vision annotate response (textAnnotations, fullTextAnnotation, "
@@ -92,6 +93,11 @@ def detect_vendor(raw: Any) -> str | None:
         return "huawei"
     if _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments") or "DocumentMetadata" in raw:
         return "textract"
+    _, read_result = _get(raw, "readResult")  # Azure AI Vision Image Analysis 4.0
+    if isinstance(read_result, dict) or (
+        isinstance(raw.get("regions"), list) and _has(raw, "textAngle", "orientation", "language")
+    ):
+        return "azure"
     if _has(raw, "analyzeResult", "readResults") or (
         _has(raw, "pages", "documents") and _has(raw, "modelId", "apiVersion")
     ):
@@ -111,7 +117,9 @@ def detect_vendor(raw: Any) -> str | None:
         return "docai"
     responses = raw.get("responses")
     if isinstance(responses, list) and responses:
-        if _is_paddle2(responses):
+        from .paddle import is_labelled
+
+        if _is_paddle2(responses) or is_labelled(responses[0]):
             return "paddleocr"
         first = next((r for r in responses if isinstance(r, dict) and r), None)
         inner = detect_vendor(first) if first is not None else None
@@ -136,6 +144,10 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
             return "DetectDocumentText"
         return None
     if vendor == "azure":
+        if isinstance(raw.get("regions"), list):
+            return "vision-ocr"
+        if isinstance(_get(raw, "readResult")[1], dict):
+            return "image-analysis-read"
         _, result = _get(raw, "analyzeResult")
         result = result if isinstance(result, dict) else raw
         _, model = _get(result, "modelId")

@@ -140,10 +140,11 @@ def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, An
         _poly(r, ch, sym, spath)
         row["chars"].append(ch)
         text.append(s if isinstance(s, str) else "")
-        prop = sym.get("property")
-        brk = (prop or {}).get("detectedBreak", {}).get("type") if isinstance(prop, dict) else None
+        pkey, prop = get(sym, "property")
+        bkey, detected = get(prop, "detectedBreak")
+        brk = detected.get("type") if isinstance(detected, dict) else None
         if brk is not None:
-            r.use(f"{spath}.property.detectedBreak.type")
+            r.use(f"{spath}.{pkey}.{bkey}.type")
     row["text"], row["_break"] = "".join(text), brk
     return row
 

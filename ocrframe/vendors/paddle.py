@@ -1,7 +1,8 @@
 """PaddleOCR results: 3.x ``res.save_to_json()`` (``rec_texts``, ``rec_scores``,
 ``rec_polys``; word boxes when ``return_word_box``), bare or under ``res``, and 2.x
 ``ocr.ocr()`` output (per page a list of ``[polygon, [text, score]]``) read as
-``{"responses": pages}``. Each recognised text is a line; coordinates are pixels; scores 0-1.
+``{"responses": pages}``, and ``system_results`` lines (``[{"transcription", "points",
+"score"}]``). Each recognised text is a line; coordinates are pixels; scores 0-1.
 
 >>> ex = read({"rec_texts": ["Hi"], "rec_scores": [0.9],
 ...            "rec_polys": [[[0, 0], [9, 0], [9, 4], [0, 4]]]})
@@ -16,7 +17,7 @@ from typing import Any
 from ..flatten import Extraction
 from .base import Reader, conf, quad_flat
 
-__all__ = ["read", "is_line"]
+__all__ = ["read", "is_line", "is_labelled"]
 
 
 def read(raw: dict[str, Any]) -> Extraction:
@@ -24,7 +25,9 @@ def read(raw: dict[str, Any]) -> Extraction:
     r = Reader(raw)
     if isinstance(raw.get("responses"), list):
         pages = raw["responses"]
-        if pages and is_line(pages[0]):
+        if pages and is_labelled(pages[0]):
+            _labelled(r, pages)
+        elif pages and is_line(pages[0]):
             pages = [pages]  # one page given as its lines
             _v2_page(r, raw["responses"], "responses", 1)
         else:
@@ -106,6 +109,27 @@ def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
                 row, quad_flat(_at(_at(regions, i) or [], j)), f"{prefix}text_word_region[{i}][{j}]"
             )
             r.add("tokens", row)
+
+
+def is_labelled(e: Any) -> bool:
+    """``{"transcription": text, "points": polygon}``: PaddleOCR's ``system_results`` /
+    PPOCRLabel lines."""
+    return isinstance(e, dict) and "transcription" in e and "points" in e
+
+
+def _labelled(r: Reader, lines: list[Any]) -> None:
+    r.doc(1, "unit", "pixel")
+    for i, line in enumerate(lines):
+        if is_labelled(line):
+            where = f"responses[{i}]"
+            _line(
+                r,
+                1,
+                line["transcription"],
+                line.get("score"),
+                line["points"],
+                (f"{where}.transcription", f"{where}.score", f"{where}.points"),
+            )
 
 
 def _at(values: Any, i: int) -> Any:

@@ -338,7 +338,7 @@ def _expense(r: Reader, raw: dict[str, Any]) -> None:
         if not isinstance(doc, dict):
             continue
         base = f"ExpenseDocuments[{d}]"
-        _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", "summary", False)
+        _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", "", False)
         for gi, grp in enumerate(doc.get("LineItemGroups") or ()):
             for li, item in enumerate((grp or {}).get("LineItems") or ()):
                 where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
