@@ -230,7 +230,7 @@ def test_vendor_can_be_forced_and_survives_a_round_trip(tmp_path):
     resp.to_json(tmp_path / "r.json")
     back = ocrframe.read_response(tmp_path / "r.json")
     assert back == resp and back.words()["confidence"].tolist() == [0.5]
-    # forcing: a Vision-looking body read as PaddleOCR is rejected by no reader, just empty
+    # forcing the engine skips detection
     forced = ocrframe.read_response({"rec_texts": ["a"], "rec_scores": [0.5]}, vendor="paddleocr")
     assert forced.vendor == "paddleocr" and forced.words()["text"].tolist() == ["a"]
 
@@ -574,3 +574,17 @@ def test_textract_expense_summary_fields_are_top_level():
     assert len(top) == 25  # SummaryFields; line items keep their group
     assert "MEGA MARKET PLUS" in set(top.loc[top["field_norm"] == "vendor_name", "value"])
     assert fields["group"].str.startswith("line_items[").sum() > 0
+
+
+def test_plots_and_viewer_scale_normalised_polygons_to_the_image():
+    from ocrframe.widgets import Viewer
+
+    body = {"Blocks": [{"BlockType": "LINE", "Id": "l", "Text": "Hi", "Confidence": 90.0,
+                        "Geometry": _geo(0.5, 0.25)}]}  # fmt: skip
+    image = np.zeros((200, 400), np.uint8)  # 400 x 200 pixels
+    ax = ocrframe.plot_polygons(ocrframe.read_response(body), image)
+    verts = ax.collections[0].get_paths()[0].vertices[:4]
+    assert verts[0].tolist() == pytest.approx([200.0, 50.0])
+    assert verts[2].tolist() == pytest.approx([240.0, 60.0])
+    viewer = Viewer({"page": ocrframe.read_response(body)}, images={"page": image})
+    assert viewer.frame[["x1", "y1"]].values.tolist() == [[200.0, 50.0]]
