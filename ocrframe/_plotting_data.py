@@ -21,7 +21,6 @@ from .errors import InputError
 # Layer name -> ocrframe.flatten function name. "kv" is accepted as a short alias of kv_boxes.
 KINDS: dict[str, str] = {
     "words": "words",
-    "tokens": "tokens",
     "chars": "chars",
     "cells": "cells",
     "kv_boxes": "kv_boxes",
@@ -30,6 +29,7 @@ KINDS: dict[str, str] = {
     "formulas": "formulas",
     "fields": "fields",
     "plates": "plates",
+    "tokens": "tokens",
 }
 # The category column that colours a layer which has no confidence.
 CATEGORY_OF: dict[str, str] = {

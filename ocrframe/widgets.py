@@ -41,7 +41,7 @@ from .errors import InputError
 
 __all__ = ["Viewer"]
 
-LAYERS = ("words", "tokens", "chars", "cells", "kv", "layout", "fields", "formulas", "plates")
+LAYERS = ("words", "chars", "cells", "kv", "layout", "fields", "formulas", "plates", "tokens")
 SHOW = ("all", "below", "above")
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"}
 _HIGHLIGHT = (1.0, 0.0, 1.0, 1.0)

@@ -13,6 +13,15 @@ from ocrframe import InputError
 matplotlib.use("Agg")
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Plots here draw on the current figure: close it so later tests start clean."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 def _huawei(*blocks):
     return {
         "result": {

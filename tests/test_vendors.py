@@ -19,6 +19,16 @@ from ocrframe.flatten import FRAMES, SCHEMAS, empty_frame
 
 matplotlib.use("Agg")
 
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Plots here draw on the current figure: close it so later tests start clean."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 VENDORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "vendors"
 needs_data = pytest.mark.skipif(not VENDORS.is_dir(), reason="../shared/data/vendors absent")
 

@@ -51,8 +51,8 @@ class _Doc:
         self.dims: dict[int, tuple[float, float]] = {}
 
     def run(self, doc: dict[str, Any]) -> None:
-        for path, page in _items(doc, self.base, "pages"):
-            self.page(page, path)
+        for i, (path, page) in enumerate(_items(doc, self.base, "pages")):
+            self.page(page, path, i + 1)
         self.entities(doc)
         key, layout = get(doc, "documentLayout")
         if isinstance(layout, dict):
@@ -115,10 +115,10 @@ class _Doc:
 
     # --- pages -------------------------------------------------------------------------------
 
-    def page(self, p: dict[str, Any], path: str) -> None:
+    def page(self, p: dict[str, Any], path: str, position: int) -> None:
         r = self.r
         number, _ = r.value(p, path, "pageNumber")
-        page = number if isinstance(number, int) else r.count("words") + 1
+        page = number if isinstance(number, int) else position
         r.page_of[path] = page
         key, dim = get(p, "dimension")
         if isinstance(dim, dict):

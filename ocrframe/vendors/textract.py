@@ -73,6 +73,14 @@ def _page(b: dict[str, Any]) -> int:
     return p if isinstance(p, int) and not isinstance(p, bool) and p > 0 else 1
 
 
+def _page_row(r: Reader, page: int) -> None:
+    """Every Textract page's coordinates are normalised to it."""
+    if page not in r.ex.document:
+        r.doc(page, "width", 1.0)
+        r.doc(page, "height", 1.0)
+        r.doc(page, "unit", "normalized")
+
+
 def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> None:
     geo = b.get("Geometry")
     if not isinstance(geo, dict):
@@ -115,10 +123,7 @@ def read(raw: dict[str, Any]) -> Extraction:
     for path, b in g.blocks:
         kind, page = b.get("BlockType"), _page(b)
         r.page_of[path] = page
-        if page not in r.ex.document:  # every page's coordinates are normalised
-            r.doc(page, "width", 1.0)
-            r.doc(page, "height", 1.0)
-            r.doc(page, "unit", "normalized")
+        _page_row(r, page)
         if kind == "LINE":
             n = lines[page] = lines.get(page, -1) + 1
             row = {"page": page, "block": n, "text": b.get("Text")}
@@ -128,6 +133,12 @@ def read(raw: dict[str, Any]) -> Extraction:
             r.add("words", row)
             for _, w in g.related(b, "CHILD"):
                 line_of[w.get("Id")] = n
+    meta = raw.get("DocumentMetadata")
+    pages = meta.get("Pages") if isinstance(meta, dict) else None
+    if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < 100_000:
+        for page in range(1, pages + 1):  # pages without blocks (AnalyzeID, blank pages)
+            _page_row(r, page)
+        r.use("DocumentMetadata.Pages")
     _tokens(r, g, line_of)
     _tables(r, g)
     _pairs(r, g)
