@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ApiError, ResponseFormatError
+from .errors import ApiError, InputError, ResponseFormatError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +70,7 @@ class Response:
                 f"a response body must be a JSON object, got {type(raw).__name__}"
             )
         self.raw = raw
-        self.vendor = _vendor(raw, vendor)
+        self.vendor = _vendor(raw, vendor, api)
         if self.vendor != "huawei":
             from .vendors import vendor_api
 
@@ -208,14 +208,21 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
 # --- detection ---------------------------------------------------------------------------------
 
 
-def _vendor(raw: dict[str, Any], vendor: str | None) -> str:
+def _vendor(raw: dict[str, Any], vendor: str | None, api: str | None) -> str:
     """The engine of ``raw``: ``vendor`` when given (checked), else detected from the shape.
-    An empty body is Huawei's (it flattens to nothing, as before)."""
+    An empty body, or one of unknown shape said to be of a Huawei API, is Huawei's."""
     from .vendors import check_vendor, detect_vendor, known_formats
 
     if vendor is not None:
         return check_vendor(vendor)
     found = detect_vendor(raw) if raw else "huawei"
+    if found is None and api is not None:
+        from .apis import get_api
+
+        try:
+            found = get_api(api) and "huawei"
+        except (InputError, KeyError):
+            found = None
     if found is None:
         keys = ", ".join(repr(k) for k in list(raw)[:8])
         raise ResponseFormatError(

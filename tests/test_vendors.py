@@ -229,6 +229,8 @@ def test_unknown_shape_lists_known_formats():
         ocrframe.read_response({"foo": [1, 2]})
     for name in ("textract", "azure", "docai", "gvision", "paddleocr", "tesseract"):
         assert name in str(err.value)
+    # a body of unknown shape said to be of a Huawei API stays Huawei's, as before
+    assert ocrframe.read_response({"foo": 1}, api="general-text").vendor == "huawei"
     with pytest.raises(ResponseFormatError, match="unknown vendor"):
         ocrframe.read_response({"Blocks": []}, vendor="abbyy")
 
