@@ -75,8 +75,12 @@ def _is_docai(raw: dict[str, Any]) -> bool:
         return True
     _, pages = _get(raw, "pages")
     if isinstance(pages, list) and pages and isinstance(pages[0], dict):
-        return _has(pages[0], "dimension", "layout", "tokens", "formFields", "visualElements")
-    return _has(raw, "entities") and _has(raw, "text")
+        if _has(pages[0], "dimension", "layout", "tokens", "formFields", "visualElements"):
+            return True
+    # Azure (detected before) says "content"; a Document says "text", "uri", "mimeType"...
+    return _has(raw, "pages", "entities") and _has(
+        raw, "text", "uri", "mimeType", "entities", "shardInfo"
+    )
 
 
 def _get(raw: Any, name: str) -> tuple[str | None, Any]:

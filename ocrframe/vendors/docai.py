@@ -99,16 +99,23 @@ class _Doc:
             )
 
     def element(
-        self, obj: dict[str, Any], path: str, page: int, *, is_layout: bool = False
+        self,
+        obj: dict[str, Any],
+        path: str,
+        page: int,
+        *,
+        is_layout: bool = False,
+        keeps_confidence: bool = True,
     ) -> dict[str, Any]:
         """page, text, confidence and polygon of an element with a ``layout`` (or of a layout
-        itself: a form field's name and value)."""
+        itself: a form field's name and value). A confidence the caller's frame does not keep
+        (``keeps_confidence=False``) stays for ``other``."""
         key, layout = (None, obj) if is_layout else get(obj, "layout")
         where = path if is_layout else f"{path}.{key}"
         text, start = self.anchor(layout, where)
         ckey, c = get(layout, "confidence")
         row: dict[str, Any] = {"page": page, "text": text, "confidence": conf(c), "_start": start}
-        if row["confidence"] is not None:
+        if row["confidence"] is not None and keeps_confidence:
             self.r.use(f"{where}.{ckey}")
         self.geometry(row, layout, where, page)
         return row
@@ -157,7 +164,7 @@ class _Doc:
             ("visualElements", None),
         ):
             for epath, el in _items(p, path, name):
-                row = self.element(el, epath, page)
+                row = self.element(el, epath, page, keeps_confidence=False)
                 start = row.pop("_start")
                 row.pop("confidence")
                 vtype, _ = r.value(el, epath, "type") if kind is None else (kind, None)
@@ -222,11 +229,12 @@ class _Doc:
         for role, name in (("key", "fieldName"), ("value", "fieldValue")):
             key, part = get(field, name)
             if isinstance(part, dict):
-                row = self.element(part, f"{path}.{key}", page, is_layout=True)
+                where = f"{path}.{key}"  # kv keeps the value's confidence only
+                row = self.element(
+                    part, where, page, is_layout=True, keeps_confidence=role == "value"
+                )
                 row.pop("_start")
                 parts.append((role, row))
-                if role == "key" and row["confidence"] is not None:
-                    r.used.discard(f"{path}.{key}.{get(part, 'confidence')[0]}")  # kv has one
         texts = {role: row["text"] for role, row in parts}
         pair = r.count("kv", page)
         value_conf = next((row["confidence"] for role, row in parts if role == "value"), None)
