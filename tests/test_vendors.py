@@ -600,3 +600,14 @@ def test_plots_and_viewer_scale_normalised_polygons_to_the_image():
     assert verts[2].tolist() == pytest.approx([240.0, 60.0])
     viewer = Viewer({"page": ocrframe.read_response(body)}, images={"page": image})
     assert viewer.frame[["x1", "y1"]].values.tolist() == [[200.0, 50.0]]
+
+
+def test_hocr_lines_without_word_elements_keep_their_text():
+    hocr = (
+        "<html><body><div class='ocr_page' title='bbox 0 0 300 100'>"
+        "<span class='ocr_line' title='bbox 10 10 200 30'>Down the <em>Rabbit</em>-Hole</span>"
+        "</div></body></html>"
+    )
+    resp = ocrframe.read_response(hocr)
+    assert resp.vendor == "tesseract" and len(resp.tokens()) == 0
+    assert resp.words()["text"].tolist() == ["Down the Rabbit-Hole"]

@@ -98,9 +98,7 @@ class _Parser(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        el = self.current()
-        if el.cls in ("ocrx_word", "ocrx_cinfo"):
-            el.text.append(data)
+        self.current().text.append(data)
 
 
 def _hocr(r: Reader, text: str) -> None:
@@ -200,11 +198,9 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
             r.add("chars", crow)
             _keep_rest(r, ch, page, {"x_bboxes", "x_conf"})
             n += 1
-    row = {
-        "page": page,
-        "block": block,
-        "text": " ".join(texts),
-    }
+    if not words:  # hOCR without word elements: the line's own text
+        texts = [" ".join("".join(e.text) for e in [line, *_walk(line)]).strip()]
+    row = {"page": page, "block": block, "text": " ".join(t for t in texts if t) or None}
     _put(row, _bbox(line))
     r.add("words", row)
     _keep_rest(r, line, page, {"bbox"})
