@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
     from .catalog import APIS, ApiSpec, get_api
     from .cloud.client import Client
     from .cloud.transport import RetryPolicy
+    from .compare import Comparison, compare
     from .datasets.audit import audit, threshold_sweep
     from .datasets.batch import Batch, read_responses
     from .datasets.calibration import (
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
         other,
         outlines,
         plates,
+        tokens,
         words,
     )
     from .local import LocalEngine
@@ -72,6 +74,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
     from .tables.compare import compare_excel_cells
     from .tables.grid import grid, join_tables, to_numeric_table
     from .tables.workbook import to_excel
+    from .vendors import VENDORS, to_pixels
 
 __version__ = "0.1.0"
 
@@ -95,8 +98,8 @@ _HOMES: dict[str, str] = {
     "match_truth": "datasets.calibration",
     **dict.fromkeys(
         (
-            "flatten words chars cells outlines kv kv_boxes layout formulas fields alarms plates "
-            "fonts document other"
+            "flatten words tokens chars cells outlines kv kv_boxes layout formulas fields alarms "
+            "plates fonts document other"
         ).split(),
         "flatten",
     ),
@@ -116,6 +119,10 @@ _HOMES: dict[str, str] = {
     "sample_path": "samples",
     "list_samples": "samples",
     "ground_truth": "samples",
+    "compare": "compare",
+    "Comparison": "compare",
+    "VENDORS": "vendors",
+    "to_pixels": "vendors",
 }
 _SUBMODULES = ("widgets", "emulator", "dask")
 
@@ -135,6 +142,7 @@ __all__ = (
     "read_response",
     "flatten",
     "words",
+    "tokens",
     "chars",
     "cells",
     "outlines",
@@ -148,6 +156,10 @@ __all__ = (
     "fonts",
     "document",
     "other",
+    "VENDORS",
+    "to_pixels",
+    "compare",
+    "Comparison",
     "tables",
     "grid",
     "join_tables",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalog import CATALOG, ApiSpec, get_api
-from .errors import ApiError, ResponseFormatError
+from .errors import ApiError, InputError, ResponseFormatError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,9 +58,16 @@ class Response:
         1-based page of a PDF the response is for.
     meta : dict, optional
         Anything else worth keeping (engine name, text source, timings).
+    vendor : str, optional
+        The engine that produced it: ``"huawei"`` (the service, the local engine, the
+        emulator) or another engine's saved result (``"textract"``, ``"azure"``, ``"docai"``,
+        ``"gvision"``, ``"paddleocr"``, ``"tesseract"``; see :mod:`ocrframe.vendors`).
+        Detected from the body when omitted; an unknown shape is a ResponseFormatError.
     """
 
-    __slots__ = ("raw", "api", "api_guessed", "source", "request_id", "status", "page", "meta")
+    __slots__ = (
+        "raw", "api", "api_guessed", "source", "request_id", "status", "page", "meta", "vendor",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -71,20 +78,25 @@ class Response:
         status: int | None = None,
         page: int | None = None,
         meta: dict[str, Any] | None = None,
+        vendor: str | None = None,
     ) -> None:
         if not isinstance(raw, dict):
             raise ResponseFormatError(
                 f"a response body must be a JSON object, got {type(raw).__name__}"
             )
         self.raw = raw
-        if api is not None:
-            api = get_api(api).slug
-        self.api = api if api is not None else detect_api(raw)
+        self.vendor = _vendor(raw, vendor, api)
         # True when the API was only guessed from the expected fields (see guess_api).
         self.api_guessed = False
-        if self.api is None:
-            self.api = guess_api(raw)
-            self.api_guessed = self.api is not None
+        if self.vendor != "huawei":
+            from .vendors import vendor_api
+
+            self.api = api if api is not None else vendor_api(raw, self.vendor)
+        else:
+            self.api = get_api(api).slug if api is not None else detect_api(raw)
+            if self.api is None:
+                self.api = guess_api(raw)
+                self.api_guessed = self.api is not None
         self.source = source
         self.request_id = request_id
         self.status = status
@@ -98,6 +110,8 @@ class Response:
 
     def __repr__(self) -> str:
         parts = [f"api={self.api!r}" + (" (guessed)" if self.api_guessed else "")]
+        if self.vendor != "huawei":
+            parts.insert(0, f"vendor={self.vendor!r}")
         if self.source is not None:
             parts.append(f"source={self.source!r}")
         if self.page is not None:
@@ -109,11 +123,12 @@ class Response:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Response):
             return NotImplemented
-        return (self.raw, self.api, self.source, self.page) == (
+        return (self.raw, self.api, self.source, self.page, self.vendor) == (
             other.raw,
             other.api,
             other.source,
             other.page,
+            other.vendor,
         )
 
     # --- payloads --------------------------------------------------------------------------
@@ -138,6 +153,8 @@ class Response:
     def to_dict(self) -> dict[str, Any]:
         """The raw body plus ocrframe's own keys under ``"_ocrframe"`` (api, source, page...)."""
         info = {"api": self.api, "source": self.source, "page": self.page}
+        if self.vendor != "huawei":
+            info["vendor"] = self.vendor
         if self.request_id:
             info["request_id"] = self.request_id
         if self.status is not None:
@@ -195,6 +212,11 @@ class Response:
 
         return fields(self)
 
+    def tokens(self) -> pd.DataFrame:
+        from .flatten import tokens
+
+        return tokens(self)
+
 
 def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
     if isinstance(node, dict):
@@ -208,6 +230,28 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 
 # --- detection ---------------------------------------------------------------------------------
+
+
+def _vendor(raw: dict[str, Any], vendor: str | None, api: str | None) -> str:
+    """The engine of ``raw``: ``vendor`` when given (checked), else detected from the shape.
+    An empty body, or one of unknown shape said to be of a Huawei API, is Huawei's."""
+    from .vendors import check_vendor, detect_vendor, known_formats
+
+    if vendor is not None:
+        return check_vendor(vendor)
+    found = detect_vendor(raw) if raw else "huawei"
+    if found is None and api is not None:
+        try:
+            found = get_api(api) and "huawei"
+        except (InputError, KeyError):
+            found = None
+    if found is None:
+        keys = ", ".join(repr(k) for k in list(raw)[:8])
+        raise ResponseFormatError(
+            f"unrecognised response (top-level keys {keys}); known formats:\n{known_formats()}"
+            "\nPass vendor=... to read_response to force one."
+        )
+    return found
 
 
 def detect_api(raw: Any) -> str | None:
@@ -293,9 +337,15 @@ def read_response(
     source: str | None = None,
     *,
     raise_errors: bool = True,
+    vendor: str | None = None,
 ) -> Response:
     """Read one response from a dict, a JSON string or bytes, a path, an official-SDK response
     object (anything with ``to_dict()``) or a :class:`Response`.
+
+    Other engines' saved results are recognised from their shape (``Response.vendor``):
+    Amazon Textract, Azure Document Intelligence, Google Document AI and Vision, PaddleOCR
+    JSON, Tesseract hOCR and TSV (as text, bytes or a path); ``vendor=`` forces one. A top-level
+    JSON list is read as ``{"responses": [...]}``.
 
     An error body — ``{"error_code", "error_msg"}`` at the top level or nested in ``result``
     (as the General Table example shows) — raises :class:`ocrframe.ApiError` unless
@@ -312,7 +362,7 @@ def read_response(
     """
     if isinstance(x, Response):
         resp = x
-        if api is not None or source is not None:
+        if api is not None or source is not None or vendor not in (None, x.vendor):
             resp = Response(
                 x.raw,
                 api=api or x.api,
@@ -321,11 +371,16 @@ def read_response(
                 status=x.status,
                 page=x.page,
                 meta=x.meta,
+                vendor=vendor or x.vendor,
             )
     else:
         raw, path = _load_raw(x)
         info = clean_info(raw.pop("_ocrframe", None) if isinstance(raw, dict) else None)
         info = {**sdk_response_info(x), **info}
+        if isinstance(raw, list):
+            from .vendors import wrap_list
+
+            raw = wrap_list(raw)
         if not isinstance(raw, dict):
             raise ResponseFormatError(
                 f"a response body must be a JSON object, got {type(raw).__name__}"
@@ -339,8 +394,9 @@ def read_response(
             status=info.get("status"),
             page=info.get("page"),
             meta=info.get("meta"),
+            vendor=vendor or info.get("vendor"),
         )
-    if raise_errors:
+    if raise_errors and resp.vendor == "huawei":
         err = error_body(resp.raw)
         if err is not None:
             raise ApiError.from_body(
@@ -363,7 +419,10 @@ def _load_raw(x: Any) -> tuple[Any, str | None]:
     if isinstance(x, dict):
         return dict(x), None
     if isinstance(x, os.PathLike) or (
-        isinstance(x, str) and not x.lstrip().startswith(("{", "[")) and len(x) < 4096
+        isinstance(x, str)
+        and not x.lstrip().startswith(("{", "[", "<"))
+        and "\n" not in x
+        and len(x) < 4096
     ):
         path = Path(x)
         if not path.is_file():
@@ -464,7 +523,17 @@ def _json_values(node: Any) -> Any:
 
 
 def _parse(data: str | bytes, path: str | None) -> Any:
-    return parse_json(data, f" in {path}" if path else "")
+    try:
+        return parse_json(data, f" in {path}" if path else "")
+    except ResponseFormatError:
+        # Not JSON: maybe another engine's text format (Tesseract hOCR or TSV).
+        from .vendors import parse_text
+
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        parsed = parse_text(text) if "\0" not in text else None
+        if parsed is None:
+            raise
+        return parsed
 
 
 # --- hostile bodies ----------------------------------------------------------------------------

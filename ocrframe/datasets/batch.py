@@ -2,10 +2,11 @@
 
 A :class:`Batch` holds responses (in memory, or as files loaded lazily: a run's cache, saved
 JSON) and the failures of the run that made it. Every flattener is a method returning ONE frame
-whose first columns are ``source`` and ``api``, followed by the flattener's own columns
-(``page`` included). Files are streamed in chunks, so a batch of 100,000 cached responses never
-holds all raw JSON at once; General Text word frames take a columnar fast path
-(:mod:`ocrframe.fastread`).
+whose first columns are ``source`` and ``api`` (and ``vendor``, the engine, when the batch
+holds other engines' results: see :mod:`ocrframe.vendors`), followed by the flattener's own
+columns (``page`` included). Files are streamed in chunks, so a batch of 100,000 cached
+responses never holds all raw JSON at once; General Text word frames take a columnar fast path
+(:mod:`ocrframe.flatten.arrow_words`).
 
 >>> from ocrframe.datasets.batch import read_responses
 >>> batch = read_responses("ocr-cache/")  # doctest: +SKIP
@@ -190,6 +191,7 @@ class Batch:
             status=resp.status,
             page=entry.page if entry.page is not None else resp.page,
             meta=resp.meta,
+            vendor=resp.vendor,
         )
 
     def _try_load(self, i: int) -> Response | None:
@@ -243,7 +245,7 @@ class Batch:
             return _with_ids(_empty(name), [], [])
         if len(parts) == 1:
             return parts[0]
-        return pd.concat(parts, ignore_index=True)
+        return _concat(parts)
 
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (one walk per response, each frame
@@ -296,7 +298,7 @@ class Batch:
             return _with_ids(_empty(name), [], [])
         if len(parts) == 1:
             return parts[0][1]
-        frame = pd.concat([p[1] for p in parts], ignore_index=True)
+        frame = _concat([p[1] for p in parts])
         order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
         return frame.take(order).reset_index(drop=True)
 
@@ -326,18 +328,39 @@ def _empty(name: str) -> pd.DataFrame:
 
 
 def _with_ids(
-    frame: pd.DataFrame, sources: list[str], apis: list[str | None], counts: list[int] | None = None
+    frame: pd.DataFrame,
+    sources: list[str],
+    apis: list[str | None],
+    counts: list[int] | None = None,
+    vendors: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Prepend ``source`` and ``api`` (each value repeated ``counts[i]`` times)."""
+    """Prepend ``source``, ``api`` and, for other engines' results, ``vendor`` (each value
+    repeated ``counts[i]`` times)."""
     counts = counts if counts is not None else []
-    src = np.repeat(np.asarray(sources, dtype=object), counts) if counts else []
-    api = np.repeat(np.asarray(apis, dtype=object), counts) if counts else []
+    ids = {"source": sources, "api": apis}
+    if vendors is not None and any(v != "huawei" for v in vendors):
+        ids["vendor"] = vendors
     head = pd.DataFrame(
-        {"source": pd.array(src, dtype="str"), "api": pd.array(api, dtype="str")},
+        {
+            k: pd.array(
+                np.repeat(np.asarray(v, dtype=object), counts) if counts else [], dtype="str"
+            )
+            for k, v in ids.items()
+        },
         index=frame.index,
     )
-    rest = frame.drop(columns=[c for c in ("source", "api") if c in frame.columns])
+    rest = frame.drop(columns=[c for c in ("source", "api", "vendor") if c in frame.columns])
     return pd.concat([head, rest], axis=1)
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of several responses as one; when some come from other engines, ``vendor``
+    (third column) is ``huawei`` for the rest."""
+    frame = pd.concat(parts, ignore_index=True)
+    if "vendor" in frame.columns:
+        vendor = frame.pop("vendor").fillna("huawei").astype("str")
+        frame.insert(2, "vendor", vendor)
+    return frame
 
 
 def _make_method(name: str):
@@ -347,7 +370,8 @@ def _make_method(name: str):
     method.__name__ = name
     method.__qualname__ = f"Batch.{name}"
     method.__doc__ = (
-        f"The ``{name}`` frame of every response, with ``source`` and ``api`` first; see "
+        f"The ``{name}`` frame of every response, with ``source`` and ``api`` (and ``vendor``) "
+        f"first; see "
         f":func:`ocrframe.{name}`."
     )
     return method

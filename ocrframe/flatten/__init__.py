@@ -28,6 +28,7 @@ from ._schema import FRAMES, SCHEMAS, build_frame, empty_frame
 from .many import extract_response, paused_gc
 
 __all__ = [
+    "Extraction",
     "FRAMES",
     "SCHEMAS",
     "FIELD_NORMS",
@@ -37,6 +38,7 @@ __all__ = [
     "flatten",
     "words",
     "chars",
+    "tokens",
     "cells",
     "outlines",
     "kv",
@@ -120,6 +122,19 @@ def chars(x: Any) -> pd.DataFrame:
     ['o', 'k']
     """
     return _frame("chars", x)
+
+
+def tokens(x: Any) -> pd.DataFrame:
+    """Words as the engine segments them, for engines that return words inside lines
+    (Textract WORD, Azure words, Document AI tokens, Vision words, Tesseract ``ocrx_word``);
+    ``block`` is the row of :func:`words` (the line) holding the token. Empty for Huawei,
+    whose text blocks are lines.
+
+    >>> body = {"Blocks": [{"BlockType": "WORD", "Id": "w", "Text": "Hi", "Confidence": 99.0}]}
+    >>> tokens(body)[["text", "confidence"]].values.tolist()
+    [['Hi', 0.99]]
+    """
+    return _frame("tokens", x)
 
 
 def cells(x: Any) -> pd.DataFrame:

@@ -59,6 +59,17 @@ class Extraction:
             lst.append(values.get(col))
         self.counts[family] += 1
 
+    def absorb(self, other: Extraction) -> None:
+        """Append the rows and document keys of ``other`` (one response, read elsewhere:
+        another engine's result) for the families this Extraction wants."""
+        for name in self.wanted:
+            if name in other.cols:
+                for col, values in other.cols[name].items():
+                    self.cols[name][col].extend(values)
+                self.counts[name] += other.counts[name]
+        for page, keys in other.document.items():
+            self.document.setdefault(page, {}).update(keys)
+
     def other(self, page: int, path: str, value: Any) -> None:
         if "other" not in self.wanted:
             return

@@ -67,6 +67,13 @@ FIELD_NORMS: dict[str, str] = {
     "portrait_location": "portrait_location",
     "idcard_type": "document_copy_type",
     "side": "side",
+    # other engines' names of the same concepts (Textract AnalyzeID, Azure and Document AI ID
+    # models, in snake case)
+    "expiration_date": "expiry_date",
+    "date_of_expiration": "expiry_date",
+    "given_names": "given_name",
+    "family_name": "surname",
+    "middle_name": "middle_name",
 }
 
 # APIs whose plain ``number`` is the personal ID number.

@@ -45,6 +45,16 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("confidence", FLOAT),
         *_GEOM,
     ],
+    # One row per word as the engine segments it (other engines; Huawei's blocks are lines):
+    # ``block`` is the line (row of ``words``) holding it.
+    "tokens": [
+        ("page", INT),
+        ("block", NULLABLE_INT),
+        ("token", INT),
+        ("text", STR),
+        ("confidence", FLOAT),
+        *_GEOM,
+    ],
     "cells": [
         ("page", INT),
         ("table", INT),

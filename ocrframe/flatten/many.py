@@ -46,7 +46,14 @@ def paused_gc() -> Iterator[None]:
 
 def extract_response(resp: Response, ex: Extraction) -> Extraction:
     """Add ``resp`` to ``ex``; a body too deep to walk is a ResponseFormatError (and its
-    partial rows are removed)."""
+    partial rows are removed). Other engines' results (``Response.vendor`` not ``"huawei"``)
+    are read by their reader in :mod:`ocrframe.vendors`."""
+    if resp.vendor != "huawei":
+        from ..vendors import extract_vendor
+
+        ex.begin()
+        ex.absorb(extract_vendor(resp))
+        return ex
     try:
         return extract(resp.raw, resp.api, resp.page, ex)
     except RecursionError:  # a dict built in Python (files are depth-checked when parsed)
@@ -72,7 +79,8 @@ class Collector:
 
     :meth:`add` takes anything :func:`ocrframe.read_response` accepts (error bodies raise
     their :class:`~ocrframe.ApiError`, nothing of them is kept); :meth:`frame` gives the frame
-    with ``source`` and ``api`` first, :meth:`items` the ``item`` number of each row.
+    with ``source`` and ``api`` first (then ``vendor`` when other engines' results are among
+    them), :meth:`items` the ``item`` number of each row.
     """
 
     def __init__(self, families: Iterable[str] = FRAMES) -> None:
@@ -80,6 +88,7 @@ class Collector:
         self.ex = Extraction(self.families)
         self._sources: list[str | None] = []
         self._apis: list[str | None] = []
+        self._vendors: list[str] = []
         self._items: list[Any] = []
         self._rows: dict[str, list[int]] = {name: [] for name in self.families}
         self._document: list[dict[str, Any]] = []
@@ -91,6 +100,7 @@ class Collector:
         k = len(self._sources)
         self._sources.append(source if source is not None else resp.source)
         self._apis.append(resp.api)
+        self._vendors.append(resp.vendor)
         self._items.append(k if item is None else item)
         for name in self.families:
             self._rows[name].append(self.ex.counts[name] - self.ex.marks[name])
@@ -123,4 +133,6 @@ class Collector:
         of = self._response_of_row(name)
         frame.insert(0, "source", repeat_strings(self._sources, of))
         frame.insert(1, "api", repeat_strings(self._apis, of))
+        if any(v != "huawei" for v in self._vendors):  # a batch mixing engines says which
+            frame.insert(2, "vendor", repeat_strings(self._vendors, of))
         return frame

@@ -118,6 +118,15 @@ def plot_polygons(
     kind = KINDS[kind]
     color_by = _resolve_color_by(frame, color_by, kind)
     img = None if image is None else load_image(image)
+    frames_given = isinstance(x, pd.DataFrame) or (
+        isinstance(x, dict) and all(isinstance(v, pd.DataFrame) for v in x.values())
+    )
+    if img is not None and not frames_given:
+        # other engines' normalised or inch coordinates, scaled to this image
+        from ..flatten import document
+        from ..vendors import to_pixels
+
+        frame = to_pixels(frame, document(x), (img.shape[1], img.shape[0]))
     verts, mask = polygon_array(frame)
     drawn = frame[mask]
     ax = axes_or_current(ax)

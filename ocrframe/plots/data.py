@@ -31,6 +31,7 @@ KINDS: dict[str, str] = {
     "formulas": "formulas",
     "fields": "fields",
     "plates": "plates",
+    "tokens": "tokens",
 }
 # The category column that colours a layer which has no confidence.
 CATEGORY_OF: dict[str, str] = {

@@ -129,7 +129,7 @@ def _confidence_frame(data: Any, layer: str) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, list | tuple) and data and all(isinstance(r, Response) for r in data):
-        frames = [layer_frame(r, layer).assign(source=r.source) for r in data]
+        frames = [layer_frame(r, layer).assign(source=r.source, vendor=r.vendor) for r in data]
         return pd.concat(frames, ignore_index=True)
     method = getattr(data, KINDS.get(layer, layer), None)
     if not isinstance(data, Response | dict) and callable(method):

@@ -42,7 +42,7 @@ from .data import (
 
 __all__ = ["Viewer"]
 
-LAYERS = ("words", "chars", "cells", "kv", "layout", "fields", "formulas", "plates")
+LAYERS = ("words", "chars", "cells", "kv", "layout", "fields", "formulas", "plates", "tokens")
 SHOW = ("all", "below", "above")
 _HIGHLIGHT = (1.0, 0.0, 1.0, 1.0)
 
@@ -242,6 +242,12 @@ class Viewer:
             frame, self._message = pd.DataFrame(), str(exc)
         else:
             self._message = ""
+        img = self._image_of(self.document)
+        if img is not None and len(frame):  # other engines' normalised / inch coordinates
+            from ..flatten import document
+            from ..vendors import to_pixels
+
+            frame = to_pixels(frame, document(response), (img.shape[1], img.shape[0]))
         self.frame = frame
         if {"x1", "x_min"} & set(frame.columns):
             verts, mask = polygon_array(frame)
@@ -254,7 +260,6 @@ class Viewer:
             "confidence" if has_conf else category if category in frame.columns else None
         )
         self.collection.set_verts(verts)
-        img = self._image_of(self.document)
         w, h = canvas_size(verts, img)
         self._image.set_visible(img is not None)
         if img is not None:

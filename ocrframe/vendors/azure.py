@@ -1,0 +1,353 @@
+"""Azure Document Intelligence / Form Recognizer (and the Read/OCR results of Azure AI Vision,
+see :mod:`.azure_cv`): v2.x ``readResults`` / ``pageResults`` /
+``documentResults`` and v3/v4 ``analyzeResult`` (REST camelCase or the Python SDK's
+``to_dict()`` snake_case; ``boundingBox`` or ``polygon``). Coordinates are in the page's
+``unit`` (``pixel`` for images, ``inch`` for PDFs); confidences are 0-1.
+
+>>> ex = read({"analyzeResult": {"pages": [{"pageNumber": 1, "width": 10, "height": 5,
+...     "unit": "pixel", "lines": [{"content": "Hi", "polygon": [0, 0, 4, 0, 4, 2, 0, 2],
+...     "spans": [{"offset": 0, "length": 2}]}], "words": [{"content": "Hi", "confidence":
+...     0.9, "polygon": [0, 0, 4, 0, 4, 2, 0, 2], "span": {"offset": 0, "length": 2}}]}]}})
+>>> ex.cols["words"]["text"], ex.cols["tokens"]["block"], ex.document[1]["unit"]
+(['Hi'], [0], 'pixel')
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from typing import Any
+
+from ..flatten import Extraction, normalise_field
+from .azure_cv import read_image_analysis, read_regions
+from .base import Reader, conf, get, quad_flat, quad_xy, snake
+
+__all__ = ["read"]
+
+
+def read(raw: dict[str, Any]) -> Extraction:
+    """The frames of an Azure analyze result (any version, any model)."""
+    r = Reader(raw)
+    if isinstance(raw.get("regions"), list):
+        return read_regions(raw, r)
+    key, result = get(raw, "analyzeResult")
+    if key is None:
+        key, result = get(raw, "readResult")  # Image Analysis 4.0
+        if isinstance(result, dict) and get(result, "blocks")[0]:
+            return read_image_analysis(raw, result, key, r).finish()
+    base = key or ""
+    result = result if isinstance(result, dict) else raw
+    if get(result, "readResults")[0]:
+        _v2(r, result, base)
+    else:
+        _v3(r, result, base)
+    return r.finish()
+
+
+def _join(base: str, key: str) -> str:
+    return f"{base}.{key}" if base else key
+
+
+def _items(r: Reader, obj: Any, base: str, name: str):
+    key, items = get(obj, name)
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield f"{_join(base, key)}[{i}]", item
+
+
+def _polygon(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
+    for name in ("polygon", "boundingBox"):
+        key, v = get(obj, name)
+        if key is None:
+            continue
+        if r.polygon(row, quad_flat(v) or quad_xy(v), f"{path}.{key}"):
+            return
+
+
+def _region(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
+    """Page and polygon from the first of ``boundingRegions`` (others stay in ``other``)."""
+    key, regions = get(obj, "boundingRegions")
+    if isinstance(regions, list) and regions and isinstance(regions[0], dict):
+        where = f"{path}.{key}[0]"
+        page, _ = r.value(regions[0], where, "pageNumber")
+        if isinstance(page, int):
+            row["page"] = page
+        _polygon(r, row, regions[0], where)
+    else:
+        _polygon(r, row, obj, path)
+
+
+def _text(r: Reader, obj: dict[str, Any], path: str) -> Any:
+    for name in ("content", "text"):
+        key, v = get(obj, name)
+        if key is not None:
+            r.use(f"{path}.{key}")
+            return v
+    return None
+
+
+def _conf(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
+    key, v = get(obj, "confidence")
+    row["confidence"] = conf(v)
+    if row["confidence"] is not None:
+        r.use(f"{path}.{key}")
+
+
+def _page_props(r: Reader, page_obj: dict[str, Any], path: str, page: int) -> None:
+    for name in ("width", "height", "unit", "angle", "language"):
+        key, v = get(page_obj, name)
+        if key is not None:
+            r.doc(page, name, v, f"{path}.{key}")
+
+
+# --- v2 ----------------------------------------------------------------------------------------
+
+
+def _v2(r: Reader, result: dict[str, Any], base: str) -> None:
+    for path, p in _items(r, result, base, "readResults"):
+        page, _ = r.value(p, path, "page")
+        page = page if isinstance(page, int) else 1
+        r.page_of[path] = page
+        _page_props(r, p, path, page)
+        for lpath, line in _items(r, p, path, "lines"):
+            block = r.count("words", page)
+            row = {"page": page, "block": block, "text": _text(r, line, lpath)}
+            _conf(r, row, line, lpath)
+            _polygon(r, row, line, lpath)
+            r.add("words", row)
+            for wpath, w in _items(r, line, lpath, "words"):
+                _token(r, w, wpath, page, block)
+        _marks(r, p, path, page)
+    for path, p in _items(r, result, base, "pageResults"):
+        page, _ = r.value(p, path, "page")
+        page = page if isinstance(page, int) else 1
+        r.page_of[path] = page
+        _tables(r, p, path, page)
+        _pairs(r, p, path, page)
+    _documents(r, result, base, "documentResults")
+
+
+def _token(r: Reader, w: dict[str, Any], path: str, page: int, block: int | None) -> None:
+    row = {
+        "page": page,
+        "block": block,
+        "token": r.count("tokens", page),
+        "text": _text(r, w, path),
+    }
+    _conf(r, row, w, path)
+    _polygon(r, row, w, path)
+    r.add("tokens", row)
+
+
+def _marks(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
+    for mpath, m in _items(r, p, path, "selectionMarks"):
+        state, _ = r.value(m, mpath, "state")
+        row = {
+            "page": page,
+            "block": r.count("layout", page),
+            "type": "selection_mark",
+            "text": state,
+        }
+        _polygon(r, row, m, mpath)
+        r.add("layout", row)
+
+
+# --- v3 / v4 -----------------------------------------------------------------------------------
+
+
+def _v3(r: Reader, result: dict[str, Any], base: str) -> None:
+    for path, p in _items(r, result, base, "pages"):
+        page, _ = r.value(p, path, "pageNumber")
+        page = page if isinstance(page, int) else 1
+        r.page_of[path] = page
+        _page_props(r, p, path, page)
+        starts: list[int] = []
+        spans: list[tuple[int, int, int]] = []
+        for lpath, line in _items(r, p, path, "lines"):
+            block = r.count("words", page)
+            row = {"page": page, "block": block, "text": _text(r, line, lpath)}
+            _polygon(r, row, line, lpath)
+            r.add("words", row)
+            for _, s in _items(r, line, lpath, "spans"):
+                off, length = _span(s)
+                if off is not None:
+                    spans.append((off, off + length, block))
+        spans.sort()
+        starts = [s[0] for s in spans]
+        for wpath, w in _items(r, p, path, "words"):
+            _, span = get(w, "span")
+            off, _ = _span(span)
+            _token(r, w, wpath, page, _line_of(off, starts, spans))
+        _marks(r, p, path, page)
+    _tables(r, result, base, None)
+    _pairs(r, result, base, None)
+    _paragraphs(r, result, base)
+    _documents(r, result, base, "documents")
+
+
+def _span(s: Any) -> tuple[int | None, int]:
+    if not isinstance(s, dict):
+        return None, 0
+    off, length = s.get("offset"), s.get("length")
+    if isinstance(off, int) and isinstance(length, int):
+        return off, length
+    return None, 0
+
+
+def _line_of(off: int | None, starts: list[int], spans: list[tuple[int, int, int]]) -> Any:
+    if off is None:
+        return None
+    i = bisect.bisect_right(starts, off) - 1
+    if i >= 0 and spans[i][0] <= off < spans[i][1]:
+        return spans[i][2]
+    return None
+
+
+def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
+    for tpath, table in _items(r, obj, path, "tables"):
+        tpage = page or 1
+        key, regions = get(table, "boundingRegions")  # the table's page (v3)
+        if isinstance(regions, list) and regions and isinstance(regions[0], dict):
+            number, _ = r.value(regions[0], f"{tpath}.{key}[0]", "pageNumber")
+            tpage = number if isinstance(number, int) else tpage
+        table_no = r.next_table(tpage)
+        for i, (cpath, c) in enumerate(_items(r, table, tpath, "cells")):
+            row_i, _ = r.value(c, cpath, "rowIndex")
+            col_i, _ = r.value(c, cpath, "columnIndex")
+            if not isinstance(row_i, int) or not isinstance(col_i, int):
+                continue
+            rs, _ = r.value(c, cpath, "rowSpan")
+            cs, _ = r.value(c, cpath, "columnSpan")
+            row = {
+                "page": tpage,
+                "table": table_no,
+                "kind": "table",
+                "cell": i,
+                "row": row_i,
+                "col": col_i,
+                "row_span": rs if isinstance(rs, int) else 1,
+                "col_span": cs if isinstance(cs, int) else 1,
+                "text": _text(r, c, cpath),
+            }
+            _conf(r, row, c, cpath)
+            _region(r, row, c, cpath)
+            r.add("cells", row)
+
+
+def _pairs(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
+    for ppath, pair in _items(r, obj, path, "keyValuePairs"):
+        parts = []
+        for role in ("key", "value"):
+            key, part = get(pair, role)
+            if isinstance(part, dict):
+                parts.append((role, f"{ppath}.{key}", part))
+        texts = {role: _text(r, part, where) for role, where, part in parts}
+        boxes = []
+        for role, where, part in parts:
+            box = {"page": page or 1, "role": role, "text": texts[role]}
+            _region(r, box, part, where)
+            boxes.append(box)
+        pg = boxes[0]["page"] if boxes else (page or 1)
+        row = {
+            "page": pg,
+            "pair": r.count("kv", pg),
+            "key": texts.get("key"),
+            "value": texts.get("value"),
+            "n_boxes": len(boxes),
+        }
+        _conf(r, row, pair, ppath)
+        r.add("kv", row)
+        for j, box in enumerate(boxes):
+            r.add("kv_boxes", {**box, "page": pg, "pair": row["pair"], "box": j})
+
+
+def _paragraphs(r: Reader, result: dict[str, Any], base: str) -> None:
+    for ppath, para in _items(r, result, base, "paragraphs"):
+        role, _ = r.value(para, ppath, "role")
+        row: dict[str, Any] = {
+            "page": 1,
+            "type": role or "paragraph",
+            "text": _text(r, para, ppath),
+        }
+        _region(r, row, para, ppath)
+        row["block"] = r.count("layout", row["page"])
+        r.add("layout", row)
+
+
+# --- fields ------------------------------------------------------------------------------------
+
+_VALUE_KEYS = (
+    "valueString",
+    "valueNumber",
+    "valueInteger",
+    "valueDate",
+    "valueTime",
+    "valuePhoneNumber",
+    "valueCountry",
+    "valueCountryRegion",
+    "valueSelectionMark",
+    "valueSignature",
+    "valueGender",
+    "valueBoolean",
+    "valueCurrency",
+    "valueAddress",
+    "valueSelectionGroup",
+)
+
+
+def _documents(r: Reader, result: dict[str, Any], base: str, name: str) -> None:
+    docs = list(_items(r, result, base, name))
+    for d, (dpath, doc) in enumerate(docs):
+        _, doc_type = get(doc, "docType")
+        is_id = isinstance(doc_type, str) and "iddocument" in doc_type.lower()
+        group = "" if len(docs) == 1 else f"documents[{d}]"
+        key, fields = get(doc, "fields")
+        if isinstance(fields, dict):
+            for fname, f in fields.items():
+                _field(r, f, f"{dpath}.{key}.{fname}", fname, group, is_id)
+
+
+def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> None:
+    if not isinstance(f, dict):
+        return
+    norm = snake(name)
+    row: dict[str, Any] = {
+        "page": 1,
+        "group": group,
+        "field": name,
+        "field_norm": normalise_field(norm) if is_id else norm,
+    }
+    value = _text(r, f, path)
+    if value is None:  # no text read from the page: the normalised value
+        for vname in _VALUE_KEYS:
+            key, v = get(f, vname)
+            if key is not None and not isinstance(v, (dict, list)):
+                value = v
+                r.use(f"{path}.{key}")
+                break
+            if key is not None:
+                value = json.dumps(v, ensure_ascii=False)
+                r.use(f"{path}.{key}")
+                break
+    row["value"] = None if value is None else str(value)
+    _conf(r, row, f, path)
+    page, _ = r.value(f, path, "page")  # v2
+    if isinstance(page, int):
+        row["page"] = page
+    _region(r, row, f, path)
+    r.add("fields", row)
+    key, items = get(f, "valueArray")
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        sub = f"{group}.{name}[{i}]" if group else f"{name}[{i}]"
+        ikey, obj = get(item, "valueObject")
+        if isinstance(obj, dict):
+            for cname, child in obj.items():
+                _field(r, child, f"{path}.{key}[{i}].{ikey}.{cname}", cname, sub, is_id)
+        else:
+            _field(r, item, f"{path}.{key}[{i}]", name, sub, is_id)
+    key, obj = get(f, "valueObject")
+    if isinstance(obj, dict):
+        sub = f"{group}.{name}" if group else name
+        for cname, child in obj.items():
+            _field(r, child, f"{path}.{key}.{cname}", cname, sub, is_id)

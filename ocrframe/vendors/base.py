@@ -1,0 +1,211 @@
+"""What every engine reader shares: the :class:`Reader` that fills the frame columns, marks
+which JSON paths it used, and sends every scalar it did not use to ``other`` with its path.
+
+A reader never has to remember to keep a value: :meth:`Reader.finish` walks the whole input
+and keeps whatever was not marked used, so the frames plus ``other`` always hold every value.
+
+>>> r = Reader({"a": {"b": 1, "c": "x"}})
+>>> r.use("a.b")
+>>> r.finish().cols["other"]["path"]
+['a.c']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..flatten import Extraction
+
+__all__ = [
+    "POLYGON_COLUMNS",
+    "Reader",
+    "num",
+    "conf",
+    "quad",
+    "quad_xy",
+    "quad_flat",
+    "rect",
+    "snake",
+    "get",
+]
+
+
+POLYGON_COLUMNS = ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")
+
+
+def num(v: Any) -> float | None:
+    """A finite float from a number or numeric string; None otherwise."""
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        f = float(v)
+    elif isinstance(v, str):
+        try:
+            f = float(v.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def conf(v: Any, scale: float = 1.0) -> float | None:
+    """A confidence in [0, 1] from ``v`` on a 0..``scale`` scale; None when absent or out of
+    range (Tesseract's -1 means "none").
+
+    >>> conf(95, 100), conf(-1, 100), conf(0.5)
+    (0.95, None, 0.5)
+    """
+    f = num(v)
+    if f is None:
+        return None
+    f = f / scale
+    return f if 0.0 <= f <= 1.0 else None
+
+
+def rect(x0: float, y0: float, x1: float, y1: float) -> list[float]:
+    """The 8 polygon values of an axis-aligned box, clockwise from the top-left."""
+    return [x0, y0, x1, y0, x1, y1, x0, y1]
+
+
+def quad(points: list[tuple[float, float]]) -> tuple[list[float], bool]:
+    """8 polygon values from points, and whether they are exact: 4 points are kept as they
+    are; any other number is replaced by its bounding rectangle (inexact)."""
+    if len(points) == 4:
+        return [c for p in points for c in p], True
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return rect(min(xs), min(ys), max(xs), max(ys)), False
+
+
+def quad_xy(v: Any, x: str = "x", y: str = "y", default: float | None = None) -> Any:
+    """Points from ``[{"x": .., "y": ..}, ...]`` (Vision omits zero coordinates: ``default``)."""
+    if not isinstance(v, list) or not v or not all(isinstance(p, dict) for p in v):
+        return None
+    pts = []
+    for p in v:
+        px, py = num(p.get(x, default)), num(p.get(y, default))
+        if px is None or py is None:
+            return None
+        pts.append((px, py))
+    return quad(pts)
+
+
+def quad_flat(v: Any) -> Any:
+    """Points from a flat ``[x1, y1, x2, y2, ...]`` list (Azure) or ``[[x, y], ...]`` (Paddle)."""
+    if not isinstance(v, list) or not v:
+        return None
+    if all(isinstance(p, (list, tuple)) for p in v):
+        flat = [c for p in v for c in p]
+        if any(len(p) != 2 for p in v):
+            return None
+    else:
+        flat = v
+    values = [num(c) for c in flat]
+    if len(values) % 2 or len(values) < 4 or any(c is None for c in values):
+        return None
+    return quad(list(zip(values[::2], values[1::2], strict=True)))
+
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def snake(name: str) -> str:
+    """``rowIndex`` -> ``row_index`` (the Python SDKs' spelling of the REST names);
+    ``FIRST_NAME`` -> ``first_name``; ``Given Names`` -> ``given_names``.
+
+    >>> snake("DateOfBirth"), snake("FIRST_NAME"), snake("Given Names")
+    ('date_of_birth', 'first_name', 'given_names')
+    """
+    if name.isupper() or not any(c.islower() for c in name):
+        out = name
+    else:
+        out = _CAMEL.sub("_", name.replace(" ", ""))
+    return re.sub(r"[\s\-_]+", "_", out).strip("_").lower()
+
+
+def get(obj: Any, name: str) -> tuple[str | None, Any]:
+    """``(key, value)`` of ``obj[name]`` in camelCase or snake_case; ``(None, None)`` if absent.
+
+    >>> get({"row_index": 2}, "rowIndex")
+    ('row_index', 2)
+    """
+    if not isinstance(obj, dict):
+        return None, None
+    if name in obj:
+        return name, obj[name]
+    alt = snake(name)
+    if alt in obj:
+        return alt, obj[alt]
+    return None, None
+
+
+class Reader:
+    """Frame columns being filled from one parsed input, and the JSON paths already used."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.ex = Extraction()
+        self.used: set[str] = set()
+        self.page_of: dict[str, int] = {}  # path prefix -> page, for `other` rows
+
+    def use(self, *paths: str | None) -> None:
+        """Mark paths (and everything under them) as held by a frame."""
+        self.used.update(p for p in paths if p)
+
+    def add(self, family: str, row: dict[str, Any]) -> None:
+        self.ex.add(family, row)
+
+    def count(self, family: str, page: int | None = None) -> int:
+        pages = self.ex.cols[family]["page"]
+        return len(pages) if page is None else sum(1 for p in pages if p == page)
+
+    def next_table(self, page: int) -> int:
+        """The number of the next table on ``page`` (tables are counted per page)."""
+        cols = self.ex.cols["cells"]
+        tables = {t for p, t in zip(cols["page"], cols["table"], strict=True) if p == page}
+        return max(tables) + 1 if tables else 0
+
+    def polygon(self, row: dict[str, Any], found: Any, path: str) -> bool:
+        """Put ``found`` (from ``quad*``) in ``row``; mark ``path`` used when it was exact."""
+        if found is None:
+            return False
+        row.update(zip(POLYGON_COLUMNS, found[0], strict=True))
+        if found[1]:
+            self.use(path)
+        return True
+
+    def doc(self, page: int, key: str, value: Any, path: str | None = None) -> None:
+        """A page property for the ``document`` frame (``path`` is marked used)."""
+        self.ex.doc(page, key, value)
+        self.use(path)
+
+    def value(self, obj: Any, path: str, name: str) -> tuple[Any, str]:
+        """``obj[name]`` (camelCase or snake_case) marked used, with its path."""
+        key, v = get(obj, name)
+        where = f"{path}.{key}" if key else f"{path}.{name}"
+        if key is not None:
+            self.use(where)
+        return v, where
+
+    def finish(self) -> Extraction:
+        """Every scalar not marked used goes to ``other`` with its path; returns the frames."""
+        for path, page, value in self._leftovers(self.raw, "", False, 1):
+            self.ex.other(page, path, value)
+        return self.ex
+
+    def _leftovers(
+        self, node: Any, path: str, covered: bool, page: int
+    ) -> Iterator[tuple[str, int, Any]]:
+        covered = covered or path in self.used
+        page = self.page_of.get(path, page)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from self._leftovers(v, f"{path}.{k}" if path else str(k), covered, page)
+        elif isinstance(node, list) and node:
+            for i, v in enumerate(node):
+                yield from self._leftovers(v, f"{path}[{i}]", covered, page)
+        elif not covered and not (isinstance(node, (dict, list)) and not node):
+            yield path, page, node

@@ -1,0 +1,174 @@
+"""Which engine produced a saved result, and which of its operations, from the shape alone.
+
+>>> detect_vendor({"Blocks": [{"BlockType": "LINE"}]})
+'textract'
+>>> detect_vendor({"textAnnotations": []})
+'gvision'
+>>> detect_vendor({"result": {"words_block_list": []}})
+'huawei'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["VENDORS", "detect_vendor", "vendor_api", "TESSERACT_COLUMNS"]
+
+# Engine name -> the formats it is recognised in (for messages and the README).
+VENDORS: dict[str, str] = {
+    "huawei": "Huawei Cloud OCR ({'result': ...} or an error body)",
+    "textract": "Amazon Textract (Blocks of DetectDocumentText / AnalyzeDocument / Get* pages, "
+    "ExpenseDocuments of AnalyzeExpense, IdentityDocuments of AnalyzeID)",
+    "azure": "Azure Document Intelligence / Form Recognizer (v2 readResults/pageResults/"
+    "documentResults; v3/v4 analyzeResult, REST camelCase or Python SDK snake_case) and Azure "
+    "AI Vision (Read 3.x readResults, Image Analysis 4.0 readResult, legacy OCR regions)",
+    "docai": "Google Document AI Document (pages/entities, documentLayout, chunkedDocument; "
+    "camelCase or snake_case)",
+    "gvision": "Google Cloud Vision annotate response (textAnnotations, fullTextAnnotation, "
+    "or a 'responses' list of them)",
+    "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, or 2.x "
+    "[[polygon, [text, score]], ...] per page)",
+    "tesseract": "Tesseract hOCR (HTML text) or image_to_data TSV / pytesseract Output.DICT",
+}
+
+TESSERACT_COLUMNS = (
+    "level",
+    "page_num",
+    "block_num",
+    "par_num",
+    "line_num",
+    "word_num",
+    "left",
+    "top",
+    "width",
+    "height",
+    "conf",
+    "text",
+)
+
+
+def _has(raw: dict[str, Any], *names: str) -> bool:
+    from .base import get
+
+    return any(get(raw, n)[0] is not None for n in names)
+
+
+def _is_paddle2(x: Any) -> bool:
+    """``[[[x, y] x4], [text, score]]`` lines, or pages (lists, None for blank ones) of them."""
+
+    from .paddle import is_line as line
+
+    if not isinstance(x, list) or not x:
+        return False
+    if line(x[0]):
+        return True
+    pages = [p for p in x if p is not None]
+    return (
+        bool(pages)
+        and all(isinstance(p, list) for p in pages)
+        and any(p and line(p[0]) for p in pages)
+    )
+
+
+def _is_docai(raw: dict[str, Any]) -> bool:
+    if _has(raw, "documentLayout", "chunkedDocument"):
+        return True
+    _, pages = _get(raw, "pages")
+    if isinstance(pages, list) and pages and isinstance(pages[0], dict):
+        if _has(pages[0], "dimension", "layout", "tokens", "formFields", "visualElements"):
+            return True
+    # Azure (detected before) says "content"; a Document says "text", "uri", "mimeType"...
+    return _has(raw, "pages", "entities") and _has(
+        raw, "text", "uri", "mimeType", "entities", "shardInfo"
+    )
+
+
+def _get(raw: Any, name: str) -> tuple[str | None, Any]:
+    from .base import get
+
+    return get(raw, name)
+
+
+def detect_vendor(raw: Any) -> str | None:
+    """The engine of a parsed result (a key of ``VENDORS``), or None when unknown."""
+    if not isinstance(raw, dict):
+        return None
+    if "result" in raw or "error_code" in raw:
+        return "huawei"
+    if _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments") or "DocumentMetadata" in raw:
+        return "textract"
+    _, read_result = _get(raw, "readResult")  # Azure AI Vision Image Analysis 4.0
+    if isinstance(read_result, dict) or (
+        isinstance(raw.get("regions"), list) and _has(raw, "textAngle", "orientation", "language")
+    ):
+        return "azure"
+    if _has(raw, "analyzeResult", "readResults") or (
+        _has(raw, "pages", "documents") and _has(raw, "modelId", "apiVersion")
+    ):
+        return "azure"
+    if _has(raw, "textAnnotations", "fullTextAnnotation"):
+        return "gvision"
+    if "hocr" in raw and isinstance(raw["hocr"], str):
+        return "tesseract"
+    if all(isinstance(raw.get(c), list) for c in TESSERACT_COLUMNS):
+        return "tesseract"
+    if "rec_texts" in raw or (isinstance(raw.get("res"), dict) and "rec_texts" in raw["res"]):
+        return "paddleocr"
+    _, document = _get(raw, "document")
+    if isinstance(document, dict) and _is_docai(document):
+        return "docai"
+    if _is_docai(raw):
+        return "docai"
+    responses = raw.get("responses")
+    if isinstance(responses, list) and responses:
+        from .paddle import is_labelled
+
+        if _is_paddle2(responses) or is_labelled(responses[0]):
+            return "paddleocr"
+        first = next((r for r in responses if isinstance(r, dict) and r), None)
+        inner = detect_vendor(first) if first is not None else None
+        if inner in ("textract", "gvision"):
+            return inner
+        if first is not None and isinstance(first.get("responses"), list):
+            return detect_vendor(first)  # Vision files:annotate: responses of responses
+    return None
+
+
+def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
+    """The engine's operation (``AnalyzeDocument``, ``prebuilt-layout``...) when the shape
+    tells it."""
+    if vendor == "textract":
+        if _has(raw, "ExpenseDocuments"):
+            return "AnalyzeExpense"
+        if _has(raw, "IdentityDocuments"):
+            return "AnalyzeID"
+        if "AnalyzeDocumentModelVersion" in raw:
+            return "AnalyzeDocument"
+        if "DetectDocumentTextModelVersion" in raw:
+            return "DetectDocumentText"
+        return None
+    if vendor == "azure":
+        if isinstance(raw.get("regions"), list):
+            return "vision-ocr"
+        if isinstance(_get(raw, "readResult")[1], dict):
+            return "image-analysis-read"
+        _, result = _get(raw, "analyzeResult")
+        result = result if isinstance(result, dict) else raw
+        _, model = _get(result, "modelId")
+        if isinstance(model, str):
+            return model
+        _, docs = _get(result, "documentResults")
+        if isinstance(docs, list) and docs and isinstance(docs[0], dict):
+            return docs[0].get("docType")
+        return "read" if _has(result, "readResults") else None
+    if vendor == "gvision":
+        first = raw["responses"][0] if isinstance(raw.get("responses"), list) else raw
+        full = isinstance(first, dict) and _has(first, "fullTextAnnotation")
+        return "document-text-detection" if full else "text-detection"
+    if vendor == "docai":
+        return "layout-parser" if _has(raw, "documentLayout") else "document"
+    if vendor == "tesseract":
+        return "hocr" if "hocr" in raw else "image-to-data"
+    if vendor == "paddleocr":
+        return "ocr"
+    return None

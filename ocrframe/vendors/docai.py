@@ -1,0 +1,371 @@
+"""Google Document AI ``Document`` (``Document.to_json`` camelCase or ``to_dict`` snake_case,
+bare or inside a ProcessResponse's ``document``): lines, tokens, symbols, paragraphs/blocks,
+visual elements, tables with spans, form fields, entities, and the Layout Parser's
+``documentLayout``. Texts come from the document text through each element's
+``textAnchor``. Polygons are the normalised vertices (0-1; ``document`` gives the page size
+in ``image_width``/``image_height``); confidences are 0-1.
+
+>>> doc = {"text": "Hi\\n", "pages": [{"pageNumber": 1, "dimension": {"width": 100,
+...     "height": 50, "unit": "pixels"}, "lines": [{"layout": {"textAnchor": {"textSegments":
+...     [{"endIndex": "3"}]}, "confidence": 0.9}}]}]}
+>>> read(doc).cols["words"]["text"]
+['Hi']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..flatten import Extraction, normalise_field
+from .base import Reader, conf, get, num, quad_xy
+
+__all__ = ["read"]
+
+
+def read(raw: dict[str, Any]) -> Extraction:
+    """The frames of a Document AI document."""
+    r = Reader(raw)
+    key, doc = get(raw, "document")
+    base = key if isinstance(doc, dict) else ""
+    doc = doc if isinstance(doc, dict) else raw
+    tkey, text = get(doc, "text")
+    _Doc(r, text if isinstance(text, str) else "", base).run(doc)
+    return r.finish()
+
+
+def _join(base: str, key: str) -> str:
+    return f"{base}.{key}" if base else key
+
+
+def _items(obj: Any, base: str, name: str):
+    key, items = get(obj, name)
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield f"{_join(base, key)}[{i}]", item
+
+
+class _Doc:
+    def __init__(self, r: Reader, text: str, base: str) -> None:
+        self.r, self.text, self.base = r, text, base
+        self.dims: dict[int, tuple[float, float]] = {}
+
+    def run(self, doc: dict[str, Any]) -> None:
+        for i, (path, page) in enumerate(_items(doc, self.base, "pages")):
+            self.page(page, path, i + 1)
+        self.entities(doc)
+        key, layout = get(doc, "documentLayout")
+        if isinstance(layout, dict):
+            self.layout_blocks(layout, _join(self.base, key), 1)
+
+    # --- anchors and geometry --------------------------------------------------------------
+
+    def anchor(self, layout: Any, path: str) -> tuple[str | None, int | None]:
+        """Text of a layout's ``textAnchor`` (stripped) and its start offset."""
+        key, anchor = get(layout, "textAnchor")
+        if not isinstance(anchor, dict):
+            return None, None
+        _, segments = get(anchor, "textSegments")
+        parts, start = [], None
+        for seg in segments if isinstance(segments, list) else ():
+            a = int(num(get(seg, "startIndex")[1]) or 0)
+            b = num(get(seg, "endIndex")[1])
+            if b is None:
+                continue
+            parts.append(self.text[a : int(b)])
+            start = a if start is None else min(start, a)
+        if not parts:
+            _, content = get(anchor, "content")
+            parts = [content] if isinstance(content, str) else []
+        if parts:
+            self.r.use(f"{path}.{key}")
+        return ("".join(parts).strip() if parts else None), start
+
+    def geometry(self, row: dict[str, Any], layout: Any, path: str, page: int) -> None:
+        key, poly = get(layout, "boundingPoly")
+        if not isinstance(poly, dict):
+            return
+        where = f"{path}.{key}"
+        nkey, norm = get(poly, "normalizedVertices")
+        if self.r.polygon(row, quad_xy(norm, default=0.0), f"{where}.{nkey}"):
+            return
+        _, verts = get(poly, "vertices")
+        found = quad_xy(verts, default=0.0)
+        if found is not None and page in self.dims:  # vertices only: scale to 0-1
+            w, h = self.dims[page]
+            pts = found[0]
+            self.r.polygon(
+                row, ([v / (w if i % 2 == 0 else h) for i, v in enumerate(pts)], False), where
+            )
+
+    def element(
+        self,
+        obj: dict[str, Any],
+        path: str,
+        page: int,
+        *,
+        is_layout: bool = False,
+        keeps_confidence: bool = True,
+    ) -> dict[str, Any]:
+        """page, text, confidence and polygon of an element with a ``layout`` (or of a layout
+        itself: a form field's name and value). A confidence the caller's frame does not keep
+        (``keeps_confidence=False``) stays for ``other``."""
+        key, layout = (None, obj) if is_layout else get(obj, "layout")
+        where = path if is_layout else f"{path}.{key}"
+        text, start = self.anchor(layout, where)
+        ckey, c = get(layout, "confidence")
+        row: dict[str, Any] = {"page": page, "text": text, "confidence": conf(c), "_start": start}
+        if row["confidence"] is not None and keeps_confidence:
+            self.r.use(f"{where}.{ckey}")
+        self.geometry(row, layout, where, page)
+        return row
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def page(self, p: dict[str, Any], path: str, position: int) -> None:
+        r = self.r
+        number, _ = r.value(p, path, "pageNumber")
+        page = number if isinstance(number, int) else position
+        r.page_of[path] = page
+        key, dim = get(p, "dimension")
+        if isinstance(dim, dict):
+            w, h = num(dim.get("width")), num(dim.get("height"))
+            if w and h:
+                self.dims[page] = (w, h)
+            for name in ("width", "height", "unit"):
+                if name in dim:
+                    r.doc(page, f"image_{name}", dim[name], f"{path}.{key}.{name}")
+        r.doc(page, "width", 1.0)
+        r.doc(page, "height", 1.0)
+        r.doc(page, "unit", "normalized")
+        lines = []
+        for lpath, line in _items(p, path, "lines"):
+            row = self.element(line, lpath, page)
+            row["block"] = len(lines)
+            lines.append(row)
+        spans = self.spans(p, path, "lines", lines)
+        for row in lines:
+            row.pop("_start")
+            r.add("words", row)
+        for name, family, index in (("tokens", "tokens", "token"), ("symbols", "chars", "char")):
+            per_line: dict[Any, int] = {}
+            for tpath, tok in _items(p, path, name):
+                row = self.element(tok, tpath, page)
+                row["block"] = _within(row.pop("_start"), spans)
+                if family == "chars" and row["block"] is None:
+                    continue  # chars need a line; the symbol stays in `other`
+                row[index] = per_line[row["block"]] = per_line.get(row["block"], -1) + 1
+                if family == "tokens":
+                    row[index] = r.count("tokens", page)
+                r.add(family, row)
+        for name, kind in (
+            ("blocks", "block"),
+            ("paragraphs", "paragraph"),
+            ("visualElements", None),
+        ):
+            for epath, el in _items(p, path, name):
+                row = self.element(el, epath, page, keeps_confidence=False)
+                start = row.pop("_start")
+                row.pop("confidence")
+                vtype, _ = r.value(el, epath, "type") if kind is None else (kind, None)
+                row.update(type=vtype, block=r.count("layout", page))
+                ids = [
+                    b
+                    for (a, z, b) in spans
+                    if start is not None
+                    and a >= start
+                    and row["text"] is not None
+                    and a < start + len(row["text"]) + 1
+                ]
+                row["words_ids"] = ids or None
+                r.add("layout", row)
+        for tpath, table in _items(p, path, "tables"):
+            self.table(table, tpath, page)
+        for fpath, field in _items(p, path, "formFields"):
+            self.form_field(field, fpath, page)
+
+    def spans(self, p, path, name, rows) -> list[tuple[int, int, int]]:
+        out = []
+        for row in rows:
+            if row["_start"] is not None and row["text"] is not None:
+                out.append((row["_start"], row["_start"] + len(row["text"]) + 1, row["block"]))
+        return out
+
+    def table(self, table: dict[str, Any], path: str, page: int) -> None:
+        r = self.r
+        number = r.next_table(page)
+        taken: set[tuple[int, int]] = set()
+        row_no, cell_no = 0, 0
+        for part in ("headerRows", "bodyRows"):
+            for rpath, trow in _items(table, path, part):
+                col = 0
+                for cpath, cell in _items(trow, rpath, "cells"):
+                    while (row_no, col) in taken:
+                        col += 1
+                    rs, _ = r.value(cell, cpath, "rowSpan")
+                    cs, _ = r.value(cell, cpath, "colSpan")
+                    rs = rs if isinstance(rs, int) and rs > 0 else 1
+                    cs = cs if isinstance(cs, int) and cs > 0 else 1
+                    row = self.element(cell, cpath, page)
+                    row.pop("_start")
+                    row.update(
+                        table=number,
+                        kind="table",
+                        cell=cell_no,
+                        row=row_no,
+                        col=col,
+                        row_span=rs,
+                        col_span=cs,
+                    )
+                    r.add("cells", row)
+                    taken |= {(row_no + i, col + j) for i in range(rs) for j in range(cs)}
+                    col += cs
+                    cell_no += 1
+                row_no += 1
+
+    def form_field(self, field: dict[str, Any], path: str, page: int) -> None:
+        r = self.r
+        parts = []
+        for role, name in (("key", "fieldName"), ("value", "fieldValue")):
+            key, part = get(field, name)
+            if isinstance(part, dict):
+                where = f"{path}.{key}"  # kv keeps the value's confidence only
+                row = self.element(
+                    part, where, page, is_layout=True, keeps_confidence=role == "value"
+                )
+                row.pop("_start")
+                parts.append((role, row))
+        texts = {role: row["text"] for role, row in parts}
+        pair = r.count("kv", page)
+        value_conf = next((row["confidence"] for role, row in parts if role == "value"), None)
+        r.add(
+            "kv",
+            {
+                "page": page,
+                "pair": pair,
+                "key": texts.get("key"),
+                "confidence": value_conf,
+                "value": texts.get("value"),
+                "n_boxes": len(parts),
+            },
+        )
+        for j, (role, row) in enumerate(parts):
+            r.add("kv_boxes", {**row, "pair": pair, "box": j, "role": role})
+
+    # --- entities and the layout parser ------------------------------------------------------
+
+    def entities(self, doc: dict[str, Any], base: str | None = None, group: str = "") -> None:
+        for path, ent in _items(doc, self.base if base is None else base, "entities"):
+            self.entity(ent, path, group)
+
+    def entity(self, ent: dict[str, Any], path: str, group: str) -> None:
+        r = self.r
+        kind, _ = r.value(ent, path, "type")
+        value, _ = r.value(ent, path, "mentionText")
+        if value is None:
+            key, norm = get(ent, "normalizedValue")
+            if isinstance(norm, dict) and isinstance(norm.get("text"), str):
+                value = norm["text"]
+                r.use(f"{path}.{key}.text")
+        c, _ = r.value(ent, path, "confidence")
+        name = str(kind) if kind is not None else None
+        row: dict[str, Any] = {
+            "page": 1,
+            "group": group,
+            "field": name,
+            "value": value,
+            "confidence": conf(c),
+            "field_norm": normalise_field(name.lower().replace(" ", "_").replace("-", "_"))
+            if name
+            else None,
+        }
+        akey, anchor = get(ent, "pageAnchor")
+        refs = get(anchor, "pageRefs")
+        if isinstance(refs[1], list) and refs[1] and isinstance(refs[1][0], dict):
+            ref, where = refs[1][0], f"{path}.{akey}.{refs[0]}[0]"
+            page, _ = r.value(ref, where, "page")
+            row["page"] = int(num(page) or 0) + 1  # 0-based, int64 as a string, absent = 0
+            self.geometry(row, ref, where, row["page"])
+        r.add("fields", row)
+        sub = f"{group}.{name}" if group else str(name)
+        for ppath, prop in _items(ent, path, "properties"):
+            self.entity(prop, ppath, sub)
+
+    def layout_blocks(self, obj: dict[str, Any], path: str, page: int) -> None:
+        r = self.r
+        for bpath, block in _items(obj, path, "blocks"):
+            skey, span = get(block, "pageSpan")
+            start = get(span, "pageStart")[1]
+            end = get(span, "pageEnd")[1]
+            bpage = start if isinstance(start, int) else page
+            if isinstance(span, dict):
+                r.use(f"{bpath}.{skey}")
+                for p in range(bpage, (end if isinstance(end, int) else bpage) + 1):
+                    r.ex.document.setdefault(p, {})
+            for kind in ("textBlock", "tableBlock", "listBlock"):
+                key, inner = get(block, kind)
+                if not isinstance(inner, dict):
+                    continue
+                where = f"{bpath}.{key}"
+                btype, _ = r.value(inner, where, "type")
+                text, _ = r.value(inner, where, "text")
+                row = {
+                    "page": bpage,
+                    "block": r.count("layout", bpage),
+                    "text": text,
+                    "type": btype or kind.removesuffix("Block"),
+                }
+                r.add("layout", row)
+                if kind == "tableBlock":
+                    self.layout_table(inner, where, bpage)
+                elif kind == "listBlock":
+                    for epath, entry in _items(inner, where, "listEntries"):
+                        self.layout_blocks(entry, epath, bpage)
+                else:
+                    self.layout_blocks(inner, where, bpage)
+
+    def layout_table(self, table: dict[str, Any], path: str, page: int) -> None:
+        number, row_no, taken, i = self.r.next_table(page), 0, set(), 0
+        for part in ("headerRows", "bodyRows"):
+            for rpath, trow in _items(table, path, part):
+                col = 0
+                for cpath, cell in _items(trow, rpath, "cells"):
+                    while (row_no, col) in taken:
+                        col += 1
+                    rs, _ = self.r.value(cell, cpath, "rowSpan")
+                    cs, _ = self.r.value(cell, cpath, "colSpan")
+                    rs = rs if isinstance(rs, int) and rs > 0 else 1
+                    cs = cs if isinstance(cs, int) and cs > 0 else 1
+                    texts = [
+                        t
+                        for _, b in _items(cell, cpath, "blocks")
+                        if isinstance(t := get(get(b, "textBlock")[1], "text")[1], str)
+                    ]
+                    self.r.add(
+                        "cells",
+                        {
+                            "page": page,
+                            "table": number,
+                            "kind": "table",
+                            "cell": i,
+                            "row": row_no,
+                            "col": col,
+                            "row_span": rs,
+                            "col_span": cs,
+                            "text": " ".join(texts) or None,
+                        },
+                    )
+                    taken |= {(row_no + a, col + b) for a in range(rs) for b in range(cs)}
+                    col += cs
+                    i += 1
+                    self.layout_blocks(cell, cpath, page)
+                row_no += 1
+
+
+def _within(start: int | None, spans: list[tuple[int, int, int]]) -> int | None:
+    if start is None:
+        return None
+    for a, z, block in spans:
+        if a <= start < z:
+            return block
+    return None

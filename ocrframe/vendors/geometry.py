@@ -1,0 +1,74 @@
+"""Polygons in image pixels, whatever unit the engine used.
+
+Engines give coordinates normalised to the page (Textract, Document AI, Azure v2 for PDFs),
+in inches (Azure for PDFs) or in pixels. Frames keep them as given; ``document`` says, per
+page, the coordinate space (``width``, ``height``, ``unit``). :func:`to_pixels` scales them
+to an image of a given size, for plotting over it: ``x * image_width / width``.
+
+>>> import pandas as pd
+>>> words = pd.DataFrame({"page": [1], "x1": [0.5], "y1": [0.25], "x_min": [0.5],
+...                       "y_min": [0.25]})
+>>> doc = pd.DataFrame({"page": [1], "width": [1.0], "height": [1.0], "unit": ["normalized"]})
+>>> to_pixels(words, doc, (200, 100))[["x1", "y1"]].values.tolist()
+[[100.0, 25.0]]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from ..flatten._schema import BBOX, POLYGON, TEXT_POLYGON
+
+__all__ = ["to_pixels"]
+
+
+def _size(image: Any) -> tuple[float, float]:
+    size = getattr(image, "size", image)  # a PIL image, or (width, height)
+    if (
+        isinstance(size, tuple)
+        and len(size) == 2
+        and all(isinstance(v, (int, float)) and v > 0 for v in size)
+    ):
+        return float(size[0]), float(size[1])
+    raise InputError(f"image size must be (width, height) in pixels or a PIL image, got {image!r}")
+
+
+def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) -> pd.DataFrame:
+    """A copy of ``frame`` with polygon and bounding-box columns in pixels of ``image``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any frame with polygon columns (``words``, ``tokens``, ``cells``...).
+    document : DataFrame
+        The ``document`` frame of the same response(s): ``width``, ``height`` and ``unit`` of
+        each page's coordinates (joined on ``page``, and ``source`` when both have it).
+    image : (width, height) or PIL image, optional
+        The image the polygons go over. Needed unless every page is already in pixels.
+    """
+    keys = [k for k in ("source", "page") if k in frame.columns and k in document.columns]
+    if not {"width", "height", "unit"} <= set(document.columns) or not keys:
+        return frame.copy()  # Huawei and local results: pixels already
+    dims = document[[*keys, "width", "height", "unit"]].drop_duplicates(keys)
+    merged = frame[keys].merge(dims, on=keys, how="left")
+    pixel = merged["unit"].isin(["pixel", "pixels"]) | merged["unit"].isna()
+    out = frame.copy()
+    if pixel.all() and image is None:
+        return out
+    if image is None:
+        units = sorted(set(merged.loc[~pixel, "unit"].astype(str)))
+        raise InputError(
+            f"coordinates are in {', '.join(units)}: pass the image (or its (width, height)) "
+            "to scale them to pixels"
+        )
+    w, h = _size(image)
+    sx = (w / merged["width"].astype(float)).fillna(1.0).to_numpy()
+    sy = (h / merged["height"].astype(float)).fillna(1.0).to_numpy()
+    for c in POLYGON + BBOX + TEXT_POLYGON:
+        if c in out.columns:
+            is_x = c.removeprefix("text_").startswith("x")
+            out[c] = out[c].to_numpy(dtype=float) * (sx if is_x else sy)
+    return out

@@ -1,0 +1,170 @@
+"""Google Cloud Vision annotate responses: ``textAnnotations`` (the first is the whole text,
+the rest are words) and ``fullTextAnnotation`` (pages, blocks, paragraphs, words, symbols),
+bare or as a ``responses`` list (one per image or PDF page). Vision has no lines: a line ends
+at a word whose last symbol breaks the line (``LINE_BREAK`` / ``EOL_SURE_SPACE``); the line's
+box is its words' bounding box and its confidence the mean of its words. Coordinates are pixels.
+
+>>> word = lambda t, brk=None: {"symbols": [{"text": c, "confidence": 0.9} for c in t[:-1]]
+...     + [{"text": t[-1], "confidence": 0.9, "property": {"detectedBreak": {"type": brk}}}]}
+>>> body = {"fullTextAnnotation": {"pages": [{"width": 9, "height": 9, "blocks": [
+...     {"paragraphs": [{"words": [word("Hi", "SPACE"), word("you", "LINE_BREAK"),
+...                                word("ok", "LINE_BREAK")]}]}]}]}}
+>>> read(body).cols["words"]["text"]
+['Hi you', 'ok']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..flatten import Extraction
+from .base import POLYGON_COLUMNS, Reader, conf, get, quad_xy, rect
+
+__all__ = ["read"]
+
+_LINE_END = {"LINE_BREAK", "EOL_SURE_SPACE"}
+_SPACE = {"SPACE": " ", "SURE_SPACE": " ", "EOL_SURE_SPACE": "", "LINE_BREAK": "", "HYPHEN": "-"}
+
+
+def read(raw: dict[str, Any]) -> Extraction:
+    """The frames of a Vision annotate response (or a list of them)."""
+    r = Reader(raw)
+    responses = raw.get("responses")
+    if isinstance(responses, list):
+        page = 1
+        for i, resp in enumerate(responses):
+            if isinstance(resp, dict) and isinstance(resp.get("responses"), list):
+                for j, inner in enumerate(resp["responses"]):  # files:annotate
+                    page = _response(r, inner, f"responses[{i}].responses[{j}]", page)
+            elif isinstance(resp, dict):
+                page = _response(r, resp, f"responses[{i}]", page)
+    else:
+        _response(r, raw, "", 1)
+    return r.finish()
+
+
+def _join(base: str, key: str) -> str:
+    return f"{base}.{key}" if base else key
+
+
+def _items(obj: Any, base: str, name: str):
+    key, items = get(obj, name)
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield f"{_join(base, key)}[{i}]", item
+
+
+def _poly(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
+    for name in ("boundingBox", "boundingPoly"):
+        key, box = get(obj, name)
+        if isinstance(box, dict):
+            vkey, verts = get(box, "vertices")
+            if r.polygon(row, quad_xy(verts, default=0.0), f"{path}.{key}.{vkey}"):
+                return
+
+
+def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
+    """Read one annotate response starting at ``page``; returns the next page number."""
+    ctx = resp.get("context")
+    if isinstance(ctx, dict) and isinstance(ctx.get("pageNumber"), int):
+        page = ctx["pageNumber"]
+        r.use(_join(base, "context.pageNumber"))
+    r.page_of[base] = page
+    key, full = get(resp, "fullTextAnnotation")
+    pages = list(_items(full, _join(base, key or ""), "pages")) if isinstance(full, dict) else []
+    for n, (ppath, p) in enumerate(pages):
+        r.page_of[ppath] = page + n
+        _page(r, p, ppath, page + n)
+    if isinstance(full, dict):
+        _, text = get(full, "text")
+        if isinstance(text, str):
+            r.doc(page, "text", text, f"{_join(base, key)}.text")
+    tkey, annotations = get(resp, "textAnnotations")
+    if isinstance(annotations, list) and annotations and not pages:
+        # words from textAnnotations[1:]; the first is the whole text
+        for i, a in enumerate(annotations):
+            if not isinstance(a, dict):
+                continue
+            path = f"{_join(base, tkey)}[{i}]"
+            dkey, text = get(a, "description")
+            if i == 0:
+                r.doc(page, "text", text, f"{path}.{dkey}")
+                continue
+            row = {"page": page, "token": r.count("tokens", page), "text": text}
+            r.use(f"{path}.{dkey}")
+            _poly(r, row, a, path)
+            r.add("tokens", row)
+        r.doc(page, "unit", "pixel")
+    return page + max(len(pages), 1)
+
+
+def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
+    for name in ("width", "height"):
+        value, where = r.value(p, path, name)
+        if value is not None:
+            r.doc(page, name, value)
+    r.doc(page, "unit", "pixel")
+    line: list[dict[str, Any]] = []
+    for bpath, block in _items(p, path, "blocks"):
+        _layout(r, block, bpath, page, "blockType")
+        for ppath, para in _items(block, bpath, "paragraphs"):
+            _layout(r, para, ppath, page, None)
+            for wpath, word in _items(para, ppath, "words"):
+                line.append(_word(r, word, wpath, page))
+                if line[-1]["_break"] in _LINE_END:
+                    _line(r, line, page)
+                    line = []
+            if line:  # a paragraph ends a line
+                _line(r, line, page)
+                line = []
+
+
+def _layout(r: Reader, obj: dict[str, Any], path: str, page: int, type_key: str | None) -> None:
+    kind, _ = r.value(obj, path, type_key) if type_key else ("PARAGRAPH", None)
+    row = {"page": page, "block": r.count("layout", page), "type": str(kind).lower()}
+    _poly(r, row, obj, path)
+    r.add("layout", row)
+
+
+def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, Any]:
+    row: dict[str, Any] = {"page": page, "chars": []}
+    _poly(r, row, word, path)
+    c, _ = r.value(word, path, "confidence")
+    row["confidence"] = conf(c)
+    text, brk = [], None
+    for spath, sym in _items(word, path, "symbols"):
+        s, _ = r.value(sym, spath, "text")
+        sc, _ = r.value(sym, spath, "confidence")
+        ch = {"page": page, "text": s, "confidence": conf(sc)}
+        _poly(r, ch, sym, spath)
+        row["chars"].append(ch)
+        text.append(s if isinstance(s, str) else "")
+        pkey, prop = get(sym, "property")
+        bkey, detected = get(prop, "detectedBreak")
+        brk = detected.get("type") if isinstance(detected, dict) else None
+        if brk is not None:
+            r.use(f"{spath}.{pkey}.{bkey}.type")
+    row["text"], row["_break"] = "".join(text), brk
+    return row
+
+
+def _line(r: Reader, words: list[dict[str, Any]], page: int) -> None:
+    block = r.count("words", page)
+    text = "".join(w["text"] + _SPACE.get(w["_break"] or "", "") for w in words).strip()
+    row: dict[str, Any] = {
+        "page": page,
+        "block": block,
+        "text": text,
+    }
+    xs = [w[c] for w in words for c in POLYGON_COLUMNS[::2] if c in w]
+    ys = [w[c] for w in words for c in POLYGON_COLUMNS[1::2] if c in w]
+    if xs and ys:
+        row.update(zip(POLYGON_COLUMNS, rect(min(xs), min(ys), max(xs), max(ys)), strict=True))
+    r.add("words", row)
+    n = 0
+    for w in words:
+        r.add("tokens", {**w, "block": block, "token": r.count("tokens", page)})
+        for ch in w["chars"]:
+            r.add("chars", {**ch, "block": block, "char": n})
+            n += 1

@@ -1,0 +1,136 @@
+"""PaddleOCR results: 3.x ``res.save_to_json()`` (``rec_texts``, ``rec_scores``,
+``rec_polys``; word boxes when ``return_word_box``), bare or under ``res``, and 2.x
+``ocr.ocr()`` output (per page a list of ``[polygon, [text, score]]``) read as
+``{"responses": pages}``, and ``system_results`` lines (``[{"transcription", "points",
+"score"}]``). Each recognised text is a line; coordinates are pixels; scores 0-1.
+
+>>> ex = read({"rec_texts": ["Hi"], "rec_scores": [0.9],
+...            "rec_polys": [[[0, 0], [9, 0], [9, 4], [0, 4]]]})
+>>> ex.cols["words"]["text"], ex.cols["words"]["x3"]
+(['Hi'], [9.0])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..flatten import Extraction
+from .base import Reader, conf, quad_flat
+
+__all__ = ["read", "is_line", "is_labelled"]
+
+
+def read(raw: dict[str, Any]) -> Extraction:
+    """The frames of a PaddleOCR result."""
+    r = Reader(raw)
+    if isinstance(raw.get("responses"), list):
+        pages = raw["responses"]
+        if pages and is_labelled(pages[0]):
+            _labelled(r, pages)
+        elif pages and is_line(pages[0]):
+            pages = [pages]  # one page given as its lines
+            _v2_page(r, raw["responses"], "responses", 1)
+        else:
+            for i, lines in enumerate(pages):
+                _v2_page(r, lines, f"responses[{i}]", i + 1)
+    elif isinstance(raw.get("res"), dict):
+        _v3(r, raw["res"], "res.")
+    else:
+        _v3(r, raw, "")
+    return r.finish()
+
+
+def is_line(e: Any) -> bool:
+    """``[polygon, [text, score]]``"""
+    return (
+        isinstance(e, list)
+        and len(e) == 2
+        and isinstance(e[0], list)
+        and isinstance(e[1], (list, tuple))
+        and len(e[1]) == 2
+        and isinstance(e[1][0], str)
+    )
+
+
+def _line(r: Reader, page: int, text: Any, score: Any, poly: Any, paths: tuple[str, ...]):
+    block = r.count("words", page)
+    row = {
+        "page": page,
+        "block": block,
+        "text": text if isinstance(text, str) else None,
+        "confidence": conf(score),
+    }
+    r.use(paths[0])
+    if row["confidence"] is not None:
+        r.use(paths[1])
+    r.polygon(row, quad_flat(poly), paths[2])
+    r.add("words", row)
+    return block
+
+
+def _v2_page(r: Reader, lines: Any, path: str, page: int) -> None:
+    r.doc(page, "unit", "pixel")
+    for i, line in enumerate(lines if isinstance(lines, list) else ()):
+        if is_line(line) and len(line[1]) == 2:
+            where = f"{path}[{i}]"
+            _line(
+                r,
+                page,
+                line[1][0],
+                line[1][1],
+                line[0],
+                (f"{where}[1][0]", f"{where}[1][1]", f"{where}[0]"),
+            )
+
+
+def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
+    index = res.get("page_index")
+    page = index + 1 if isinstance(index, int) and not isinstance(index, bool) else 1
+    if isinstance(index, int):
+        r.use(f"{prefix}page_index")
+    r.doc(page, "unit", "pixel")
+    texts, scores = res.get("rec_texts") or [], res.get("rec_scores") or []
+    polys_key = "rec_polys" if isinstance(res.get("rec_polys"), list) else "dt_polys"
+    polys = res.get(polys_key) or []
+    words, regions = res.get("text_word") or [], res.get("text_word_region") or []
+    for i, text in enumerate(texts):
+        block = _line(
+            r,
+            page,
+            text,
+            _at(scores, i),
+            _at(polys, i),
+            (f"{prefix}rec_texts[{i}]", f"{prefix}rec_scores[{i}]", f"{prefix}{polys_key}[{i}]"),
+        )
+        for j, word in enumerate(_at(words, i) or ()):
+            row = {"page": page, "block": block, "token": r.count("tokens", page), "text": word}
+            r.use(f"{prefix}text_word[{i}][{j}]")
+            r.polygon(
+                row, quad_flat(_at(_at(regions, i) or [], j)), f"{prefix}text_word_region[{i}][{j}]"
+            )
+            r.add("tokens", row)
+
+
+def is_labelled(e: Any) -> bool:
+    """``{"transcription": text, "points": polygon}``: PaddleOCR's ``system_results`` /
+    PPOCRLabel lines."""
+    return isinstance(e, dict) and "transcription" in e and "points" in e
+
+
+def _labelled(r: Reader, lines: list[Any]) -> None:
+    r.doc(1, "unit", "pixel")
+    for i, line in enumerate(lines):
+        if is_labelled(line):
+            where = f"responses[{i}]"
+            _line(
+                r,
+                1,
+                line["transcription"],
+                line.get("score"),
+                line["points"],
+                (f"{where}.transcription", f"{where}.score", f"{where}.points"),
+            )
+
+
+def _at(values: Any, i: int) -> Any:
+    return values[i] if isinstance(values, list) and i < len(values) else None

@@ -1,0 +1,372 @@
+"""Amazon Textract: the Block graph of DetectDocumentText, AnalyzeDocument (TABLES, FORMS,
+QUERIES, LAYOUT, SIGNATURES) and the async Get* pages, plus AnalyzeExpense's and AnalyzeID's
+fields. Coordinates are normalised to the page (0-1); confidences 0-100 become 0-1.
+
+>>> body = {"Blocks": [
+...     {"BlockType": "LINE", "Id": "l", "Text": "Hi you", "Confidence": 99.5,
+...      "Relationships": [{"Type": "CHILD", "Ids": ["w1", "w2"]}]},
+...     {"BlockType": "WORD", "Id": "w1", "Text": "Hi", "Confidence": 99.0},
+...     {"BlockType": "WORD", "Id": "w2", "Text": "you", "Confidence": 98.0}]}
+>>> ex = read(body)
+>>> ex.cols["words"]["text"], ex.cols["tokens"]["block"]
+(['Hi you'], [0, 0])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..flatten import Extraction, normalise_field
+from .base import Reader, conf, quad_xy, rect, snake
+
+__all__ = ["read"]
+
+SCALE = 100.0  # Textract confidences are 0-100
+
+
+class _Graph:
+    """Blocks by id with their paths; children by relationship type."""
+
+    def __init__(self, r: Reader, raw: dict[str, Any]) -> None:
+        self.blocks: list[tuple[str, dict[str, Any]]] = []
+        for path, blocks in _block_lists(raw):
+            for i, b in enumerate(blocks):
+                if isinstance(b, dict):
+                    self.blocks.append((f"{path}[{i}]", b))
+        self.by_id = {b.get("Id"): (p, b) for p, b in self.blocks if isinstance(b.get("Id"), str)}
+        for p, _ in self.blocks:
+            r.use(f"{p}.Id", f"{p}.BlockType", f"{p}.Relationships", f"{p}.Page")
+
+    def related(self, b: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:
+        out = []
+        for rel in b.get("Relationships") or ():
+            if isinstance(rel, dict) and rel.get("Type") == kind:
+                out += [self.by_id[i] for i in rel.get("Ids") or () if i in self.by_id]
+        return out
+
+    def text(self, b: dict[str, Any]) -> str | None:
+        """The words (and selection marks) under a block, space-joined."""
+        parts = []
+        for _, c in self.related(b, "CHILD"):
+            if c.get("BlockType") == "WORD" and isinstance(c.get("Text"), str):
+                parts.append(c["Text"])
+            elif c.get("BlockType") == "SELECTION_ELEMENT":
+                parts.append(str(c.get("SelectionStatus")))
+        return " ".join(parts) if parts else None
+
+
+def _block_lists(raw: dict[str, Any]):
+    if isinstance(raw.get("Blocks"), list):
+        yield "Blocks", raw["Blocks"]
+    for key in ("ExpenseDocuments", "IdentityDocuments"):
+        for d, doc in enumerate(raw.get(key) or ()):
+            if isinstance(doc, dict) and isinstance(doc.get("Blocks"), list):
+                yield f"{key}[{d}].Blocks", doc["Blocks"]
+    for k, page in enumerate(raw.get("responses") or ()):  # a list of Get* pages
+        if isinstance(page, dict):
+            for path, blocks in _block_lists(page):
+                yield f"responses[{k}].{path}", blocks
+
+
+def _page(b: dict[str, Any]) -> int:
+    p = b.get("Page")
+    return p if isinstance(p, int) and not isinstance(p, bool) and p > 0 else 1
+
+
+def _page_row(r: Reader, page: int) -> None:
+    """Every Textract page's coordinates are normalised to it."""
+    if page not in r.ex.document:
+        r.doc(page, "width", 1.0)
+        r.doc(page, "height", 1.0)
+        r.doc(page, "unit", "normalized")
+
+
+def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> None:
+    geo = b.get("Geometry")
+    if not isinstance(geo, dict):
+        return
+    poly = quad_xy(geo.get("Polygon"), "X", "Y")
+    if poly is not None:
+        row.update(zip(("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"), poly[0], strict=True))
+        if poly[1]:
+            r.use(f"{path}.Geometry.Polygon")
+        return
+    box = geo.get("BoundingBox")
+    if isinstance(box, dict):
+        try:
+            x, y = float(box["Left"]), float(box["Top"])
+            w, h = float(box["Width"]), float(box["Height"])
+        except (KeyError, TypeError, ValueError):
+            return
+        row.update(
+            zip(
+                ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"),
+                rect(x, y, x + w, y + h),
+                strict=True,
+            )
+        )
+        r.use(f"{path}.Geometry.BoundingBox")
+
+
+def _conf(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
+    row["confidence"] = conf(obj.get("Confidence"), SCALE)
+    if row["confidence"] is not None:
+        r.use(f"{path}.Confidence")
+
+
+def read(raw: dict[str, Any]) -> Extraction:
+    """The frames of a Textract response (any operation)."""
+    r = Reader(raw)
+    g = _Graph(r, raw)
+    line_of: dict[str, int] = {}
+    lines: dict[int, int] = {}
+    for path, b in g.blocks:
+        kind, page = b.get("BlockType"), _page(b)
+        r.page_of[path] = page
+        _page_row(r, page)
+        if kind == "LINE":
+            n = lines[page] = lines.get(page, -1) + 1
+            row = {"page": page, "block": n, "text": b.get("Text")}
+            r.use(f"{path}.Text")
+            _conf(r, row, b, path)
+            _geometry(r, row, b, path)
+            r.add("words", row)
+            for _, w in g.related(b, "CHILD"):
+                line_of[w.get("Id")] = n
+    meta = raw.get("DocumentMetadata")
+    pages = meta.get("Pages") if isinstance(meta, dict) else None
+    if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < 100_000:
+        for page in range(1, pages + 1):  # pages without blocks (AnalyzeID, blank pages)
+            _page_row(r, page)
+        r.use("DocumentMetadata.Pages")
+    _tokens(r, g, line_of)
+    _tables(r, g)
+    _pairs(r, g)
+    _queries(r, g)
+    _layout(r, g)
+    _expense(r, raw)
+    _identity(r, raw)
+    return r.finish()
+
+
+def _tokens(r: Reader, g: _Graph, line_of: dict[str, int]) -> None:
+    for path, b in g.blocks:
+        if b.get("BlockType") == "WORD":
+            page = _page(b)
+            row = {
+                "page": page,
+                "block": line_of.get(b.get("Id")),
+                "token": r.count("tokens", page),
+                "text": b.get("Text"),
+            }
+            r.use(f"{path}.Text")
+            _conf(r, row, b, path)
+            _geometry(r, row, b, path)
+            r.add("tokens", row)
+
+
+def _tables(r: Reader, g: _Graph) -> None:
+    tables: dict[int, int] = {}
+    for path, t in g.blocks:
+        if t.get("BlockType") != "TABLE":
+            continue
+        page = _page(t)
+        table = tables[page] = tables.get(page, -1) + 1
+        r.page_of[path] = page
+        rows: dict[str, dict[str, Any]] = {}
+        for i, (cpath, c) in enumerate(g.related(t, "CHILD")):
+            if c.get("BlockType") != "CELL":
+                continue
+            row = {
+                "page": page,
+                "table": table,
+                "kind": "table",
+                "cell": i,
+                "row": _index(c, "RowIndex"),
+                "col": _index(c, "ColumnIndex"),
+                "row_span": _span(c, "RowSpan"),
+                "col_span": _span(c, "ColumnSpan"),
+                "text": g.text(c),
+            }
+            if row["row"] is None or row["col"] is None:
+                continue
+            r.use(*(f"{cpath}.{k}" for k in ("RowIndex", "ColumnIndex", "RowSpan", "ColumnSpan")))
+            _conf(r, row, c, cpath)
+            _geometry(r, row, c, cpath)
+            rows[c.get("Id")] = row
+        for mpath, m in g.related(t, "MERGED_CELL"):
+            # The merged cell spans its child cells: the top-left child carries the span.
+            kids = [rows[c.get("Id")] for _, c in g.related(m, "CHILD") if c.get("Id") in rows]
+            if not kids:
+                continue
+            anchor = min(kids, key=lambda k: (k["row"], k["col"]))
+            anchor["row_span"], anchor["col_span"] = _span(m, "RowSpan"), _span(m, "ColumnSpan")
+            anchor["text"] = " ".join(k["text"] for k in kids if k["text"]) or None
+            r.use(*(f"{mpath}.{k}" for k in ("RowIndex", "ColumnIndex", "RowSpan", "ColumnSpan")))
+        for row in rows.values():
+            r.add("cells", row)
+
+
+def _index(c: dict[str, Any], key: str) -> int | None:
+    v = c.get(key)
+    return v - 1 if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else None
+
+
+def _span(c: dict[str, Any], key: str) -> int:
+    v = c.get(key)
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else 1
+
+
+def _pairs(r: Reader, g: _Graph) -> None:
+    for path, k in g.blocks:
+        if k.get("BlockType") != "KEY_VALUE_SET" or "KEY" not in (k.get("EntityTypes") or ()):
+            continue
+        page = _page(k)
+        pair = r.count("kv", page)
+        values = g.related(k, "VALUE")
+        row = {
+            "page": page,
+            "pair": pair,
+            "key": g.text(k),
+            "n_boxes": 1 + len(values),
+            "value": " ".join(t for _, v in values if (t := g.text(v))) or None,
+        }
+        _conf(r, row, k, path)
+        r.add("kv", row)
+        r.use(f"{path}.EntityTypes")
+        for box, (bpath, b) in enumerate([(path, k), *values]):
+            role = "key" if box == 0 else "value"
+            brow = {"page": page, "pair": pair, "box": box, "role": role, "text": g.text(b)}
+            _geometry(r, brow, b, bpath)
+            r.add("kv_boxes", brow)
+            if box:
+                r.use(f"{bpath}.EntityTypes")
+
+
+def _queries(r: Reader, g: _Graph) -> None:
+    for path, q in g.blocks:
+        if q.get("BlockType") != "QUERY":
+            continue
+        query = q.get("Query") if isinstance(q.get("Query"), dict) else {}
+        name = query.get("Alias") or query.get("Text")
+        r.use(f"{path}.Query.Alias" if query.get("Alias") else f"{path}.Query.Text")
+        answers = g.related(q, "ANSWER") or [(None, {})]
+        for apath, a in answers:
+            row = {
+                "page": _page(a or q),
+                "group": "queries",
+                "field": name,
+                "field_norm": snake(str(name)).replace(" ", "_") if name else None,
+                "value": a.get("Text"),
+            }
+            if apath:
+                r.use(f"{apath}.Text")
+                _conf(r, row, a, apath)
+                _geometry(r, row, a, apath)
+            r.add("fields", row)
+
+
+_HANDLED = {
+    "PAGE",
+    "LINE",
+    "WORD",
+    "TABLE",
+    "CELL",
+    "MERGED_CELL",
+    "KEY_VALUE_SET",
+    "QUERY",
+    "QUERY_RESULT",
+}
+
+
+def _layout(r: Reader, g: _Graph) -> None:
+    """LAYOUT_* blocks, SIGNATURE, SELECTION_ELEMENT, TABLE_TITLE/FOOTER...: one row each;
+    ``words_ids`` lists the lines (rows of ``words``) a layout block holds."""
+    line_no = {}
+    counters: dict[int, int] = {}
+    for _, b in g.blocks:
+        if b.get("BlockType") == "LINE":
+            p = _page(b)
+            line_no[b.get("Id")] = counters[p] = counters.get(p, -1) + 1
+    for path, b in g.blocks:
+        kind = b.get("BlockType")
+        if kind in _HANDLED or not isinstance(kind, str):
+            continue
+        page = _page(b)
+        kids = g.related(b, "CHILD")
+        ids = [line_no[c.get("Id")] for _, c in kids if c.get("Id") in line_no]
+        text = b.get("Text")
+        if isinstance(text, str):
+            r.use(f"{path}.Text")
+        elif kind == "SELECTION_ELEMENT":
+            text = b.get("SelectionStatus")
+            r.use(f"{path}.SelectionStatus")
+        else:
+            text = " ".join(c.get("Text") for _, c in kids if isinstance(c.get("Text"), str))
+        row = {
+            "page": page,
+            "block": r.count("layout", page),
+            "type": kind.removeprefix("LAYOUT_").lower(),
+            "text": text or None,
+            "words_ids": ids or None,
+        }
+        _geometry(r, row, b, path)
+        r.add("layout", row)
+
+
+def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> None:
+    for i, f in enumerate(fields if isinstance(fields, list) else ()):
+        if not isinstance(f, dict):
+            continue
+        where = f"{path}[{i}]"
+        kind = f.get("Type") if isinstance(f.get("Type"), dict) else {}
+        name = kind.get("Text")
+        r.use(f"{where}.Type.Text")
+        value = f.get("ValueDetection") if isinstance(f.get("ValueDetection"), dict) else {}
+        page = f.get("PageNumber") if isinstance(f.get("PageNumber"), int) else 1
+        r.use(f"{where}.PageNumber" if "PageNumber" in f else None)
+        groups = [t for gp in f.get("GroupProperties") or () for t in gp.get("Types") or ()]
+        norm = snake(str(name)) if name else None
+        if norm and id_doc:
+            norm = normalise_field(norm)
+        elif norm and groups:
+            norm = f"{snake(groups[0])}_{norm}"
+        row = {
+            "page": page,
+            "group": group,
+            "field": name,
+            "field_norm": norm,
+            "value": value.get("Text"),
+        }
+        r.use(f"{where}.ValueDetection.Text")
+        _conf(r, row, value, f"{where}.ValueDetection")
+        _geometry(r, row, value, f"{where}.ValueDetection")
+        r.add("fields", row)
+
+
+def _expense(r: Reader, raw: dict[str, Any]) -> None:
+    for d, doc in enumerate(raw.get("ExpenseDocuments") or ()):
+        if not isinstance(doc, dict):
+            continue
+        base = f"ExpenseDocuments[{d}]"
+        _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", "", False)
+        for gi, grp in enumerate(doc.get("LineItemGroups") or ()):
+            for li, item in enumerate((grp or {}).get("LineItems") or ()):
+                where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
+                group = f"line_items[{gi}][{li}]"
+                _field_rows(
+                    r,
+                    (item or {}).get("LineItemExpenseFields"),
+                    f"{where}.LineItemExpenseFields",
+                    group,
+                    False,
+                )
+
+
+def _identity(r: Reader, raw: dict[str, Any]) -> None:
+    docs = raw.get("IdentityDocuments") or ()
+    for d, doc in enumerate(docs):
+        if isinstance(doc, dict):
+            group = "" if len(docs) == 1 else f"document[{d}]"
+            path = f"IdentityDocuments[{d}].IdentityDocumentFields"
+            _field_rows(r, doc.get("IdentityDocumentFields"), path, group, True)
