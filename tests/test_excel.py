@@ -164,7 +164,7 @@ def body_with_excel(payload: str) -> dict:
         (b64(zip_bytes({"hello.txt": b"hi"})), "a zip archive but not an .xlsx workbook"),
         (
             b64(zip_bytes({"[Content_Types].xml": b"<nonsense", "xl/workbook.xml": b"??"})),
-            "Types].xml is not well-formed XML",
+            "Types].xml, which is not well-formed XML",
         ),
         (
             b64(zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<x/>"})),

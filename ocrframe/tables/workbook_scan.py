@@ -15,7 +15,8 @@ Refused with :class:`~ocrframe.errors.WorkbookError`:
 - a cell or range reference outside Excel's 1,048,576 rows x 16,384 columns;
 - more than ``max_cells`` positions in total (cells, merged, hyperlink and comment positions,
   shared strings, formatted rows), more than ``ELEMENTS_PER_CELL * max_cells`` XML elements
-  (each becomes Python objects) or more than ``MAX_STYLE_RECORDS`` style records;
+  (each becomes Python objects) or more than ``max_cells // CELLS_PER_STYLE_RECORD`` style
+  records (at least 1,000);
 - a part whose extent from A1 (dimension, cells, ranges) covers more than ``max_cells``.
 
 >>> import io, zipfile
@@ -27,7 +28,7 @@ Refused with :class:`~ocrframe.errors.WorkbookError`:
 >>> scan_workbook(raw.getvalue(), where="result.excel")
 Traceback (most recent call last):
 ...
-ocrframe.errors.WorkbookError: result.excel would expand to more than 1,000,000 cells \
+ocrframe.errors.WorkbookError: result.excel would expand to more than 100,000 cells \
 (mergeCell A1:XFD1048576 in xl/worksheets/sheet1.xml), a workbook bomb: refused before \
 opening it; raise max_cells if you trust this workbook
 """
@@ -46,12 +47,15 @@ from xml.parsers import expat
 from ..errors import WorkbookError
 
 __all__ = ["scan_workbook", "WorkbookScan", "DEFAULT_MAX_CELLS", "EXCEL_MAX_ROWS",
-           "EXCEL_MAX_COLS", "ELEMENTS_PER_CELL", "MAX_STYLE_RECORDS"]  # fmt: skip
+           "EXCEL_MAX_COLS", "ELEMENTS_PER_CELL", "CELLS_PER_STYLE_RECORD"]  # fmt: skip
 
-DEFAULT_MAX_CELLS = 1_000_000
+# openpyxl spends 5-25 us of CPU per cell it builds (a merged one costs most): 100,000 cells are
+# at most ~2.5 s and ~150 MB, and far more than an OCR table has.
+DEFAULT_MAX_CELLS = 100_000
 ELEMENTS_PER_CELL = 5  # a cell is 2-3 elements (<c><v>), a shared string 2 (<si><t>)
 EXCEL_MAX_ROWS, EXCEL_MAX_COLS = 1_048_576, 16_384
-MAX_STYLE_RECORDS = 100_000  # Excel itself allows 64,000 cell formats
+# openpyxl spends ~0.1 ms on a style record (a font, a fill, a format), 100 times a cell's cost
+CELLS_PER_STYLE_RECORD = 100
 _STYLE_RECORDS = ("xf", "font", "fill", "border", "numFmt", "dxf", "cellStyle")
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "  # expat: "uri local"
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -120,6 +124,7 @@ class _Counter:
     def __init__(self, max_cells: int) -> None:
         self.max_cells = max_cells
         self.max_elements = ELEMENTS_PER_CELL * max_cells
+        self.max_styles = max(max_cells // CELLS_PER_STYLE_RECORD, 1_000)
         self.positions = self.elements = self.styles = self.formulas = self.links = 0
         self.part = ""
         self.row = self.col = self.max_row = self.max_col = 0
@@ -209,10 +214,11 @@ class _Counter:
 
     def _style(self, tag: str, attrs: dict[str, str]) -> None:
         self.styles += 1
-        if self.styles > MAX_STYLE_RECORDS:
+        if self.styles > self.max_styles:
             raise _Refused(
-                f"holds more than {MAX_STYLE_RECORDS:,} style records in {self.part} (Excel "
-                "allows 64,000 cell formats)"
+                f"holds more than {self.max_styles:,} style records in {self.part} (1 per "
+                f"{CELLS_PER_STYLE_RECORD} of max_cells={self.max_cells:,})",
+                tunable=True,
             )
 
     def _dimension(self, tag: str, attrs: dict[str, str]) -> None:
