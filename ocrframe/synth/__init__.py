@@ -73,11 +73,11 @@ def synthesize(
         ok = (
             isinstance(image_size, tuple | list)
             and len(image_size) == 2
-            and all(isinstance(v, int) and v >= 32 for v in image_size)
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in image_size)
         )
         if not ok:
             raise InputError(
-                f"image_size must be (width, height) in pixels, each >= 32; got {image_size!r}"
+                f"image_size must be (width, height) in pixels, each >= 1; got {image_size!r}"
             )
     g = Gen(seed, tuple(image_size) if image_size else None)
     p = dict(params or {})
