@@ -258,3 +258,15 @@ def test_replayed_signed_requests_are_answered_like_api_gateway(emulator):
     )
     assert replay.status_code == 401 and replay.json()["error_code"] == "APIG.0301"
     assert "15 minutes" in replay.json()["error_msg"]
+
+
+def test_command_line_takes_region_and_subscriptions(capsys):
+    from ocrframe.emulator import main
+    from ocrframe.emulator.cli import build_parser
+
+    assert main(["--port", "0", "--region", "mars-1"]) == 1
+    assert "unknown region" in capsys.readouterr().err
+    assert main(["--port", "0", "--subscribe", "no-such-api"]) == 1
+    assert "unknown OCR API" in capsys.readouterr().err
+    parser_help = build_parser().format_help()
+    assert "--region" in parser_help and "--subscribe" in parser_help
