@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from ocrframe.cloud.auth import sign_request
-from ocrframe.emulator import Emulator, Faults, main
+from ocrframe.emulator import CONTROL_HEADERS, Emulator, Faults, main
 from ocrframe.errors import InputError
 
 
@@ -244,16 +244,26 @@ def test_max_concurrency_answers_4401():
 
 def test_control_endpoints(emulator):
     _post(emulator, {"url": "https://x/a.png"})
-    log = requests.get(f"{emulator.url}/_emulator/log", timeout=5).json()
+    log = requests.get(f"{emulator.url}/_emulator/log", headers=CONTROL_HEADERS, timeout=5).json()
     assert log[-1]["api"] == "general-text" and log[-1]["status"] == 200
-    set_ = requests.post(f"{emulator.url}/_emulator/faults", json={"rate_500": 1.0}, timeout=5)
+    set_ = requests.post(
+        f"{emulator.url}/_emulator/faults",
+        json={"rate_500": 1.0},
+        headers=CONTROL_HEADERS,
+        timeout=5,
+    )
     assert set_.json()["rate_500"] == 1.0
     assert _post(emulator, {"url": "https://x/a.png"}).status_code == 500
-    bad = requests.post(f"{emulator.url}/_emulator/faults", json={"rate_999": 1}, timeout=5)
+    bad = requests.post(
+        f"{emulator.url}/_emulator/faults", json={"rate_999": 1}, headers=CONTROL_HEADERS, timeout=5
+    )
     assert bad.status_code == 400 and "rate_999" in bad.json()["error"]
-    requests.post(f"{emulator.url}/_emulator/faults", json={}, timeout=5)
-    requests.post(f"{emulator.url}/_emulator/reset", timeout=5)
-    assert requests.get(f"{emulator.url}/_emulator/log", timeout=5).json() == []
+    requests.post(f"{emulator.url}/_emulator/faults", json={}, headers=CONTROL_HEADERS, timeout=5)
+    requests.post(f"{emulator.url}/_emulator/reset", headers=CONTROL_HEADERS, timeout=5)
+    assert (
+        requests.get(f"{emulator.url}/_emulator/log", headers=CONTROL_HEADERS, timeout=5).json()
+        == []
+    )
     assert _post(emulator, {"url": "https://x/a.png"}).status_code == 200
 
 
@@ -276,10 +286,15 @@ def test_faults_validate_counts_and_seed():
 
 def test_control_endpoint_refuses_bad_fault_settings_and_keeps_serving(emulator):
     bad = requests.post(
-        f"{emulator.url}/_emulator/faults", json={"max_concurrency": "x"}, timeout=5
+        f"{emulator.url}/_emulator/faults",
+        json={"max_concurrency": "x"},
+        headers=CONTROL_HEADERS,
+        timeout=5,
     )
     assert bad.status_code == 400 and "max_concurrency" in bad.json()["error"]
-    current = requests.get(f"{emulator.url}/_emulator/faults", timeout=5).json()
+    current = requests.get(
+        f"{emulator.url}/_emulator/faults", headers=CONTROL_HEADERS, timeout=5
+    ).json()
     assert current["max_concurrency"] is None
     assert _post(emulator, {"url": "https://x/a.png"}).status_code == 200
 

@@ -164,6 +164,7 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
             ),
             Param("with_borders", "boolean", False, doc="true = only bordered tables"),
         ),
+        errors_in_result=True,
         doc="The failure example nests error_code/error_msg inside result.",
     ),
     ApiSpec(

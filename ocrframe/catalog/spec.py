@@ -56,6 +56,7 @@ class ApiSpec:
     # field body with no signature is guessed from them).
     expected_fields: tuple[str, ...] = ()
     local: bool = False  # the embedded LocalEngine answers it (with all of ``params``)
+    errors_in_result: bool = False  # its error bodies nest error_code/error_msg in "result"
     doc: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

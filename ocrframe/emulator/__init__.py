@@ -14,5 +14,6 @@ from .backend import LogRecord
 from .cli import main
 from .core import Emulator
 from .faults import Faults
+from .server import CONTROL_HEADERS
 
-__all__ = ["Emulator", "Faults", "LogRecord", "main"]
+__all__ = ["Emulator", "Faults", "LogRecord", "main", "CONTROL_HEADERS"]

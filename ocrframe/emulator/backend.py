@@ -72,8 +72,14 @@ class Backend:
         domain: str,
         token_ttl: float = 24 * 3600.0,
         engine: Any = None,
+        project_name: str = "ap-southeast-1",
+        region: str | None = None,
+        subscriptions: frozenset[str] | None = None,
     ) -> None:
         self.ak, self._sk, self.project_id = ak, sk, project_id
+        self.project_name = project_name
+        self.region = region  # None: every operation is deployed here
+        self.subscriptions = subscriptions  # None: every operation is subscribed
         self.username, self._password, self.domain = username, password, domain
         self.token_ttl = token_ttl
         self.engine = engine
@@ -123,7 +129,7 @@ class Backend:
         )
         if not ok:
             return 401, {}, iam_error(401, "The username or password is wrong.")
-        if not isinstance(project, dict) or project.get("id", self.project_id) != self.project_id:
+        if not self._own_project(project):
             return 401, {}, iam_error(401, "The project does not exist or is not authorized.")
         token = "MIIemu" + secrets.token_urlsafe(48)
         now = time.time()
@@ -144,6 +150,14 @@ class Backend:
             }
         }
         return 201, {"X-Subject-Token": token}, body
+
+    def _own_project(self, scope: Any) -> bool:
+        """A token is scoped to one project, by id or by name (the region's name)."""
+        if not isinstance(scope, dict) or not ("id" in scope or "name" in scope):
+            return False
+        return scope.get("id", self.project_id) == self.project_id and (
+            scope.get("name", self.project_name) == self.project_name
+        )
 
     # --- OCR auth ----------------------------------------------------------------------------
 
@@ -190,6 +204,21 @@ class Backend:
         if project is not None and project != self.project_id:
             raise WireError("APIG.0301", "the X-Project-Id does not match the credentials")
 
+    # --- deployment and subscriptions --------------------------------------------------------
+
+    def check_available(self, slug: str) -> None:
+        """Raise what the service answers for an operation not deployed in the emulator's
+        region (``APIG.0101``: the endpoint has no such API) or not subscribed
+        (``ModelArts.4204``). Operations whose regions the catalog does not know are deployed
+        everywhere."""
+        spec = get_api(slug)
+        if self.region is not None and spec.regions and self.region not in spec.regions:
+            raise WireError(
+                "APIG.0101", f"{spec.slug} is not deployed in {self.region}", api=spec.slug
+            )
+        if self.subscriptions is not None and spec.slug not in self.subscriptions:
+            raise WireError("ModelArts.4204", api=spec.slug)
+
     # --- recognition -------------------------------------------------------------------------
 
     def recognize(self, slug: str, raw: bytes) -> tuple[dict[str, Any], str | None]:
@@ -221,6 +250,10 @@ class Backend:
         data = self._decode(spec, value)
         sha = hashlib.sha256(data).hexdigest()
         size = self._check_image(spec, data)
+        if size and spec.max_pixels and size[0] * size[1] > spec.max_pixels:
+            raise WireError(
+                "AIS.0103", f"{size[0]}x{size[1]} px exceeds {spec.max_pixels:,} pixels"
+            )
         return self._answer(spec, data, size, params, seed=int(sha[:12], 16)), sha
 
     @staticmethod

@@ -26,6 +26,18 @@ def build_parser(prog: str = "ocrframe emulator") -> argparse.ArgumentParser:
         default="none",
         help="answer general-text/web-image with a local OCR engine",
     )
+    p.add_argument(
+        "--region",
+        default=None,
+        help="serve as this region's endpoint: APIs deployed elsewhere answer APIG.0101",
+    )
+    p.add_argument(
+        "--subscribe",
+        action="append",
+        default=None,
+        metavar="API",
+        help="subscribe to this API only (repeatable); others answer ModelArts.4204",
+    )
     p.add_argument("--ak", help=f"accepted access key (default {Emulator.ak})")
     p.add_argument("--sk", help=f"accepted secret key (default: the fake {Emulator.sk})")
     p.add_argument("--project-id", help=f"accepted project id (default {Emulator.project_id})")
@@ -107,6 +119,8 @@ def main(argv: list[str] | None = None, prog: str = "ocrframe emulator") -> int:
             faults=faults,
             engine=engine,
             token_ttl=args.token_ttl,
+            region=args.region,
+            subscriptions=args.subscribe,
         )
         emu.start()
     except (OcrError, OSError) as exc:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import threading
+from collections.abc import Iterable
 from typing import Any
 
+from ..catalog import endpoint_for, get_api
 from ..cloud.auth import mask
 from ..errors import InputError
 from .backend import Backend, LogRecord
@@ -41,7 +43,25 @@ class Emulator:
     token_ttl : float
         Lifetime in seconds of the IAM tokens it issues (24 h like IAM).
     host : str
-        A loopback address.
+        A loopback address: ``"127.0.0.1"``, ``"localhost"`` or ``"::1"`` (IPv6).
+    region : str, optional
+        Serve as that region's endpoint: operations the catalog deploys elsewhere answer
+        ``APIG.0101`` (HTTP 404), as a real regional endpoint does. None: all 52 are deployed.
+        IAM tokens are scoped to the project named after the region.
+    subscriptions : iterable of str, optional
+        The operations subscribed to (names as :func:`ocrframe.catalog.get_api` takes them);
+        the others answer ``ModelArts.4204`` (HTTP 403). None: all are subscribed.
+
+    ``general-text`` and ``web-image`` are answered from the image only when ``engine`` is
+    set (and for every API ``ApiSpec.local`` marks); otherwise, and for ``general-table``
+    and every other operation, the answer is a realistic canned body unrelated to the
+    image's content (same image, same body).
+
+    Control routes (``/_emulator/...``) need ``CONTROL_HEADERS`` (a JSON content type and
+    ``X-Emulator-Control: 1``) and refuse cross-origin requests, so a web page open in a
+    browser cannot change faults or read the log. Signed requests replayed within the
+    15 minutes of their ``X-Sdk-Date`` are answered again, as API Gateway does (it keeps no
+    nonces); older ones get ``APIG.0301``.
 
     Examples
     --------
@@ -74,6 +94,8 @@ class Emulator:
         engine: Any = None,
         token_ttl: float = 24 * 3600.0,
         host: str = "127.0.0.1",
+        region: str | None = None,
+        subscriptions: Iterable[str] | None = None,
     ) -> None:
         try:
             loopback = ipaddress.ip_address(host).is_loopback
@@ -93,6 +115,14 @@ class Emulator:
         ):
             if value is not None:
                 setattr(self, name, value)
+        if region is not None:
+            endpoint_for(region)  # InputError naming the known regions
+        if isinstance(subscriptions, str):
+            raise InputError("subscriptions must be a list of API names, not one string")
+        subscribed = (
+            None if subscriptions is None else frozenset(get_api(n).slug for n in subscriptions)
+        )
+        self.region, self.subscriptions = region, subscribed
         self.host, self.port, self.latency = host, port, latency
         self.faults = Faults.from_dict(faults) if isinstance(faults, dict) else faults
         self.engine = engine
@@ -105,6 +135,9 @@ class Emulator:
             domain=self.domain,
             token_ttl=token_ttl,
             engine=engine,
+            project_name=region or "ap-southeast-1",
+            region=region,
+            subscriptions=subscribed,
         )
         self._server: EmulatorServer | None = None
         self._thread: threading.Thread | None = None
@@ -159,7 +192,8 @@ class Emulator:
         """Base URL of the OCR endpoint, e.g. ``http://127.0.0.1:53124``."""
         if self._server is None:
             raise RuntimeError("the emulator is not running; call start() or use it in a with")
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def iam_url(self) -> str:

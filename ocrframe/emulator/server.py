@@ -8,6 +8,13 @@ Routes::
     GET  /_emulator/faults          current fault settings
     POST /_emulator/faults          set faults (JSON of Faults fields; {} clears them)
     POST /_emulator/reset           clear log, tokens, lockouts and fault counters
+
+Control routes need :data:`CONTROL_HEADERS` and refuse requests carrying an ``Origin`` (or
+``Sec-Fetch-Site``) of another site: a browser page cannot send the custom header without a
+CORS preflight, which the emulator never grants.
+
+>>> sorted(CONTROL_HEADERS)
+['Content-Type', 'X-Emulator-Control']
 """
 
 from __future__ import annotations
@@ -28,7 +35,10 @@ from .backend import Backend, LogRecord
 from .errors import WireError
 from .faults import FaultPlan, Faults
 
-__all__ = ["EmulatorServer", "Handler"]
+__all__ = ["EmulatorServer", "Handler", "CONTROL_HEADERS"]
+
+# Headers every request to the control routes (/_emulator/...) must carry.
+CONTROL_HEADERS = {"Content-Type": "application/json", "X-Emulator-Control": "1"}
 
 log = logging.getLogger("ocrframe.emulator")
 
@@ -36,15 +46,23 @@ _OCR_PATH = re.compile(r"^/v2/(?P<project>[^/]+)/ocr/(?P<slug>[A-Za-z0-9_-]+)/?$
 _READ_LIMIT = 64 * 1024 * 1024  # bodies beyond this are refused unread
 
 
+def _is_json(content_type: str | None) -> bool:
+    """``application/json``, with or without parameters such as ``charset``."""
+    return (content_type or "").split(";")[0].strip().lower() == "application/json"
+
+
 class EmulatorServer(ThreadingHTTPServer):
     """A threaded HTTP server holding the backend, the fault plan and the concurrency gauge."""
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # listen backlog: a burst of clients connects without resets
 
     def __init__(
         self, address: tuple[str, int], backend: Backend, faults: Faults | None, latency: float
     ) -> None:
+        if ":" in address[0]:  # an IPv6 literal such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
         self.backend = backend
         self.plan = FaultPlan(faults)
@@ -163,6 +181,10 @@ class Handler(BaseHTTPRequestHandler):
             self._record(None, "iam", status)
             self._send_json(status, answer, headers)
         elif path.startswith("/_emulator/"):
+            refusal = self._control_refusal()
+            if refusal:
+                self._send_json(403, {"error": refusal})
+                return
             self._control(route, body)
         else:
             match = _OCR_PATH.match(path)
@@ -172,6 +194,20 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_json(err.status, err.body(self.request_id))
                 return
             self._ocr(match["project"], match["slug"], body)
+
+    def _control_refusal(self) -> str | None:
+        """Why a control request is refused (None: accepted)."""
+        if not _is_json(self.headers.get("Content-Type")):
+            return "control routes need Content-Type: application/json"
+        if self.headers.get("X-Emulator-Control") != CONTROL_HEADERS["X-Emulator-Control"]:
+            return "control routes need the header X-Emulator-Control: 1"
+        origin = self.headers.get("Origin")
+        own = {f"http://{self.headers.get('Host', '')}"}
+        if (origin is not None and origin not in own) or self.headers.get(
+            "Sec-Fetch-Site", "same-origin"
+        ) not in ("same-origin", "none"):
+            return "cross-origin requests to control routes are refused"
+        return None
 
     def _control(self, route: tuple[str, str], body: bytes) -> None:
         server = self.server
@@ -205,8 +241,13 @@ class Handler(BaseHTTPRequestHandler):
             self._record(slug, "none", err.status)
             self._send_json(err.status, err.body(self.request_id))
             return
-        if project != backend.project_id:
-            err = WireError("ModelArts.4203")
+        try:
+            if project != backend.project_id:
+                raise WireError("ModelArts.4203")
+            backend.check_available(slug)
+            if not _is_json(self.headers.get("Content-Type")):
+                raise WireError("ModelArts.4105", "the Content-Type must be application/json")
+        except WireError as err:
             self._record(slug, auth, err.status)
             self._send_json(err.status, err.body(self.request_id))
             return
@@ -249,7 +290,8 @@ class Handler(BaseHTTPRequestHandler):
             answer, sha = server.backend.recognize(slug, body)
         except WireError as err:
             self._record(slug, auth, err.status, fault=fault)
-            self._send_json(err.status, err.body(self.request_id))
+            nested = APIS[slug].errors_in_result  # General Table nests them in "result"
+            self._send_json(err.status, err.body(self.request_id, nested=nested))
             return
         payload = json.dumps(answer, ensure_ascii=False).encode("utf-8")
         self._record(slug, auth, 200, sha, fault)

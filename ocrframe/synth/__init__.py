@@ -5,6 +5,9 @@ follow the response trees of the OCR API Reference (``api_schemas.md``) and hono
 flags given in ``params``; the other 36 operations follow the official SDK's response models
 (generated from them, see :mod:`ocrframe.synth.sdk_models`): every field the model has, with
 plausible values, fields turned on by a ``return_*`` / ``detect_*`` flag only when it is set.
+Bodies are canned: their text has nothing to do with any image (the emulator seeds them with
+the image's hash, so the same image gets the same body). ``general-table`` in particular
+answers a made-up table whatever the image shows, unless a local engine answers it.
 
 >>> body = synthesize("general-text", seed=1, params={"character_mode": True})
 >>> sorted(body["result"])
@@ -73,11 +76,11 @@ def synthesize(
         ok = (
             isinstance(image_size, tuple | list)
             and len(image_size) == 2
-            and all(isinstance(v, int) and v >= 32 for v in image_size)
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in image_size)
         )
         if not ok:
             raise InputError(
-                f"image_size must be (width, height) in pixels, each >= 32; got {image_size!r}"
+                f"image_size must be (width, height) in pixels, each >= 1; got {image_size!r}"
             )
     g = Gen(seed, tuple(image_size) if image_size else None)
     p = dict(params or {})

@@ -162,7 +162,7 @@ class Gen:
         if image_size is None:
             image_size = (self.r.randint(1000, 2400), self.r.randint(800, 3000))
         w, h = image_size
-        self.w, self.h = max(int(w), 32), max(int(h), 32)
+        self.w, self.h = max(int(w), 1), max(int(h), 1)
 
     # values
     def conf(self, lo: float = 0.82) -> float:
