@@ -453,14 +453,18 @@ def nesting_depths(data: bytes, starts: Any = None) -> Any:
     code = _structure_table()[buf]
     pos = np.flatnonzero(code)
     kind = code[pos]
-    text_of = np.searchsorted(starts, pos, side="right") - 1
     quotes = np.cumsum(kind == 1)
-    # Quotes before each text, so a text with an unbalanced quote cannot shift the others.
-    first = np.searchsorted(pos, starts)
-    before = np.concatenate([[0], quotes])[first]
-    in_string = ((quotes - before[text_of]) & 1).astype(bool) & (kind != 1)
+    single = len(starts) == 1 and starts[0] == 0
+    if not single:
+        text_of = np.searchsorted(starts, pos, side="right") - 1
+        # Quotes before each text, so a text with an unbalanced quote cannot shift the others.
+        first = np.searchsorted(pos, starts)
+        quotes = quotes - np.concatenate([[0], quotes])[first][text_of]
+    in_string = (quotes & 1).astype(bool) & (kind != 1)
     step = np.where(in_string, 0, np.where(kind == 2, 1, np.where(kind == 3, -1, 0)))
     depth = np.cumsum(step)
+    if single:
+        return np.array([max(int(depth.max(initial=0)), 0)], np.int64)
     base = np.concatenate([[0], depth])[first]
     out = np.zeros(len(starts), np.int64)
     if len(pos):
