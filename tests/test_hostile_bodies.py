@@ -16,7 +16,7 @@ import ocrframe
 from ocrframe.datasets.batch import Batch, Entry, read_responses
 from ocrframe.errors import OcrError, ResponseFormatError
 from ocrframe.flatten import FRAMES, rules
-from ocrframe.response import MAX_DEPTH, nesting_depths
+from ocrframe.parsing import MAX_DEPTH, nesting_depths
 
 flat = importlib.import_module("ocrframe.flatten")  # the module (ocrframe.flatten is a function)
 

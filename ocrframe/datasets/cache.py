@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, ResponseFormatError
-from ..response import Response, parse_json
+from ..parsing import parse_json
+from ..response import Response
 
 __all__ = ["Cache", "CacheCorruptError", "input_digest", "split_cache_file"]
 
