@@ -406,12 +406,12 @@ def test_empty_results_give_full_schema(name):
 
 
 def test_empty_response_flattens_to_no_frames():
-    assert (
-        ocrframe.flatten({"result": {"words_block_list": []}})
-        == {"document": ocrframe.document({"result": {"words_block_list": []}})}
-        or True
-    )
+    assert ocrframe.flatten({"result": {"words_block_list": []}}) == {}
     assert ocrframe.flatten({"result": []}) == {}
+    # a scalar property still gives its document row
+    frames = ocrframe.flatten({"result": {"direction": 0, "words_block_list": []}})
+    assert list(frames) == ["document"]
+    assert frames["document"].to_dict("records") == [{"page": 1, "direction": 0}]
 
 
 # --- lossless ----------------------------------------------------------------------------------

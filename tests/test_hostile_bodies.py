@@ -16,7 +16,7 @@ import ocrframe
 from ocrframe.datasets.batch import Batch, Entry, read_responses
 from ocrframe.errors import OcrError, ResponseFormatError
 from ocrframe.flatten import FRAMES, rules
-from ocrframe.response import MAX_DEPTH, nesting_depths
+from ocrframe.parsing import MAX_DEPTH, nesting_depths
 
 flat = importlib.import_module("ocrframe.flatten")  # the module (ocrframe.flatten is a function)
 
@@ -365,3 +365,20 @@ def monkeypatch_blocks():
             families.add_plain_blocks = original
 
     return walk_only
+
+
+@pytest.mark.parametrize(
+    "loc, expected",
+    [
+        ([[1, 2], [3, 4], [5, 6], [7, 8.5]], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.5]),
+        ([[1e308, 1e308], [1e308, 0], [0, 0], [0, 1]], [1e308, 1e308, 1e308, 0, 0, 0, 0, 1]),
+        ([[True, 1], [1, 1], [1, 1], [1, 1]], None),
+        ([["1", 2], [3, 4], [5, 6], [7, 8]], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]),
+        ([[1, 2, 3], [3, 4], [5, 6], [7, 8]], None),
+        ([[float("inf"), 2], [3, 4], [5, 6], [7, 8]], None),
+        ([[10**400, 2], [3, 4], [5, 6], [7, 8]], None),
+        (["ab", "cd", "ef", "gh"], None),
+    ],
+)
+def test_polygon_rule_edges(loc, expected):
+    assert rules.polygon(loc) == expected

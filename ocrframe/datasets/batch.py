@@ -30,7 +30,8 @@ import pandas as pd
 
 from ..errors import ApiError, InputError, OcrError
 from ..flatten._schema import FRAMES
-from ..response import Response, clean_info, read_response
+from ..parsing import clean_info
+from ..response import Response, read_response
 
 __all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
 

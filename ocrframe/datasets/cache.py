@@ -27,7 +27,8 @@ from typing import Any
 
 from ..errors import InputError, ResponseFormatError
 from ..files import atomic_write
-from ..response import Response, parse_json
+from ..parsing import parse_json
+from ..response import Response
 
 __all__ = ["Cache", "CacheCorruptError", "input_digest", "split_cache_file"]
 

@@ -24,6 +24,10 @@ class Extraction:
         self.cols: dict[str, dict[str, list[Any]]] = {
             name: {c: [] for c, _ in schema if c not in BBOX} for name, schema in SCHEMAS.items()
         }
+        self._appends = {
+            name: [(col, lst.append) for col, lst in cols.items()]
+            for name, cols in self.cols.items()
+        }
         self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
         self.document: dict[int, dict[str, Any]] = {}
         self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
@@ -54,9 +58,9 @@ class Extraction:
     def add(self, family: str, values: dict[str, Any]) -> None:
         if family not in self.wanted:
             return
-        cols = self.cols[family]
-        for col, lst in cols.items():
-            lst.append(values.get(col))
+        get = values.get
+        for col, append in self._appends[family]:
+            append(get(col))
         self.counts[family] += 1
 
     def absorb(self, other: Extraction) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..response import BASE64_FIELDS, page_number
+from ..parsing import page_number
+from ..response import BASE64_FIELDS
 from . import rules
 from ._collect import Extraction, put_polygon
 from ._families import (

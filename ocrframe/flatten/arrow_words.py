@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import signature_keys
-from ..response import MAX_DEPTH, nesting_depths, page_number
+from ..parsing import MAX_DEPTH, nesting_depths, page_number
 from ._schema import POLYGON, build_frame
 
 __all__ = ["read_words", "WordsResult"]

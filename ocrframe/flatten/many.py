@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ResponseFormatError
-from ..response import MAX_DEPTH, Response, read_response
+from ..parsing import MAX_DEPTH
+from ..response import Response, read_response
 from ._collect import Extraction
 from ._extract import extract
 from ._schema import FRAMES, build_frame

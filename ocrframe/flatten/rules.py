@@ -82,6 +82,9 @@ def polygon(v: Any) -> list[float] | None:
     """8 floats from ``[[x, y] x 4]``; None when the value is not such a polygon."""
     if not isinstance(v, list) or len(v) != 4:
         return None
+    fast = _plain_polygon(v)
+    if fast is not None:
+        return fast
     out: list[float] = []
     for pt in v:
         if not isinstance(pt, (list, tuple)) or len(pt) != 2:
@@ -96,6 +99,20 @@ def polygon(v: Any) -> list[float] | None:
 def is_polygon_like(v: Any) -> bool:
     """A non-empty list of lists (a polygon, well-formed or not)."""
     return isinstance(v, list) and bool(v) and all(isinstance(p, list) for p in v)
+
+
+def _plain_polygon(v: list[Any]) -> list[float] | None:
+    """The common case of :func:`polygon` (4 pairs of finite ints or floats) without a call
+    per coordinate; None means "not that simple", and :func:`polygon` decides."""
+    try:
+        (x1, y1), (x2, y2), (x3, y3), (x4, y4) = v
+        coords = [x1, y1, x2, y2, x3, y3, x4, y4]
+        if not all(type(c) is float or type(c) is int for c in coords):
+            return None
+        out = [float(c) for c in coords]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return out if math.isfinite(sum(out)) else None  # inf or nan anywhere makes the sum so
 
 
 def integer(v: Any) -> int | None:

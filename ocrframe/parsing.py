@@ -1,0 +1,169 @@
+"""Parsing saved response bodies that may be hostile: too deep, out-of-range numbers, bad
+metadata. One rule per concern, shared by the general parse and the columnar words path.
+
+>>> parse_json('{"result": {"words_block_list": []}}')
+{'result': {'words_block_list': []}}
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from .errors import ResponseFormatError
+
+__all__ = ["MAX_DEPTH", "parse_json", "nesting_depths", "page_number", "clean_info"]
+
+MAX_DEPTH = 100  # OCR responses nest < 10 levels; deeper bodies are refused, not walked
+
+
+def parse_json(data: str | bytes, where: str = "") -> Any:
+    """Parse a response body; anything that is not sane JSON is a ResponseFormatError.
+
+    Refused: invalid JSON or UTF-8, and nesting deeper than
+    :data:`MAX_DEPTH` (checked on the bytes by :func:`nesting_depths`, the rule the columnar
+    path applies too). ``NaN``/``Infinity`` literals and numbers beyond float range parse
+    (integers of thousands of digits as infinities); the flatteners treat them as
+    not-a-number.
+
+    >>> parse_json('{"a": [1, NaN]}')
+    {'a': [1, nan]}
+    >>> parse_json("[" * 200 + "]" * 200)
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.ResponseFormatError: response is nested 200 levels deep (more than 100; ...
+    """
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    try:
+        try:
+            value = json.loads(data)
+        except ValueError as exc:
+            if "integer string conversion" not in str(exc):
+                raise
+            # More digits than Python converts: beyond float range anyway, so an infinity
+            # (which the flatteners treat as not-a-number, as they do 1e400).
+            value = json.loads(data, parse_int=_int_or_inf)
+    except RecursionError:
+        value, error = None, "nested too deeply to parse"
+    except (ValueError, UnicodeDecodeError) as exc:
+        if isinstance(data, bytes) and (isinstance(exc, UnicodeDecodeError) or b"\0" in data):
+            from .inputs.formats import detect_format  # the one table of file signatures
+
+            kind = detect_format(data)
+            what = f"a {kind.upper()} file" if kind else f"binary data ({len(data)} bytes)"
+            raise ResponseFormatError(
+                f"{where.removeprefix(' in ') or 'the input'} is {what}, not a JSON response; to "
+                "OCR an image, pass it to an OCR call "
+                "(e.g. ocrframe.LocalEngine().call('general-text', image))"
+            ) from None
+        value, error = None, f"not valid JSON{where}: {exc}"
+    else:
+        depth = int(nesting_depths(raw)[0]) if raw.count(b"[") + raw.count(b"{") > 8 else 0
+        if depth <= MAX_DEPTH:
+            return value
+        error = (
+            f"nested {depth} levels deep (more than {MAX_DEPTH}; OCR responses nest a few levels)"
+        )
+    snippet = raw[:60].decode("utf-8", "replace")
+    raise ResponseFormatError(f"response is {error}{where} (starts with {snippet!r})")
+
+
+def _int_or_inf(digits: str) -> int | float:
+    if len(digits.lstrip("-")) <= 4000:
+        return int(digits)
+    return float("-inf") if digits.startswith("-") else float("inf")
+
+
+def nesting_depths(data: bytes, starts: Any = None) -> Any:
+    """Maximum nesting depth of the JSON texts in ``data`` that begin at offsets ``starts``
+    (default: one text), counted on the bytes without parsing: brackets inside strings are
+    skipped, escapes honoured. Returns an int64 array, one depth per text.
+
+    >>> nesting_depths(b'{"a": [[1]], "b": "[[[["}').tolist()
+    [3]
+    """
+    import numpy as np
+
+    # Escapes pair up from the left: drop "\\" first, then every remaining \" is an
+    # escaped quote. What is left has a quote exactly where a string opens or closes.
+    clean = data.replace(b"\\\\", b"  ").replace(b'\\"', b"  ")
+    starts = np.zeros(1, np.int64) if starts is None else np.asarray(starts, np.int64)
+    buf = np.frombuffer(clean, np.uint8)
+    code = _structure_table()[buf]
+    pos = np.flatnonzero(code)
+    kind = code[pos]
+    quotes = np.cumsum(kind == 1)
+    single = len(starts) == 1 and starts[0] == 0
+    if not single:
+        text_of = np.searchsorted(starts, pos, side="right") - 1
+        # Quotes before each text, so a text with an unbalanced quote cannot shift the others.
+        first = np.searchsorted(pos, starts)
+        quotes = quotes - np.concatenate([[0], quotes])[first][text_of]
+    in_string = (quotes & 1).astype(bool) & (kind != 1)
+    step = np.where(in_string, 0, np.where(kind == 2, 1, np.where(kind == 3, -1, 0)))
+    depth = np.cumsum(step)
+    if single:
+        return np.array([max(int(depth.max(initial=0)), 0)], np.int64)
+    base = np.concatenate([[0], depth])[first]
+    out = np.zeros(len(starts), np.int64)
+    if len(pos):
+        rel = depth - base[text_of]
+        np.maximum.at(out, text_of, rel)
+    return out
+
+
+@functools.cache
+def _structure_table() -> Any:
+    """Byte -> 1 for a quote, 2 for an opening bracket, 3 for a closing one, else 0."""
+    import numpy as np
+
+    table = np.zeros(256, np.uint8)
+    table[ord('"')] = 1
+    table[[ord("["), ord("{")]] = 2
+    table[[ord("]"), ord("}")]] = 3
+    return table
+
+
+def page_number(v: Any) -> int | None:
+    """A usable 1-based page number (an int from 1 to 1,000,000), else None.
+
+    >>> page_number(3), page_number(True), page_number([1]), page_number(10**400)
+    (3, None, None, None)
+    """
+    if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 1_000_000:
+        return v
+    return None
+
+
+def clean_info(info: Any) -> dict[str, Any]:
+    """ocrframe's own ``_ocrframe`` keys of a saved response, with values of the wrong type
+    (a list for ``page``, a float for ``status``, an unknown API) dropped: they are hints
+    written next to the body, and the body stays the source of truth.
+
+    >>> clean_info({"page": [1], "api": "general-text", "source": 5, "status": 200})
+    {'api': 'general-text', 'status': 200}
+    """
+    if not isinstance(info, dict):
+        return {}
+    out: dict[str, Any] = {}
+    api = info.get("api")
+    if isinstance(api, str):
+        from .catalog import get_api
+        from .errors import InputError
+
+        try:
+            out["api"] = get_api(api).slug
+        except InputError:
+            pass
+    for key in ("source", "request_id"):
+        if isinstance(info.get(key), str):
+            out[key] = info[key]
+    if page_number(info.get("page")) is not None:
+        out["page"] = info["page"]
+    status = info.get("status")
+    if isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 599:
+        out["status"] = status
+    if isinstance(info.get("meta"), dict):
+        out["meta"] = info["meta"]
+    return out
