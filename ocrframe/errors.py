@@ -5,13 +5,18 @@ Hierarchy::
     OcrError
     ├── InputError (also ValueError)        bad input caught before anything is sent
     ├── ResponseFormatError (also ValueError)  a response that is not what the API returns
+    │   └── CacheCorruptError               a cache file unreadable or not for its key
     ├── WorkbookError (also ValueError)     a base64 Excel payload that is not a sane .xlsx
     ├── MissingDependencyError (also ImportError)  an optional extra is not installed
     └── ApiError                            the service answered with an error
         ├── BadRequestError                 the request must change before a retry
         ├── AuthError                       credentials, permission or subscription
+        │   ├── TokenFetchError             IAM issued no token (never retried)
+        │   └── SignatureError              an AK/SK signature did not verify (emulator side)
         ├── ThrottlingError                 rate or concurrency limit: retry later
         └── ServerError                     transient service failure: retry with backoff
+            ├── TransportError              no usable answer: refused, dropped, timed out
+            └── MalformedResponseError (also ResponseFormatError)  a cut-short or non-JSON body
 
 ``ApiError.from_body`` picks the subclass from the error code (see ``classify_error``), so a
 caller can write ``except ocrframe.ThrottlingError`` or test ``err.retryable``.
@@ -38,6 +43,11 @@ __all__ = [
     "AuthError",
     "ThrottlingError",
     "ServerError",
+    "TokenFetchError",
+    "SignatureError",
+    "TransportError",
+    "MalformedResponseError",
+    "CacheCorruptError",
     "classify_error",
     "retry_kind",
     "error_code",
@@ -383,3 +393,47 @@ _BY_CATEGORY: dict[str, type[ApiError]] = {
     "throttling": ThrottlingError,
     "server": ServerError,
 }
+
+
+class TokenFetchError(AuthError):
+    """IAM did not issue a token (wrong password, unknown project, IAM unreachable).
+
+    Never cured by fetching another token, so the client does not retry it: repeating a
+    refused login only brings the IAM account lockout closer.
+    """
+
+    @property
+    def refreshable(self) -> bool:
+        return False
+
+
+class SignatureError(AuthError):
+    """An AK/SK signature could not be verified (raised by :func:`verify_request`)."""
+
+
+class TransportError(ServerError):
+    """No usable answer: connection refused or dropped, timeout. Safe to retry."""
+
+    @property
+    def retryable(self) -> bool:
+        return True
+
+    @property
+    def full_retry(self) -> bool:
+        return True
+
+
+class MalformedResponseError(ServerError, ResponseFormatError):
+    """The body was cut short or is not JSON (a proxy's HTML page, say). Safe to retry."""
+
+    @property
+    def retryable(self) -> bool:
+        return True
+
+    @property
+    def full_retry(self) -> bool:
+        return True
+
+
+class CacheCorruptError(ResponseFormatError):
+    """A cache file is unreadable, fails its checksum or belongs to another key."""

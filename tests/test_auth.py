@@ -12,13 +12,12 @@ import requests
 
 from ocrframe.cloud.auth import (
     AkSkAuth,
-    SignatureError,
     TokenAuth,
     canonical_request,
     sign_request,
     verify_request,
 )
-from ocrframe.errors import AuthError, InputError
+from ocrframe.errors import AuthError, InputError, SignatureError
 
 VECTORS_PATH = Path(__file__).resolve().parents[2] / "shared" / "reference" / "aksk-vectors.json"
 VECTORS = json.loads(VECTORS_PATH.read_text())["vectors"] if VECTORS_PATH.is_file() else []

@@ -5,12 +5,12 @@ import pytest
 from ocrframe import read_response
 from ocrframe.datasets.cache import (
     Cache,
-    CacheCorruptError,
     check,
     input_digest,
     load,
     split_cache_file,
 )
+from ocrframe.errors import CacheCorruptError
 
 BODY = {"result": {"words_block_list": [{"words": "Hé", "confidence": 0.5}]}}
 

@@ -11,15 +11,17 @@ import requests
 from ocrframe.catalog import APIS, DOCUMENTED, get_api
 from ocrframe.cloud.auth import TokenAuth
 from ocrframe.cloud.client import Client
-from ocrframe.cloud.transport import MalformedResponseError, RetryPolicy, TransportError
+from ocrframe.cloud.transport import RetryPolicy
 from ocrframe.emulator import Emulator, Faults
 from ocrframe.errors import (
     ApiError,
     AuthError,
     BadRequestError,
     InputError,
+    MalformedResponseError,
     ServerError,
     ThrottlingError,
+    TransportError,
 )
 
 URL = "https://example.com/doc.jpg"

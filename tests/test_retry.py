@@ -74,8 +74,7 @@ def test_recovered_item_reports_its_requests(scan, tmp_path):
 
 
 def test_retry_kinds_come_from_one_function():
-    from ocrframe.cloud.transport import MalformedResponseError, TransportError
-    from ocrframe.errors import ApiError, InputError
+    from ocrframe.errors import ApiError, InputError, MalformedResponseError, TransportError
 
     p = RetryPolicy(total=3, limited=1, billed=1)
     assert p.kind(ApiError(code="APIG.0308", status=429)) == "full"

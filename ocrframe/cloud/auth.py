@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 import requests
 from requests.auth import AuthBase
 
-from ..errors import AuthError, InputError
+from ..errors import InputError, SignatureError, TokenFetchError
 
 __all__ = [
     "ALGORITHM",
@@ -211,22 +211,6 @@ def sign_request(
         f"{ALGORITHM} Access={ak}, SignedHeaders={';'.join(signed)}, Signature={signature}"
     )
     return out
-
-
-class TokenFetchError(AuthError):
-    """IAM did not issue a token (wrong password, unknown project, IAM unreachable).
-
-    Never cured by fetching another token, so the client does not retry it: repeating a
-    refused login only brings the IAM account lockout closer.
-    """
-
-    @property
-    def refreshable(self) -> bool:
-        return False
-
-
-class SignatureError(AuthError):
-    """An AK/SK signature could not be verified (raised by :func:`verify_request`)."""
 
 
 def verify_request(

@@ -38,7 +38,12 @@ from typing import Any, Protocol, TypeVar
 
 import requests
 
-from ..errors import ApiError, InputError, ResponseFormatError, ServerError
+from ..errors import (
+    ApiError,
+    InputError,
+    MalformedResponseError,
+    TransportError,
+)
 from ..response import error_body
 
 __all__ = [
@@ -58,30 +63,6 @@ log = logging.getLogger("ocrframe.cloud.transport")
 def sleep(seconds: float) -> None:
     """The one place ocrframe sleeps between retries (tests replace it)."""
     time.sleep(seconds)
-
-
-class TransportError(ServerError):
-    """No usable answer: connection refused or dropped, timeout. Safe to retry."""
-
-    @property
-    def retryable(self) -> bool:
-        return True
-
-    @property
-    def full_retry(self) -> bool:
-        return True
-
-
-class MalformedResponseError(ServerError, ResponseFormatError):
-    """The body was cut short or is not JSON (a proxy's HTML page, say). Safe to retry."""
-
-    @property
-    def retryable(self) -> bool:
-        return True
-
-    @property
-    def full_retry(self) -> bool:
-        return True
 
 
 class Pacer(Protocol):

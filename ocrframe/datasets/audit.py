@@ -59,9 +59,9 @@ def frame_of(data: Any, frame: str | None) -> pd.DataFrame:
 
         data = read_responses(data)
     if frame is not None:
-        from .batch import _check_name
+        from .batch import check_frame_name
 
-        _check_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
+        check_frame_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
     name = frame or default_frame(data)
     method = getattr(data, name, None)
     if not callable(method):
@@ -129,7 +129,7 @@ def frame_chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFr
     yield from data.iter_frames(frame or default_frame(data), chunk=chunk)
 
 
-def _resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+def resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     if by is None:
         return ["source"] if "source" in df.columns else []
     cols = [by] if isinstance(by, str) else list(by)
@@ -299,7 +299,7 @@ def audit(
         source: Any = data
     else:
         source = df = frame_of(data, frame)
-        keys = _resolve_by(df, by)
+        keys = resolve_by(df, by)
         prep = _prepare(df, _expected_fields(df, expected))
         out = _finish(_partial(prep, keys, t, exact=True), keys, t)
     if out["n"].sum() > 0 and out["n_scored"].sum() == 0:
@@ -401,17 +401,17 @@ def _audit_stream(
     keys: list[str] | None = None
     for df in chunks:
         if keys is None:
-            keys = _resolve_by(df, by)
-        part = _chunk_state(df, keys, t, expected)
-        state = part if state is None else _merge_states(state, part, keys)
-    return _final_state(state, keys or [], t)
+            keys = resolve_by(df, by)
+        part = chunk_state(df, keys, t, expected)
+        state = part if state is None else merge_states(state, part, keys)
+    return final_state(state, keys or [], t)
 
 
 # (sums per group, histogram counts per group and bin, distinct (group, source) pairs)
 _State = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]
 
 
-def _chunk_state(
+def chunk_state(
     df: pd.DataFrame,
     keys: list[str],
     t: float,
@@ -433,14 +433,14 @@ def _chunk_state(
     return sums, hist, docs
 
 
-def _merge_states(a: _State | None, b: _State | None, keys: list[str]) -> _State | None:
+def merge_states(a: _State | None, b: _State | None, keys: list[str]) -> _State | None:
     if a is None or b is None:
         return a if b is None else b
     docs = None if a[2] is None else pd.concat([a[2], b[2]]).drop_duplicates()
     return _merge_sum(a[0], b[0], keys), _merge_sum(a[1], b[1], [*keys, "_bin"]), docs
 
 
-def _final_state(state: _State | None, keys: list[str], t: float) -> pd.DataFrame:
+def final_state(state: _State | None, keys: list[str], t: float) -> pd.DataFrame:
     if state is None:
         return _finish(_partial(_prepare(_empty_words(), None), [], t, True), [], t)
     sums, hist, docs = state

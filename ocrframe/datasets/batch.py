@@ -231,7 +231,7 @@ class Batch:
         >>> for part in batch.iter_frames("words", chunk=1000):  # doctest: +SKIP
         ...     part.to_parquet(...)
         """
-        _check_name(name)
+        check_frame_name(name)
         if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
             raise InputError(f"chunk must be a positive integer, got {chunk!r}")
         for start in range(0, len(self._entries), chunk):
@@ -317,7 +317,7 @@ class Batch:
         return [i for i in idx if i in rest or self._entries[i].response is not None]
 
 
-def _check_name(name: str) -> None:
+def check_frame_name(name: str) -> None:
     if name not in FLATTENERS:
         raise InputError(f"unknown frame {name!r}; choose one of {', '.join(FLATTENERS)}")
 

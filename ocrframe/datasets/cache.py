@@ -25,20 +25,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ResponseFormatError
+from ..errors import CacheCorruptError, InputError, ResponseFormatError
 from ..files import atomic_write
 from ..parsing import parse_json
 from ..response import Response
 
-__all__ = ["Cache", "CacheCorruptError", "input_digest", "split_cache_file"]
+__all__ = ["Cache", "input_digest", "split_cache_file"]
 
 _MARK = b'"_ocrframe":'
 _KEY = re.compile(r"[0-9a-f]{64}")
 _API = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-
-
-class CacheCorruptError(ResponseFormatError):
-    """A cache file is unreadable, fails its checksum or belongs to another key."""
 
 
 def input_digest(data: bytes | str) -> str:

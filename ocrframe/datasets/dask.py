@@ -340,9 +340,9 @@ def read_responses_dask(
     dd = _require("dask.dataframe")
     if not isinstance(frame, str):
         raise InputError(f"frame must be a frame name such as 'words', got {frame!r}")
-    from .batch import _check_name
+    from .batch import check_frame_name
 
-    _check_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
+    check_frame_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
     if isinstance(files_per_partition, bool) or not isinstance(files_per_partition, int) or (
             files_per_partition < 1):  # fmt: skip
         raise InputError(f"files_per_partition must be a positive integer, got "
@@ -374,12 +374,12 @@ def audit_dask(
     """
     dask = _require("dask")
     # names, not ``from . import audit``: ocrframe.audit is also the function's name
-    from .audit import _chunk_state, _final_state, _merge_states, _resolve_by, check_threshold
+    from .audit import check_threshold, chunk_state, final_state, merge_states, resolve_by
 
     t = check_threshold(threshold)
-    keys = _resolve_by(ddf._meta, by)
-    parts = [dask.delayed(_chunk_state)(p, keys, t, expected) for p in ddf.to_delayed()]
+    keys = resolve_by(ddf._meta, by)
+    parts = [dask.delayed(chunk_state)(p, keys, t, expected) for p in ddf.to_delayed()]
     state = None
     for part in dask.compute(*parts):
-        state = _merge_states(state, part, keys)
-    return _final_state(state, keys, t)
+        state = merge_states(state, part, keys)
+    return final_state(state, keys, t)

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..cloud.transport import Pacer, RetryPolicy
-from ..errors import ApiError, InputError, ResponseFormatError
+from ..errors import ApiError, CacheCorruptError, InputError, ResponseFormatError
 from ..response import Response, error_body
 from .batch import Entry
-from .cache import Cache, CacheCorruptError
+from .cache import Cache
 from .expand import Task
 
 __all__ = ["ItemJob", "Outcome", "cached_path", "error_category", "resolve_policy"]

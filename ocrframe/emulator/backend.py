@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..catalog import ApiSpec, get_api
-from ..cloud.auth import SignatureError, verify_request
-from ..errors import ApiError, InputError
+from ..cloud.auth import verify_request
+from ..errors import ApiError, InputError, SignatureError
 from ..inputs.params import check_params
 from .errors import WireError, iam_error
 

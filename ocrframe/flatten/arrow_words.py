@@ -72,7 +72,8 @@ def _schema():
 
 def _body(entry: Any) -> bytes | None:
     """The response body bytes of a file when it may take the fast path, else None."""
-    from ..datasets.cache import CacheCorruptError, split_cache_file
+    from ..datasets.cache import split_cache_file
+    from ..errors import CacheCorruptError
 
     if entry.api not in (None, _API):
         return None
