@@ -18,6 +18,9 @@ Hierarchy::
             ├── TransportError              no usable answer: refused, dropped, timed out
             └── MalformedResponseError (also ResponseFormatError)  a cut-short or non-JSON body
 
+    Exception
+    └── WireError                           inside the emulator: the error answer to send
+
 ``ApiError.from_body`` picks the subclass from the error code (see ``classify_error``), so a
 caller can write ``except ocrframe.ThrottlingError`` or test ``err.retryable``.
 
@@ -48,6 +51,7 @@ __all__ = [
     "TransportError",
     "MalformedResponseError",
     "CacheCorruptError",
+    "WireError",
     "classify_error",
     "retry_kind",
     "error_code",
@@ -437,3 +441,35 @@ class MalformedResponseError(ServerError, ResponseFormatError):
 
 class CacheCorruptError(ResponseFormatError):
     """A cache file is unreadable, fails its checksum or belongs to another key."""
+
+
+class WireError(Exception):
+    """An error answer of the emulator: HTTP status plus the exact JSON body the service sends.
+
+    >>> WireError("APIG.0301", "verify aksk signature fail").body("r1")["error_msg"]
+    'Incorrect IAM authentication information: verify aksk signature fail'
+    """
+
+    def __init__(
+        self,
+        code: str,
+        detail: str | None = None,
+        status: int | None = None,
+        *,
+        api: str | None = None,
+    ) -> None:
+        self.code = code
+        row = ERROR_CODES.get(code)
+        self.status = status or (row.status if row else 400)
+        base = row.message if row else "Error."
+        if api is not None:  # "The API XXX is not subscribed."
+            base = base.replace("XXX", api)
+        self.message = f"{base.rstrip('.')}: {detail}" if detail else base
+        super().__init__(f"{self.status} {code}: {self.message}")
+
+    def body(self, request_id: str, *, nested: bool = False) -> dict[str, Any]:
+        """The JSON body; ``nested=True`` puts it in ``result`` (General Table's errors)."""
+        out: dict[str, Any] = {"error_code": self.code, "error_msg": self.message}
+        if self.code.startswith("APIG."):
+            out["request_id"] = request_id
+        return {"result": out} if nested else out
