@@ -112,11 +112,15 @@ def rows_table_html(rows: pd.DataFrame, selected: Any = None) -> str:
 
 
 def detail_html(label: Any, row: pd.Series) -> str:
-    """One row's non-coordinate values as a two-column table."""
+    """One row's values, coordinates and empty ones left out, as a two-column table.
+
+    >>> detail_html(3, pd.Series({"text": "Hi", "cell": pd.NA, "x1": 0.0}))
+    '<b>row 3</b><table class="ocrframe-detail"><tr><th>text</th><td>Hi</td></tr></table>'
+    """
     cells = "".join(
         f"<tr><th>{html.escape(str(k))}</th><td>{_cell(v)}</td></tr>"
         for k, v in row.items()
-        if not is_geometry(str(k))
+        if not is_geometry(str(k)) and _cell(v) != ""
     )
     return f'<b>row {_cell(label)}</b><table class="ocrframe-detail">{cells}</table>'
 
@@ -132,9 +136,11 @@ def _as_uint8(img: np.ndarray) -> np.ndarray:
     return (np.clip(scaled, 0.0, 1.0) * 255).round().astype(np.uint8)
 
 
-def zoom_png(image: np.ndarray, polygon: np.ndarray, *, width: int = 320) -> bytes:
-    """PNG of ``image`` around ``polygon`` (4 x 2 pixel corners), enlarged to about ``width``
-    pixels (at most 8x), with the polygon outlined thinly so the item itself stays readable.
+def zoom_png(
+    image: np.ndarray, polygon: np.ndarray, *, width: int = 320, height: int = 120
+) -> bytes:
+    """PNG of ``image`` around ``polygon`` (4 x 2 pixel corners), enlarged to fit ``width`` x
+    ``height`` pixels (at most 8x), the polygon outlined thinly so the item stays readable.
 
     >>> png = zoom_png(np.zeros((40, 60), np.uint8), np.array([[5, 5], [15, 5], [15, 12], [5, 12]]))
     >>> png[:4]
@@ -149,7 +155,7 @@ def zoom_png(image: np.ndarray, polygon: np.ndarray, *, width: int = 320) -> byt
     right, bottom = int(min(np.ceil(x1 + margin), w)), int(min(np.ceil(y1 + margin), h))
     right, bottom = max(right, left + 1), max(bottom, top + 1)
     crop = Image.fromarray(_as_uint8(image[top:bottom, left:right])).convert("RGB")
-    scale = min(width / crop.width, 8.0)
+    scale = min(width / crop.width, height / crop.height, 8.0)
     size = (max(round(crop.width * scale), 1), max(round(crop.height * scale), 1))
     crop = crop.resize(size, Image.Resampling.LANCZOS)
     outline = [((x - left) * scale, (y - top) * scale) for x, y in polygon]
@@ -215,16 +221,20 @@ def make_widgets(
         "show": W.ToggleButtons(
             options=shows,
             value=shows[0],
-            description="show",
             tooltips=["all items", "only below threshold", "only at or above threshold"],
-            style={"description_width": "initial", "button_width": "auto"},
+            style={"button_width": "auto"},
             layout=fit,
         ),
-        "rows": W.Select(options=[], rows=8, layout=W.Layout(width="100%")),
+        "rows": W.Select(options=[], rows=8, layout=W.Layout(width="auto")),
         "status": W.HTML(),
-        "zoom": W.Image(format="png", layout=W.Layout(display="none", max_width="100%")),
+        # flex-start: the panel column would stretch the crop to its width (a 6x7 mm glyph
+        # blown up to 350 px pushed the table out of view)
+        "zoom": W.Image(
+            format="png",
+            layout=W.Layout(display="none", max_width="100%", align_self="flex-start"),
+        ),
         "detail": W.HTML(),
-        "table": W.HTML(layout=W.Layout(max_height="360px", overflow="auto", width="100%")),
+        "table": W.HTML(layout=W.Layout(max_height="360px", overflow="auto", width="auto")),
     }
     w["rows"].add_class(ROWS_CLASS)
     return w
@@ -236,11 +246,17 @@ def arrange(w: dict[str, Any], uid: str) -> Any:
     The figure scales down to its box, never wider than 720 px."""
     import ipywidgets as W
 
-    w["image"].layout = W.Layout(width="100%", height="auto", object_fit="contain")
+    w["image"].layout = W.Layout(width="100%", height="auto", object_fit="contain", margin="0")
     wrap = W.Layout(flex_flow="row wrap", align_items="center")
-    controls = W.Box([w["doc"], w["layer"], w["threshold"], w["show"]], layout=wrap)
+    # the "show" label is a sibling in a row that never wraps: as the toggle's own description
+    # JupyterLab put it on a line above the buttons
+    show = W.HBox([W.Label("show"), w["show"]], layout=W.Layout(flex_flow="row nowrap"))
+    show.add_class("ocrframe-show")
+    controls = W.Box([w["doc"], w["layer"], w["threshold"], show], layout=wrap)
     controls.add_class("ocrframe-controls")
-    figure = W.Box([w["image"]], layout=W.Layout(flex="3 1 420px", max_width="720px"))
+    figure = W.Box(
+        [w["image"]], layout=W.Layout(flex="3 1 420px", max_width="720px", overflow="hidden")
+    )
     figure.add_class("ocrframe-figure")
     side = W.VBox(
         [w["status"], w["rows"], w["zoom"], w["detail"], w["table"]],
