@@ -175,7 +175,8 @@ def viewer_css(uid: str) -> str:
 {root} .widget-toggle-button {{ padding: 0 8px; }}
 {root} .ocrframe-controls .widget-label {{ white-space: nowrap; }}
 {root} .ocrframe-figure img {{ width: 100%; height: auto; max-width: 100%; }}
-{root} .ocrframe-table, {root} .ocrframe-detail {{ border-collapse: collapse; font-size: 12px; }}
+{root} .ocrframe-table, {root} .ocrframe-detail {{
+  border-collapse: collapse; font-size: 12px; line-height: 1.35; }}
 {root} .ocrframe-table th, {root} .ocrframe-table td,
 {root} .ocrframe-detail th, {root} .ocrframe-detail td {{
   padding: 1px 6px; text-align: left; border-bottom: 1px solid #ddd; vertical-align: top; }}

@@ -5,7 +5,8 @@ At 1400 px and 1000 px windows, moving the slider, switching the document and th
 clicking a table row must each change the picture without a JS or Python error; at those widths
 and at 1280 px with the file browser open every part of the viewer must be visible. Saved and
 reopened without the widget's kernel state, the notebook must still show the figure (the PNG
-output next to the widget). One server, one browser, one notebook run: about a minute.
+output next to the widget) in JupyterLab and in Notebook 7. One server, one browser, one
+notebook run: one to two minutes on a busy 2-core machine, most of it the notebook's OCR.
 
 Set OCRFRAME_SCREENSHOTS=<dir> to keep the 1000 px and 1280 px screenshots (docs/images).
 """
@@ -113,9 +114,8 @@ def lab(tmp_path_factory):
             "chromium-driver), so the viewer's browser test cannot run"
         )
     pytest.importorskip("selenium", reason="selenium is not installed (pip install -e .[browser])")
-    pytest.importorskip(
-        "jupyterlab", reason="jupyterlab is not installed (pip install -e .[browser])"
-    )
+    for module in ("jupyterlab", "notebook"):  # the server and Notebook 7
+        pytest.importorskip(module, reason=f"{module} is not installed (pip install -e .[browser])")
     home = tmp_path_factory.mktemp("lab")
     root = home / "notebooks"  # what the file browser lists: the notebook only
     root.mkdir()
@@ -237,14 +237,22 @@ class Page:
         time.sleep(0.5)  # let the layout settle
 
 
-def _click(page: Page, css: str, text: str | None = None):
+def _click(page: Page, css: str, text: str | None = None) -> None:
+    """Click the first element at ``css`` (with ``text``); again if a widget update replaced it."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    for element in page.driver.find_elements(By.CSS_SELECTOR, css):
-        if text is None or element.text.strip() == text:
-            element.click()
-            return
-    pytest.fail(f"nothing to click at {css} {text or ''}")
+    def click() -> bool:
+        try:
+            for element in page.driver.find_elements(By.CSS_SELECTOR, css):
+                if text is None or element.text.strip() == text:
+                    element.click()
+                    return True
+        except StaleElementReferenceException:
+            return False
+        return False
+
+    _wait_until(f"something to click at {css} {text or ''}", click, timeout=30)
 
 
 def _interact(page: Page, document: str, layer: str, keys: list[str], threshold: str) -> None:
@@ -264,9 +272,13 @@ def _interact(page: Page, document: str, layer: str, keys: list[str], threshold:
     )
     row = ".ocrframe-table tbody tr:nth-child(2)"
     page.changes_picture("clicking a table row", lambda: _click(page, row))
-    assert page.driver.find_elements(By.CSS_SELECTOR, ".ocrframe-table tr.ocrframe-selected")
-    zoom = page.driver.find_elements(By.CSS_SELECTOR, ".ocrframe-panel img")
-    assert zoom and zoom[0].is_displayed() and zoom[0].size["width"] > 100  # the zoomed crop
+    selected = ".ocrframe-table tr.ocrframe-selected"
+    _wait_until("the clicked row to be marked", lambda: page.js(
+        f"return document.querySelector('{selected}')"), timeout=30)  # fmt: skip
+    _wait_until("the zoomed crop of the row", lambda: page.js(
+        "const z = document.querySelector('.ocrframe-panel img');"
+        "return !!z && z.offsetParent !== null && z.getBoundingClientRect().height >= 60"),
+        timeout=30)  # fmt: skip
 
 
 def _check_layout(page: Page, width: int, screenshots: Path | None, name: str) -> dict:
@@ -353,7 +365,10 @@ def test_viewer_in_jupyterlab(lab, browser):
     _wait_until(
         "the notebook to be saved", lambda: "image/png" in (root / NOTEBOOK.name).read_text()
     )
-    browser.get(url)
-    _wait_until("the reopened notebook's static figure", lambda: page.js(
+    static_figure = (
         "return [...document.querySelectorAll('.jp-OutputArea-output img')]"
-        ".some(i => i.naturalWidth > 300 && i.offsetParent !== null)"))  # fmt: skip
+        ".some(i => i.naturalWidth > 300 && i.offsetParent !== null)"
+    )
+    for frontend in (url, url.replace("/lab/tree/", "/notebooks/")):  # JupyterLab, Notebook 7
+        browser.get(frontend)
+        _wait_until(f"the static figure in {frontend}", lambda: page.js(static_figure))
