@@ -360,6 +360,10 @@ def test_viewer_in_jupyterlab(lab, browser):
     assert page.js("return !window.jupyterapp.shell.leftCollapsed")
     _check_layout(page, 1280, screenshots, "viewer-1280-sidebar.png")
 
+    page.resize(1000, sidebar=True)  # too narrow for both side by side: the panel wraps below
+    narrow = _check_layout(page, 1000, None, "")
+    assert narrow["panel"]["top"] >= narrow["figure"]["top"] + narrow["figure"]["height"] - 2
+
     # saved and reopened: the widget's models are gone ("model not found"), the PNG shows
     page.command("docmanager:save")
     _wait_until(
