@@ -59,7 +59,8 @@ def test_initial_state(viewer):
     assert viewer.ax.get_xlim() == (0, 400) and viewer.ax.get_ylim() == (300, 0)
     assert len(viewer._w["rows"].options) == 5
     assert "line 0" in viewer._w["table"].value
-    assert png_array(viewer._w["image"].value).shape[:2] == (700, 700)
+    # 7 in wide; the 4:3 page is 0.84 * 7 in wide, so 4.41 in high, plus 0.4 in for the title
+    assert png_array(viewer._w["image"].value).shape[:2] == (481, 700)
 
 
 def test_slider_recolours_in_place_without_rebuilding(viewer):
@@ -152,6 +153,7 @@ def test_layer_toggle_uses_categories_when_there_is_no_confidence():
     assert len(v.collection.get_paths()) == len(ocrframe.cells(table)) > 0
     v._w["layer"].value = "fields"
     assert len(v.frame) == 0 and "no fields in this document" in v._w["status"].value
+    assert v._notice.get_visible()
 
 
 def test_set_mirrors_the_widgets(viewer):
@@ -206,24 +208,128 @@ def test_static_fallback_without_ipywidgets(monkeypatch):
     assert fig is v.figure
 
 
-def test_notebook_display_bundle_has_widget_and_png(viewer, monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+def test_notebook_display_is_the_widget_then_a_png_kept_current(viewer, monkeypatch):
+    """A notebook reopened without a kernel cannot render the widget ("model not found" in
+    JupyterLab and Notebook 7): the figure is a separate image/png output next to it, updated
+    in place (same display id) on every redraw, and hidden by the live widget's CSS."""
+    shown, updated = [], []
+    monkeypatch.setattr(
+        "IPython.display.display",
+        lambda obj, raw=False, display_id=None: shown.append((obj, display_id)),
+    )
+    monkeypatch.setattr(
+        "IPython.display.update_display",
+        lambda obj, raw=False, display_id=None: updated.append((obj, display_id)),
+    )
     viewer._ipython_display_()
-    (bundle,) = shown
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert png_array(bundle["image/png"]).ndim == 3
-    assert "static figure" in bundle["text/plain"]
+    (widget, widget_id), (static, static_id) = shown
+    assert "application/vnd.jupyter.widget-view+json" in widget and widget_id is None
+    assert "image/png" not in widget  # a frontend picks one type per output: keep them apart
+    assert set(static) == {"image/png", "text/plain"} and static_id
+    assert png_array(static["image/png"]).ndim == 3
+    assert "static figure" in static["text/plain"]
+    viewer._w["threshold"].value = 0.5
+    (bundle, display_id), *_ = updated
+    assert display_id == static_id and bundle["image/png"] == viewer._w["image"].value
+    assert bundle["image/png"] != static["image/png"]
+    css = viewer.widget.children[0].value
+    assert f".jp-OutputArea-child:has(.ocrframe-viewer-{static_id}) + .jp-OutputArea-child" in css
+    assert f"ocrframe-viewer-{static_id}" in viewer.widget._dom_classes
 
 
-def test_figure_is_not_stretched_to_the_side_panel_height(viewer):
-    """The figure and the side panel share a flex row; with the default align-items (stretch)
-    a browser stretches the 700x700 PNG to the panel's height (seen in JupyterLab: 700x808
-    once a row's detail was shown), distorting the page. Each keeps its own height."""
-    (controls, body) = viewer.widget.children
-    assert viewer._w["image"] in body.children
-    assert body.layout.align_items == "flex-start"
-    assert viewer._w["image"].layout.height is None  # its height follows the PNG's aspect
+def test_layout_wraps_the_panel_below_a_narrow_figure(viewer):
+    """Side by side when both fit their flex basis, else the panel wraps below; the figure
+    scales to its box. The figure and the panel each keep their own height (align flex-start:
+    with "stretch" a browser stretched the 700x700 PNG to 700x808 when the panel was taller)."""
+    style, controls, body = viewer.widget.children
+    figure, side = body.children
+    assert body.layout.flex_flow == "row wrap" and body.layout.align_items == "flex-start"
+    assert figure.children == (viewer._w["image"],)
+    assert figure.layout.flex == "3 1 420px" and side.layout.flex == "2 1 340px"
+    assert side.layout.min_width == "300px"
+    image = viewer._w["image"].layout
+    assert (image.width, image.height) == ("100%", "auto")
+    assert controls.layout.flex_flow == "row wrap"
+    show = controls.children[-1]  # its label beside it in a row that never wraps
+    assert show.children[1] is viewer._w["show"] and show.children[0].value == "show"
+    assert show.layout.flex_flow == "row nowrap"
+    assert viewer._w["layer"].style.button_width == "auto"  # eight buttons fit one row
+
+
+def test_figure_height_follows_the_page_so_there_is_no_blank_band():
+    tall = {"tall": body([0.9])}
+    v = Viewer(tall, images={"tall": np.full((1000, 400, 3), 255, np.uint8)})
+    height, width = png_array(v._w["image"].value).shape[:2]
+    assert width == 700 and height == 740  # the page is capped at figsize's height
+    v2 = Viewer({"wide": body([0.9])}, images={"wide": np.full((200, 1000, 3), 255, np.uint8)})
+    height, width = png_array(v2._w["image"].value).shape[:2]
+    assert abs(height - 100 * (5.88 * 200 / 1000 + 0.4)) <= 1  # page plus title only
+    page = v2.ax.get_window_extent()
+    assert page.height / page.width == pytest.approx(0.2, abs=0.01)
+
+
+def test_flagged_small_items_keep_a_thin_edge():
+    """A character below the threshold must stay readable: its red edge is at most 12 % of its
+    size as drawn, not a fixed 3 pt (which hid 10 px characters on a page drawn at ~0.4x)."""
+    chars = {"result": {"words_block_list": [{"words": "ab", "confidence": 0.9, "char_list": [
+        {"char": "a", "char_confidence": 0.3, "char_location": [[10, 10], [18, 10], [18, 20],
+                                                           [10, 20]]},
+        {"char": "b", "char_confidence": 0.99, "char_location": [[20, 10], [28, 10], [28, 20],
+                                                            [20, 20]]}],
+        "location": [[10, 10], [28, 10], [28, 20], [10, 20]]}]}}  # fmt: skip
+    v = Viewer(chars, images=np.full((700, 1600, 3), 255, np.uint8), layer="chars", threshold=0.5)
+    assert len(v.frame) == 2
+    red = np.isclose(v.collection.get_edgecolor(), RED).all(axis=1)
+    assert red.tolist() == [True, False]
+    per_pixel = 72 * 5.88 / 1600  # points per image pixel: 5.88 in for 1600 px
+    lw = v.collection.get_linewidths()
+    assert lw[0] == pytest.approx(max(0.12 * 8 * per_pixel, 0.5))
+    assert lw[0] < 1.0 and lw[1] <= lw[0]
+
+
+def test_selected_item_is_zoomed_in_the_panel(viewer):
+    img = np.full((300, 400, 3), 255, np.uint8)
+    img[100:120, 10:200] = 0  # row 3's box is black
+    viewer._images["first"] = img
+    viewer._loaded.clear()
+    viewer.set(layer="chars").set(layer="words")  # reload with the new image
+    zoom = viewer._w["zoom"]
+    assert zoom.layout.display == "none"
+    viewer.set(row=3)
+    assert zoom.layout.display is None
+    crop = png_array(zoom.value)
+    # 190 x 20 px box plus margins, enlarged to fit 320 x 120
+    assert crop.shape[1] == 320 and crop.shape[0] < 120 and crop.min() == 0 and crop.max() == 255
+    assert "line 3" in viewer._w["detail"].value
+    viewer.set(document="second", row=0)  # no image: nothing to zoom
+    assert zoom.layout.display == "none"
+
+
+def test_table_puts_text_and_confidence_first_and_rows_are_clickable(viewer):
+    table = viewer._w["table"].value
+    head = table[table.index("<thead>") : table.index("</thead>")]
+    assert head.index(">text<") < head.index(">confidence<")
+    assert ">region<" not in head and ">cell<" not in head  # all empty: left out
+    viewer.set(threshold=0.5, show="below")
+    table = viewer._w["table"].value
+    # row i of the table picks option i of the list (rows 1 and 4 are listed)
+    assert [v for _, v in viewer._w["rows"].options] == [1, 4]
+    assert "s.selectedIndex=0;" in table and "s.selectedIndex=1;" in table
+    assert "s.selectedIndex=2;" not in table
+    assert table.index("line 1") < table.index("s.selectedIndex=1;") < table.index("line 4")
+    viewer._w["rows"].value = 4
+    assert '<tr class="ocrframe-selected"' in viewer._w["table"].value
+
+
+def test_chars_layer_without_characters_says_so_on_the_figure():
+    response = read_response(body([0.9, 0.5]), api="general-text")
+    v = Viewer([response], layer="chars")
+    assert len(v.frame) == 0
+    hint = "no chars in this document: call general-text with character_mode=True"
+    assert v._notice.get_visible() and v._notice.get_text().startswith(hint)
+    assert hint in v._w["status"].value
+    v.set(layer="words")
+    assert not v._notice.get_visible()
 
 
 def test_grey_images_keep_their_grey_levels():

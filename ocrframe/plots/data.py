@@ -372,3 +372,28 @@ def axes_or_current(ax: Any = None) -> Any:
 
         ax = plt.gca()
     return ax
+
+
+def fit_line_widths(
+    verts: np.ndarray, widths: np.ndarray, points_per_unit: float, *, fraction: float = 0.12
+) -> np.ndarray:
+    """Line widths capped at ``fraction`` of each polygon's shorter side as drawn (in points),
+    so a small item (a character on a page drawn at 0.36x) is not hidden under its own edge.
+
+    ``points_per_unit`` is how many points one data unit (one image pixel) covers on screen.
+    Widths never go below 0.5 points.
+
+    >>> box = np.array([[[0, 0], [100, 0], [100, 10], [0, 10]]], float)
+    >>> fit_line_widths(box, np.array([3.0]), 0.5).tolist()  # 10 px high drawn 5 pt high
+    [0.6]
+    """
+    if not len(verts):
+        return np.asarray(widths, float)
+    sides = np.stack(
+        [
+            np.hypot(*(verts[:, 1] - verts[:, 0]).T),
+            np.hypot(*(verts[:, 2] - verts[:, 1]).T),
+        ]
+    ).min(axis=0)
+    cap = np.maximum(fraction * sides * float(points_per_unit), 0.5)
+    return np.minimum(np.asarray(widths, float), cap)

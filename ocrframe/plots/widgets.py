@@ -4,8 +4,11 @@ The figure is built once. Changing the threshold or the filter only rewrites the
 width arrays of one PolyCollection; changing document or layer swaps its vertices and the image
 data in place. With the ipympl backend (``%matplotlib widget``) the canvas itself is the widget
 (click a polygon to select its row); otherwise each update is rendered to a PNG shown in an
-``ipywidgets.Image``. Without ipywidgets or a notebook frontend, :meth:`Viewer.show` gives the
-static figure and says why.
+``ipywidgets.Image``. The image and the side panel (:mod:`ocrframe.plots.viewer_panel`) sit side by
+side when there is room and wrap one under the other when there is not. Without ipywidgets or a
+notebook frontend, :meth:`Viewer.show` gives the static figure and says why; in a notebook the
+current figure is also kept as a PNG output next to the widget, so a saved notebook shows it
+without a kernel.
 
 >>> from ocrframe.widgets import Viewer
 >>> v = Viewer({"scan": {"result": {"words_block_list": [{"words": "Hi", "confidence": 0.5,
@@ -17,27 +20,37 @@ static figure and says why.
 from __future__ import annotations
 
 import io
+import uuid
 import warnings
-from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..inputs.formats import IMAGE_SUFFIXES as _IMAGE_SUFFIXES
 from .data import (
     CATEGORY_OF,
     KINDS,
     below,
     canvas_size,
     check_argument,
+    fit_line_widths,
     gray_range,
     layer_frame,
     load_image,
     polygon_array,
     polygon_styles,
+)
+from .viewer_inputs import documents, image_sources
+from .viewer_panel import (
+    arrange,
+    detail_html,
+    empty_layer_message,
+    make_widgets,
+    row_options,
+    rows_table_html,
+    status_html,
+    zoom_png,
 )
 
 __all__ = ["Viewer"]
@@ -45,6 +58,10 @@ __all__ = ["Viewer"]
 LAYERS = ("words", "chars", "cells", "kv", "layout", "fields", "formulas", "plates", "tokens")
 SHOW = ("all", "below", "above")
 _HIGHLIGHT = (1.0, 0.0, 1.0, 1.0)
+_AXES_WIDTH = 0.84  # of the figure's width; the colour bar and its labels take the rest
+_TITLE_IN, _BOTTOM_IN = 0.35, 0.05  # inches above (title) and below the page
+_NOTICE_STYLE = {"ha": "center", "va": "center", "wrap": True, "color": "#a40000", "zorder": 6,
+                 "bbox": {"facecolor": "white", "edgecolor": "#a40000", "alpha": 0.9}}  # fmt: skip
 
 
 class Viewer:
@@ -61,11 +78,13 @@ class Viewer:
     layer : str
         Layer shown first: words, chars, cells, kv, layout, fields, formulas or plates.
     threshold : float
-        Initial confidence threshold; items below it get a thick red edge.
+        Initial confidence threshold; items below it get a red edge (at most a small fraction
+        of the item's size, so small items stay readable).
     max_rows : int
         Rows listed in the table and the row selector.
     figsize : tuple
-        Figure size in inches.
+        Figure width in inches, and the most height a page may take; the height follows each
+        page's aspect ratio, so there is no blank band above or below it.
 
     Attributes
     ----------
@@ -92,13 +111,15 @@ class Viewer:
         figsize: tuple[float, float] = (7.0, 7.0),
     ) -> None:
         check_argument("layer", layer, LAYERS)
-        self.names, self._responses = _documents(data)
-        self._images = _image_sources(images, self.names, self._responses)
+        self.names, self._responses = documents(data)
+        self._images = image_sources(images, self.names, self._responses)
         self._loaded: dict[str, np.ndarray | None] = {}
         self.max_rows = int(max_rows)
         self.document, self.layer = self.names[0], layer
         self.threshold, self.show_mode, self.selected = float(threshold), "all", None
         below(pd.DataFrame(), self.threshold)  # validates the range
+        self._uid = uuid.uuid4().hex[:12]
+        self._static_shown = False
         self._build_figure(figsize)
         self.widget = self._build_widgets()
         self._load()
@@ -162,20 +183,33 @@ class Viewer:
     def show(self):
         """Display the app; without ipywidgets or a notebook frontend, return the static figure."""
         if self.widget is not None and _frontend_available():
-            from IPython.display import display
-
-            display(self.widget)
+            self._ipython_display_()
             return None
         warnings.warn(self._fallback_message(), stacklevel=2)
         return self.figure
 
     def _ipython_display_(self) -> None:
+        """Two outputs: the widget, then the current figure as a PNG kept up to date.
+
+        A notebook reopened without a kernel cannot render the widget (JupyterLab and Notebook 7
+        say "model not found"), but still shows the PNG. While the widget is alive, its CSS
+        hides the PNG output right after it (see :func:`ocrframe.plots.viewer_panel.viewer_css`).
+        """
         from IPython.display import display
 
-        bundle = dict(self.widget._repr_mimebundle_() or {}) if self.widget is not None else {}
-        bundle["image/png"] = self._png()  # what a frontend without the widget manager shows
-        bundle["text/plain"] = f"{self!r}\n{self._fallback_message()}"
-        display(bundle, raw=True)
+        if self.widget is not None:
+            bundle = dict(self.widget._repr_mimebundle_() or {})
+            bundle["text/plain"] = f"{self!r} (interactive: needs a running kernel)"
+            display(bundle, raw=True)
+        display(self._static_bundle(self._png()), raw=True, display_id=self._uid)
+        self._static_shown = True
+
+    def _static_bundle(self, png: bytes) -> dict[str, Any]:
+        return {
+            "image/png": png,
+            "text/plain": f"{self!r}\nstatic figure of the viewer as last shown; "
+            "run the notebook with a kernel for the app",
+        }
 
     def __repr__(self) -> str:
         return (
@@ -201,6 +235,7 @@ class Viewer:
         from matplotlib.collections import PolyCollection
         from matplotlib.patches import Polygon
 
+        self._figsize = (float(figsize[0]), float(figsize[1]))
         self._ipympl = "ipympl" in mpl.get_backend().lower() or "widget" in mpl.get_backend()
         if self._ipympl:
             import matplotlib.pyplot as plt
@@ -213,7 +248,10 @@ class Viewer:
 
             self.figure = Figure(figsize=figsize)
             FigureCanvasAgg(self.figure)
-        self.ax = self.figure.add_subplot()
+        # explicit axes: the figure's height is fitted to each page (see _fit_figure)
+        self.ax = self.figure.add_axes((0.0, 0.0, _AXES_WIDTH, 1.0))
+        self.ax.set_axis_off()
+        self._colorbar_ax = self.figure.add_axes((0.87, 0.15, 0.025, 0.7))
         self._image = self.ax.imshow(np.zeros((1, 1, 3)), extent=(0, 1, 1, 0), zorder=0)
         self.collection = PolyCollection(np.zeros((0, 4, 2)), closed=True, picker=True)
         self.ax.add_collection(self.collection, autolim=False)
@@ -223,13 +261,26 @@ class Viewer:
             fill=False,
             visible=False,
             edgecolor=_HIGHLIGHT,
-            linewidth=3.0,
+            linewidth=1.5,
             zorder=5,
         )
         self.ax.add_patch(self._highlight)
+        self._notice = self.ax.text(0.5, 0.5, "", transform=self.ax.transAxes, **_NOTICE_STYLE)
         mappable = mpl.cm.ScalarMappable(mpl.colors.Normalize(0.0, 1.0), "viridis")
-        self.figure.colorbar(mappable, ax=self.ax, label="confidence", shrink=0.7)
+        self.figure.colorbar(mappable, cax=self._colorbar_ax, label="confidence")
         self.figure.canvas.mpl_connect("pick_event", self._on_pick)
+
+    def _fit_figure(self, width: float, height: float) -> None:
+        """Figure height from the page's aspect ratio: no blank band above or below the page."""
+        fig_w, max_h = self._figsize
+        axes_h = min(max(fig_w * _AXES_WIDTH * height / width, 1.0), max_h)
+        fig_h = axes_h + _TITLE_IN + _BOTTOM_IN
+        self.figure.set_size_inches(fig_w, fig_h, forward=self._ipympl)
+        bottom = _BOTTOM_IN / fig_h
+        self.ax.set_position((0.0, bottom, _AXES_WIDTH, axes_h / fig_h))
+        self._colorbar_ax.set_position(
+            (0.87, bottom + 0.15 * axes_h / fig_h, 0.025, 0.7 * axes_h / fig_h)
+        )
 
     def _load(self) -> None:
         """Flatten the current document's layer and put it into the existing artists."""
@@ -241,7 +292,7 @@ class Viewer:
         except InputError as exc:
             frame, self._message = pd.DataFrame(), str(exc)
         else:
-            self._message = ""
+            self._message = "" if len(frame) else empty_layer_message(self.layer, response)
         img = self._image_of(self.document)
         if img is not None and len(frame):  # other engines' normalised / inch coordinates
             from ..flatten import document
@@ -261,6 +312,7 @@ class Viewer:
         )
         self.collection.set_verts(verts)
         w, h = canvas_size(verts, img)
+        self._fit_figure(w, h)
         self._image.set_visible(img is not None)
         if img is not None:
             self._image.set_data(img)
@@ -272,6 +324,8 @@ class Viewer:
         self.ax.set_ylim(h, 0)
         self.ax.set_aspect("equal")
         self.ax.set_title(f"{self.document}: {self.layer}", fontsize="medium")
+        self._notice.set_text(self._message)
+        self._notice.set_visible(bool(self._message))
         legend = self.ax.get_legend()
         if legend is not None:
             legend.remove()
@@ -304,12 +358,19 @@ class Viewer:
         edge[hidden, 3] = 0.0
         self.collection.set_facecolor(face)
         self.collection.set_edgecolor(edge)
-        self.collection.set_linewidth(lw)
+        self.collection.set_linewidth(fit_line_widths(self._verts, lw, self._points_per_pixel()))
         if self.selected is not None and not self._visible_rows()[self._position(self.selected)]:
             self.selected = None
         self._update_highlight()
         self._refresh_panel()
         self._redraw()
+
+    def _points_per_pixel(self) -> float:
+        """Points one image pixel covers in the figure (the page is drawn with equal aspect)."""
+        self.ax.apply_aspect()
+        x0, x1 = self.ax.get_xlim()
+        width_in = self.ax.get_position().width * self.figure.get_figwidth()
+        return 72.0 * width_in / max(abs(x1 - x0), 1e-9)
 
     def _position(self, label: Any) -> int:
         return int(self.frame.index.get_loc(label))
@@ -322,15 +383,20 @@ class Viewer:
             self._w["rows"].value = label
         self._update_highlight()
         self._refresh_detail()
+        self._refresh_table()
         self._redraw()
 
-    def _update_highlight(self) -> None:
+    def _selected_polygon(self) -> np.ndarray | None:
         pos = None if self.selected is None else self._position(self.selected)
         if pos is None or not self._mask[pos]:
-            self._highlight.set_visible(False)
-            return
-        self._highlight.set_xy(self._verts[int(self._mask[:pos].sum())])
-        self._highlight.set_visible(True)
+            return None
+        return self._verts[int(self._mask[:pos].sum())]
+
+    def _update_highlight(self) -> None:
+        polygon = self._selected_polygon()
+        self._highlight.set_visible(polygon is not None)
+        if polygon is not None:
+            self._highlight.set_xy(polygon)
 
     def _on_pick(self, event) -> None:
         if event.artist is not self.collection or not len(event.ind):
@@ -353,12 +419,19 @@ class Viewer:
         return buf.getvalue()
 
     def _redraw(self) -> None:
-        if self._w is None:
+        if self._w is None and not self._static_shown:
             return
-        if self._ipympl:
-            self.figure.canvas.draw_idle()
-        else:
-            self._w["image"].value = self._png()
+        png = None
+        if self._w is not None:
+            if self._ipympl:
+                self.figure.canvas.draw_idle()
+            else:
+                png = self._w["image"].value = self._png()
+        if self._static_shown:
+            from IPython.display import update_display
+
+            bundle = self._static_bundle(png or self._png())
+            update_display(bundle, raw=True, display_id=self._uid)
 
     # --- widgets ---------------------------------------------------------------------------------
 
@@ -368,45 +441,17 @@ class Viewer:
         except ImportError:
             self._w = None
             return None
-        w = {
-            "doc": W.Dropdown(options=self.names, value=self.document, description="document"),
-            "layer": W.ToggleButtons(options=list(LAYERS), value=self.layer),
-            "threshold": W.FloatSlider(
-                value=self.threshold,
-                min=0.0,
-                max=1.0,
-                step=0.01,
-                description="threshold",
-                continuous_update=True,
-                readout_format=".2f",
-            ),
-            "show": W.ToggleButtons(
-                options=list(SHOW),
-                value="all",
-                description="show",
-                tooltips=["all items", "only below threshold", "only at or above threshold"],
-            ),
-            "rows": W.Select(options=[], rows=12, layout=W.Layout(width="100%")),
-            "status": W.HTML(),
-            "detail": W.HTML(),
-            "table": W.HTML(layout=W.Layout(max_height="420px", overflow="auto")),
-        }
+        w = make_widgets(
+            self.names, self.document, list(LAYERS), self.layer, self.threshold, list(SHOW)
+        )
         self._w = w
-        canvas = self.figure.canvas if self._ipympl else W.Image(format="png")
-        w["image"] = canvas
+        w["image"] = self.figure.canvas if self._ipympl else W.Image(format="png")
         w["doc"].observe(lambda c: self._on_change(document=c["new"]), names="value")
         w["layer"].observe(lambda c: self._on_change(layer=c["new"]), names="value")
         w["threshold"].observe(lambda c: self._on_change(threshold=c["new"]), names="value")
         w["show"].observe(lambda c: self._on_change(show=c["new"]), names="value")
         w["rows"].observe(self._on_row, names="value")
-        controls = W.VBox([w["doc"], w["layer"], W.HBox([w["threshold"], w["show"]])])
-        side = W.VBox(
-            [w["status"], w["rows"], w["detail"], w["table"]], layout=W.Layout(width="45%")
-        )
-        # flex-start: the default "stretch" makes the browser stretch the PNG (or canvas) to the
-        # side panel's height whenever that is taller (a row's detail shown), distorting it
-        body = W.HBox([canvas, side], layout=W.Layout(align_items="flex-start"))
-        return W.VBox([controls, body])
+        return arrange(w, self._uid)
 
     def _on_change(self, **change) -> None:
         if "document" in change or "layer" in change:
@@ -422,62 +467,49 @@ class Viewer:
         if change["new"] is not None and change["new"] != self.selected:
             self._select(change["new"])
 
+    def _listed_rows(self) -> pd.DataFrame:
+        return self.frame[self._visible_rows()].head(self.max_rows)
+
     def _refresh_panel(self) -> None:
         if self._w is None:
             return
         rows = self.frame[self._visible_rows()]
         shown = rows.head(self.max_rows)
-        text = shown["text"] if "text" in shown.columns else pd.Series("", index=shown.index)
-        conf = shown["confidence"] if "confidence" in shown.columns else None
-        options = [
-            (f"{label}: {str(t)[:40]}" + ("" if conf is None else f"  ({conf[label]:.2f})"), label)
-            for label, t in text.items()
-        ]
         w = self._w
         w["rows"].unobserve(self._on_row, names="value")
-        w["rows"].options = options
+        w["rows"].options = row_options(shown)
         w["rows"].value = self.selected if self.selected in shown.index else None
         w["rows"].observe(self._on_row, names="value")
-        status = (
-            f"<b>{len(rows):,}</b> of {len(self.frame):,} {self.layer} rows shown, "
-            f"{self.visible_count:,} polygons"
+        w["status"].value = status_html(
+            self.layer,
+            len(self.frame),
+            len(rows),
+            self.visible_count,
+            self.max_rows,
+            has_confidence=self._color_by == "confidence",
+            message=self._message,
         )
-        if len(rows) > self.max_rows:
-            status += f" (listing the first {self.max_rows})"
-        if self._color_by != "confidence" and len(self.frame):
-            status += "<br><i>no confidences in this layer: threshold not applied</i>"
-        if self._message or not len(self.frame):
-            status += f"<br><i>{self._message or 'no ' + self.layer + ' in this document'}</i>"
-        w["status"].value = status
-        cols = [c for c in shown.columns if not _is_geometry(c)]
-        w["table"].value = shown[cols].to_html(max_cols=12, na_rep="", float_format="{:.3f}".format)
+        self._refresh_table()
         self._refresh_detail()
+
+    def _refresh_table(self) -> None:
+        if self._w is not None:
+            self._w["table"].value = rows_table_html(self._listed_rows(), self.selected)
 
     def _refresh_detail(self) -> None:
         if self._w is None:
             return
+        zoom, polygon = self._w["zoom"], self._selected_polygon()
+        image = self._image_of(self.document)
+        if polygon is not None and image is not None:
+            zoom.value = zoom_png(image, polygon)
+            zoom.layout.display = None
+        else:
+            zoom.layout.display = "none"
         if self.selected is None:
             self._w["detail"].value = ""
             return
-        row = self.frame.loc[self.selected]
-        cells = "".join(
-            f"<tr><th>{k}</th><td>{_escape(v)}</td></tr>"
-            for k, v in row.items()
-            if not _is_geometry(k)
-        )
-        self._w["detail"].value = f"<b>row {_escape(self.selected)}</b><table>{cells}</table>"
-
-
-def _is_geometry(column: str) -> bool:
-    if column.startswith(("text_x", "text_y")):
-        return True
-    return column[:1] in ("x", "y") and column[1:2] in ("1", "2", "3", "4", "_")
-
-
-def _escape(value: Any) -> str:
-    import html
-
-    return html.escape(str(value))
+        self._w["detail"].value = detail_html(self.selected, self.frame.loc[self.selected])
 
 
 def _frontend_available() -> bool:
@@ -487,56 +519,3 @@ def _frontend_available() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def _documents(data: Any) -> tuple[list[str], list[Any]]:
-    from ..response import Response, read_response
-
-    if isinstance(data, Response) or (isinstance(data, Mapping) and "result" in data):
-        items = [(None, data)]
-    elif isinstance(data, Mapping):
-        items = [(str(k), v) for k, v in data.items()]
-    elif isinstance(data, Iterable) and not isinstance(data, str | bytes):
-        items = [(None, r) for r in data]
-    else:
-        raise InputError(
-            f"Viewer takes a list of Responses, a dict of name -> Response or a Batch, "
-            f"got {type(data).__name__}"
-        )
-    if not items:
-        raise InputError("Viewer got no documents; pass at least one response")
-    names, responses = [], []
-    for i, (name, r) in enumerate(items):
-        r = r if isinstance(r, Response) else read_response(r)
-        base = name or (str(r.source) if r.source else f"document {i}")
-        if r.page is not None and name is None:
-            base += f" p{r.page}"
-        label, k = base, 1
-        while label in names:
-            k += 1
-            label = f"{base} ({k})"
-        names.append(label)
-        responses.append(r)
-    return names, responses
-
-
-def _image_sources(images: Any, names: list[str], responses: list[Any]) -> dict[str, Any]:
-    if images is None:
-        out = {}
-        for name, r in zip(names, responses, strict=True):
-            src = getattr(r, "source", None)
-            if src and Path(str(src)).suffix.lower() in _IMAGE_SUFFIXES and Path(src).is_file():
-                out[name] = src
-        return out
-    if isinstance(images, Mapping):
-        unknown = sorted(set(map(str, images)) - set(names))
-        if unknown:
-            raise InputError(f"images for unknown documents {unknown}; the documents are {names}")
-        return {str(k): v for k, v in images.items()}
-    if isinstance(images, list | tuple):
-        if len(images) != len(names):
-            raise InputError(f"got {len(images)} images for {len(names)} documents")
-        return {n: im for n, im in zip(names, images, strict=True) if im is not None}
-    if len(names) == 1:
-        return {names[0]: images}
-    raise InputError("pass images as a list (one per document) or a dict name -> image")
