@@ -23,12 +23,12 @@ from ..apis import ApiSpec, get_api
 from ..auth import SignatureError, verify_request
 from ..errors import ApiError, InputError
 from ..inputs import check_params, detect_format
+from ..local import answers  # what a local engine answers: one list, in local/engine.py
 from .errors import WireError, iam_error
 
-__all__ = ["Backend", "LogRecord", "MAX_BODY", "ENGINE_APIS"]
+__all__ = ["Backend", "LogRecord", "MAX_BODY"]
 
 MAX_BODY = 10 * 1024 * 1024  # ModelArts.4104: the request body cannot exceed 10 MB
-ENGINE_APIS = ("general-text", "web-image")  # answered by a local engine when one is set
 LOCK_AFTER = 5  # consecutive bad signatures before an AK is locked (aksk-signing.md)
 LOCK_SECONDS = 300.0
 
@@ -268,7 +268,7 @@ class Backend:
         *,
         seed: int,
     ) -> dict[str, Any]:
-        if self.engine is not None and data is not None and spec.slug in ENGINE_APIS:
+        if self.engine is not None and data is not None and answers(spec.slug, params):
             try:
                 return self.engine.call(spec.slug, data, **params).raw
             except ApiError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from ._deps import require
 from ._geometry import Line, char_quads, even_char_quads
 
 _MODELS = {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}
+MAX_BOXES = 5000  # rapidocr's default of 1,000 silently drops the rest of a dense page
 
 
 class RapidBackend:
@@ -23,7 +25,7 @@ class RapidBackend:
     ``text_score`` drops lines below that confidence; ``min_side`` is the short side the
     detector scales an image to (rapidocr's default, 736; larger reads small print better but
     slower). ``split_gap`` splits a detected line where a blank gap is at least that many
-    times the line's ink height (0.5 by default, which also restores spaces the recogniser
+    times the line's box height (0.5 by default, which also restores spaces the recogniser
     drops; ``None`` keeps whole detected lines). Text is NFKC-normalised (the model emits
     full-width punctuation).
     """
@@ -47,7 +49,7 @@ class RapidBackend:
             "Det.limit_side_len": min_side,
             # 0.5 (rapidocr's default) drops faint receipt print; 1,000 boxes cut dense pages
             "Det.box_thresh": 0.3,
-            "Det.max_candidates": 5000,
+            "Det.max_candidates": MAX_BOXES,
         }
         for task, pattern in _MODELS.items():
             found = sorted(models.glob(pattern))
@@ -89,6 +91,12 @@ class RapidBackend:
         boxes = getattr(det, "boxes", None)
         if boxes is None or len(boxes) == 0:
             return []
+        if len(boxes) >= MAX_BOXES:
+            warnings.warn(
+                f"the detector stopped at {MAX_BOXES} text boxes: text beyond them is missing; "
+                "split the page into parts",
+                stacklevel=3,
+            )
         pieces = []
         for box in np.asarray(boxes, dtype=np.float32):
             if self.split_gap is None:
@@ -147,8 +155,8 @@ def _gray(crop: np.ndarray) -> np.ndarray:
 
 
 def gap_spans(gray: np.ndarray, ratio: float) -> list[tuple[float, float]]:
-    """Fractions ``(start, end)`` of a line crop's width between blank gaps >= ``ratio`` x ink
-    height (Otsu ink); the whole line when there is no such gap.
+    """Fractions ``(start, end)`` of a line crop's width between blank gaps (no Otsu ink) of
+    at least ``ratio`` x the crop's height; the whole line when there is no such gap.
 
     A piece narrower than the ink height (a lone dot, dash or "!") stays with its nearest
     neighbour: alone, the recogniser misreads it.
@@ -168,7 +176,7 @@ def gap_spans(gray: np.ndarray, ratio: float) -> list[tuple[float, float]]:
     if len(rows) == 0 or len(inked) == 0:
         return [(0.0, 1.0)]
     height = rows[-1] - rows[0] + 1
-    min_gap = max(ratio * height, 2.0)
+    min_gap = max(ratio * gray.shape[0], 2.0)
     pieces = [[int(inked[0]), int(inked[0])]]
     for col in inked[1:]:
         if col - pieces[-1][1] - 1 >= min_gap:

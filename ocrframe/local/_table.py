@@ -47,8 +47,19 @@ class TableModel:
 
         self._structurer = TableStructurer({"model_path": str(model), "use_cuda": False})
 
-    def cells(self, img: np.ndarray) -> list[Cell]:
-        """The logical cells of an RGB table image (empty when no table is found)."""
+    def cells(self, img: np.ndarray, lines: list[Line] | None = None) -> list[Cell]:
+        """The logical cells of an RGB table image (empty when no table is found).
+
+        The model reads a tight crop best: the image is cut to its ruled grid when it has one,
+        else to the box around the text ``lines`` (margins and blank space dropped).
+        """
+        x0, y0, x1, y1 = table_region(img, lines or [])
+        cells = self._cells(img[y0:y1, x0:x1])
+        for cell in cells:
+            cell.poly = cell.poly + [x0, y0]
+        return cells
+
+    def _cells(self, img: np.ndarray) -> list[Cell]:
         bgr = np.ascontiguousarray(img[..., ::-1])
         tokens, boxes, _ = self._structurer(bgr)
         if tokens is None or len(boxes) == 0:
@@ -59,6 +70,45 @@ class TableModel:
         polys[..., 0] *= _SLANET_SIDE / (w * ratio)
         polys[..., 1] *= _SLANET_SIDE / (h * ratio)
         return grid_cells(tokens, polys)
+
+
+def table_region(img: np.ndarray, lines: list[Line]) -> tuple[int, int, int, int]:
+    """``(x0, y0, x1, y1)`` of the table: its ruled grid (two or more rules across and down),
+    else the text lines' bounds, padded; the whole image when neither is found.
+
+    >>> page = np.full((100, 200, 3), 255, np.uint8)
+    >>> page[20, 30:170] = page[80, 30:170] = 0; page[20:81, 30] = page[20:81, 169] = 0
+    >>> table_region(page, [])
+    (26, 16, 174, 85)
+    """
+    h, w = img.shape[:2]
+    pad = 3 + round(0.005 * max(h, w))
+    dark = img.mean(axis=2) < 128 if img.ndim == 3 else img < 128
+    rows = _rules(dark, 0.4 * w)
+    cols = _rules(dark.T, 0.4 * h)
+    if len(rows) >= 2 and len(cols) >= 2:
+        x0, x1, y0, y1 = cols.min(), cols.max(), rows.min(), rows.max()
+    elif lines:
+        pts = np.concatenate([ln.poly for ln in lines])
+        (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    else:
+        return 0, 0, w, h
+    return (
+        max(int(x0) - pad, 0),
+        max(int(y0) - pad, 0),
+        min(int(np.ceil(x1)) + pad + 1, w),
+        min(int(np.ceil(y1)) + pad + 1, h),
+    )
+
+
+def _rules(dark: np.ndarray, min_run: float) -> np.ndarray:
+    """Indices of the rows of ``dark`` holding an unbroken dark run of ``min_run`` pixels."""
+    found = []
+    for i in np.flatnonzero(dark.sum(axis=1) >= min_run):
+        edges = np.diff(np.concatenate([[0], dark[i].astype(np.int8), [0]]))
+        if (np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)).max() >= min_run:
+            found.append(i)
+    return np.asarray(found, dtype=int)
 
 
 def grid_cells(tokens: list[str], polys: np.ndarray) -> list[Cell]:

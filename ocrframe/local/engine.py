@@ -15,7 +15,7 @@ from ..runner import RunsBatches
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
 from ._image import read_input, to_rgb_array
 
-__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS"]
+__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "answers"]
 
 ENGINES = ("rapidocr", "tesseract")
 # The request parameters each API the local engine answers accepts: the one list of those APIs
@@ -61,6 +61,22 @@ _SDR_CLOUD_ONLY = ("kv", "layout", "form", "formula")
 _LOCAL = {"page", "use_text_layer"}
 
 
+def answers(api: str, params: dict[str, Any] | None = None) -> bool:
+    """Whether ``LocalEngine`` answers this API with these request parameters.
+
+    >>> answers("general-table"), answers("passport")
+    (True, False)
+    >>> answers("smart-document-recognizer", {"table": True}), answers("sdr", {"kv": True})
+    (True, False)
+    """
+    slug = get_api(api).slug
+    if slug not in SUPPORTED_APIS:
+        return False
+    return slug != "smart-document-recognizer" or not any(
+        (params or {}).get(k) for k in _SDR_CLOUD_ONLY
+    )
+
+
 class LocalEngine(RunsBatches):
     """Embedded OCR answering like the cloud service, with no account and no network.
 
@@ -78,7 +94,7 @@ class LocalEngine(RunsBatches):
     **options
         Passed to the engine: ``text_score``, ``min_side`` and ``split_gap`` for rapidocr
         (``split_gap=0.5``, the default, splits a detected line at blank gaps of at least half
-        its ink height, which suits receipts, forms and tables; ``split_gap=None`` keeps whole
+        its box height, which suits receipts, forms and tables; ``split_gap=None`` keeps whole
         detected lines); ``lang``, ``psm`` for tesseract.
 
     Examples
@@ -217,11 +233,11 @@ class LocalEngine(RunsBatches):
                 "ocr_result": _build_result("general-text", lines, 0.0, {}, size, chars)
             }
             if params.get("table"):
-                cells = self._get_table_model().cells(img)
+                cells = self._get_table_model().cells(img, lines)
                 fill_cells(cells, lines)
                 page["table_result"] = sdr_table_result(cells, params)
             return [page]
-        cells = self._get_table_model().cells(img)
+        cells = self._get_table_model().cells(img, lines)
         outside = fill_cells(cells, lines)
         return general_table_result(cells, outside, params)
 
