@@ -25,7 +25,7 @@ class RapidBackend:
     ``text_score`` drops lines below that confidence; ``min_side`` is the short side the
     detector scales an image to (rapidocr's default, 736; larger reads small print better but
     slower). ``split_gap`` splits a detected line where a blank gap is at least that many
-    times the line's box height (0.5 by default, which also restores spaces the recogniser
+    times the line's box height (0.8 by default, which also restores spaces the recogniser
     drops; ``None`` keeps whole detected lines). Text is NFKC-normalised (the model emits
     full-width punctuation).
     """
@@ -33,7 +33,7 @@ class RapidBackend:
     name = "rapidocr"
 
     def __init__(
-        self, *, text_score: float = 0.5, min_side: int = 736, split_gap: float | None = 0.5
+        self, *, text_score: float = 0.5, min_side: int = 736, split_gap: float | None = 0.8
     ) -> None:
         rapidocr = require("rapidocr")
         require("onnxruntime")

