@@ -260,7 +260,7 @@ def run_demo(
     grids, written = write_tables(ocr, table_images(paths), out, threshold=threshold)
     files += written
     result = DemoResult(out, words, chars, summary, sweep, accuracy, review, batch.errors,
-                        time.perf_counter() - start, files, grids)  # fmt: skip
+                        time.perf_counter() - start, files=files, tables=grids)  # fmt: skip
     if stream is not None or progress:
         print_summary(result, threshold, engine, stream or sys.stdout)
     return result

@@ -1,6 +1,7 @@
 import io
 import shutil
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -38,7 +39,7 @@ needs_engine = pytest.mark.skipif(not sample_images(), reason="no bundled sample
 @needs_engine
 def test_demo_writes_the_output_folder(tmp_path):
     pytest.importorskip("rapidocr")
-    images = [p for p in sample_images() if p.stem in ("receipt-cafe", "letter")]
+    images = [p for p in sample_images() if p.stem in ("receipt-cafe", "letter", "table")]
     picked = []
     for p in images:  # copy with the ground truth so the test owns its inputs
         shutil.copy(p, tmp_path / p.name)
@@ -53,11 +54,19 @@ def test_demo_writes_the_output_folder(tmp_path):
     assert sorted(p.name for p in (out / "responses").iterdir()) == [
         "letter.json",
         "receipt-cafe.json",
+        "table.json",
     ]
     assert sorted(p.name for p in (out / "overlays").iterdir()) == [
         "letter.png",
         "receipt-cafe.png",
+        "table.png",
     ]
+    # the table image became a spreadsheet, offline: header merged across the 5 columns
+    book = openpyxl.load_workbook(out / "tables" / "table.xlsx")
+    sheet = book[book.sheetnames[0]]
+    assert "A1:E1" in [str(r) for r in sheet.merged_cells]
+    assert [c.value for c in sheet[2]] == ["Item", "Q1", "Q2", "Q3", "Total"]
+    assert res.tables[0].shape == (7, 5)
     words = pd.read_parquet(out / "words.parquet")
     assert set(words["source"]) == {str(p) for p in picked} and len(words) > 20
     assert len(pd.read_parquet(out / "chars.parquet")) > len(words)
@@ -67,6 +76,7 @@ def test_demo_writes_the_output_folder(tmp_path):
     assert audit["n"].sum() == len(words)
     summary = buf.getvalue()
     assert "receipt-cafe.png" in summary and "written to" in summary
+    assert "table: a table image read as a 7 x 5 spreadsheet" in summary
     # rerun: everything comes from the cache, same words
     again = run_demo(out, images=picked, progress=False, overlays=False)
     pd.testing.assert_frame_equal(again.words, res.words)
