@@ -1,12 +1,18 @@
-"""Accuracy and speed of the local OCR engines on ../shared/data, both engines side by side.
+"""Accuracy and speed of the embedded OCR on ../shared/data: raw rapidocr (the baseline) against
+``LocalEngine`` in line mode and in its default split mode (and tesseract when installed).
 
-Measures, per dataset, the character error rate (edit distance / reference length on the page
-text in reading order, whitespace normalised), word recall (share of reference words found,
-as a multiset, words being runs of letters and digits; ``tokrec`` counts whitespace tokens)
-and seconds per page. Receipts are compared case-insensitively; PDFs are rendered at 150 dpi
-and OCR'd (the text layer is not used here).
+Per dataset and method: CER (edit distance / reference length on the page text, whitespace
+normalised), gCER (granularity-neutral CER: reference lines and output blocks whose boxes
+overlap are joined into groups and each group's texts are compared, so finer or coarser blocks
+are neither rewarded nor punished and reading order does not count), word recall (share of
+reference words found, as a multiset, words being runs of letters and digits), seconds per
+page, and on the PubTabNet crops TEDS of ``general-table``'s cells against the annotated HTML
+(benchmarks/teds.py). Every method's page text is read in the same order (rows top to bottom,
+left to right), so CER compares recognition, not the engines' own ordering. Receipts are
+compared case-insensitively; PDF pages are rendered at 150 dpi and OCR'd. Methods run
+interleaved, item by item.
 
-Run: ``python benchmarks/accuracy.py [--data ../shared/data] [--engines rapidocr tesseract]``
+Run: ``python benchmarks/accuracy.py [--data ../shared/data] [--tesseract]``
 """
 
 from __future__ import annotations
@@ -18,12 +24,21 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from teds import cells_tree, pubtabnet_tree, teds  # noqa: E402
 
 from ocrframe.local import LocalEngine  # noqa: E402
+
+Block = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1
+TEDS_ANCHORS = "EDD 0.883 (PubTabNet paper), SLANet ~0.959 (PaddleOCR), both on the val split"
 
 
 def norm(text: str) -> str:
@@ -41,13 +56,12 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def words(text: str) -> Counter:
-    """Words as runs of letters and digits (the ISRI ``wordacc`` convention): punctuation,
-    dot leaders and the spacing around colons are layout, not words."""
+    """Words as runs of letters and digits (the ISRI ``wordacc`` convention)."""
     return Counter(re.findall(r"[^\W_]+", text))
 
 
-def word_recall(hyp: str, ref: str, split=words) -> float:
-    ref_words, hyp_words = split(ref), split(hyp)
+def word_recall(hyp: str, ref: str) -> float:
+    ref_words, hyp_words = words(ref), words(hyp)
     total = sum(ref_words.values())
     return sum((ref_words & hyp_words).values()) / total if total else 1.0
 
@@ -56,79 +70,214 @@ def _tag(token: str) -> bool:
     return len(token) > 1 and token.startswith("<") and token.endswith(">")
 
 
+def read_text(blocks: list[Block]) -> str:
+    """Blocks in rows (vertical spans overlapping by half the smaller height), left to right."""
+    rows: list[list[Block]] = []
+    for b in sorted(blocks, key=lambda b: (b[2] + b[4]) / 2):
+        if rows:
+            top = float(np.median([r[2] for r in rows[-1]]))
+            bottom = float(np.median([r[4] for r in rows[-1]]))
+            if min(bottom, b[4]) - max(top, b[2]) > 0.5 * min(bottom - top, b[4] - b[2]):
+                rows[-1].append(b)
+                continue
+        rows.append([b])
+    return "\n".join(" ".join(b[0] for b in sorted(row, key=lambda b: b[1])) for row in rows)
+
+
+def grouped_errors(hyp: list[Block], ref: list[Block], lower: bool) -> tuple[int, int]:
+    """(edit distance, reference chars) summed over groups of overlapping boxes."""
+    items = ref + hyp
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, r in enumerate(ref):
+        for j, h in enumerate(hyp, len(ref)):
+            iw = min(r[3], h[3]) - max(r[1], h[1])
+            ih = min(r[4], h[4]) - max(r[2], h[2])
+            smaller = min((r[3] - r[1]) * (r[4] - r[2]), (h[3] - h[1]) * (h[4] - h[2]))
+            if iw > 0 and ih > 0 and iw * ih >= 0.5 * max(smaller, 1e-6):
+                parent[find(i)] = find(j)
+    groups: dict[int, tuple[list[Block], list[Block]]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(find(i), ([], []))[i >= len(ref)].append(item)
+    dist = chars = 0
+    for refs, hyps in groups.values():
+        r, h = norm(read_text(refs)), norm(read_text(hyps))
+        if lower:
+            r, h = r.lower(), h.lower()
+        dist += edit_distance(h, r)
+        chars += len(r)
+    return dist, chars
+
+
 def cases(data: Path):
-    """Yield (dataset, path, reference text, lowercase?)."""
+    """Yield (dataset, path, reference blocks or None, reference text, lowercase?, table)."""
     for img in sorted((data / "receipts").glob("*.jpg")):
         with open(img.with_suffix(".csv"), newline="", encoding="utf-8") as fh:
-            rows = [",".join(r[8:]) for r in csv.reader(fh) if len(r) > 8]
-        yield "receipts", img, "\n".join(rows), True
+            rows = [r for r in csv.reader(fh) if len(r) > 8]
+        blocks = []
+        for r in rows:
+            xy = np.array([float(v) for v in r[:8]]).reshape(4, 2)
+            blocks.append((",".join(r[8:]), *xy.min(axis=0), *xy.max(axis=0)))
+        yield "receipts", img, blocks, "\n".join(b[0] for b in blocks), True, None
     ann = data / "tables" / "annotations.jsonl"
     if ann.exists():
         for raw in ann.read_text(encoding="utf-8").splitlines():
             rec = json.loads(raw)
-            cells = rec.get("html", {}).get("cells", rec.get("cells", []))
-            ref = " ".join("".join(t for t in c.get("tokens", []) if not _tag(t)) for c in cells)
-            yield "tables", data / "tables" / rec["filename"], ref, False
+            blocks = [
+                ("".join(t for t in c["tokens"] if not _tag(t)), *c["bbox"])
+                for c in rec["html"]["cells"]
+                if c.get("bbox")
+            ]
+            text = " ".join(b[0] for b in blocks)
+            yield "tables", data / "tables" / rec["filename"], blocks, text, False, rec["html"]
     for img in sorted((data / "pages").glob("*.tif")):
-        yield "pages", img, img.with_suffix(".txt").read_text(encoding="utf-8"), False
+        text = img.with_suffix(".txt").read_text(encoding="utf-8")
+        yield "pages", img, None, text, False, None
     for pdf in sorted((data / "pdfs").glob("*.pdf")):
         gt = json.loads(pdf.with_name(pdf.stem + ".gt.json").read_text(encoding="utf-8"))
-        yield "pdfs", pdf, "\n".join(line["text"] for line in gt["lines"]), False
+        blocks = [(ln["text"], *ln["box"]) for ln in gt["lines"]]
+        yield "pdfs", pdf, blocks, "\n".join(b[0] for b in blocks), False, None
 
 
-def page_text(resp) -> str:
-    return resp.raw["result"].get("markdown_result", "")
+def _image(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    if path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            pil = doc[0].render(scale=150 / 72).to_pil()
+        finally:
+            doc.close()
+    else:
+        pil = Image.open(path)
+    return np.asarray(pil.convert("RGB"))
+
+
+def raw_rapidocr() -> Callable[[Path], list[Block]]:
+    """rapidocr as it ships (its defaults, the models inside its wheel): the baseline."""
+    import rapidocr
+
+    models = Path(rapidocr.__file__).parent / "models"
+    params = {"Global.log_level": "error", "Global.model_root_dir": str(models)}
+    for task, pattern in {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}.items():
+        params[f"{task}.model_path"] = str(sorted(models.glob(pattern))[-1])
+    engine = rapidocr.RapidOCR(params=params)
+
+    def run(path: Path) -> list[Block]:
+        out = engine(_image(path), use_det=True, use_cls=False, use_rec=True)
+        if getattr(out, "boxes", None) is None:
+            return []
+        return [
+            (str(t), *np.asarray(b).min(axis=0), *np.asarray(b).max(axis=0))
+            for b, t in zip(out.boxes, out.txts, strict=True)
+        ]
+
+    return run
+
+
+def local(engine: LocalEngine) -> Callable[[Path], list[Block]]:
+    def run(path: Path) -> list[Block]:
+        resp = engine.call("general-text", path, use_text_layer=False)
+        out = []
+        for b in resp.raw["result"]["words_block_list"]:
+            xy = np.asarray(b["location"], dtype=float)
+            out.append((b["words"], *xy.min(axis=0), *xy.max(axis=0)))
+        return out
+
+    return run
+
+
+def table_score(engine: LocalEngine, path: Path, html: dict) -> float:
+    resp = engine.call("general-table", path)
+    cells = [
+        b
+        for region in resp.raw["result"]["words_region_list"]
+        if region["type"] == "table"
+        for b in region["words_block_list"]
+    ]
+    return teds(pubtabnet_tree(html), cells_tree(cells))
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--engines", nargs="+", default=["rapidocr", "tesseract"])
+    ap.add_argument("--tesseract", action="store_true", help="also measure the tesseract engine")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data folder at {args.data}", file=sys.stderr)
         return 1
+    engines = {"lines": LocalEngine(split_gap=None), "split": LocalEngine()}
+    methods = {"raw": raw_rapidocr(), **{k: local(e) for k, e in engines.items()}}
+    if args.tesseract:
+        methods["tesseract"] = local(LocalEngine("tesseract"))
     items = list(cases(args.data))
-    stats: dict[tuple[str, str], list[tuple[int, int, float, float]]] = {}
-    for name in args.engines:
-        eng = LocalEngine(name)
-        eng.call("general-text", items[0][1])  # load models outside the timings
-        for ds, path, ref, lower in items:
+    for run in methods.values():  # load the models outside the timings
+        run(items[0][1])
+    stats: dict[tuple[str, str], list[dict[str, float]]] = {}
+    for ds, path, ref_blocks, ref, lower, html in items:
+        for name, run in methods.items():
             t0 = time.perf_counter()
-            resp = eng.call("general-text", path, return_markdown_result=True, use_text_layer=False)
+            hyp_blocks = run(path)
             secs = time.perf_counter() - t0
-            hyp, ref_n = norm(page_text(resp)), norm(ref)
+            hyp, ref_n = norm(read_text(hyp_blocks)), norm(ref)
             if lower:
                 hyp, ref_n = hyp.lower(), ref_n.lower()
-            dist = edit_distance(hyp, ref_n)
-            tokens = word_recall(hyp, ref_n, lambda t: Counter(t.split()))
-            stats.setdefault((ds, name), []).append(
-                (dist, len(ref_n), word_recall(hyp, ref_n), tokens, secs)
-            )
-    print(
-        f"{'dataset':<9} {'n':>3} "
-        + " ".join(
-            f"{n + ' CER':>15} {'recall':>7} {'tokrec':>7} {'s/page':>7}" for n in args.engines
-        )
-    )
-    for ds in ("receipts", "tables", "pages", "pdfs"):
-        cols = []
-        n = 0
-        for name in args.engines:
-            rows = stats.get((ds, name), [])
-            if not rows:
-                cols.append(f"{'-':>15} {'-':>7} {'-':>7} {'-':>7}")
-                continue
-            n = len(rows)
-            cer = sum(r[0] for r in rows) / max(sum(r[1] for r in rows), 1)
-            rec = sum(r[2] for r in rows) / n
-            tok = sum(r[3] for r in rows) / n
-            sec = sum(r[4] for r in rows) / n
-            cols.append(f"{cer:>15.4f} {rec:>7.3f} {tok:>7.3f} {sec:>7.2f}")
-        print(f"{ds:<9} {n:>3} " + " ".join(cols))
-    print("CER: edit distance / reference chars; recall: reference words (letter/digit runs)")
-    print("found; tokrec: same on whitespace tokens; s/page: mean seconds per image or page.")
+            row = {
+                "dist": edit_distance(hyp, ref_n),
+                "chars": len(ref_n),
+                "recall": word_recall(hyp, ref_n),
+                "secs": secs,
+            }
+            if ref_blocks:
+                row["gdist"], row["gchars"] = grouped_errors(hyp_blocks, ref_blocks, lower)
+            if html is not None and name in engines:
+                row["teds"] = table_score(engines[name], path, html)
+            stats.setdefault((ds, name), []).append(row)
+    report(stats, list(methods))
     return 0
+
+
+def report(stats: dict[tuple[str, str], list[dict[str, float]]], names: list[str]) -> None:
+    metrics = ("CER", "gCER", "recall", "TEDS", "s/page")
+    print(f"{'dataset':<9} {'metric':<7} " + " ".join(f"{n:>9}" for n in names) + "   ratio/raw")
+    for ds in ("receipts", "tables", "pages", "pdfs"):
+        for metric in metrics:
+            values = [_metric(stats.get((ds, n), []), metric) for n in names]
+            if all(v is None for v in values):
+                continue
+            cols = " ".join(f"{'-' if v is None else f'{v:.4f}':>9}" for v in values)
+            base = values[0]
+            ratios = " ".join(
+                f"{v / base:.2f}" if v is not None and base else "-" for v in values[1:]
+            )
+            n = len(stats.get((ds, names[0]), []))
+            print(f"{ds + f' ({n})':<9} {metric:<7} {cols}   {ratios}")
+    print("CER/gCER: edit distance / reference chars (gCER per group of overlapping boxes);")
+    print("recall: reference words found; TEDS: mean over crops (1 = perfect).")
+    print(f"TEDS anchors: {TEDS_ANCHORS}; the shared crops are from PubTabNet's train split.")
+
+
+def _metric(rows: list[dict[str, float]], metric: str) -> float | None:
+    if not rows:
+        return None
+    if metric == "CER":
+        return sum(r["dist"] for r in rows) / max(sum(r["chars"] for r in rows), 1)
+    if metric == "gCER":
+        if "gdist" not in rows[0]:
+            return None
+        return sum(r["gdist"] for r in rows) / max(sum(r["gchars"] for r in rows), 1)
+    key = {"recall": "recall", "TEDS": "teds", "s/page": "secs"}[metric]
+    if key not in rows[0]:
+        return None
+    return sum(r[key] for r in rows) / len(rows)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@
       accuracy.csv                   CER, word recall, calibration per image vs ground truth
       overlays/<image>.png           polygons coloured by confidence over each image
       review/                        low-confidence lines: crops, review.csv, review.xlsx
+      tables/<image>.xlsx            each table image as a spreadsheet (general-table, offline):
+                                     merged cells for spans, doubtful cells highlighted
       cache/                         the run's response cache (a rerun makes no OCR call)
 
 >>> result = run_demo("ocrframe-output")  # doctest: +SKIP
@@ -39,7 +41,7 @@ from .samples import ground_truth
 
 __all__ = [
     "run_demo", "DemoResult", "sample_images", "cer", "word_recall", "edit_distance",
-    "write_overlays", "save_responses",
+    "write_overlays", "save_responses", "table_images", "write_tables",
 ]  # fmt: skip
 
 
@@ -56,8 +58,18 @@ class DemoResult:
     review: pd.DataFrame
     errors: pd.DataFrame
     seconds: float
+    tables: list[pd.DataFrame] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     cached: int = 0  # images read from out/cache (OCR'd by an earlier run), not OCR'd now
+
+
+def table_images(paths: Sequence[Path]) -> list[Path]:
+    """The table images among ``paths`` (stem ``table`` or ``table-...``).
+
+    >>> [p.name for p in table_images([Path("form.png"), Path("table.png")])]
+    ['table.png']
+    """
+    return [p for p in paths if re.fullmatch(r"table([-_].*)?", p.stem)]
 
 
 def sample_images() -> list[Path]:
@@ -251,8 +263,11 @@ def run_demo(
         files += write_overlays(words, out / "overlays", threshold)
     review = review_queue(words, threshold=threshold, out=out / "review")
     files.append(out / "review")
+    grids, written = write_tables(ocr, table_images(paths), out, threshold=threshold)
+    files += written
     result = DemoResult(out, words, chars, summary, sweep, accuracy, review, batch.errors,
-                        time.perf_counter() - start, files, cached)  # fmt: skip
+                        time.perf_counter() - start, files=files, tables=grids,
+                        cached=cached)  # fmt: skip
     if stream is not None or progress:
         print_summary(result, threshold, engine, stream or sys.stdout)
     return result
@@ -260,6 +275,33 @@ def run_demo(
 
 def _cache_files(folder: Path) -> set[Path]:
     return set(folder.rglob("*.json")) if folder.is_dir() else set()
+
+
+def write_tables(
+    engine: Any, paths: Sequence[Path], out: Path, *, threshold: float = 0.9
+) -> tuple[list[pd.DataFrame], list[Path]]:
+    """Read each table image with ``general-table`` and write ``out/tables/<stem>.xlsx``.
+
+    Responses are cached in ``out/cache`` like the rest of the demo. Returns the tables (one
+    DataFrame each, see :func:`ocrframe.tables`) and the files written.
+    """
+    from .datasets.runner import run
+    from .tables.grid import tables
+    from .tables.workbook import to_excel
+
+    if not paths:
+        return [], []
+    batch = run(engine, "general-table", [str(p) for p in paths], cache=out / "cache",
+                progress=False, return_excel=True, return_confidence=True,
+                return_text_location=True)  # fmt: skip
+    folder = out / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    grids, written = [], []
+    stems = _stems(batch.sources)
+    for resp in batch:
+        grids += tables(resp)
+        written.append(to_excel(resp, folder / f"{stems[resp.source]}.xlsx", threshold=threshold))
+    return grids, written
 
 
 def _parquet(df: pd.DataFrame, path: Path) -> Path:
@@ -398,10 +440,15 @@ def print_summary(result: DemoResult, threshold: float, engine: str, stream: Tex
                      f"{_fmt(acc['word_recall'].mean()):>8}")  # fmt: skip
     if len(result.errors):
         lines.append(f"  {len(result.errors)} image(s) failed: see errors in the result")
+    for grid in result.tables:
+        name = Path(str(grid.attrs.get("source", "table"))).stem
+        lines += ["", f"  {name}: a table image read as a {grid.shape[0]} x {grid.shape[1]} "
+                  f"spreadsheet, offline -> {result.out}/tables/{name}.xlsx"]  # fmt: skip
+        lines += ["    " + ln for ln in grid.head(4).to_string(max_colwidth=18).splitlines()]
     lines += [
         "",
         f"  written to {result.out}/: words.parquet, chars.parquet, responses/, audit.csv, "
-        "threshold_sweep.csv, accuracy.csv, overlays/, review/ "
+        "threshold_sweep.csv, accuracy.csv, overlays/, review/, tables/ "
         + _review_note(result, conf, threshold),
         "  next: ocrframe audit " + str(result.out / "cache") + "   |   "
         "ocrframe ocr general-text YOUR_IMAGES --out DIR",

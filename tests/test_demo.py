@@ -1,6 +1,7 @@
 import io
 import shutil
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -38,7 +39,7 @@ needs_engine = pytest.mark.skipif(not sample_images(), reason="no bundled sample
 @needs_engine
 def test_demo_writes_the_output_folder(tmp_path):
     pytest.importorskip("rapidocr")
-    images = [p for p in sample_images() if p.stem in ("receipt-cafe", "receipt-noisy")]
+    images = [p for p in sample_images() if p.stem in ("receipt-cafe", "receipt-noisy", "table")]
     picked = []
     for p in images:  # copy with the ground truth so the test owns its inputs
         shutil.copy(p, tmp_path / p.name)
@@ -53,11 +54,19 @@ def test_demo_writes_the_output_folder(tmp_path):
     assert sorted(p.name for p in (out / "responses").iterdir()) == [
         "receipt-cafe.json",
         "receipt-noisy.json",
+        "table.json",
     ]
     assert sorted(p.name for p in (out / "overlays").iterdir()) == [
         "receipt-cafe.png",
         "receipt-noisy.png",
+        "table.png",
     ]
+    # the table image became a spreadsheet, offline: header merged across the 5 columns
+    book = openpyxl.load_workbook(out / "tables" / "table.xlsx")
+    sheet = book[book.sheetnames[0]]
+    assert "A1:E1" in [str(r) for r in sheet.merged_cells]
+    assert [c.value for c in sheet[2]] == ["Item", "Q1", "Q2", "Q3", "Total"]
+    assert res.tables[0].shape == (7, 5)
     words = pd.read_parquet(out / "words.parquet")
     assert set(words["source"]) == {str(p) for p in picked} and len(words) > 20
     assert len(pd.read_parquet(out / "chars.parquet")) > len(words)
@@ -67,7 +76,8 @@ def test_demo_writes_the_output_folder(tmp_path):
     assert audit["n"].sum() == len(words)
     summary = buf.getvalue()
     assert "receipt-cafe.png" in summary and "written to" in summary
-    assert "2 images OCR'd" in summary and res.cached == 0
+    assert "table: a table image read as a 7 x 5 spreadsheet" in summary
+    assert "3 images OCR'd" in summary and res.cached == 0
     # the default threshold sends the noisy receipt's misread lines ("2 × Milk") to review
     misread = res.words[res.words["text"].str.contains("×")]
     assert len(misread) and set(misread["text"]) <= set(res.review["text"])
@@ -76,7 +86,7 @@ def test_demo_writes_the_output_folder(tmp_path):
     buf = io.StringIO()
     again = run_demo(out, images=picked, progress=False, overlays=False, stream=buf)
     pd.testing.assert_frame_equal(again.words, res.words)
-    assert again.cached == 2 and "2 images read from the cache" in buf.getvalue()
+    assert again.cached == 3 and "3 images read from the cache" in buf.getvalue()
     assert "OCR'd with" not in buf.getvalue()
 
 

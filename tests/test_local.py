@@ -104,8 +104,8 @@ def test_web_image_shape(engine, page):
 
 
 def test_bad_requests_raise_input_error(engine, page):
-    with pytest.raises(InputError, match="general-text, web-image"):
-        engine.call("general-table", page)
+    with pytest.raises(InputError, match="general-text, web-image, general-table"):
+        engine.call("passport", page)
     with pytest.raises(InputError, match="exactly one"):
         engine.call("general-text")
     with pytest.raises(InputError, match="no network"):

@@ -88,6 +88,6 @@ def local_apis() -> tuple[str, ...]:
     """Slugs the embedded :class:`ocrframe.local.LocalEngine` answers (``ApiSpec.local``).
 
     >>> local_apis()
-    ('general-text', 'web-image')
+    ('smart-document-recognizer', 'general-table', 'general-text', 'web-image')
     """
     return tuple(spec.slug for spec in CATALOG if spec.local)

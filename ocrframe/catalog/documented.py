@@ -45,6 +45,7 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=30000,
         families=("words", "chars", "kv", "kv_boxes", "cells", "layout", "formulas", "document"),
+        local=True,  # its ocr_result and table_result (LocalEngine, table model)
         params=(
             Param("single_orientation_mode", "boolean", True, doc="false = multi-direction text"),
             Param(
@@ -147,6 +148,7 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         max_side=8192,
         families=("words", "chars", "cells", "document"),
         signatures=_signatures("words_region_list"),
+        local=True,
         params=(
             Param(
                 "return_text_location", "boolean", False, doc="location, cell_location, words_list"

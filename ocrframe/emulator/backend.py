@@ -22,6 +22,7 @@ from ..catalog import ApiSpec, get_api
 from ..cloud.auth import verify_request
 from ..errors import ApiError, InputError, SignatureError
 from ..inputs.params import check_params
+from ..local import answers  # what the local engine answers: ApiSpec.local, and its options
 from .errors import WireError, iam_error
 
 __all__ = ["Backend", "LogRecord", "MAX_BODY"]
@@ -292,7 +293,7 @@ class Backend:
         *,
         seed: int,
     ) -> dict[str, Any]:
-        if self.engine is not None and data is not None and spec.local:
+        if self.engine is not None and data is not None and answers(spec.slug, params):
             try:
                 return self.engine.call(spec.slug, data, **params).raw
             except ApiError as exc:

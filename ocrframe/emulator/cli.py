@@ -24,7 +24,8 @@ def build_parser(prog: str = "ocrframe emulator") -> argparse.ArgumentParser:
         "--engine",
         choices=("none", "rapidocr", "tesseract"),
         default="none",
-        help="answer general-text/web-image with a local OCR engine",
+        help="answer general-text, web-image, general-table and smart-document-recognizer "
+        "(ocr_result, table_result) with a local OCR engine",
     )
     p.add_argument(
         "--region",

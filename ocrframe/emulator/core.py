@@ -23,8 +23,10 @@ class Emulator:
     It serves the IAM token endpoint and every catalogued OCR path on 127.0.0.1, verifies
     ``X-Auth-Token`` and AK/SK signatures (with :mod:`ocrframe.auth`), checks request bodies
     like the service (AIS.0101/0102/0103, ModelArts.4104/4105) and answers with a local engine
-    (``general-text``, ``web-image``) or with realistic bodies from :func:`ocrframe.synth.
-    synthesize`, seeded by the image so the same image gets the same answer.
+    (what :func:`ocrframe.local.answers` accepts: general text, web image, general table, the
+    smart document recognizer's text and tables) or with realistic bodies from
+    :func:`ocrframe.synth.synthesize`, seeded by the image so the same image gets the same
+    answer.
 
     Parameters
     ----------

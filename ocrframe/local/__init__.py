@@ -5,6 +5,6 @@
 LocalEngine(engine='tesseract')
 """
 
-from .engine import ENGINES, SUPPORTED_APIS, LocalEngine
+from .engine import ENGINES, SUPPORTED_APIS, LocalEngine, answers
 
-__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS"]
+__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "answers"]

