@@ -53,11 +53,12 @@ def test_signature_keys_come_from_the_records():
 
 
 def test_local_engine_and_emulator_read_the_local_fact():
-    from ocrframe.local import SUPPORTED_APIS
+    from ocrframe.local import SUPPORTED_APIS, answers
 
     assert SUPPORTED_APIS == local_apis() == tuple(s.slug for s in CATALOG if s.local)
+    assert [s.slug for s in CATALOG if answers(s.slug)] == list(local_apis())
     source = (PACKAGE / "emulator" / "backend.py").read_text()
-    assert "spec.local" in source and "ENGINE_APIS" not in source
+    assert "answers(spec.slug" in source and "ENGINE_APIS" not in source
 
 
 @pytest.mark.parametrize("slug", ["id-card", "vin", "invoice-verification"])

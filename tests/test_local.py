@@ -104,7 +104,7 @@ def test_web_image_shape(engine, page):
 
 
 def test_bad_requests_raise_input_error(engine, page):
-    with pytest.raises(InputError, match="general-text, web-image, general-table"):
+    with pytest.raises(InputError, match="general-table, general-text, web-image only"):
         engine.call("passport", page)
     with pytest.raises(InputError, match="exactly one"):
         engine.call("general-text")
