@@ -33,8 +33,8 @@ examples:
   ocrframe emulator --port 8080 --engine rapidocr
   ocrframe apis
 
-engines: local = embedded OCR (pip install "ocrframe[local]"; general-text and web-image
-only), cloud = Huawei Cloud OCR with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /
+engines: local = embedded OCR (pip install "ocrframe[local]"; general-text, web-image,
+general-table and Smart Document Recognizer tables), cloud = Huawei Cloud OCR with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /
 HUAWEICLOUD_SDK_PROJECT_ID / HUAWEICLOUD_SDK_REGION from the environment, emulator = a local
 emulator (ocrframe emulator) at --endpoint.
 
