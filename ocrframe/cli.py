@@ -34,9 +34,9 @@ examples:
   ocrframe apis
 
 engines: local = embedded OCR (pip install "ocrframe[local]"; general-text, web-image,
-general-table and Smart Document Recognizer tables), cloud = Huawei Cloud OCR with HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /
-HUAWEICLOUD_SDK_PROJECT_ID / HUAWEICLOUD_SDK_REGION from the environment, emulator = a local
-emulator (ocrframe emulator) at --endpoint.
+general-table and Smart Document Recognizer tables), cloud = Huawei Cloud OCR with
+HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK / HUAWEICLOUD_SDK_PROJECT_ID / HUAWEICLOUD_SDK_REGION
+from the environment, emulator = a local emulator (ocrframe emulator) at --endpoint.
 
 exit status: 0 success; 1 an error, or any item that failed (listed on stderr); 2 a usage
 error; 130 interrupted (finished items stay cached: run the same command again to resume).
