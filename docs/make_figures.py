@@ -2,8 +2,9 @@
 
 Writes docs/images/{overlay,confidence,table,calibration}.png and, when LibreOffice and
 pdftoppm are installed (Debian: libreoffice-calc-nogui, poppler-utils), spreadsheet.png: a
-screenshot of the review spreadsheet that ``ocrframe.to_excel`` writes. viewer-jupyterlab.png
-is a screenshot of notebooks/06_viewer.ipynb running in JupyterLab (headless Chromium).
+screenshot of the review spreadsheet that ``ocrframe.to_excel`` writes. The viewer screenshots
+(viewer-1000.png, viewer-1280-sidebar.png) come from the browser test:
+``OCRFRAME_SCREENSHOTS=docs/images python -m pytest tests/test_viewer_browser.py``.
 """
 
 from __future__ import annotations
