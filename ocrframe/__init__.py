@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
     from .catalog import APIS, ApiSpec, get_api
     from .cloud.client import Client
     from .cloud.transport import RetryPolicy
-    from .compare import Comparison, compare
+    from .comparison import Comparison, compare
     from .datasets.audit import audit, threshold_sweep
     from .datasets.batch import Batch, read_responses
     from .datasets.calibration import (
@@ -119,8 +119,8 @@ _HOMES: dict[str, str] = {
     "sample_path": "samples",
     "list_samples": "samples",
     "ground_truth": "samples",
-    "compare": "compare",
-    "Comparison": "compare",
+    "compare": "comparison",
+    "Comparison": "comparison",
     "VENDORS": "vendors",
     "to_pixels": "vendors",
 }

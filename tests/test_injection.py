@@ -163,7 +163,7 @@ def test_every_csv_and_xlsx_writer_uses_the_one_rule():
     own workbooks for the emulator, not files for people)."""
     root = Path(__file__).resolve().parent.parent / "ocrframe"
     allowed = {"tables/safe_output.py", "tables/workbook.py", "datasets/review.py",
-               "synth/_documented.py"}  # fmt: skip
+               "synth/workbook.py"}  # fmt: skip
     offenders = []
     for path in root.rglob("*.py"):
         rel = path.relative_to(root).as_posix()
@@ -173,3 +173,21 @@ def test_every_csv_and_xlsx_writer_uses_the_one_rule():
     assert offenders == []
     for rel in ("tables/workbook.py", "datasets/review.py"):
         assert "safe_value" in (root / rel).read_text(encoding="utf-8")
+
+
+def test_service_like_workbooks_keep_formula_looking_text_as_text(tmp_path):
+    """The local engine and the emulator build the API's own workbook: OCR text such as
+    '=1+1' is a text cell there (the service writes text only), so save_excel accepts it."""
+    import base64
+    import io
+
+    import openpyxl
+
+    import ocrframe
+    from ocrframe.synth.workbook import service_xlsx_b64
+
+    b64 = service_xlsx_b64([{"rows": [0], "columns": [0], "words": "=1+1"}])
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(b64))).active
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ("=1+1", "s")
+    body = {"result": {"words_region_list": [], "excel": b64}}
+    assert ocrframe.save_excel(body, tmp_path)

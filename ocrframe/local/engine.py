@@ -30,7 +30,8 @@ def answers(api: str, params: dict[str, Any] | None = None) -> bool:
 
     >>> answers("general-table"), answers("passport")
     (True, False)
-    >>> answers("smart-document-recognizer", {"table": True}), answers("sdr", {"kv": True})
+    >>> sdr = "smart-document-recognizer"
+    >>> answers(sdr, {"table": True}), answers(sdr, {"kv": True})
     (True, False)
     """
     slug = get_api(api).slug

@@ -35,7 +35,9 @@ def service_xlsx_b64(cells: Iterable[dict[str, Any]]) -> str:
     ws.title = "Sheet1"
     for cell in cells:
         r0, c0 = min(cell["rows"]) + 1, min(cell["columns"]) + 1
-        ws.cell(row=r0, column=c0, value=cell["words"])
+        target = ws.cell(row=r0, column=c0, value=cell["words"])
+        if isinstance(cell["words"], str):
+            target.data_type = "s"  # text, as the service writes it: "=1+1" is not a formula
         r1, c1 = max(cell["rows"]) + 1, max(cell["columns"]) + 1
         if (r1, c1) != (r0, c0):
             ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
