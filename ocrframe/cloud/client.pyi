@@ -7,6 +7,7 @@ import requests
 
 from ..catalog import ApiSpec
 from ..datasets.runs import RunsBatches
+from ..inputs.params import check_params
 from ..response import Response
 from .transport import RetryPolicy
 
