@@ -56,13 +56,6 @@ def model_tree(types: dict[str, str], model: Callable[[str], Any], names: Any = 
     for attr, kind in types.items():
         key = (names or {}).get(attr, attr)
         out[key] = _leaf(key, kind, model)
-    confidence = out.get("confidence")
-    if isinstance(confidence, dict):
-        # Confidences of object or list fields (exit-entry-permit endorsements, the
-        # qualification certificate's category list) are left out: untyped or nested, and
-        # the flattener does not keep nested confidences yet (issue 13, h-flatten's part).
-        for key in [k for k, leaf in confidence.items() if isinstance(out.get(k), dict | list)]:
-            del confidence[key]
     return out
 
 
