@@ -21,11 +21,13 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 
-__all__ = ["NAME_MAX", "safe_component", "atomic_write", "inside"]
+__all__ = ["NAME_MAX", "safe_component", "atomic_write", "write_atomically", "inside"]
 
 NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 _BAD = set('/\\:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
@@ -58,10 +60,10 @@ def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
     return full
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a short temporary name and a rename; return the path.
-
-    A crash leaves either the old file or the new one, never half a file under the real name.
+def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
+    """Call ``write(tmp)`` for a short temporary name beside ``path``, then rename it onto
+    ``path``; return the path. A crash leaves either the old file or the new one, never half a
+    file under the real name, and the temporary name never pushes a long name over the limit.
     """
     path = Path(path)
     if "\x00" in str(path):
@@ -73,12 +75,16 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{secrets.token_hex(8)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`write_atomically`)."""
+    return write_atomically(path, lambda tmp: tmp.write_bytes(data))

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, WorkbookError
+from ..files import write_atomically
 from .grid import build_table, check_span
-from .safe_output import write_atomically
 from .workbook_scan import DEFAULT_MAX_CELLS, scan_workbook
 
 __all__ = ["excel_tables", "save_excel", "decode_workbook", "iter_workbook_sheets", "as_responses",

@@ -14,7 +14,7 @@ through :func:`safe_value`, one rule (OWASP's "CSV injection" advice):
 - numbers, dates, booleans and missing values are written as they are.
 
 :func:`write_csv` also quotes every field holding a line break (CR or LF), so a row never splits,
-and :func:`write_atomically` replaces a file in one step under a short temporary name.
+and files are replaced in one step by :func:`ocrframe.files.write_atomically`.
 
 >>> [safe_value(v) for v in ["=1+1", "-12.5", "-2+3", "@SUM(A1)", "ok\\x07", 3.5]]
 ["'=1+1", '-12.5', "'-2+3", "'@SUM(A1)", 'ok\\\\x07', 3.5]
@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_object_dtype, is_string_dtype
 
-__all__ = ["safe_text", "safe_value", "safe_frame", "write_csv", "write_atomically"]
+from ..files import write_atomically
+
+__all__ = ["safe_text", "safe_value", "safe_frame", "write_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NEGATIVE = re.compile(r"-(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -93,24 +93,6 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     else:
         out.columns = [safe_value(v) for v in out.columns]
     return out
-
-
-def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` for a temporary file beside ``path``, then move it onto ``path``.
-
-    The temporary name is short and random, so it never pushes a long file name over the
-    file system's limit, and a crash leaves ``path`` as it was.
-    """
-    path = Path(path)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..files import write_atomically
 from .grid import cell_spans, iter_table_cells, place_cells
-from .safe_output import safe_value, write_atomically
+from .safe_output import safe_value
 from .workbook_scan import EXCEL_MAX_COLS, EXCEL_MAX_ROWS
 
 __all__ = ["to_excel", "LOW_CONFIDENCE_FILL"]
