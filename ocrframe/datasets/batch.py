@@ -243,7 +243,7 @@ class Batch:
         """One frame ``name`` (``"words"``, ``"cells"``...) over every response."""
         parts = list(self.iter_frames(name))
         if not parts:
-            return _with_ids(_empty(name), [], [])
+            return _empty_with_ids(name)
         if len(parts) == 1:
             return parts[0]
         return _concat(parts)
@@ -296,7 +296,7 @@ class Batch:
         if collector.count(name):
             parts.append((collector.items(name).astype(np.int64), collector.frame(name)))
         if not parts:
-            return _with_ids(_empty(name), [], [])
+            return _empty_with_ids(name)
         if len(parts) == 1:
             return parts[0][1]
         frame = _concat([p[1] for p in parts])
@@ -328,30 +328,12 @@ def _empty(name: str) -> pd.DataFrame:
     return empty_frame(name)
 
 
-def _with_ids(
-    frame: pd.DataFrame,
-    sources: list[str],
-    apis: list[str | None],
-    counts: list[int] | None = None,
-    vendors: list[str] | None = None,
-) -> pd.DataFrame:
-    """Prepend ``source``, ``api`` and, for other engines' results, ``vendor`` (each value
-    repeated ``counts[i]`` times)."""
-    counts = counts if counts is not None else []
-    ids = {"source": sources, "api": apis}
-    if vendors is not None and any(v != "huawei" for v in vendors):
-        ids["vendor"] = vendors
-    head = pd.DataFrame(
-        {
-            k: pd.array(
-                np.repeat(np.asarray(v, dtype=object), counts) if counts else [], dtype="str"
-            )
-            for k, v in ids.items()
-        },
-        index=frame.index,
-    )
-    rest = frame.drop(columns=[c for c in ("source", "api", "vendor") if c in frame.columns])
-    return pd.concat([head, rest], axis=1)
+def _empty_with_ids(name: str) -> pd.DataFrame:
+    """The empty ``name`` frame, with the ``source`` and ``api`` columns of Batch frames."""
+    frame = _empty(name)
+    frame.insert(0, "source", pd.array([], dtype="str"))
+    frame.insert(1, "api", pd.array([], dtype="str"))
+    return frame
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
