@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +88,25 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], Any])
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`write_atomically`)."""
     return write_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_generated(path: Path, text: str, args: Sequence[str], command: str) -> int:
+    """Write a file generated from the code (``--check`` in ``args``: only compare); return the
+    exit status: 1 when ``--check`` finds it out of date, else 0. ``command`` regenerates it.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "gen.txt"
+    >>> write_generated(target, "x", ["--check"], "make gen")  # doctest: +ELLIPSIS
+    /.../gen.txt is out of date: run make gen
+    1
+    """
+    current = path.read_text("utf-8") if path.is_file() else None
+    if "--check" in args:
+        if current != text:
+            print(f"{path} is out of date: run {command}")
+            return 1
+        return 0
+    if current != text:
+        path.write_text(text, "utf-8")
+        print(f"wrote {path}")
+    return 0

@@ -20,6 +20,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..files import write_generated
 from . import CATALOG
 from .methods import method_parameters
 from .spec import ApiSpec
@@ -164,19 +165,11 @@ def render_client_stub(source: str | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the stub (``--check``: only compare). Returns the exit status."""
+    """Write the generated file (``--check``: only compare). Returns the exit status."""
     args = sys.argv[1:] if argv is None else argv
-    text = render_client_stub()
-    current = CLIENT_STUB.read_text("utf-8") if CLIENT_STUB.is_file() else None
-    if "--check" in args:
-        if current != text:
-            print(f"{CLIENT_STUB} is out of date: run python -m ocrframe.catalog.stubs")
-            return 1
-        return 0
-    if current != text:
-        CLIENT_STUB.write_text(text, "utf-8")
-        print(f"wrote {CLIENT_STUB}")
-    return 0
+    return write_generated(
+        CLIENT_STUB, render_client_stub(), args, "python -m ocrframe.catalog.stubs"
+    )
 
 
 if __name__ == "__main__":

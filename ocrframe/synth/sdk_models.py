@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import CATALOG, ApiSpec
+from ..files import write_generated
 
 __all__ = ["TREES_FILE", "model_tree", "response_model_name", "render", "load_trees", "main"]
 
@@ -115,19 +116,9 @@ def load_trees() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the trees (``--check``: only compare). Returns the exit status."""
+    """Write the generated file (``--check``: only compare). Returns the exit status."""
     args = sys.argv[1:] if argv is None else argv
-    text = render()
-    current = TREES_FILE.read_text("utf-8") if TREES_FILE.is_file() else None
-    if "--check" in args:
-        if current != text:
-            print(f"{TREES_FILE} is out of date: run python -m ocrframe.synth.sdk_models")
-            return 1
-        return 0
-    if current != text:
-        TREES_FILE.write_text(text, "utf-8")
-        print(f"wrote {TREES_FILE}")
-    return 0
+    return write_generated(TREES_FILE, render(), args, "python -m ocrframe.synth.sdk_models")
 
 
 if __name__ == "__main__":
