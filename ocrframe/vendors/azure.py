@@ -20,7 +20,7 @@ from typing import Any
 
 from ..flatten import Extraction, normalise_field
 from .azure_cv import read_image_analysis, read_regions
-from .base import Reader, conf, get, quad_flat, quad_xy, snake
+from .base import Reader, conf, dict_items, get, quad_flat, quad_xy, snake
 
 __all__ = ["read"]
 
@@ -42,18 +42,6 @@ def read(raw: dict[str, Any]) -> Extraction:
     else:
         _v3(r, result, base)
     return r.finish()
-
-
-def _join(base: str, key: str) -> str:
-    return f"{base}.{key}" if base else key
-
-
-def _items(r: Reader, obj: Any, base: str, name: str):
-    key, items = get(obj, name)
-    if isinstance(items, list):
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                yield f"{_join(base, key)}[{i}]", item
 
 
 def _polygon(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
@@ -105,21 +93,21 @@ def _page_props(r: Reader, page_obj: dict[str, Any], path: str, page: int) -> No
 
 
 def _v2(r: Reader, result: dict[str, Any], base: str) -> None:
-    for path, p in _items(r, result, base, "readResults"):
+    for path, p in dict_items(result, base, "readResults"):
         page, _ = r.value(p, path, "page")
         page = page if isinstance(page, int) else 1
         r.page_of[path] = page
         _page_props(r, p, path, page)
-        for lpath, line in _items(r, p, path, "lines"):
+        for lpath, line in dict_items(p, path, "lines"):
             block = r.count("words", page)
             row = {"page": page, "block": block, "text": _text(r, line, lpath)}
             _conf(r, row, line, lpath)
             _polygon(r, row, line, lpath)
             r.add("words", row)
-            for wpath, w in _items(r, line, lpath, "words"):
+            for wpath, w in dict_items(line, lpath, "words"):
                 _token(r, w, wpath, page, block)
         _marks(r, p, path, page)
-    for path, p in _items(r, result, base, "pageResults"):
+    for path, p in dict_items(result, base, "pageResults"):
         page, _ = r.value(p, path, "page")
         page = page if isinstance(page, int) else 1
         r.page_of[path] = page
@@ -141,7 +129,7 @@ def _token(r: Reader, w: dict[str, Any], path: str, page: int, block: int | None
 
 
 def _marks(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
-    for mpath, m in _items(r, p, path, "selectionMarks"):
+    for mpath, m in dict_items(p, path, "selectionMarks"):
         state, _ = r.value(m, mpath, "state")
         row = {
             "page": page,
@@ -157,25 +145,25 @@ def _marks(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
 
 
 def _v3(r: Reader, result: dict[str, Any], base: str) -> None:
-    for path, p in _items(r, result, base, "pages"):
+    for path, p in dict_items(result, base, "pages"):
         page, _ = r.value(p, path, "pageNumber")
         page = page if isinstance(page, int) else 1
         r.page_of[path] = page
         _page_props(r, p, path, page)
         starts: list[int] = []
         spans: list[tuple[int, int, int]] = []
-        for lpath, line in _items(r, p, path, "lines"):
+        for lpath, line in dict_items(p, path, "lines"):
             block = r.count("words", page)
             row = {"page": page, "block": block, "text": _text(r, line, lpath)}
             _polygon(r, row, line, lpath)
             r.add("words", row)
-            for _, s in _items(r, line, lpath, "spans"):
+            for _, s in dict_items(line, lpath, "spans"):
                 off, length = _span(s)
                 if off is not None:
                     spans.append((off, off + length, block))
         spans.sort()
         starts = [s[0] for s in spans]
-        for wpath, w in _items(r, p, path, "words"):
+        for wpath, w in dict_items(p, path, "words"):
             _, span = get(w, "span")
             off, _ = _span(span)
             _token(r, w, wpath, page, _line_of(off, starts, spans))
@@ -205,14 +193,14 @@ def _line_of(off: int | None, starts: list[int], spans: list[tuple[int, int, int
 
 
 def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
-    for tpath, table in _items(r, obj, path, "tables"):
+    for tpath, table in dict_items(obj, path, "tables"):
         tpage = page or 1
         key, regions = get(table, "boundingRegions")  # the table's page (v3)
         if isinstance(regions, list) and regions and isinstance(regions[0], dict):
             number, _ = r.value(regions[0], f"{tpath}.{key}[0]", "pageNumber")
             tpage = number if isinstance(number, int) else tpage
         table_no = r.next_table(tpage)
-        for i, (cpath, c) in enumerate(_items(r, table, tpath, "cells")):
+        for i, (cpath, c) in enumerate(dict_items(table, tpath, "cells")):
             row_i, _ = r.value(c, cpath, "rowIndex")
             col_i, _ = r.value(c, cpath, "columnIndex")
             if not isinstance(row_i, int) or not isinstance(col_i, int):
@@ -236,7 +224,7 @@ def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None
 
 
 def _pairs(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
-    for ppath, pair in _items(r, obj, path, "keyValuePairs"):
+    for ppath, pair in dict_items(obj, path, "keyValuePairs"):
         parts = []
         for role in ("key", "value"):
             key, part = get(pair, role)
@@ -263,7 +251,7 @@ def _pairs(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
 
 
 def _paragraphs(r: Reader, result: dict[str, Any], base: str) -> None:
-    for ppath, para in _items(r, result, base, "paragraphs"):
+    for ppath, para in dict_items(result, base, "paragraphs"):
         role, _ = r.value(para, ppath, "role")
         row: dict[str, Any] = {
             "page": 1,
@@ -297,7 +285,7 @@ _VALUE_KEYS = (
 
 
 def _documents(r: Reader, result: dict[str, Any], base: str, name: str) -> None:
-    docs = list(_items(r, result, base, name))
+    docs = list(dict_items(result, base, name))
     for d, (dpath, doc) in enumerate(docs):
         _, doc_type = get(doc, "docType")
         is_id = isinstance(doc_type, str) and "iddocument" in doc_type.lower()

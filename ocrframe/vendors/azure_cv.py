@@ -15,17 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction
-from .base import Reader, conf, get, num, quad_xy, rect
+from .base import Reader, conf, dict_items, get, num, quad_xy, rect
 
 __all__ = ["read_image_analysis", "read_regions"]
-
-
-def _items(obj: Any, base: str, name: str):
-    key, items = get(obj, name)
-    if isinstance(items, list):
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                yield (f"{base}.{key}[{i}]" if base else f"{key}[{i}]"), item
 
 
 def read_image_analysis(raw: dict[str, Any], result: dict[str, Any], base: str, r: Reader):
@@ -35,14 +27,14 @@ def read_image_analysis(raw: dict[str, Any], result: dict[str, Any], base: str, 
         if isinstance(meta, dict) and name in meta:
             r.doc(1, name, meta[name], f"{mkey}.{name}")
     r.doc(1, "unit", "pixel")
-    for bpath, block in _items(result, base, "blocks"):
-        for lpath, line in _items(block, bpath, "lines"):
+    for bpath, block in dict_items(result, base, "blocks"):
+        for lpath, line in dict_items(block, bpath, "lines"):
             row = {"page": 1, "block": r.count("words", 1)}
             row["text"], _ = r.value(line, lpath, "text")
             key, poly = get(line, "boundingPolygon")
             r.polygon(row, quad_xy(poly), f"{lpath}.{key}")
             r.add("words", row)
-            for wpath, word in _items(line, lpath, "words"):
+            for wpath, word in dict_items(line, lpath, "words"):
                 tok = {"page": 1, "block": row["block"], "token": r.count("tokens", 1)}
                 tok["text"], _ = r.value(word, wpath, "text")
                 c, where = r.value(word, wpath, "confidence")
@@ -70,13 +62,13 @@ def read_regions(raw: dict[str, Any], r: Reader) -> Extraction:
         if name in raw:
             r.doc(1, name, raw[name], name)
     r.doc(1, "unit", "pixel")
-    for gpath, region in _items(raw, "", "regions"):
+    for gpath, region in dict_items(raw, "", "regions"):
         lines = []
-        for lpath, line in _items(region, gpath, "lines"):
+        for lpath, line in dict_items(region, gpath, "lines"):
             block = r.count("words", 1)
             lines.append(block)
             texts = []
-            for wpath, word in _items(line, lpath, "words"):
+            for wpath, word in dict_items(line, lpath, "words"):
                 text, _ = r.value(word, wpath, "text")
                 texts.append(text if isinstance(text, str) else "")
                 tok = {"page": 1, "block": block, "token": r.count("tokens", 1), "text": text}

@@ -20,6 +20,8 @@ from typing import Any
 from ..flatten import Extraction
 
 __all__ = [
+    "join_path",
+    "dict_items",
     "POLYGON_COLUMNS",
     "Reader",
     "num",
@@ -140,6 +142,24 @@ def get(obj: Any, name: str) -> tuple[str | None, Any]:
     if alt in obj:
         return alt, obj[alt]
     return None, None
+
+
+def join_path(base: str, key: str) -> str:
+    """``base.key``, or ``key`` at the top level."""
+    return f"{base}.{key}" if base else key
+
+
+def dict_items(obj: Any, base: str, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The dict elements of ``obj[name]`` (either spelling) with their JSON paths.
+
+    >>> list(dict_items({"pages": [{"n": 1}, 5]}, "doc", "pages"))
+    [('doc.pages[0]', {'n': 1})]
+    """
+    key, items = get(obj, name)
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield f"{join_path(base, key)}[{i}]", item
 
 
 class Reader:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction, normalise_field
-from .base import Reader, conf, get, num, quad_xy
+from .base import Reader, conf, dict_items, get, join_path, num, quad_xy
 
 __all__ = ["read"]
 
@@ -33,30 +33,18 @@ def read(raw: dict[str, Any]) -> Extraction:
     return r.finish()
 
 
-def _join(base: str, key: str) -> str:
-    return f"{base}.{key}" if base else key
-
-
-def _items(obj: Any, base: str, name: str):
-    key, items = get(obj, name)
-    if isinstance(items, list):
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                yield f"{_join(base, key)}[{i}]", item
-
-
 class _Doc:
     def __init__(self, r: Reader, text: str, base: str) -> None:
         self.r, self.text, self.base = r, text, base
         self.dims: dict[int, tuple[float, float]] = {}
 
     def run(self, doc: dict[str, Any]) -> None:
-        for i, (path, page) in enumerate(_items(doc, self.base, "pages")):
+        for i, (path, page) in enumerate(dict_items(doc, self.base, "pages")):
             self.page(page, path, i + 1)
         self.entities(doc)
         key, layout = get(doc, "documentLayout")
         if isinstance(layout, dict):
-            self.layout_blocks(layout, _join(self.base, key), 1)
+            self.layout_blocks(layout, join_path(self.base, key), 1)
 
     # --- anchors and geometry --------------------------------------------------------------
 
@@ -139,7 +127,7 @@ class _Doc:
         r.doc(page, "height", 1.0)
         r.doc(page, "unit", "normalized")
         lines = []
-        for lpath, line in _items(p, path, "lines"):
+        for lpath, line in dict_items(p, path, "lines"):
             row = self.element(line, lpath, page)
             row["block"] = len(lines)
             lines.append(row)
@@ -149,7 +137,7 @@ class _Doc:
             r.add("words", row)
         for name, family, index in (("tokens", "tokens", "token"), ("symbols", "chars", "char")):
             per_line: dict[Any, int] = {}
-            for tpath, tok in _items(p, path, name):
+            for tpath, tok in dict_items(p, path, name):
                 row = self.element(tok, tpath, page)
                 row["block"] = _within(row.pop("_start"), spans)
                 if family == "chars" and row["block"] is None:
@@ -163,7 +151,7 @@ class _Doc:
             ("paragraphs", "paragraph"),
             ("visualElements", None),
         ):
-            for epath, el in _items(p, path, name):
+            for epath, el in dict_items(p, path, name):
                 row = self.element(el, epath, page, keeps_confidence=False)
                 start = row.pop("_start")
                 row.pop("confidence")
@@ -179,9 +167,9 @@ class _Doc:
                 ]
                 row["words_ids"] = ids or None
                 r.add("layout", row)
-        for tpath, table in _items(p, path, "tables"):
+        for tpath, table in dict_items(p, path, "tables"):
             self.table(table, tpath, page)
-        for fpath, field in _items(p, path, "formFields"):
+        for fpath, field in dict_items(p, path, "formFields"):
             self.form_field(field, fpath, page)
 
     def spans(self, p, path, name, rows) -> list[tuple[int, int, int]]:
@@ -197,9 +185,9 @@ class _Doc:
         taken: set[tuple[int, int]] = set()
         row_no, cell_no = 0, 0
         for part in ("headerRows", "bodyRows"):
-            for rpath, trow in _items(table, path, part):
+            for rpath, trow in dict_items(table, path, part):
                 col = 0
-                for cpath, cell in _items(trow, rpath, "cells"):
+                for cpath, cell in dict_items(trow, rpath, "cells"):
                     while (row_no, col) in taken:
                         col += 1
                     rs, _ = r.value(cell, cpath, "rowSpan")
@@ -255,7 +243,7 @@ class _Doc:
     # --- entities and the layout parser ------------------------------------------------------
 
     def entities(self, doc: dict[str, Any], base: str | None = None, group: str = "") -> None:
-        for path, ent in _items(doc, self.base if base is None else base, "entities"):
+        for path, ent in dict_items(doc, self.base if base is None else base, "entities"):
             self.entity(ent, path, group)
 
     def entity(self, ent: dict[str, Any], path: str, group: str) -> None:
@@ -288,12 +276,12 @@ class _Doc:
             self.geometry(row, ref, where, row["page"])
         r.add("fields", row)
         sub = f"{group}.{name}" if group else str(name)
-        for ppath, prop in _items(ent, path, "properties"):
+        for ppath, prop in dict_items(ent, path, "properties"):
             self.entity(prop, ppath, sub)
 
     def layout_blocks(self, obj: dict[str, Any], path: str, page: int) -> None:
         r = self.r
-        for bpath, block in _items(obj, path, "blocks"):
+        for bpath, block in dict_items(obj, path, "blocks"):
             skey, span = get(block, "pageSpan")
             start = get(span, "pageStart")[1]
             end = get(span, "pageEnd")[1]
@@ -319,7 +307,7 @@ class _Doc:
                 if kind == "tableBlock":
                     self.layout_table(inner, where, bpage)
                 elif kind == "listBlock":
-                    for epath, entry in _items(inner, where, "listEntries"):
+                    for epath, entry in dict_items(inner, where, "listEntries"):
                         self.layout_blocks(entry, epath, bpage)
                 else:
                     self.layout_blocks(inner, where, bpage)
@@ -327,9 +315,9 @@ class _Doc:
     def layout_table(self, table: dict[str, Any], path: str, page: int) -> None:
         number, row_no, taken, i = self.r.next_table(page), 0, set(), 0
         for part in ("headerRows", "bodyRows"):
-            for rpath, trow in _items(table, path, part):
+            for rpath, trow in dict_items(table, path, part):
                 col = 0
-                for cpath, cell in _items(trow, rpath, "cells"):
+                for cpath, cell in dict_items(trow, rpath, "cells"):
                     while (row_no, col) in taken:
                         col += 1
                     rs, _ = self.r.value(cell, cpath, "rowSpan")
@@ -338,7 +326,7 @@ class _Doc:
                     cs = cs if isinstance(cs, int) and cs > 0 else 1
                     texts = [
                         t
-                        for _, b in _items(cell, cpath, "blocks")
+                        for _, b in dict_items(cell, cpath, "blocks")
                         if isinstance(t := get(get(b, "textBlock")[1], "text")[1], str)
                     ]
                     self.r.add(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction
-from .base import POLYGON_COLUMNS, Reader, conf, get, quad_xy, rect
+from .base import POLYGON_COLUMNS, Reader, conf, dict_items, get, join_path, quad_xy, rect
 
 __all__ = ["read"]
 
@@ -43,18 +43,6 @@ def read(raw: dict[str, Any]) -> Extraction:
     return r.finish()
 
 
-def _join(base: str, key: str) -> str:
-    return f"{base}.{key}" if base else key
-
-
-def _items(obj: Any, base: str, name: str):
-    key, items = get(obj, name)
-    if isinstance(items, list):
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                yield f"{_join(base, key)}[{i}]", item
-
-
 def _poly(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
     for name in ("boundingBox", "boundingPoly"):
         key, box = get(obj, name)
@@ -69,24 +57,28 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
     ctx = resp.get("context")
     if isinstance(ctx, dict) and isinstance(ctx.get("pageNumber"), int):
         page = ctx["pageNumber"]
-        r.use(_join(base, "context.pageNumber"))
+        r.use(join_path(base, "context.pageNumber"))
     r.page_of[base] = page
     key, full = get(resp, "fullTextAnnotation")
-    pages = list(_items(full, _join(base, key or ""), "pages")) if isinstance(full, dict) else []
+    pages = (
+        list(dict_items(full, join_path(base, key or ""), "pages"))
+        if isinstance(full, dict)
+        else []
+    )
     for n, (ppath, p) in enumerate(pages):
         r.page_of[ppath] = page + n
         _page(r, p, ppath, page + n)
     if isinstance(full, dict):
         _, text = get(full, "text")
         if isinstance(text, str):
-            r.doc(page, "text", text, f"{_join(base, key)}.text")
+            r.doc(page, "text", text, f"{join_path(base, key)}.text")
     tkey, annotations = get(resp, "textAnnotations")
     if isinstance(annotations, list) and annotations and not pages:
         # words from textAnnotations[1:]; the first is the whole text
         for i, a in enumerate(annotations):
             if not isinstance(a, dict):
                 continue
-            path = f"{_join(base, tkey)}[{i}]"
+            path = f"{join_path(base, tkey)}[{i}]"
             dkey, text = get(a, "description")
             if i == 0:
                 r.doc(page, "text", text, f"{path}.{dkey}")
@@ -106,11 +98,11 @@ def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
             r.doc(page, name, value)
     r.doc(page, "unit", "pixel")
     line: list[dict[str, Any]] = []
-    for bpath, block in _items(p, path, "blocks"):
+    for bpath, block in dict_items(p, path, "blocks"):
         _layout(r, block, bpath, page, "blockType")
-        for ppath, para in _items(block, bpath, "paragraphs"):
+        for ppath, para in dict_items(block, bpath, "paragraphs"):
             _layout(r, para, ppath, page, None)
-            for wpath, word in _items(para, ppath, "words"):
+            for wpath, word in dict_items(para, ppath, "words"):
                 line.append(_word(r, word, wpath, page))
                 if line[-1]["_break"] in _LINE_END:
                     _line(r, line, page)
@@ -133,7 +125,7 @@ def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, An
     c, _ = r.value(word, path, "confidence")
     row["confidence"] = conf(c)
     text, brk = [], None
-    for spath, sym in _items(word, path, "symbols"):
+    for spath, sym in dict_items(word, path, "symbols"):
         s, _ = r.value(sym, spath, "text")
         sc, _ = r.value(sym, spath, "confidence")
         ch = {"page": page, "text": s, "confidence": conf(sc)}
