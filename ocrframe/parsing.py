@@ -87,29 +87,25 @@ def nesting_depths(data: bytes, starts: Any = None) -> Any:
 
     # Escapes pair up from the left: drop "\\" first, then every remaining \" is an
     # escaped quote. What is left has a quote exactly where a string opens or closes.
-    clean = data.replace(b"\\\\", b"  ").replace(b'\\"', b"  ")
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"  ").replace(b'\\"', b"  ")
     starts = np.zeros(1, np.int64) if starts is None else np.asarray(starts, np.int64)
-    buf = np.frombuffer(clean, np.uint8)
-    code = _structure_table()[buf]
+    code = _structure_table()[np.frombuffer(data, np.uint8)]
     pos = np.flatnonzero(code)
     kind = code[pos]
+    first = np.searchsorted(pos, starts)  # first structural byte of each text
+    counts = np.diff(np.append(first, len(pos)))
+    # Quotes counted per text, so a text with an unbalanced quote cannot shift the others.
     quotes = np.cumsum(kind == 1)
-    single = len(starts) == 1 and starts[0] == 0
-    if not single:
-        text_of = np.searchsorted(starts, pos, side="right") - 1
-        # Quotes before each text, so a text with an unbalanced quote cannot shift the others.
-        first = np.searchsorted(pos, starts)
-        quotes = quotes - np.concatenate([[0], quotes])[first][text_of]
-    in_string = (quotes & 1).astype(bool) & (kind != 1)
-    step = np.where(in_string, 0, np.where(kind == 2, 1, np.where(kind == 3, -1, 0)))
+    quotes -= np.repeat(np.concatenate([[0], quotes])[first], counts)
+    step = np.array([0, 0, 1, -1], np.int64)[kind]
+    step[(quotes & 1).astype(bool)] = 0  # brackets inside strings
     depth = np.cumsum(step)
-    if single:
-        return np.array([max(int(depth.max(initial=0)), 0)], np.int64)
-    base = np.concatenate([[0], depth])[first]
+    depth -= np.repeat(np.concatenate([[0], depth])[first], counts)
     out = np.zeros(len(starts), np.int64)
-    if len(pos):
-        rel = depth - base[text_of]
-        np.maximum.at(out, text_of, rel)
+    some = counts > 0
+    if some.any():
+        out[some] = np.maximum(np.maximum.reduceat(depth, first[some]), 0)
     return out
 
 

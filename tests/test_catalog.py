@@ -47,9 +47,6 @@ def test_signature_keys_come_from_the_records():
     assert keys == {
         k for s in CATALOG if s.slug != "general-text" for ks in s.signatures for k in ks
     }
-    from ocrframe.flatten import arrow_words
-
-    assert set(arrow_words._SIGNATURE_KEYS) == {"error_code"} | keys
 
 
 def test_local_engine_and_emulator_read_the_local_fact():

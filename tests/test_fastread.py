@@ -9,7 +9,7 @@ import pytest
 import ocrframe
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.cache import Cache
-from ocrframe.flatten.arrow_words import read_words
+from ocrframe.flatten.arrow import read_frames
 from ocrframe.response import Response
 
 SAMPLES = Path(ocrframe.__file__).parent / "sample_data" / "responses"
@@ -75,7 +75,7 @@ def test_all_sample_responses_match_general_path(tmp_path):
     pd.testing.assert_frame_equal(fast, _general(paths))
     # General Text samples took the fast path, the others fell back
     entries = read_responses(paths).entries
-    res = read_words(entries)
+    res = read_frames(entries, ["words"])
     taken = {Path(entries[i].path).name for i in set(range(len(entries))) - set(res.fallback)}
     assert "general-text.json" in taken and "web-image.json" not in taken
 
@@ -87,7 +87,7 @@ def test_cache_files_pretty_files_and_error_bodies(tmp_path):
     (tmp_path / "pretty.json").write_text(json.dumps(body, indent=2))
     (tmp_path / "err.json").write_text('{"error_code": "AIS.0103", "error_msg": "bad"}')
     batch = read_responses([tmp_path / "cache", tmp_path / "pretty.json", tmp_path / "err.json"])
-    res = read_words(batch.entries)
+    res = read_frames(batch.entries, ["words"])
     assert res.fallback == [2]  # the error body goes the general way
     with pytest.warns(RuntimeWarning, match="AIS.0103"):
         words = batch.words()

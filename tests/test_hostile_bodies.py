@@ -288,7 +288,7 @@ def test_fast_and_general_paths_agree_on_fuzzed_bodies(tmp_path_factory, bodies)
 
 
 def test_fast_path_takes_clean_files_and_applies_the_same_rules(tmp_path):
-    from ocrframe.flatten.arrow_words import read_words
+    from ocrframe.flatten.arrow import read_frames
 
     odd = _gt(
         '{"words": "a", "confidence": 1.5, "location": [[%s, 1], [2, 1], [2, 2], [1, 2]]}' % BIG
@@ -297,9 +297,9 @@ def test_fast_path_takes_clean_files_and_applies_the_same_rules(tmp_path):
     paths[0].write_text(_good(0))
     paths[1].write_text(odd)
     entries = [Entry(str(p), None, None, path=str(p)) for p in paths]
-    result = read_words(entries)
+    result = read_frames(entries, ["words"])
     assert result.fallback == []  # both parsed by pyarrow
-    row = result.frame.iloc[-1]
+    row = result.frames["words"][0][1].iloc[-1]
     assert np.isnan(row["confidence"]) and np.isnan(row["x1"]) and np.isnan(row["x_max"])
 
 

@@ -6,7 +6,7 @@ whose first columns are ``source`` and ``api`` (and ``vendor``, the engine, when
 holds other engines' results: see :mod:`ocrframe.vendors`), followed by the flattener's own
 columns (``page`` included). Files are streamed in chunks, so a batch of 100,000 cached
 responses never holds all raw JSON at once; General Text word frames take a columnar fast path
-(:mod:`ocrframe.flatten.arrow_words`).
+(:mod:`ocrframe.flatten.arrow`).
 
 >>> from ocrframe.datasets.batch import read_responses
 >>> batch = read_responses("ocr-cache/")  # doctest: +SKIP
@@ -249,10 +249,14 @@ class Batch:
         return _concat(parts)
 
     def flatten(self) -> dict[str, pd.DataFrame]:
-        """Every non-empty frame over the batch, by name (one walk per response, each frame
-        built once over all of them)."""
-        collector = self._collect(FLATTENERS, range(len(self._entries)))
-        return {n: collector.frame(n) for n in FLATTENERS if collector.count(n)}
+        """Every non-empty frame over the batch, by name (files in chunks, each chunk's frames
+        built once over all of its responses)."""
+        parts: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {}
+        for start in range(0, len(self._entries), CHUNK):
+            idx = range(start, min(start + CHUNK, len(self._entries)))
+            for name, found in self._chunk_parts(FLATTENERS, idx).items():
+                parts.setdefault(name, []).extend(found)
+        return {name: _in_order(parts[name], name) for name in FLATTENERS if name in parts}
 
     def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
         """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""
@@ -288,33 +292,76 @@ class Batch:
         return written
 
     def _chunk_frame(self, name: str, idx: range) -> pd.DataFrame:
-        parts: list[tuple[np.ndarray, pd.DataFrame]] = []
+        parts = self._chunk_parts([name], idx).get(name)
+        return _in_order(parts, name) if parts else _empty_with_ids(name)
+
+    def _chunk_parts(
+        self, names: Iterable[str], idx: range
+    ) -> dict[str, list[tuple[np.ndarray, pd.DataFrame]]]:
+        """Frames ``names`` of entries ``idx`` as ``(entry index of each row, frame)`` parts:
+        saved files the columnar readers take (:mod:`ocrframe.flatten.arrow`), the rest
+        through one Collector."""
+        from ..flatten.arrow import read_frames
+
+        names = tuple(names)
+        parts: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {}
         todo = list(idx)
-        if name == "words":
-            todo = self._fast_words(todo, parts)
-        collector = self._collect([name], todo)
-        if collector.count(name):
-            parts.append((collector.items(name).astype(np.int64), collector.frame(name)))
-        if not parts:
-            return _empty_with_ids(name)
-        if len(parts) == 1:
-            return parts[0][1]
-        frame = _concat([p[1] for p in parts])
-        order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
-        return frame.take(order).reset_index(drop=True)
+        files = [i for i in todo if self._entries[i].response is None]
+        if len(files) > 1:
+            fast = read_frames([self._entries[i] for i in files], names)
+            for name, found in fast.frames.items():
+                for rows, frame in found:
+                    entry_of_row = np.asarray(files, dtype=np.int64)[rows]
+                    frame = self._with_ids(frame, entry_of_row, fast.apis, files)
+                    parts.setdefault(name, []).append((entry_of_row, frame))
+            rest = {files[j] for j in fast.fallback}
+            todo = [i for i in todo if i in rest or self._entries[i].response is not None]
+        collector = self._collect(names, todo)
+        for name in names:
+            if collector.count(name):
+                parts.setdefault(name, []).append(
+                    (collector.items(name).astype(np.int64), collector.frame(name))
+                )
+        return parts
 
-    def _fast_words(self, idx: list[int], parts: list) -> list[int]:
-        """Columnar path for word frames of files; returns the indices it could not take."""
-        from ..flatten.arrow_words import read_words
+    def _with_ids(
+        self, frame: pd.DataFrame, entry_of_row: np.ndarray, apis: dict[int, str], files: list
+    ) -> pd.DataFrame:
+        """``frame`` with ``source`` and ``api`` first: the sources of its rows' entries, the
+        APIs the readers found (``apis`` is keyed by position in ``files``)."""
+        from ..flatten.arrow.columns import repeat_ids
 
-        files = [i for i in idx if self._entries[i].response is None]
-        if len(files) < 2:
-            return idx
-        result = read_words([self._entries[i] for i in files])
-        if result.frame is not None and len(result.frame):
-            parts.append((np.asarray(files)[result.file_of_row], result.frame))
-        rest = {files[j] for j in result.fallback}
-        return [i for i in idx if i in rest or self._entries[i].response is not None]
+        used, local = np.unique(entry_of_row, return_inverse=True)
+        api_of = {files[j]: api for j, api in apis.items()}
+        frame.insert(0, "source", repeat_ids([self._entries[i].source for i in used], local))
+        frame.insert(1, "api", repeat_ids([api_of[i] for i in used], local))
+        return frame
+
+
+def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.DataFrame:
+    """Parts of frame ``name`` as one, rows in entry order (each part keeps its own order).
+    The ``document`` frame's columns are typed from all their values at once, as one walk
+    over every response would type them."""
+    if len(parts) == 1:
+        return parts[0][1]
+    frame = _concat([p[1] for p in parts])
+    order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
+    frame = frame.take(order).reset_index(drop=True)
+    if name == "document":
+        from ..flatten import build_frame
+
+        ids = [c for c in ("source", "api", "vendor") if c in frame.columns]
+        values = {
+            c: [None if v is pd.NA or v is None or v != v else v for v in frame[c].tolist()]
+            for c in frame.columns
+            if c not in ids
+        }
+        # Columns in the order a walk over the rows first meets them.
+        first = {c: next((i for i, v in enumerate(vs) if v is not None), len(vs))
+                 for c, vs in values.items()}  # fmt: skip
+        values = {c: values[c] for c in sorted(values, key=lambda c: (c != "page", first[c]))}
+        frame = pd.concat([frame[ids], build_frame("document", values)], axis=1)
+    return frame
 
 
 def check_frame_name(name: str) -> None:

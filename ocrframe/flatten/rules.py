@@ -1,7 +1,7 @@
 """The conversion rules every frame follows, in one place for both flattening paths.
 
 The general walk (:mod:`ocrframe.flatten._extract`) converts Python values one at a time with
-the scalar rules; the columnar path (:mod:`ocrframe.flatten.arrow_words`) gets float columns
+the scalar rules; the columnar path (:mod:`ocrframe.flatten.arrow`) gets float columns
 from pyarrow and applies the array rules. Both build their frame with
 :func:`ocrframe.flatten._schema.build_frame`, which applies the array rules again, so a value
 reaches a frame the same way whichever path read it:

@@ -1,0 +1,78 @@
+"""Text blocks and their characters as columns: the rows a ``words_block_list`` (or a list of
+General Table pieces) gives, shared by the readers of every shape that holds such lists.
+
+>>> import pyarrow as pa, numpy as np
+>>> blocks = pa.array([{"words": "Hi", "confidence": 0.9}])
+>>> rows, bad = word_rows(blocks, np.array([0]), {"page": np.array([1])})
+>>> rows.columns["text"].tolist(), bad.tolist()
+(['Hi'], [False])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...flatten.rules import CONFIDENCE_RANGE
+from .._schema import POLYGON
+from .columns import explode, field, floats, polygons, strings, valid
+from .rows import Rows
+
+__all__ = ["word_rows", "char_rows", "out_of_range", "polygon_columns"]
+
+
+def out_of_range(conf: np.ndarray) -> np.ndarray:
+    """Confidences given but outside the rule's range (the general walk sends them to other)."""
+    low, high = CONFIDENCE_RANGE
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(conf) & ~((conf >= low) & (conf <= high))
+
+
+def polygon_columns(
+    arr: Any, names: list[str] = POLYGON
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Polygon columns ``names`` of a location column, and the rows whose value is not one."""
+    xy, _, bad = polygons(arr)
+    return {name: xy[:, k] for k, name in enumerate(names)}, bad
+
+
+def word_rows(
+    blocks: Any,
+    file: np.ndarray,
+    ids: dict[str, Any],
+    order: tuple[np.ndarray, ...] = (),
+    strict: bool = True,
+) -> tuple[Rows, np.ndarray]:
+    """``words`` rows of a struct column of blocks (``words``, ``confidence``, ``location``);
+    ``ids`` gives the id columns (``page``, ``region``, ``block``...). Returns the rows and the
+    mask of blocks the general walk would read otherwise (the caller drops their files).
+    ``strict=False`` (``other`` not wanted) keeps out-of-range confidences: the frame rule
+    blanks them, as it does on the general path."""
+    conf = floats(field(blocks, "confidence"))
+    loc, bad = polygon_columns(field(blocks, "location"))
+    bad = bad | ~valid(blocks)
+    if strict:
+        bad |= out_of_range(conf)
+    cols = {**ids, "text": strings(field(blocks, "words")), "confidence": conf, **loc}
+    return Rows(cols, file, order), bad
+
+
+def char_rows(
+    blocks: Any, file: np.ndarray, ids: dict[str, Any], order: tuple[np.ndarray, ...] = ()
+) -> tuple[Rows, np.ndarray, np.ndarray]:
+    """``chars`` rows of the ``char_list`` of each block: the rows, the mask of bad chars'
+    blocks, and each char's block index (for the caller's ids and order)."""
+    chars, of_block, number = explode(field(blocks, "char_list"), np.arange(len(blocks)))
+    conf = floats(field(chars, "char_confidence"))
+    loc, bad_char = polygon_columns(field(chars, "char_location"))
+    bad = np.zeros(len(blocks), dtype=bool)
+    bad[of_block[bad_char | out_of_range(conf) | ~valid(chars)]] = True
+    cols = {
+        **{k: v[of_block] for k, v in ids.items()},
+        "char": number,
+        "text": strings(field(chars, "char")),
+        "confidence": conf,
+        **loc,
+    }
+    return Rows(cols, file[of_block], tuple(o[of_block] for o in order) + (number,)), bad, of_block

@@ -1,0 +1,105 @@
+"""Arrow columns to numpy, the few operations every columnar reader needs.
+
+>>> import pyarrow as pa
+>>> lengths(pa.array([[1, 2], None, []])).tolist()
+[2, 0, 0]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["valid", "lengths", "explode", "field", "polygons", "strings", "floats", "repeat_ids"]
+
+
+def valid(arr: Any) -> np.ndarray:
+    """True where ``arr`` holds a value (JSON ``null`` and absent keys are both null)."""
+    if arr.null_count == 0:
+        return np.ones(len(arr), dtype=bool)
+    return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def lengths(arr: Any) -> np.ndarray:
+    """Length of each list of ``arr`` (0 where null)."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.list_value_length(arr), 0).to_numpy().astype(np.int64)
+
+
+def explode(arr: Any, owner: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The elements of list column ``arr``, the ``owner`` of each and its index in its list."""
+    n = lengths(arr)
+    values = arr.flatten()
+    starts = np.repeat(np.cumsum(n) - n, n)
+    return values, np.repeat(owner, n), np.arange(len(values), dtype=np.int64) - starts
+
+
+def field(arr: Any, name: str) -> Any:
+    """Child ``name`` of a struct column (null where the struct is null), or all nulls when
+    the struct type has no such child."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if arr.type.get_field_index(name) < 0:
+        return pa.nulls(len(arr))
+    return pc.struct_field(arr, name)
+
+
+def polygons(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(n, 8)`` coordinates of a ``list<list<double>>`` column (NaN rows where absent), the
+    mask of present polygons, and the mask of present values that are not 4 complete vertices
+    (the caller sends those files the general way)."""
+    import pyarrow as pa
+
+    n = len(arr)
+    xy = np.full((n, 8), np.nan)
+    present = valid(arr)
+    nv = lengths(arr)
+    bad = present & (nv != 4)
+    if not present.any():
+        return xy, present, bad
+    if arr.offset:
+        arr = pa.concat_arrays([arr])
+    verts = arr.flatten()
+    vlen = lengths(verts)
+    vert_owner = np.repeat(np.arange(n), nv)
+    coords = verts.flatten()
+    bad_vert = (vlen != 2) | ~valid(verts)
+    if bad_vert.any():
+        bad[np.unique(vert_owner[bad_vert])] = True
+    if coords.null_count:
+        coord_vert = np.repeat(np.arange(len(verts)), vlen)
+        bad[np.unique(vert_owner[coord_vert[~valid(coords)]])] = True
+    if bad.any():  # leave the bad rows NaN; the caller will not keep them
+        good = present & ~bad
+        keep = np.repeat(good, nv)
+        keep_coords = np.repeat(keep, vlen)
+        values = coords.to_numpy(zero_copy_only=False)[keep_coords]
+        xy[good] = values.reshape(-1, 8)
+        return xy, present, bad
+    xy[present] = coords.to_numpy(zero_copy_only=False).reshape(-1, 8)
+    return xy, present, bad
+
+
+def strings(arr: Any) -> Any:
+    """An Arrow string column as a frame's ``str`` column (no Python object per row)."""
+    return pd.array(arr, dtype="str")
+
+
+def floats(arr: Any) -> np.ndarray:
+    """A numeric Arrow column as float64 with NaN for null."""
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def repeat_ids(values: Any, index: np.ndarray) -> Any:
+    """``values[index]`` as a pandas ``str`` array (``source``/``api`` per row), built through
+    a dictionary so no Python string is made per row."""
+    import pyarrow as pa
+
+    arr = pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(index, dtype=np.int32)), pa.array(list(values), type=pa.string())
+    )
+    return pd.array(arr.dictionary_decode(), dtype="str")

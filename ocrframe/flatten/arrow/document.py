@@ -1,0 +1,57 @@
+"""The ``document`` rows of a columnar read: the scalars of each body's ``result`` (direction,
+counts...), one row per file, as the general walk puts them.
+
+>>> import pyarrow as pa, numpy as np
+>>> rows, bad = document_rows(pa.array([{"direction": -1, "words_block_list": []}]),
+...                           np.array([1]), skip=("words_block_list",))
+>>> rows.columns, bad.tolist()
+({'page': [1], 'direction': [-1]}, [False])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .columns import field, valid
+from .rows import Rows
+
+__all__ = ["document_rows"]
+
+_EXACT = 2**53  # beyond this a JSON integer read as a double may not be the integer written
+
+
+def document_rows(
+    result: Any, pages: np.ndarray, skip: tuple[str, ...] = ()
+) -> tuple[Rows, np.ndarray]:
+    """One row per file that has any: ``page`` and each scalar key of ``result`` not in
+    ``skip``, as Python values (the frame infers dtypes as the general walk's does). Also the
+    mask of files with a value other than a plain number or boolean (strings, huge numbers:
+    the general walk decides their column's type over all files; integral floats)."""
+    import pyarrow as pa
+
+    cols: dict[str, Any] = {}
+    has = np.zeros(len(pages), dtype=bool)
+    bad = np.zeros(len(pages), dtype=bool)
+    for child in result.type:
+        if child.name in skip:
+            continue
+        values = field(result, child.name)
+        given = valid(values)
+        if not given.any() or pa.types.is_struct(child.type) or pa.types.is_list(child.type):
+            continue  # no file of these holds it (or it is not a scalar: not a document key)
+        has |= given
+        t = values.type
+        if pa.types.is_floating(t):
+            # Integral values in a float column may have been written as integers ("-1" among
+            # "0.5"): the general walk keeps those as ints, so let it read them.
+            x = values.to_numpy(zero_copy_only=False)
+            with np.errstate(invalid="ignore"):
+                bad |= given & (~(np.abs(x) < _EXACT) | (x == np.round(x)))
+        elif not (pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_null(t)):
+            bad |= given
+        cols[child.name] = values.to_pylist()
+    keep = np.flatnonzero(has)
+    cols = {"page": pages[keep].tolist(), **{k: [v[i] for i in keep] for k, v in cols.items()}}
+    return Rows(cols, keep), bad

@@ -1,0 +1,150 @@
+"""Saved files to Arrow tables: the bytes a columnar reader may take, their parse, and the
+files whose bodies hold anything the reader's schema does not know (those go the general way).
+
+>>> import pyarrow as pa
+>>> schema = pa.schema([("result", pa.struct([("words", pa.string())]))])
+>>> [(idx, t.num_rows) for idx, t in parse([b'{"result": {"words": "a"}}'], schema)]
+[([0], 1)]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+import numpy as np
+
+from ...parsing import MAX_DEPTH, nesting_depths
+from .columns import explode, field, valid
+
+__all__ = ["read_body", "drop_deep", "parse", "unexpected"]
+
+SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
+
+
+def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, bytes] | None:
+    """``(api, body bytes)`` of ``entry``'s file when a columnar reader may take it, else None
+    (the file goes the general way). ``markers`` maps each reader's API to byte strings one of
+    which its bodies hold; the API the entry or its cache header names wins, else the first
+    whose marker is in the body. The body must be valid UTF-8 with no JSON ``null`` and
+    becomes one line."""
+    from ...datasets.cache import split_cache_file
+    from ...errors import CacheCorruptError
+
+    if entry.api is not None and entry.api not in markers:
+        return None
+    try:
+        with open(entry.path, "rb") as fh:
+            data = fh.read()
+        parts = split_cache_file(data)
+    except (OSError, CacheCorruptError):
+        return None
+    api = entry.api
+    if parts is not None:
+        body, header = parts
+        if hashlib.sha256(body).hexdigest() != header["cache"].get("sha256"):
+            return None  # the general path reports it as corrupt
+        if header.get("api") is not None:
+            if api not in (None, header["api"]) or header["api"] not in markers:
+                return None
+            api = header["api"]
+        data = body
+    if api is None:
+        api = next((a for a, ms in markers.items() if any(m in data for m in ms)), None)
+    if api is None or not any(m in data for m in markers[api]):
+        return None
+    # Arrow reads null and absent alike; the general walk keeps a null it does not know.
+    if b"null" in data:
+        return None
+    if not data.isascii():
+        try:  # the general parser refuses invalid UTF-8, so must this path
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
+        data = data.replace(b"\r", b" ").replace(b"\n", b" ")
+    return api, data
+
+
+def drop_deep(bodies: list[bytes]) -> np.ndarray:
+    """Mask of bodies nested deeper than the general parser accepts (they fail there)."""
+    if not bodies:
+        return np.zeros(0, dtype=bool)
+    starts = np.cumsum([0] + [len(b) + 1 for b in bodies[:-1]])
+    return nesting_depths(b"\n".join(bodies), starts) > MAX_DEPTH
+
+
+def parse(bodies: list[bytes], schema: Any) -> list[tuple[list[int], Any]]:
+    """Parse ``bodies`` (one JSON object each) with ``schema``: ``(indices, table)`` pairs.
+    A body that does not fit (a string where a number belongs, a duplicated key...) is
+    isolated by halving and left out of every pair."""
+    return _parse(bodies, list(range(len(bodies))), schema)
+
+
+def _parse(bodies: list[bytes], idx: list[int], schema: Any) -> list[tuple[list[int], Any]]:
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    if not idx:
+        return []
+    part = [bodies[j] for j in idx]
+    try:
+        table = pj.read_json(
+            io.BytesIO(b"\n".join(part)),
+            read_options=pj.ReadOptions(
+                use_threads=False, block_size=max(1 << 20, max(map(len, part)) + 1)
+            ),
+            parse_options=pj.ParseOptions(
+                explicit_schema=schema, unexpected_field_behavior="infer"
+            ),
+        )
+        if table.num_rows == len(idx):
+            return [(idx, table)]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
+    if len(idx) == 1:
+        return []
+    mid = len(idx) // 2
+    return _parse(bodies, idx[:mid], schema) + _parse(bodies, idx[mid:], schema)
+
+
+def unexpected(table: Any, schema: Any, scalars_at: tuple[str, ...] = ()) -> np.ndarray:
+    """Per row of ``table``: True where a key the ``schema`` does not declare holds a value.
+
+    Keys of the structs at ``scalars_at`` (dotted paths such as ``"result"``) that hold
+    scalars are allowed (the readers turn them into ``document`` columns, as the general walk
+    does); anything else unknown marks the row."""
+    bad = np.zeros(table.num_rows, dtype=bool)
+    owner = np.arange(table.num_rows)
+    for f in schema:
+        col = table.column(f.name).combine_chunks()
+        _check(col, f.type, owner, bad, f.name, scalars_at)
+    for name in table.column_names:
+        if schema.get_field_index(name) < 0 and name != SAVED_HEADER:
+            bad |= valid(table.column(name).combine_chunks())
+    return bad
+
+
+def _check(arr: Any, expected: Any, owner: np.ndarray, bad: np.ndarray, path: str,
+           scalars_at: tuple[str, ...]) -> None:  # fmt: skip
+    import pyarrow as pa
+
+    if pa.types.is_struct(arr.type):
+        for child in arr.type:
+            values = field(arr, child.name)
+            k = expected.get_field_index(child.name) if pa.types.is_struct(expected) else -1
+            if k >= 0:
+                _check(values, expected.field(k).type, owner, bad, f"{path}.{child.name}",
+                       scalars_at)  # fmt: skip
+            elif not (path in scalars_at and _is_scalar(child.type)):
+                bad[owner[valid(values)]] = True
+    elif pa.types.is_list(arr.type) and pa.types.is_list(expected):
+        values, of, _ = explode(arr, owner)
+        _check(values, expected.value_type, of, bad, path, scalars_at)
+
+
+def _is_scalar(t: Any) -> bool:
+    import pyarrow as pa
+
+    return not (pa.types.is_struct(t) or pa.types.is_list(t) or pa.types.is_null(t))

@@ -1,0 +1,72 @@
+"""Columnar reader of General Text bodies: ``result.words_block_list`` of text blocks (with
+their ``char_list`` when asked for characters) and the result's scalars as ``document``.
+
+>>> API
+'general-text'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .blocks import char_rows, word_rows
+from .columns import explode, field, lengths
+from .document import document_rows
+from .rows import Built, Rows
+
+__all__ = ["API", "MARKERS", "SCHEMA", "read"]
+
+API = "general-text"
+MARKERS = (b'"words_block_list"',)
+
+
+def polygon_type() -> Any:
+    import pyarrow as pa
+
+    return pa.list_(pa.list_(pa.float64()))
+
+
+def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
+    import pyarrow as pa
+
+    char = pa.struct([("char", pa.string()), ("char_confidence", pa.float64()),
+                      ("char_location", polygon_type())])  # fmt: skip
+    block = pa.struct([("words", pa.string()), ("confidence", pa.float64()),
+                       ("location", polygon_type()), ("char_list", pa.list_(char))])  # fmt: skip
+    result = pa.struct([("words_block_list", pa.list_(block))])
+    return pa.schema([("result", result), ("error_code", pa.string())])
+
+
+def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
+    """Frames of General Text bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
+    result = table.column("result").combine_chunks()
+    lists = field(result, "words_block_list")
+    ok = np.asarray(lists.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    ok &= np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
+    rows: dict[str, list[Rows]] = {}
+    blocks, file, block = explode(lists, np.arange(len(lists)))
+    n = len(blocks)
+    na = _missing_ints(n)
+    ids = {"page": pages[file], "region": na, "table": na, "cell": na, "block": block}
+    # Asked for other, a reader must look at everything: only clean files have no other rows.
+    if wanted & {"words", "other"}:
+        words, bad = word_rows(blocks, file, ids, strict="other" in wanted)
+        ok[file[bad]] = False
+        rows["words"] = [words]
+    if wanted & {"chars", "other"} and lengths(field(blocks, "char_list")).any():
+        chars, bad, _ = char_rows(blocks, file, ids, (block,))
+        ok[file[bad]] = False
+        rows["chars"] = [chars]
+    if wanted & {"document", "other"}:
+        document, bad = document_rows(result, pages, skip=("words_block_list",))
+        ok &= ~bad
+        rows["document"] = [document]
+    return Built(ok, rows)
+
+
+def _missing_ints(n: int) -> Any:
+    import pandas as pd
+
+    return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))

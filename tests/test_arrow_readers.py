@@ -1,0 +1,115 @@
+"""Every columnar reader (ocrframe.flatten.arrow) gives exactly the frames of the general walk:
+on realistic bodies of its shape, and on bodies mutated in ways a reader must notice (an odd
+value anywhere sends that file the general way, never changes a frame)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.flatten.arrow import READERS, read_frames
+from ocrframe.synth import synthesize
+
+# Request flags per API that make the synthesizer emit every optional part of its shape.
+FLAGS = {
+    "general-text": [{}, {"character_mode": True}],
+    "general-table": [
+        {},
+        {"return_text_location": True, "return_char_location": True, "return_confidence": True},
+    ],
+    "smart-document-recognizer": [
+        {"kv": True, "table": True, "form": True, "layout": True, "formula": True}
+    ],
+}
+
+
+def bodies(api: str, n: int, n_blocks: int | None = None) -> list[dict]:
+    flags = FLAGS.get(api, [{}])
+    return [
+        synthesize(api, seed=i, params=flags[i % len(flags)], n_blocks=n_blocks) for i in range(n)
+    ]
+
+
+def write(tmp_path: Path, items: list[dict], pretty: bool = False) -> list[Path]:
+    paths = []
+    for i, body in enumerate(items):
+        p = tmp_path / f"r{i:03d}.json"
+        p.write_text(json.dumps(body, indent=2 if pretty else None, ensure_ascii=i % 2 == 0))
+        paths.append(p)
+    return paths
+
+
+def assert_same_as_general(paths: list[Path]) -> None:
+    batch = read_responses(paths)
+    general = Batch(list(read_responses(paths)))  # in-memory: the general walk only
+    fast, ref = batch.flatten(), general.flatten()
+    assert fast.keys() == ref.keys()
+    # document's optional columns come in the order a walk first meets them; when files of one
+    # batch disagree on which keys they hold that order may differ, never a value.
+    for name in ref:
+        pd.testing.assert_frame_equal(
+            fast[name], ref[name], obj=name, check_like=name == "document"
+        )
+    for name in ref:  # one frame alone: readers skip what it does not need
+        pd.testing.assert_frame_equal(
+            batch.frame(name), general.frame(name), obj=name, check_like=name == "document"
+        )
+
+
+@pytest.mark.parametrize("api", sorted(READERS))
+def test_reader_takes_its_shape_and_matches_the_general_walk(tmp_path, api):
+    paths = write(tmp_path, bodies(api, 6))
+    taken = set(range(6)) - set(read_frames(read_responses(paths).entries, ["words"]).fallback)
+    assert taken, f"the {api} reader took none of its own bodies"
+    assert_same_as_general(paths)
+
+
+ODD_VALUES = [None, "0.5", 1.5, -1, True, [], {}, [[1, 2]], "text", 10**30, {"x": 1}, 0.25]
+
+
+def _objects(node, path="", out=None):
+    """Every JSON object in ``node`` with its structural path (list indices left out)."""
+    out = {} if out is None else out
+    if isinstance(node, dict):
+        out.setdefault(path, node)
+        for k, v in node.items():
+            _objects(v, f"{path}.{k}", out)
+    elif isinstance(node, list):
+        for v in node:
+            _objects(v, f"{path}[]", out)
+    return out
+
+
+def mutations(body: dict) -> list[dict]:
+    """Bodies with one change each: every key of every kind of object replaced by each odd
+    value, dropped, and an unknown key added to every kind of object."""
+    out = []
+    for path, obj in _objects(body).items():
+        for key in [*obj, "foo"]:
+            for value in [*ODD_VALUES, "drop"]:
+                if key == "foo" and value == "drop":
+                    continue
+                copy_ = copy.deepcopy(body)
+                target = _objects(copy_)[path]
+                if value == "drop":
+                    del target[key]
+                else:
+                    target[key] = value
+                out.append(copy_)
+    return out
+
+
+@pytest.mark.parametrize("api", sorted(READERS))
+def test_mutated_bodies_still_match_the_general_walk(tmp_path, api):
+    """Each mutated body sits among clean ones of its shape in one batch."""
+    clean = bodies(api, len(FLAGS.get(api, [{}])), n_blocks=3)
+    items = []
+    for body in clean:
+        for changed in mutations(body):
+            items += [changed, body]
+    assert_same_as_general(write(tmp_path, items))
