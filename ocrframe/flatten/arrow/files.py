@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ...parsing import MAX_DEPTH, nesting_depths
+from ...parsing import MAX_DEPTH, max_depths
 from .columns import explode, field, valid
 
 __all__ = ["read_body", "drop_deep", "parse", "unexpected"]
@@ -69,10 +69,7 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
 
 def drop_deep(bodies: list[bytes]) -> np.ndarray:
     """Mask of bodies nested deeper than the general parser accepts (they fail there)."""
-    if not bodies:
-        return np.zeros(0, dtype=bool)
-    starts = np.cumsum([0] + [len(b) + 1 for b in bodies[:-1]])
-    return nesting_depths(b"\n".join(bodies), starts) > MAX_DEPTH
+    return max_depths(bodies) > MAX_DEPTH
 
 
 def parse(bodies: list[bytes], schema: Any) -> list[tuple[list[int], Any]]:
@@ -92,9 +89,7 @@ def _parse(bodies: list[bytes], idx: list[int], schema: Any) -> list[tuple[list[
     try:
         table = pj.read_json(
             io.BytesIO(b"\n".join(part)),
-            read_options=pj.ReadOptions(
-                use_threads=False, block_size=max(1 << 20, max(map(len, part)) + 1)
-            ),
+            read_options=pj.ReadOptions(block_size=max(1 << 20, max(map(len, part)) + 1)),
             parse_options=pj.ParseOptions(
                 explicit_schema=schema, unexpected_field_behavior="infer"
             ),
