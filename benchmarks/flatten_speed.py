@@ -11,8 +11,10 @@ and interleaved round by round (median of the rounds, wall clock):
 
 Per response: ``words()`` of one 20,000-block response beside ``json_normalize`` of its block
 list; the same with 6 characters per block (``words`` must not build the characters);
-``plot_polygons`` of it beside a bare PolyCollection. Memory: peak traced allocation of a
-dataset flatten against the final frames' size. Import: ``import ocrframe`` over pandas.
+``plot_polygons`` of it beside a bare PolyCollection; ``flatten()`` of one large General Table,
+Smart Document Recognizer and VAT response beside ``json_normalize`` of its record list. Memory:
+peak of a dataset flatten (Python heap and pyarrow's pool, fresh process per shape) against the
+final frames' size. Import: ``import ocrframe`` over pandas.
 
 Run: python benchmarks/flatten_speed.py [--files 300 --rounds 3]
 """
@@ -211,17 +213,64 @@ def plot(body: dict, rounds: int) -> None:
           f"{ratio:.2f}x  (target <= 2x)")  # fmt: skip
 
 
+def one_response_shapes(rounds: int) -> None:
+    """Per response, the other shapes: ocrframe.flatten(body) beside json_normalize of the
+    record list a user would normalise (which leaves characters, pieces and boxes nested)."""
+    print(
+        f"\nOne large response per shape: flatten(body) vs json_normalize (median of {rounds}, ms)"
+    )
+    bodies = {
+        "general-table": synthesize("general-table", seed=7, params=TABLE_FLAGS, n_blocks=2000),
+        "smart-document-recognizer": synthesize(
+            "smart-document-recognizer", seed=7, params=SDR_FLAGS, n_blocks=2000
+        ),
+        "vat-invoice": synthesize("vat-invoice", seed=7),
+    }
+    for shape, body in bodies.items():
+        recs = records(body, shape)
+        t = interleaved(
+            {
+                "naive": lambda r=recs: pd.json_normalize(r),
+                "ours": lambda b=body: ocrframe.flatten(b),
+            },
+            rounds,
+        )
+        rows = sum(len(f) for f in ocrframe.flatten(body).values())
+        ratio = t["ours"] / t["naive"]
+        print(f"  {shape:<27} naive {t['naive'] * 1000:8.1f}  ours {t['ours'] * 1000:8.1f}  "
+              f"ours/naive {ratio:5.2f}x  ({rows} rows in all frames)")  # fmt: skip
+
+
 def memory(files: int) -> None:
-    print("\nPeak traced memory of read_responses(folder).flatten() vs its frames")
+    print(
+        "\nPeak memory of read_responses(folder).flatten() vs its frames (fresh process per"
+        " shape;\nPython heap peak by tracemalloc + pyarrow's pool peak: an upper bound)"
+    )
     for shape in SHAPES:
-        paths = generate(shape, files)
-        tracemalloc.start()
-        frames = read_responses(paths).flatten()
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        size = sum(f.memory_usage(deep=True).sum() for f in frames.values())
-        print(f"  {shape:<27} peak {peak / 1e6:7.1f} MB  frames {size / 1e6:7.1f} MB  "
-              f"ratio {peak / size:5.2f}x  (target <= 1.3x)")  # fmt: skip
+        generate(shape, files)
+        out = subprocess.run(
+            [sys.executable, __file__, "--memory-of", shape, "--files", str(files)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        print(out.stdout.rstrip())
+
+
+def memory_of(shape: str, files: int) -> None:
+    """One shape's memory line (run in a fresh process: pyarrow's peak cannot be reset)."""
+    import pyarrow as pa
+
+    paths = generate(shape, files)
+    pool = pa.default_memory_pool()
+    before = pool.max_memory()
+    tracemalloc.start()
+    frames = read_responses(paths).flatten()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    arrow = pool.max_memory() - before
+    size = sum(f.memory_usage(deep=True).sum() for f in frames.values())
+    total = peak + arrow
+    print(f"  {shape:<27} peak {total / 1e6:7.1f} MB (arrow {arrow / 1e6:5.1f})  "
+          f"frames {size / 1e6:7.1f} MB  ratio {total / size:5.2f}x  (target <= 1.3x)")  # fmt: skip
 
 
 def import_time(rounds: int) -> None:
@@ -247,11 +296,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--skip", nargs="*", default=[],
                     choices=["datasets", "one", "memory", "import"])  # fmt: skip
+    ap.add_argument("--memory-of", choices=list(SHAPES), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.memory_of:
+        memory_of(args.memory_of, args.files)
+        return
     if "datasets" not in args.skip:
         datasets(args.files, args.rounds)
     if "one" not in args.skip:
         one_response(args.rounds)
+        one_response_shapes(args.rounds)
     if "memory" not in args.skip:
         memory(args.files)
     if "import" not in args.skip:
