@@ -1,7 +1,9 @@
 """Which saved files a columnar reader takes, and the frames it makes of them.
 
 Each reader module (one per response shape) declares ``API``, ``MARKERS`` (byte strings one of
-which its bodies hold), ``SCHEMA`` (a function giving the pyarrow schema of what it reads) and
+which its bodies hold), ``SCHEMA`` (a function giving the pyarrow schema of what it reads),
+optionally ``DOCUMENT`` (the types of the scalars the service usually sends, for the strict
+first parse: see :func:`~ocrframe.flatten.arrow.files.parse`) and
 ``read(table, pages, wanted) -> Built``. Files it cannot take exactly as the general walk would
 (another shape, a key it does not know, a value of an odd type, anything that would go to
 ``other``) come back as ``fallback`` for the general walk.
@@ -20,7 +22,7 @@ from ...catalog import signature_keys
 from ...parsing import page_number
 from . import general_text
 from .columns import valid
-from .files import drop_deep, parse, read_body, unexpected
+from .files import parse, read_body, unexpected
 from .rows import frame_of
 
 __all__ = ["FastFrames", "read_frames", "READERS"]
@@ -61,15 +63,11 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
         bodies.append(got[1])
     while groups:
         api, (idx, bodies) = groups.popitem()
-        deep = drop_deep(bodies)
-        out.fallback += [i for i, d in zip(idx, deep, strict=True) if d]
-        keep = [j for j, d in enumerate(deep) if not d]
-        idx, bodies = [idx[j] for j in keep], [bodies[j] for j in keep]
-        parsed = parse(bodies, READERS[api].SCHEMA())
+        parsed = parse(bodies, READERS[api].SCHEMA(), getattr(READERS[api], "DOCUMENT", None))
         del bodies  # the bytes are in Arrow now: let them go before the frames are built
         taken: set[int] = set()
         for part, table in parsed:
-            files = np.asarray([idx[j] for j in part], dtype=np.int64)
+            files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
             taken.update(files.tolist())
             out.apis.update(dict.fromkeys(files.tolist(), api))
             _read(READERS[api], table, [entries[i] for i in files], files, wanted, out)

@@ -18,7 +18,7 @@ import numpy as np
 from ...parsing import MAX_DEPTH, max_depths
 from .columns import explode, field, valid
 
-__all__ = ["read_body", "drop_deep", "parse", "unexpected"]
+__all__ = ["read_body", "drop_deep", "parse", "unexpected", "with_scalars"]
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
 
@@ -72,32 +72,65 @@ def drop_deep(bodies: list[bytes]) -> np.ndarray:
     return max_depths(bodies) > MAX_DEPTH
 
 
-def parse(bodies: list[bytes], schema: Any) -> list[tuple[list[int], Any]]:
+def parse(
+    bodies: list[bytes], schema: Any, document: dict[str, dict[str, str]] | None = None
+) -> list[tuple[list[int], Any]]:
     """Parse ``bodies`` (one JSON object each) with ``schema``: ``(indices, table)`` pairs.
-    A body that does not fit (a string where a number belongs, a duplicated key...) is
-    isolated by halving and left out of every pair."""
-    return _parse(bodies, list(range(len(bodies))), schema)
+
+    First all at once with the schema alone (a key it does not declare fails the parse): a
+    parser held to the schema never descends deeper than the schema does, so this needs no
+    depth screen, and it is the whole cost for a clean dataset. Otherwise bodies nested deeper
+    than the general parser accepts are dropped (pyarrow would recurse into them), the rest are
+    parsed with undeclared keys inferred (for :func:`unexpected` to find), and a body that does
+    not fit (a string where a number belongs, a duplicated key...) is isolated by halving and
+    left out of every pair. ``document`` declares, for the strict parse, the scalar keys the
+    schema leaves to inference (``{"result": {"direction": "int64"}}``)."""
+    idx = list(range(len(bodies)))
+    table = _read(bodies, with_scalars(schema, document or {}), strict=True)
+    if table is not None:
+        return [(idx, table)]
+    shallow = [j for j, deep in zip(idx, drop_deep(bodies), strict=True) if not deep]
+    return _parse(bodies, shallow, schema)
 
 
-def _parse(bodies: list[bytes], idx: list[int], schema: Any) -> list[tuple[list[int], Any]]:
+def with_scalars(schema: Any, document: dict[str, dict[str, str]]) -> Any:
+    """``schema`` with the scalar fields ``document`` names added to its top-level structs."""
+    import pyarrow as pa
+
+    for name, scalars in document.items():
+        k = schema.get_field_index(name)
+        struct = schema.field(k).type
+        extra = [pa.field(key, pa.type_for_alias(t)) for key, t in scalars.items()]
+        schema = schema.set(k, pa.field(name, pa.struct([*extra, *struct])))
+    return schema
+
+
+def _read(part: list[bytes], schema: Any, strict: bool) -> Any:
+    """One table of ``part``, or None when pyarrow refuses it."""
     import pyarrow as pa
     import pyarrow.json as pj
 
-    if not idx:
-        return []
-    part = [bodies[j] for j in idx]
+    if not part:
+        return None
     try:
         table = pj.read_json(
             io.BytesIO(b"\n".join(part)),
             read_options=pj.ReadOptions(block_size=max(1 << 20, max(map(len, part)) + 1)),
             parse_options=pj.ParseOptions(
-                explicit_schema=schema, unexpected_field_behavior="infer"
+                explicit_schema=schema, unexpected_field_behavior="error" if strict else "infer"
             ),
         )
-        if table.num_rows == len(idx):
-            return [(idx, table)]
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        pass
+        return None
+    return table if table.num_rows == len(part) else None
+
+
+def _parse(bodies: list[bytes], idx: list[int], schema: Any) -> list[tuple[list[int], Any]]:
+    if not idx:
+        return []
+    table = _read([bodies[j] for j in idx], schema, strict=False)
+    if table is not None:
+        return [(idx, table)]
     if len(idx) == 1:
         return []
     mid = len(idx) // 2

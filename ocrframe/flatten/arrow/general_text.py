@@ -16,10 +16,13 @@ from .columns import explode, field, lengths
 from .document import document_rows
 from .rows import Built, Rows
 
-__all__ = ["API", "MARKERS", "SCHEMA", "read"]
+__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
 
 API = "general-text"
 MARKERS = (b'"words_block_list"',)
+# Document scalars under ``result`` with the type the service usually sends, for the strict
+# first parse (files that differ, e.g. a fractional direction, are read by the second one).
+DOCUMENT = {"result": {"direction": "int64", "words_block_count": "int64"}}
 
 
 def polygon_type() -> Any:
