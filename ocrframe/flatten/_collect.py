@@ -9,6 +9,14 @@ from typing import Any
 from . import rules
 from ._schema import BBOX, POLYGON, SCHEMAS
 
+# The members each structure's frame covers (the rest of an object goes to other).
+WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "font_list",
+                       "font_scores", "words_list"})  # fmt: skip
+PIECE_KEYS = WORD_KEYS - {"words_list"}  # General Table pieces have no pieces of their own
+CHAR_KEYS = frozenset({"char", "char_confidence", "char_location"})
+CELL_KEYS = frozenset({"words", "confidence", "location", "words_list", "rows", "columns",
+                       "cell_location"})  # fmt: skip
+
 
 class Extraction:
     """Column lists per family, filled by :func:`ocrframe.flatten._extract.extract`.

@@ -7,6 +7,10 @@ from typing import Any
 
 from . import rules
 from ._collect import (
+    CELL_KEYS,
+    CHAR_KEYS,
+    PIECE_KEYS,
+    WORD_KEYS,
     Extraction,
     dict_items,
     keep_rest,
@@ -14,7 +18,7 @@ from ._collect import (
     set_confidence,
     set_polygon,
 )
-from ._columnar import add_plain_blocks
+from ._columnar import add_plain_blocks, add_plain_cells
 from ._schema import POLYGON, TEXT_POLYGON
 
 
@@ -25,10 +29,6 @@ def walk_blocks(
         return
     for i, where, b in dict_items(ex, blocks, path, page):
         _word(ex, b, where, page, block=i, region=region)
-
-
-_WORD_KEYS = {"words", "confidence", "location", "char_list", "font_list", "font_scores",
-              "words_list"}  # fmt: skip
 
 
 def _word(
@@ -57,12 +57,12 @@ def _word(
             set_confidence(ex, char, c.get("char_confidence"), f"{where}.char_confidence", page)
             set_polygon(ex, char, c.get("char_location"), f"{where}.char_location", page)
             ex.add("chars", char)
-            keep_rest(ex, c, where, page, ("char", "char_confidence", "char_location"))
+            keep_rest(ex, c, where, page, CHAR_KEYS)
     if ("font_list" in b or "font_scores" in b) and ex.wants("fonts", "other"):
         _fonts(ex, b.get("font_list"), b.get("font_scores"), path, page, block)
     if "words_list" in b and piece is None:
         _pieces(ex, b["words_list"], f"{path}.words_list", page, block, region, table, cell)
-    keep_rest(ex, b, path, page, _WORD_KEYS if piece is None else _WORD_KEYS - {"words_list"})
+    keep_rest(ex, b, path, page, WORD_KEYS if piece is None else PIECE_KEYS)
 
 
 def _pieces(ex, pieces, path, page, block, region, table, cell) -> None:
@@ -143,9 +143,6 @@ def _outline(ex: Extraction, obj: dict, where: str, page: int, kind: str, table:
     return True
 
 
-_CELL_KEYS = {"words", "confidence", "location", "words_list", "rows", "columns", "cell_location"}
-
-
 def _span(v: Any) -> tuple[int, int] | None:
     if isinstance(v, list) and v:
         ints = [rules.integer(e) for e in v]
@@ -163,6 +160,8 @@ def _cells(
     kind: str,
     region: int | None = None,
 ) -> None:
+    if isinstance(blocks, list) and add_plain_cells(ex, blocks, page, table, kind, region):
+        return
     for i, where, b in dict_items(ex, blocks, path, page):
         rows, cols = _span(b.get("rows")), _span(b.get("columns"))
         if rows is None or cols is None:
@@ -194,7 +193,7 @@ def _cells(
             for j, piece_path, item in dict_items(ex, b["words_list"], f"{where}.words_list", page):
                 _word(ex, item, piece_path, page, block=j, region=region, table=table, cell=i,
                       piece=j)  # fmt: skip
-        keep_rest(ex, b, where, page, _CELL_KEYS)
+        keep_rest(ex, b, where, page, CELL_KEYS)
 
 
 def is_kv_list(value: Any) -> bool:
