@@ -157,3 +157,35 @@ def test_every_odd_member_of_a_table_gives_the_frames_of_the_walk(target, key):
         body = synthesize("general-table", seed=3, params=TABLE_FLAGS)
         _at(body, _TARGETS[target][0])[key] = copy.deepcopy(value)
         assert_same(body)
+
+
+def _collected(monkeypatch, pack_rows: int) -> dict[str, pd.DataFrame]:
+    many = importlib.import_module("ocrframe.flatten.many")
+    monkeypatch.setattr(many, "PACK_ROWS", pack_rows)
+    c = many.Collector()
+    c.add(text_with_chars(), source="a")
+    c.add(synthesize("vat-invoice", seed=1), source="b")
+    c.add({"result": {"words_block_list": "odd"}}, source="c")
+    c.add(synthesize("general-table", seed=3, params=TABLE_FLAGS), source="d")
+    c.add(synthesize("passport", seed=2), source="e")
+    return {name: c.frame(name) for name in c.families if c.count(name)}
+
+
+def test_packing_rows_into_arrays_between_responses_changes_no_frame(monkeypatch):
+    packed, held = _collected(monkeypatch, 1), _collected(monkeypatch, 10**9)
+    assert packed.keys() == held.keys() and {"words", "chars", "cells", "fields"} <= set(packed)
+    for name in packed:
+        pd.testing.assert_frame_equal(packed[name], held[name], obj=name)
+
+
+def test_a_collector_frame_can_be_changed_without_changing_the_next_one():
+    many = importlib.import_module("ocrframe.flatten.many")
+    c = many.Collector(["words"])
+    c.add(text_with_chars(), source="a")
+    first = c.frame("words")
+    first.loc[0, "x1"] = -5.0
+    first.loc[1, "text"] = "changed"
+    again = c.frame("words")
+    assert again.loc[0, "x1"] == 0.0 and again.loc[1, "text"] == "w1"
+    pd.testing.assert_frame_equal(again, flat.words(text_with_chars()).assign(
+        source="a", api="general-text")[again.columns])  # fmt: skip

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
 from . import rules
-from ._schema import BBOX, POLYGON, SCHEMAS
+from ._schema import BBOX, POLYGON, SCHEMAS, column_array
 
 # The members each structure's frame covers (the rest of an object goes to other).
 WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "font_list",
@@ -23,8 +25,9 @@ class Extraction:
 
     ``families`` limits what is kept (``words(x)`` collects words only, and the walk skips
     what only other families need, such as characters). One Extraction can hold many
-    responses: :meth:`begin` starts one (ids such as table numbers restart) and
-    :meth:`rollback` removes a response that turned out unreadable half-way.
+    responses: :meth:`begin` starts one (ids such as table numbers restart),
+    :meth:`rollback` removes a response that turned out unreadable half-way, and :meth:`pack`
+    (between responses) turns the rows held so far into typed arrays.
     """
 
     def __init__(self, families: Iterable[str] | None = None) -> None:
@@ -40,6 +43,10 @@ class Extraction:
         self.document: dict[int, dict[str, Any]] = {}
         self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
         self.marks: dict[str, int] = dict(self.counts)
+        # Rows already packed, per family: typed arrays per column (see pack).
+        self.packed: dict[str, dict[str, list[Any]]] = {
+            name: {c: [] for c in cols} for name, cols in self.cols.items()
+        }
 
     def wants(self, *families: str) -> bool:
         return any(f in self.wanted for f in families)
@@ -56,6 +63,38 @@ class Extraction:
                 del lst[n:]
             self.counts[name] = n
         self.document = {}
+
+    def held(self) -> int:
+        """Rows held as Python values (not yet packed), over all families."""
+        return sum(self.counts.values())
+
+    def pack(self) -> None:
+        """Turn the rows held so far into typed arrays (a float costs 8 bytes there, 32 as a
+        Python object in a list); call it between responses. :meth:`take` joins them."""
+        for name, cols in self.cols.items():
+            n = self.counts[name]
+            if not n:
+                continue
+            dtypes = dict(SCHEMAS[name])
+            for col, values in cols.items():
+                self.packed[name][col].append(column_array(values, dtypes[col], n))
+                values.clear()
+            self.counts[name] = 0
+        self.marks = dict(self.counts)
+
+    def take(self, name: str) -> dict[str, Any]:
+        """Hand over the columns of family ``name`` (lists, or arrays once packed) for
+        :func:`~ocrframe.flatten._schema.build_frame`; the family is left empty."""
+        if not any(self.packed[name].values()):
+            cols = self.cols[name]
+            self.cols[name] = {c: [] for c in cols}
+        else:
+            self.pack()
+            cols = {c: _joined(chunks) for c, chunks in self.packed[name].items()}
+            self.packed[name] = {c: [] for c in cols}
+        self._appends[name] = [(c, lst.append) for c, lst in self.cols[name].items()]
+        self.counts[name] = self.marks[name] = 0
+        return cols
 
     def next_id(self, key: tuple[Any, ...], n: int = 0) -> int:
         """The next free number for ``key`` (e.g. ``(page, "table")``), reserving ``n``."""
@@ -92,6 +131,18 @@ class Extraction:
     def doc(self, page: int, key: str, value: Any) -> None:
         if "document" in self.wanted:
             self.document.setdefault(page, {})[key] = value
+
+
+def _joined(chunks: list[Any]) -> Any:
+    """One array from the typed arrays of :meth:`Extraction.pack` (released once joined)."""
+    if len(chunks) == 1:
+        return chunks.pop()
+    if isinstance(chunks[0], np.ndarray):
+        out = np.concatenate(chunks)
+    else:  # a pandas extension array (Int64, boolean, str)
+        out = type(chunks[0])._concat_same_type(chunks)
+    chunks.clear()
+    return out
 
 
 def put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -> None:
