@@ -62,21 +62,20 @@ def plain_columns(
     if not set(map(type, text)) <= _TEXT_TYPES:
         return None
     conf = [d.get(conf_key) for d in items]
-    conf_types = set(map(type, conf))
-    if not conf_types <= _NUMBER_TYPES | {_NONE}:
-        return None
-    try:
-        confs = np.array(conf, dtype=np.float64)
-    except OverflowError:  # an integer beyond float range: the walk says what to do
+    given = [c for c in conf if c is not None] if _NONE in set(map(type, conf)) else conf
+    values = _floats(given)
+    if values is None:
         return None
     if strict:
         low, high = CONFIDENCE_RANGE
         with np.errstate(invalid="ignore"):
-            bad = ~((confs >= low) & (confs <= high))
-        if _NONE in conf_types:
-            bad &= np.array([c is not None for c in conf], dtype=bool)
-        if bad.any():
-            return None
+            if not ((values >= low) & (values <= high)).all():
+                return None
+    if given is conf:
+        confs = values
+    else:
+        confs = np.full(len(conf), np.nan)
+        confs[np.array([c is not None for c in conf], dtype=bool)] = values
     xy = _polygons([d.get(loc_key) for d in items], strict)
     if xy is None:
         return None
@@ -84,30 +83,51 @@ def plain_columns(
 
 
 def _polygons(locs: list[Any], strict: bool) -> np.ndarray | None:
-    """``(n, 8)`` floats (NaN rows where absent), or None when some location is not 4 vertices
-    of 2 numbers (ints or floats, not bools), or (``strict``) has a non-finite coordinate."""
-    xy = np.full((len(locs), 8), np.nan)
-    given = [loc for loc in locs if loc is not None]
+    """``(n, 8)`` floats (NaN rows where absent), or None when some location is not a list of
+    4 vertices of 2 numbers (ints or floats, not bools), or (``strict``) has a non-finite
+    coordinate. A vertex is read as :func:`~ocrframe.flatten.rules.polygon` reads it: any
+    pair that unpacks into two numbers."""
+    types = set(map(type, locs))
+    if not types <= {list, _NONE}:
+        return None
+    given = [loc for loc in locs if loc is not None] if _NONE in types else locs
     if not given:
-        return xy
-    if set(map(type, given)) != {list} or set(map(len, given)) != {4}:
+        return np.full((len(locs), 8), np.nan)
+    if set(map(len, given)) != {4}:
         return None
     vertices = list(chain.from_iterable(given))
-    if not set(map(type, vertices)) <= _POINT_TYPES or set(map(len, vertices)) != {2}:
+    try:
+        if set(map(len, vertices)) != {2}:
+            return None
+    except TypeError:  # a vertex without a length (a number)
         return None
     coords = list(chain.from_iterable(vertices))
-    if not set(map(type, coords)) <= _NUMBER_TYPES:
+    values = _floats(coords)
+    if values is None or (strict and not np.isfinite(values).all()):
         return None
-    try:
-        values = np.array(coords, dtype=np.float64).reshape(-1, 8)
-    except OverflowError:
-        return None
-    if strict and not np.isfinite(values).all():
-        return None
-    if len(given) == len(locs):
+    values = values.reshape(-1, 8)
+    if given is locs:
         return values
+    xy = np.full((len(locs), 8), np.nan)
     xy[np.array([loc is not None for loc in locs], dtype=bool)] = values
     return xy
+
+
+def _floats(values: list[Any]) -> np.ndarray | None:
+    """Float64 array of ints and floats (not bools); None when some value is not one, or is
+    an integer beyond float range."""
+    types = set(map(type, values))
+    if not types <= _NUMBER_TYPES:
+        return None
+    try:
+        if types == {int}:  # the common case; converting ints to int64 first is twice as fast
+            return np.array(values, dtype=np.int64).astype(np.float64)
+    except OverflowError:  # beyond int64: float conversion decides
+        pass
+    try:
+        return np.array(values, dtype=np.float64)
+    except OverflowError:
+        return None
 
 
 @dataclass
