@@ -68,9 +68,8 @@ def plain_columns(
         return None
     if strict:
         low, high = CONFIDENCE_RANGE
-        with np.errstate(invalid="ignore"):
-            if not ((values >= low) & (values <= high)).all():
-                return None
+        if not ((values >= low) & (values <= high)).all():  # NaN compares False
+            return None
     if given is conf:
         confs = values
     else:
@@ -144,6 +143,8 @@ class _Words:
 
 
 def _plain_words(ex: Extraction, items: list[Any], allowed: frozenset[str]) -> _Words | None:
+    if not items:
+        return _Words(Plain([], np.empty(0), np.empty((0, 8))))
     strict = ex.wants("other")
     words = plain_columns(items, allowed, ("words", "confidence", "location"), strict)
     if words is None:
@@ -180,9 +181,9 @@ def _extend(
 ) -> None:
     """Append rows to ``family``: text, confidence and polygon from ``plain``, the other
     columns from ``values`` (a list or array per row, or one value for every row)."""
-    if family not in ex.wanted:
-        return
     n = len(plain.text)
+    if not n or family not in ex.wanted:
+        return
     values = {**values, "text": plain.text, "confidence": plain.confidence}
     values.update(zip(names, plain.xy.T, strict=True))
     for col, lst in ex.cols[family].items():
@@ -238,9 +239,11 @@ def add_plain_cells(
     go; False (nothing added) when they are not plain."""
     if not ex.wants("cells", "words", "chars", "fonts", "other"):
         return True  # the walk would add nothing
+    if len(cells) < MIN_ROWS and not any(type(c) is dict and "words_list" in c for c in cells):
+        return False
     strict = ex.wants("other")
     grid = plain_columns(cells, CELL_KEYS, ("words", "confidence", "location"), strict)
-    if grid is None or not cells:
+    if grid is None:
         return False
     spans = [_run(c.get("rows")) for c in cells] + [_run(c.get("columns")) for c in cells]
     if None in spans:
@@ -282,6 +285,8 @@ def add_plain_cells(
 def _run(v: Any) -> tuple[int, int] | None:
     """``(start, length)`` of a contiguous ascending run of non-negative ints (the ``rows`` or
     ``columns`` of a cell), else None."""
+    if type(v) is list and len(v) == 1 and type(v[0]) is int and 0 <= v[0] < 2**63:
+        return v[0], 1  # the common case: one row or column
     if type(v) is not list or not v or not set(map(type, v)) <= {int} or v[0] < 0:
         return None
     if v[-1] >= 2**63 or v != list(range(v[0], v[0] + len(v))):
