@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import rules
-from ._schema import BBOX, POLYGON, SCHEMAS, column_array
+from ._schema import BBOX, SCHEMAS, column_array
 
 # The members each structure's frame covers (the rest of an object goes to other).
 WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "font_list",
@@ -154,11 +154,6 @@ def _joined(chunks: list[Any]) -> Any:
     return out
 
 
-def put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -> None:
-    if poly is not None:
-        row.update(zip(names, poly, strict=True))
-
-
 def dict_items(ex: Extraction, items: Any, path: str, page: int) -> Iterator[tuple[int, str, dict]]:
     """The dict elements of a list with their index and path; anything else goes to other."""
     if not isinstance(items, list):
@@ -173,22 +168,29 @@ def dict_items(ex: Extraction, items: Any, path: str, page: int) -> Iterator[tup
             ex.other(page, where, item)
 
 
-def set_confidence(ex: Extraction, row: dict, value: Any, where: str, page: int) -> None:
-    """``row["confidence"]`` from ``value``; a value that is not one goes to other."""
-    row["confidence"] = rules.confidence(value)
-    if value is not None and row["confidence"] is None:
-        ex.other(page, where, value)
+NO_POLYGON = (None,) * 8  # the polygon columns of a row without one
 
 
-def set_polygon(
-    ex: Extraction, row: dict, value: Any, where: str, page: int, names: list[str] = POLYGON
-) -> bool:
-    """The polygon columns of ``row`` from ``value``; a value that is not one goes to other."""
+def checked_confidence(ex: Extraction, value: Any, page: int, where: str, key: str) -> Any:
+    """The confidence ``value`` (member ``key`` of the object at ``where``) as a float or
+    None; a value that is not one goes to other."""
+    if value is None:
+        return None
+    c = rules.confidence(value)
+    if c is None:
+        ex.other(page, f"{where}.{key}", value)
+    return c
+
+
+def checked_polygon(ex: Extraction, value: Any, page: int, where: str, key: str) -> Any:
+    """The polygon ``value`` (member ``key`` of the object at ``where``) as 8 floats or
+    None; a value that is not one goes to other."""
+    if value is None:
+        return None
     poly = rules.polygon(value)
-    put_polygon(row, poly, names)
-    if value is not None and poly is None:
-        ex.other(page, where, value)
-    return poly is not None
+    if poly is None:
+        ex.other(page, f"{where}.{key}", value)
+    return poly
 
 
 def keep_rest(ex: Extraction, obj: dict, path: str, page: int, handled: Iterable[str]) -> None:
