@@ -139,11 +139,17 @@ def _outline(ex: Extraction, obj: dict, where: str, page: int, kind: str, table:
     return True
 
 
-def _span(v: Any) -> tuple[int, int] | None:
+def _span(v: Any) -> tuple[int, int, bool] | None:
+    """``(first, length, contiguous)`` of a cell's ``rows`` or ``columns`` (non-negative
+    integers), else None."""
+    if type(v) is list and len(v) == 1 and type(v[0]) is int and 0 <= v[0] < 2**53:
+        return v[0], 1, True  # the common case, without a call per element
     if isinstance(v, list) and v:
         ints = [rules.integer(e) for e in v]
         if all(i is not None and i >= 0 for i in ints):
-            return min(ints), max(ints) - min(ints) + 1
+            first, length = min(ints), max(ints) - min(ints) + 1
+            contiguous = len(ints) == length and ints == list(range(first, first + length))
+            return first, length, contiguous
     return None
 
 
@@ -165,8 +171,7 @@ def _cells(
             _word(ex, b, where, page, block=i, region=region, table=table)
             continue
         for key, span in (("rows", rows), ("columns", cols)):
-            ints = [rules.integer(e) for e in b[key]]
-            if len(ints) != span[1] or ints != list(range(span[0], span[0] + span[1])):
+            if not span[2]:
                 ex.other(page, f"{where}.{key}", b[key])  # non-contiguous or unordered: keep it
         conf = checked_confidence(ex, b.get("confidence"), page, where, "confidence")
         # The cell's own box when given; the box of its text goes to text_x1..text_y4.
@@ -230,10 +235,8 @@ def walk_kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
 def walk_layout(ex: Extraction, blocks: Any, path: str, page: int) -> None:
     for i, where, b in dict_items(ex, blocks, path, page):
         handled = ["type", "text", "location"]
-        ids = b.get("words_ids")
-        words_ids = None
-        if isinstance(ids, list) and all(rules.integer(w) is not None for w in ids):
-            words_ids = [rules.integer(w) for w in ids]
+        words_ids = _integers(b.get("words_ids"))
+        if words_ids is not None:
             handled.append("words_ids")
         links = [rules.integer(b.get(key)) for key in ("table_id", "form_id", "formula_id")]
         handled += [key for key, v in zip(("table_id", "form_id", "formula_id"), links,
@@ -242,6 +245,16 @@ def walk_layout(ex: Extraction, blocks: Any, path: str, page: int) -> None:
         row = (page, i, rules.text(b.get("type")), rules.text(b.get("text")), words_ids, *links)
         ex.add_row("layout", (*row, *(poly or NO_POLYGON)))
         keep_rest(ex, b, where, page, handled)
+
+
+def _integers(v: Any) -> list[int] | None:
+    """A list of integer-valued numbers as ints, else None."""
+    if not isinstance(v, list):
+        return None
+    if all(type(w) is int and -(2**53) < w < 2**53 for w in v):
+        return list(v)  # what rules.integer gives them, without a call each
+    ints = [rules.integer(w) for w in v]
+    return None if None in ints else ints
 
 
 def walk_formulas(ex: Extraction, formulas: Any, path: str, page: int) -> None:
