@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ocrframe.errors import ResponseFormatError
 from ocrframe.flatten import rules
 from ocrframe.synth import synthesize
 
@@ -189,3 +190,20 @@ def test_a_collector_frame_can_be_changed_without_changing_the_next_one():
     assert again.loc[0, "x1"] == 0.0 and again.loc[1, "text"] == "w1"
     pd.testing.assert_frame_equal(again, flat.words(text_with_chars()).assign(
         source="a", api="general-text")[again.columns])  # fmt: skip
+
+
+def test_a_response_failing_half_way_leaves_none_of_its_column_rows_behind():
+    many = importlib.import_module("ocrframe.flatten.many")
+    bad = text_with_chars()  # its blocks and characters are added a whole list at a time
+    node = bad["result"]["deeper"] = {}
+    for _ in range(5000):  # then the walk meets a dict nested too deeply to walk
+        node = node.setdefault("a", {})
+    c, reference = many.Collector(), many.Collector()
+    c.add(text_with_chars(blocks=30), source="a")
+    with pytest.raises(ResponseFormatError):
+        c.add(bad, source="bad")
+    c.add(text_with_chars(blocks=17), source="c")
+    reference.add(text_with_chars(blocks=30), source="a")
+    reference.add(text_with_chars(blocks=17), source="c")
+    for name in ("words", "chars", "other", "document"):
+        pd.testing.assert_frame_equal(c.frame(name), reference.frame(name), obj=name)

@@ -39,61 +39,88 @@ class Extraction:
             name: [(col, lst.append) for col, lst in cols.items()]
             for name, cols in self.cols.items()
         }
-        self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+        self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)  # rows held in the lists
         self.document: dict[int, dict[str, Any]] = {}
         self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
-        self.marks: dict[str, int] = dict(self.counts)
         # Rows already packed, per family: typed arrays per column (see pack).
         self.packed: dict[str, dict[str, list[Any]]] = {
             name: {c: [] for c in cols} for name, cols in self.cols.items()
         }
+        self.packed_rows: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+        self.start: dict[str, int] = dict.fromkeys(SCHEMAS, 0)  # rows when this response began
 
     def wants(self, *families: str) -> bool:
         return any(f in self.wanted for f in families)
 
+    def rows(self, name: str) -> int:
+        """Rows of family ``name`` (held and packed)."""
+        return self.packed_rows[name] + self.counts[name]
+
+    def new_rows(self, name: str) -> int:
+        """Rows of family ``name`` added since :meth:`begin`."""
+        return self.rows(name) - self.start[name]
+
     def begin(self) -> None:
         """Start the next response: ids restart, its rows can be rolled back."""
-        self.marks = dict(self.counts)
+        self.start = {name: self.rows(name) for name in SCHEMAS}
         self.ids = {}
         self.document = {}
 
     def rollback(self) -> None:
-        for name, n in self.marks.items():
+        for name, n in self.start.items():
+            held = n - self.packed_rows[name]
+            if held < 0:  # some of this response's rows were packed: cut the arrays
+                for chunks in self.packed[name].values():
+                    _truncate(chunks, n)
+                self.packed_rows[name], held = n, 0
             for lst in self.cols[name].values():
-                del lst[n:]
-            self.counts[name] = n
+                del lst[held:]
+            self.counts[name] = held
         self.document = {}
 
     def held(self) -> int:
         """Rows held as Python values (not yet packed), over all families."""
         return sum(self.counts.values())
 
-    def pack(self) -> None:
+    def pack(self, families: Iterable[str] | None = None) -> None:
         """Turn the rows held so far into typed arrays (a float costs 8 bytes there, 32 as a
-        Python object in a list); call it between responses. :meth:`take` joins them."""
-        for name, cols in self.cols.items():
+        Python object in a list). :meth:`take` joins them."""
+        for name in self.cols if families is None else families:
             n = self.counts[name]
             if not n:
                 continue
             dtypes = dict(SCHEMAS[name])
-            for col, values in cols.items():
+            for col, values in self.cols[name].items():
                 self.packed[name][col].append(column_array(values, dtypes[col], n))
                 values.clear()
+            self.packed_rows[name] += n
             self.counts[name] = 0
-        self.marks = dict(self.counts)
+
+    def add_columns(self, family: str, n: int, columns: dict[str, Any]) -> None:
+        """Add ``n`` rows given column-wise (an array or list per column, or one value for
+        every row; missing columns are NA), kept as typed arrays."""
+        if not n or family not in self.wanted:
+            return
+        self.pack([family])  # the rows held so far come first
+        dtypes = dict(SCHEMAS[family])
+        for col, chunks in self.packed[family].items():
+            values = columns.get(col)
+            if not isinstance(values, (list, np.ndarray)):
+                values = [values] * n
+            chunks.append(column_array(values, dtypes[col], n))
+        self.packed_rows[family] += n
 
     def take(self, name: str) -> dict[str, Any]:
         """Hand over the columns of family ``name`` (lists, or arrays once packed) for
         :func:`~ocrframe.flatten._schema.build_frame`; the family is left empty."""
-        if not any(self.packed[name].values()):
+        if not self.packed_rows[name]:
             cols = self.cols[name]
             self.cols[name] = {c: [] for c in cols}
+            self._appends[name] = [(c, lst.append) for c, lst in self.cols[name].items()]
         else:
-            self.pack()
+            self.pack([name])
             cols = {c: _joined(chunks) for c, chunks in self.packed[name].items()}
-            self.packed[name] = {c: [] for c in cols}
-        self._appends[name] = [(c, lst.append) for c, lst in self.cols[name].items()]
-        self.counts[name] = self.marks[name] = 0
+        self.counts[name] = self.packed_rows[name] = self.start[name] = 0
         return cols
 
     def next_id(self, key: tuple[Any, ...], n: int = 0) -> int:
@@ -152,6 +179,16 @@ def _joined(chunks: list[Any]) -> Any:
         out = type(chunks[0])._concat_same_type(chunks)
     chunks.clear()
     return out
+
+
+def _truncate(chunks: list[Any], n: int) -> None:
+    """Keep the first ``n`` rows of a column's typed arrays."""
+    kept = 0
+    for i, chunk in enumerate(chunks):
+        if kept + len(chunk) >= n:
+            chunks[i:] = [chunk[: n - kept]] if n > kept else []
+            return
+        kept += len(chunk)
 
 
 def dict_items(ex: Extraction, items: Any, path: str, page: int) -> Iterator[tuple[int, str, dict]]:

@@ -14,7 +14,7 @@ row is added, and the caller walks the objects one by one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -168,12 +168,15 @@ def _add_words(ex: Extraction, w: _Words, ids: dict[str, Any]) -> None:
         return
     counts = w.char_counts
     starts = np.cumsum(counts) - counts
-    char_ids = {
-        key: np.repeat(np.array(v, dtype=object), counts) if isinstance(v, list) else v
-        for key, v in ids.items()
-    }
+    char_ids = {key: _repeat(v, counts) if isinstance(v, list) else v for key, v in ids.items()}
     char_ids["char"] = np.arange(int(counts.sum())) - np.repeat(starts, counts)
     _extend(ex, "chars", w.chars, char_ids)
+
+
+def _repeat(values: list[Any], counts: np.ndarray) -> Any:
+    """Each of ``values`` repeated ``counts`` times (ints as an int array)."""
+    arr = np.asarray(values)
+    return np.repeat(arr, counts).tolist() if arr.dtype == object else np.repeat(arr, counts)
 
 
 def _extend(
@@ -181,20 +184,9 @@ def _extend(
 ) -> None:
     """Append rows to ``family``: text, confidence and polygon from ``plain``, the other
     columns from ``values`` (a list or array per row, or one value for every row)."""
-    n = len(plain.text)
-    if not n or family not in ex.wanted:
-        return
-    values = {**values, "text": plain.text, "confidence": plain.confidence}
-    values.update(zip(names, plain.xy.T, strict=True))
-    for col, lst in ex.cols[family].items():
-        v = values.get(col)
-        if isinstance(v, np.ndarray):
-            lst.extend(v.tolist())
-        elif isinstance(v, (list, range)):
-            lst.extend(v)
-        else:
-            lst.extend(repeat(v, n))
-    ex.counts[family] += n
+    columns = {**values, "text": plain.text, "confidence": plain.confidence}
+    columns.update(zip(names, plain.xy.T.copy(), strict=True))
+    ex.add_columns(family, len(plain.text), columns)
 
 
 def add_plain_blocks(ex: Extraction, blocks: list[Any], page: int, region: int | None) -> bool:
@@ -273,9 +265,9 @@ def add_plain_cells(
     has_cell = np.isfinite(cell_xy).all(axis=1)[:, None]
     text_xy = np.where(has_cell, grid.xy, np.nan)
     grid.xy = np.where(has_cell, cell_xy, grid.xy)
-    values = {"page": page, "table": table, "kind": kind, "cell": range(n), "row": list(rows),
+    values = {"page": page, "table": table, "kind": kind, "cell": list(range(n)), "row": list(rows),
               "row_span": list(row_spans), "col": list(cols), "col_span": list(col_spans),
-              **dict(zip(TEXT_POLYGON, text_xy.T, strict=True))}  # fmt: skip
+              **dict(zip(TEXT_POLYGON, text_xy.T.copy(), strict=True))}  # fmt: skip
     _extend(ex, "cells", grid, values)
     ids = {"page": page, "region": region, "table": table}
     _add_words(ex, w, {**ids, "cell": cell, "block": block, "piece": block})

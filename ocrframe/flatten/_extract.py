@@ -358,7 +358,8 @@ def _alarm(
     """One row per (page, check): a flag (``detect_*_result``) and a score (``*_score``) of the
     same check land in the same row, whichever comes first."""
     cols = ex.cols["alarms"]
-    for i in range(ex.marks["alarms"], len(cols["check"])):  # this response's rows
+    n = len(cols["check"])
+    for i in range(n - ex.new_rows("alarms"), n):  # this response's rows
         if cols["page"][i] == page and cols["check"][i] == check:
             slot = "flagged" if flagged is not None else "score"
             if cols[slot][i] is None:

@@ -191,6 +191,8 @@ def column_array(values: Any, dtype: str, n: int) -> Any:
     """
     if values is None:
         values = [None] * n
+    if dtype == NULLABLE_INT and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return pd.arrays.IntegerArray(values.astype(np.int64), np.zeros(len(values), dtype=bool))
     if isinstance(values, np.ndarray) or isinstance(values, pd.api.extensions.ExtensionArray):
         return values if dtype != STR else pd.array(values, dtype="str")
     if dtype == FLOAT:  # the rules leave floats or None here; None becomes NaN

@@ -108,7 +108,7 @@ class Collector:
         self._vendors.append(resp.vendor)
         self._items.append(k if item is None else item)
         for name in self.families:
-            self._rows[name].append(self.ex.counts[name] - self.ex.marks[name])
+            self._rows[name].append(self.ex.new_rows(name))
         for page in sorted(self.ex.document):
             self._document.append({"_k": k, "page": page, **self.ex.document[page]})
         if self.ex.held() >= PACK_ROWS:
