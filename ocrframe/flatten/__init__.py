@@ -77,7 +77,7 @@ def _build(name: str, ex: Extraction) -> pd.DataFrame:
         for k in keys:
             cols[k] = [ex.document[p].get(k) for p in pages]
         return build_frame("document", cols)
-    return build_frame(name, ex.cols[name])
+    return build_frame(name, ex.take(name))
 
 
 def flatten(x: Any) -> dict[str, pd.DataFrame]:
@@ -93,7 +93,7 @@ def flatten(x: Any) -> dict[str, pd.DataFrame]:
     _, ex = extraction(x)
     out: dict[str, pd.DataFrame] = {}
     for name in FRAMES:
-        n = len(ex.document) if name == "document" else ex.counts[name]
+        n = len(ex.document) if name == "document" else ex.rows(name)
         if n:
             out[name] = _build(name, ex)
     return out

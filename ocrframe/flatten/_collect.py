@@ -6,8 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
 from . import rules
-from ._schema import BBOX, POLYGON, SCHEMAS
+from ._schema import BBOX, SCHEMAS, column_array
+
+# The members each structure's frame covers (the rest of an object goes to other).
+WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "font_list",
+                       "font_scores", "words_list"})  # fmt: skip
+PIECE_KEYS = WORD_KEYS - {"words_list"}  # General Table pieces have no pieces of their own
+CHAR_KEYS = frozenset({"char", "char_confidence", "char_location"})
+CELL_KEYS = frozenset({"words", "confidence", "location", "words_list", "rows", "columns",
+                       "cell_location"})  # fmt: skip
 
 
 class Extraction:
@@ -15,8 +25,9 @@ class Extraction:
 
     ``families`` limits what is kept (``words(x)`` collects words only, and the walk skips
     what only other families need, such as characters). One Extraction can hold many
-    responses: :meth:`begin` starts one (ids such as table numbers restart) and
-    :meth:`rollback` removes a response that turned out unreadable half-way.
+    responses: :meth:`begin` starts one (ids such as table numbers restart),
+    :meth:`rollback` removes a response that turned out unreadable half-way, and :meth:`pack`
+    (between responses) turns the rows held so far into typed arrays.
     """
 
     def __init__(self, families: Iterable[str] | None = None) -> None:
@@ -28,26 +39,89 @@ class Extraction:
             name: [(col, lst.append) for col, lst in cols.items()]
             for name, cols in self.cols.items()
         }
-        self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+        self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)  # rows held in the lists
         self.document: dict[int, dict[str, Any]] = {}
         self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
-        self.marks: dict[str, int] = dict(self.counts)
+        # Rows already packed, per family: typed arrays per column (see pack).
+        self.packed: dict[str, dict[str, list[Any]]] = {
+            name: {c: [] for c in cols} for name, cols in self.cols.items()
+        }
+        self.packed_rows: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+        self.start: dict[str, int] = dict.fromkeys(SCHEMAS, 0)  # rows when this response began
 
     def wants(self, *families: str) -> bool:
         return any(f in self.wanted for f in families)
 
+    def rows(self, name: str) -> int:
+        """Rows of family ``name`` (held and packed)."""
+        return self.packed_rows[name] + self.counts[name]
+
+    def new_rows(self, name: str) -> int:
+        """Rows of family ``name`` added since :meth:`begin`."""
+        return self.rows(name) - self.start[name]
+
     def begin(self) -> None:
         """Start the next response: ids restart, its rows can be rolled back."""
-        self.marks = dict(self.counts)
+        self.start = {name: self.rows(name) for name in SCHEMAS}
         self.ids = {}
         self.document = {}
 
     def rollback(self) -> None:
-        for name, n in self.marks.items():
+        for name, n in self.start.items():
+            held = n - self.packed_rows[name]
+            if held < 0:  # some of this response's rows were packed: cut the arrays
+                for chunks in self.packed[name].values():
+                    _truncate(chunks, n)
+                self.packed_rows[name], held = n, 0
             for lst in self.cols[name].values():
-                del lst[n:]
-            self.counts[name] = n
+                del lst[held:]
+            self.counts[name] = held
         self.document = {}
+
+    def held(self) -> int:
+        """Rows held as Python values (not yet packed), over all families."""
+        return sum(self.counts.values())
+
+    def pack(self, families: Iterable[str] | None = None) -> None:
+        """Turn the rows held so far into typed arrays (a float costs 8 bytes there, 32 as a
+        Python object in a list). :meth:`take` joins them."""
+        for name in self.cols if families is None else families:
+            n = self.counts[name]
+            if not n:
+                continue
+            dtypes = dict(SCHEMAS[name])
+            for col, values in self.cols[name].items():
+                self.packed[name][col].append(column_array(values, dtypes[col], n))
+                values.clear()
+            self.packed_rows[name] += n
+            self.counts[name] = 0
+
+    def add_columns(self, family: str, n: int, columns: dict[str, Any]) -> None:
+        """Add ``n`` rows given column-wise (an array or list per column, or one value for
+        every row; missing columns are NA), kept as typed arrays."""
+        if not n or family not in self.wanted:
+            return
+        self.pack([family])  # the rows held so far come first
+        dtypes = dict(SCHEMAS[family])
+        for col, chunks in self.packed[family].items():
+            values = columns.get(col)
+            if not isinstance(values, (list, np.ndarray)):
+                values = [values] * n
+            chunks.append(column_array(values, dtypes[col], n))
+        self.packed_rows[family] += n
+
+    def take(self, name: str) -> dict[str, Any]:
+        """Hand over the columns of family ``name`` (lists, or arrays once packed) for
+        :func:`~ocrframe.flatten._schema.build_frame`; the family is left empty."""
+        if not self.packed_rows[name]:
+            cols = self.cols[name]
+            self.cols[name] = {c: [] for c in cols}
+            self._appends[name] = [(c, lst.append) for c, lst in self.cols[name].items()]
+        else:
+            self.pack([name])
+            cols = {c: _joined(chunks) for c, chunks in self.packed[name].items()}
+        self.counts[name] = self.packed_rows[name] = self.start[name] = 0
+        return cols
 
     def next_id(self, key: tuple[Any, ...], n: int = 0) -> int:
         """The next free number for ``key`` (e.g. ``(page, "table")``), reserving ``n``."""
@@ -61,6 +135,15 @@ class Extraction:
         get = values.get
         for col, append in self._appends[family]:
             append(get(col))
+        self.counts[family] += 1
+
+    def add_row(self, family: str, values: tuple[Any, ...]) -> None:
+        """Add one row given in the column order of ``cols[family]`` (the schema's, without
+        the bounding box): cheaper than :meth:`add` for the walk's most frequent rows."""
+        if family not in self.wanted:
+            return
+        for (_, append), value in zip(self._appends[family], values, strict=True):
+            append(value)
         self.counts[family] += 1
 
     def absorb(self, other: Extraction) -> None:
@@ -86,9 +169,26 @@ class Extraction:
             self.document.setdefault(page, {})[key] = value
 
 
-def put_polygon(row: dict[str, Any], poly: list[float] | None, names=POLYGON) -> None:
-    if poly is not None:
-        row.update(zip(names, poly, strict=True))
+def _joined(chunks: list[Any]) -> Any:
+    """One array from the typed arrays of :meth:`Extraction.pack` (released once joined)."""
+    if len(chunks) == 1:
+        return chunks.pop()
+    if isinstance(chunks[0], np.ndarray):
+        out = np.concatenate(chunks)
+    else:  # a pandas extension array (Int64, boolean, str)
+        out = type(chunks[0])._concat_same_type(chunks)
+    chunks.clear()
+    return out
+
+
+def _truncate(chunks: list[Any], n: int) -> None:
+    """Keep the first ``n`` rows of a column's typed arrays."""
+    kept = 0
+    for i, chunk in enumerate(chunks):
+        if kept + len(chunk) >= n:
+            chunks[i:] = [chunk[: n - kept]] if n > kept else []
+            return
+        kept += len(chunk)
 
 
 def dict_items(ex: Extraction, items: Any, path: str, page: int) -> Iterator[tuple[int, str, dict]]:
@@ -105,22 +205,29 @@ def dict_items(ex: Extraction, items: Any, path: str, page: int) -> Iterator[tup
             ex.other(page, where, item)
 
 
-def set_confidence(ex: Extraction, row: dict, value: Any, where: str, page: int) -> None:
-    """``row["confidence"]`` from ``value``; a value that is not one goes to other."""
-    row["confidence"] = rules.confidence(value)
-    if value is not None and row["confidence"] is None:
-        ex.other(page, where, value)
+NO_POLYGON = (None,) * 8  # the polygon columns of a row without one
 
 
-def set_polygon(
-    ex: Extraction, row: dict, value: Any, where: str, page: int, names: list[str] = POLYGON
-) -> bool:
-    """The polygon columns of ``row`` from ``value``; a value that is not one goes to other."""
+def checked_confidence(ex: Extraction, value: Any, page: int, where: str, key: str) -> Any:
+    """The confidence ``value`` (member ``key`` of the object at ``where``) as a float or
+    None; a value that is not one goes to other."""
+    if value is None:
+        return None
+    c = rules.confidence(value)
+    if c is None:
+        ex.other(page, f"{where}.{key}", value)
+    return c
+
+
+def checked_polygon(ex: Extraction, value: Any, page: int, where: str, key: str) -> Any:
+    """The polygon ``value`` (member ``key`` of the object at ``where``) as 8 floats or
+    None; a value that is not one goes to other."""
+    if value is None:
+        return None
     poly = rules.polygon(value)
-    put_polygon(row, poly, names)
-    if value is not None and poly is None:
-        ex.other(page, where, value)
-    return poly is not None
+    if poly is None:
+        ex.other(page, f"{where}.{key}", value)
+    return poly
 
 
 def keep_rest(ex: Extraction, obj: dict, path: str, page: int, handled: Iterable[str]) -> None:

@@ -1,96 +1,286 @@
-"""Column-at-a-time conversion of a whole block list, for the common well-formed case.
+"""Column-at-a-time conversion of whole lists, for the common well-formed case: text blocks
+with their General Table pieces and characters, and table cells with theirs.
 
-A 20,000-block response walked block by block costs a Python function call per value; here a
-list comprehension per key and one pyarrow conversion per column do the work. It applies only
-when every block is plain (a dict with string ``words``, numeric ``confidence``, a 4 x 2
-numeric ``location``, no other keys this frame family would have to send to ``other``) and
-gives exactly what the block-by-block walk gives; anything else returns False and the caller
-walks the blocks one by one.
+A 20,000-block response walked block by block costs a Python function call per value; here
+one pass per key over the whole list (all characters of all blocks at once) and one numpy
+conversion per column do the work. It applies only when every object is plain: a dict holding
+only members its frame covers, string text, int or float confidences, polygons of 4 x 2 ints or
+floats, cell rows and columns that are contiguous runs of non-negative ints and, when ``other``
+is collected, nothing the walk would send there (a confidence outside its range, a non-finite
+coordinate). Then it gives exactly what the walk gives; anything else returns False before a
+row is added, and the caller walks the objects one by one.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 import numpy as np
 
-from ._collect import Extraction
-from ._schema import POLYGON
+from ._collect import CELL_KEYS, CHAR_KEYS, PIECE_KEYS, WORD_KEYS, Extraction
+from ._schema import POLYGON, TEXT_POLYGON
 from .rules import CONFIDENCE_RANGE
 
-_PLAIN = frozenset({"words", "confidence", "location"})
-_WITH_CHARS = _PLAIN | {"char_list"}
+MIN_ROWS = 16  # fewer rows than this: the walk is as fast
+_NONE = type(None)
+_TEXT_TYPES = frozenset({str, _NONE})
+_NUMBER_TYPES = frozenset({int, float})  # bool is its own type: not a number here
+_POINT_TYPES = frozenset({list, tuple})
+_FONT_KEYS = frozenset({"font_list", "font_scores"})  # fonts take the walk
+_BLOCK_KEYS = WORD_KEYS - _FONT_KEYS
+_PIECE_KEYS = PIECE_KEYS - _FONT_KEYS
 
 
-_NUMBER_TYPES = frozenset({int, float})
-_TEXT_TYPES = frozenset({str, type(None)})
+@dataclass
+class Plain:
+    """The checked columns of plain objects: text, confidences (NaN where absent) and an
+    ``(n, 8)`` polygon array (NaN rows where absent)."""
+
+    text: list[Any]
+    confidence: np.ndarray
+    xy: np.ndarray
+
+
+def plain_columns(
+    items: list[Any], allowed: frozenset[str], keys: tuple[str, str, str], strict: bool
+) -> Plain | None:
+    """The columns of ``items`` (text, confidence and location under ``keys``) when each is a
+    plain dict with members among ``allowed``; None otherwise. ``strict``: also None when the
+    walk would send a value to ``other`` (a confidence out of range, a non-finite coordinate).
+
+    >>> plain_columns([{"t": "a", "c": 0.5}], frozenset("tc"), ("t", "c", "l"), True).text
+    ['a']
+    >>> plain_columns([{"t": 1}], frozenset("tc"), ("t", "c", "l"), True) is None
+    True
+    """
+    if not set(map(type, items)) <= {dict} or not set().union(*items) <= allowed:
+        return None
+    text_key, conf_key, loc_key = keys
+    text = [d.get(text_key) for d in items]
+    if not set(map(type, text)) <= _TEXT_TYPES:
+        return None
+    conf = [d.get(conf_key) for d in items]
+    given = [c for c in conf if c is not None] if _NONE in set(map(type, conf)) else conf
+    values = _floats(given)
+    if values is None:
+        return None
+    if strict:
+        low, high = CONFIDENCE_RANGE
+        if not ((values >= low) & (values <= high)).all():  # NaN compares False
+            return None
+    if given is conf:
+        confs = values
+    else:
+        confs = np.full(len(conf), np.nan)
+        confs[np.array([c is not None for c in conf], dtype=bool)] = values
+    xy = _polygons([d.get(loc_key) for d in items], strict)
+    if xy is None:
+        return None
+    return Plain(text, confs, xy)
+
+
+def _polygons(locs: list[Any], strict: bool) -> np.ndarray | None:
+    """``(n, 8)`` floats (NaN rows where absent), or None when some location is not a list of
+    4 vertices of 2 numbers (ints or floats, not bools), or (``strict``) has a non-finite
+    coordinate. A vertex is read as :func:`~ocrframe.flatten.rules.polygon` reads it: any
+    pair that unpacks into two numbers."""
+    types = set(map(type, locs))
+    if not types <= {list, _NONE}:
+        return None
+    given = [loc for loc in locs if loc is not None] if _NONE in types else locs
+    if not given:
+        return np.full((len(locs), 8), np.nan)
+    if set(map(len, given)) != {4}:
+        return None
+    vertices = list(chain.from_iterable(given))
+    try:
+        if set(map(len, vertices)) != {2}:
+            return None
+    except TypeError:  # a vertex without a length (a number)
+        return None
+    coords = list(chain.from_iterable(vertices))
+    values = _floats(coords)
+    if values is None or (strict and not np.isfinite(values).all()):
+        return None
+    values = values.reshape(-1, 8)
+    if given is locs:
+        return values
+    xy = np.full((len(locs), 8), np.nan)
+    xy[np.array([loc is not None for loc in locs], dtype=bool)] = values
+    return xy
+
+
+def _floats(values: list[Any]) -> np.ndarray | None:
+    """Float64 array of ints and floats (not bools); None when some value is not one, or is
+    an integer beyond float range."""
+    types = set(map(type, values))
+    if not types <= _NUMBER_TYPES:
+        return None
+    try:
+        if types == {int}:  # the common case; converting ints to int64 first is twice as fast
+            return np.array(values, dtype=np.int64).astype(np.float64)
+    except OverflowError:  # beyond int64: float conversion decides
+        pass
+    try:
+        return np.array(values, dtype=np.float64)
+    except OverflowError:
+        return None
+
+
+@dataclass
+class _Words:
+    """Checked word rows (blocks or pieces) and, when needed, all their characters."""
+
+    words: Plain
+    char_counts: np.ndarray | None = None  # characters per word row
+    chars: Plain | None = None
+
+    @property
+    def rows(self) -> int:
+        return len(self.words.text) + (len(self.chars.text) if self.chars else 0)
+
+
+def _plain_words(ex: Extraction, items: list[Any], allowed: frozenset[str]) -> _Words | None:
+    if not items:
+        return _Words(Plain([], np.empty(0), np.empty((0, 8))))
+    strict = ex.wants("other")
+    words = plain_columns(items, allowed, ("words", "confidence", "location"), strict)
+    if words is None:
+        return None
+    if not ex.wants("chars", "other"):  # characters are not looked at
+        return _Words(words)
+    lists = [d.get("char_list") for d in items]
+    if not set(map(type, lists)) <= {list, _NONE}:
+        return None
+    counts = np.array([len(c) if c else 0 for c in lists], dtype=np.int64)
+    flat = list(chain.from_iterable(c for c in lists if c))
+    chars = plain_columns(flat, CHAR_KEYS, ("char", "char_confidence", "char_location"), strict)
+    return None if chars is None else _Words(words, counts, chars)
+
+
+def _add_words(ex: Extraction, w: _Words, ids: dict[str, Any]) -> None:
+    """Append the word rows of ``w`` and their characters; ``ids`` holds a value or a list
+    (one per word row) for each id column."""
+    _extend(ex, "words", w.words, ids)
+    if w.chars is None:
+        return
+    counts = w.char_counts
+    starts = np.cumsum(counts) - counts
+    char_ids = {key: _repeat(v, counts) if isinstance(v, list) else v for key, v in ids.items()}
+    char_ids["char"] = np.arange(int(counts.sum())) - np.repeat(starts, counts)
+    _extend(ex, "chars", w.chars, char_ids)
+
+
+def _repeat(values: list[Any], counts: np.ndarray) -> Any:
+    """Each of ``values`` repeated ``counts`` times (ints as an int array)."""
+    arr = np.asarray(values)
+    return np.repeat(arr, counts).tolist() if arr.dtype == object else np.repeat(arr, counts)
+
+
+def _extend(
+    ex: Extraction, family: str, plain: Plain, values: dict[str, Any], names=POLYGON
+) -> None:
+    """Append rows to ``family``: text, confidence and polygon from ``plain``, the other
+    columns from ``values`` (a list or array per row, or one value for every row)."""
+    columns = {**values, "text": plain.text, "confidence": plain.confidence}
+    columns.update(zip(names, plain.xy.T.copy(), strict=True))
+    ex.add_columns(family, len(plain.text), columns)
 
 
 def add_plain_blocks(ex: Extraction, blocks: list[Any], page: int, region: int | None) -> bool:
-    """Add ``blocks`` as words rows in one go; False (nothing added) when they are not plain."""
-    n = len(blocks)
-    if n < 64 or not ex.wants("words"):
+    """Add ``blocks`` (a ``words_block_list``) with their pieces and characters in one go;
+    False (nothing added) when they are not plain."""
+    if not ex.wants("words", "chars", "fonts", "other"):
+        return True  # the walk would add nothing
+    if not set(map(type, blocks)) <= {dict}:
         return False
-    # Characters are skipped unless someone asked for them (or for other, which checks them).
-    allowed = _PLAIN if ex.wants("chars", "other", "fonts") else _WITH_CHARS
-    if set(map(type, blocks)) != {dict} or not set().union(*blocks) <= allowed:
-        return False
-    text = [b.get("words") for b in blocks]
-    conf = [b.get("confidence") for b in blocks]
-    if not set(map(type, text)) <= _TEXT_TYPES:
-        return False
-    if not set(map(type, conf)) <= _NUMBER_TYPES | {type(None)}:  # bool is its own type
-        return False
-    polygons = _polygons([b.get("location") for b in blocks], n)
-    if polygons is None:
-        return False
-    xy, present = polygons
-    try:
-        confs = np.array(conf, dtype=np.float64)
-    except OverflowError:
-        return False
-    if ex.wants("other"):  # values the walk would also send to other: let it
-        low, high = CONFIDENCE_RANGE
-        given = np.array([c is not None for c in conf])
-        with np.errstate(invalid="ignore"):
-            if (given & ~((confs >= low) & (confs <= high))).any():
+    items, block, piece = blocks, list(range(len(blocks))), None
+    if any("words_list" in b for b in blocks):  # General Table: a block, then its pieces
+        items, block, piece, pieces = [], [], [], []
+        for i, b in enumerate(blocks):
+            items.append(b)
+            block.append(i)
+            piece.append(None)
+            given = b.get("words_list")
+            if given is None:
+                continue
+            if type(given) is not list:
                 return False
-        if not np.isfinite(xy[present]).all():
+            items += given
+            pieces += given
+            block += [i] * len(given)
+            piece += range(len(given))
+        if not set(map(type, pieces)) <= {dict} or "words_list" in set().union(*pieces):
             return False
-    cols = ex.cols["words"]
-    cols["page"].extend([page] * n)
-    cols["region"].extend([region] * n)
-    cols["table"].extend([None] * n)
-    cols["cell"].extend([None] * n)
-    cols["piece"].extend([None] * n)
-    cols["block"].extend(range(n))
-    cols["text"].extend(text)
-    cols["confidence"].extend(confs.tolist())
-    for k, name in enumerate(POLYGON):
-        cols[name].extend(xy[:, k].tolist())
-    ex.counts["words"] += n
+    if len(items) < MIN_ROWS and not any("char_list" in b for b in items):
+        return False
+    w = _plain_words(ex, items, _BLOCK_KEYS)
+    if w is None or w.rows < MIN_ROWS:
+        return False
+    ids = {"page": page, "region": region, "table": None, "cell": None}
+    _add_words(ex, w, {**ids, "block": block, "piece": piece})
     return True
 
 
-def _polygons(locs: list[Any], n: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """``(n, 8)`` floats (NaN rows where absent) and the mask of present locations, or None
-    when some location is not 4 vertices of 2 numbers (ints or floats, not bools)."""
-    present = np.array([loc is not None for loc in locs], dtype=bool)
-    given = [loc for loc in locs if loc is not None]
-    xy = np.full((n, 8), np.nan)
-    if not given:
-        return xy, present
-    if set(map(type, given)) != {list} or set(map(len, given)) != {4}:
+def add_plain_cells(
+    ex: Extraction, cells: list[Any], page: int, table: int, kind: str, region: int | None
+) -> bool:
+    """Add ``cells`` (a table's ``words_block_list``) with their pieces and characters in one
+    go; False (nothing added) when they are not plain."""
+    if not ex.wants("cells", "words", "chars", "fonts", "other"):
+        return True  # the walk would add nothing
+    if len(cells) < MIN_ROWS and not any(type(c) is dict and "words_list" in c for c in cells):
+        return False
+    strict = ex.wants("other")
+    grid = plain_columns(cells, CELL_KEYS, ("words", "confidence", "location"), strict)
+    if grid is None:
+        return False
+    spans = [_run(c.get("rows")) for c in cells] + [_run(c.get("columns")) for c in cells]
+    if None in spans:
+        return False
+    cell_xy = _polygons([c.get("cell_location") for c in cells], strict)
+    if cell_xy is None:
+        return False
+    items, block, cell = [], [], []
+    for i, c in enumerate(cells):
+        given = c.get("words_list")
+        if given is None:
+            continue
+        if type(given) is not list:
+            return False
+        items += given
+        block += range(len(given))
+        cell += [i] * len(given)
+    w = _plain_words(ex, items, _PIECE_KEYS)
+    if w is None or len(cells) + w.rows < MIN_ROWS:
+        return False
+    n = len(cells)
+    (rows, row_spans), (cols, col_spans) = (
+        zip(*spans[:n], strict=True),
+        zip(*spans[n:], strict=True),
+    )
+    # The cell's own box when it is one; then the box of its text goes to text_x1..text_y4.
+    has_cell = np.isfinite(cell_xy).all(axis=1)[:, None]
+    text_xy = np.where(has_cell, grid.xy, np.nan)
+    grid.xy = np.where(has_cell, cell_xy, grid.xy)
+    values = {"page": page, "table": table, "kind": kind, "cell": list(range(n)), "row": list(rows),
+              "row_span": list(row_spans), "col": list(cols), "col_span": list(col_spans),
+              **dict(zip(TEXT_POLYGON, text_xy.T.copy(), strict=True))}  # fmt: skip
+    _extend(ex, "cells", grid, values)
+    ids = {"page": page, "region": region, "table": table}
+    _add_words(ex, w, {**ids, "cell": cell, "block": block, "piece": block})
+    return True
+
+
+def _run(v: Any) -> tuple[int, int] | None:
+    """``(start, length)`` of a contiguous ascending run of non-negative ints (the ``rows`` or
+    ``columns`` of a cell), else None."""
+    if type(v) is list and len(v) == 1 and type(v[0]) is int and 0 <= v[0] < 2**63:
+        return v[0], 1  # the common case: one row or column
+    if type(v) is not list or not v or not set(map(type, v)) <= {int} or v[0] < 0:
         return None
-    vertices = list(chain.from_iterable(given))
-    if set(map(type, vertices)) != {list} or set(map(len, vertices)) != {2}:
+    if v[-1] >= 2**63 or v != list(range(v[0], v[0] + len(v))):
         return None
-    coords = list(chain.from_iterable(vertices))
-    if not set(map(type, coords)) <= _NUMBER_TYPES:
-        return None
-    try:
-        xy[present] = np.array(coords, dtype=np.float64).reshape(-1, 8)
-    except OverflowError:  # an integer beyond float range: the walk says what to do
-        return None
-    return xy, present
+    return v[0], len(v)

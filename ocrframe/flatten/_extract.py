@@ -16,7 +16,7 @@ from typing import Any
 from ..parsing import page_number
 from ..response import BASE64_FIELDS
 from . import rules
-from ._collect import Extraction, put_polygon
+from ._collect import Extraction
 from ._families import (
     is_kv_list,
     walk_blocks,
@@ -47,6 +47,9 @@ _CONTAINER_KEYS = {
     "formula_list",
     *_SDR_KINDS,
 }
+# Values that are one field's value in an object without blocks: the walk's most common case
+# (bool is not among them: ``detect_*_result`` flags are alarms).
+_SCALAR_TYPES = frozenset({str, int, float, type(None)})
 _ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
 _SCORE = re.compile(r"^(.+)_score$")
 
@@ -142,11 +145,14 @@ def _walk_object(
         and "location" in obj
         and not isinstance(obj.get("confidence"), dict)
     )
+    plain_fields = not is_container and not classified
     for key, value in obj.items():
         p = f"{path}.{key}"
         if key in BASE64_FIELDS and isinstance(value, str):
             continue  # payload: retrievable from Response.payloads()
-        if key == "words_block_list":
+        if plain_fields and type(value) in _SCALAR_TYPES:  # what the last branch does
+            _field(ex, page, group, key, value, conf_map.get(key), loc_map.get(key), api, p)
+        elif key == "words_block_list":
             walk_blocks(ex, value, p, page)
         elif key == "words_region_list":
             walk_regions(ex, value, p, page)
@@ -256,44 +262,48 @@ def _field(
     """One row per field; a list of values (Chile ``surname``, VAT ``seller_seal``) gives one
     row per element with ``item`` set, each with its own confidence and polygon when the
     maps give lists of the same length."""
-    conf_path = path.rsplit(".", 1)[0] + f".confidence.{name}"
+    if "fields" not in ex.wanted and "other" not in ex.wanted:
+        return
+    norm = normalise_field(name, api, group)
     items = _items(value)
     if items is None:
-        values, confs, locs, item_ids = [value], [conf], [loc], [None]
-    else:
-        n = len(items)
-        per_conf = isinstance(conf, list) and len(conf) == n
-        per_loc = isinstance(loc, list) and len(loc) == n and rules.polygon(loc) is None
-        values, item_ids = items, list(range(n))
-        confs = conf if per_conf else [conf] * n
-        locs = loc if per_loc else [loc] * n
-        if not per_conf:
-            conf_ok = conf is None or rules.confidence(conf) is not None
-            confs = confs if conf_ok else [None] * n
-            if not conf_ok:
-                ex.other(page, conf_path, conf)
-        if not per_loc and loc is not None and rules.polygon(loc) is None:
-            ex.other(page, path + "#location", loc)
-            locs = [None] * n
-    norm = normalise_field(name, api, group)
-    for k, (v, c, lc, item) in enumerate(zip(values, confs, locs, item_ids, strict=True)):
-        row: dict[str, Any] = {
-            "page": page,
-            "group": group,
-            "field": name,
-            "field_norm": norm,
-            "item": item,
-            "value": rules.text(v),
-        }
-        suffix = "" if item is None else f"[{k}]"
-        row["confidence"] = rules.confidence(c)
-        if c is not None and row["confidence"] is None:
-            ex.other(page, conf_path + suffix, c)
-        poly = rules.polygon(lc)
-        put_polygon(row, poly)
-        if poly is None and lc is not None:
-            ex.other(page, path + suffix + "#location", lc)
-        ex.add("fields", row)
+        _field_row(ex, (page, group, name, norm, None), value, conf, loc, path, "")
+        return
+    n = len(items)
+    per_conf = isinstance(conf, list) and len(conf) == n
+    per_loc = isinstance(loc, list) and len(loc) == n and rules.polygon(loc) is None
+    confs = conf if per_conf else [conf] * n
+    locs = loc if per_loc else [loc] * n
+    if not per_conf and conf is not None and rules.confidence(conf) is None:
+        ex.other(page, _confidence_path(path, name), conf)
+        confs = [None] * n
+    if not per_loc and loc is not None and rules.polygon(loc) is None:
+        ex.other(page, path + "#location", loc)
+        locs = [None] * n
+    for k, (v, c, lc) in enumerate(zip(items, confs, locs, strict=True)):
+        _field_row(ex, (page, group, name, norm, k), v, c, lc, path, f"[{k}]")
+
+
+_NO_POLYGON = (None,) * 8
+
+
+def _field_row(
+    ex: Extraction, ids: tuple, value: Any, conf: Any, loc: Any, path: str, suffix: str
+) -> None:
+    """The row of one field value; a confidence or location that is not one goes to other."""
+    page, name = ids[0], ids[2]
+    c = None if conf is None else rules.confidence(conf)
+    if c is None and conf is not None:
+        ex.other(page, _confidence_path(path, name) + suffix, conf)
+    poly = None if loc is None else rules.polygon(loc)
+    if poly is None and loc is not None:
+        ex.other(page, path + suffix + "#location", loc)
+    ex.add_row("fields", (*ids, rules.text(value), c, *(poly or _NO_POLYGON)))
+
+
+def _confidence_path(path: str, name: str) -> str:
+    """``result.name`` -> ``result.confidence.name``: where a field's confidence was."""
+    return path.rsplit(".", 1)[0] + f".confidence.{name}"
 
 
 def _items(value: Any) -> list[Any] | None:
@@ -348,7 +358,8 @@ def _alarm(
     """One row per (page, check): a flag (``detect_*_result``) and a score (``*_score``) of the
     same check land in the same row, whichever comes first."""
     cols = ex.cols["alarms"]
-    for i in range(ex.marks["alarms"], len(cols["check"])):  # this response's rows
+    n = len(cols["check"])
+    for i in range(n - ex.new_rows("alarms"), n):  # this response's rows
         if cols["page"][i] == page and cols["check"][i] == check:
             slot = "flagged" if flagged is not None else "score"
             if cols[slot][i] is None:

@@ -7,15 +7,18 @@ from typing import Any
 
 from . import rules
 from ._collect import (
+    CELL_KEYS,
+    CHAR_KEYS,
+    NO_POLYGON,
+    PIECE_KEYS,
+    WORD_KEYS,
     Extraction,
+    checked_confidence,
+    checked_polygon,
     dict_items,
     keep_rest,
-    put_polygon,
-    set_confidence,
-    set_polygon,
 )
-from ._columnar import add_plain_blocks
-from ._schema import POLYGON, TEXT_POLYGON
+from ._columnar import add_plain_blocks, add_plain_cells
 
 
 def walk_blocks(
@@ -25,10 +28,6 @@ def walk_blocks(
         return
     for i, where, b in dict_items(ex, blocks, path, page):
         _word(ex, b, where, page, block=i, region=region)
-
-
-_WORD_KEYS = {"words", "confidence", "location", "char_list", "font_list", "font_scores",
-              "words_list"}  # fmt: skip
 
 
 def _word(
@@ -45,24 +44,23 @@ def _word(
 ) -> None:
     """A text block (or a piece of one: General Table ``words_list``), its characters, fonts
     and pieces."""
-    ids = {"page": page, "region": region, "table": table, "cell": cell, "block": block,
-           "piece": piece}  # fmt: skip
-    row: dict[str, Any] = {**ids, "text": rules.text(b.get("words"))}
-    set_confidence(ex, row, b.get("confidence"), f"{path}.confidence", page)
-    set_polygon(ex, row, b.get("location"), f"{path}.location", page)
-    ex.add("words", row)
+    ids = (page, region, table, cell, block, piece)
+    text = rules.text(b.get("words"))
+    conf = checked_confidence(ex, b.get("confidence"), page, path, "confidence")
+    poly = checked_polygon(ex, b.get("location"), page, path, "location")
+    ex.add_row("words", (*ids, text, conf, *(poly or NO_POLYGON)))
     if "char_list" in b and ex.wants("chars", "other"):
         for j, where, c in dict_items(ex, b["char_list"], f"{path}.char_list", page):
-            char = {**ids, "char": j, "text": rules.text(c.get("char"))}
-            set_confidence(ex, char, c.get("char_confidence"), f"{where}.char_confidence", page)
-            set_polygon(ex, char, c.get("char_location"), f"{where}.char_location", page)
-            ex.add("chars", char)
-            keep_rest(ex, c, where, page, ("char", "char_confidence", "char_location"))
+            text = rules.text(c.get("char"))
+            conf = checked_confidence(ex, c.get("char_confidence"), page, where, "char_confidence")
+            poly = checked_polygon(ex, c.get("char_location"), page, where, "char_location")
+            ex.add_row("chars", (*ids, j, text, conf, *(poly or NO_POLYGON)))
+            keep_rest(ex, c, where, page, CHAR_KEYS)
     if ("font_list" in b or "font_scores" in b) and ex.wants("fonts", "other"):
         _fonts(ex, b.get("font_list"), b.get("font_scores"), path, page, block)
     if "words_list" in b and piece is None:
         _pieces(ex, b["words_list"], f"{path}.words_list", page, block, region, table, cell)
-    keep_rest(ex, b, path, page, _WORD_KEYS if piece is None else _WORD_KEYS - {"words_list"})
+    keep_rest(ex, b, path, page, WORD_KEYS if piece is None else PIECE_KEYS)
 
 
 def _pieces(ex, pieces, path, page, block, region, table, cell) -> None:
@@ -137,20 +135,21 @@ def _outline(ex: Extraction, obj: dict, where: str, page: int, kind: str, table:
     poly = rules.polygon(obj.get("location"))
     if poly is None:
         return False
-    row = {"page": page, "kind": kind, "table": table}
-    put_polygon(row, poly)
-    ex.add("outlines", row)
+    ex.add_row("outlines", (page, kind, table, *poly))
     return True
 
 
-_CELL_KEYS = {"words", "confidence", "location", "words_list", "rows", "columns", "cell_location"}
-
-
-def _span(v: Any) -> tuple[int, int] | None:
+def _span(v: Any) -> tuple[int, int, bool] | None:
+    """``(first, length, contiguous)`` of a cell's ``rows`` or ``columns`` (non-negative
+    integers), else None."""
+    if type(v) is list and len(v) == 1 and type(v[0]) is int and 0 <= v[0] < 2**53:
+        return v[0], 1, True  # the common case, without a call per element
     if isinstance(v, list) and v:
         ints = [rules.integer(e) for e in v]
         if all(i is not None and i >= 0 for i in ints):
-            return min(ints), max(ints) - min(ints) + 1
+            first, length = min(ints), max(ints) - min(ints) + 1
+            contiguous = len(ints) == length and ints == list(range(first, first + length))
+            return first, length, contiguous
     return None
 
 
@@ -163,38 +162,33 @@ def _cells(
     kind: str,
     region: int | None = None,
 ) -> None:
+    if isinstance(blocks, list) and add_plain_cells(ex, blocks, page, table, kind, region):
+        return
     for i, where, b in dict_items(ex, blocks, path, page):
         rows, cols = _span(b.get("rows")), _span(b.get("columns"))
         if rows is None or cols is None:
             # Without a grid position it is not a usable cell: keep it as a text block.
             _word(ex, b, where, page, block=i, region=region, table=table)
             continue
-        row: dict[str, Any] = {
-            "page": page,
-            "table": table,
-            "kind": kind,
-            "cell": i,
-            "row": rows[0],
-            "row_span": rows[1],
-            "col": cols[0],
-            "col_span": cols[1],
-            "text": rules.text(b.get("words")),
-        }
         for key, span in (("rows", rows), ("columns", cols)):
-            ints = [rules.integer(e) for e in b[key]]
-            if len(ints) != span[1] or ints != list(range(span[0], span[0] + span[1])):
+            if not span[2]:
                 ex.other(page, f"{where}.{key}", b[key])  # non-contiguous or unordered: keep it
-        set_confidence(ex, row, b.get("confidence"), f"{where}.confidence", page)
+        conf = checked_confidence(ex, b.get("confidence"), page, where, "confidence")
         # The cell's own box when given; the box of its text goes to text_x1..text_y4.
-        has_cell = set_polygon(ex, row, b.get("cell_location"), f"{where}.cell_location", page)
-        names = TEXT_POLYGON if has_cell else POLYGON
-        set_polygon(ex, row, b.get("location"), f"{where}.location", page, names)
-        ex.add("cells", row)
+        box = checked_polygon(ex, b.get("cell_location"), page, where, "cell_location")
+        text_box = checked_polygon(ex, b.get("location"), page, where, "location")
+        if box is not None:
+            boxes = (*box, *(text_box or NO_POLYGON))
+        else:
+            boxes = (*(text_box or NO_POLYGON), *NO_POLYGON)
+        text = rules.text(b.get("words"))
+        ex.add_row("cells", (page, table, kind, i, rows[0], cols[0], rows[1], cols[1], text, conf,
+                             *boxes))  # fmt: skip
         if "words_list" in b:  # pieces of a cell: block = piece, as before piece existed
             for j, piece_path, item in dict_items(ex, b["words_list"], f"{where}.words_list", page):
                 _word(ex, item, piece_path, page, block=j, region=region, table=table, cell=i,
                       piece=j)  # fmt: skip
-        keep_rest(ex, b, where, page, _CELL_KEYS)
+        keep_rest(ex, b, where, page, CELL_KEYS)
 
 
 def is_kv_list(value: Any) -> bool:
@@ -215,9 +209,10 @@ def walk_kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
     operations' (``key_location`` / ``value_location``)."""
     start = ex.next_id((page, "pair"), len(pairs) if isinstance(pairs, list) else 0)
     for i, where, pair in dict_items(ex, pairs, path, page):
-        # (box path, location path, box) for every key or value box of the pair
+        # (box path, where its location is: object path and key, box) for every key or value
+        # box of the pair
         boxes = [
-            (box_path, f"{box_path}.location", box)
+            (box_path, box_path, "location", box)
             for _, box_path, box in dict_items(
                 ex, pair.get("words_block_list"), f"{where}.words_block_list", page
             )
@@ -225,65 +220,54 @@ def walk_kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
         for role in ("key", "value"):  # other operations: key_location / value_location
             if f"{role}_location" in pair:
                 box = {"words": pair.get(role), "type": role, "location": pair[f"{role}_location"]}
-                boxes.append((where, f"{where}.{role}_location", box))
-        row = {
-            "page": page,
-            "pair": start + i,
-            "key": rules.text(pair.get("key")),
-            "value": rules.text(pair.get("value")),
-            "n_boxes": len(boxes),
-        }
-        set_confidence(ex, row, pair.get("confidence"), f"{where}.confidence", page)
-        ex.add("kv", row)
-        for j, (box_path, location_path, box) in enumerate(boxes):
-            box_row = {
-                "page": page,
-                "pair": start + i,
-                "box": j,
-                "role": rules.text(box.get("type")),
-                "text": rules.text(box.get("words")),
-            }
-            set_polygon(ex, box_row, box.get("location"), location_path, page)
-            ex.add("kv_boxes", box_row)
+                boxes.append((where, where, f"{role}_location", box))
+        key, value = rules.text(pair.get("key")), rules.text(pair.get("value"))
+        conf = checked_confidence(ex, pair.get("confidence"), page, where, "confidence")
+        ex.add_row("kv", (page, start + i, key, value, conf, len(boxes)))
+        for j, (box_path, location_path, location_key, box) in enumerate(boxes):
+            role, text = rules.text(box.get("type")), rules.text(box.get("words"))
+            poly = checked_polygon(ex, box.get("location"), page, location_path, location_key)
+            ex.add_row("kv_boxes", (page, start + i, j, role, text, *(poly or NO_POLYGON)))
             keep_rest(ex, box, box_path, page, ("words", "type", "location"))
         keep_rest(ex, pair, where, page, _KV_KEYS)
 
 
 def walk_layout(ex: Extraction, blocks: Any, path: str, page: int) -> None:
     for i, where, b in dict_items(ex, blocks, path, page):
-        row = {
-            "page": page,
-            "block": i,
-            "type": rules.text(b.get("type")),
-            "text": rules.text(b.get("text")),
-        }
         handled = ["type", "text", "location"]
-        ids = b.get("words_ids")
-        if isinstance(ids, list) and all(rules.integer(w) is not None for w in ids):
-            row["words_ids"] = [rules.integer(w) for w in ids]
+        words_ids = _integers(b.get("words_ids"))
+        if words_ids is not None:
             handled.append("words_ids")
-        for key in ("table_id", "form_id", "formula_id"):
-            row[key] = rules.integer(b.get(key))
-            if row[key] is not None:
-                handled.append(key)
-        set_polygon(ex, row, b.get("location"), f"{where}.location", page)
-        ex.add("layout", row)
+        links = [rules.integer(b.get(key)) for key in ("table_id", "form_id", "formula_id")]
+        handled += [key for key, v in zip(("table_id", "form_id", "formula_id"), links,
+                                          strict=True) if v is not None]  # fmt: skip
+        poly = checked_polygon(ex, b.get("location"), page, where, "location")
+        row = (page, i, rules.text(b.get("type")), rules.text(b.get("text")), words_ids, *links)
+        ex.add_row("layout", (*row, *(poly or NO_POLYGON)))
         keep_rest(ex, b, where, page, handled)
+
+
+def _integers(v: Any) -> list[int] | None:
+    """A list of integer-valued numbers as ints, else None."""
+    if not isinstance(v, list):
+        return None
+    if all(type(w) is int and -(2**53) < w < 2**53 for w in v):
+        return list(v)  # what rules.integer gives them, without a call each
+    ints = [rules.integer(w) for w in v]
+    return None if None in ints else ints
 
 
 def walk_formulas(ex: Extraction, formulas: Any, path: str, page: int) -> None:
     for i, where, f in dict_items(ex, formulas, path, page):
-        row = {"page": page, "formula": i, "text": rules.text(f.get("formula")),
-               "type": rules.text(f.get("type"))}  # fmt: skip
-        set_polygon(ex, row, f.get("location"), f"{where}.location", page)
-        ex.add("formulas", row)
+        poly = checked_polygon(ex, f.get("location"), page, where, "location")
+        row = (page, i, rules.text(f.get("formula")), rules.text(f.get("type")))
+        ex.add_row("formulas", (*row, *(poly or NO_POLYGON)))
         keep_rest(ex, f, where, page, ("formula", "type", "location"))
 
 
 def walk_plate(ex: Extraction, p: dict[str, Any], path: str, page: int, index: int) -> None:
-    row = {"page": page, "plate": index, "text": rules.text(p.get("plate_number")),
-           "province": rules.text(p.get("province"))}  # fmt: skip
-    set_confidence(ex, row, p.get("confidence"), f"{path}.confidence", page)
-    set_polygon(ex, row, p.get("plate_location"), f"{path}.plate_location", page)
-    ex.add("plates", row)
+    row = (page, index, rules.text(p.get("plate_number")), rules.text(p.get("province")))
+    conf = checked_confidence(ex, p.get("confidence"), page, path, "confidence")
+    poly = checked_polygon(ex, p.get("plate_location"), page, path, "plate_location")
+    ex.add_row("plates", (*row, conf, *(poly or NO_POLYGON)))
     keep_rest(ex, p, path, page, ("plate_number", "province", "confidence", "plate_location"))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import rules
-from .rules import confidence_array, polygon_array
+from .rules import confidence_array, polygon_columns
 
 POLYGON = ["x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"]
 BBOX = ["x_min", "y_min", "x_max", "y_max"]
@@ -124,7 +124,12 @@ def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
     Both flattening paths end here, so the array rules of :mod:`ocrframe.flatten.rules`
     (confidence range, complete-or-absent polygons) apply to every frame the same way, and
     polygon columns get the derived bounding box. Extra columns (``document`` frame) are
-    appended after the schema's, with inferred dtypes.
+    appended after the schema's, with inferred dtypes. Arrays given are handed over: the
+    frame holds them without a copy into one block (which would double the peak memory).
+
+    >>> build_frame("fonts", {"page": [1], "block": [0], "rank": [0], "score": [0.8]})
+       page  block  rank font  score
+    0     1      0     0  NaN    0.8
     """
     schema = SCHEMAS[name]
     n = max((len(v) for v in columns.values()), default=0)
@@ -132,16 +137,14 @@ def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
     for col, dtype in schema:
         if col in BBOX:
             continue
-        data[col] = _column(columns.get(col), dtype, n)
+        data[col] = column_array(columns.get(col), dtype, n)
     if "confidence" in data:
         data["confidence"] = confidence_array(data["confidence"])
     for names in (POLYGON, TEXT_POLYGON):
         if names[0] in data:
-            xy = polygon_array(np.column_stack([data[c] for c in names]) if n else np.empty((0, 8)))
-            for k, c in enumerate(names):
-                data[c] = np.ascontiguousarray(xy[:, k])
+            data.update(zip(names, polygon_columns([data[c] for c in names]), strict=True))
     if "x1" in data:
-        # Polygons are complete or absent (polygon_array), so min/max equal nanmin/nanmax.
+        # Polygons are complete or absent (polygon_columns), so min/max equal nanmin/nanmax.
         xs = [data[c] for c in ("x1", "x2", "x3", "x4")]
         ys = [data[c] for c in ("y1", "y2", "y3", "y4")]
         data["x_min"] = np.minimum(np.minimum(xs[0], xs[1]), np.minimum(xs[2], xs[3]))
@@ -152,25 +155,44 @@ def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
     for col, values in columns.items():
         if col not in ordered:
             if any(isinstance(v, (list, dict)) for v in values):  # pd.array would fail on lists
-                ordered[col] = _column(values, OBJ, n)
+                ordered[col] = column_array(values, OBJ, n)
             elif any(isinstance(v, str) for v in values):
-                ordered[col] = _column(values, STR, n)
+                ordered[col] = column_array(values, STR, n)
             else:
                 ordered[col] = _inferred(values)
-    return pd.DataFrame(ordered, index=pd.RangeIndex(n))
+    return pd.DataFrame(_owned(ordered), index=pd.RangeIndex(n), copy=False)
+
+
+def _owned(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with a copy of each array the frame cannot own: a read-only one (Arrow's
+    buffers) or one already used by another column. Other arrays given to :func:`build_frame`
+    are handed over, not copied."""
+    seen: set[int] = set()
+    for col, arr in data.items():
+        if id(arr) in seen or (isinstance(arr, np.ndarray) and not arr.flags.writeable):
+            data[col] = arr.copy()
+        seen.add(id(data[col]))
+    return data
 
 
 def _inferred(values: list[Any]) -> Any:
     if not len(values):
         return pd.array([], dtype=FLOAT)
     if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 2**63 for v in values):
-        return _column([rules.text(v) for v in values], STR, len(values))  # beyond int64
+        return column_array([rules.text(v) for v in values], STR, len(values))  # beyond int64
     return pd.array(values)
 
 
-def _column(values: Any, dtype: str, n: int) -> Any:
+def column_array(values: Any, dtype: str, n: int) -> Any:
+    """Column ``values`` (a list, or an array taken as it is) as an array of ``dtype``.
+
+    >>> column_array([1, None], "Int64", 2).tolist()
+    [1, <NA>]
+    """
     if values is None:
         values = [None] * n
+    if dtype == NULLABLE_INT and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return pd.arrays.IntegerArray(values.astype(np.int64), np.zeros(len(values), dtype=bool))
     if isinstance(values, np.ndarray) or isinstance(values, pd.api.extensions.ExtensionArray):
         return values if dtype != STR else pd.array(values, dtype="str")
     if dtype == FLOAT:  # the rules leave floats or None here; None becomes NaN

@@ -2,9 +2,10 @@
 
 A :class:`Collector` walks responses into one :class:`~ocrframe.flatten._collect.Extraction`
 (column lists shared by every response) and builds each frame once at the end, with
-``source`` and ``api`` repeated per row without a Python string per row. Garbage collection
-pauses during the walk: it allocates millions of small objects that all survive, so the
-collector would only rescan them.
+``source`` and ``api`` repeated per row without a Python string per row. Every
+:data:`PACK_ROWS` rows the values collected so far become typed arrays, so a dataset's peak
+memory stays near the size of its frames. Garbage collection pauses during the walk: it
+allocates many small objects that all survive, so the collector would only rescan them.
 
 >>> from ocrframe.response import Response
 >>> c = Collector(["words"])
@@ -30,7 +31,9 @@ from ._collect import Extraction
 from ._extract import extract
 from ._schema import FRAMES, build_frame
 
-__all__ = ["Collector", "extract_response", "repeat_strings", "paused_gc"]
+__all__ = ["Collector", "extract_response", "repeat_strings", "paused_gc", "PACK_ROWS"]
+
+PACK_ROWS = 8192  # rows held as Python values before they are packed into arrays
 
 
 @contextmanager
@@ -93,6 +96,7 @@ class Collector:
         self._items: list[Any] = []
         self._rows: dict[str, list[int]] = {name: [] for name in self.families}
         self._document: list[dict[str, Any]] = []
+        self._frames: dict[str, pd.DataFrame] = {}
 
     def add(self, x: Any, source: str | None = None, item: Any = None) -> None:
         resp = read_response(x)
@@ -104,12 +108,14 @@ class Collector:
         self._vendors.append(resp.vendor)
         self._items.append(k if item is None else item)
         for name in self.families:
-            self._rows[name].append(self.ex.counts[name] - self.ex.marks[name])
+            self._rows[name].append(self.ex.new_rows(name))
         for page in sorted(self.ex.document):
             self._document.append({"_k": k, "page": page, **self.ex.document[page]})
+        if self.ex.held() >= PACK_ROWS:
+            self.ex.pack()
 
     def count(self, name: str) -> int:
-        return len(self._document) if name == "document" else self.ex.counts[name]
+        return len(self._document) if name == "document" else sum(self._rows[name])
 
     def items(self, name: str) -> np.ndarray:
         """The ``item`` given to :meth:`add` for each row of frame ``name``."""
@@ -121,6 +127,13 @@ class Collector:
         return np.repeat(np.arange(len(self._sources)), self._rows[name])
 
     def frame(self, name: str) -> pd.DataFrame:
+        """Frame ``name``, built on the first call from the collected columns (handed over,
+        not copied); later calls give a copy-on-write copy of it."""
+        if name not in self._frames:
+            self._frames[name] = self._build(name)
+        return self._frames[name].copy(deep=False)
+
+    def _build(self, name: str) -> pd.DataFrame:
         if name == "document":
             keys: list[str] = []
             for row in self._document:
@@ -130,7 +143,7 @@ class Collector:
                 cols[key] = [r.get(key) for r in self._document]
             frame = build_frame("document", cols)
         else:
-            frame = build_frame(name, self.ex.cols[name])
+            frame = build_frame(name, self.ex.take(name))
         of = self._response_of_row(name)
         frame.insert(0, "source", repeat_strings(self._sources, of))
         frame.insert(1, "api", repeat_strings(self._apis, of))

@@ -37,7 +37,7 @@ __all__ = [
     "to_json",
     "valid_text",
     "confidence_array",
-    "polygon_array",
+    "polygon_columns",
     "CONFIDENCE_RANGE",
 ]
 
@@ -165,12 +165,23 @@ def confidence_array(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def polygon_array(xy: np.ndarray) -> np.ndarray:
-    """The polygon rule on an ``(n, 8)`` float array: a row with any non-finite coordinate
-    becomes all NaN (complete or absent, never partly there)."""
-    xy = np.asarray(xy, dtype=np.float64)
-    bad = ~np.isfinite(xy).all(axis=1)
-    if bad.any():
-        xy = xy.copy()
-        xy[bad] = np.nan
-    return xy
+def polygon_columns(columns: list[np.ndarray]) -> list[np.ndarray]:
+    """The polygon rule on the 8 coordinate columns of ``n`` polygons: a polygon with any
+    non-finite coordinate becomes all NaN (complete or absent, never partly there). Columns
+    are copied only when a polygon changes.
+
+    >>> [c.tolist() for c in polygon_columns([np.array([1.0, 2.0]), np.array([np.inf, 3.0])])]
+    [[nan, 2.0], [nan, 3.0]]
+    """
+    columns = [np.asarray(c, dtype=np.float64) for c in columns]
+    finite = np.ones(len(columns[0]), dtype=bool) if columns else np.ones(0, dtype=bool)
+    for c in columns:
+        finite &= np.isfinite(c)
+    if finite.all():
+        return columns
+    out = []
+    for c in columns:
+        c = c.copy()
+        c[~finite] = np.nan
+        out.append(c)
+    return out
