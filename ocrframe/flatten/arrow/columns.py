@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["valid", "lengths", "explode", "field", "polygons", "strings", "floats", "repeat_ids"]
+__all__ = ["valid", "lengths", "explode", "field", "polygons", "strings", "floats", "repeat_ids",
+           "nullable_ints", "missing_ints"]  # fmt: skip
 
 
 def valid(arr: Any) -> np.ndarray:
@@ -103,3 +104,13 @@ def repeat_ids(values: Any, index: np.ndarray) -> Any:
         pa.array(np.asarray(index, dtype=np.int32)), pa.array(list(values), type=pa.string())
     )
     return pd.array(arr.dictionary_decode(), dtype="str")
+
+
+def nullable_ints(values: np.ndarray, missing: np.ndarray) -> Any:
+    """An ``Int64`` column of ``values``, NA where ``missing`` (ids such as ``table``)."""
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def missing_ints(n: int) -> Any:
+    """An ``Int64`` column of ``n`` NA (an id that does not apply to these rows)."""
+    return nullable_ints(np.zeros(n, np.int64), np.ones(n, dtype=bool))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...catalog import signature_keys
 from ...parsing import page_number
-from . import general_text
+from . import general_table, general_text
 from .columns import valid
 from .files import drop_deep, parse, read_body, unexpected
 from .rows import frame_of
@@ -26,7 +26,13 @@ from .rows import frame_of
 __all__ = ["FastFrames", "read_frames", "READERS"]
 
 # Most specific shape first: a General Table body also holds "words_block_list".
-READERS = {r.API: r for r in (general_text,)}
+READERS = {
+    r.API: r
+    for r in (
+        general_table,
+        general_text,
+    )
+}
 
 
 @dataclass
