@@ -90,11 +90,17 @@ def nesting_depths(data: bytes, starts: Any = None) -> Any:
     if b"\\" in data:
         data = data.replace(b"\\\\", b"  ").replace(b'\\"', b"  ")
     starts = np.zeros(1, np.int64) if starts is None else np.asarray(starts, np.int64)
-    code = _structure_table()[np.frombuffer(data, np.uint8)]
-    pos = np.flatnonzero(code)
-    kind = code[pos]
-    first = np.searchsorted(pos, starts)  # first structural byte of each text
-    counts = np.diff(np.append(first, len(pos)))
+    # Only quotes and brackets matter: bytes.translate drops the rest at memory speed. Two
+    # quotes in a row (a string with no bracket) go too: that leaves every other quote's
+    # parity as it was. The array work below then runs on a fraction of the bytes.
+    ends = [*starts[1:].tolist(), len(data)]
+    parts = [
+        data[a:b].translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+        for a, b in zip(starts.tolist(), ends, strict=True)
+    ]
+    counts = np.array([len(p) for p in parts], np.int64)
+    kind = _structure_table()[np.frombuffer(b"".join(parts), np.uint8)]
+    first = np.cumsum(counts) - counts  # first structural byte of each text
     # Quotes counted per text, so a text with an unbalanced quote cannot shift the others.
     quotes = np.cumsum(kind == 1)
     quotes -= np.repeat(np.concatenate([[0], quotes])[first], counts)
@@ -107,6 +113,9 @@ def nesting_depths(data: bytes, starts: Any = None) -> Any:
     if some.any():
         out[some] = np.maximum(np.maximum.reduceat(depth, first[some]), 0)
     return out
+
+
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 
 
 @functools.cache
