@@ -99,14 +99,15 @@ def nesting_depths(data: bytes, starts: Any = None) -> Any:
         for a, b in zip(starts.tolist(), ends, strict=True)
     ]
     counts = np.array([len(p) for p in parts], np.int64)
-    kind = _structure_table()[np.frombuffer(b"".join(parts), np.uint8)]
+    joined = b"".join(parts)
     first = np.cumsum(counts) - counts  # first structural byte of each text
-    # Quotes counted per text, so a text with an unbalanced quote cannot shift the others.
-    quotes = np.cumsum(kind == 1)
-    quotes -= np.repeat(np.concatenate([[0], quotes])[first], counts)
-    step = np.array([0, 0, 1, -1], np.int64)[kind]
-    step[(quotes & 1).astype(bool)] = 0  # brackets inside strings
-    depth = np.cumsum(step)
+    step = _steps()[np.frombuffer(joined, np.uint8)]
+    if b'"' in joined:  # some bracket may sit inside a string
+        quotes = np.cumsum(step == 0)  # steps are 0 for quotes only
+        # Counted per text, so a text with an unbalanced quote cannot shift the others.
+        quotes -= np.repeat(np.concatenate([[0], quotes])[first], counts)
+        step[(quotes & 1).astype(bool)] = 0  # brackets inside strings
+    depth = np.cumsum(step, dtype=np.int64)
     depth -= np.repeat(np.concatenate([[0], depth])[first], counts)
     out = np.zeros(len(starts), np.int64)
     some = counts > 0
@@ -119,14 +120,13 @@ _NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 
 
 @functools.cache
-def _structure_table() -> Any:
-    """Byte -> 1 for a quote, 2 for an opening bracket, 3 for a closing one, else 0."""
+def _steps() -> Any:
+    """Byte -> its depth step: +1 for an opening bracket, -1 for a closing one, else 0."""
     import numpy as np
 
-    table = np.zeros(256, np.uint8)
-    table[ord('"')] = 1
-    table[[ord("["), ord("{")]] = 2
-    table[[ord("]"), ord("}")]] = 3
+    table = np.zeros(256, np.int32)
+    table[[ord("["), ord("{")]] = 1
+    table[[ord("]"), ord("}")]] = -1
     return table
 
 
