@@ -22,11 +22,14 @@ from .rows import Rows
 __all__ = ["word_rows", "char_rows", "out_of_range", "polygon_columns"]
 
 
-def out_of_range(conf: np.ndarray) -> np.ndarray:
-    """Confidences given but outside the rule's range (the general walk sends them to other)."""
+def out_of_range(conf: np.ndarray, given: np.ndarray | None = None) -> np.ndarray:
+    """Confidences given but outside the rule's range (the general walk sends them to other).
+    ``given`` tells a NaN written in the file (out of range) from an absent value; without
+    it every NaN counts as absent."""
     low, high = CONFIDENCE_RANGE
+    given = ~np.isnan(conf) if given is None else given
     with np.errstate(invalid="ignore"):
-        return ~np.isnan(conf) & ~((conf >= low) & (conf <= high))
+        return given & ~((conf >= low) & (conf <= high))
 
 
 def polygon_columns(
@@ -49,11 +52,12 @@ def word_rows(
     mask of blocks the general walk would read otherwise (the caller drops their files).
     ``strict=False`` (``other`` not wanted) keeps out-of-range confidences: the frame rule
     blanks them, as it does on the general path."""
-    conf = floats(field(blocks, "confidence"))
+    given = field(blocks, "confidence")
+    conf = floats(given)
     loc, bad = polygon_columns(field(blocks, "location"))
     bad = bad | ~valid(blocks)
     if strict:
-        bad |= out_of_range(conf)
+        bad |= out_of_range(conf, valid(given))
     cols = {**ids, "text": strings(field(blocks, "words")), "confidence": conf, **loc}
     return Rows(cols, file, order), bad
 
@@ -64,10 +68,11 @@ def char_rows(
     """``chars`` rows of the ``char_list`` of each block: the rows, the mask of bad chars'
     blocks, and each char's block index (for the caller's ids and order)."""
     chars, of_block, number = explode(field(blocks, "char_list"), np.arange(len(blocks)))
-    conf = floats(field(chars, "char_confidence"))
+    given = field(chars, "char_confidence")
+    conf = floats(given)
     loc, bad_char = polygon_columns(field(chars, "char_location"))
     bad = np.zeros(len(blocks), dtype=bool)
-    bad[of_block[bad_char | out_of_range(conf) | ~valid(chars)]] = True
+    bad[of_block[bad_char | out_of_range(conf, valid(given)) | ~valid(chars)]] = True
     cols = {
         **{k: v[of_block] for k, v in ids.items()},
         "char": number,

@@ -54,8 +54,8 @@ def field(arr: Any, name: str) -> Any:
 
 def polygons(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(n, 8)`` coordinates of a ``list<list<double>>`` column (NaN rows where absent), the
-    mask of present polygons, and the mask of present values that are not 4 complete vertices
-    (the caller sends those files the general way)."""
+    mask of present polygons, and the mask of present values that are not 4 vertices of finite
+    numbers, the rules' polygon (the caller sends those files the general way)."""
     import pyarrow as pa
 
     n = len(arr)
@@ -83,8 +83,9 @@ def polygons(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         keep_coords = np.repeat(keep, vlen)
         values = coords.to_numpy(zero_copy_only=False)[keep_coords]
         xy[good] = values.reshape(-1, 8)
-        return xy, present, bad
-    xy[present] = coords.to_numpy(zero_copy_only=False).reshape(-1, 8)
+    else:
+        xy[present] = coords.to_numpy(zero_copy_only=False).reshape(-1, 8)
+    bad |= present & ~np.isfinite(xy).all(axis=1)  # NaN or infinity written in the file
     return xy, present, bad
 
 

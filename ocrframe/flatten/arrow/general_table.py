@@ -157,47 +157,49 @@ def _span(lists: Any) -> tuple[np.ndarray, ...]:
 
 def _words(lay: _Layout, pages: np.ndarray, wanted: frozenset[str], ok: np.ndarray,
            rows: dict[str, list[Rows]]) -> None:  # fmt: skip
-    """``words`` and ``chars`` of lines (blocks that are not cells) and of every piece."""
+    """``words`` and ``chars`` of lines (blocks that are not cells) and of every piece. Read
+    over all blocks, then kept for lines: filtering the blocks would copy every piece."""
     strict = "other" in wanted
-    lines = np.flatnonzero(~lay.is_cell)
-    blocks = lay.blocks.filter(_arrow_mask(~lay.is_cell))
-    region = lay.b_region[lines]
-    file = lay.r_file[region]
-    ids = {**lay.block_ids(pages, lines), "cell": missing_ints(len(lines)),
-           "block": lay.b_index[lines], "piece": missing_ints(len(lines))}  # fmt: skip
-    order = (lay.r_index[region], lay.b_index[lines], np.full(len(lines), -1))
-    pieces, of_block, piece = explode(field(lay.blocks, "words_list"), np.arange(len(lay.blocks)))
+    n = len(lay.blocks)
+    line = ~lay.is_cell
+    file = lay.r_file[lay.b_region]
+    ids = {**lay.block_ids(pages, np.arange(n)), "cell": missing_ints(n),
+           "block": lay.b_index, "piece": missing_ints(n)}  # fmt: skip
+    order = (lay.r_index[lay.b_region], lay.b_index, np.full(n, -1))
+    pieces, of_block, piece = explode(field(lay.blocks, "words_list"), np.arange(n))
     cell = lay.is_cell[of_block]
-    p_file = lay.r_file[lay.b_region[of_block]]
+    p_file = file[of_block]
     p_ids = {**lay.block_ids(pages, of_block), "cell": nullable_ints(lay.b_index[of_block], ~cell),
              "block": np.where(cell, piece, lay.b_index[of_block]),
              "piece": nullable_ints(piece, np.zeros(len(piece), dtype=bool))}  # fmt: skip
-    p_order = (lay.r_index[lay.b_region[of_block]], lay.b_index[of_block], piece)
+    p_order = (order[0][of_block], lay.b_index[of_block], piece)
     if wanted & {"words", "other"}:
-        line_words, bad = word_rows(blocks, file, ids, order, strict=strict)
-        ok[file[bad]] = False
+        line_words, bad = word_rows(lay.blocks, file, ids, order, strict=strict)
+        ok[file[bad & line]] = False
         piece_words, bad = word_rows(pieces, p_file, p_ids, p_order, strict=strict)
         ok[p_file[bad]] = False
-        rows["words"] = [line_words, piece_words]
+        rows["words"] = [line_words.subset(line), piece_words]
     if wanted & {"chars", "other"}:
         rows["chars"] = []
-        for part, f, i, o in ((blocks, file, ids, order), (pieces, p_file, p_ids, p_order)):
-            if lengths(field(part, "char_list")).any():
-                chars, bad, _ = char_rows(part, f, i, o)
-                ok[f[bad]] = False
-                rows["chars"].append(chars)
+        if lengths(field(lay.blocks, "char_list"))[line].any():
+            chars, bad, char_block = char_rows(lay.blocks, file, ids, order)
+            ok[file[bad & line]] = False
+            rows["chars"].append(chars.subset(line[char_block]))
+        if lengths(field(pieces, "char_list")).any():
+            chars, bad, _ = char_rows(pieces, p_file, p_ids, p_order)
+            ok[p_file[bad]] = False
+            rows["chars"].append(chars)
 
 
 def _cells(lay: _Layout, pages: np.ndarray, strict: bool) -> tuple[Rows, np.ndarray]:
     """``cells`` rows of the blocks with a grid position, and the mask of those the general
     walk would also put (partly) in ``other``."""
     at = np.flatnonzero(lay.is_cell)
-    blocks = lay.blocks.filter(_arrow_mask(lay.is_cell))
     region = lay.b_region[at]
-    box, has_box, odd_box = _polygon(field(blocks, "cell_location"))
-    text_box, _, odd_text_box = _polygon(field(blocks, "location"))
-    conf_arr = field(blocks, "confidence")
-    conf = floats(conf_arr)
+    box, has_box, odd_box = (a[at] for a in _polygon(field(lay.blocks, "cell_location")))
+    text_box, _, odd_text_box = (a[at] for a in _polygon(field(lay.blocks, "location")))
+    conf_arr = field(lay.blocks, "confidence")
+    conf = floats(conf_arr)[at]
     cols: dict[str, Any] = {
         "page": pages[lay.r_file[region]],
         "table": lay.table_no[region],
@@ -207,7 +209,7 @@ def _cells(lay: _Layout, pages: np.ndarray, strict: bool) -> tuple[Rows, np.ndar
         "row_span": lay.grid["rows"][2][at],
         "col": lay.grid["columns"][1][at],
         "col_span": lay.grid["columns"][2][at],
-        "text": strings(field(blocks, "words")),
+        "text": strings(field(lay.blocks, "words").take(at)),
         "confidence": conf,
     }
     for k, (name, text_name) in enumerate(zip(POLYGON, TEXT_POLYGON, strict=True)):
@@ -215,8 +217,8 @@ def _cells(lay: _Layout, pages: np.ndarray, strict: bool) -> tuple[Rows, np.ndar
         cols[text_name] = np.where(has_box, text_box[:, k], np.nan)
     bad = np.zeros(len(at), dtype=bool)
     if strict:
-        bad = odd_box | odd_text_box | out_of_range(conf) | _odd_number(conf_arr, conf)
-        bad |= valid(field(blocks, "char_list"))  # a cell's own characters go to other
+        bad = odd_box | odd_text_box | out_of_range(conf, valid(conf_arr)[at])
+        bad |= valid(field(lay.blocks, "char_list"))[at]  # a cell's characters go to other
     return Rows(cols, lay.r_file[region]), bad
 
 
@@ -271,16 +273,4 @@ def _polygon(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(n, 8)`` coordinates, the mask of polygons the rules accept and of values given that
     are not one."""
     xy, present, bad = polygons(arr)
-    good = present & ~bad & np.isfinite(xy).all(axis=1)
-    return xy, good, present & ~good
-
-
-def _odd_number(arr: Any, values: np.ndarray) -> np.ndarray:
-    """Numbers given that are not finite (NaN reads as absent in ``values``)."""
-    return valid(arr) & ~np.isfinite(values)
-
-
-def _arrow_mask(mask: np.ndarray) -> Any:
-    import pyarrow as pa
-
-    return pa.array(mask, type=pa.bool_())
+    return xy, present & ~bad, bad

@@ -32,6 +32,13 @@ class Rows:
     file: np.ndarray
     order: tuple[np.ndarray, ...] = ()
 
+    def subset(self, keep: np.ndarray) -> Rows:
+        """The rows where boolean mask ``keep`` is True."""
+        if keep.all():
+            return self
+        return Rows({k: v[keep] for k, v in self.columns.items()}, self.file[keep],
+                    tuple(o[keep] for o in self.order))  # fmt: skip
+
 
 @dataclass
 class Built:
