@@ -107,12 +107,12 @@ def nesting_depths(data: bytes, starts: Any = None) -> Any:
         # Counted per text, so a text with an unbalanced quote cannot shift the others.
         quotes -= np.repeat(np.concatenate([[0], quotes])[first], counts)
         step[(quotes & 1).astype(bool)] = 0  # brackets inside strings
-    depth = np.cumsum(step, dtype=np.int64)
-    depth -= np.repeat(np.concatenate([[0], depth])[first], counts)
+    depth = np.cumsum(step, dtype=np.int64)  # over all texts: less the depth before each
+    before = np.concatenate([[0], depth])[first]
     out = np.zeros(len(starts), np.int64)
     some = counts > 0
     if some.any():
-        out[some] = np.maximum(np.maximum.reduceat(depth, first[some]), 0)
+        out[some] = np.maximum(np.maximum.reduceat(depth, first[some]) - before[some], 0)
     return out
 
 
