@@ -137,9 +137,7 @@ def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
         data["confidence"] = confidence_array(data["confidence"])
     for names in (POLYGON, TEXT_POLYGON):
         if names[0] in data:
-            xy = polygon_array(np.column_stack([data[c] for c in names]) if n else np.empty((0, 8)))
-            for k, c in enumerate(names):
-                data[c] = np.ascontiguousarray(xy[:, k])
+            data.update(zip(names, polygon_array([data[c] for c in names]), strict=True))
     if "x1" in data:
         # Polygons are complete or absent (polygon_array), so min/max equal nanmin/nanmax.
         xs = [data[c] for c in ("x1", "x2", "x3", "x4")]

@@ -165,12 +165,24 @@ def confidence_array(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def polygon_array(xy: np.ndarray) -> np.ndarray:
-    """The polygon rule on an ``(n, 8)`` float array: a row with any non-finite coordinate
-    becomes all NaN (complete or absent, never partly there)."""
-    xy = np.asarray(xy, dtype=np.float64)
-    bad = ~np.isfinite(xy).all(axis=1)
-    if bad.any():
-        xy = xy.copy()
-        xy[bad] = np.nan
-    return xy
+def polygon_array(columns: list[Any]) -> list[np.ndarray]:
+    """The polygon rule on a frame's 8 coordinate columns: a row with any non-finite
+    coordinate becomes all NaN (complete or absent, never partly there)."""
+    cols = [np.asarray(c, dtype=np.float64) for c in columns]
+    if not len(cols[0]):
+        return cols
+    # A row whose sum is finite is finite throughout; only the others are looked at closely.
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = cols[0] + cols[1]
+        for c in cols[2:]:
+            total += c
+    rows = np.flatnonzero(~np.isfinite(total))
+    if not len(rows):
+        return cols
+    values = np.column_stack([c[rows] for c in cols])
+    bad = rows[~np.isfinite(values).all(axis=1) & ~np.isnan(values).all(axis=1)]
+    if len(bad):
+        cols = [c.copy() for c in cols]
+        for c in cols:
+            c[bad] = np.nan
+    return cols

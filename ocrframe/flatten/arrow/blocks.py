@@ -33,10 +33,11 @@ def out_of_range(conf: np.ndarray, given: np.ndarray | None = None) -> np.ndarra
 
 
 def polygon_columns(
-    arr: Any, names: list[str] = POLYGON
+    arr: Any, names: list[str] = POLYGON, finite: bool = False
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Polygon columns ``names`` of a location column, and the rows whose value is not one."""
-    xy, _, bad = polygons(arr)
+    """Polygon columns ``names`` of a location column, and the rows whose value is not one
+    (see :func:`.columns.polygons` for ``finite``)."""
+    xy, _, bad = polygons(arr, finite)
     return {name: xy[:, k] for k, name in enumerate(names)}, bad
 
 
@@ -50,11 +51,11 @@ def word_rows(
     """``words`` rows of a struct column of blocks (``words``, ``confidence``, ``location``);
     ``ids`` gives the id columns (``page``, ``region``, ``block``...). Returns the rows and the
     mask of blocks the general walk would read otherwise (the caller drops their files).
-    ``strict=False`` (``other`` not wanted) keeps out-of-range confidences: the frame rule
-    blanks them, as it does on the general path."""
+    ``strict=False`` (``other`` not wanted) keeps out-of-range confidences and non-finite
+    coordinates: the frame rules blank them, as they do on the general path."""
     given = field(blocks, "confidence")
     conf = floats(given)
-    loc, bad = polygon_columns(field(blocks, "location"))
+    loc, bad = polygon_columns(field(blocks, "location"), finite=strict)
     bad = bad | ~valid(blocks)
     if strict:
         bad |= out_of_range(conf, valid(given))
@@ -70,7 +71,7 @@ def char_rows(
     chars, of_block, number = explode(field(blocks, "char_list"), np.arange(len(blocks)))
     given = field(chars, "char_confidence")
     conf = floats(given)
-    loc, bad_char = polygon_columns(field(chars, "char_location"))
+    loc, bad_char = polygon_columns(field(chars, "char_location"), finite=True)
     bad = np.zeros(len(blocks), dtype=bool)
     bad[of_block[bad_char | out_of_range(conf, valid(given)) | ~valid(chars)]] = True
     cols = {

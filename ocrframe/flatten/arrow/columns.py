@@ -52,10 +52,11 @@ def field(arr: Any, name: str) -> Any:
     return pc.struct_field(arr, name)
 
 
-def polygons(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def polygons(arr: Any, finite: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(n, 8)`` coordinates of a ``list<list<double>>`` column (NaN rows where absent), the
-    mask of present polygons, and the mask of present values that are not 4 vertices of finite
-    numbers, the rules' polygon (the caller sends those files the general way)."""
+    mask of present polygons, and the mask of present values that are not 4 complete vertices
+    (the caller sends those files the general way). ``finite``: a NaN or infinity written in
+    the file makes a value bad too (it is not the rules' polygon; the frame blanks it anyway)."""
     import pyarrow as pa
 
     n = len(arr)
@@ -85,7 +86,8 @@ def polygons(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xy[good] = values.reshape(-1, 8)
     else:
         xy[present] = coords.to_numpy(zero_copy_only=False).reshape(-1, 8)
-    bad |= present & ~np.isfinite(xy).all(axis=1)  # NaN or infinity written in the file
+    if finite:
+        bad |= present & ~np.isfinite(xy).all(axis=1)
     return xy, present, bad
 
 

@@ -272,5 +272,5 @@ def _odd_blocks(lay: _Layout) -> np.ndarray:
 def _polygon(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(n, 8)`` coordinates, the mask of polygons the rules accept and of values given that
     are not one."""
-    xy, present, bad = polygons(arr)
+    xy, present, bad = polygons(arr, finite=True)
     return xy, present & ~bad, bad
