@@ -122,3 +122,15 @@ def test_non_finite_general_text_confidence_matches_the_general_walk(tmp_path):
     blocks = [{"words": "a", "confidence": float("nan"), "location": BOX}]
     paths = saved(tmp_path, [{"result": {"words_block_list": blocks}}] * 2)
     assert_same_as_general(paths)
+
+
+def test_excel_payloads_and_pdf_pages(tmp_path):
+    """The ``excel`` payload is not a frame value; a saved page's rows carry its page."""
+    from ocrframe.synth import synthesize
+
+    bodies = [synthesize("general-table", seed=i, params={"return_excel": True}) for i in range(2)]
+    bodies[1]["_ocrframe"] = {"source": "scan.pdf", "page": 3, "api": "general-table"}
+    paths = saved(tmp_path, bodies)
+    assert fallback(paths, ["cells", "document", "other"]) == []
+    assert_same_as_general(paths)
+    assert set(read_responses(paths).cells()["page"]) == {1, 3}
