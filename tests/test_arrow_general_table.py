@@ -134,3 +134,10 @@ def test_excel_payloads_and_pdf_pages(tmp_path):
     assert fallback(paths, ["cells", "document", "other"]) == []
     assert_same_as_general(paths)
     assert set(read_responses(paths).cells()["page"]) == {1, 3}
+
+
+def test_grid_indices_beyond_exact_floats_go_the_general_way(tmp_path):
+    big = body(table(cell("far", [2**60], [0]), cell("near", [0], [0])))
+    paths = saved(tmp_path, [big, body(table(cell("a", [0], [0])))])
+    assert fallback(paths, ["cells"]) == [0]
+    assert_same_as_general(paths)

@@ -75,7 +75,7 @@ class _Layout:
     b_region: np.ndarray
     b_index: np.ndarray
     is_cell: np.ndarray
-    grid: dict[str, tuple[np.ndarray, ...]]  # "rows"/"columns": usable, first, span, gap
+    grid: dict[str, tuple[np.ndarray, ...]]  # "rows"/"columns": see _span
 
     def block_ids(self, pages: np.ndarray, rows: np.ndarray) -> dict[str, Any]:
         """``page``, ``region`` and ``table`` (NA outside tables) of blocks ``rows``."""
@@ -96,6 +96,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     strict = "other" in wanted
     lay = _layout(result)
     file_of_block = lay.r_file[lay.b_region]
+    ok[file_of_block[lay.grid["rows"][4] | lay.grid["columns"][4]]] = False
     rows: dict[str, list[Rows]] = {}
     if strict:
         ok[_odd_regions(lay)] = False
@@ -131,14 +132,15 @@ def _layout(result: Any) -> _Layout:
     is_table |= np.bincount(b_region[gridded], minlength=len(regions)) > 0
     before = np.cumsum(is_table) - is_table  # table regions before each region, over all files
     first = np.searchsorted(r_file, r_file)  # each file's first region
-    table_no = np.where(is_table, before - before[np.minimum(first, len(before) - 1)], -1)
+    table_no = np.where(is_table, before - before[first], -1)
     is_cell = is_table[b_region] & grid["rows"][0] & grid["columns"][0]
     return _Layout(regions, r_file, r_index, table_no, blocks, b_region, b_index, is_cell, grid)
 
 
 def _span(lists: Any) -> tuple[np.ndarray, ...]:
-    """Per list of grid indices: usable (non-empty, none negative), first index, span, and
-    whether it is not the run first..last in order (the general walk keeps that in other)."""
+    """Per list of grid indices: usable (non-empty, none negative), first index, span,
+    whether it is not the run first..last in order (the general walk keeps that in other),
+    and whether an index is too large to be compared as the walk compares it (a float)."""
     n = len(lists)
     values, owner, index = explode(lists, np.arange(n))
     v = values.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -148,11 +150,11 @@ def _span(lists: Any) -> tuple[np.ndarray, ...]:
     if len(v):
         starts = (np.cumsum(count) - count)[has]
         low[has], high[has] = np.minimum.reduceat(v, starts), np.maximum.reduceat(v, starts)
-    odd = np.zeros(n, dtype=bool)
-    odd[owner[(v < 0) | (np.abs(v) >= _EXACT)]] = True
-    gap = np.zeros(n, dtype=bool)
+    negative, huge, gap = (np.zeros(n, dtype=bool) for _ in range(3))
+    negative[owner[v < 0]] = True
+    huge[owner[np.abs(v) >= _EXACT]] = True
     gap[owner[v - low[owner] != index]] = True
-    return has & ~odd, low, high - low + 1, gap
+    return has & ~negative, low, high - low + 1, gap, huge
 
 
 def _words(lay: _Layout, pages: np.ndarray, wanted: frozenset[str], ok: np.ndarray,
