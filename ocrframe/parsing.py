@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from .errors import ResponseFormatError
@@ -75,29 +76,19 @@ def _int_or_inf(digits: str) -> int | float:
     return float("-inf") if digits.startswith("-") else float("inf")
 
 
-def nesting_depths(data: bytes, starts: Any = None) -> Any:
-    """Maximum nesting depth of the JSON texts in ``data`` that begin at offsets ``starts``
-    (default: one text), counted on the bytes without parsing: brackets inside strings are
-    skipped, escapes honoured. Returns an int64 array, one depth per text.
+def nesting_depths(texts: bytes | Sequence[bytes]) -> Any:
+    """Maximum nesting depth of a JSON text, or of each of a list of texts, counted on the
+    bytes without parsing: brackets inside strings are skipped, escapes honoured. Returns an
+    int64 array, one depth per text.
 
     >>> nesting_depths(b'{"a": [[1]], "b": "[[[["}').tolist()
     [3]
+    >>> nesting_depths([b"[[]]", b'"]]]"', b""]).tolist()
+    [2, 0, 0]
     """
     import numpy as np
 
-    # Escapes pair up from the left: drop "\\" first, then every remaining \" is an
-    # escaped quote. What is left has a quote exactly where a string opens or closes.
-    if b"\\" in data:
-        data = data.replace(b"\\\\", b"  ").replace(b'\\"', b"  ")
-    starts = np.zeros(1, np.int64) if starts is None else np.asarray(starts, np.int64)
-    # Only quotes and brackets matter: bytes.translate drops the rest at memory speed. Two
-    # quotes in a row (a string with no bracket) go too: that leaves every other quote's
-    # parity as it was. The array work below then runs on a fraction of the bytes.
-    ends = [*starts[1:].tolist(), len(data)]
-    parts = [
-        data[a:b].translate(None, _NOT_STRUCTURE).replace(b'""', b"")
-        for a, b in zip(starts.tolist(), ends, strict=True)
-    ]
+    parts = [_structure(t) for t in ([texts] if isinstance(texts, bytes) else texts)]
     counts = np.array([len(p) for p in parts], np.int64)
     joined = b"".join(parts)
     first = np.cumsum(counts) - counts  # first structural byte of each text
@@ -107,13 +98,27 @@ def nesting_depths(data: bytes, starts: Any = None) -> Any:
         # Counted per text, so a text with an unbalanced quote cannot shift the others.
         quotes -= np.repeat(np.concatenate([[0], quotes])[first], counts)
         step[(quotes & 1).astype(bool)] = 0  # brackets inside strings
-    depth = np.cumsum(step, dtype=np.int64)  # over all texts: less the depth before each
-    before = np.concatenate([[0], depth])[first]
-    out = np.zeros(len(starts), np.int64)
-    some = counts > 0
-    if some.any():
-        out[some] = np.maximum(np.maximum.reduceat(depth, first[some]) - before[some], 0)
+    # Over all texts at once (int32 holds any depth of a chunk under 2 GB): each text's
+    # maximum less the depth reached before it.
+    depth = np.cumsum(step, dtype=np.int32 if len(step) < 2**31 else np.int64)
+    out = np.zeros(len(parts), np.int64)
+    some = np.flatnonzero(counts)
+    if len(some):
+        peak = np.maximum.reduceat(depth, first[some]).astype(np.int64)
+        before = np.where(first[some] > 0, depth[np.maximum(first[some] - 1, 0)], 0)
+        out[some] = np.maximum(peak - before, 0)
     return out
+
+
+def _structure(text: bytes) -> bytes:
+    """The quotes and brackets of ``text`` that matter for its depth. Escapes pair up from
+    the left: drop "\\\\" first, then every remaining \\" is an escaped quote. What is left
+    has a quote exactly where a string opens or closes; bytes.translate drops the rest at
+    memory speed, and two quotes in a row (a string holding no bracket) go too, which leaves
+    every other quote's parity as it was."""
+    if b"\\" in text:
+        text = text.replace(b"\\\\", b"  ").replace(b'\\"', b"  ")
+    return text.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
 
 
 _NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))

@@ -65,13 +65,16 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
         idx, bodies = groups.setdefault(got[0], ([], []))
         idx.append(i)
         bodies.append(got[1])
-    for api, (idx, bodies) in groups.items():
+    while groups:
+        api, (idx, bodies) = groups.popitem()
         deep = drop_deep(bodies)
         out.fallback += [i for i, d in zip(idx, deep, strict=True) if d]
         keep = [j for j, d in enumerate(deep) if not d]
         idx, bodies = [idx[j] for j in keep], [bodies[j] for j in keep]
         taken: set[int] = set()
-        for part, table in parse(bodies, READERS[api].SCHEMA()):
+        parsed = parse(bodies, READERS[api].SCHEMA())
+        del bodies  # the tables hold all that is read: free the bytes before making frames
+        for part, table in parsed:
             files = np.asarray([idx[j] for j in part], dtype=np.int64)
             taken.update(files.tolist())
             out.apis.update(dict.fromkeys(files.tolist(), api))

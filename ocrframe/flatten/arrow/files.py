@@ -69,10 +69,7 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
 
 def drop_deep(bodies: list[bytes]) -> np.ndarray:
     """Mask of bodies nested deeper than the general parser accepts (they fail there)."""
-    if not bodies:
-        return np.zeros(0, dtype=bool)
-    starts = np.cumsum([0] + [len(b) + 1 for b in bodies[:-1]])
-    return nesting_depths(b"\n".join(bodies), starts) > MAX_DEPTH
+    return nesting_depths(bodies) > MAX_DEPTH
 
 
 def parse(bodies: list[bytes], schema: Any) -> list[tuple[list[int], Any]]:
