@@ -141,3 +141,13 @@ def test_grid_indices_beyond_exact_floats_go_the_general_way(tmp_path):
     paths = saved(tmp_path, [big, body(table(cell("a", [0], [0])))])
     assert fallback(paths, ["cells"]) == [0]
     assert_same_as_general(paths)
+
+
+@pytest.mark.parametrize("api", ["general-table", "general-text"])
+def test_an_alarm_flag_in_the_result_is_an_alarm_not_a_document_key(tmp_path, api):
+    region = {"words_region_list": [text(line("a"))]}
+    result = region if api == "general-table" else {"words_block_list": [line("a")]}
+    flagged = {"result": {**result, "detect_copy_result": True, "blur_score": 0.5}}
+    paths = saved(tmp_path, [flagged, {"result": result}])
+    assert fallback(paths, ["document"]) == [0]
+    assert_same_as_general(paths)

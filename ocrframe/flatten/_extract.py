@@ -47,7 +47,8 @@ _CONTAINER_KEYS = {
     "formula_list",
     *_SDR_KINDS,
 }
-_ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
+# A boolean under this name is an alarm check's flag (``alarms`` frame), wherever it sits.
+ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
 _SCORE = re.compile(r"^(.+)_score$")
 
 
@@ -170,8 +171,8 @@ def _walk_object(
                     )
         elif key in ("alarm_result", "alarm_confidence", "score_info") and isinstance(value, dict):
             _alarms(ex, value, p, page, key)
-        elif _ALARM_RESULT.match(key) and isinstance(value, bool):
-            _alarm(ex, page, _ALARM_RESULT.match(key).group(1), flagged=value, group="")
+        elif ALARM_RESULT.match(key) and isinstance(value, bool):
+            _alarm(ex, page, ALARM_RESULT.match(key).group(1), flagged=value, group="")
         elif is_container:
             if isinstance(value, (dict, list)):
                 if key in ("location",) and rules.polygon(value) is not None:
@@ -327,7 +328,7 @@ def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
 
 def _alarms(ex: Extraction, obj: dict[str, Any], path: str, page: int, group: str) -> None:
     for key, value in obj.items():
-        m_res, m_score = _ALARM_RESULT.match(key), _SCORE.match(key)
+        m_res, m_score = ALARM_RESULT.match(key), _SCORE.match(key)
         if m_res and isinstance(value, bool):
             _alarm(ex, page, m_res.group(1), flagged=value, group=group)
         elif m_score and rules.number(value) is not None:
