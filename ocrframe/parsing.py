@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from .errors import ResponseFormatError
 
-__all__ = ["MAX_DEPTH", "parse_json", "nesting_depths", "max_depths", "page_number", "clean_info"]
+__all__ = ["MAX_DEPTH", "parse_json", "nesting_depths", "page_number", "clean_info"]
 
 MAX_DEPTH = 100  # OCR responses nest < 10 levels; deeper bodies are refused, not walked
 
@@ -75,71 +76,62 @@ def _int_or_inf(digits: str) -> int | float:
     return float("-inf") if digits.startswith("-") else float("inf")
 
 
-def nesting_depths(data: bytes, starts: Any = None) -> Any:
-    """Maximum nesting depth of the JSON texts in ``data`` that begin at offsets ``starts``
-    (default: one text), counted on the bytes without parsing: brackets inside strings are
-    skipped, escapes honoured. Returns an int64 array, one depth per text.
+def nesting_depths(texts: bytes | Sequence[bytes]) -> Any:
+    """Maximum nesting depth of a JSON text, or of each of a list of texts, counted on the
+    bytes without parsing: brackets inside strings are skipped, escapes honoured. Returns an
+    int64 array, one depth per text.
 
     >>> nesting_depths(b'{"a": [[1]], "b": "[[[["}').tolist()
     [3]
+    >>> nesting_depths([b"[[]]", b'"]]]"', b""]).tolist()
+    [2, 0, 0]
     """
     import numpy as np
 
-    starts = np.zeros(1, np.int64) if starts is None else np.asarray(starts, np.int64)
-    ends = np.append(starts[1:], len(data))
-    return max_depths([data[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
-
-
-def max_depths(texts: list[bytes]) -> Any:
-    """:func:`nesting_depths` of each JSON text of ``texts``, as an int64 array.
-
-    >>> max_depths([b'[[1]]', b'{"a": "]]"}']).tolist()
-    [2, 1]
-    """
-    import numpy as np
-
-    # Each text reduced to its quotes and brackets (bytes.translate runs at memory speed).
-    # Escapes pair up from the left: drop "\\" first, then every remaining \" is an escaped
-    # quote; what is left has a quote exactly where a string opens or closes.
-    parts = [_structure(t) for t in texts]
-    counts = np.fromiter(map(len, parts), np.int64, len(parts))
-    first = np.cumsum(counts) - counts
-    kind = _structure_table()[np.frombuffer(b"".join(parts), np.uint8)]
-    # Inside a string after an odd number of quotes, counted per text (one text's unbalanced
-    # quote cannot shift the others); one byte per element keeps this light on big datasets.
-    inside = np.bitwise_xor.accumulate(kind == 1, dtype=np.uint8)
-    before = np.concatenate([np.zeros(1, np.uint8), inside])[first]
-    inside ^= np.repeat(before, counts)
-    step = np.array([0, 0, 1, -1], np.int8)[kind]
-    step[inside.view(bool)] = 0  # brackets inside strings
-    depth = np.cumsum(step, dtype=np.int32)
-    depth -= np.repeat(np.concatenate([np.zeros(1, np.int32), depth])[first], counts)
-    out = np.zeros(len(texts), np.int64)
-    some = counts > 0
-    if some.any():
-        out[some] = np.maximum(np.maximum.reduceat(depth, first[some]), 0)
+    parts = [_structure(t) for t in ([texts] if isinstance(texts, bytes) else texts)]
+    counts = np.array([len(p) for p in parts], np.int64)
+    joined = b"".join(parts)
+    first = np.cumsum(counts) - counts  # first structural byte of each text
+    step = _steps()[np.frombuffer(joined, np.uint8)]
+    if b'"' in joined:  # some bracket may sit inside a string
+        quotes = np.cumsum(step == 0)  # steps are 0 for quotes only
+        # Counted per text, so a text with an unbalanced quote cannot shift the others.
+        quotes -= np.repeat(np.concatenate([[0], quotes])[first], counts)
+        step[(quotes & 1).astype(bool)] = 0  # brackets inside strings
+    # Over all texts at once (int32 holds any depth of a chunk under 2 GB): each text's
+    # maximum less the depth reached before it.
+    depth = np.cumsum(step, dtype=np.int32 if len(step) < 2**31 else np.int64)
+    out = np.zeros(len(parts), np.int64)
+    some = np.flatnonzero(counts)
+    if len(some):
+        peak = np.maximum.reduceat(depth, first[some]).astype(np.int64)
+        before = np.where(first[some] > 0, depth[np.maximum(first[some] - 1, 0)], 0)
+        out[some] = np.maximum(peak - before, 0)
     return out
 
 
-_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
-
-
 def _structure(text: bytes) -> bytes:
-    """The quotes and brackets of a JSON text, escaped quotes left out."""
+    """The quotes and brackets of ``text`` that matter for its depth. Escapes pair up from
+    the left: drop "\\\\" first, then every remaining \\" is an escaped quote. What is left
+    has a quote exactly where a string opens or closes; bytes.translate drops the rest at
+    memory speed, and two quotes in a row (a string holding no bracket) go too, which leaves
+    every other quote's parity as it was."""
     if b"\\" in text:
-        text = text.replace(b"\\\\", b"").replace(b'\\"', b"")
-    return text.translate(None, _NOT_STRUCTURE)
+        text = text.replace(b"\\\\", b"  ").replace(b'\\"', b"  ")
+    return text.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+
+
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 
 
 @functools.cache
-def _structure_table() -> Any:
-    """Byte -> 1 for a quote, 2 for an opening bracket, 3 for a closing one, else 0."""
+def _steps() -> Any:
+    """Byte -> its depth step: +1 for an opening bracket, -1 for a closing one, else 0."""
     import numpy as np
 
-    table = np.zeros(256, np.uint8)
-    table[ord('"')] = 1
-    table[[ord("["), ord("{")]] = 2
-    table[[ord("]"), ord("}")]] = 3
+    table = np.zeros(256, np.int32)
+    table[[ord("["), ord("{")]] = 1
+    table[[ord("]"), ord("}")]] = -1
     return table
 
 

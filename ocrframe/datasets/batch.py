@@ -424,9 +424,9 @@ def _header(path: str) -> dict[str, Any]:
         size = fh.tell()
         fh.seek(max(0, size - _TAIL))
         tail = fh.read()
-    last = None
-    for m in _HEADER.finditer(tail):
-        last = m
+    last, end = None, len(tail)
+    while last is None and (end := tail.rfind(b'"_ocrframe"', 0, end)) >= 0:
+        last = _HEADER.match(tail, end)  # the last member is found first, not after the body
     if last is None:
         return {}
     text = tail[last.end() :].rstrip()

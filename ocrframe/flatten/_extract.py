@@ -50,7 +50,8 @@ _CONTAINER_KEYS = {
 # Values that are one field's value in an object without blocks: the walk's most common case
 # (bool is not among them: ``detect_*_result`` flags are alarms).
 _SCALAR_TYPES = frozenset({str, int, float, type(None)})
-_ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
+# A boolean under this name is an alarm check's flag (``alarms`` frame), wherever it sits.
+ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
 _SCORE = re.compile(r"^(.+)_score$")
 
 
@@ -176,8 +177,8 @@ def _walk_object(
                     )
         elif key in ("alarm_result", "alarm_confidence", "score_info") and isinstance(value, dict):
             _alarms(ex, value, p, page, key)
-        elif _ALARM_RESULT.match(key) and isinstance(value, bool):
-            _alarm(ex, page, _ALARM_RESULT.match(key).group(1), flagged=value, group="")
+        elif ALARM_RESULT.match(key) and isinstance(value, bool):
+            _alarm(ex, page, ALARM_RESULT.match(key).group(1), flagged=value, group="")
         elif is_container:
             if isinstance(value, (dict, list)):
                 if key in ("location",) and rules.polygon(value) is not None:
@@ -337,7 +338,7 @@ def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
 
 def _alarms(ex: Extraction, obj: dict[str, Any], path: str, page: int, group: str) -> None:
     for key, value in obj.items():
-        m_res, m_score = _ALARM_RESULT.match(key), _SCORE.match(key)
+        m_res, m_score = ALARM_RESULT.match(key), _SCORE.match(key)
         if m_res and isinstance(value, bool):
             _alarm(ex, page, m_res.group(1), flagged=value, group=group)
         elif m_score and rules.number(value) is not None:

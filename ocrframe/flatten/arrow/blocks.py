@@ -22,18 +22,22 @@ from .rows import Rows
 __all__ = ["word_rows", "char_rows", "out_of_range", "polygon_columns"]
 
 
-def out_of_range(conf: np.ndarray) -> np.ndarray:
-    """Confidences given but outside the rule's range (the general walk sends them to other)."""
+def out_of_range(conf: np.ndarray, given: np.ndarray | None = None) -> np.ndarray:
+    """Confidences given but outside the rule's range (the general walk sends them to other).
+    ``given`` tells a NaN written in the file (out of range) from an absent value; without
+    it every NaN counts as absent."""
     low, high = CONFIDENCE_RANGE
+    given = ~np.isnan(conf) if given is None else given
     with np.errstate(invalid="ignore"):
-        return ~np.isnan(conf) & ~((conf >= low) & (conf <= high))
+        return given & ~((conf >= low) & (conf <= high))
 
 
 def polygon_columns(
-    arr: Any, names: list[str] = POLYGON
+    arr: Any, names: list[str] = POLYGON, finite: bool = False
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Polygon columns ``names`` of a location column, and the rows whose value is not one."""
-    xy, _, bad = polygons(arr)
+    """Polygon columns ``names`` of a location column, and the rows whose value is not one
+    (see :func:`.columns.polygons` for ``finite``)."""
+    xy, _, bad = polygons(arr, finite)
     return {name: xy[:, k] for k, name in enumerate(names)}, bad
 
 
@@ -47,13 +51,14 @@ def word_rows(
     """``words`` rows of a struct column of blocks (``words``, ``confidence``, ``location``);
     ``ids`` gives the id columns (``page``, ``region``, ``block``...). Returns the rows and the
     mask of blocks the general walk would read otherwise (the caller drops their files).
-    ``strict=False`` (``other`` not wanted) keeps out-of-range confidences: the frame rule
-    blanks them, as it does on the general path."""
-    conf = floats(field(blocks, "confidence"))
-    loc, bad = polygon_columns(field(blocks, "location"))
+    ``strict=False`` (``other`` not wanted) keeps out-of-range confidences and non-finite
+    coordinates: the frame rules blank them, as they do on the general path."""
+    given = field(blocks, "confidence")
+    conf = floats(given)
+    loc, bad = polygon_columns(field(blocks, "location"), finite=strict)
     bad = bad | ~valid(blocks)
     if strict:
-        bad |= out_of_range(conf)
+        bad |= out_of_range(conf, valid(given))
     cols = {**ids, "text": strings(field(blocks, "words")), "confidence": conf, **loc}
     return Rows(cols, file, order), bad
 
@@ -64,10 +69,11 @@ def char_rows(
     """``chars`` rows of the ``char_list`` of each block: the rows, the mask of bad chars'
     blocks, and each char's block index (for the caller's ids and order)."""
     chars, of_block, number = explode(field(blocks, "char_list"), np.arange(len(blocks)))
-    conf = floats(field(chars, "char_confidence"))
-    loc, bad_char = polygon_columns(field(chars, "char_location"))
+    given = field(chars, "char_confidence")
+    conf = floats(given)
+    loc, bad_char = polygon_columns(field(chars, "char_location"), finite=True)
     bad = np.zeros(len(blocks), dtype=bool)
-    bad[of_block[bad_char | out_of_range(conf) | ~valid(chars)]] = True
+    bad[of_block[bad_char | out_of_range(conf, valid(given)) | ~valid(chars)]] = True
     cols = {
         **{k: v[of_block] for k, v in ids.items()},
         "char": number,

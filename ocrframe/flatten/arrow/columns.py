@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["valid", "lengths", "explode", "field", "polygons", "strings", "floats", "repeat_ids"]
+__all__ = ["valid", "lengths", "explode", "field", "polygons", "strings", "floats", "repeat_ids",
+           "nullable_ints", "missing_ints"]  # fmt: skip
 
 
 def valid(arr: Any) -> np.ndarray:
@@ -23,9 +24,12 @@ def valid(arr: Any) -> np.ndarray:
 
 
 def lengths(arr: Any) -> np.ndarray:
-    """Length of each list of ``arr`` (0 where null)."""
+    """Length of each list of ``arr`` (0 where null; all 0 for a column of nulls only)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_null(arr.type):
+        return np.zeros(len(arr), dtype=np.int64)
     return pc.fill_null(pc.list_value_length(arr), 0).to_numpy().astype(np.int64)
 
 
@@ -48,10 +52,11 @@ def field(arr: Any, name: str) -> Any:
     return pc.struct_field(arr, name)
 
 
-def polygons(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def polygons(arr: Any, finite: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(n, 8)`` coordinates of a ``list<list<double>>`` column (NaN rows where absent), the
     mask of present polygons, and the mask of present values that are not 4 complete vertices
-    (the caller sends those files the general way)."""
+    (the caller sends those files the general way). ``finite``: a NaN or infinity written in
+    the file makes a value bad too (it is not the rules' polygon; the frame blanks it anyway)."""
     import pyarrow as pa
 
     n = len(arr)
@@ -79,8 +84,10 @@ def polygons(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         keep_coords = np.repeat(keep, vlen)
         values = coords.to_numpy(zero_copy_only=False)[keep_coords]
         xy[good] = values.reshape(-1, 8)
-        return xy, present, bad
-    xy[present] = coords.to_numpy(zero_copy_only=False).reshape(-1, 8)
+    else:
+        xy[present] = coords.to_numpy(zero_copy_only=False).reshape(-1, 8)
+    if finite:
+        bad |= present & ~np.isfinite(xy).all(axis=1)
     return xy, present, bad
 
 
@@ -103,3 +110,13 @@ def repeat_ids(values: Any, index: np.ndarray) -> Any:
         pa.array(np.asarray(index, dtype=np.int32)), pa.array(list(values), type=pa.string())
     )
     return pd.array(arr.dictionary_decode(), dtype="str")
+
+
+def nullable_ints(values: np.ndarray, missing: np.ndarray) -> Any:
+    """An ``Int64`` column of ``values``, NA where ``missing`` (ids such as ``table``)."""
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def missing_ints(n: int) -> Any:
+    """An ``Int64`` column of ``n`` NA (an id that does not apply to these rows)."""
+    return nullable_ints(np.zeros(n, np.int64), np.ones(n, dtype=bool))

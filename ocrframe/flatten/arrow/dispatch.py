@@ -20,7 +20,8 @@ import pandas as pd
 
 from ...catalog import signature_keys
 from ...parsing import page_number
-from . import general_text
+from .._extract import ALARM_RESULT
+from . import general_table, general_text
 from .columns import valid
 from .files import parse, read_body, unexpected
 from .rows import frame_of
@@ -28,7 +29,13 @@ from .rows import frame_of
 __all__ = ["FastFrames", "read_frames", "READERS"]
 
 # Most specific shape first: a General Table body also holds "words_block_list".
-READERS = {r.API: r for r in (general_text,)}
+READERS = {
+    r.API: r
+    for r in (
+        general_table,
+        general_text,
+    )
+}
 
 
 @dataclass
@@ -81,6 +88,7 @@ def _read(reader: Any, table: Any, entries: list[Any], files: np.ndarray, wanted
     import pyarrow as pa
 
     bad = unexpected(table, reader.SCHEMA(), scalars_at=("result",)) | _other_api(table, reader.API)
+    bad |= _alarm_flags(table)
     while len(files):
         if bad.any():
             out.fallback += files[bad].tolist()
@@ -100,6 +108,22 @@ def _read(reader: Any, table: Any, entries: list[Any], files: np.ndarray, wanted
             frame, file_of_row = frame_of(name, parts)
             if len(frame):
                 out.frames.setdefault(name, []).append((files[file_of_row], frame))
+
+
+def _alarm_flags(table: Any) -> np.ndarray:
+    """Rows whose ``result`` holds a boolean ``detect_*_result``: the general walk makes it
+    an ``alarms`` row, which no reader does."""
+    import pyarrow as pa
+
+    bad = np.zeros(table.num_rows, dtype=bool)
+    if "result" not in table.column_names:
+        return bad
+    result = table.column("result").combine_chunks()
+    if pa.types.is_struct(result.type):
+        for child in result.type:
+            if pa.types.is_boolean(child.type) and ALARM_RESULT.match(child.name):
+                bad |= valid(result.field(child.name))
+    return bad
 
 
 def _other_api(table: Any, api: str) -> np.ndarray:

@@ -23,10 +23,14 @@ _EXACT = 2**53  # beyond this a JSON integer read as a double may not be the int
 
 
 def document_rows(
-    result: Any, pages: np.ndarray, skip: tuple[str, ...] = ()
+    result: Any,
+    pages: np.ndarray,
+    skip: tuple[str, ...] = (),
+    extra: dict[str, list[Any]] | None = None,
 ) -> tuple[Rows, np.ndarray]:
     """One row per file that has any: ``page`` and each scalar key of ``result`` not in
-    ``skip``, as Python values (the frame infers dtypes as the general walk's does). Also the
+    ``skip``, as Python values (the frame infers dtypes as the general walk's does), then the
+    ``extra`` keys a reader found deeper (a value per file, None where absent). Also the
     mask of files with a value other than a plain number or boolean (strings, huge numbers:
     the general walk decides their column's type over all files; integral floats)."""
     import pyarrow as pa
@@ -52,6 +56,9 @@ def document_rows(
         elif not (pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_null(t)):
             bad |= given
         cols[child.name] = values.to_pylist()
+    for name, values in (extra or {}).items():
+        has |= np.array([v is not None for v in values], dtype=bool)
+        cols[name] = values
     keep = np.flatnonzero(has)
     cols = {"page": pages[keep].tolist(), **{k: [v[i] for i in keep] for k, v in cols.items()}}
     return Rows(cols, keep), bad

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .blocks import char_rows, word_rows
-from .columns import explode, field, lengths
+from .columns import explode, field, lengths, missing_ints
 from .document import document_rows
 from .rows import Built, Rows
 
@@ -51,7 +51,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     rows: dict[str, list[Rows]] = {}
     blocks, file, block = explode(lists, np.arange(len(lists)))
     n = len(blocks)
-    na = _missing_ints(n)
+    na = missing_ints(n)
     ids = {"page": pages[file], "region": na, "table": na, "cell": na, "block": block}
     # Asked for other, a reader must look at everything: only clean files have no other rows.
     if wanted & {"words", "other"}:
@@ -67,9 +67,3 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
         ok &= ~bad
         rows["document"] = [document]
     return Built(ok, rows)
-
-
-def _missing_ints(n: int) -> Any:
-    import pandas as pd
-
-    return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))

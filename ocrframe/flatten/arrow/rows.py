@@ -2,9 +2,10 @@
 from and its place in the general walk's order.
 
 >>> import numpy as np
->>> r = Rows({"page": np.array([1, 1])}, file=np.array([0, 0]), order=(np.array([1, 0]),))
->>> frame_of("words", [r])[1].tolist()
-[0, 0]
+>>> r = Rows({"page": np.array([1, 1]), "block": np.array([1, 0])}, file=np.array([0, 0]),
+...          order=(np.array([1, 0]),))
+>>> frame_of("words", [r])[0]["block"].tolist()
+[0, 1]
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ class Rows:
     file: np.ndarray
     order: tuple[np.ndarray, ...] = ()
 
+    def subset(self, keep: np.ndarray) -> Rows:
+        """The rows where boolean mask ``keep`` is True."""
+        if keep.all():
+            return self
+        return Rows({k: v[keep] for k, v in self.columns.items()}, self.file[keep],
+                    tuple(o[keep] for o in self.order))  # fmt: skip
+
 
 @dataclass
 class Built:
@@ -46,16 +54,61 @@ def frame_of(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
     parts = [p for p in parts if len(p.file)]
     if not parts:
         return build_frame(name, {}), np.empty(0, dtype=np.int64)
-    if len(parts) == 1:
-        p = parts[0]
-        frame = build_frame(name, p.columns)
-        order = np.lexsort((*reversed(p.order), p.file)) if p.order else None
-        if order is None or (np.diff(order) == 1).all():
-            return frame, np.asarray(p.file, dtype=np.int64)
-        return frame.take(order).reset_index(drop=True), np.asarray(p.file)[order]
-    frames = [build_frame(name, p.columns) for p in parts]
-    frame = pd.concat(frames, ignore_index=True)
+    whole = parts[0] if len(parts) == 1 else _joined(parts)
+    if whole is None:  # columns of different kinds: join whole frames
+        return _frames_joined(name, parts)
+    file = np.asarray(whole.file, dtype=np.int64)
+    keys = (file, *whole.order)
+    if not whole.order or _ascending(keys):
+        return build_frame(name, whole.columns), file
+    order = np.lexsort(keys[::-1])
+    if all(isinstance(v, (np.ndarray, pd.api.extensions.ExtensionArray)) for v in
+           whole.columns.values()):  # fmt: skip
+        return build_frame(name, {k: v[order] for k, v in whole.columns.items()}), file[order]
+    return build_frame(name, whole.columns).take(order).reset_index(drop=True), file[order]
+
+
+def _joined(parts: list[Rows]) -> Rows | None:
+    """``parts`` as one Rows (columns joined), or None when a column is not an array of one
+    kind in every part."""
+    names = parts[0].columns.keys()
+    if any(p.columns.keys() != names for p in parts):
+        return None
+    columns = {}
+    for k in names:
+        values = [p.columns[k] for p in parts]
+        kind = type(values[0])
+        if any(type(v) is not kind for v in values):
+            return None
+        if issubclass(kind, np.ndarray):
+            columns[k] = np.concatenate(values)
+        elif issubclass(kind, pd.api.extensions.ExtensionArray):
+            columns[k] = kind._concat_same_type(values)
+        else:
+            return None
+    order = tuple(np.concatenate([p.order[k] for p in parts]) for k in range(len(parts[0].order)))
+    return Rows(columns, np.concatenate([p.file for p in parts]), order)
+
+
+def _frames_joined(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
+    frame = pd.concat([build_frame(name, p.columns) for p in parts], ignore_index=True)
     file = np.concatenate([p.file for p in parts]).astype(np.int64)
     keys = [np.concatenate([p.order[k] for p in parts]) for k in range(len(parts[0].order))]
     order = np.lexsort((*reversed(keys), file))
     return frame.take(order).reset_index(drop=True), file[order]
+
+
+def _ascending(keys: tuple[np.ndarray, ...]) -> bool:
+    """Whether rows are already in lexicographic order of ``keys`` (first key first): one
+    pass per key instead of a sort."""
+    if len(keys[0]) < 2:
+        return True
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)
+    for key in keys:
+        before, after = key[:-1], key[1:]
+        if (tied & (before > after)).any():
+            return False
+        tied &= before == after
+        if not tied.any():
+            return True
+    return True
