@@ -37,7 +37,7 @@ _SDR_KINDS = (
     "layout_result",
     "formula_result",
 )
-_CONTAINER_KEYS = {
+CONTAINER_KEYS = {
     "words_block_list",
     "words_region_list",
     "kv_block_list",
@@ -47,7 +47,8 @@ _CONTAINER_KEYS = {
     "formula_list",
     *_SDR_KINDS,
 }
-_ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
+ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
+ALARM_KEYS = ("alarm_result", "alarm_confidence", "score_info")  # objects of alarm rows
 _SCORE = re.compile(r"^(.+)_score$")
 
 
@@ -118,7 +119,7 @@ def _walk_object(
     """Walk an object. Objects holding block lists give document properties; the others
     (ID cards, invoices, nested info) give fields. ``inherited`` holds the confidence and
     text_location maps a parent gave for this object (``{"confidence": {"front": {...}}}``)."""
-    is_container = any(k in _CONTAINER_KEYS for k in obj)
+    is_container = any(k in CONTAINER_KEYS for k in obj)
     own_conf, own_loc = obj.get("confidence"), obj.get("text_location")
     conf_map = own_conf if isinstance(own_conf, dict) else inherited[0] or {}
     loc_map = own_loc if isinstance(own_loc, dict) else inherited[1] or {}
@@ -168,10 +169,10 @@ def _walk_object(
                     _field(
                         ex, page, group, fname, None, conf_map.get(fname), loc, api, f"{p}.{fname}"
                     )
-        elif key in ("alarm_result", "alarm_confidence", "score_info") and isinstance(value, dict):
+        elif key in ALARM_KEYS and isinstance(value, dict):
             _alarms(ex, value, p, page, key)
-        elif _ALARM_RESULT.match(key) and isinstance(value, bool):
-            _alarm(ex, page, _ALARM_RESULT.match(key).group(1), flagged=value, group="")
+        elif ALARM_RESULT.match(key) and isinstance(value, bool):
+            _alarm(ex, page, ALARM_RESULT.match(key).group(1), flagged=value, group="")
         elif is_container:
             if isinstance(value, (dict, list)):
                 if key in ("location",) and rules.polygon(value) is not None:
@@ -327,7 +328,7 @@ def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
 
 def _alarms(ex: Extraction, obj: dict[str, Any], path: str, page: int, group: str) -> None:
     for key, value in obj.items():
-        m_res, m_score = _ALARM_RESULT.match(key), _SCORE.match(key)
+        m_res, m_score = ALARM_RESULT.match(key), _SCORE.match(key)
         if m_res and isinstance(value, bool):
             _alarm(ex, page, m_res.group(1), flagged=value, group=group)
         elif m_score and rules.number(value) is not None:

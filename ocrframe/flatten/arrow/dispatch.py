@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...catalog import signature_keys
 from ...parsing import page_number
-from . import general_text
+from . import fields, general_text
 from .columns import valid
 from .files import drop_deep, parse, read_body, unexpected
 from .rows import frame_of
@@ -27,6 +27,8 @@ __all__ = ["FastFrames", "read_frames", "READERS"]
 
 # Most specific shape first: a General Table body also holds "words_block_list".
 READERS = {r.API: r for r in (general_text,)}
+# Field APIs, one reader: bodies without a named API first (its marker matches any body).
+READERS.update(dict.fromkeys((fields.DETECTED, *fields.APIS), fields))
 
 
 @dataclass
@@ -65,35 +67,49 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
         keep = [j for j, d in enumerate(deep) if not d]
         idx, bodies = [idx[j] for j in keep], [bodies[j] for j in keep]
         taken: set[int] = set()
-        for part, table in parse(bodies, READERS[api].SCHEMA()):
+        reader = READERS[api]
+        for part, table in parse(
+            bodies, reader.SCHEMA(api) if hasattr(reader, "APIS") else reader.SCHEMA()
+        ):
             files = np.asarray([idx[j] for j in part], dtype=np.int64)
             taken.update(files.tolist())
-            out.apis.update(dict.fromkeys(files.tolist(), api))
-            _read(READERS[api], table, [entries[i] for i in files], files, wanted, out)
+            texts = [bodies[j] for j in part]
+            _read(reader, api, table, texts, [entries[i] for i in files], files, wanted, out)
         out.fallback += [i for i in idx if i not in taken]
     out.fallback.sort()
     return out
 
 
-def _read(reader: Any, table: Any, entries: list[Any], files: np.ndarray, wanted: frozenset[str],
-          out: FastFrames) -> None:  # fmt: skip
+def _read(reader: Any, api: str, table: Any, bodies: list[bytes], entries: list[Any],
+          files: np.ndarray, wanted: frozenset[str], out: FastFrames) -> None:  # fmt: skip
     import pyarrow as pa
 
-    bad = unexpected(table, reader.SCHEMA(), scalars_at=("result",)) | _other_api(table, reader.API)
+    bad = np.zeros(len(files), dtype=bool)
+    # A reader of several APIs parses with inferred types (it checks every key itself) and
+    # tells each file's API; the others know their schema and their one API.
+    if not hasattr(reader, "APIS"):
+        bad |= unexpected(table, reader.SCHEMA(), scalars_at=("result",))
+        bad |= _other_api(table, reader.API)
     while len(files):
         if bad.any():
             out.fallback += files[bad].tolist()
             table, files = table.filter(pa.array(~bad)), files[~bad]
             entries = [e for e, b in zip(entries, bad, strict=True) if not b]
+            bodies = [t for t, b in zip(bodies, bad, strict=True) if not b]
             if not len(files):
                 return
         pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
-        built = reader.read(table, pages, wanted)
+        if hasattr(reader, "APIS"):  # told the API (None: detect it) and given the text
+            named = None if api == reader.DETECTED else api
+            built = reader.read(table, pages, wanted, api=named, bodies=bodies)
+        else:
+            built = reader.read(table, pages, wanted)
         bad = ~built.ok
         if not bad.any():
             break
     else:
         return
+    out.apis.update(zip(files.tolist(), built.apis or [api] * len(files), strict=True))
     for name, parts in built.rows.items():
         if name in wanted:
             frame, file_of_row = frame_of(name, parts)

@@ -29,10 +29,11 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
     which its bodies hold; the API the entry or its cache header names wins, else the first
     whose marker is in the body. The body must be valid UTF-8 with no JSON ``null`` and
     becomes one line."""
+    from ...catalog import APIS
     from ...datasets.cache import split_cache_file
     from ...errors import CacheCorruptError
 
-    if entry.api is not None and entry.api not in markers:
+    if entry.api is not None and (entry.api not in markers or entry.api not in APIS):
         return None
     try:
         with open(entry.path, "rb") as fh:
@@ -46,7 +47,8 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
         if hashlib.sha256(body).hexdigest() != header["cache"].get("sha256"):
             return None  # the general path reports it as corrupt
         if header.get("api") is not None:
-            if api not in (None, header["api"]) or header["api"] not in markers:
+            named = header["api"]
+            if api not in (None, named) or named not in markers or named not in APIS:
                 return None
             api = header["api"]
         data = body
