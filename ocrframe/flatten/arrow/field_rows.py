@@ -76,11 +76,15 @@ class FieldRows:
         """Rows of field ``name`` for objects ``obj`` (one per row) of ``level``."""
         file = level.file[obj]
         m = len(obj)
-        group = np.zeros(m, dtype=np.int64) if level.group is None else level.group[obj]
-        combo = group * len(self.apis) + self.api_of_file[file]
-        kinds, inverse = np.unique(combo, return_inverse=True)
-        codes = np.array([self._code(int(c) // len(self.apis), name, int(c) % len(self.apis))
-                          for c in kinds], dtype=np.int64)  # fmt: skip
+        if level.group is None and len(self.apis) == 1:
+            code = np.full(m, self._code(0, name, 0), dtype=np.int64)
+        else:
+            group = np.zeros(m, dtype=np.int64) if level.group is None else level.group[obj]
+            combo = group * len(self.apis) + self.api_of_file[file]
+            kinds, inverse = np.unique(combo, return_inverse=True)
+            codes = [self._code(int(c) // len(self.apis), name, int(c) % len(self.apis))
+                     for c in kinds]  # fmt: skip
+            code = np.asarray(codes, dtype=np.int64)[inverse.reshape(-1)]
         nested = level.outer is not None
         self.parts.append({
             "file": file,
@@ -88,14 +92,14 @@ class FieldRows:
                       np.full(m, -1) if level.element is None else level.element[obj],
                       rank if nested else np.full(m, -1),
                       np.full(m, -1) if item is None else item),
-            "code": codes[inverse.reshape(-1)], "value": value, "conf": conf, "xy": xy,
+            "code": code, "value": value, "conf": conf, "xy": xy,
         })  # fmt: skip
 
     def _code(self, group: int, name: str, api: int) -> int:
         return self.names.setdefault((group, name, api), len(self.names))
 
     def rows(self, pages: np.ndarray) -> Rows:
-        """The rows collected, with ``page`` from each file's ``pages``."""
+        """The rows collected in the walk's order, with ``page`` from each file's ``pages``."""
         import pandas as pd
         import pyarrow as pa
 
@@ -103,23 +107,24 @@ class FieldRows:
             return Rows({}, np.zeros(0, dtype=np.int64))
         p = self.parts
         file = np.concatenate([x["file"] for x in p])
-        order = tuple(np.concatenate([x["order"][k] for x in p]) for k in range(4))
-        code = np.concatenate([x["code"] for x in p])
+        outer, element, inner, item = (np.concatenate([x["order"][k] for x in p]) for k in range(4))
+        perm = np.lexsort((item, inner, element, outer, file))
+        file, item = file[perm], item[perm]
+        code = np.concatenate([x["code"] for x in p])[perm]
+        xy = np.concatenate([x["xy"] for x in p])[perm]
         group_names = list(self.groups)
         keys = [(group_names[g], n, self.apis[a]) for g, n, a in self.names]
-        xy = np.concatenate([x["xy"] for x in p])
-        item = order[3]
         cols = {
             "page": pages[file],
             "group": repeat_ids([g for g, _, _ in keys], code),
             "field": repeat_ids([n for _, n, _ in keys], code),
             "field_norm": repeat_ids([normalise_field(n, a, g) for g, n, a in keys], code),
             "item": pd.arrays.IntegerArray(np.maximum(item, 0), item < 0),
-            "value": pa.concat_arrays([x["value"] for x in p]),
-            "confidence": np.concatenate([x["conf"] for x in p]),
+            "value": pa.concat_arrays([x["value"] for x in p]).take(pa.array(perm)),
+            "confidence": np.concatenate([x["conf"] for x in p])[perm],
             **{c: np.ascontiguousarray(xy[:, k]) for k, c in enumerate(POLYGON)},
         }
-        return Rows(cols, file, order)
+        return Rows(cols, file)
 
 
 def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> np.ndarray:
@@ -130,6 +135,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
 
     n = len(objs)
     alive = valid(objs)
+    every = np.arange(n)
     bad = np.zeros(n, dtype=bool)
     names = [f.name for f in objs.type]
     conf_map = _map(objs, "confidence", alive)
@@ -155,12 +161,13 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
             continue
         if name in BASE64_FIELDS and pa.types.is_string(t):
             continue  # a payload: no row
-        obj = np.flatnonzero(present)
+        everyone = bool(present.all())
+        obj = every if everyone else np.flatnonzero(present)
         if is_scalar(t):
             used_conf[name] = used_loc[name] = present
-            text, odd = _texts(values.filter(pa.array(present)))
+            text, odd = _texts(values if everyone else values.filter(pa.array(present)))
             bad[obj[odd]] = True
-            conf, xy, odd = _maps(conf_map, loc_map, name, obj)
+            conf, xy, odd = _maps(conf_map, loc_map, name, obj, n)
             bad[obj[odd]] = True
             out.add(level, obj, name, rank[obj], text, conf, xy)
             continue
@@ -175,7 +182,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
         if empty.any():  # "[]": one row with an empty value
             used_conf[name] = used_loc[name] = empty
             e = np.flatnonzero(empty)
-            conf, xy, odd = _maps(conf_map, loc_map, name, e)
+            conf, xy, odd = _maps(conf_map, loc_map, name, e, n)
             bad[e[odd]] = True
             out.add(level, e, name, rank[e], pa.array([""] * len(e)), conf, xy)
         full = present & (sizes > 0)
@@ -192,7 +199,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
             f = np.flatnonzero(full)
             xy, _, odd = polygons(values.filter(pa.array(full)))
             bad[f[odd]] = True
-            conf, _, odd = _maps(conf_map, None, name, f)
+            conf, _, odd = _maps(conf_map, None, name, f, n)
             bad[f[odd]] = True
             out.add(level, f, name, rank[f], pa.nulls(len(f), pa.string()), conf, xy)
         else:
@@ -215,23 +222,26 @@ def _map(objs: Any, name: str, alive: np.ndarray) -> Any:
     return child(objs, name)
 
 
-def _maps(conf_map: Any, loc_map: Any, name: str, obj: np.ndarray) -> tuple[Any, Any, Any]:
-    """Confidence and polygon of field ``name`` for objects ``obj`` from their maps, and the
-    mask of values the general walk would send to ``other``."""
+def _maps(conf_map: Any, loc_map: Any, name: str, obj: np.ndarray, n: int) -> tuple[Any, Any, Any]:
+    """Confidence and polygon of field ``name`` for objects ``obj`` (of ``n``) from their
+    maps, and the mask of values the general walk would send to ``other``."""
     import pyarrow as pa
 
     m = len(obj)
     conf, xy, odd = np.full(m, np.nan), np.full((m, 8), np.nan), np.zeros(m, dtype=bool)
-    take = pa.array(obj)
+
+    def take(arr: Any) -> Any:
+        return arr if m == n else arr.take(pa.array(obj))
+
     if conf_map is not None and conf_map.type.get_field_index(name) >= 0:
-        c = child(conf_map, name).take(take)
+        c = take(child(conf_map, name))
         if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
             conf = floats(c)
             odd |= out_of_range(conf)
         else:
             odd |= valid(c)
     if loc_map is not None and loc_map.type.get_field_index(name) >= 0:
-        loc = child(loc_map, name).take(take)
+        loc = take(child(loc_map, name))
         if pa.types.is_list(loc.type) and pa.types.is_list(loc.type.value_type):
             xy, _, bad = polygons(loc)
             odd |= bad
@@ -251,7 +261,7 @@ def _items(values: Any, full: np.ndarray, name: str, rank: np.ndarray, level: Le
     elems, of, item = explode(values.filter(pa.array(full)), f)
     text, odd = _texts(elems)
     bad[of[odd]] = True
-    conf, xy, odd = _maps(conf_map, loc_map, name, f)
+    conf, xy, odd = _maps(conf_map, loc_map, name, f, len(values))
     bad[f[odd]] = True
     back = np.searchsorted(f, of)
     out.add(level, of, name, rank[of], text, conf[back], xy[back], item)

@@ -69,29 +69,29 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     out = FieldRows(names, np.array([code[a] for a in apis], dtype=np.int64))
     keys = key_tokens(bodies)
     under = _under_result(keys)
-    top = keys.depth == 2
-    rank = _ranks(keys, top & under, keys.file, result.type, n)
+    top = (keys.depth == 2) & under
+    top_child = np.full(len(keys.depth), -1)  # for keys under result: the child they name
+    top_child[top] = _child_index(keys.hash[top], result.type)
+    rank = _ranks(keys, top, keys.file, result.type, n, top_child)
     files = np.arange(n)
+    # Keys inside each child of result: their depth-2 ancestor names it.
+    of_child = np.where(under & (keys.top >= 0), top_child[np.maximum(keys.top, 0)], -1)
 
     def nested(name: str, values: Any, present: np.ndarray, outer: np.ndarray) -> np.ndarray:
-        return _nested(keys, under, result.type, name, values, present, outer, out)
+        of_key = of_child == result.type.get_field_index(name)
+        return _nested(keys, of_key, name, values, present, outer, out)
 
     ok &= ~object_rows(result, Level(files, rank), out, nested)
     rows = {"fields": [out.rows(pages)]} if "fields" in wanted else {}
     return Built(ok, rows, apis)
 
 
-def _nested(keys: KeyTokens, under: np.ndarray, result_type: Any, name: str, values: Any,
-            present: np.ndarray, outer: np.ndarray, out: FieldRows) -> np.ndarray:  # fmt: skip
-    """Walk the object (or list of objects) each file holds at ``result.<name>``; returns
-    the files the general walk must read."""
+def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present: np.ndarray,
+            outer: np.ndarray, out: FieldRows) -> np.ndarray:  # fmt: skip
+    """Walk the object (or list of objects) each file holds at ``result.<name>`` (``of_key``:
+    the key tokens inside it); returns the files the general walk must read."""
     import pyarrow as pa
 
-    k = result_type.get_field_index(name)
-    holder = keys.top >= 0
-    of_key = np.zeros(len(keys.depth), dtype=bool)
-    of_key[holder] = _child_index(keys.hash[keys.top[holder]], result_type) == k
-    of_key &= under
     n = len(values)
     bad = np.zeros(n, dtype=bool)
     if pa.types.is_struct(values.type):
@@ -115,23 +115,24 @@ def _nested(keys: KeyTokens, under: np.ndarray, result_type: Any, name: str, val
         target = np.where(sel, starts[keys.file] + keys.element, -1)
         inside = sel & (keys.element < sizes[keys.file]) & (starts[keys.file] >= 0)
         rank = _ranks(keys, inside, target, objs.type, len(objs))
-        groups = np.array([out.group(f"{name}[{e}]") for e in element.tolist()], dtype=np.int64)
-        level = Level(file, rank, outer[file], element, groups)
+        codes = [out.group(f"{name}[{e}]") for e in range(int(element.max(initial=-1)) + 1)]
+        level = Level(file, rank, outer[file], element, np.asarray(codes, dtype=np.int64)[element])
     bad_obj = object_rows(objs, level, out)
     np.logical_or.at(bad, file, bad_obj)
     return bad
 
 
-def _ranks(keys: KeyTokens, sel: np.ndarray, row: np.ndarray, struct: Any, n: int) -> np.ndarray:
+def _ranks(keys: KeyTokens, sel: np.ndarray, row: np.ndarray, struct: Any, n: int,
+           children: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """(n rows x children of ``struct``): the text position of each selected key token in
-    row ``row[token]`` under its child; -1 where none (a key written with escapes, or a
-    name the hashes cannot tell from a sibling's, finds no child: its file goes the general
-    way)."""
+    row ``row[token]`` under its child (``children``: each token's, when known); -1 where
+    none (a key written with escapes, or a name the hashes cannot tell from a sibling's,
+    finds no child: its file goes the general way)."""
     table = np.full((n, struct.num_fields), -1, dtype=np.int64)
-    tok = np.flatnonzero(sel)
+    tok = np.flatnonzero(sel & (row >= 0))
     if not len(tok) or not struct.num_fields:
         return table
-    child = _child_index(keys.hash[tok], struct)
+    child = _child_index(keys.hash[tok], struct) if children is None else children[tok]
     found = child >= 0
     table[row[tok[found]], child[found]] = tok[found]
     return table
