@@ -37,9 +37,31 @@ TESTED = sorted({*READERS} - {fields.DETECTED, *fields.APIS}) + FIELD_APIS
 
 def bodies(api: str, n: int, n_blocks: int | None = None) -> list[dict]:
     flags = FLAGS.get(api, [{}])
-    return [
+    out = [
         synthesize(api, seed=i, params=flags[i % len(flags)], n_blocks=n_blocks) for i in range(n)
     ]
+    if n_blocks is not None and api in FIELD_APIS:  # n_blocks means nothing to field APIs
+        out = [trimmed(body) for body in out]
+    return out
+
+
+def trimmed(node, keep: int = 6):
+    """A field body with its first ``keep`` fields, first item list and first list of values
+    per object, 2 elements per list (maps cut to match): mutating every key stays quick."""
+    if isinstance(node, list):
+        return [trimmed(e, keep) for e in node[:2]]
+    if not isinstance(node, dict):
+        return node
+    fields = [k for k in node if k not in ("confidence", "text_location")]
+    lists = [k for k in fields if isinstance(node[k], list)]
+    items = [k for k in lists if node[k] and isinstance(node[k][0], dict)]
+    lists = items[:1] + [k for k in lists if k not in items][:1]  # an item list, a list value
+    kept = [k for k in fields if k in fields[:keep] or k in lists]
+    out = {k: trimmed(node[k], keep) for k in kept}
+    for name in ("confidence", "text_location"):
+        if isinstance(node.get(name), dict):
+            out[name] = {k: v for k, v in node[name].items() if k in kept}
+    return out
 
 
 def write(tmp_path: Path, items: list[dict], pretty: bool = False) -> list[Path]:
