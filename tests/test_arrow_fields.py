@@ -69,10 +69,10 @@ def test_dates_numbers_and_escapes_keep_their_text(tmp_path):
                     "date": "1959-02-28", "count": 12, "ratio": 0.25, "valid": True,
                     "quote": 'say "hi" \\ bye', "confidence": {"vin": 0.9, "date": 1}}},
         {"result": {"vin": "LSVNV2182E2100002", "issue_date": "2019-01-01", "count": 7,
-                    "ratio": 1.5, "valid": False, "quote": "", "confidence": {"vin": 0.5}}},
+                    "ratio": "1.5", "valid": False, "quote": "", "confidence": {"vin": 0.5}}},
     ]  # fmt: skip
     paths = write(tmp_path, items * 2)
-    assert same_as_general(paths) == []
+    assert same_as_general(paths) == [0, 2]  # 0.25: its digits are the general walk's to give
     values = read_responses(paths).fields().set_index("field")["value"]
     assert values["issue_date"].tolist()[:2] == ["2018-11-13 17:11:10", "2019-01-01"]
     assert values["count"].tolist()[:2] == ["12", "7"]
@@ -81,7 +81,7 @@ def test_dates_numbers_and_escapes_keep_their_text(tmp_path):
 
 def test_odd_files_go_the_general_way_and_change_nothing(tmp_path):
     vat = synthesize("vat-invoice", seed=1)
-    whole = {"result": {**vat["result"], "sum_amount": 3.0}}  # 3 or 3.0: only the text knows
+    whole = {"result": {**vat["result"], "sum_amount": 3.0}}  # 3 or 3.0? the text knows
     escaped_key = json.dumps(vat).replace('"title"', '"t\\u0069tle"')  # the same key
     nested = {"result": {**vat["result"], "extra": {"deep": {"x": "1"}}}}
     paths = write(tmp_path, [vat, whole, vat, escaped_key, vat, nested])

@@ -275,19 +275,16 @@ def _kv_like(t: Any) -> bool:
 
 def _texts(values: Any) -> tuple[Any, np.ndarray]:
     """``rules.text`` of scalar column ``values`` as a string column, and the mask of values
-    whose text pyarrow cannot give exactly (integral numbers read as doubles: ``1`` or
-    ``1.0``?)."""
+    whose text only the general walk gives exactly (a double: was it written ``1`` or
+    ``1.0``, and which digits?)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     t = values.type
-    odd = np.zeros(len(values), dtype=bool)
     if pa.types.is_string(t):
-        return values, odd
+        return values, np.zeros(len(values), dtype=bool)
     if pa.types.is_boolean(t):
-        return pc.if_else(values, "true", "false"), odd
+        return pc.if_else(values, "true", "false"), np.zeros(len(values), dtype=bool)
     if pa.types.is_integer(t):
-        return pc.cast(values, pa.string()), odd
-    x = floats(values)
-    odd = valid(values) & (~np.isfinite(x) | (x == np.round(x)))
-    return pa.array([None if v is None else repr(v) for v in values.to_pylist()], pa.string()), odd
+        return pc.cast(values, pa.string()), np.zeros(len(values), dtype=bool)
+    return pa.nulls(len(values), pa.string()), valid(values)
