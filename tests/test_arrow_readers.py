@@ -30,8 +30,7 @@ FLAGS = {
 
 # The field reader serves every field API (and bodies saved without one); these cover its
 # shapes: item lists (VAT), list-valued fields (Chile), confidence maps, API-dependent names.
-FIELD_APIS = ["vat-invoice", "passport", "chile-id-card", "vietnam-id-card",
-              "myanmar-driver-license", "thailand-id-card"]  # fmt: skip
+FIELD_APIS = ["vat-invoice", "chile-id-card", "vietnam-id-card", "myanmar-driver-license"]
 TESTED = sorted({*READERS} - {fields.DETECTED, *fields.APIS}) + FIELD_APIS
 
 
