@@ -107,10 +107,9 @@ def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present
         objs, pos, element = explode(lists, np.flatnonzero(present))
         file = pos
         starts = np.full(n, -1)
-        sizes = np.zeros(n, dtype=np.int64)
         first = np.flatnonzero(element == 0)
         starts[pos[first]] = first
-        np.add.at(sizes, pos, 1)
+        sizes = np.bincount(pos, minlength=n)
         sel = of_key & (keys.depth == 4)
         target = np.where(sel, starts[keys.file] + keys.element, -1)
         inside = sel & (keys.element < sizes[keys.file]) & (starts[keys.file] >= 0)
@@ -118,7 +117,7 @@ def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present
         codes = [out.group(f"{name}[{e}]") for e in range(int(element.max(initial=-1)) + 1)]
         level = Level(file, rank, outer[file], element, np.asarray(codes, dtype=np.int64)[element])
     bad_obj = object_rows(objs, level, out)
-    np.logical_or.at(bad, file, bad_obj)
+    bad[file[bad_obj]] = True
     return bad
 
 
