@@ -37,7 +37,7 @@ _SDR_KINDS = (
     "layout_result",
     "formula_result",
 )
-_CONTAINER_KEYS = {
+CONTAINER_KEYS = {
     "words_block_list",
     "words_region_list",
     "kv_block_list",
@@ -52,6 +52,7 @@ _CONTAINER_KEYS = {
 _SCALAR_TYPES = frozenset({str, int, float, type(None)})
 # A boolean under this name is an alarm check's flag (``alarms`` frame), wherever it sits.
 ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
+ALARM_KEYS = ("alarm_result", "alarm_confidence", "score_info")  # objects of alarm rows
 _SCORE = re.compile(r"^(.+)_score$")
 
 
@@ -122,7 +123,7 @@ def _walk_object(
     """Walk an object. Objects holding block lists give document properties; the others
     (ID cards, invoices, nested info) give fields. ``inherited`` holds the confidence and
     text_location maps a parent gave for this object (``{"confidence": {"front": {...}}}``)."""
-    is_container = any(k in _CONTAINER_KEYS for k in obj)
+    is_container = any(k in CONTAINER_KEYS for k in obj)
     own_conf, own_loc = obj.get("confidence"), obj.get("text_location")
     conf_map = own_conf if isinstance(own_conf, dict) else inherited[0] or {}
     loc_map = own_loc if isinstance(own_loc, dict) else inherited[1] or {}
@@ -175,7 +176,7 @@ def _walk_object(
                     _field(
                         ex, page, group, fname, None, conf_map.get(fname), loc, api, f"{p}.{fname}"
                     )
-        elif key in ("alarm_result", "alarm_confidence", "score_info") and isinstance(value, dict):
+        elif key in ALARM_KEYS and isinstance(value, dict):
             _alarms(ex, value, p, page, key)
         elif ALARM_RESULT.match(key) and isinstance(value, bool):
             _alarm(ex, page, ALARM_RESULT.match(key).group(1), flagged=value, group="")

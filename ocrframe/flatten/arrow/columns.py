@@ -47,8 +47,11 @@ def field(arr: Any, name: str) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if arr.type.get_field_index(name) < 0:
+    k = arr.type.get_field_index(name)
+    if k < 0:
         return pa.nulls(len(arr))
+    if arr.null_count == 0:  # no parent nulls to merge: the child as it is (no copy)
+        return arr.field(k)
     return pc.struct_field(arr, name)
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from ...catalog import signature_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
-from . import general_table, general_text
+from . import fields, general_table, general_text
 from .columns import valid
 from .files import parse, read_body, unexpected
 from .rows import frame_of
@@ -29,13 +29,9 @@ from .rows import frame_of
 __all__ = ["FastFrames", "read_frames", "READERS"]
 
 # Most specific shape first: a General Table body also holds "words_block_list".
-READERS = {
-    r.API: r
-    for r in (
-        general_table,
-        general_text,
-    )
-}
+READERS = {r.API: r for r in (general_table, general_text)}
+# Field APIs, one reader: bodies without a named API first (its marker matches any body).
+READERS.update(dict.fromkeys((fields.DETECTED, *fields.APIS), fields))
 
 
 @dataclass
@@ -70,39 +66,54 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
         bodies.append(got[1])
     while groups:
         api, (idx, bodies) = groups.popitem()
-        parsed = parse(bodies, READERS[api].SCHEMA(), getattr(READERS[api], "DOCUMENT", None))
-        del bodies  # the bytes are in Arrow now: let them go before the frames are built
+        reader = READERS[api]
+        if hasattr(reader, "APIS"):  # inferred types, partial schema: no strict parse
+            parsed = parse(bodies, reader.SCHEMA(api), strict=False)
+        else:
+            parsed = parse(bodies, reader.SCHEMA(), getattr(reader, "DOCUMENT", None))
+        if not hasattr(reader, "APIS"):  # the bytes are in Arrow now: free them
+            bodies = []
         taken: set[int] = set()
         for part, table in parsed:
             files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
             taken.update(files.tolist())
-            out.apis.update(dict.fromkeys(files.tolist(), api))
-            _read(READERS[api], table, [entries[i] for i in files], files, wanted, out)
+            texts = [bodies[j] for j in part] if bodies else [b""] * len(part)
+            _read(reader, api, table, texts, [entries[i] for i in files], files, wanted, out)
         out.fallback += [i for i in idx if i not in taken]
     out.fallback.sort()
     return out
 
 
-def _read(reader: Any, table: Any, entries: list[Any], files: np.ndarray, wanted: frozenset[str],
-          out: FastFrames) -> None:  # fmt: skip
+def _read(reader: Any, api: str, table: Any, bodies: list[bytes], entries: list[Any],
+          files: np.ndarray, wanted: frozenset[str], out: FastFrames) -> None:  # fmt: skip
     import pyarrow as pa
 
-    bad = unexpected(table, reader.SCHEMA(), scalars_at=("result",)) | _other_api(table, reader.API)
-    bad |= _alarm_flags(table)
+    bad = np.zeros(len(files), dtype=bool)
+    # A reader of several APIs parses with inferred types (it checks every key itself) and
+    # tells each file's API; the others know their schema and their one API.
+    if not hasattr(reader, "APIS"):
+        bad |= unexpected(table, reader.SCHEMA(), scalars_at=("result",))
+        bad |= _other_api(table, reader.API) | _alarm_flags(table)
     while len(files):
         if bad.any():
             out.fallback += files[bad].tolist()
             table, files = table.filter(pa.array(~bad)), files[~bad]
             entries = [e for e, b in zip(entries, bad, strict=True) if not b]
+            bodies = [t for t, b in zip(bodies, bad, strict=True) if not b]
             if not len(files):
                 return
         pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
-        built = reader.read(table, pages, wanted)
+        if hasattr(reader, "APIS"):  # told the API (None: detect it) and given the text
+            named = None if api == reader.DETECTED else api
+            built = reader.read(table, pages, wanted, api=named, bodies=bodies)
+        else:
+            built = reader.read(table, pages, wanted)
         bad = ~built.ok
         if not bad.any():
             break
     else:
         return
+    out.apis.update(zip(files.tolist(), built.apis or [api] * len(files), strict=True))
     for name, parts in built.rows.items():
         if name in wanted:
             frame, file_of_row = frame_of(name, parts)

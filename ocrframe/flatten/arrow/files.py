@@ -29,10 +29,11 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
     which its bodies hold; the API the entry or its cache header names wins, else the first
     whose marker is in the body. The body must be valid UTF-8 with no JSON ``null`` and
     becomes one line."""
+    from ...catalog import APIS
     from ...datasets.cache import split_cache_file
     from ...errors import CacheCorruptError
 
-    if entry.api is not None and entry.api not in markers:
+    if entry.api is not None and (entry.api not in markers or entry.api not in APIS):
         return None
     try:
         with open(entry.path, "rb") as fh:
@@ -46,7 +47,8 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
         if hashlib.sha256(body).hexdigest() != header["cache"].get("sha256"):
             return None  # the general path reports it as corrupt
         if header.get("api") is not None:
-            if api not in (None, header["api"]) or header["api"] not in markers:
+            named = header["api"]
+            if api not in (None, named) or named not in markers or named not in APIS:
                 return None
             api = header["api"]
         data = body
@@ -73,7 +75,10 @@ def drop_deep(bodies: list[bytes]) -> np.ndarray:
 
 
 def parse(
-    bodies: list[bytes], schema: Any, document: dict[str, dict[str, str]] | None = None
+    bodies: list[bytes],
+    schema: Any,
+    document: dict[str, dict[str, str]] | None = None,
+    strict: bool = True,
 ) -> list[tuple[list[int], Any]]:
     """Parse ``bodies`` (one JSON object each) with ``schema``: ``(indices, table)`` pairs.
 
@@ -84,11 +89,13 @@ def parse(
     parsed with undeclared keys inferred (for :func:`unexpected` to find), and a body that does
     not fit (a string where a number belongs, a duplicated key...) is isolated by halving and
     left out of every pair. ``document`` declares, for the strict parse, the scalar keys the
-    schema leaves to inference (``{"result": {"direction": "int64"}}``)."""
+    schema leaves to inference (``{"result": {"direction": "int64"}}``); ``strict=False``
+    skips the strict parse (a reader whose schema is partial, by design)."""
     idx = list(range(len(bodies)))
-    table = _read(bodies, with_scalars(schema, document or {}), strict=True)
-    if table is not None:
-        return [(idx, table)]
+    if strict:
+        table = _read(bodies, with_scalars(schema, document or {}), strict=True)
+        if table is not None:
+            return [(idx, table)]
     shallow = [j for j, deep in zip(idx, drop_deep(bodies), strict=True) if not deep]
     return _parse(bodies, shallow, schema)
 

@@ -43,10 +43,12 @@ class Rows:
 @dataclass
 class Built:
     """A reader's answer: ``ok`` per parsed file (False: the general walk must read it, and the
-    reader is called again without it) and the rows per frame name."""
+    reader is called again without it), the rows per frame name and, from a reader of several
+    APIs, the API of each file (as the general path names it; None when it names none)."""
 
     ok: np.ndarray
     rows: dict[str, list[Rows]]
+    apis: list[str | None] | None = None
 
 
 def frame_of(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:

@@ -1,0 +1,106 @@
+"""The columnar reader of field APIs (ocrframe.flatten.arrow.fields) on what its shapes hold
+beyond the synthesizer's bodies: keys written in another order, dates pyarrow would read as
+timestamps, numbers, escapes, saved API headers. Every case must give the general walk's
+frames, and the common ones must be read column-wise (not handed back)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.flatten.arrow import read_frames
+from ocrframe.response import Response
+from ocrframe.synth import synthesize
+
+
+def write(tmp_path: Path, items: list[dict | str]) -> list[Path]:
+    paths = []
+    for i, body in enumerate(items):
+        p = tmp_path / f"r{i:03d}.json"
+        p.write_text(body if isinstance(body, str) else json.dumps(body, ensure_ascii=False))
+        paths.append(p)
+    return paths
+
+
+def same_as_general(paths: list[Path]) -> list[int]:
+    """Assert the batch's frames equal the general walk's; return the files handed back."""
+    batch = read_responses(paths)
+    general = Batch(list(read_responses(paths)))
+    fast, ref = batch.flatten(), general.flatten()
+    assert fast.keys() == ref.keys()
+    for name in ref:
+        pd.testing.assert_frame_equal(fast[name], ref[name], obj=name)
+    pd.testing.assert_frame_equal(batch.fields(), general.fields())
+    return read_frames(batch.entries, ["fields", "other"]).fallback
+
+
+def reordered(body: dict) -> dict:
+    """The body with the keys of ``result`` and of each item written in reverse order."""
+    result = body["result"]
+    out = {}
+    for key in reversed(list(result)):
+        value = result[key]
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = [dict(reversed(list(e.items()))) for e in value]
+        out[key] = value
+    return {"result": out}
+
+
+def test_rows_follow_each_files_key_order(tmp_path):
+    """Arrow keeps one child order for all files; the walk follows each file's own."""
+    items = []
+    for i in range(4):
+        body = synthesize("vat-invoice", seed=i)
+        items += [body, reordered(body)]
+    paths = write(tmp_path, items)
+    assert same_as_general(paths) == []
+    fields = read_responses(paths).fields()
+    first = fields[fields["source"] == str(paths[0])]["field"].tolist()
+    second = fields[fields["source"] == str(paths[1])]["field"].tolist()
+    assert first != second and sorted(first) == sorted(second)
+
+
+def test_dates_numbers_and_escapes_keep_their_text(tmp_path):
+    items = [
+        {"result": {"vin": "LSVNV2182E2100001", "issue_date": "2018-11-13 17:11:10",
+                    "date": "1959-02-28", "count": 12, "ratio": 0.25, "valid": True,
+                    "quote": 'say "hi" \\ bye', "confidence": {"vin": 0.9, "date": 1}}},
+        {"result": {"vin": "LSVNV2182E2100002", "issue_date": "2019-01-01", "count": 7,
+                    "ratio": "1.5", "valid": False, "quote": "", "confidence": {"vin": 0.5}}},
+    ]  # fmt: skip
+    paths = write(tmp_path, items * 2)
+    assert same_as_general(paths) == [0, 2]  # 0.25: its digits are the general walk's to give
+    values = read_responses(paths).fields().set_index("field")["value"]
+    assert values["issue_date"].tolist()[:2] == ["2018-11-13 17:11:10", "2019-01-01"]
+    assert values["count"].tolist()[:2] == ["12", "7"]
+    assert values["quote"].tolist()[0] == 'say "hi" \\ bye'
+
+
+def test_odd_files_go_the_general_way_and_change_nothing(tmp_path):
+    vat = synthesize("vat-invoice", seed=1)
+    whole = {"result": {**vat["result"], "sum_amount": 3.0}}  # 3 or 3.0? the text knows
+    escaped_key = json.dumps(vat).replace('"title"', '"t\\u0069tle"')  # the same key
+    nested = {"result": {**vat["result"], "extra": {"deep": {"x": "1"}}}}
+    paths = write(tmp_path, [vat, whole, vat, escaped_key, vat, nested])
+    assert same_as_general(paths) == [1, 3, 5]
+
+
+def test_saved_api_names_the_field_norms(tmp_path):
+    """A file saved with its API keeps it (``number`` of a Chilean card is the ID number);
+    a plain body gets the API the general path detects."""
+    chile = synthesize("chile-id-card", seed=2)
+    paths = []
+    for i, (body, api) in enumerate([(chile, "chile-id-card"), (chile, None)] * 2):
+        p = tmp_path / f"s{i}.json"
+        if api is None:
+            p.write_text(json.dumps(body))
+        else:
+            p.write_text(Response(body, api=api, source=f"card{i}.png", page=1).to_json())
+        paths.append(p)
+    assert same_as_general(paths) == []
+    fields = read_responses(paths).fields()
+    assert set(fields["api"]) == {"chile-id-card"}
+    assert "id_number" in set(fields["field_norm"])
