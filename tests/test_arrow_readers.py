@@ -141,3 +141,18 @@ def test_mutated_bodies_still_match_the_general_walk(tmp_path, api):
         for changed in mutations(body):
             items += [changed, body]
     assert_same_as_general(write(tmp_path, items))
+
+
+def test_files_saved_by_response_to_json_take_the_columnar_path(tmp_path):
+    """Response.to_json ends a file with an ``_ocrframe`` member holding ``"page": null``:
+    that null is not the body's, so it must not send the file the general way."""
+    from ocrframe.response import Response
+
+    paths = []
+    for i, body in enumerate(bodies("general-table", 3)):
+        p = tmp_path / f"s{i}.json"
+        Response(body, source=f"s{i}").to_json(p)
+        paths.append(p)
+    assert b'"page": null' in paths[0].read_bytes()
+    assert read_frames(read_responses(paths).entries, ["cells"]).fallback == []
+    assert_same_as_general(paths)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,8 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
     if api is None or not any(m in data for m in markers[api]):
         return None
     # Arrow reads null and absent alike; the general walk keeps a null it does not know.
-    if b"null" in data:
+    # (The ``_ocrframe`` member Response.to_json ends a file with may hold nulls: not the body.)
+    if b"null" in data[: _saved_header_start(data)]:
         return None
     if not data.isascii():
         try:  # the general parser refuses invalid UTF-8, so must this path
@@ -67,6 +69,19 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
     if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
         data = data.replace(b"\r", b" ").replace(b"\n", b" ")
     return api, data
+
+
+_SAVED_HEADER_MEMBER = re.compile(rb',\s*"_ocrframe"\s*:\s*\{[^{}\[\]]*\}\s*\}\s*$')
+
+
+def _saved_header_start(data: bytes) -> int:
+    """Where the ``_ocrframe`` member ending a saved response starts (a flat object as the
+    last member), else the length of ``data``."""
+    at = data.rfind(b'"_ocrframe"', max(0, len(data) - 4096))
+    if at < 0:
+        return len(data)
+    m = _SAVED_HEADER_MEMBER.search(data, max(0, data.rfind(b",", 0, at)))
+    return m.start() if m else len(data)
 
 
 def drop_deep(bodies: list[bytes]) -> np.ndarray:
