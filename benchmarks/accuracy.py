@@ -69,6 +69,37 @@ def word_recall(hyp: str, ref: str) -> float:
     return sum((ref_words & hyp_words).values()) / total if total else 1.0
 
 
+KINDS = ("spaces", "dots", "punct", "alnum")
+
+
+def error_kinds(hyp: str, ref: str) -> dict[str, int]:
+    """Character errors by kind, from a difflib alignment of the two texts: a differing stretch
+    counts its longer side against spaces only, full stops only (dot leaders, decimal points),
+    other punctuation, or letters and digits. Sums to about the edit distance.
+
+    >>> error_kinds("cash rm 1000", "cash.... rm 10.00")
+    {'spaces': 0, 'dots': 5, 'punct': 0, 'alnum': 0}
+    """
+    import difflib
+
+    kinds = dict.fromkeys(KINDS, 0)
+    matcher = difflib.SequenceMatcher(None, ref, hyp, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        text = ref[a1:a2] + hyp[b1:b2]
+        if not text.strip():
+            kind = "spaces"
+        elif set(text) <= {".", " "}:
+            kind = "dots"
+        elif not re.search(r"[^\W_]", text):
+            kind = "punct"
+        else:
+            kind = "alnum"
+        kinds[kind] += max(a2 - a1, b2 - b1)
+    return kinds
+
+
 def _tag(token: str) -> bool:
     return len(token) > 1 and token.startswith("<") and token.endswith(">")
 
@@ -239,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                 "recall": word_recall(hyp, ref_n),
                 "secs": secs,
             }
+            if ds == "receipts":
+                row.update(error_kinds(hyp, ref_n))
             if ref_blocks:
                 row["gdist"], row["gchars"] = grouped_errors(hyp_blocks, ref_blocks, lower)
             if html is not None and name in engines:
@@ -249,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(stats: dict[tuple[str, str], list[dict[str, float]]], names: list[str]) -> None:
-    metrics = ("CER", "gCER", "recall", "TEDS", "s/page")
+    metrics = ("CER", *(f"~{k}" for k in KINDS), "gCER", "recall", "TEDS", "s/page")
     print(f"{'dataset':<9} {'metric':<7} " + " ".join(f"{n:>9}" for n in names) + "   ratio/raw")
     for ds in ("receipts", "tables", "pages", "pdfs"):
         for metric in metrics:
@@ -264,6 +297,8 @@ def report(stats: dict[tuple[str, str], list[dict[str, float]]], names: list[str
             n = len(stats.get((ds, names[0]), []))
             print(f"{ds + f' ({n})':<9} {metric:<7} {cols}   {ratios}")
     print("CER/gCER: edit distance / reference chars (gCER per group of overlapping boxes);")
+    print("~kind: the CER's share from errors in spaces, full stops, other punctuation, or")
+    print("letters and digits (difflib alignment, approximate).")
     print("recall: reference words found; TEDS: mean over crops (1 = perfect).")
     print(f"TEDS anchors: {TEDS_ANCHORS}; the shared crops are from PubTabNet's train split.")
 
@@ -273,6 +308,10 @@ def _metric(rows: list[dict[str, float]], metric: str) -> float | None:
         return None
     if metric == "CER":
         return sum(r["dist"] for r in rows) / max(sum(r["chars"] for r in rows), 1)
+    if metric.startswith("~"):
+        if metric[1:] not in rows[0]:
+            return None
+        return sum(r[metric[1:]] for r in rows) / max(sum(r["chars"] for r in rows), 1)
     if metric == "gCER":
         if "gdist" not in rows[0]:
             return None

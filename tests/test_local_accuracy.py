@@ -35,3 +35,11 @@ def test_reference_lines_are_read_in_the_same_order_as_the_output(accuracy, tmp_
     (_, _, blocks, ref, _, _) = next(accuracy.cases(tmp_path))
     assert ref == "TOTAL 9.00\nTHANK YOU"
     assert accuracy.norm(accuracy.read_text(blocks)) == accuracy.norm(ref)
+
+
+def test_error_kinds_say_where_the_errors_are(accuracy):
+    ref = "cash.... rm 10.00 total: 9.00"
+    kinds = accuracy.error_kinds("cash rm 1000 total 9.0O", ref)
+    assert kinds == {"spaces": 0, "dots": 5, "punct": 1, "alnum": 1}
+    assert accuracy.error_kinds("cashrm 10.00", "cash rm 10.00")["spaces"] == 1
+    assert sum(accuracy.error_kinds(ref, ref).values()) == 0
