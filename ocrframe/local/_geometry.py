@@ -84,6 +84,20 @@ def even_char_quads(poly: np.ndarray, n: int) -> list[np.ndarray]:
     ]
 
 
+def sub_box(box: np.ndarray, start: float, end: float) -> np.ndarray:
+    """The part of a quad (TL TR BR BL) between two fractions of its width."""
+    tl, tr, br, bl = np.asarray(box, dtype=np.float32)
+    return np.array(
+        [
+            tl + (tr - tl) * start,
+            tl + (tr - tl) * end,
+            bl + (br - bl) * end,
+            bl + (br - bl) * start,
+        ],
+        dtype=np.float32,
+    )
+
+
 def _lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     return a + (b - a) * t
 

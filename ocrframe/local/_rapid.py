@@ -13,7 +13,9 @@ import numpy as np
 
 from ..errors import InputError, MissingDependencyError
 from ._deps import require
-from ._geometry import Line, char_quads, even_char_quads
+from ._geometry import Line, char_quads, even_char_quads, sub_box
+from ._ink import gray, ink_mask
+from ._leaders import Piece, attach_leaders, with_leaders
 
 _MODELS = {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}
 MAX_BOXES = 5000  # rapidocr's default of 1,000 silently drops the rest of a dense page
@@ -26,20 +28,28 @@ class RapidBackend:
     detector scales an image to (rapidocr's default, 736; larger reads small print better but
     slower). ``split_gap`` splits a detected line where a blank gap is at least that many
     times the line's box height (0.8 by default, which also restores spaces the recogniser
-    drops; ``None`` keeps whole detected lines). Text is NFKC-normalised (the model emits
+    drops; ``None`` keeps whole detected lines). ``leaders`` (default True) counts dot leaders
+    ("TOTAL ....... RM") from the pixels and joins them to the text on their left, since the
+    recogniser drops or miscounts such dots. Text is NFKC-normalised (the model emits
     full-width punctuation).
     """
 
     name = "rapidocr"
 
     def __init__(
-        self, *, text_score: float = 0.5, min_side: int = 736, split_gap: float | None = 0.8
+        self,
+        *,
+        text_score: float = 0.5,
+        min_side: int = 736,
+        split_gap: float | None = 0.8,
+        leaders: bool = True,
     ) -> None:
         rapidocr = require("rapidocr")
         require("onnxruntime")
         if split_gap is not None and not split_gap > 0:
             raise InputError(f"split_gap must be a positive number or None, got {split_gap!r}")
         self.split_gap = split_gap
+        self.leaders = leaders
         self.text_score = text_score
         models = Path(rapidocr.__file__).parent / "models"
         params: dict[str, Any] = {
@@ -83,8 +93,9 @@ class RapidBackend:
         # ran top to bottom (a quarter turn clockwise on the page)
         return (1 if tall else 0) + (2 if flipped else 0)
 
-    def detect(self, img: np.ndarray) -> list[np.ndarray]:
-        """Text boxes (4 x 2 float32, TL TR BR BL) of an upright image, split at wide gaps."""
+    def detect(self, img: np.ndarray) -> list[Piece]:
+        """Pieces of an upright image to read: text boxes (4 x 2 float32, TL TR BR BL), split
+        at wide gaps, and the dot leaders counted between them (``Piece.dots`` > 0)."""
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         det = self._engine(img, use_det=True, use_cls=False, use_rec=False)
@@ -97,32 +108,44 @@ class RapidBackend:
                 "split the page into parts",
                 stacklevel=3,
             )
+        boxes = list(np.asarray(boxes, dtype=np.float32))
+        if self.leaders:
+            found = with_leaders(gray(img), boxes)
+        else:
+            found = [Piece(box) for box in boxes]
+        if self.split_gap is None:
+            return found
         pieces = []
-        for box in np.asarray(boxes, dtype=np.float32):
-            if self.split_gap is None:
-                pieces.append(box)
+        for piece in found:
+            crop = get_rotate_crop_image(img, piece.box.copy()) if not piece.dots else None
+            if crop is None or crop.shape[0] > crop.shape[1]:  # leader, or a vertical line
+                pieces.append(piece)
                 continue
-            crop = get_rotate_crop_image(img, box.copy())
-            if crop.shape[0] > crop.shape[1]:  # a vertical line, rotated by the cropper
-                pieces.append(box)
-                continue
-            spans = gap_spans(_gray(crop), self.split_gap)
-            pieces.extend(sub_box(box, a, b) for a, b in spans)
+            spans = gap_spans(gray(crop), self.split_gap)
+            pieces.extend(Piece(sub_box(piece.box, a, b)) for a, b in spans)
         return pieces
 
     def recognize(self, img: np.ndarray, *, chars: bool) -> list[Line]:
         """Lines of an upright image; ``chars`` adds per-character quads and confidences."""
-        from rapidocr.ch_ppocr_rec import TextRecInput
         from rapidocr.utils.process_img import get_rotate_crop_image
 
-        boxes, crops = [], []
-        for box in self.detect(img):
-            crop = get_rotate_crop_image(img, box.copy())
+        boxes, crops, leaders = [], [], []
+        for piece in self.detect(img):
+            if piece.dots:
+                leaders.append(_leader_line(piece, chars))
+                continue
+            crop = get_rotate_crop_image(img, piece.box.copy())
             if crop.size:
-                boxes.append(box)
+                boxes.append(piece.box)
                 crops.append(crop)
-        if not crops:
-            return []
+        lines = []
+        if crops:
+            lines = self._read(boxes, crops, chars)
+        return attach_leaders(lines, leaders)
+
+    def _read(self, boxes: list[np.ndarray], crops: list[np.ndarray], chars: bool) -> list[Line]:
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
         rec = self._engine._load_rec_model()(TextRecInput(img=crops, return_word_box=chars))
         if rec.txts is None:
             return []
@@ -145,13 +168,16 @@ class RapidBackend:
         return lines
 
 
+def _leader_line(piece: Piece, chars: bool) -> Line:
+    """A counted dot leader as a line (confidence 1: counted from the pixels, not guessed)."""
+    line = Line(text="." * piece.dots, poly=np.asarray(piece.box, dtype=float), confidence=1.0)
+    if chars:
+        line.chars = [(".", q, 1.0) for q in even_char_quads(line.poly, piece.dots)]
+    return line
+
+
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
-
-
-def _gray(crop: np.ndarray) -> np.ndarray:
-    crop = np.asarray(crop, dtype=float)
-    return crop.mean(axis=2) if crop.ndim == 3 else crop
 
 
 def gap_spans(gray: np.ndarray, ratio: float) -> list[tuple[float, float]]:
@@ -168,9 +194,7 @@ def gap_spans(gray: np.ndarray, ratio: float) -> list[tuple[float, float]]:
     >>> gap_spans(line, 4.0)
     [(0.0, 1.0)]
     """
-    ink = gray < _otsu(gray)
-    if ink.mean() > 0.5:  # light text on a dark band
-        ink = ~ink
+    ink = ink_mask(gray)
     rows = np.flatnonzero(ink.any(axis=1))
     inked = np.flatnonzero(ink.any(axis=0))
     if len(rows) == 0 or len(inked) == 0:
@@ -197,37 +221,6 @@ def gap_spans(gray: np.ndarray, ratio: float) -> list[tuple[float, float]]:
     cuts = [(a[1] + b[0] + 1) / 2 / width for a, b in zip(pieces[:-1], pieces[1:], strict=True)]
     edges = [0.0, *cuts, 1.0]
     return [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
-
-
-def _otsu(gray: np.ndarray) -> float:
-    hist, edges = np.histogram(gray, bins=64, range=(0, 256))
-    centers = (edges[:-1] + edges[1:]) / 2
-    weight = np.cumsum(hist)
-    total = weight[-1]
-    mean = np.cumsum(hist * centers)
-    w0, w1 = weight[:-1], total - weight[:-1]
-    valid = (w0 > 0) & (w1 > 0)
-    if not valid.any():
-        return float(centers[0])
-    between = np.zeros_like(w0, dtype=float)
-    m0 = mean[:-1][valid] / w0[valid]
-    m1 = (mean[-1] - mean[:-1][valid]) / w1[valid]
-    between[valid] = w0[valid] * w1[valid] * (m0 - m1) ** 2
-    return float(edges[1:][int(np.argmax(between[:-1] if len(between) > 1 else between))])
-
-
-def sub_box(box: np.ndarray, start: float, end: float) -> np.ndarray:
-    """The part of a quad (TL TR BR BL) between two fractions of its width."""
-    tl, tr, br, bl = np.asarray(box, dtype=np.float32)
-    return np.array(
-        [
-            tl + (tr - tl) * start,
-            tl + (tr - tl) * end,
-            bl + (br - bl) * end,
-            bl + (br - bl) * start,
-        ],
-        dtype=np.float32,
-    )
 
 
 def _line_chars(line: Line, words: list) -> list[tuple[str, np.ndarray, float]]:

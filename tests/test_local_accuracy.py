@@ -1,0 +1,45 @@
+"""benchmarks/accuracy.py measures what it says: reference text in reading order."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytest.importorskip("rapidocr", reason="the local extra is not installed")
+pytest.importorskip("apted", reason="the bench extra is not installed")
+
+
+@pytest.fixture()
+def accuracy(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    return importlib.import_module("accuracy")
+
+
+def test_reference_lines_are_read_in_the_same_order_as_the_output(accuracy, tmp_path):
+    # SROIE lists a row's right-hand amount before its label; joined as listed, even a perfect
+    # reader would be charged for "moving" the text
+    receipts = tmp_path / "receipts"
+    receipts.mkdir()
+    Image.new("RGB", (300, 100), "white").save(receipts / "000.jpg")
+    (receipts / "000.csv").write_text(
+        "200,10,260,10,260,30,200,30,9.00\n"
+        "10,10,80,10,80,30,10,30,TOTAL\n"
+        "10,50,90,50,90,70,10,70,THANK YOU\n",
+        encoding="utf-8",
+    )
+    (_, _, blocks, ref, _, _) = next(accuracy.cases(tmp_path))
+    assert ref == "TOTAL 9.00\nTHANK YOU"
+    assert accuracy.norm(accuracy.read_text(blocks)) == accuracy.norm(ref)
+
+
+def test_error_kinds_say_where_the_errors_are(accuracy):
+    ref = "cash.... rm 10.00 total: 9.00"
+    kinds = accuracy.error_kinds("cash rm 1000 total 9.0O", ref)
+    assert kinds == {"spaces": 0, "dots": 5, "punct": 1, "alnum": 1}
+    assert accuracy.error_kinds("cashrm 10.00", "cash rm 10.00")["spaces"] == 1
+    assert sum(accuracy.error_kinds(ref, ref).values()) == 0
