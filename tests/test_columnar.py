@@ -27,7 +27,7 @@ def text_with_chars(blocks: int = 20, chars: int = 3) -> dict:
     out = []
     for i in range(blocks):
         y = 20 * i
-        block = {"words": f"w{i}", "confidence": 0.5 + i / 100,
+        block = {"words": f"w{i}", "confidence": 0.5 + i % 50 / 100,
                  "location": [[0, y], [90, y], [90.5, y + 9], [0, y + 9]],
                  "char_list": [{"char": str(k), "char_confidence": 0.9,
                                 "char_location": [[k, y], [k + 1, y], [k + 1, y + 9], [k, y + 9]]}
@@ -194,7 +194,7 @@ def test_a_collector_frame_can_be_changed_without_changing_the_next_one():
 
 def test_a_response_failing_half_way_leaves_none_of_its_column_rows_behind():
     many = importlib.import_module("ocrframe.flatten.many")
-    bad = text_with_chars()  # its blocks and characters are added a whole list at a time
+    bad = text_with_chars(blocks=400)  # its 1,200 characters are added as typed arrays
     node = bad["result"]["deeper"] = {}
     for _ in range(5000):  # then the walk meets a dict nested too deeply to walk
         node = node.setdefault("a", {})
@@ -207,3 +207,11 @@ def test_a_response_failing_half_way_leaves_none_of_its_column_rows_behind():
     reference.add(text_with_chars(blocks=17), source="c")
     for name in ("words", "chars", "other", "document"):
         pd.testing.assert_frame_equal(c.frame(name), reference.frame(name), obj=name)
+
+
+@pytest.mark.parametrize("odd", [None, ("char_confidence", 1.5), ("char_location", [[1, 2]])])
+def test_long_lists_kept_as_typed_arrays_agree_with_the_walk(odd):
+    body = text_with_chars(blocks=400)  # 1,200 characters: past ARRAY_ROWS
+    if odd:
+        body["result"]["words_block_list"][399]["char_list"][2][odd[0]] = odd[1]
+    assert_same(body)

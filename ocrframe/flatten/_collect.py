@@ -4,6 +4,7 @@ to put a value in its frame or, when it does not fit, in ``other`` with its JSON
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,9 @@ PIECE_KEYS = WORD_KEYS - {"words_list"}  # General Table pieces have no pieces o
 CHAR_KEYS = frozenset({"char", "char_confidence", "char_location"})
 CELL_KEYS = frozenset({"words", "confidence", "location", "words_list", "rows", "columns",
                        "cell_location"})  # fmt: skip
+
+
+ARRAY_ROWS = 1024  # rows from a whole list at once: kept as typed arrays from this many
 
 
 class Extraction:
@@ -100,6 +104,15 @@ class Extraction:
         """Add ``n`` rows given column-wise (an array or list per column, or one value for
         every row; missing columns are NA), kept as typed arrays."""
         if not n or family not in self.wanted:
+            return
+        if n < ARRAY_ROWS:  # a typed array per column costs more than it saves
+            for col, lst in self.cols[family].items():
+                values = columns.get(col)
+                if isinstance(values, np.ndarray):
+                    lst.extend(values.tolist())
+                else:
+                    lst.extend(values if isinstance(values, list) else repeat(values, n))
+            self.counts[family] += n
             return
         self.pack([family])  # the rows held so far come first
         dtypes = dict(SCHEMAS[family])
