@@ -29,7 +29,7 @@ from ._families import (
 )
 from ._names import normalise_field
 
-_SDR_KINDS = (
+SDR_KINDS = (
     "ocr_result",
     "kv_result",
     "table_result",
@@ -37,7 +37,7 @@ _SDR_KINDS = (
     "layout_result",
     "formula_result",
 )
-_CONTAINER_KEYS = {
+CONTAINER_KEYS = {
     "words_block_list",
     "words_region_list",
     "kv_block_list",
@@ -45,9 +45,9 @@ _CONTAINER_KEYS = {
     "form_list",
     "layout_block_list",
     "formula_list",
-    *_SDR_KINDS,
+    *SDR_KINDS,
 }
-_ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
+ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
 _SCORE = re.compile(r"^(.+)_score$")
 
 
@@ -83,7 +83,7 @@ def extract(
 
 def _walk_result_list(ex: Extraction, result: list[Any], api: str | None, page: int) -> None:
     dicts = [e for e in result if isinstance(e, dict)]
-    kinds = [[k for k in e if k in _SDR_KINDS] for e in dicts]
+    kinds = [[k for k in e if k in SDR_KINDS] for e in dicts]
     if any(kinds):
         # Smart Document Recognizer. One element per page holding every kind, or the reference
         # example's list of one-kind elements (all for the same page): merge the latter.
@@ -118,7 +118,7 @@ def _walk_object(
     """Walk an object. Objects holding block lists give document properties; the others
     (ID cards, invoices, nested info) give fields. ``inherited`` holds the confidence and
     text_location maps a parent gave for this object (``{"confidence": {"front": {...}}}``)."""
-    is_container = any(k in _CONTAINER_KEYS for k in obj)
+    is_container = any(k in CONTAINER_KEYS for k in obj)
     own_conf, own_loc = obj.get("confidence"), obj.get("text_location")
     conf_map = own_conf if isinstance(own_conf, dict) else inherited[0] or {}
     loc_map = own_loc if isinstance(own_loc, dict) else inherited[1] or {}
@@ -150,7 +150,7 @@ def _walk_object(
             walk_blocks(ex, value, p, page)
         elif key == "words_region_list":
             walk_regions(ex, value, p, page)
-        elif key in _SDR_KINDS and isinstance(value, dict):
+        elif key in SDR_KINDS and isinstance(value, dict):
             _walk_object(ex, value, p, page, api, group)
         elif key in ("table_list", "form_list"):
             walk_tables(ex, value, p, page, "table" if key == "table_list" else "form")
@@ -170,8 +170,8 @@ def _walk_object(
                     )
         elif key in ("alarm_result", "alarm_confidence", "score_info") and isinstance(value, dict):
             _alarms(ex, value, p, page, key)
-        elif _ALARM_RESULT.match(key) and isinstance(value, bool):
-            _alarm(ex, page, _ALARM_RESULT.match(key).group(1), flagged=value, group="")
+        elif ALARM_RESULT.match(key) and isinstance(value, bool):
+            _alarm(ex, page, ALARM_RESULT.match(key).group(1), flagged=value, group="")
         elif is_container:
             if isinstance(value, (dict, list)):
                 if key in ("location",) and rules.polygon(value) is not None:
@@ -327,7 +327,7 @@ def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
 
 def _alarms(ex: Extraction, obj: dict[str, Any], path: str, page: int, group: str) -> None:
     for key, value in obj.items():
-        m_res, m_score = _ALARM_RESULT.match(key), _SCORE.match(key)
+        m_res, m_score = ALARM_RESULT.match(key), _SCORE.match(key)
         if m_res and isinstance(value, bool):
             _alarm(ex, page, m_res.group(1), flagged=value, group=group)
         elif m_score and rules.number(value) is not None:

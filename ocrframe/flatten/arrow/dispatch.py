@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...catalog import signature_keys
 from ...parsing import page_number
-from . import general_text
+from . import general_text, smart_document
 from .columns import valid
 from .files import drop_deep, parse, read_body, unexpected
 from .rows import frame_of
@@ -26,7 +26,13 @@ from .rows import frame_of
 __all__ = ["FastFrames", "read_frames", "READERS"]
 
 # Most specific shape first: a General Table body also holds "words_block_list".
-READERS = {r.API: r for r in (general_text,)}
+# One reader a line (several people add theirs).
+# fmt: off
+READERS = {r.API: r for r in (
+    smart_document,
+    general_text,
+)}
+# fmt: on
 
 
 @dataclass
@@ -69,26 +75,34 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
             files = np.asarray([idx[j] for j in part], dtype=np.int64)
             taken.update(files.tolist())
             out.apis.update(dict.fromkeys(files.tolist(), api))
-            _read(READERS[api], table, [entries[i] for i in files], files, wanted, out)
+            part_bodies = [bodies[j] for j in part]
+            _read(READERS[api], table, [entries[i] for i in files], files, wanted, out,
+                  part_bodies)  # fmt: skip
         out.fallback += [i for i in idx if i not in taken]
     out.fallback.sort()
     return out
 
 
 def _read(reader: Any, table: Any, entries: list[Any], files: np.ndarray, wanted: frozenset[str],
-          out: FastFrames) -> None:  # fmt: skip
+          out: FastFrames, bodies: list[bytes]) -> None:  # fmt: skip
+    """Frames of one parsed group. A reader may declare ``SCALARS_AT`` (where its bodies hold
+    document scalars; default ``result``) and ``NEEDS_BODIES`` (``read`` then also gets the
+    bodies' bytes, as ``bodies``)."""
     import pyarrow as pa
 
-    bad = unexpected(table, reader.SCHEMA(), scalars_at=("result",)) | _other_api(table, reader.API)
+    scalars_at = getattr(reader, "SCALARS_AT", ("result",))
+    bad = unexpected(table, reader.SCHEMA(), scalars_at=scalars_at) | _other_api(table, reader.API)
     while len(files):
         if bad.any():
             out.fallback += files[bad].tolist()
             table, files = table.filter(pa.array(~bad)), files[~bad]
             entries = [e for e, b in zip(entries, bad, strict=True) if not b]
+            bodies = [body for body, b in zip(bodies, bad, strict=True) if not b]
             if not len(files):
                 return
         pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
-        built = reader.read(table, pages, wanted)
+        extra = {"bodies": bodies} if getattr(reader, "NEEDS_BODIES", False) else {}
+        built = reader.read(table, pages, wanted, **extra)
         bad = ~built.ok
         if not bad.any():
             break
