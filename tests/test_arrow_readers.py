@@ -113,3 +113,28 @@ def test_mutated_bodies_still_match_the_general_walk(tmp_path, api):
         for changed in mutations(body):
             items += [changed, body]
     assert_same_as_general(write(tmp_path, items))
+
+
+def test_smart_document_shapes_match_the_general_walk(tmp_path):
+    """Smart Document Recognizer's list shapes: forms before tables in an element (the walk's
+    cell order is the body's key order, which Arrow does not keep), the reference example's
+    one-kind elements (one page), several pages, characters; and bodies whose key order the
+    bytes do not tell (the name as a word, an escaped key), which go the general way."""
+    api = "smart-document-recognizer"
+    flags = {**FLAGS[api][0], "character_mode": True}
+    page = synthesize(api, seed=1, params=flags, n_blocks=4)["result"][0]
+    forms_first = {"result": [dict(reversed(list(page.items())))]}
+    one_kind_each = {"result": [{k: v} for k, v in reversed(list(page.items()))]}
+    two_pages = {"result": [page, forms_first["result"][0]]}
+    as_word = copy.deepcopy(forms_first)
+    as_word["result"][0]["ocr_result"]["words_block_list"][0]["words"] = "table_result"
+    # An escaped key beside the name as text after the forms: the counts agree, the order not.
+    named_after = copy.deepcopy({"result": [page]})
+    named_after["result"][0]["layout_result"]["layout_block_list"][0]["text"] = "table_result"
+    taken = [forms_first, one_kind_each, two_pages]
+    paths = write(tmp_path, [*taken, as_word, named_after])
+    escaped = json.dumps(named_after).replace('"table_result"', '"table\\u005fresult"', 1)
+    paths[-1].write_text(escaped)
+    fallback = read_frames(read_responses(paths).entries, ["cells"]).fallback
+    assert fallback == [3, 4]
+    assert_same_as_general(paths)

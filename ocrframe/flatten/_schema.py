@@ -170,6 +170,8 @@ def _inferred(values: list[Any]) -> Any:
 
 def _column(values: Any, dtype: str, n: int) -> Any:
     if values is None:
+        if dtype == FLOAT:  # a column no row has (cells without boxes): no list of Nones
+            return np.full(n, np.nan)
         values = [None] * n
     if isinstance(values, np.ndarray) or isinstance(values, pd.api.extensions.ExtensionArray):
         return values if dtype != STR else pd.array(values, dtype="str")

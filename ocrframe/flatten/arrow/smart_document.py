@@ -266,8 +266,8 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
     return Rows(cols, el.file[first]), bad_elem
 
 
-_KIND_KEY = re.compile(rb'"(table|form)_result"[ \t]*:')
-# A key with a \u escape could spell one of those keys without matching the pattern above.
+_KIND_KEYS = (b'"table_result"', b'"form_result"')
+# A key with a \u escape could spell one of those keys without holding those bytes.
 _ESCAPED_KEY = re.compile(rb'\\u[0-9a-fA-F]{4}(?:[^"\\]|\\.)*"[ \t]*:')
 
 
@@ -275,25 +275,38 @@ def _form_first(bodies: list[bytes], has: dict[str, np.ndarray], result: Any,
                 elem_file: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Per element: ``form_result`` comes before ``table_result`` in the body (the walk
     emits their cells in key order, which Arrow does not keep); per file: the order could not
-    be read from the bytes (the general walk reads it)."""
+    be read from the bytes (the general walk reads it). The two names must occur exactly as
+    often as the elements hold them (no such text elsewhere) and be written plainly."""
     tables, forms = has["table_result"], has["form_result"]
     form_first = np.zeros(len(elem_file), dtype=bool)
     bad = np.zeros(len(bodies), dtype=bool)
     count = lengths(result)
     starts = np.cumsum(count) - count
     for f in np.unique(elem_file[tables & forms]).tolist():
-        body = bodies[f]
-        found = [m.group(1) == b"form" for m in _KIND_KEY.finditer(body)]
-        if b"\\u" in body and _ESCAPED_KEY.search(body):
+        body, elements = bodies[f], slice(starts[f], starts[f] + count[f])
+        at = {name: _positions(body, name) for name in _KIND_KEYS}
+        if (len(at[_KIND_KEYS[0]]) != tables[elements].sum()
+                or len(at[_KIND_KEYS[1]]) != forms[elements].sum()
+                or (b"\\u" in body and _ESCAPED_KEY.search(body))):  # fmt: skip
             bad[f] = True
             continue
+        # In body order, each element's keys come before the next element's.
+        found = sorted(
+            [(p, False) for p in at[_KIND_KEYS[0]]] + [(p, True) for p in at[_KIND_KEYS[1]]]
+        )
+        kinds = [is_form for _, is_form in found]
         pos = 0
-        for e in range(starts[f], starts[f] + count[f]):
-            got = found[pos : pos + int(tables[e]) + int(forms[e])]
-            pos += len(got)
-            if sorted(got) != [False] * bool(tables[e]) + [True] * bool(forms[e]):
-                bad[f] = True
-                break
-            form_first[e] = bool(got) and got[0] and tables[e]
-        bad[f] |= pos != len(found)
+        for e in range(elements.start, elements.stop):
+            n = int(tables[e]) + int(forms[e])
+            form_first[e] = n == 2 and kinds[pos]
+            pos += n
     return form_first, bad
+
+
+def _positions(body: bytes, name: bytes) -> list[int]:
+    """Offsets of ``name`` in ``body``."""
+    out, at = [], body.find(name)
+    while at >= 0:
+        out.append(at)
+        at = body.find(name, at + 1)
+    return out
