@@ -128,13 +128,15 @@ def test_smart_document_shapes_match_the_general_walk(tmp_path):
     two_pages = {"result": [page, forms_first["result"][0]]}
     as_word = copy.deepcopy(forms_first)
     as_word["result"][0]["ocr_result"]["words_block_list"][0]["words"] = "table_result"
-    # An escaped key beside the name as text after the forms: the counts agree, the order not.
+    # An escaped key beside the name as text after the forms: the counts agree, the order not,
     named_after = copy.deepcopy({"result": [page]})
     named_after["result"][0]["layout_result"]["layout_block_list"][0]["text"] = "table_result"
+    # ... or beside the name as a key of the saved header's metadata.
+    in_header = {"result": [page], "_ocrframe": {"meta": {"table_result": {"n": 1}}}}
     taken = [forms_first, one_kind_each, two_pages]
-    paths = write(tmp_path, [*taken, as_word, named_after])
-    escaped = json.dumps(named_after).replace('"table_result"', '"table\\u005fresult"', 1)
-    paths[-1].write_text(escaped)
+    paths = write(tmp_path, [*taken, as_word, named_after, in_header])
+    for path, body in zip(paths[-2:], [named_after, in_header], strict=True):
+        path.write_text(json.dumps(body).replace('"table_result"', '"table\\u005fresult"', 1))
     fallback = read_frames(read_responses(paths).entries, ["cells"]).fallback
-    assert fallback == [3, 4]
+    assert fallback == [3, 4, 5]
     assert_same_as_general(paths)

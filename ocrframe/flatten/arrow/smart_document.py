@@ -11,7 +11,6 @@ each kind are ``document`` keys (``ocr_result.direction``), as in the general wa
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
 from .blocks import char_rows, out_of_range, polygon_columns, word_rows
 from .columns import explode, field, floats, lengths, strings, valid
 from .document import document_rows
+from .files import SAVED_HEADER
 from .general_text import block_type, polygon_type
 from .grid_cells import EXACT_INT, table_rows
 from .rows import Built, Rows
@@ -97,7 +97,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], bodies: list[byt
         bad_elem |= _kv(lists["kv_result"], el, wanted, strict, rows)
     form_first = np.zeros(len(elem_file), dtype=bool)
     if wanted & {"cells", "outlines", "other"}:
-        form_first, bad_files = _form_first(bodies, has, result, elem_file)
+        form_first, bad_files = _form_first(table, bodies, has, elem_file)
         ok &= ~bad_files
     counts = []
     if wanted & {"cells", "outlines", "words", "document", "other"}:
@@ -267,34 +267,34 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
 
 
 _KIND_KEYS = (b'"table_result"', b'"form_result"')
-# A key with a \u escape could spell one of those keys without holding those bytes.
-_ESCAPED_KEY = re.compile(rb'\\u[0-9a-fA-F]{4}(?:[^"\\]|\\.)*"[ \t]*:')
 
 
-def _form_first(bodies: list[bytes], has: dict[str, np.ndarray], result: Any,
+def _form_first(table: Any, bodies: list[bytes], has: dict[str, np.ndarray],
                 elem_file: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Per element: ``form_result`` comes before ``table_result`` in the body (the walk
     emits their cells in key order, which Arrow does not keep); per file: the order could not
-    be read from the bytes (the general walk reads it). The two names must occur exactly as
-    often as the elements hold them (no such text elsewhere) and be written plainly."""
+    be read from the bytes (the general walk reads it).
+
+    The names must occur exactly as often as the elements hold them, each as an object key.
+    Every other object holding such a key is refused (unknown keys, kind scalars named as
+    containers, a saved header holding them), so an escaped key (``"table\\u005fresult"``)
+    cannot be offset by one written elsewhere."""
+    result = table.column("result").combine_chunks()
     tables, forms = has["table_result"], has["form_result"]
     form_first = np.zeros(len(elem_file), dtype=bool)
-    bad = np.zeros(len(bodies), dtype=bool)
+    bad = _header_holds(table, {name.strip(b'"').decode() for name in _KIND_KEYS})
     count = lengths(result)
     starts = np.cumsum(count) - count
     for f in np.unique(elem_file[tables & forms]).tolist():
         body, elements = bodies[f], slice(starts[f], starts[f] + count[f])
-        at = {name: _positions(body, name) for name in _KIND_KEYS}
-        if (len(at[_KIND_KEYS[0]]) != tables[elements].sum()
-                or len(at[_KIND_KEYS[1]]) != forms[elements].sum()
-                or (b"\\u" in body and _ESCAPED_KEY.search(body))):  # fmt: skip
+        at = [_key_positions(body, name) for name in _KIND_KEYS]
+        if (at[0] is None or at[1] is None or len(at[0]) != tables[elements].sum()
+                or len(at[1]) != forms[elements].sum()):  # fmt: skip
             bad[f] = True
             continue
         # In body order, each element's keys come before the next element's.
-        found = sorted(
-            [(p, False) for p in at[_KIND_KEYS[0]]] + [(p, True) for p in at[_KIND_KEYS[1]]]
-        )
-        kinds = [is_form for _, is_form in found]
+        kinds = [is_form for _, is_form in sorted([(p, False) for p in at[0]] +
+                                                  [(p, True) for p in at[1]])]  # fmt: skip
         pos = 0
         for e in range(elements.start, elements.stop):
             n = int(tables[e]) + int(forms[e])
@@ -303,10 +303,28 @@ def _form_first(bodies: list[bytes], has: dict[str, np.ndarray], result: Any,
     return form_first, bad
 
 
-def _positions(body: bytes, name: bytes) -> list[int]:
-    """Offsets of ``name`` in ``body``."""
+def _key_positions(body: bytes, name: bytes) -> list[int] | None:
+    """Offsets of ``name`` in ``body``; None when one is not an object key (text)."""
     out, at = [], body.find(name)
     while at >= 0:
+        if body[at + len(name) : at + len(name) + 16].lstrip(b" \t")[:1] != b":":
+            return None
         out.append(at)
         at = body.find(name, at + 1)
     return out
+
+
+def _header_holds(table: Any, names: set[str]) -> np.ndarray:
+    """Files whose saved ``_ocrframe`` header holds objects with a key in ``names``."""
+    import pyarrow as pa
+
+    def holds(t: Any) -> bool:
+        if pa.types.is_struct(t):
+            return any(f.name in names or holds(f.type) for f in t)
+        return pa.types.is_list(t) and holds(t.value_type)
+
+    if SAVED_HEADER in table.column_names:
+        header = table.column(SAVED_HEADER).combine_chunks()
+        if holds(header.type):
+            return valid(header)
+    return np.zeros(table.num_rows, dtype=bool)
