@@ -279,39 +279,42 @@ def _form_first(table: Any, bodies: list[bytes], has: dict[str, np.ndarray],
     Every other object holding such a key is refused (unknown keys, kind scalars named as
     containers, a saved header holding them), so an escaped key (``"table\\u005fresult"``)
     cannot be offset by one written elsewhere."""
-    result = table.column("result").combine_chunks()
     tables, forms = has["table_result"], has["form_result"]
     form_first = np.zeros(len(elem_file), dtype=bool)
     bad = _header_holds(table, {name.strip(b'"').decode() for name in _KIND_KEYS})
-    count = lengths(result)
-    starts = np.cumsum(count) - count
-    for f in np.unique(elem_file[tables & forms]).tolist():
-        body, elements = bodies[f], slice(starts[f], starts[f] + count[f])
-        at = [_key_positions(body, name) for name in _KIND_KEYS]
-        if (at[0] is None or at[1] is None or len(at[0]) != tables[elements].sum()
-                or len(at[1]) != forms[elements].sum()):  # fmt: skip
-            bad[f] = True
-            continue
-        # In body order, each element's keys come before the next element's.
-        kinds = [is_form for _, is_form in sorted([(p, False) for p in at[0]] +
-                                                  [(p, True) for p in at[1]])]  # fmt: skip
-        pos = 0
-        for e in range(elements.start, elements.stop):
-            n = int(tables[e]) + int(forms[e])
-            form_first[e] = n == 2 and kinds[pos]
-            pos += n
+    if not (tables & forms).any():
+        return form_first, bad
+    n = len(bodies)
+    starts = np.cumsum([0] + [len(b) for b in bodies[:-1]])
+    data = b"".join(bodies)
+    (at_t, text_t), (at_f, text_f) = (_key_positions(data, name) for name in _KIND_KEYS)
+    at, is_form = np.concatenate([at_t, at_f]), np.repeat([False, True], [len(at_t), len(at_f)])
+    file = np.searchsorted(starts, at, side="right") - 1
+    bad[file[np.concatenate([text_t, text_f])]] = True
+    bad |= np.bincount(file[~is_form], minlength=n) != np.bincount(elem_file[tables], minlength=n)
+    bad |= np.bincount(file[is_form], minlength=n) != np.bincount(elem_file[forms], minlength=n)
+    # Keys in body order, files in order: the kept files' keys line up with their elements'.
+    order = np.argsort(at, kind="stable")
+    kinds = is_form[order][~bad[file[order]]]
+    keys = np.where(bad[elem_file], 0, tables.astype(np.int64) + forms)
+    first = np.cumsum(keys) - keys  # where each element's keys start in kinds
+    both, one = np.flatnonzero(keys == 2), np.flatnonzero(keys == 1)
+    form_first[both] = kinds[first[both]]
+    wrong = np.zeros(len(elem_file), dtype=bool)
+    wrong[both] = kinds[first[both]] == kinds[first[both] + 1]
+    wrong[one] = kinds[first[one]] != forms[one]
+    bad[elem_file[wrong]] = True
     return form_first, bad
 
 
-def _key_positions(body: bytes, name: bytes) -> list[int] | None:
-    """Offsets of ``name`` in ``body``; None when one is not an object key (text)."""
-    out, at = [], body.find(name)
-    while at >= 0:
-        if body[at + len(name) : at + len(name) + 16].lstrip(b" \t")[:1] != b":":
-            return None
-        out.append(at)
-        at = body.find(name, at + 1)
-    return out
+def _key_positions(data: bytes, name: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets of ``name`` in ``data``, and which of them are not object keys (text)."""
+    at, text, k = [], [], data.find(name)
+    while k >= 0:
+        at.append(k)
+        text.append(data[k + len(name) : k + len(name) + 16].lstrip(b" \t")[:1] != b":")
+        k = data.find(name, k + 1)
+    return np.array(at, dtype=np.int64), np.array(text, dtype=bool)
 
 
 def _header_holds(table: Any, names: set[str]) -> np.ndarray:
