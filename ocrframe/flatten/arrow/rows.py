@@ -42,20 +42,38 @@ class Built:
 
 
 def frame_of(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Frame ``name`` from ``parts`` in walk order, and the file of each row."""
+    """Frame ``name`` from ``parts`` in walk order, and the file of each row. Parts with the
+    same columns are merged and put in order column by column, then built once."""
     parts = [p for p in parts if len(p.file)]
     if not parts:
         return build_frame(name, {}), np.empty(0, dtype=np.int64)
-    if len(parts) == 1:
-        p = parts[0]
-        frame = build_frame(name, p.columns)
-        order = np.lexsort((*reversed(p.order), p.file)) if p.order else None
-        if order is None or (np.diff(order) == 1).all():
-            return frame, np.asarray(p.file, dtype=np.int64)
-        return frame.take(order).reset_index(drop=True), np.asarray(p.file)[order]
-    frames = [build_frame(name, p.columns) for p in parts]
-    frame = pd.concat(frames, ignore_index=True)
-    file = np.concatenate([p.file for p in parts]).astype(np.int64)
+    file = np.concatenate([np.asarray(p.file) for p in parts]).astype(np.int64)
     keys = [np.concatenate([p.order[k] for p in parts]) for k in range(len(parts[0].order))]
-    order = np.lexsort((*reversed(keys), file))
-    return frame.take(order).reset_index(drop=True), file[order]
+    order = np.lexsort((*reversed(keys), file)) if keys or len(parts) > 1 else None
+    if order is not None and (np.diff(order) == 1).all():
+        order = None
+    if any(p.columns.keys() != parts[0].columns.keys() for p in parts):
+        frame = pd.concat([build_frame(name, p.columns) for p in parts], ignore_index=True)
+        if order is None:
+            return frame, file
+        return frame.take(order).reset_index(drop=True), file[order]
+    columns = {k: _merged([p.columns[k] for p in parts], order) for k in parts[0].columns}
+    return build_frame(name, columns), file if order is None else file[order]
+
+
+def _merged(values: list[Any], order: np.ndarray | None) -> Any:
+    """One column from the parts' ``values`` (numpy arrays, pandas arrays or lists), rows
+    taken in ``order``."""
+    if len(values) == 1:
+        merged = values[0]
+    elif all(isinstance(v, np.ndarray) for v in values):
+        merged = np.concatenate(values)
+    elif all(isinstance(v, list) for v in values):
+        merged = [x for v in values for x in v]
+    else:
+        merged = pd.concat([pd.Series(v) for v in values], ignore_index=True).array
+    if order is None:
+        return merged
+    if isinstance(merged, list):
+        return [merged[i] for i in order]
+    return merged[order] if isinstance(merged, np.ndarray) else merged.take(order)
