@@ -45,6 +45,8 @@ def field(arr: Any, name: str) -> Any:
 
     if arr.type.get_field_index(name) < 0:
         return pa.nulls(len(arr))
+    if arr.null_count == 0 and isinstance(arr, pa.StructArray):  # no parent nulls: as it is
+        return arr.field(name)
     return pc.struct_field(arr, name)
 
 
