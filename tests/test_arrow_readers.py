@@ -137,6 +137,8 @@ def test_smart_document_shapes_match_the_general_walk(tmp_path):
     paths = write(tmp_path, [*taken, as_word, named_after, in_header])
     for path, body in zip(paths[-2:], [named_after, in_header], strict=True):
         path.write_text(json.dumps(body).replace('"table_result"', '"table\\u005fresult"', 1))
-    fallback = read_frames(read_responses(paths).entries, ["cells"]).fallback
-    assert fallback == [3, 4, 5]
+    entries = read_responses(paths).entries
+    assert read_frames(entries, ["cells"]).fallback == [3, 4, 5]
+    # Frames that do not depend on that order take them all.
+    assert read_frames(entries, ["chars", "document", "kv", "layout"]).fallback == []
     assert_same_as_general(paths)
