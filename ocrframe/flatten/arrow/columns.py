@@ -23,9 +23,12 @@ def valid(arr: Any) -> np.ndarray:
 
 
 def lengths(arr: Any) -> np.ndarray:
-    """Length of each list of ``arr`` (0 where null)."""
+    """Length of each list of ``arr`` (0 where null; all 0 for a column of nulls)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_null(arr.type):  # what field() gives for a key the struct does not have
+        return np.zeros(len(arr), dtype=np.int64)
     return pc.fill_null(pc.list_value_length(arr), 0).to_numpy().astype(np.int64)
 
 

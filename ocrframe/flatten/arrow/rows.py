@@ -2,9 +2,11 @@
 from and its place in the general walk's order.
 
 >>> import numpy as np
->>> r = Rows({"page": np.array([1, 1])}, file=np.array([0, 0]), order=(np.array([1, 0]),))
->>> frame_of("words", [r])[1].tolist()
-[0, 0]
+>>> r = Rows({"page": np.array([1, 1]), "block": np.array([1, 0])}, file=np.array([0, 0]),
+...          order=(np.array([1, 0]),))
+>>> frame, file = frame_of("words", [r])
+>>> frame["block"].tolist(), file.tolist()
+([0, 1], [0, 0])
 """
 
 from __future__ import annotations
