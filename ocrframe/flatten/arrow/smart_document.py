@@ -26,7 +26,16 @@ from .general_text import block_type, polygon_type
 from .grid_cells import EXACT_INT, table_rows
 from .rows import Built, Rows
 
-__all__ = ["API", "MARKERS", "SCHEMA", "SCALARS_AT", "NEEDS_BODIES", "LISTS", "read"]
+__all__ = [
+    "API",
+    "MARKERS",
+    "SCHEMA",
+    "KIND_SCALARS",
+    "SCALARS_AT",
+    "NEEDS_BODIES",
+    "LISTS",
+    "read",
+]
 
 API = "smart-document-recognizer"
 MARKERS = tuple(f'"{kind}"'.encode() for kind in SDR_KINDS)
@@ -34,6 +43,14 @@ MARKERS = tuple(f'"{kind}"'.encode() for kind in SDR_KINDS)
 LISTS = {"ocr_result": "words_block_list", "kv_result": "kv_block_list",
          "table_result": "table_list", "form_result": "form_list",
          "layout_result": "layout_block_list", "formula_result": "formula_list"}  # fmt: skip
+# The documented scalars of each kind, declared so a clean body needs no inference (an
+# integral direction is then read as a float: document_rows sends such a file the general way).
+KIND_SCALARS = {"ocr_result": {"direction": "float64", "words_block_count": "int64"},
+            "kv_result": {"kv_block_count": "int64"}, "table_result": {"table_count": "int64"},
+            "form_result": {"form_count": "int64"},
+            "layout_result": {"layout_block_count": "int64"},
+            "formula_result": {"formula_count": "int64"}}  # fmt: skip
+# Other scalars of a kind are inferred and allowed: document keys too.
 SCALARS_AT = tuple(f"result.{kind}" for kind in SDR_KINDS)
 NEEDS_BODIES = True  # the order of table_result and form_result in an element is in the bytes
 
@@ -56,8 +73,9 @@ def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on f
     items = {"ocr_result": block_type(), "kv_result": pair, "table_result": table,
              "form_result": table, "layout_result": layout, "formula_result": formula}  # fmt: skip
     page = pa.struct(
-        [(kind, pa.struct([(LISTS[kind], pa.list_(items[kind]))])) for kind in SDR_KINDS]
-    )
+        [(kind, pa.struct([*[(k, getattr(pa, t)()) for k, t in KIND_SCALARS[kind].items()],
+                           (LISTS[kind], pa.list_(items[kind]))])) for kind in SDR_KINDS]
+    )  # fmt: skip
     return pa.schema([("result", pa.list_(page)), ("error_code", pa.string())])
 
 
