@@ -46,10 +46,10 @@ LISTS = {"ocr_result": "words_block_list", "kv_result": "kv_block_list",
 # The documented scalars of each kind, declared so a clean body needs no inference (an
 # integral direction is then read as a float: document_rows sends such a file the general way).
 KIND_SCALARS = {"ocr_result": {"direction": "float64", "words_block_count": "int64"},
-            "kv_result": {"kv_block_count": "int64"}, "table_result": {"table_count": "int64"},
-            "form_result": {"form_count": "int64"},
-            "layout_result": {"layout_block_count": "int64"},
-            "formula_result": {"formula_count": "int64"}}  # fmt: skip
+                "kv_result": {"kv_block_count": "int64"},
+                "table_result": {"table_count": "int64"}, "form_result": {"form_count": "int64"},
+                "layout_result": {"layout_block_count": "int64"},
+                "formula_result": {"formula_count": "int64"}}  # fmt: skip
 # Other scalars of a kind are inferred and allowed: document keys too.
 SCALARS_AT = tuple(f"result.{kind}" for kind in SDR_KINDS)
 NEEDS_BODIES = True  # the order of table_result and form_result in an element is in the bytes
@@ -110,9 +110,11 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], bodies: list[byt
         ok[elem_file[_odd_scalars(v, LISTS[kind])]] = False
     strict = "other" in wanted
     rows: dict[str, list[Rows]] = {}
-    bad_elem = _words(lists["ocr_result"], el, wanted, strict, rows)
+    bad_elem = np.zeros(len(elem_file), dtype=bool)
+    if wanted & {"words", "chars", "other"}:
+        bad_elem |= _words(lists["ocr_result"], el, wanted, strict, rows)
     if wanted & {"kv", "kv_boxes", "other"}:
-        bad_elem |= _kv(lists["kv_result"], el, wanted, strict, rows)
+        bad_elem |= _kv(lists["kv_result"], el, strict, rows)
     form_first = np.zeros(len(elem_file), dtype=bool)
     if wanted & {"cells", "outlines", "other"}:
         form_first, bad_files = _form_first(table, bodies, has, elem_file)
@@ -178,8 +180,7 @@ def _words(lists: Any, el: _Elements, wanted: frozenset[str], strict: bool,
     return bad_elem
 
 
-def _kv(lists: Any, el: _Elements, wanted: frozenset[str], strict: bool,
-        rows: dict[str, list[Rows]]) -> np.ndarray:  # fmt: skip
+def _kv(lists: Any, el: _Elements, strict: bool, rows: dict[str, list[Rows]]) -> np.ndarray:
     bad_elem = np.zeros(len(el.file), dtype=bool)
     pairs, owner, pair, file, page = el.items(lists)
     conf = floats(field(pairs, "confidence"))
@@ -203,7 +204,7 @@ def _tables(lists: Any, el: _Elements, kind: str, later: np.ndarray, wanted: fro
             rows: dict[str, list[Rows]]) -> tuple[np.ndarray, tuple[Any, ...]]:  # fmt: skip
     """Cells and outlines of the tables (``kind`` "table") or forms of each element; ``later``:
     elements where this kind comes after the other in the body (its rows follow theirs).
-    Also each table's ``words_block_count`` for the document: (count column, element, number)."""
+    Also what the document needs: (kind, each table's ``words_block_count``, element, number)."""
     bad_elem = np.zeros(len(el.file), dtype=bool)
     tables, owner, number, file, page = el.items(lists)
     order = (el.index[owner], later[owner].astype(np.int64), number)
