@@ -2,9 +2,11 @@
 
 Each reader module (one per response shape) declares ``API``, ``MARKERS`` (byte strings one of
 which its bodies hold), ``SCHEMA`` (a function giving the pyarrow schema of what it reads) and
-``read(table, pages, wanted) -> Built``. Files it cannot take exactly as the general walk would
-(another shape, a key it does not know, a value of an odd type, anything that would go to
-``other``) come back as ``fallback`` for the general walk.
+``read(table, pages, wanted) -> Built``, optionally ``SCALARS_AT`` (where its bodies hold
+document scalars, default ``result``) and ``NEEDS_BODIES`` (``read`` then also gets the bytes,
+as ``bodies``: what Arrow does not keep, such as key order). Files it cannot take exactly as
+the general walk would (another shape, a key it does not know, a value of an odd type,
+anything that would go to ``other``) come back as ``fallback`` for the general walk.
 """
 
 from __future__ import annotations
@@ -85,9 +87,7 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
 
 def _read(reader: Any, table: Any, entries: list[Any], files: np.ndarray, wanted: frozenset[str],
           out: FastFrames, bodies: list[bytes]) -> None:  # fmt: skip
-    """Frames of one parsed group. A reader may declare ``SCALARS_AT`` (where its bodies hold
-    document scalars; default ``result``) and ``NEEDS_BODIES`` (``read`` then also gets the
-    bodies' bytes, as ``bodies``)."""
+    """Frames of one parsed group (``bodies``: their bytes, for readers that need them)."""
     import pyarrow as pa
 
     scalars_at = getattr(reader, "SCALARS_AT", ("result",))
