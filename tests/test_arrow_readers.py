@@ -143,6 +143,7 @@ def test_mutated_bodies_still_match_the_general_walk(tmp_path, api):
     assert_same_as_general(write(tmp_path, items))
 
 
+<<<<<<< HEAD
 def test_files_saved_by_response_to_json_take_the_columnar_path(tmp_path):
     """Response.to_json ends a file with an ``_ocrframe`` member holding ``"page": null``:
     that null is not the body's, so it must not send the file the general way."""
@@ -155,4 +156,32 @@ def test_files_saved_by_response_to_json_take_the_columnar_path(tmp_path):
         paths.append(p)
     assert b'"page": null' in paths[0].read_bytes()
     assert read_frames(read_responses(paths).entries, ["cells"]).fallback == []
+=======
+def test_smart_document_shapes_match_the_general_walk(tmp_path):
+    """Smart Document Recognizer's list shapes: forms before tables in an element (the walk's
+    cell order is the body's key order, which Arrow does not keep), the reference example's
+    one-kind elements (one page), several pages, characters; and bodies whose key order the
+    bytes do not tell (the name as a word, an escaped key), which go the general way."""
+    api = "smart-document-recognizer"
+    flags = {**FLAGS[api][0], "character_mode": True}
+    page = synthesize(api, seed=1, params=flags, n_blocks=4)["result"][0]
+    forms_first = {"result": [dict(reversed(list(page.items())))]}
+    one_kind_each = {"result": [{k: v} for k, v in reversed(list(page.items()))]}
+    two_pages = {"result": [page, forms_first["result"][0]]}
+    as_word = copy.deepcopy(forms_first)
+    as_word["result"][0]["ocr_result"]["words_block_list"][0]["words"] = "table_result"
+    # An escaped key beside the name as text after the forms: the counts agree, the order not,
+    named_after = copy.deepcopy({"result": [page]})
+    named_after["result"][0]["layout_result"]["layout_block_list"][0]["text"] = "table_result"
+    # ... or beside the name as a key of the saved header's metadata.
+    in_header = {"result": [page], "_ocrframe": {"meta": {"table_result": {"n": 1}}}}
+    taken = [forms_first, one_kind_each, two_pages]
+    paths = write(tmp_path, [*taken, as_word, named_after, in_header])
+    for path, body in zip(paths[-2:], [named_after, in_header], strict=True):
+        path.write_text(json.dumps(body).replace('"table_result"', '"table\\u005fresult"', 1))
+    entries = read_responses(paths).entries
+    assert read_frames(entries, ["cells"]).fallback == [3, 4, 5]
+    # Frames that do not depend on that order take them all.
+    assert read_frames(entries, ["chars", "document", "kv", "layout"]).fallback == []
+>>>>>>> sdr
     assert_same_as_general(paths)

@@ -126,3 +126,19 @@ def test_a_folder_reads_back_ordered_by_source_and_page(tmp_path):
         ("b.pdf", 2),
         ("c.png", 1),
     ]
+
+
+def test_document_columns_are_typed_over_every_chunk(monkeypatch):
+    """A document key's column type comes from all of its values, not from those of the
+    chunk each response fell in: 6 stays "6" beside "text", whether or not a 1.5 shares
+    its chunk."""
+    from ocrframe.datasets import batch as batch_module
+
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    counts = [1.5, 6, 6, 6, "text"]
+    responses = [
+        Response({"result": {"words_block_count": c, "words_block_list": []}}, source=f"r{i}")
+        for i, c in enumerate(counts)
+    ]
+    expected = ["1.5", "6", "6", "6", "text"]
+    assert Batch(responses).flatten()["document"]["words_block_count"].tolist() == expected

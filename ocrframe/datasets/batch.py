@@ -320,7 +320,7 @@ class Batch:
         for name in names:
             if collector.count(name):
                 parts.setdefault(name, []).append(
-                    (collector.items(name).astype(np.int64), collector.frame(name))
+                    (collector.items(name).astype(np.int64), collector.frame(name, typed=False))
                 )
         return parts
 
@@ -341,8 +341,8 @@ class Batch:
 def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.DataFrame:
     """Parts of frame ``name`` as one, rows in entry order (each part keeps its own order).
     The ``document`` frame's columns are typed from all their values at once, as one walk
-    over every response would type them."""
-    if len(parts) == 1:
+    over every response would type them (the parts' walked values come untyped)."""
+    if len(parts) == 1 and name != "document":
         return parts[0][1]
     frame = _concat([p[1] for p in parts])
     order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")

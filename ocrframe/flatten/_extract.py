@@ -29,7 +29,7 @@ from ._families import (
 )
 from ._names import normalise_field
 
-_SDR_KINDS = (
+SDR_KINDS = (
     "ocr_result",
     "kv_result",
     "table_result",
@@ -45,7 +45,7 @@ CONTAINER_KEYS = {
     "form_list",
     "layout_block_list",
     "formula_list",
-    *_SDR_KINDS,
+    *SDR_KINDS,
 }
 # Values that are one field's value in an object without blocks: the walk's most common case
 # (bool is not among them: ``detect_*_result`` flags are alarms).
@@ -88,7 +88,7 @@ def extract(
 
 def _walk_result_list(ex: Extraction, result: list[Any], api: str | None, page: int) -> None:
     dicts = [e for e in result if isinstance(e, dict)]
-    kinds = [[k for k in e if k in _SDR_KINDS] for e in dicts]
+    kinds = [[k for k in e if k in SDR_KINDS] for e in dicts]
     if any(kinds):
         # Smart Document Recognizer. One element per page holding every kind, or the reference
         # example's list of one-kind elements (all for the same page): merge the latter.
@@ -158,7 +158,7 @@ def _walk_object(
             walk_blocks(ex, value, p, page)
         elif key == "words_region_list":
             walk_regions(ex, value, p, page)
-        elif key in _SDR_KINDS and isinstance(value, dict):
+        elif key in SDR_KINDS and isinstance(value, dict):
             _walk_object(ex, value, p, page, api, group)
         elif key in ("table_list", "form_list"):
             walk_tables(ex, value, p, page, "table" if key == "table_list" else "form")

@@ -190,6 +190,8 @@ def column_array(values: Any, dtype: str, n: int) -> Any:
     [1, <NA>]
     """
     if values is None:
+        if dtype == FLOAT:  # a column no row has (cells without boxes): no list of Nones
+            return np.full(n, np.nan)
         values = [None] * n
     if dtype == NULLABLE_INT and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
         return pd.arrays.IntegerArray(values.astype(np.int64), np.zeros(len(values), dtype=bool))

@@ -126,14 +126,18 @@ class Collector:
             return np.array([r["_k"] for r in self._document], dtype=np.int64)
         return np.repeat(np.arange(len(self._sources)), self._rows[name])
 
-    def frame(self, name: str) -> pd.DataFrame:
+    def frame(self, name: str, typed: bool = True) -> pd.DataFrame:
         """Frame ``name``, built on the first call from the collected columns (handed over,
-        not copied); later calls give a copy-on-write copy of it."""
+        not copied); later calls give a copy-on-write copy of it. ``typed=False`` leaves the
+        ``document`` keys as read (object columns), for a caller that types each column once
+        over more responses than these (a column's type depends on all of its values)."""
+        if name == "document" and not typed:
+            return self._build(name, typed=False)
         if name not in self._frames:
             self._frames[name] = self._build(name)
         return self._frames[name].copy(deep=False)
 
-    def _build(self, name: str) -> pd.DataFrame:
+    def _build(self, name: str, typed: bool = True) -> pd.DataFrame:
         if name == "document":
             keys: list[str] = []
             for row in self._document:
@@ -141,7 +145,10 @@ class Collector:
             cols: dict[str, list[Any]] = {"page": [r["page"] for r in self._document]}
             for key in keys:
                 cols[key] = [r.get(key) for r in self._document]
-            frame = build_frame("document", cols)
+            if typed:
+                frame = build_frame("document", cols)
+            else:
+                frame = pd.DataFrame({k: pd.array(v, dtype=object) for k, v in cols.items()})
         else:
             frame = build_frame(name, self.ex.take(name))
         of = self._response_of_row(name)

@@ -24,11 +24,11 @@ def valid(arr: Any) -> np.ndarray:
 
 
 def lengths(arr: Any) -> np.ndarray:
-    """Length of each list of ``arr`` (0 where null; all 0 for a column of nulls only)."""
+    """Length of each list of ``arr`` (0 where null; all 0 for a column of nulls)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pa.types.is_null(arr.type):
+    if pa.types.is_null(arr.type):  # what field() gives for a key the struct does not have
         return np.zeros(len(arr), dtype=np.int64)
     return pc.fill_null(pc.list_value_length(arr), 0).to_numpy().astype(np.int64)
 
@@ -50,7 +50,7 @@ def field(arr: Any, name: str) -> Any:
     k = arr.type.get_field_index(name)
     if k < 0:
         return pa.nulls(len(arr))
-    if arr.null_count == 0:  # no parent nulls to merge: the child as it is (no copy)
+    if arr.null_count == 0 and isinstance(arr, pa.StructArray):  # no parent nulls: as it is
         return arr.field(k)
     return pc.struct_field(arr, name)
 

@@ -1,12 +1,16 @@
 """Which saved files a columnar reader takes, and the frames it makes of them.
 
 Each reader module (one per response shape) declares ``API``, ``MARKERS`` (byte strings one of
-which its bodies hold), ``SCHEMA`` (a function giving the pyarrow schema of what it reads),
-optionally ``DOCUMENT`` (the types of the scalars the service usually sends, for the strict
-first parse: see :func:`~ocrframe.flatten.arrow.files.parse`) and
-``read(table, pages, wanted) -> Built``. Files it cannot take exactly as the general walk would
-(another shape, a key it does not know, a value of an odd type, anything that would go to
-``other``) come back as ``fallback`` for the general walk.
+which its bodies hold), ``SCHEMA`` (a function giving the pyarrow schema of what it reads) and
+``read(table, pages, wanted) -> Built``; optionally ``DOCUMENT`` (the types of the scalars the
+service usually sends, for the strict first parse: see
+:func:`~ocrframe.flatten.arrow.files.parse`), ``SCALARS_AT`` (where its bodies hold document
+scalars, default ``result``) and ``NEEDS_BODIES`` (``read`` then also gets the bytes, as
+``bodies``: what Arrow does not keep, such as key order). A reader of several APIs (``APIS``,
+the field APIs) parses with inferred types, checks every key itself and is told each file's
+API. Files a reader cannot take exactly as the general walk would (another shape, a key it does
+not know, a value of an odd type, anything that would go to ``other``) come back as
+``fallback`` for the general walk.
 """
 
 from __future__ import annotations
@@ -21,16 +25,23 @@ import pandas as pd
 from ...catalog import signature_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
-from . import fields, general_table, general_text
+from . import fields, general_table, general_text, smart_document
 from .columns import valid
 from .files import parse, read_body, unexpected
 from .rows import frame_of
 
 __all__ = ["FastFrames", "read_frames", "READERS"]
 
-# Most specific shape first: a General Table body also holds "words_block_list".
-READERS = {r.API: r for r in (general_table, general_text)}
-# Field APIs, one reader: bodies without a named API first (its marker matches any body).
+# Most specific shape first: General Table and SDR bodies also hold "words_block_list".
+# One reader a line (several people add theirs).
+# fmt: off
+READERS = {r.API: r for r in (
+    smart_document,
+    general_table,
+    general_text,
+)}
+# fmt: on
+# Field APIs, one reader: bodies without a named API last (its marker matches any body).
 READERS.update(dict.fromkeys((fields.DETECTED, *fields.APIS), fields))
 
 
@@ -71,8 +82,8 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
             parsed = parse(bodies, reader.SCHEMA(api), strict=False)
         else:
             parsed = parse(bodies, reader.SCHEMA(), getattr(reader, "DOCUMENT", None))
-        if not hasattr(reader, "APIS"):  # the bytes are in Arrow now: free them
-            bodies = []
+        if not (hasattr(reader, "APIS") or getattr(reader, "NEEDS_BODIES", False)):
+            bodies = []  # the bytes are in Arrow now: free them
         taken: set[int] = set()
         for part, table in parsed:
             files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
@@ -86,13 +97,13 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
 
 def _read(reader: Any, api: str, table: Any, bodies: list[bytes], entries: list[Any],
           files: np.ndarray, wanted: frozenset[str], out: FastFrames) -> None:  # fmt: skip
+    """Frames of one parsed group (``bodies``: their bytes, for readers that need them)."""
     import pyarrow as pa
 
     bad = np.zeros(len(files), dtype=bool)
-    # A reader of several APIs parses with inferred types (it checks every key itself) and
-    # tells each file's API; the others know their schema and their one API.
     if not hasattr(reader, "APIS"):
-        bad |= unexpected(table, reader.SCHEMA(), scalars_at=("result",))
+        scalars_at = getattr(reader, "SCALARS_AT", ("result",))
+        bad |= unexpected(table, reader.SCHEMA(), scalars_at=scalars_at)
         bad |= _other_api(table, reader.API) | _alarm_flags(table)
     while len(files):
         if bad.any():
@@ -107,7 +118,8 @@ def _read(reader: Any, api: str, table: Any, bodies: list[bytes], entries: list[
             named = None if api == reader.DETECTED else api
             built = reader.read(table, pages, wanted, api=named, bodies=bodies)
         else:
-            built = reader.read(table, pages, wanted)
+            extra = {"bodies": bodies} if getattr(reader, "NEEDS_BODIES", False) else {}
+            built = reader.read(table, pages, wanted, **extra)
         bad = ~built.ok
         if not bad.any():
             break

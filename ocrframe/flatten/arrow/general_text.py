@@ -31,14 +31,21 @@ def polygon_type() -> Any:
     return pa.list_(pa.list_(pa.float64()))
 
 
-def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
+def block_type() -> Any:
+    """A text block of a ``words_block_list`` with its ``char_list`` (shared by every shape
+    holding such lists)."""
     import pyarrow as pa
 
     char = pa.struct([("char", pa.string()), ("char_confidence", pa.float64()),
                       ("char_location", polygon_type())])  # fmt: skip
-    block = pa.struct([("words", pa.string()), ("confidence", pa.float64()),
-                       ("location", polygon_type()), ("char_list", pa.list_(char))])  # fmt: skip
-    result = pa.struct([("words_block_list", pa.list_(block))])
+    return pa.struct([("words", pa.string()), ("confidence", pa.float64()),
+                      ("location", polygon_type()), ("char_list", pa.list_(char))])  # fmt: skip
+
+
+def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
+    import pyarrow as pa
+
+    result = pa.struct([("words_block_list", pa.list_(block_type()))])
     return pa.schema([("result", result), ("error_code", pa.string())])
 
 

@@ -52,7 +52,8 @@ class Built:
 
 
 def frame_of(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Frame ``name`` from ``parts`` in walk order, and the file of each row."""
+    """Frame ``name`` from ``parts`` in walk order, and the file of each row. Parts with the
+    same columns are merged and put in order column by column, then built once."""
     parts = [p for p in parts if len(p.file)]
     if not parts:
         return build_frame(name, {}), np.empty(0, dtype=np.int64)

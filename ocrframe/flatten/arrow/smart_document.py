@@ -1,0 +1,352 @@
+"""Columnar reader of Smart Document Recognizer bodies. ``result`` is a list of elements,
+one per page (or the reference example's one element per result kind, all on one page), each
+holding ``ocr_result`` (words, chars), ``kv_result`` (kv, kv_boxes), ``table_result`` and
+``form_result`` (cells, outlines), ``layout_result`` and ``formula_result``; the scalars of
+each kind are ``document`` keys (``ocr_result.direction``), as in the general walk
+(``_walk_result_list`` in :mod:`ocrframe.flatten._extract`).
+
+>>> API, LISTS["table_result"]
+('smart-document-recognizer', 'table_list')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
+from .blocks import char_rows, out_of_range, polygon_columns, word_rows
+from .columns import explode, field, floats, lengths, strings, valid
+from .document import document_rows
+from .files import SAVED_HEADER
+from .general_text import block_type, polygon_type
+from .grid_cells import EXACT_INT, table_rows
+from .rows import Built, Rows
+
+__all__ = [
+    "API",
+    "MARKERS",
+    "SCHEMA",
+    "KIND_SCALARS",
+    "SCALARS_AT",
+    "NEEDS_BODIES",
+    "LISTS",
+    "read",
+]
+
+API = "smart-document-recognizer"
+MARKERS = tuple(f'"{kind}"'.encode() for kind in SDR_KINDS)
+# The list each kind holds; its other keys are scalars, the page's document keys.
+LISTS = {"ocr_result": "words_block_list", "kv_result": "kv_block_list",
+         "table_result": "table_list", "form_result": "form_list",
+         "layout_result": "layout_block_list", "formula_result": "formula_list"}  # fmt: skip
+# The documented scalars of each kind, declared so a clean body needs no inference (an
+# integral direction is then read as a float: document_rows sends such a file the general way).
+KIND_SCALARS = {"ocr_result": {"direction": "float64", "words_block_count": "int64"},
+                "kv_result": {"kv_block_count": "int64"},
+                "table_result": {"table_count": "int64"}, "form_result": {"form_count": "int64"},
+                "layout_result": {"layout_block_count": "int64"},
+                "formula_result": {"formula_count": "int64"}}  # fmt: skip
+# Other scalars of a kind are inferred and allowed: document keys too.
+SCALARS_AT = tuple(f"result.{kind}" for kind in SDR_KINDS)
+NEEDS_BODIES = True  # the order of table_result and form_result in an element is in the bytes
+
+
+def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
+    import pyarrow as pa
+
+    poly, text, ints = polygon_type(), pa.string(), pa.list_(pa.int64())
+    cell = pa.struct([("words", text), ("rows", ints), ("columns", ints)])
+    table = pa.struct([("location", poly), ("words_block_count", pa.int64()),
+                       ("words_block_list", pa.list_(cell)), ("excel", text)])  # fmt: skip
+    box = pa.struct([("words", text), ("type", text), ("location", poly)])
+    pair = pa.struct([("key", text), ("value", text), ("confidence", pa.float64()),
+                      ("words_block_count", pa.int64()),
+                      ("words_block_list", pa.list_(box))])  # fmt: skip
+    layout = pa.struct([("type", text), ("text", text), ("location", poly), ("words_ids", ints),
+                        ("table_id", pa.int64()), ("form_id", pa.int64()),
+                        ("formula_id", pa.int64())])  # fmt: skip
+    formula = pa.struct([("formula", text), ("type", text), ("location", poly)])
+    items = {"ocr_result": block_type(), "kv_result": pair, "table_result": table,
+             "form_result": table, "layout_result": layout, "formula_result": formula}  # fmt: skip
+    page = pa.struct(
+        [(kind, pa.struct([*[(k, getattr(pa, t)()) for k, t in KIND_SCALARS[kind].items()],
+                           (LISTS[kind], pa.list_(items[kind]))])) for kind in SDR_KINDS]
+    )  # fmt: skip
+    return pa.schema([("result", pa.list_(page)), ("error_code", pa.string())])
+
+
+@dataclass
+class _Elements:
+    """The elements of every file's ``result``: file, index in its list, page."""
+
+    file: np.ndarray
+    index: np.ndarray
+    page: np.ndarray
+
+    def items(self, lists: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The items of a list column over the elements: values, element of each, its index
+        in its list, its file and its page."""
+        values, owner, number = explode(lists, np.arange(len(self.file)))
+        return values, owner, number, self.file[owner], self.page[owner]
+
+
+def read(table: Any, pages: np.ndarray, wanted: frozenset[str], bodies: list[bytes]) -> Built:
+    """Frames of Smart Document Recognizer bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
+    result = table.column("result").combine_chunks()
+    ok = np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
+    values, elem_file, elem_index = explode(result, np.arange(len(result)))
+    kinds = {kind: field(values, kind) for kind in SDR_KINDS}
+    has = {kind: valid(v) for kind, v in kinds.items()}
+    el = _Elements(elem_file, elem_index, _pages(has, elem_file, elem_index, pages))
+    lists = {}
+    for kind, v in kinds.items():
+        lists[kind] = field(v, LISTS[kind])
+        # Without its list a kind is no container: the walk reads its keys as fields.
+        ok[elem_file[has[kind] & ~valid(lists[kind])]] = False
+        ok[elem_file[_odd_scalars(v, LISTS[kind])]] = False
+    strict = "other" in wanted
+    rows: dict[str, list[Rows]] = {}
+    bad_elem = np.zeros(len(elem_file), dtype=bool)
+    if wanted & {"words", "chars", "other"}:
+        bad_elem |= _words(lists["ocr_result"], el, wanted, strict, rows)
+    if wanted & {"kv", "kv_boxes", "other"}:
+        bad_elem |= _kv(lists["kv_result"], el, strict, rows)
+    form_first = np.zeros(len(elem_file), dtype=bool)
+    if wanted & {"cells", "outlines", "other"}:
+        form_first, bad_files = _form_first(table, bodies, has, elem_file)
+        ok &= ~bad_files
+    counts = []
+    if wanted & {"cells", "outlines", "words", "document", "other"}:
+        for kind, rank in (("table", form_first), ("form", ~form_first)):
+            bad, count = _tables(lists[f"{kind}_result"], el, kind, rank, wanted, rows)
+            bad_elem |= bad
+            counts.append(count)
+    if wanted & {"layout", "other"}:
+        bad_elem |= _layout(lists["layout_result"], el, rows)
+    if wanted & {"formulas", "other"}:
+        bad_elem |= _formulas(lists["formula_result"], el, rows)
+    if wanted & {"document", "other"}:
+        document, bad = _document(kinds, counts, el)
+        bad_elem |= bad
+        rows["document"] = [document]
+    ok[elem_file[bad_elem]] = False
+    return Built(ok, rows)
+
+
+def _pages(has: dict[str, np.ndarray], file: np.ndarray, index: np.ndarray,
+           pages: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Page of each element: its file's page plus its index, except in files whose elements
+    hold one kind each, all different (the reference example: one page)."""
+    n = len(pages)
+    per_element = sum(h.astype(np.int64) for h in has.values())
+    several = np.zeros(n, dtype=bool)
+    several[file[per_element > 1]] = True
+    for h in has.values():
+        several |= np.bincount(file[h], minlength=n) > 1
+    return pages[file] + np.where(several[file], index, 0)
+
+
+def _odd_scalars(kind: Any, own_list: str) -> np.ndarray:
+    """Elements whose kind holds a scalar the walk would not make a document key (named as
+    a container, an alarm flag)."""
+    odd = np.zeros(len(kind), dtype=bool)
+    for child in kind.type:
+        if child.name != own_list and (
+            child.name in CONTAINER_KEYS or ALARM_RESULT.match(child.name)
+        ):
+            odd |= valid(field(kind, child.name))
+    return odd
+
+
+def _words(lists: Any, el: _Elements, wanted: frozenset[str], strict: bool,
+           rows: dict[str, list[Rows]]) -> np.ndarray:  # fmt: skip
+    bad_elem = np.zeros(len(el.file), dtype=bool)
+    blocks, owner, block, file, page = el.items(lists)
+    na = pd.arrays.IntegerArray(np.zeros(len(block), np.int64), np.ones(len(block), dtype=bool))
+    ids = {"page": page, "region": na, "table": na, "cell": na, "block": block}
+    order = (el.index[owner], block)
+    if wanted & {"words", "other"}:
+        words, bad = word_rows(blocks, file, ids, order, strict=strict)
+        bad_elem[owner[bad]] = True
+        rows["words"] = [words]
+    if wanted & {"chars", "other"} and lengths(field(blocks, "char_list")).any():
+        chars, bad, _ = char_rows(blocks, file, ids, order)
+        bad_elem[owner[bad]] = True
+        rows["chars"] = [chars]
+    return bad_elem
+
+
+def _kv(lists: Any, el: _Elements, strict: bool, rows: dict[str, list[Rows]]) -> np.ndarray:
+    bad_elem = np.zeros(len(el.file), dtype=bool)
+    pairs, owner, pair, file, page = el.items(lists)
+    conf = floats(field(pairs, "confidence"))
+    if strict:
+        bad_elem[owner[out_of_range(conf)]] = True
+    boxes_lists = field(pairs, "words_block_list")
+    cols = {"page": page, "pair": pair, "key": strings(field(pairs, "key")),
+            "value": strings(field(pairs, "value")), "confidence": conf,
+            "n_boxes": lengths(boxes_lists)}  # fmt: skip
+    rows["kv"] = [Rows(cols, file, (el.index[owner], pair))]
+    boxes, of, box = explode(boxes_lists, np.arange(len(pairs)))
+    loc, bad = polygon_columns(field(boxes, "location"))
+    bad_elem[owner[of[bad]]] = True
+    cols = {"page": page[of], "pair": pair[of], "box": box, "role": strings(field(boxes, "type")),
+            "text": strings(field(boxes, "words")), **loc}  # fmt: skip
+    rows["kv_boxes"] = [Rows(cols, file[of], (el.index[owner[of]], pair[of], box))]
+    return bad_elem
+
+
+def _tables(lists: Any, el: _Elements, kind: str, later: np.ndarray, wanted: frozenset[str],
+            rows: dict[str, list[Rows]]) -> tuple[np.ndarray, tuple[Any, ...]]:  # fmt: skip
+    """Cells and outlines of the tables (``kind`` "table") or forms of each element; ``later``:
+    elements where this kind comes after the other in the body (its rows follow theirs).
+    Also what the document needs: (kind, each table's ``words_block_count``, element, number)."""
+    bad_elem = np.zeros(len(el.file), dtype=bool)
+    tables, owner, number, file, page = el.items(lists)
+    order = (el.index[owner], later[owner].astype(np.int64), number)
+    found, bad = table_rows(tables, file, page, number, kind, order, wanted)
+    bad_elem[owner[bad]] = True
+    for name, part in found.items():
+        rows.setdefault(name, []).append(part)
+    return bad_elem, (kind, field(tables, "words_block_count"), owner, number)
+
+
+def _layout(lists: Any, el: _Elements, rows: dict[str, list[Rows]]) -> np.ndarray:
+    bad_elem = np.zeros(len(el.file), dtype=bool)
+    blocks, owner, block, file, page = el.items(lists)
+    words_ids = field(blocks, "words_ids")
+    ids, of, _ = explode(words_ids, np.arange(len(blocks)))
+    big = np.abs(np.asarray(ids.to_numpy(zero_copy_only=False), np.int64)) >= EXACT_INT
+    bad_elem[owner[of[big]]] = True
+    loc, bad = polygon_columns(field(blocks, "location"))
+    bad_elem[owner[bad]] = True
+    cols = {"page": page, "block": block, "type": strings(field(blocks, "type")),
+            "text": strings(field(blocks, "text")), "words_ids": words_ids.to_pylist(),
+            **loc}  # fmt: skip
+    for key in ("table_id", "form_id", "formula_id"):
+        values = field(blocks, key)
+        given = valid(values)
+        numbers = np.asarray(values.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        bad_elem[owner[given & (np.abs(numbers) >= EXACT_INT)]] = True
+        cols[key] = pd.arrays.IntegerArray(numbers, ~given)
+    rows["layout"] = [Rows(cols, file, (el.index[owner], block))]
+    return bad_elem
+
+
+def _formulas(lists: Any, el: _Elements, rows: dict[str, list[Rows]]) -> np.ndarray:
+    bad_elem = np.zeros(len(el.file), dtype=bool)
+    formulas, owner, number, file, page = el.items(lists)
+    loc, bad = polygon_columns(field(formulas, "location"))
+    bad_elem[owner[bad]] = True
+    cols = {"page": page, "formula": number, "text": strings(field(formulas, "formula")),
+            "type": strings(field(formulas, "type")), **loc}  # fmt: skip
+    rows["formulas"] = [Rows(cols, file, (el.index[owner], number))]
+    return bad_elem
+
+
+def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
+              el: _Elements) -> tuple[Rows, np.ndarray]:  # fmt: skip
+    """One row per page with keys: each kind's scalars (``ocr_result.direction``) and each
+    table's ``words_block_count`` (``table0.words_block_count``)."""
+    bad_elem = np.zeros(len(el.file), dtype=bool)
+    # Elements of one file on one page share a row (files are in order, pages ascending).
+    new = np.ones(len(el.file), dtype=bool)
+    new[1:] = (el.file[1:] != el.file[:-1]) | (el.page[1:] != el.page[:-1])
+    unit = np.cumsum(new) - 1
+    keys: dict[str, list[Any]] = {}
+
+    def put(key: str, elements: Any, values: list[Any]) -> None:
+        column = keys.setdefault(key, [None] * int(new.sum()))
+        for e, v in zip(elements, values, strict=True):
+            column[unit[e]] = v
+
+    for kind, struct in kinds.items():
+        found, bad = document_rows(struct, el.page, skip=(LISTS[kind],))
+        bad_elem |= bad
+        for key, values in found.columns.items():
+            if key != "page":
+                put(f"{kind}.{key}", found.file.tolist(), values)
+    for kind, column, owner, number in counts:
+        given = valid(column)
+        numbers = column.to_pylist()
+        for t in np.unique(number[given]).tolist():
+            at = np.flatnonzero(given & (number == t))
+            put(f"{kind}{t}.words_block_count", owner[at].tolist(), [numbers[i] for i in at])
+    used = np.zeros(len(new), dtype=bool)
+    for column in keys.values():
+        used[[u for u, v in enumerate(column) if v is not None]] = True
+    keep = np.flatnonzero(used)
+    first = np.flatnonzero(new)[keep]  # an element of each kept row
+    cols = {"page": el.page[first].tolist(), **{k: [v[u] for u in keep] for k, v in keys.items()}}
+    return Rows(cols, el.file[first]), bad_elem
+
+
+_KIND_KEYS = (b'"table_result"', b'"form_result"')
+
+
+def _form_first(table: Any, bodies: list[bytes], has: dict[str, np.ndarray],
+                elem_file: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Per element: ``form_result`` comes before ``table_result`` in the body (the walk
+    emits their cells in key order, which Arrow does not keep); per file: the order could not
+    be read from the bytes (the general walk reads it).
+
+    The names must occur exactly as often as the elements hold them, each as an object key.
+    Every other object holding such a key is refused (unknown keys, kind scalars named as
+    containers, a saved header holding them), so an escaped key (``"table\\u005fresult"``)
+    cannot be offset by one written elsewhere."""
+    tables, forms = has["table_result"], has["form_result"]
+    form_first = np.zeros(len(elem_file), dtype=bool)
+    bad = _header_holds(table, {name.strip(b'"').decode() for name in _KIND_KEYS})
+    if not (tables & forms).any():
+        return form_first, bad
+    n = len(bodies)
+    starts = np.cumsum([0] + [len(b) for b in bodies[:-1]])
+    data = b"".join(bodies)
+    (at_t, text_t), (at_f, text_f) = (_key_positions(data, name) for name in _KIND_KEYS)
+    at, is_form = np.concatenate([at_t, at_f]), np.repeat([False, True], [len(at_t), len(at_f)])
+    file = np.searchsorted(starts, at, side="right") - 1
+    bad[file[np.concatenate([text_t, text_f])]] = True
+    bad |= np.bincount(file[~is_form], minlength=n) != np.bincount(elem_file[tables], minlength=n)
+    bad |= np.bincount(file[is_form], minlength=n) != np.bincount(elem_file[forms], minlength=n)
+    # Keys in body order, files in order: the kept files' keys line up with their elements'.
+    order = np.argsort(at, kind="stable")
+    kinds = is_form[order][~bad[file[order]]]
+    keys = np.where(bad[elem_file], 0, tables.astype(np.int64) + forms)
+    first = np.cumsum(keys) - keys  # where each element's keys start in kinds
+    both, one = np.flatnonzero(keys == 2), np.flatnonzero(keys == 1)
+    form_first[both] = kinds[first[both]]
+    wrong = np.zeros(len(elem_file), dtype=bool)
+    wrong[both] = kinds[first[both]] == kinds[first[both] + 1]
+    wrong[one] = kinds[first[one]] != forms[one]
+    bad[elem_file[wrong]] = True
+    return form_first, bad
+
+
+def _key_positions(data: bytes, name: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets of ``name`` in ``data``, and which of them are not object keys (text)."""
+    at, text, k = [], [], data.find(name)
+    while k >= 0:
+        at.append(k)
+        text.append(data[k + len(name) : k + len(name) + 16].lstrip(b" \t")[:1] != b":")
+        k = data.find(name, k + 1)
+    return np.array(at, dtype=np.int64), np.array(text, dtype=bool)
+
+
+def _header_holds(table: Any, names: set[str]) -> np.ndarray:
+    """Files whose saved ``_ocrframe`` header holds objects with a key in ``names``."""
+    import pyarrow as pa
+
+    def holds(t: Any) -> bool:
+        if pa.types.is_struct(t):
+            return any(f.name in names or holds(f.type) for f in t)
+        return pa.types.is_list(t) and holds(t.value_type)
+
+    if SAVED_HEADER in table.column_names:
+        header = table.column(SAVED_HEADER).combine_chunks()
+        if holds(header.type):
+            return valid(header)
+    return np.zeros(table.num_rows, dtype=bool)
