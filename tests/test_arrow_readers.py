@@ -143,7 +143,6 @@ def test_mutated_bodies_still_match_the_general_walk(tmp_path, api):
     assert_same_as_general(write(tmp_path, items))
 
 
-<<<<<<< HEAD
 def test_files_saved_by_response_to_json_take_the_columnar_path(tmp_path):
     """Response.to_json ends a file with an ``_ocrframe`` member holding ``"page": null``:
     that null is not the body's, so it must not send the file the general way."""
@@ -156,7 +155,9 @@ def test_files_saved_by_response_to_json_take_the_columnar_path(tmp_path):
         paths.append(p)
     assert b'"page": null' in paths[0].read_bytes()
     assert read_frames(read_responses(paths).entries, ["cells"]).fallback == []
-=======
+    assert_same_as_general(paths)
+
+
 def test_smart_document_shapes_match_the_general_walk(tmp_path):
     """Smart Document Recognizer's list shapes: forms before tables in an element (the walk's
     cell order is the body's key order, which Arrow does not keep), the reference example's
@@ -183,5 +184,4 @@ def test_smart_document_shapes_match_the_general_walk(tmp_path):
     assert read_frames(entries, ["cells"]).fallback == [3, 4, 5]
     # Frames that do not depend on that order take them all.
     assert read_frames(entries, ["chars", "document", "kv", "layout"]).fallback == []
->>>>>>> sdr
     assert_same_as_general(paths)
