@@ -30,10 +30,30 @@ __all__ = [
     "detect_api",
     "guess_api",
     "BASE64_FIELDS",
+    "SDR_KINDS",
+    "sdr_one_page",
 ]
 
 # Keys whose values are Base64 payloads: kept in the raw JSON, never expanded into cells.
 BASE64_FIELDS = frozenset({"excel", "portrait_image", "adjusted_image", "image", "data"})
+# The kinds of result a Smart Document Recognizer page holds (one home: detection, the
+# flattener and the workbook finder read them from here).
+SDR_KINDS = ("ocr_result", "kv_result", "table_result", "form_result", "layout_result",
+             "formula_result")  # fmt: skip
+
+
+def sdr_one_page(result: list[Any]) -> bool:
+    """Whether a Smart Document Recognizer ``result`` list is the reference example's list of
+    one-kind elements, all for the same page (else: one element per page).
+
+    >>> sdr_one_page([{"ocr_result": {}}, {"kv_result": {}}])
+    True
+    >>> sdr_one_page([{"ocr_result": {}}, {"ocr_result": {}}])
+    False
+    """
+    kinds = [[k for k in e if k in SDR_KINDS] for e in result if isinstance(e, dict)]
+    flat = [k for ks in kinds for k in ks]
+    return all(len(ks) <= 1 for ks in kinds) and len(flat) == len(set(flat))
 
 
 class Response:
@@ -264,15 +284,7 @@ def detect_api(raw: Any) -> str | None:
             return None
         if "plate_number" in first or "plate_location" in first:
             return "thailand-license-plate"
-        kinds = {
-            "ocr_result",
-            "kv_result",
-            "table_result",
-            "layout_result",
-            "form_result",
-            "formula_result",
-        }
-        if any(kinds & set(e) for e in result if isinstance(e, dict)):
+        if any(set(SDR_KINDS) & set(e) for e in result if isinstance(e, dict)):
             return "smart-document-recognizer"
         return None
     if not isinstance(result, dict):

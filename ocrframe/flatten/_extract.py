@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ..parsing import page_number
-from ..response import BASE64_FIELDS
+from ..response import BASE64_FIELDS, SDR_KINDS, sdr_one_page
 from . import rules
 from ._collect import Extraction
 from ._families import (
@@ -29,14 +29,6 @@ from ._families import (
 )
 from ._names import normalise_field
 
-SDR_KINDS = (
-    "ocr_result",
-    "kv_result",
-    "table_result",
-    "form_result",
-    "layout_result",
-    "formula_result",
-)
 CONTAINER_KEYS = {
     "words_block_list",
     "words_region_list",
@@ -92,8 +84,7 @@ def _walk_result_list(ex: Extraction, result: list[Any], api: str | None, page: 
     if any(kinds):
         # Smart Document Recognizer. One element per page holding every kind, or the reference
         # example's list of one-kind elements (all for the same page): merge the latter.
-        flat = [k for ks in kinds for k in ks]
-        one_kind_each = all(len(ks) <= 1 for ks in kinds) and len(flat) == len(set(flat))
+        one_kind_each = sdr_one_page(result)
         for i, elem in enumerate(result):
             p = page if one_kind_each else page + i
             if not isinstance(elem, dict):

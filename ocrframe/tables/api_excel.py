@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import InputError, WorkbookError
 from ..files import write_atomically
+from ..response import sdr_one_page
 from .grid import build_table, check_span
 from .workbook_scan import DEFAULT_MAX_CELLS, scan_workbook
 
@@ -144,9 +145,6 @@ def _open_workbook(data: bytes, where: str, max_cells: int) -> Any:
 
 # --- finding payloads ------------------------------------------------------------------------
 
-_SDR_KINDS = {"ocr_result", "kv_result", "table_result", "form_result", "layout_result",
-              "formula_result"}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class _Payload:
@@ -166,10 +164,7 @@ def _payloads(resp: Any) -> list[_Payload]:
     if isinstance(result, dict) and "excel" in result:
         out.append(_Payload("result.excel", base, "table", None, result["excel"]))
     elif isinstance(result, list):
-        dicts = [e for e in result if isinstance(e, dict)]
-        kinds = [[k for k in e if k in _SDR_KINDS] for e in dicts]
-        flat = [k for ks in kinds for k in ks]
-        one_kind_each = all(len(ks) <= 1 for ks in kinds) and len(flat) == len(set(flat))
+        one_kind_each = sdr_one_page(result)
         counters: dict[tuple[int, str], int] = {}
         for i, elem in enumerate(result):
             if not isinstance(elem, dict):
