@@ -30,8 +30,9 @@ from ..response import Response, read_response
 from ._collect import Extraction
 from ._extract import extract
 from ._schema import FRAMES, build_frame
+from .arrow.columns import repeat_ids
 
-__all__ = ["Collector", "extract_response", "repeat_strings", "paused_gc", "PACK_ROWS"]
+__all__ = ["Collector", "extract_response", "paused_gc", "PACK_ROWS"]
 
 PACK_ROWS = 8192  # rows held as Python values before they are packed into arrays
 
@@ -66,16 +67,6 @@ def extract_response(resp: Response, ex: Extraction) -> Extraction:
             f"response is nested too deeply to flatten (OCR responses nest a few levels; "
             f"files deeper than {MAX_DEPTH} are refused when read)"
         ) from None
-
-
-def repeat_strings(values: Any, index: np.ndarray) -> Any:
-    """``values[index]`` as a pandas ``str`` array, without a Python object per row."""
-    import pyarrow as pa
-
-    arr = pa.DictionaryArray.from_arrays(
-        pa.array(np.asarray(index, dtype=np.int32)), pa.array(list(values), type=pa.string())
-    )
-    return pd.array(arr.dictionary_decode(), dtype="str")
 
 
 class Collector:
@@ -152,8 +143,8 @@ class Collector:
         else:
             frame = build_frame(name, self.ex.take(name))
         of = self._response_of_row(name)
-        frame.insert(0, "source", repeat_strings(self._sources, of))
-        frame.insert(1, "api", repeat_strings(self._apis, of))
+        frame.insert(0, "source", repeat_ids(self._sources, of))
+        frame.insert(1, "api", repeat_ids(self._apis, of))
         if any(v != "huawei" for v in self._vendors):  # a batch mixing engines says which
-            frame.insert(2, "vendor", repeat_strings(self._vendors, of))
+            frame.insert(2, "vendor", repeat_ids(self._vendors, of))
         return frame
