@@ -40,6 +40,8 @@ BASE64_FIELDS = frozenset({"excel", "portrait_image", "adjusted_image", "image",
 # flattener and the workbook finder read them from here).
 SDR_KINDS = ("ocr_result", "kv_result", "table_result", "form_result", "layout_result",
              "formula_result")  # fmt: skip
+# The block members that tell a Web Image response (fonts detected) from a General Text one.
+FONT_KEYS = frozenset({"font_list", "font_scores"})
 
 
 def sdr_one_page(result: list[Any]) -> bool:
@@ -296,7 +298,7 @@ def detect_api(raw: Any) -> str | None:
     if "words_block_list" in keys:
         blocks = result.get("words_block_list")
         if isinstance(blocks, list) and any(
-            isinstance(b, dict) and ("font_list" in b or "font_scores" in b) for b in blocks
+            isinstance(b, dict) and not FONT_KEYS.isdisjoint(b) for b in blocks
         ):
             return "web-image"
         return "general-text"

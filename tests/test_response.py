@@ -170,6 +170,21 @@ def test_api_is_detected_from_the_body(api):
     assert ocrframe.read_response(synthesize(api, seed=4, params=params)).api == api
 
 
+@pytest.mark.parametrize(
+    ("blocks", "api"),
+    [
+        ([{"words": "a"}] * 3 + [{"words": "b", "font_scores": [0.9]}], "web-image"),
+        (["odd", {"words": "b", "font_list": ["Arial"]}], "web-image"),
+        ([{"words": "a"}, "font_list", ["font_scores"]], "general-text"),  # not block members
+        ([{"words": "a"}, {"words": "b"}], "general-text"),
+    ],
+)
+def test_fonts_in_any_block_tell_web_image_from_general_text(blocks, api):
+    from ocrframe.response import detect_api
+
+    assert detect_api({"result": {"words_block_list": blocks}}) == api
+
+
 def test_payloads_are_kept_out_of_frames_but_retrievable():
     body = {"result": {"words_region_list": [], "excel": "UEsDBBQ="}}
     resp = ocrframe.read_response(body)

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from ..response import FONT_KEYS
 from . import rules
 from ._schema import BBOX, SCHEMAS, column_array
 
 # The members each structure's frame covers (the rest of an object goes to other).
-WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "font_list",
-                       "font_scores", "words_list"})  # fmt: skip
+WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "words_list"}) | FONT_KEYS
 PIECE_KEYS = WORD_KEYS - {"words_list"}  # General Table pieces have no pieces of their own
 CHAR_KEYS = frozenset({"char", "char_confidence", "char_location"})
 CELL_KEYS = frozenset({"words", "confidence", "location", "words_list", "rows", "columns",

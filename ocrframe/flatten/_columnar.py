@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..response import FONT_KEYS
 from ._collect import CELL_KEYS, CHAR_KEYS, PIECE_KEYS, WORD_KEYS, Extraction
 from ._schema import POLYGON, TEXT_POLYGON
 from .rules import CONFIDENCE_RANGE
@@ -28,9 +29,8 @@ _NONE = type(None)
 _TEXT_TYPES = frozenset({str, _NONE})
 _NUMBER_TYPES = frozenset({int, float})  # bool is its own type: not a number here
 _POINT_TYPES = frozenset({list, tuple})
-_FONT_KEYS = frozenset({"font_list", "font_scores"})  # fonts take the walk
-_BLOCK_KEYS = WORD_KEYS - _FONT_KEYS
-_PIECE_KEYS = PIECE_KEYS - _FONT_KEYS
+_BLOCK_KEYS = WORD_KEYS - FONT_KEYS  # fonts take the walk
+_PIECE_KEYS = PIECE_KEYS - FONT_KEYS
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..response import FONT_KEYS
 from . import rules
 from ._collect import (
     CELL_KEYS,
@@ -56,7 +57,7 @@ def _word(
             poly = checked_polygon(ex, c.get("char_location"), page, where, "char_location")
             ex.add_row("chars", (*ids, j, text, conf, *(poly or NO_POLYGON)))
             keep_rest(ex, c, where, page, CHAR_KEYS)
-    if ("font_list" in b or "font_scores" in b) and ex.wants("fonts", "other"):
+    if not FONT_KEYS.isdisjoint(b) and ex.wants("fonts", "other"):
         _fonts(ex, b.get("font_list"), b.get("font_scores"), path, page, block)
     if "words_list" in b and piece is None:
         _pieces(ex, b["words_list"], f"{path}.words_list", page, block, region, table, cell)
