@@ -79,6 +79,31 @@ def test_read_responses_inputs(samples, tmp_path):
         read_responses(3)
 
 
+def test_a_folder_gives_every_saved_result_it_holds(tmp_path):
+    """Other engines' results saved as hOCR or TSV are read from a folder like JSON ones; a
+    README, an image and hidden copies (macOS ``._`` files) are not results."""
+    body = {"result": {"words_block_list": [{"words": "json", "confidence": 0.9}]}}
+    Response(body, api="general-text", source="a.png").to_json(tmp_path / "a.json")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.hocr").write_text(
+        "<html><body><div class='ocr_page' title='bbox 0 0 100 50'><span class='ocr_line' "
+        "title='bbox 0 0 90 20'><span class='ocrx_word' title='bbox 0 0 40 20; x_wconf 91'>"
+        "hocr</span></span></div></body></html>"
+    )
+    (tmp_path / "c.TSV").write_text(
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight"
+        "\tconf\ttext\n5\t1\t1\t1\t1\t1\t10\t20\t30\t12\t91.5\ttsv\n"
+    )
+    (tmp_path / "README.md").write_text("notes")
+    (tmp_path / "._a.json").write_bytes(b"\x00\x05\x16\x07")
+    batch = read_responses(tmp_path)
+    assert len(batch) == 3
+    words = batch.words()
+    assert sorted(words["text"]) == ["hocr", "json", "tsv"]
+    assert sorted(Path(s).name for s in words["source"]) == ["a.png", "b.hocr", "c.TSV"]
+    assert batch.errors.empty
+
+
 def test_unreadable_file_is_reported_not_fatal(samples, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"result": {"words_block_list": [{"words": "cut')

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import ApiError, InputError, OcrError
 from ..flatten._schema import FRAMES
+from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..parsing import clean_info
 from ..response import Response, read_response
 
@@ -442,11 +443,7 @@ def _paths(x: Any) -> list[str]:
     if isinstance(x, (str, os.PathLike)):
         text = os.fspath(x)
         if os.path.isdir(text):
-            return sorted(
-                str(p)
-                for p in Path(text).rglob("*.json")
-                if p.is_file() and not p.name.startswith(".")
-            )
+            return files_in(text, RESULT_SUFFIXES)
         if os.path.isfile(text):
             return [text]
         if any(c in text for c in "*?["):
@@ -476,8 +473,10 @@ def read_responses(paths: Any) -> Batch:
     Parameters
     ----------
     paths : path, glob, folder or list of these
-        JSON files written by ``Response.to_json``, plain response bodies, or a cache
-        directory of :func:`ocrframe.runner.run` (searched recursively for ``*.json``). A
+        JSON files written by ``Response.to_json``, plain response bodies, other engines'
+        saved results (JSON, Tesseract hOCR or TSV), or a cache directory of
+        :func:`ocrframe.runner.run`. A folder is searched recursively for ``.json``,
+        ``.hocr`` and ``.tsv`` files (hidden ones left out; a glob takes any other name). A
         cache holds one response per distinct input (its key is the content, not the name),
         labelled with the source that first produced it.
 

@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, MissingDependencyError
+from ..inputs.formats import RESULT_SUFFIXES, files_in
 
 __all__ = ["run_dask", "read_responses_dask", "audit_dask", "GlobalRateLimiter"]
 
@@ -290,7 +291,7 @@ def _response_files(where: str | os.PathLike[str] | Sequence[str]) -> list[str]:
     if isinstance(where, str | os.PathLike):
         text = os.fspath(where)
         if Path(text).is_dir():
-            files = sorted(str(p) for p in Path(text).rglob("*.json") if p.is_file())
+            files = files_in(text, RESULT_SUFFIXES)
         elif Path(text).is_file():
             files = [text]
         else:
@@ -298,7 +299,9 @@ def _response_files(where: str | os.PathLike[str] | Sequence[str]) -> list[str]:
     else:
         files = [os.fspath(p) for p in where]
     if not files:
-        raise InputError(f"no saved response (.json) found at {where!r}")
+        raise InputError(
+            f"no saved response ({', '.join(sorted(RESULT_SUFFIXES))}) found at {where!r}"
+        )
     return files
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..inputs.formats import INPUT_SUFFIXES
+from ..inputs.formats import INPUT_SUFFIXES, files_in
 from .cache import Cache, input_digest
 
 __all__ = ["Task", "expand_inputs", "task_key"]
@@ -128,9 +128,7 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
         return [t for p in paths for t in _file_tasks(p)]
     path = Path(text)
     if path.is_dir():
-        files = sorted(
-            str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-        )
+        files = files_in(path, INPUT_SUFFIXES)
         if not files:
             raise InputError(f"the folder {text!r} holds no image or PDF file")
         return [t for p in files for t in _file_tasks(p)]

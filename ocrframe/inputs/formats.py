@@ -1,4 +1,5 @@
-"""What a file is: its format from the first bytes, and the one list of image file suffixes.
+"""What a file is: its format from the first bytes, the one list of image file suffixes and
+of saved-result suffixes, and the one rule for the files a folder holds.
 
 >>> detect_format(b"\\x89PNG\\r\\n\\x1a\\n....")
 'png'
@@ -8,12 +9,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "IMAGE_SUFFIXES",
     "INPUT_SUFFIXES",
     "detect_format",
     "FORMAT_ALIASES",
     "canonical_format",
+    "RESULT_SUFFIXES",
+    "files_in",
 ]
 
 # Suffixes of image files (what a viewer can show, what a folder of scans holds).
@@ -34,7 +39,28 @@ IMAGE_SUFFIXES = frozenset(
 )
 # Suffixes of the files ocrframe reads as inputs: images and PDFs.
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
+# Suffixes of saved results ocrframe reads from a folder: JSON bodies (ours, other services'),
+# Tesseract hOCR and ``image_to_data`` TSV.
+RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv"})
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
+
+
+def files_in(folder: str | Path, suffixes: frozenset[str]) -> list[str]:
+    """The files under ``folder`` (recursively, sorted) whose suffix, in any case, is one of
+    ``suffixes``; hidden files and folders (a name starting with ".", such as macOS's
+    ``._scan.jpg`` copies) are left out.
+
+    >>> files_in(".", frozenset({".no-such-suffix"}))
+    []
+    """
+    root = Path(folder)
+    return sorted(
+        str(p)
+        for p in root.rglob("*")
+        if p.suffix.lower() in suffixes
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 def canonical_format(name: str) -> str:
