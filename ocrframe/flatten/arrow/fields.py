@@ -77,9 +77,9 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     # Keys inside each child of result: their depth-2 ancestor names it.
     of_child = np.where(under & (keys.top >= 0), top_child[np.maximum(keys.top, 0)], -1)
 
-    def nested(name: str, values: Any, present: np.ndarray, outer: np.ndarray) -> np.ndarray:
+    def nested(name: str, values: Any, present: np.ndarray) -> np.ndarray:
         of_key = of_child == result.type.get_field_index(name)
-        return _nested(keys, of_key, name, values, present, outer, out)
+        return _nested(keys, of_key, name, values, present, out)
 
     ok &= ~object_rows(result, Level(files, rank), out, nested)
     rows = {"fields": [out.rows(pages)]} if "fields" in wanted else {}
@@ -87,7 +87,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
 
 
 def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present: np.ndarray,
-            outer: np.ndarray, out: FieldRows) -> np.ndarray:  # fmt: skip
+            out: FieldRows) -> np.ndarray:  # fmt: skip
     """Walk the object (or list of objects) each file holds at ``result.<name>`` (``of_key``:
     the key tokens inside it); returns the files the general walk must read."""
     import pyarrow as pa
@@ -101,7 +101,7 @@ def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present
         row[file] = np.arange(len(file))
         sel = of_key & (keys.depth == 3)
         rank = _ranks(keys, sel, row[keys.file], objs.type, len(file))
-        level = Level(file, rank, outer[file], None, np.full(len(file), out.group(name)))
+        level = Level(file, rank, np.full(len(file), out.group(name)))
     else:
         lists = values.filter(pa.array(present))
         objs, pos, element = explode(lists, np.flatnonzero(present))
@@ -115,7 +115,7 @@ def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present
         inside = sel & (keys.element < sizes[keys.file]) & (starts[keys.file] >= 0)
         rank = _ranks(keys, inside, target, objs.type, len(objs))
         codes = [out.group(f"{name}[{e}]") for e in range(int(element.max(initial=-1)) + 1)]
-        level = Level(file, rank, outer[file], element, np.asarray(codes, dtype=np.int64)[element])
+        level = Level(file, rank, np.asarray(codes, dtype=np.int64)[element])
     bad_obj = object_rows(objs, level, out)
     bad[file[bad_obj]] = True
     return bad
