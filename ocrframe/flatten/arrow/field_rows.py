@@ -35,7 +35,7 @@ from .rows import Rows
 
 __all__ = ["Level", "FieldRows", "object_rows", "is_scalar"]
 
-# A row's name key packs (group, field name, API) codes: group << _GROUP_SHIFT | name << _API_BITS | api.
+# A row's name key packs its group, field name and API codes (see FieldRows.add).
 _API_BITS, _GROUP_SHIFT = 12, 36
 
 
@@ -100,7 +100,9 @@ class FieldRows:
             return Rows({}, np.zeros(0, dtype=np.int64))
         files, ranks, items, keys, values, confs, xys = zip(*self.parts, strict=True)
         sizes = [len(f) for f in files]
-        item = np.concatenate([np.full(s, -1) if i is None else i for i, s in zip(items, sizes)])
+        item = np.concatenate(
+            [np.full(s, -1) if i is None else i for i, s in zip(items, sizes, strict=True)]
+        )
         perm = np.lexsort((item, np.concatenate(ranks)))
         file, item = np.concatenate(files)[perm], item[perm]
         xy = np.full((sum(sizes), 8), np.nan)
