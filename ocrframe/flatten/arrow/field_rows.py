@@ -100,17 +100,22 @@ class FieldRows:
             return Rows({}, np.zeros(0, dtype=np.int64))
         files, ranks, items, keys, values, confs, xys = zip(*self.parts, strict=True)
         sizes = [len(f) for f in files]
-        item = np.concatenate(
-            [np.full(s, -1) if i is None else i for i, s in zip(items, sizes, strict=True)]
-        )
-        perm = np.lexsort((item, np.concatenate(ranks)))
+        rank = np.concatenate(ranks)
+        if all(i is None for i in items):
+            item = np.full(len(rank), -1)
+            perm = np.argsort(rank, kind="stable")
+        else:
+            item = np.concatenate(
+                [np.full(s, -1) if i is None else i for i, s in zip(items, sizes, strict=True)]
+            )
+            perm = np.lexsort((item, rank))
         file, item = np.concatenate(files)[perm], item[perm]
-        xy = np.full((sum(sizes), 8), np.nan)
-        start = np.cumsum([0, *sizes])
-        for at, part in zip(start, xys, strict=False):
-            if part is not None:
-                xy[at : at + len(part)] = part
-        xy = xy[perm]
+        xy = np.full((8, len(rank)), np.nan)  # one row per column: each a contiguous array
+        if any(p is not None for p in xys):
+            for at, part in zip(np.cumsum([0, *sizes]), xys, strict=False):
+                if part is not None:
+                    xy[:, at : at + len(part)] = part.T
+            xy = xy[:, perm]
         kinds, code = np.unique(np.concatenate(keys)[perm], return_inverse=True)
         group_names, field_names = list(self.groups), list(self.names)
         labels = [(group_names[k >> _GROUP_SHIFT],
@@ -125,7 +130,7 @@ class FieldRows:
             "item": pd.arrays.IntegerArray(np.maximum(item, 0), item < 0),
             "value": pa.concat_arrays(values).take(pa.array(perm)),
             "confidence": np.concatenate(confs)[perm],
-            **{c: np.ascontiguousarray(xy[:, k]) for k, c in enumerate(POLYGON)},
+            **dict(zip(POLYGON, xy, strict=True)),
         }
         return Rows(cols, file)
 
