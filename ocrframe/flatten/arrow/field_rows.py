@@ -116,12 +116,11 @@ class FieldRows:
                 if part is not None:
                     xy[:, at : at + len(part)] = part.T
             xy = xy[:, perm]
-        kinds, code = np.unique(np.concatenate(keys)[perm], return_inverse=True)
+        code, kinds = pd.factorize(np.concatenate(keys)[perm])  # hashed: no sort
         group_names, field_names = list(self.groups), list(self.names)
         labels = [(group_names[k >> _GROUP_SHIFT],
                    field_names[(k >> _API_BITS) & ((1 << (_GROUP_SHIFT - _API_BITS)) - 1)],
                    self.apis[k & ((1 << _API_BITS) - 1)]) for k in kinds.tolist()]  # fmt: skip
-        code = code.reshape(-1)
         cols = {
             "page": pages[file],
             "group": repeat_ids([g for g, _, _ in labels], code),
