@@ -165,3 +165,21 @@ def test_field_apis_saved_without_their_names_read_together(tmp_path):
     paths = write(tmp_path, items)
     assert same_as_general(paths) == []
     assert read_responses(paths).fields()["api"].nunique() >= 3  # as detection names them
+
+
+def test_rows_of_a_file_whose_key_was_not_found_stay_with_their_file():
+    """Rows follow key tokens, which number keys over all files; a row whose key was not
+    found (token -1, its file goes back) must still not land among another file's rows."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ocrframe.flatten.arrow.field_rows import FieldRows, Level
+
+    out = FieldRows(["passport"], np.zeros(3, dtype=np.int64))
+    level = Level(np.arange(3), np.zeros((3, 1), dtype=np.int64))
+    rank = np.array([5, -1, 9])  # file 1's key has no token
+    out.add(level, np.arange(3), out.name("name"), rank, pa.array(["a", "b", "c"]),
+            np.full(3, np.nan), None)  # fmt: skip
+    rows = out.rows(np.ones(3, dtype=np.int64))
+    assert rows.file.tolist() == [0, 1, 2]
+    assert rows.columns["value"].to_pylist() == ["a", "b", "c"]

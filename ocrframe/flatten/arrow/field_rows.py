@@ -109,7 +109,10 @@ class FieldRows:
                 [np.full(s, -1) if i is None else i for i, s in zip(items, sizes, strict=True)]
             )
             perm = np.lexsort((item, rank))
-        file, item = np.concatenate(files)[perm], item[perm]
+        file = np.concatenate(files)
+        if len(perm) > 1 and (np.diff(file[perm]) < 0).any():  # a key not found (rank -1):
+            perm = np.lexsort((item, rank, file))  # its file goes back, but keep files apart
+        file, item = file[perm], item[perm]
         xy = np.full((8, len(rank)), np.nan)  # one row per column: each a contiguous array
         if any(p is not None for p in xys):
             for at, part in zip(np.cumsum([0, *sizes]), xys, strict=False):
