@@ -35,7 +35,7 @@ from .rows import Rows
 
 __all__ = ["Level", "FieldRows", "object_rows", "is_scalar"]
 
-# A row's name key packs its group, field name and API codes (see FieldRows.add).
+# A row's name key packs its group, field name and API codes (FieldRows.add, _unpacked).
 _API_BITS, _GROUP_SHIFT = 12, 36
 
 
@@ -121,9 +121,8 @@ class FieldRows:
             xy = xy[:, perm]
         code, kinds = pd.factorize(np.concatenate(keys)[perm])  # hashed: no sort
         group_names, field_names = list(self.groups), list(self.names)
-        labels = [(group_names[k >> _GROUP_SHIFT],
-                   field_names[(k >> _API_BITS) & ((1 << (_GROUP_SHIFT - _API_BITS)) - 1)],
-                   self.apis[k & ((1 << _API_BITS) - 1)]) for k in kinds.tolist()]  # fmt: skip
+        labels = [(group_names[g], field_names[n], self.apis[a])
+                  for g, n, a in map(_unpacked, kinds.tolist())]  # fmt: skip
         cols = {
             "page": pages[file],
             "group": repeat_ids([g for g, _, _ in labels], code),
@@ -135,6 +134,16 @@ class FieldRows:
             **dict(zip(POLYGON, xy, strict=True)),
         }
         return Rows(cols, file)
+
+
+def _unpacked(key: int) -> tuple[int, int, int]:
+    """The group, field name and API codes :meth:`FieldRows.add` packed into ``key``."""
+    name_bits = _GROUP_SHIFT - _API_BITS
+    return (
+        key >> _GROUP_SHIFT,
+        (key >> _API_BITS) & ((1 << name_bits) - 1),
+        key & ((1 << _API_BITS) - 1),
+    )
 
 
 @lru_cache(maxsize=4096)
