@@ -2,8 +2,8 @@
 
 Datasets (one folder of saved responses per shape, generated once under benchmarks/_work/):
 General Text (words), General Table (text location, characters), Smart Document Recognizer
-(tables, forms, kv, layout, formulas) and a field API (VAT invoice). For each, in one process
-and interleaved round by round (median of the rounds, wall clock):
+(tables, forms, kv, layout, formulas) and field APIs (VAT invoice, driving licence, ID card).
+For each, in one process and interleaved round by round (median of the rounds, wall clock):
 
 - naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
 - floor: pyarrow's JSON reader over the same bytes (newline-delimited), 1 thread and threaded;
@@ -76,6 +76,10 @@ SHAPES: dict[str, Callable[[int], dict]] = {
         "smart-document-recognizer", seed=i, params=SDR_FLAGS
     ),
     "vat-invoice": lambda i: synthesize("vat-invoice", seed=i),
+    # Two more field APIs: a driving licence (front/back objects, a list of values) and the
+    # resident ID card (its alarm flags and scores send it the general way today).
+    "driver-license": lambda i: synthesize("driver-license", seed=i),
+    "id-card": lambda i: synthesize("id-card", seed=i),
 }
 
 

@@ -104,3 +104,82 @@ def test_saved_api_names_the_field_norms(tmp_path):
     fields = read_responses(paths).fields()
     assert set(fields["api"]) == {"chile-id-card"}
     assert "id_number" in set(fields["field_norm"])
+
+
+def square(x: int) -> list[list[int]]:
+    return [[x, 0], [x + 10, 0], [x + 10, 5], [x, 5]]
+
+
+def test_confidence_and_location_maps_give_each_field_its_values(tmp_path):
+    """The scalar fields of a level are read together; each keeps its own confidence and
+    polygon from the maps (an integer confidence too), whatever order the keys come in."""
+    items = []
+    for i in range(3):
+        result = {"name": f"ANNA {i}", "number": str(1000 + i), "sex": "F",
+                  "confidence": {"name": 0.5 + i / 10, "number": 1, "sex": 0.25},
+                  "text_location": {"name": square(i), "sex": square(100 + i)}}  # fmt: skip
+        items += [{"result": result}, reordered({"result": result})]
+    paths = write(tmp_path, items)
+    assert same_as_general(paths) == []
+    first = read_responses(paths[:1]).fields().set_index("field")
+    assert first.loc["number", "confidence"] == 1.0 and first.loc["sex", "confidence"] == 0.25
+    assert first.loc["sex", "x1"] == 100 and pd.isna(first.loc["number", "x1"])
+
+
+def test_odd_map_entries_send_only_their_file_the_general_way(tmp_path):
+    good = {"name": "ANNA", "number": "7", "confidence": {"name": 0.9, "number": 0.8},
+            "text_location": {"name": square(0)}}  # fmt: skip
+    odd = [
+        {**good, "confidence": {"name": 1.5, "number": 0.8}},  # out of range: other
+        {**good, "confidence": {"name": "high", "number": 0.8}},  # not a number
+        {**good, "text_location": {"name": square(0)[:3]}},  # three vertices
+        {**good, "text_location": {"name": square(0), "missing": square(1)}},  # no such field
+    ]
+    items = [{"result": good}]
+    for body in odd:
+        items += [{"result": body}, {"result": good}]
+    paths = write(tmp_path, items)
+    assert same_as_general(paths) == [1, 3, 5, 7]
+
+
+def test_backslashes_before_quotes_keep_the_key_order(tmp_path):
+    """A value ending in an escaped backslash ends at its quote; an escaped quote does not end
+    it: the keys found in the text (and so the row order) must not shift."""
+    bodies = [
+        {"result": {"path": "C:\\dir\\", "name": "A", "quote": 'say "x": 1', "z": "\\\\"}},
+        {"result": {"z": "\\\\", "quote": 'say "x": 1', "name": "B", "path": "C:\\dir\\"}},
+        {"result": {"name": '\\"', "path": "C:\\", "z": "", "quote": "\\"}},
+    ]
+    paths = write(tmp_path, bodies * 2)
+    assert same_as_general(paths) == []
+    fields = read_responses(paths).fields()
+    order = fields[fields["source"] == str(paths[1])]["field"].tolist()
+    assert order == ["z", "quote", "name", "path"]
+
+
+def test_field_apis_saved_without_their_names_read_together(tmp_path):
+    """Bodies of several field APIs in one folder, none named: one parse, each file's API
+    detected as the general path detects it, rows in each file's order."""
+    apis = ["vat-invoice", "chile-id-card", "driver-license", "vietnam-id-card"]
+    items = [synthesize(api, seed=i) for i in range(2) for api in apis]
+    paths = write(tmp_path, items)
+    assert same_as_general(paths) == []
+    assert read_responses(paths).fields()["api"].nunique() >= 3  # as detection names them
+
+
+def test_rows_of_a_file_whose_key_was_not_found_stay_with_their_file():
+    """Rows follow key tokens, which number keys over all files; a row whose key was not
+    found (token -1, its file goes back) must still not land among another file's rows."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ocrframe.flatten.arrow.field_rows import FieldRows, Level
+
+    out = FieldRows(["passport"], np.zeros(3, dtype=np.int64))
+    level = Level(np.arange(3), np.zeros((3, 1), dtype=np.int64))
+    rank = np.array([5, -1, 9])  # file 1's key has no token
+    out.add(level, np.arange(3), out.name("name"), rank, pa.array(["a", "b", "c"]),
+            np.full(3, np.nan), None)  # fmt: skip
+    rows = out.rows(np.ones(3, dtype=np.int64))
+    assert rows.file.tolist() == [0, 1, 2]
+    assert rows.columns["value"].to_pylist() == ["a", "b", "c"]

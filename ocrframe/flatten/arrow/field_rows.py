@@ -4,6 +4,10 @@ the confidence and ``text_location`` maps of each object, as the general walk
 (:func:`ocrframe.flatten._extract._walk_object`) makes them. What this does not reproduce
 marks the object bad (its file goes the general way).
 
+The scalar fields of a level (one object per file, or every element of a list) are taken
+together: presence, confidences and texts as (objects x fields) blocks, so the work per field
+is a few array views, not a round of numpy calls.
+
 >>> import pyarrow as pa, numpy as np
 >>> objs = pa.array([{"name": "ANNA", "confidence": {"name": 0.9}}])
 >>> out = FieldRows(["passport"], np.array([0]))
@@ -16,6 +20,7 @@ marks the object bad (its file goes the general way).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -26,10 +31,12 @@ from .._names import normalise_field
 from .._schema import POLYGON
 from .blocks import out_of_range
 from .columns import explode, floats, lengths, polygons, repeat_ids, valid
-from .columns import field as child
 from .rows import Rows
 
 __all__ = ["Level", "FieldRows", "object_rows", "is_scalar"]
+
+# A row's name key packs its group, field name and API codes (FieldRows.add, _unpacked).
+_API_BITS, _GROUP_SHIFT = 12, 36
 
 
 def is_scalar(t: Any) -> bool:
@@ -44,15 +51,14 @@ def is_scalar(t: Any) -> bool:
 
 @dataclass
 class Level:
-    """Objects walked together: ``file`` of each, ``rank`` (objects x children: text order of
-    each child's key, -1 when not found), and for nested objects the order of the key holding
-    them (``outer``), their index in its list (``element``, -1 for a single object) and the
-    ``group`` of their rows (codes of :meth:`FieldRows.group`; None: the top, group "")."""
+    """Objects walked together: ``file`` of each, ``rank`` (objects x children: the key token
+    of each child, see :mod:`.keyorder`; -1 when not found) and the ``group`` code of each
+    object's rows (codes of :meth:`FieldRows.group`; None: the top, group ""). Key tokens
+    number keys in text order over all files, so they alone put rows in the walk's order: a
+    nested object's keys are written after the key holding it and before the next one."""
 
     file: np.ndarray
     rank: np.ndarray
-    outer: np.ndarray | None = None
-    element: np.ndarray | None = None
     group: np.ndarray | None = None
 
 
@@ -63,40 +69,27 @@ class FieldRows:
 
     apis: list[str | None]
     api_of_file: np.ndarray
-    parts: list[dict[str, Any]] = field(default_factory=list)
+    parts: list[tuple[Any, ...]] = field(default_factory=list)
     groups: dict[str, int] = field(default_factory=lambda: {"": 0})
-    names: dict[tuple[int, str, int], int] = field(default_factory=dict)
+    names: dict[str, int] = field(default_factory=dict)
 
     def group(self, name: str) -> int:
         """The code of group ``name``."""
         return self.groups.setdefault(name, len(self.groups))
 
-    def add(self, level: Level, obj: np.ndarray, name: str, rank: np.ndarray, value: Any,
-            conf: np.ndarray, xy: np.ndarray, item: np.ndarray | None = None) -> None:  # fmt: skip
-        """Rows of field ``name`` for objects ``obj`` (one per row) of ``level``."""
-        file = level.file[obj]
-        m = len(obj)
-        if level.group is None and len(self.apis) == 1:
-            code = np.full(m, self._code(0, name, 0), dtype=np.int64)
-        else:
-            group = np.zeros(m, dtype=np.int64) if level.group is None else level.group[obj]
-            combo = group * len(self.apis) + self.api_of_file[file]
-            kinds, inverse = np.unique(combo, return_inverse=True)
-            codes = [self._code(int(c) // len(self.apis), name, int(c) % len(self.apis))
-                     for c in kinds]  # fmt: skip
-            code = np.asarray(codes, dtype=np.int64)[inverse.reshape(-1)]
-        nested = level.outer is not None
-        self.parts.append({
-            "file": file,
-            "order": (level.outer[obj] if nested else rank,
-                      np.full(m, -1) if level.element is None else level.element[obj],
-                      rank if nested else np.full(m, -1),
-                      np.full(m, -1) if item is None else item),
-            "code": code, "value": value, "conf": conf, "xy": xy,
-        })  # fmt: skip
+    def name(self, name: str) -> int:
+        """The code of field name ``name``."""
+        return self.names.setdefault(name, len(self.names))
 
-    def _code(self, group: int, name: str, api: int) -> int:
-        return self.names.setdefault((group, name, api), len(self.names))
+    def add(self, level: Level, obj: np.ndarray, name: int | np.ndarray, rank: np.ndarray,
+            value: Any, conf: np.ndarray, xy: np.ndarray | None,
+            item: np.ndarray | None = None) -> None:  # fmt: skip
+        """Rows of objects ``obj`` (one per row) of ``level``: field ``name`` (codes of
+        :meth:`name`, one or one per row) at key token ``rank``; ``xy`` None: no polygon."""
+        file = level.file[obj]
+        group = 0 if level.group is None else level.group[obj].astype(np.int64)
+        key = (group << _GROUP_SHIFT) | (np.asarray(name, dtype=np.int64) << _API_BITS)
+        self.parts.append((file, rank, item, key | self.api_of_file[file], value, conf, xy))
 
     def rows(self, pages: np.ndarray) -> Rows:
         """The rows collected in the walk's order, with ``page`` from each file's ``pages``."""
@@ -105,77 +98,97 @@ class FieldRows:
 
         if not self.parts:
             return Rows({}, np.zeros(0, dtype=np.int64))
-        p = self.parts
-        file = np.concatenate([x["file"] for x in p])
-        outer, element, inner, item = (np.concatenate([x["order"][k] for x in p]) for k in range(4))
-        perm = np.lexsort((item, inner, element, outer, file))
+        files, ranks, items, keys, values, confs, xys = zip(*self.parts, strict=True)
+        sizes = [len(f) for f in files]
+        rank = np.concatenate(ranks)
+        if all(i is None for i in items):
+            item = np.full(len(rank), -1)
+            perm = np.argsort(rank, kind="stable")
+        else:
+            item = np.concatenate(
+                [np.full(s, -1) if i is None else i for i, s in zip(items, sizes, strict=True)]
+            )
+            perm = np.lexsort((item, rank))
+        file = np.concatenate(files)
+        if len(perm) > 1 and (np.diff(file[perm]) < 0).any():  # a key not found (rank -1):
+            perm = np.lexsort((item, rank, file))  # its file goes back, but keep files apart
         file, item = file[perm], item[perm]
-        code = np.concatenate([x["code"] for x in p])[perm]
-        xy = np.concatenate([x["xy"] for x in p])[perm]
-        group_names = list(self.groups)
-        keys = [(group_names[g], n, self.apis[a]) for g, n, a in self.names]
+        xy = np.full((8, len(rank)), np.nan)  # one row per column: each a contiguous array
+        if any(p is not None for p in xys):
+            for at, part in zip(np.cumsum([0, *sizes]), xys, strict=False):
+                if part is not None:
+                    xy[:, at : at + len(part)] = part.T
+            xy = xy[:, perm]
+        code, kinds = pd.factorize(np.concatenate(keys)[perm])  # hashed: no sort
+        group_names, field_names = list(self.groups), list(self.names)
+        labels = [(group_names[g], field_names[n], self.apis[a])
+                  for g, n, a in map(_unpacked, kinds.tolist())]  # fmt: skip
         cols = {
             "page": pages[file],
-            "group": repeat_ids([g for g, _, _ in keys], code),
-            "field": repeat_ids([n for _, n, _ in keys], code),
-            "field_norm": repeat_ids([normalise_field(n, a, g) for g, n, a in keys], code),
+            "group": repeat_ids([g for g, _, _ in labels], code),
+            "field": repeat_ids([n for _, n, _ in labels], code),
+            "field_norm": repeat_ids([_norm(n, a, g) for g, n, a in labels], code),
             "item": pd.arrays.IntegerArray(np.maximum(item, 0), item < 0),
-            "value": pa.concat_arrays([x["value"] for x in p]).take(pa.array(perm)),
-            "confidence": np.concatenate([x["conf"] for x in p])[perm],
-            **{c: np.ascontiguousarray(xy[:, k]) for k, c in enumerate(POLYGON)},
+            "value": pa.concat_arrays(values).take(pa.array(perm)),
+            "confidence": np.concatenate(confs)[perm],
+            **dict(zip(POLYGON, xy, strict=True)),
         }
         return Rows(cols, file)
 
 
+def _unpacked(key: int) -> tuple[int, int, int]:
+    """The group, field name and API codes :meth:`FieldRows.add` packed into ``key``."""
+    name_bits = _GROUP_SHIFT - _API_BITS
+    return (
+        key >> _GROUP_SHIFT,
+        (key >> _API_BITS) & ((1 << name_bits) - 1),
+        key & ((1 << _API_BITS) - 1),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _norm(name: str, api: str | None, group: str) -> str:
+    """:func:`normalise_field`, remembered: datasets repeat a few hundred names."""
+    return normalise_field(name, api, group)
+
+
 def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> np.ndarray:
     """Add the rows of struct column ``objs`` (one object per ``level`` entry) to ``out``;
-    ``nested(name, values, present, rank)`` walks a child object or list of objects (None:
+    ``nested(name, values, present)`` walks a child object or list of objects (None:
     nesting is not expected here). Returns the mask of objects the walk would read otherwise."""
     import pyarrow as pa
 
     n = len(objs)
-    alive = valid(objs)
-    every = np.arange(n)
     bad = np.zeros(n, dtype=bool)
-    names = [f.name for f in objs.type]
-    conf_map = _map(objs, "confidence", alive)
-    loc_map = _map(objs, "text_location", alive)
+    kids = dict(zip([f.name for f in objs.type], objs.flatten(), strict=True))
+    conf_map, loc_map = _map(kids, "confidence"), _map(kids, "text_location")
     used_conf: dict[str, np.ndarray] = {}
     used_loc: dict[str, np.ndarray] = {}
-    if "type" in names and "location" in names:  # a classified object (auto classification)
-        bad |= valid(child(objs, "type")) & valid(child(objs, "location"))
-    for k, name in enumerate(names):
-        t = objs.type.field(k).type
-        values = child(objs, name)
-        present = valid(values) & alive
-        if not present.any():
+    if "type" in kids and "location" in kids:  # a classified object (auto classification)
+        bad |= valid(kids["type"]) & valid(kids["location"])
+    scalars: list[tuple[int, str, Any, np.ndarray]] = []
+    for k, (name, values) in enumerate(kids.items()):
+        if values.null_count == n:
             continue
         if (conf_map is not None and name == "confidence") or (
             loc_map is not None and name == "text_location"
         ):
             continue
+        present = valid(values)
         rank = level.rank[:, k]
         bad |= present & (rank < 0)
         if name in CONTAINER_KEYS or name in ALARM_KEYS or ALARM_RESULT.match(name):
             bad |= present
             continue
+        t = values.type
         if name in BASE64_FIELDS and pa.types.is_string(t):
             continue  # a payload: no row
-        everyone = bool(present.all())
-        obj = every if everyone else np.flatnonzero(present)
         if is_scalar(t):
             used_conf[name] = used_loc[name] = present
-            text, odd = _texts(values if everyone else values.filter(pa.array(present)))
-            bad[obj[odd]] = True
-            conf, xy, odd = _maps(conf_map, loc_map, name, obj, n)
-            bad[obj[odd]] = True
-            out.add(level, obj, name, rank[obj], text, conf, xy)
+            scalars.append((k, name, values, present))
             continue
         if not pa.types.is_list(t):  # an object
-            if nested is None:
-                bad |= present
-            else:
-                bad |= nested(name, values, present, rank)
+            bad |= present if nested is None else nested(name, values, present)
             continue
         sizes = lengths(values)
         empty = present & (sizes == 0)
@@ -184,7 +197,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
             e = np.flatnonzero(empty)
             conf, xy, odd = _maps(conf_map, loc_map, name, e, n)
             bad[e[odd]] = True
-            out.add(level, e, name, rank[e], pa.array([""] * len(e)), conf, xy)
+            out.add(level, e, out.name(name), rank[e], pa.array([""] * len(e)), conf, xy)
         full = present & (sizes > 0)
         if not full.any():
             continue
@@ -193,7 +206,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
             used_conf[name] = used_loc[name] = present
             bad |= _items(values, full, name, rank, level, out, conf_map, loc_map)
         elif pa.types.is_struct(vt) and nested is not None and not _kv_like(vt):
-            bad |= nested(name, values, full, rank)
+            bad |= nested(name, values, full)
         elif pa.types.is_list(vt) and name.endswith("location"):
             used_conf[name] = used_conf.get(name, empty) | full
             f = np.flatnonzero(full)
@@ -201,47 +214,107 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
             bad[f[odd]] = True
             conf, _, odd = _maps(conf_map, None, name, f, n)
             bad[f[odd]] = True
-            out.add(level, f, name, rank[f], pa.nulls(len(f), pa.string()), conf, xy)
+            out.add(level, f, out.name(name), rank[f], pa.nulls(len(f), pa.string()), conf, xy)
         else:
             bad |= full
+    if scalars:
+        bad |= _scalar_rows(scalars, level, out, conf_map, loc_map, n)
     for the_map, used in ((conf_map, used_conf), (loc_map, used_loc)):
-        if the_map is not None:
-            for f in the_map.type:  # an entry for no field of the object: other / its own row
-                given = valid(child(the_map, f.name))
-                bad |= given & ~used.get(f.name, np.zeros(n, dtype=bool))
+        for name, given in (the_map or {}).items():  # an entry for no field: other / own row
+            if given.null_count < n:
+                bad |= valid(given) & ~used.get(name, np.zeros(n, dtype=bool))
     return bad
 
 
-def _map(objs: Any, name: str, alive: np.ndarray) -> Any:
-    """The ``confidence`` / ``text_location`` map of each object (a struct child), or None."""
+def _scalar_rows(scalars: list[tuple[int, str, Any, np.ndarray]], level: Level, out: FieldRows,
+                 conf_map: dict[str, Any] | None, loc_map: dict[str, Any] | None,
+                 n: int) -> np.ndarray:  # fmt: skip
+    """Rows of the scalar fields of a level, all fields at once: ``scalars`` holds each one's
+    child index, name, values and presence. Returns the objects to read the general way."""
     import pyarrow as pa
 
-    k = objs.type.get_field_index(name)
-    if k < 0 or not pa.types.is_struct(objs.type.field(k).type):
+    bad = np.zeros(n, dtype=bool)
+    m = len(scalars)
+    present = np.empty((m, n), dtype=bool)  # fields x objects: the order of their texts
+    texts = []
+    for j, (_, _, values, given) in enumerate(scalars):
+        present[j] = given
+        text, odd = _texts(values)
+        texts.append(text)
+        if odd is not None:
+            bad |= odd & given
+    conf = np.full((m, n), np.nan)
+    if conf_map:
+        numeric, columns = [], []
+        for j, (_, name, _, given) in enumerate(scalars):
+            c = conf_map.get(name)
+            if c is None or c.null_count == n:
+                continue
+            if pa.types.is_floating(c.type) or pa.types.is_integer(c.type):
+                numeric.append(j)
+                columns.append(c if pa.types.is_float64(c.type) else c.cast(pa.float64()))
+            else:
+                bad |= valid(c) & given
+        if columns:
+            values = pa.concat_arrays(columns).to_numpy(zero_copy_only=False)
+            conf[numeric] = values.reshape(len(numeric), n)
+            bad |= (out_of_range(conf) & present).any(axis=0)
+    xy = None
+    for j, (_, name, _, given) in enumerate(scalars if loc_map else ()):
+        loc = loc_map.get(name)
+        if loc is None or loc.null_count == n:
+            continue
+        if pa.types.is_list(loc.type) and pa.types.is_list(loc.type.value_type):
+            xy = np.full((m, n, 8), np.nan) if xy is None else xy
+            xy[j], _, odd = polygons(loc)
+            bad |= odd & given
+        else:
+            bad |= valid(loc) & given
+    field_of, obj = np.nonzero(present)
+    text = pa.concat_arrays(texts)
+    if len(obj) < m * n:
+        text = text.filter(pa.array(present.reshape(-1)))
+    names = np.array([out.name(name) for _, name, _, _ in scalars], dtype=np.int64)
+    child = np.array([k for k, _, _, _ in scalars], dtype=np.int64)
+    out.add(level, obj, names[field_of], level.rank[obj, child[field_of]], text,
+            conf[field_of, obj], None if xy is None else xy[field_of, obj])  # fmt: skip
+    return bad
+
+
+def _map(kids: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The children of each object's ``confidence`` / ``text_location`` map (when a struct),
+    by field name, or None."""
+    import pyarrow as pa
+
+    the_map = kids.get(name)
+    if the_map is None or not pa.types.is_struct(the_map.type):
         return None
-    return child(objs, name)
+    return dict(zip([f.name for f in the_map.type], the_map.flatten(), strict=True))
 
 
-def _maps(conf_map: Any, loc_map: Any, name: str, obj: np.ndarray, n: int) -> tuple[Any, Any, Any]:
+def _maps(conf_map: dict[str, Any] | None, loc_map: dict[str, Any] | None, name: str,
+          obj: np.ndarray, n: int) -> tuple[Any, Any, Any]:  # fmt: skip
     """Confidence and polygon of field ``name`` for objects ``obj`` (of ``n``) from their
     maps, and the mask of values the general walk would send to ``other``."""
     import pyarrow as pa
 
     m = len(obj)
-    conf, xy, odd = np.full(m, np.nan), np.full((m, 8), np.nan), np.zeros(m, dtype=bool)
+    conf, xy, odd = np.full(m, np.nan), None, np.zeros(m, dtype=bool)
 
     def take(arr: Any) -> Any:
         return arr if m == n else arr.take(pa.array(obj))
 
-    if conf_map is not None and conf_map.type.get_field_index(name) >= 0:
-        c = take(child(conf_map, name))
+    c = (conf_map or {}).get(name)
+    if c is not None:
+        c = take(c)
         if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
             conf = floats(c)
             odd |= out_of_range(conf)
         else:
             odd |= valid(c)
-    if loc_map is not None and loc_map.type.get_field_index(name) >= 0:
-        loc = take(child(loc_map, name))
+    loc = (loc_map or {}).get(name)
+    if loc is not None:
+        loc = take(loc)
         if pa.types.is_list(loc.type) and pa.types.is_list(loc.type.value_type):
             xy, _, bad = polygons(loc)
             odd |= bad
@@ -251,7 +324,8 @@ def _maps(conf_map: Any, loc_map: Any, name: str, obj: np.ndarray, n: int) -> tu
 
 
 def _items(values: Any, full: np.ndarray, name: str, rank: np.ndarray, level: Level,
-           out: FieldRows, conf_map: Any, loc_map: Any) -> np.ndarray:  # fmt: skip
+           out: FieldRows, conf_map: dict[str, Any] | None,
+           loc_map: dict[str, Any] | None) -> np.ndarray:  # fmt: skip
     """One row per element of the lists of scalars ``values`` (where ``full``), each with the
     field's confidence and polygon."""
     import pyarrow as pa
@@ -260,11 +334,13 @@ def _items(values: Any, full: np.ndarray, name: str, rank: np.ndarray, level: Le
     f = np.flatnonzero(full)
     elems, of, item = explode(values.filter(pa.array(full)), f)
     text, odd = _texts(elems)
-    bad[of[odd]] = True
+    if odd is not None:
+        bad[of[odd]] = True
     conf, xy, odd = _maps(conf_map, loc_map, name, f, len(values))
     bad[f[odd]] = True
     back = np.searchsorted(f, of)
-    out.add(level, of, name, rank[of], text, conf[back], xy[back], item)
+    out.add(level, of, out.name(name), rank[of], text, conf[back],
+            None if xy is None else xy[back], item)  # fmt: skip
     return bad
 
 
@@ -273,18 +349,18 @@ def _kv_like(t: Any) -> bool:
     return t.get_field_index("key") >= 0 and t.get_field_index("value") >= 0
 
 
-def _texts(values: Any) -> tuple[Any, np.ndarray]:
+def _texts(values: Any) -> tuple[Any, np.ndarray | None]:
     """``rules.text`` of scalar column ``values`` as a string column, and the mask of values
     whose text only the general walk gives exactly (a double: was it written ``1`` or
-    ``1.0``, and which digits?)."""
+    ``1.0``, and which digits?), None when there are none."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     t = values.type
     if pa.types.is_string(t):
-        return values, np.zeros(len(values), dtype=bool)
+        return values, None
     if pa.types.is_boolean(t):
-        return pc.if_else(values, "true", "false"), np.zeros(len(values), dtype=bool)
+        return pc.if_else(values, "true", "false"), None
     if pa.types.is_integer(t):
-        return pc.cast(values, pa.string()), np.zeros(len(values), dtype=bool)
+        return pc.cast(values, pa.string()), None
     return pa.nulls(len(values), pa.string()), valid(values)

@@ -13,6 +13,7 @@ the types, this reader checks them. Rows come in the order keys are written in e
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -69,27 +70,31 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     out = FieldRows(names, np.array([code[a] for a in apis], dtype=np.int64))
     keys = key_tokens(bodies)
     under = _under_result(keys)
-    top = (keys.depth == 2) & under
-    top_child = np.full(len(keys.depth), -1)  # for keys under result: the child they name
+    top = np.flatnonzero((keys.depth == 2) & under)  # the keys of result
+    top_child = np.full(len(keys.depth), -1)  # for keys of result: the child they name
     top_child[top] = _child_index(keys.hash[top], result.type)
-    rank = _ranks(keys, top, keys.file, result.type, n, top_child)
+    rank = _ranks(top, keys.file[top], result.type, n, keys, top_child[top])
     files = np.arange(n)
-    # Keys inside each child of result: their depth-2 ancestor names it.
-    of_child = np.where(under & (keys.top >= 0), top_child[np.maximum(keys.top, 0)], -1)
+    # Keys deeper in result, grouped by the child of result (their depth-2 ancestor) holding them.
+    inner = np.flatnonzero(under & (keys.top >= 0) & (keys.depth > 2))
+    holder = top_child[keys.top[inner]]
+    order = np.argsort(holder, kind="stable")
+    inner, holder = inner[order], holder[order]
 
-    def nested(name: str, values: Any, present: np.ndarray, outer: np.ndarray) -> np.ndarray:
-        of_key = of_child == result.type.get_field_index(name)
-        return _nested(keys, of_key, name, values, present, outer, out)
+    def nested(name: str, values: Any, present: np.ndarray) -> np.ndarray:
+        k = result.type.get_field_index(name)
+        lo, hi = np.searchsorted(holder, [k, k + 1])
+        return _nested(keys, inner[lo:hi], name, values, present, out)
 
     ok &= ~object_rows(result, Level(files, rank), out, nested)
     rows = {"fields": [out.rows(pages)]} if "fields" in wanted else {}
     return Built(ok, rows, apis)
 
 
-def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present: np.ndarray,
-            outer: np.ndarray, out: FieldRows) -> np.ndarray:  # fmt: skip
-    """Walk the object (or list of objects) each file holds at ``result.<name>`` (``of_key``:
-    the key tokens inside it); returns the files the general walk must read."""
+def _nested(keys: KeyTokens, tokens: np.ndarray, name: str, values: Any, present: np.ndarray,
+            out: FieldRows) -> np.ndarray:  # fmt: skip
+    """Walk the object (or list of objects) each file holds at ``result.<name>`` (``tokens``:
+    the keys inside it); returns the files the general walk must read."""
     import pyarrow as pa
 
     n = len(values)
@@ -99,9 +104,9 @@ def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present
         file = np.flatnonzero(present)
         row = np.full(n, -1)
         row[file] = np.arange(len(file))
-        sel = of_key & (keys.depth == 3)
-        rank = _ranks(keys, sel, row[keys.file], objs.type, len(file))
-        level = Level(file, rank, outer[file], None, np.full(len(file), out.group(name)))
+        tok = tokens[keys.depth[tokens] == 3]
+        rank = _ranks(tok, row[keys.file[tok]], objs.type, len(file), keys)
+        level = Level(file, rank, np.full(len(file), out.group(name)))
     else:
         lists = values.filter(pa.array(present))
         objs, pos, element = explode(lists, np.flatnonzero(present))
@@ -110,46 +115,54 @@ def _nested(keys: KeyTokens, of_key: np.ndarray, name: str, values: Any, present
         first = np.flatnonzero(element == 0)
         starts[pos[first]] = first
         sizes = np.bincount(pos, minlength=n)
-        sel = of_key & (keys.depth == 4)
-        target = np.where(sel, starts[keys.file] + keys.element, -1)
-        inside = sel & (keys.element < sizes[keys.file]) & (starts[keys.file] >= 0)
-        rank = _ranks(keys, inside, target, objs.type, len(objs))
+        tok = tokens[keys.depth[tokens] == 4]
+        of, elem = keys.file[tok], keys.element[tok]
+        inside = (elem < sizes[of]) & (starts[of] >= 0)
+        tok = tok[inside]
+        rank = _ranks(tok, starts[of[inside]] + elem[inside], objs.type, len(objs), keys)
         codes = [out.group(f"{name}[{e}]") for e in range(int(element.max(initial=-1)) + 1)]
-        level = Level(file, rank, outer[file], element, np.asarray(codes, dtype=np.int64)[element])
+        level = Level(file, rank, np.asarray(codes, dtype=np.int64)[element])
     bad_obj = object_rows(objs, level, out)
     bad[file[bad_obj]] = True
     return bad
 
 
-def _ranks(keys: KeyTokens, sel: np.ndarray, row: np.ndarray, struct: Any, n: int,
+def _ranks(tok: np.ndarray, row: np.ndarray, struct: Any, n: int, keys: KeyTokens,
            children: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
-    """(n rows x children of ``struct``): the text position of each selected key token in
-    row ``row[token]`` under its child (``children``: each token's, when known); -1 where
-    none (a key written with escapes, or a name the hashes cannot tell from a sibling's,
-    finds no child: its file goes the general way)."""
+    """(n rows x children of ``struct``): the key token of each child in each row, from the
+    key tokens ``tok`` (of rows ``row``, -1: none; ``children``: the child each names, when
+    known); -1 where none (a key written with escapes, or a name the hashes cannot tell from
+    a sibling's, finds no child: its file goes the general way)."""
     table = np.full((n, struct.num_fields), -1, dtype=np.int64)
-    tok = np.flatnonzero(sel & (row >= 0))
     if not len(tok) or not struct.num_fields:
         return table
-    child = _child_index(keys.hash[tok], struct) if children is None else children[tok]
-    found = child >= 0
-    table[row[tok[found]], child[found]] = tok[found]
+    child = _child_index(keys.hash[tok], struct) if children is None else children
+    found = (child >= 0) & (row >= 0)
+    table[row[found], child[found]] = tok[found]
     return table
 
 
 def _child_index(hashes: np.ndarray, struct: Any) -> np.ndarray:
     """The child of ``struct`` each key hash names, -1 for none (or for siblings that share
     a hash)."""
-    own = key_hashes([f.name for f in struct])
+    order, sorted_own, unique = _hash_table(tuple(f.name for f in struct))
+    at = np.minimum(np.searchsorted(sorted_own, hashes), len(order) - 1)
+    hit = (sorted_own[at] == hashes) & unique[at] & (hashes >= 0)
+    return np.where(hit, order[at], -1)
+
+
+@lru_cache(maxsize=1024)
+def _hash_table(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For :func:`_child_index`: the order that sorts the hashes of ``names``, the sorted
+    hashes and which of them no sibling shares (remembered: the structs repeat per chunk)."""
+    own = key_hashes(list(names))
     order = np.argsort(own, kind="stable")
     sorted_own = own[order]
     unique = np.ones(len(own), dtype=bool)
     same = sorted_own[1:] == sorted_own[:-1]
     unique[1:] &= ~same
     unique[:-1] &= ~same
-    at = np.minimum(np.searchsorted(sorted_own, hashes), len(own) - 1)
-    hit = (sorted_own[at] == hashes) & unique[at] & (hashes >= 0)
-    return np.where(hit, order[at], -1)
+    return order, sorted_own, unique
 
 
 def _under_result(keys: KeyTokens) -> np.ndarray:

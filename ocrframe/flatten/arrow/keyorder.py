@@ -19,7 +19,7 @@ import numpy as np
 
 __all__ = ["KeyTokens", "key_tokens", "key_hashes"]
 
-_QUOTE, _BACKSLASH, _COLON, _NEWLINE = 34, 92, 58, 10
+_QUOTE, _BACKSLASH, _COLON = 34, 92, 58
 _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[9, 10, 13, 32]] = True
 _OPEN, _CLOSE = 123, 125  # "{" and "}"; "[" and "]" are these with bit 5 cleared
@@ -43,28 +43,22 @@ class KeyTokens:
 def key_tokens(bodies: list[bytes]) -> KeyTokens:
     """The keys of ``bodies`` (valid JSON objects, one line each), see :class:`KeyTokens`.
 
-    One pass finds every quote, bracket, backslash and line end; the rest works on those few
-    positions only."""
+    One pass finds every quote and one every bracket; the rest works on those positions only
+    (brackets are few: their depth and whether a string holds them come from searches into
+    the quotes)."""
     data = b"\n".join(bodies)
     buf = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buf == _QUOTE)
+    slashes = np.flatnonzero(buf == _BACKSLASH) if b"\\" in data else np.zeros(0, np.int64)
+    if len(slashes):
+        quotes = quotes[~np.isin(quotes, _escaped(slashes))]
     folded = buf | 32  # "[" and "]" fold onto "{" and "}"
-    pos = np.flatnonzero(
-        (folded == _QUOTE) | (folded == _OPEN) | (folded == _CLOSE) | (buf == _BACKSLASH)
-        | (buf == _NEWLINE)
-    )  # fmt: skip
-    kind = buf[pos]
-    slash = kind == _BACKSLASH
-    quote = kind == _QUOTE
-    if slash.any():
-        quote &= ~_escaped(pos, slash)
-    n_quotes = np.cumsum(quote)
-    in_string = (n_quotes - quote) % 2 == 1  # an odd number of quotes before: inside a string
-    folded_kind = kind | 32
-    step = np.where(in_string, 0, (folded_kind == _OPEN).astype(np.int64) - (folded_kind == _CLOSE))
-    level = np.cumsum(step)  # depth after each position
-    qidx = np.flatnonzero(quote)
-    opens, closes = qidx[0::2], qidx[1::2]
-    after = pos[closes] + 1
+    brackets = np.flatnonzero((folded == _OPEN) | (folded == _CLOSE))
+    brackets = brackets[(np.searchsorted(quotes, brackets) & 1) == 0]  # not inside a string
+    opening = folded[brackets] == _OPEN
+    level = np.cumsum(np.where(opening, 1, -1), dtype=np.int64)  # depth after each bracket
+    opens, closes = quotes[0::2], quotes[1::2]
+    after = closes + 1
     for _ in range(8):  # whitespace between a key and its colon is rare and short
         ws = _WHITESPACE[buf[np.minimum(after, len(buf) - 1)]] & (after < len(buf))
         if not ws.any():
@@ -72,18 +66,20 @@ def key_tokens(bodies: list[bytes]) -> KeyTokens:
         after = after + ws
     is_key = buf[np.minimum(after, len(buf) - 1)] == _COLON
     kopen, kclose = opens[is_key], closes[is_key]
-    depth = level[kopen]
-    file = np.cumsum(kind == _NEWLINE)[kopen]
+    before = np.searchsorted(brackets, kopen) - 1  # the last bracket before each key
+    depth = np.where(before >= 0, level[np.maximum(before, 0)], 0)
+    starts = np.cumsum([0] + [len(b) + 1 for b in bodies[:-1]])
+    file = np.searchsorted(starts, kopen, side="right") - 1
     n = len(kopen)
     idx = np.arange(n)
     top = np.maximum.accumulate(np.where(depth == 2, idx, -1)) if n else idx
     top = np.where(depth >= 2, top, -1)
     # Elements of a list of objects under a depth-2 key: braces opening depth 4.
-    elem_open = np.cumsum((kind == _OPEN) & (level == 4) & ~in_string)[kopen]
+    elem_open = np.searchsorted(brackets[opening & (level == 4)], kopen)
     element = np.where(depth == 4, elem_open - elem_open[np.maximum(top, 0)] - 1, 0)
-    hashes = _span_hashes(buf, pos[kopen] + 1, pos[kclose])
-    n_slash = np.cumsum(slash)
-    hashes[n_slash[kclose] != n_slash[kopen]] = -1  # an escape in the name
+    hashes = _span_hashes(buf, kopen + 1, kclose)
+    if len(slashes):  # an escape in the name
+        hashes[np.searchsorted(slashes, kopen) != np.searchsorted(slashes, kclose)] = -1
     return KeyTokens(file, depth, hashes, top, element)
 
 
@@ -125,11 +121,12 @@ def _span_hashes(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndar
     return (mixed >> np.uint64(1)).astype(np.int64)
 
 
-def _escaped(pos: np.ndarray, slash: np.ndarray) -> np.ndarray:
-    """Positions (of ``pos``) right after an odd run of backslashes: escaped characters."""
-    out = np.zeros(len(pos), dtype=bool)
-    for i in np.flatnonzero(slash[:-1] & (pos[1:] == pos[:-1] + 1)).tolist():
-        if out[i]:  # this backslash is itself escaped
-            continue
-        out[i + 1] = True
-    return out
+def _escaped(slashes: np.ndarray) -> np.ndarray:
+    """Positions right after an odd run of backslashes (``slashes``: their positions, in
+    order): the escaped characters."""
+    run_start = np.ones(len(slashes), dtype=bool)
+    run_start[1:] = slashes[1:] != slashes[:-1] + 1
+    firsts = np.flatnonzero(run_start)
+    sizes = np.diff(np.append(firsts, len(slashes)))
+    ends = slashes[firsts] + sizes  # the character after each run
+    return ends[sizes % 2 == 1]
