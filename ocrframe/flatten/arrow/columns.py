@@ -30,6 +30,11 @@ def lengths(arr: Any) -> np.ndarray:
 
     if pa.types.is_null(arr.type):  # what field() gives for a key the struct does not have
         return np.zeros(len(arr), dtype=np.int64)
+    if isinstance(arr, (pa.ListArray, pa.LargeListArray)):  # from the offsets: no kernel call
+        n = np.diff(arr.offsets.to_numpy()).astype(np.int64)
+        if arr.null_count:  # a null list may be backed by a non-empty run: flatten skips it
+            n[~valid(arr)] = 0
+        return n
     return pc.fill_null(pc.list_value_length(arr), 0).to_numpy().astype(np.int64)
 
 
@@ -94,9 +99,12 @@ def polygons(arr: Any, finite: bool = False) -> tuple[np.ndarray, np.ndarray, np
     return xy, present, bad
 
 
+_STR = pd.api.types.pandas_dtype("str")  # looked up once: the lookup costs as much as the wrap
+
+
 def strings(arr: Any) -> Any:
     """An Arrow string column as a frame's ``str`` column (no Python object per row)."""
-    return pd.array(arr, dtype="str")
+    return pd.array(arr, dtype=_STR)
 
 
 def floats(arr: Any) -> np.ndarray:
@@ -105,14 +113,13 @@ def floats(arr: Any) -> np.ndarray:
 
 
 def repeat_ids(values: Any, index: np.ndarray) -> Any:
-    """``values[index]`` as a pandas ``str`` array (``source``/``api`` per row), built through
-    a dictionary so no Python string is made per row."""
+    """``values[index]`` as a pandas ``str`` array (``source``/``api`` per row), taken from
+    the distinct values in Arrow so no Python string is made per row."""
     import pyarrow as pa
 
-    arr = pa.DictionaryArray.from_arrays(
-        pa.array(np.asarray(index, dtype=np.int32)), pa.array(list(values), type=pa.string())
-    )
-    return pd.array(arr.dictionary_decode(), dtype="str")
+    # large_string: the type the frame's column holds (no cast after the take)
+    distinct = pa.array(list(values), type=pa.large_string())
+    return pd.array(distinct.take(np.asarray(index, dtype=np.int64)), dtype=_STR)
 
 
 def nullable_ints(values: np.ndarray, missing: np.ndarray) -> Any:

@@ -17,7 +17,7 @@ import numpy as np
 from .columns import field, valid
 from .rows import Rows
 
-__all__ = ["document_rows"]
+__all__ = ["document_rows", "scalar_columns"]
 
 _EXACT = 2**53  # beyond this a JSON integer read as a double may not be the integer written
 
@@ -31,21 +31,36 @@ def document_rows(
     """One row per file that has any: ``page`` and each scalar key of ``result`` not in
     ``skip``, as Python values (the frame infers dtypes as the general walk's does), then the
     ``extra`` keys a reader found deeper (a value per file, None where absent). Also the
-    mask of files with a value other than a plain number or boolean (strings, huge numbers:
-    the general walk decides their column's type over all files; integral floats)."""
+    mask of files with a value :func:`scalar_columns` refuses."""
+    found, bad = scalar_columns(result, skip)
+    has = np.zeros(len(pages), dtype=bool)
+    for values in found.values():
+        has |= valid(values)
+    cols: dict[str, Any] = {name: values.to_pylist() for name, values in found.items()}
+    for name, values in (extra or {}).items():
+        has |= np.array([v is not None for v in values], dtype=bool)
+        cols[name] = values
+    keep = np.flatnonzero(has)
+    cols = {"page": pages[keep].tolist(), **{k: [v[i] for i in keep] for k, v in cols.items()}}
+    return Rows(cols, keep), bad
+
+
+def scalar_columns(result: Any, skip: tuple[str, ...] = ()) -> tuple[dict[str, Any], np.ndarray]:
+    """The scalar children of struct column ``result`` that hold a value somewhere (Arrow
+    arrays, in the struct's order), but those in ``skip``; and the mask of rows with a value
+    other than a plain number or boolean (strings, huge numbers: the general walk decides
+    their column's type over all files; integral floats)."""
     import pyarrow as pa
 
-    cols: dict[str, Any] = {}
-    has = np.zeros(len(pages), dtype=bool)
-    bad = np.zeros(len(pages), dtype=bool)
+    found: dict[str, Any] = {}
+    bad = np.zeros(len(result), dtype=bool)
     for child in result.type:
-        if child.name in skip:
-            continue
+        if child.name in skip or pa.types.is_struct(child.type) or pa.types.is_list(child.type):
+            continue  # not a scalar: not a document key
         values = field(result, child.name)
         given = valid(values)
-        if not given.any() or pa.types.is_struct(child.type) or pa.types.is_list(child.type):
-            continue  # no file of these holds it (or it is not a scalar: not a document key)
-        has |= given
+        if not given.any():
+            continue  # no file of these holds it
         t = values.type
         if pa.types.is_floating(t):
             # Integral values in a float column may have been written as integers ("-1" among
@@ -55,10 +70,5 @@ def document_rows(
                 bad |= given & (~(np.abs(x) < _EXACT) | (x == np.round(x)))
         elif not (pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_null(t)):
             bad |= given
-        cols[child.name] = values.to_pylist()
-    for name, values in (extra or {}).items():
-        has |= np.array([v is not None for v in values], dtype=bool)
-        cols[name] = values
-    keep = np.flatnonzero(has)
-    cols = {"page": pages[keep].tolist(), **{k: [v[i] for i in keep] for k, v in cols.items()}}
-    return Rows(cols, keep), bad
+        found[child.name] = values
+    return found, bad

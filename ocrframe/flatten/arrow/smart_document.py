@@ -20,7 +20,7 @@ import pandas as pd
 from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
 from .blocks import char_rows, out_of_range, polygon_columns, word_rows
 from .columns import explode, field, floats, lengths, strings, valid
-from .document import document_rows
+from .document import scalar_columns
 from .files import SAVED_HEADER
 from .general_text import block_type, polygon_type
 from .grid_cells import EXACT_INT, table_rows
@@ -257,32 +257,36 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
     new = np.ones(len(el.file), dtype=bool)
     new[1:] = (el.file[1:] != el.file[:-1]) | (el.page[1:] != el.page[:-1])
     unit = np.cumsum(new) - 1
+    n = int(unit[-1]) + 1 if len(unit) else 0
+    used = np.zeros(n, dtype=bool)
     keys: dict[str, list[Any]] = {}
 
-    def put(key: str, elements: Any, values: list[Any]) -> None:
-        column = keys.setdefault(key, [None] * int(new.sum()))
-        for e, v in zip(elements, values, strict=True):
-            column[unit[e]] = v
+    def put(key: str, elements: np.ndarray, values: list[Any]) -> None:
+        column = keys.setdefault(key, [None] * n)
+        for u, v in zip(unit[elements].tolist(), values, strict=True):
+            column[u] = v
+        used[unit[elements]] = True
 
     for kind, struct in kinds.items():
-        found, bad = document_rows(struct, el.page, skip=(LISTS[kind],))
+        found, bad = scalar_columns(struct, skip=(LISTS[kind],))
         bad_elem |= bad
-        for key, values in found.columns.items():
-            if key != "page":
-                put(f"{kind}.{key}", found.file.tolist(), values)
+        if not found:
+            continue
+        has = np.logical_or.reduce([valid(values) for values in found.values()])
+        at = np.flatnonzero(has)  # elements with any scalar of this kind: a key each
+        for key, values in found.items():
+            put(f"{kind}.{key}", at, values.take(at).to_pylist())
     for kind, column, owner, number in counts:
         given = valid(column)
-        numbers = column.to_pylist()
+        numbers = np.asarray(column.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
         for t in np.unique(number[given]).tolist():
             at = np.flatnonzero(given & (number == t))
-            put(f"{kind}{t}.words_block_count", owner[at].tolist(), [numbers[i] for i in at])
-    used = np.zeros(len(new), dtype=bool)
-    for column in keys.values():
-        used[[u for u, v in enumerate(column) if v is not None]] = True
+            put(f"{kind}{t}.words_block_count", owner[at], numbers[at].tolist())
     keep = np.flatnonzero(used)
     first = np.flatnonzero(new)[keep]  # an element of each kept row
-    cols = {"page": el.page[first].tolist(), **{k: [v[u] for u in keep] for k, v in keys.items()}}
-    return Rows(cols, el.file[first]), bad_elem
+    if len(keep) < n:
+        keys = {k: [v[u] for u in keep.tolist()] for k, v in keys.items()}
+    return Rows({"page": el.page[first].tolist(), **keys}, el.file[first]), bad_elem
 
 
 _KIND_KEYS = (b'"table_result"', b'"form_result"')

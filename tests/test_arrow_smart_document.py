@@ -1,0 +1,42 @@
+"""Smart Document Recognizer's columnar reader on what its own loops build: layout
+``words_ids`` lists (absent, empty, long) and the document rows of one or several pages per
+file, taken by the reader and equal to the general walk's."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pandas as pd
+
+from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.flatten.arrow import read_frames
+from ocrframe.synth import synthesize
+
+API = "smart-document-recognizer"
+FLAGS = {"kv": True, "table": True, "form": True, "layout": True, "formula": True}
+
+
+def test_layout_word_ids_and_document_rows_match_the_general_walk(tmp_path):
+    pages = [synthesize(API, seed=i, params=FLAGS, n_blocks=5)["result"][0] for i in range(3)]
+    no_ids = copy.deepcopy(pages[0])
+    blocks = no_ids["layout_result"]["layout_block_list"]
+    del blocks[0]["words_ids"]
+    blocks[1]["words_ids"] = []
+    blocks[2]["words_ids"] = list(range(40))
+    del no_ids["kv_result"]["kv_block_count"]  # a document key one page lacks
+    items = [{"result": [no_ids]}, {"result": [pages[1]]}, {"result": [pages[2], pages[0]]}]
+    paths = []
+    for i, body in enumerate(items):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps(body))
+    batch = read_responses(paths)
+    assert read_frames(batch.entries, ["layout", "document"]).fallback == []
+    general = Batch(list(read_responses(paths)))  # in memory: the general walk only
+    layout = batch.layout()
+    pd.testing.assert_frame_equal(layout, general.layout())
+    assert layout["words_ids"].tolist()[:3] == [None, [], list(range(40))]
+    document = batch.document()
+    pd.testing.assert_frame_equal(document, general.document(), check_like=True)
+    assert document["page"].tolist() == [1, 1, 1, 2]
+    assert document["kv_result.kv_block_count"].isna().tolist() == [True, False, False, False]
