@@ -167,3 +167,17 @@ def test_document_columns_are_typed_over_every_chunk(monkeypatch):
     ]
     expected = ["1.5", "6", "6", "6", "text"]
     assert Batch(responses).flatten()["document"]["words_block_count"].tolist() == expected
+
+
+def test_saved_labels_are_read_from_the_tail_of_small_and_large_files(tmp_path):
+    """The ``_ocrframe`` member ends a saved file: found in a file of a few bytes and in one
+    far longer than the tail read (a decoy in the body does not count)."""
+    small = {"result": {"words_block_list": [{"words": "s"}]}}
+    words = [{"words": f'"_ocrframe": {{"source": "decoy{i}"}}'} for i in range(3000)]
+    large = {"result": {"words_block_list": words}}
+    Response(small, api="general-text", source="small.png", page=2).to_json(tmp_path / "s.json")
+    Response(large, api="general-text", source="large.png", page=3).to_json(tmp_path / "l.json")
+    assert (tmp_path / "l.json").stat().st_size > 2 * 65536
+    batch = read_responses([tmp_path / "s.json", tmp_path / "l.json"])
+    got = batch.words().groupby("source", sort=False)["page"].first()
+    assert got.to_dict() == {"small.png": 2, "large.png": 3}

@@ -419,12 +419,14 @@ _TAIL = 65536
 
 
 def _header(path: str) -> dict[str, Any]:
-    """The ``_ocrframe`` member at the end of a saved response, read from the file's tail."""
-    with open(path, "rb") as fh:
-        fh.seek(0, os.SEEK_END)
-        size = fh.tell()
-        fh.seek(max(0, size - _TAIL))
-        tail = fh.read()
+    """The ``_ocrframe`` member at the end of a saved response, read from the file's tail
+    (through the system calls alone: a dataset opens thousands of small files)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.lseek(fd, max(0, os.fstat(fd).st_size - _TAIL), os.SEEK_SET)
+        tail = os.read(fd, _TAIL)
+    finally:
+        os.close(fd)
     last, end = None, len(tail)
     while last is None and (end := tail.rfind(b'"_ocrframe"', 0, end)) >= 0:
         last = _HEADER.match(tail, end)  # the last member is found first, not after the body
@@ -498,6 +500,8 @@ def read_responses(paths: Any) -> Batch:
 def _entries(x: Any) -> list[Entry]:
     if isinstance(x, (list, tuple)):
         return [e for item in x for e in _entries(item)]
+    if isinstance(x, (str, os.PathLike)) and os.path.isfile(x):  # the common case: one stat
+        return [_entry(os.fspath(x))]
     entries = [_entry(p) for p in _paths(x)]
     if isinstance(x, (str, os.PathLike)) and os.path.isdir(x):
         # A folder (a cache names its files by hash): order by what the files hold, so frames
