@@ -10,16 +10,16 @@ files whose bodies hold anything the reader's schema does not know (those go the
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, overload
 
 import numpy as np
 
 from ...parsing import MAX_DEPTH, nesting_depths
-from .columns import explode, field, valid
+from .columns import explode, field, valid, whole
 
-__all__ = ["read_body", "drop_deep", "parse", "unexpected", "with_scalars"]
+__all__ = ["read_body", "Joined", "drop_deep", "parse", "unexpected", "with_scalars"]
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
 
@@ -84,13 +84,55 @@ def _saved_header_start(data: bytes) -> int:
     return m.start() if m else len(data)
 
 
-def drop_deep(bodies: list[bytes]) -> np.ndarray:
+class Joined(Sequence[bytes]):
+    """Bodies as pyarrow reads them, one a line in one growing buffer (``data``), which a
+    parse of all of them reads without another copy; ``bodies[i]`` copies one back out.
+
+    >>> bodies = Joined([b'{"a": 1}'])
+    >>> bodies.append(b"{}")
+    >>> bytes(bodies.data), bodies[1], len(bodies)
+    (b'{"a": 1}\\n{}', b'{}', 2)
+    """
+
+    def __init__(self, bodies: Iterable[bytes] = ()) -> None:
+        self.data = bytearray()
+        self._starts: list[int] = []
+        self._sizes: list[int] = []
+        for body in bodies:
+            self.append(body)
+
+    def append(self, body: bytes) -> None:
+        if self._sizes:
+            self.data += b"\n"
+        self._starts.append(len(self.data))
+        self._sizes.append(len(body))
+        self.data += body
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.asarray(self._sizes, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        start = self._starts[i]
+        return bytes(memoryview(self.data)[start : start + self._sizes[i]])
+
+
+def drop_deep(bodies: Sequence[bytes]) -> np.ndarray:
     """Mask of bodies nested deeper than the general parser accepts (they fail there)."""
     return nesting_depths(bodies) > MAX_DEPTH
 
 
 def parse(
-    bodies: list[bytes],
+    bodies: Sequence[bytes],
     schema: Any,
     document: dict[str, dict[str, str]] | None = None,
     strict: bool = True,
@@ -105,7 +147,8 @@ def parse(
     not fit (a string where a number belongs, a duplicated key...) is isolated by halving and
     left out of every pair. ``document`` declares, for the strict parse, the scalar keys the
     schema leaves to inference (``{"result": {"direction": "int64"}}``); ``strict=False``
-    skips the strict parse (a reader whose schema is partial, by design)."""
+    skips the strict parse (a reader whose schema is partial, by design). Given bodies
+    :class:`Joined`, a parse of all of them reads their buffer as it is."""
     idx = list(range(len(bodies)))
     if strict:
         table = _read(bodies, with_scalars(schema, document or {}), strict=True)
@@ -127,17 +170,19 @@ def with_scalars(schema: Any, document: dict[str, dict[str, str]]) -> Any:
     return schema
 
 
-def _read(part: list[bytes], schema: Any, strict: bool) -> Any:
+def _read(part: Sequence[bytes], schema: Any, strict: bool) -> Any:
     """One table of ``part``, or None when pyarrow refuses it."""
     import pyarrow as pa
     import pyarrow.json as pj
 
     if not part:
         return None
+    data = part.data if isinstance(part, Joined) else b"\n".join(part)
+    longest = int(part.sizes.max()) if isinstance(part, Joined) else max(map(len, part))
     try:
         table = pj.read_json(
-            io.BytesIO(b"\n".join(part)),
-            read_options=pj.ReadOptions(block_size=max(1 << 20, max(map(len, part)) + 1)),
+            pa.BufferReader(data),  # read in place (a Python file object copies each block)
+            read_options=pj.ReadOptions(block_size=max(1 << 20, longest + 1)),
             parse_options=pj.ParseOptions(
                 explicit_schema=schema, unexpected_field_behavior="error" if strict else "infer"
             ),
@@ -147,10 +192,11 @@ def _read(part: list[bytes], schema: Any, strict: bool) -> Any:
     return table if table.num_rows == len(part) else None
 
 
-def _parse(bodies: list[bytes], idx: list[int], schema: Any) -> list[tuple[list[int], Any]]:
+def _parse(bodies: Sequence[bytes], idx: list[int], schema: Any) -> list[tuple[list[int], Any]]:
     if not idx:
         return []
-    table = _read([bodies[j] for j in idx], schema, strict=False)
+    every = len(idx) == len(bodies)
+    table = _read(bodies if every else [bodies[j] for j in idx], schema, strict=False)
     if table is not None:
         return [(idx, table)]
     if len(idx) == 1:
@@ -168,11 +214,11 @@ def unexpected(table: Any, schema: Any, scalars_at: tuple[str, ...] = ()) -> np.
     bad = np.zeros(table.num_rows, dtype=bool)
     owner = np.arange(table.num_rows)
     for f in schema:
-        col = table.column(f.name).combine_chunks()
+        col = whole(table, f.name)
         _check(col, f.type, owner, bad, f.name, scalars_at)
     for name in table.column_names:
         if schema.get_field_index(name) < 0 and name != SAVED_HEADER:
-            bad |= valid(table.column(name).combine_chunks())
+            bad |= valid(whole(table, name))
     return bad
 
 

@@ -32,6 +32,7 @@ from .columns import (
     polygons,
     strings,
     valid,
+    whole,
 )
 from .document import document_rows
 from .general_text import polygon_type
@@ -90,7 +91,7 @@ class _Layout:
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     """Frames of General Table bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     ok = valid(field(result, "words_region_list"))
     ok &= np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
     strict = "other" in wanted

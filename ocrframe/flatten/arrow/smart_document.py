@@ -19,7 +19,7 @@ import pandas as pd
 
 from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
 from .blocks import char_rows, out_of_range, polygon_columns, word_rows
-from .columns import explode, field, floats, lengths, strings, valid
+from .columns import explode, field, floats, lengths, strings, valid, whole
 from .document import document_rows
 from .files import SAVED_HEADER
 from .general_text import block_type, polygon_type
@@ -96,7 +96,7 @@ class _Elements:
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str], bodies: list[bytes]) -> Built:
     """Frames of Smart Document Recognizer bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     ok = np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
     values, elem_file, elem_index = explode(result, np.arange(len(result)))
     kinds = {kind: field(values, kind) for kind in SDR_KINDS}
@@ -346,7 +346,7 @@ def _header_holds(table: Any, names: set[str]) -> np.ndarray:
         return pa.types.is_list(t) and holds(t.value_type)
 
     if SAVED_HEADER in table.column_names:
-        header = table.column(SAVED_HEADER).combine_chunks()
+        header = whole(table, SAVED_HEADER)
         if holds(header.type):
             return valid(header)
     return np.zeros(table.num_rows, dtype=bool)
