@@ -120,6 +120,8 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         found = _built(reader, api, table, given, [entries[i] for i in files], files, wanted,
                        out)  # fmt: skip
         del table, given
+        if not parsed:
+            bodies = None  # read: the frames need none of the bytes
         if found is not None:
             _add_frames(*found, api, wanted, out)
         del found

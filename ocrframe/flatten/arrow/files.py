@@ -108,9 +108,19 @@ class Joined(Sequence[bytes]):
         self._sizes.append(len(body))
         self.data += body
 
+    @classmethod
+    def of(cls, bodies: Sequence[bytes]) -> Joined:
+        """``bodies`` joined (as they are when they already are)."""
+        return bodies if isinstance(bodies, Joined) else cls(bodies)
+
     @property
     def sizes(self) -> np.ndarray:
         return np.asarray(self._sizes, dtype=np.int64)
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Where each body starts in ``data``."""
+        return np.asarray(self._starts, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._sizes)

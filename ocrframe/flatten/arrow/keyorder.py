@@ -13,9 +13,12 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from .files import Joined
 
 __all__ = ["KeyTokens", "key_tokens", "key_hashes"]
 
@@ -31,7 +34,8 @@ class KeyTokens:
     ``depth`` (1 for the keys of the body itself), ``hash`` (of the name, see
     :func:`key_hashes`; -1 for a name written with escapes, which it cannot tell),
     ``top`` (index of the enclosing depth-2 key, i.e. the key under ``result`` it belongs to,
-    or -1) and ``element`` (for depth-4 keys: the index of the list element holding them)."""
+    or -1) and ``element`` (for depth-4 keys under a depth-2 one: the index of the list
+    element holding them; else 0)."""
 
     file: np.ndarray
     depth: np.ndarray
@@ -40,13 +44,35 @@ class KeyTokens:
     element: np.ndarray
 
 
-def key_tokens(bodies: list[bytes]) -> KeyTokens:
+def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     """The keys of ``bodies`` (valid JSON objects, one line each), see :class:`KeyTokens`.
 
     One pass finds every quote, bracket, backslash and line end; the rest works on those few
-    positions only."""
-    data = b"\n".join(bodies)
-    buf = np.frombuffer(data, dtype=np.uint8)
+    positions only. Bodies are scanned a few hundred kB at a time (each body whole): the scan
+    holds a dozen arrays as long as the structure it reads."""
+    joined = Joined.of(bodies)  # the buffer the parse read: no copy of it
+    view, starts, ends = memoryview(joined.data), joined.starts, joined.starts + joined.sizes
+    pieces, first, keys = [], 0, 0
+    while first < len(starts):
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _PIECE, side="right")))
+        piece = _scan(np.frombuffer(view[starts[first] : ends[last - 1]], dtype=np.uint8))
+        piece.file += first
+        piece.top[piece.top >= 0] += keys
+        pieces.append(piece)
+        first, keys = last, keys + len(piece.file)
+    if len(pieces) == 1:
+        return pieces[0]
+    if not pieces:
+        return _scan(np.zeros(0, dtype=np.uint8))
+    return KeyTokens(*(np.concatenate([getattr(p, k) for p in pieces]) for k in _FIELDS))
+
+
+_PIECE = 1 << 18  # bytes of bodies per scan
+_FIELDS = ("file", "depth", "hash", "top", "element")
+
+
+def _scan(buf: np.ndarray) -> KeyTokens:
+    """The keys of ``buf``: whole bodies, one a line (see :func:`key_tokens`)."""
     folded = buf | 32  # "[" and "]" fold onto "{" and "}"
     pos = np.flatnonzero(
         (folded == _QUOTE) | (folded == _OPEN) | (folded == _CLOSE) | (buf == _BACKSLASH)
@@ -80,7 +106,7 @@ def key_tokens(bodies: list[bytes]) -> KeyTokens:
     top = np.where(depth >= 2, top, -1)
     # Elements of a list of objects under a depth-2 key: braces opening depth 4.
     elem_open = np.cumsum((kind == _OPEN) & (level == 4) & ~in_string)[kopen]
-    element = np.where(depth == 4, elem_open - elem_open[np.maximum(top, 0)] - 1, 0)
+    element = np.where((depth == 4) & (top >= 0), elem_open - elem_open[np.maximum(top, 0)] - 1, 0)
     hashes = _span_hashes(buf, pos[kopen] + 1, pos[kclose])
     n_slash = np.cumsum(slash)
     hashes[n_slash[kclose] != n_slash[kopen]] = -1  # an escape in the name

@@ -11,6 +11,7 @@ each kind are ``document`` keys (``ocr_result.direction``), as in the general wa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
 from .blocks import char_rows, out_of_range, polygon_columns, word_rows
 from .columns import explode, field, floats, lengths, strings, valid, whole
 from .document import document_rows
-from .files import SAVED_HEADER
+from .files import SAVED_HEADER, Joined
 from .general_text import block_type, polygon_type
 from .grid_cells import EXACT_INT, table_rows
 from .rows import Built, Rows
@@ -288,7 +289,7 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
 _KIND_KEYS = (b'"table_result"', b'"form_result"')
 
 
-def _form_first(table: Any, bodies: list[bytes], has: dict[str, np.ndarray],
+def _form_first(table: Any, bodies: Sequence[bytes], has: dict[str, np.ndarray],
                 elem_file: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Per element: ``form_result`` comes before ``table_result`` in the body (the walk
     emits their cells in key order, which Arrow does not keep); per file: the order could not
@@ -304,8 +305,8 @@ def _form_first(table: Any, bodies: list[bytes], has: dict[str, np.ndarray],
     if not (tables & forms).any():
         return form_first, bad
     n = len(bodies)
-    starts = np.cumsum([0] + [len(b) for b in bodies[:-1]])
-    data = b"".join(bodies)
+    joined = Joined.of(bodies)  # the buffer the parse read: no copy of it
+    data, starts = joined.data, joined.starts
     (at_t, text_t), (at_f, text_f) = (_key_positions(data, name) for name in _KIND_KEYS)
     at, is_form = np.concatenate([at_t, at_f]), np.repeat([False, True], [len(at_t), len(at_f)])
     file = np.searchsorted(starts, at, side="right") - 1
