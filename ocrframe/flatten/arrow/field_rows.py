@@ -105,13 +105,14 @@ class FieldRows:
 
         if not self.parts:
             return Rows({}, np.zeros(0, dtype=np.int64))
-        p = self.parts
+        p, self.parts = self.parts, []  # let each piece go once joined
         file = np.concatenate([x["file"] for x in p])
         outer, element, inner, item = (np.concatenate([x["order"][k] for x in p]) for k in range(4))
         perm = np.lexsort((item, inner, element, outer, file))
+        del outer, element, inner
         file, item = file[perm], item[perm]
         code = np.concatenate([x["code"] for x in p])[perm]
-        xy = np.concatenate([x["xy"] for x in p])[perm]
+        xy = np.concatenate([x.pop("xy") for x in p])
         group_names = list(self.groups)
         keys = [(group_names[g], n, self.apis[a]) for g, n, a in self.names]
         cols = {
@@ -122,7 +123,7 @@ class FieldRows:
             "item": pd.arrays.IntegerArray(np.maximum(item, 0), item < 0),
             "value": pa.concat_arrays([x["value"] for x in p]).take(pa.array(perm)),
             "confidence": np.concatenate([x["conf"] for x in p])[perm],
-            **{c: np.ascontiguousarray(xy[:, k]) for k, c in enumerate(POLYGON)},
+            **{c: xy[perm, k] for k, c in enumerate(POLYGON)},  # one copy, in order
         }
         return Rows(cols, file)
 
