@@ -62,6 +62,7 @@ def test_frames_of_many_chunks_equal_one_chunk_and_keep_entry_order(monkeypatch)
     chunked = Batch(items).flatten()
     for name in whole:
         pd.testing.assert_frame_equal(chunked[name], whole[name], obj=name)
+        pd.testing.assert_frame_equal(Batch(items).frame(name), whole[name], obj=name)
     assert chunked["words"]["source"].unique().tolist() == [f"s{i}.png" for i in range(9)]
 
 

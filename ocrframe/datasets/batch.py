@@ -246,6 +246,8 @@ class Batch:
             return _empty_with_ids(name)
         if len(parts) == 1:
             return parts[0]
+        if _joinable(parts):  # chunks in entry order: join column by column, as they are
+            return _joined_in_order(parts, np.arange(sum(map(len, parts))))
         return _concat(parts)
 
     def flatten(self) -> dict[str, pd.DataFrame]:
@@ -345,7 +347,7 @@ def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Dat
     if len(parts) == 1 and name != "document":
         return parts[0][1]
     order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
-    if name != "document" and "vendor" not in parts[0][1] and _same_columns([p[1] for p in parts]):
+    if name != "document" and _joinable([p[1] for p in parts]):
         return _joined_in_order([p[1] for p in parts], order)
     frame = _concat([p[1] for p in parts])
     frame = frame.take(order).reset_index(drop=True)
@@ -366,8 +368,11 @@ def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Dat
     return frame
 
 
-def _same_columns(frames: list[pd.DataFrame]) -> bool:
-    """Whether ``frames`` have the same columns with the same dtypes, in the same order."""
+def _joinable(frames: list[pd.DataFrame]) -> bool:
+    """Whether ``frames`` can be joined column by column: the same columns with the same
+    dtypes, in the same order, and no ``vendor`` to fill (see :func:`_concat`)."""
+    if "vendor" in frames[0]:
+        return False
     first = frames[0].dtypes
     return all(f.dtypes.index.equals(first.index) and (f.dtypes == first).all() for f in frames)
 
