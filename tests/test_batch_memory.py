@@ -100,3 +100,39 @@ def test_one_or_no_file_takes_the_same_path(tmp_path: Path, n: int):
         paths[-1].write_text(json.dumps(general_text(i, 5)))
     frames = read_responses(paths).flatten()
     assert (len(frames.get("words", [])) == 5 * n) and (n or frames == {})
+
+
+def field_bodies(n: int) -> list[bytes]:
+    from ocrframe.synth import synthesize
+
+    texts = [json.dumps(synthesize("vat-invoice", seed=i)).encode() for i in range(n)]
+    texts.append(b'{"result": {"a\\"b": [{"k": "x\\\\"}, {"k": [[{"deep": 1}]]}], "c": {}}}')
+    return texts
+
+
+def test_key_tokens_read_in_pieces_are_those_of_one_scan(monkeypatch):
+    from ocrframe.flatten.arrow import keyorder
+
+    texts = field_bodies(12)
+    monkeypatch.setattr(keyorder, "_PIECE", 1 << 40)
+    whole = keyorder.key_tokens(texts)
+    for piece in (1, 3000, 20000):  # one body a piece, a few, most
+        monkeypatch.setattr(keyorder, "_PIECE", piece)
+        for given in (texts, Joined(texts)):
+            got = keyorder.key_tokens(given)
+            for name in ("file", "depth", "hash", "top", "element"):
+                assert getattr(got, name).tolist() == getattr(whole, name).tolist(), (piece, name)
+    assert len(keyorder.key_tokens([]).file) == 0
+
+
+def test_key_tokens_hold_a_few_times_the_bytes_they_scan():
+    from ocrframe.flatten.arrow.keyorder import key_tokens
+
+    bodies = Joined(field_bodies(150))  # ~0.8 MB
+    tracemalloc.start()
+    try:
+        key_tokens(bodies)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * len(bodies.data), (peak, len(bodies.data))  # one scan of all: ~13x
