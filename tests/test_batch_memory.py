@@ -136,3 +136,22 @@ def test_key_tokens_hold_a_few_times_the_bytes_they_scan():
     finally:
         tracemalloc.stop()
     assert peak < 6 * len(bodies.data), (peak, len(bodies.data))  # one scan of all: ~13x
+
+
+@pytest.mark.parametrize(
+    "flags", [{}, {"return_text_location": True, "return_char_location": True}]
+)
+def test_general_table_bodies_take_the_one_strict_parse(flags: dict):
+    """The service's General Table bodies hold ``words_region_count``: declared for the strict
+    parse, they are read once (not refused, screened for depth and read again inferring)."""
+    from ocrframe.flatten.arrow import general_table
+    from ocrframe.flatten.arrow.files import with_scalars
+    from ocrframe.synth import synthesize
+
+    texts = [json.dumps(synthesize("general-table", seed=i, params=flags)).encode()
+             for i in range(5)]  # fmt: skip
+    assert all(b'"words_region_count"' in t for t in texts)
+    parts = parse(Joined(texts), general_table.SCHEMA(), general_table.DOCUMENT)
+    (idx, table), = parts  # fmt: skip
+    strict = with_scalars(general_table.SCHEMA(), general_table.DOCUMENT)
+    assert idx == list(range(5)) and table.schema.equals(strict)

@@ -38,10 +38,13 @@ from .document import document_rows
 from .general_text import polygon_type
 from .rows import Built, Rows
 
-__all__ = ["API", "MARKERS", "SCHEMA", "read"]
+__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
 
 API = "general-table"
 MARKERS = (b'"words_region_list"',)
+# The count every body holds, with the type the service sends, for the strict first parse
+# (without it that parse refused every body: a second, inferring parse read them all).
+DOCUMENT = {"result": {"words_region_count": "int64"}}
 
 _EXACT = 2**53  # grid indices beyond this are not the integers the general walk compares
 _REGION_TYPES = ("text", "table")
