@@ -13,8 +13,10 @@ Per response: ``words()`` of one 20,000-block response beside ``json_normalize``
 list; the same with 6 characters per block (``words`` must not build the characters);
 ``plot_polygons`` of it beside a bare PolyCollection; ``flatten()`` of one large General Table,
 Smart Document Recognizer and VAT response beside ``json_normalize`` of its record list. Memory:
-peak of a dataset flatten (Python heap and pyarrow's pool, fresh process per shape) against the
-final frames' size. Import: ``import ocrframe`` over pandas.
+peak of a dataset flatten against the final frames' deep size, fresh process per shape: all
+that is alive at once (resident high-water mark, allocators that return freed memory), and the
+sum of the Python heap's and Arrow pool's peaks taken apart (an upper bound: they need not
+coincide). Import: ``import ocrframe`` over pandas.
 
 Run: python benchmarks/flatten_speed.py [--files 300 --rounds 3]
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -245,36 +248,73 @@ def one_response_shapes(rounds: int) -> None:
               f"ours/naive {ratio:5.2f}x  ({rows} rows in all frames)")  # fmt: skip
 
 
+# Allocators that hand freed memory back at once, so the resident high-water mark is the peak
+# of what is alive (Arrow's default mimalloc pool and glibc keep freed pages for reuse).
+RETURNING_ALLOCATORS = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_MMAP_THRESHOLD_": "65536",
+                        "MALLOC_TRIM_THRESHOLD_": "65536"}  # fmt: skip
+
+
 def memory(files: int) -> None:
     print(
-        "\nPeak memory of read_responses(folder).flatten() vs its frames (fresh process per"
-        " shape;\nPython heap peak by tracemalloc + pyarrow's pool peak: an upper bound)"
+        "\nPeak memory of read_responses(folder).flatten() vs its frames' deep memory_usage"
+        " (fresh process per\nshape and measure, after a 2-file warm-up). peak: everything alive"
+        " at once (resident high-water mark,\nallocators that return freed memory); sum: Python"
+        " heap peak (tracemalloc) + Arrow pool peak, each\nat its own moment (an upper bound)"
     )
+    env = {**os.environ, **RETURNING_ALLOCATORS}
     for shape in SHAPES:
         generate(shape, files)
-        out = subprocess.run(
-            [sys.executable, __file__, "--memory-of", shape, "--files", str(files)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        print(out.stdout.rstrip())
+        got = {}
+        for how in ("resident", "traced"):
+            out = subprocess.run(
+                [sys.executable, __file__, "--memory-of", shape, "--files", str(files),
+                 "--measure", how],
+                capture_output=True, text=True, check=True, env=env,
+            )  # fmt: skip
+            got[how], size = (float(x) for x in out.stdout.split())
+        resident, traced = got["resident"], got["traced"]
+        peak = f"{resident / 1e6:6.1f} MB {resident / size:5.2f}x" if resident > 0 else "n/a"
+        print(f"  {shape:<27}frames {size / 1e6:6.1f} MB  peak {peak:>15}  "
+              f"sum {traced / 1e6:6.1f} MB {traced / size:5.2f}x  (target <= 1.3x)")  # fmt: skip
 
 
-def memory_of(shape: str, files: int) -> None:
-    """One shape's memory line (run in a fresh process: pyarrow's peak cannot be reset)."""
+def memory_of(shape: str, files: int, measure: str) -> None:
+    """Print the peak of one dataset flatten (bytes, -1 when it cannot be read) and its frames'
+    size. Run in a fresh process: neither peak can be reset. The 2-file warm-up first imports
+    what flatten imports lazily (module code, not data)."""
     import pyarrow as pa
 
     paths = generate(shape, files)
+    read_responses(paths[:2]).flatten()
     pool = pa.default_memory_pool()
-    before = pool.max_memory()
-    tracemalloc.start()
-    frames = read_responses(paths).flatten()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    arrow = pool.max_memory() - before
+    if measure == "resident":
+        start = _resident(reset=True)
+        frames = read_responses(paths).flatten()
+        high = _resident("VmHWM")
+        peak = high - start if start >= 0 and high >= 0 else -1
+    else:
+        held = pool.bytes_allocated()  # pool.max_memory() may hold the warm-up's peak
+        tracemalloc.start()
+        frames = read_responses(paths).flatten()
+        _, heap = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        peak = heap + pool.max_memory() - held
     size = sum(f.memory_usage(deep=True).sum() for f in frames.values())
-    total = peak + arrow
-    print(f"  {shape:<27} peak {total / 1e6:7.1f} MB (arrow {arrow / 1e6:5.1f})  "
-          f"frames {size / 1e6:7.1f} MB  ratio {total / size:5.2f}x  (target <= 1.3x)")  # fmt: skip
+    print(peak, size)
+
+
+def _resident(field: str = "VmRSS", reset: bool = False) -> int:
+    """This process's resident memory (``VmHWM``: its high-water mark) in bytes; ``reset``
+    first sets the high-water mark to the current size. -1 where /proc cannot tell."""
+    try:
+        if reset:
+            with open("/proc/self/clear_refs", "w") as fh:
+                fh.write("5")
+        with open("/proc/self/status") as fh:
+            line = next(ln for ln in fh if ln.startswith(field + ":"))
+    except (OSError, StopIteration):
+        return -1
+    return int(line.split()[1]) * 1024
 
 
 def import_time(rounds: int) -> None:
@@ -301,9 +341,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip", nargs="*", default=[],
                     choices=["datasets", "one", "memory", "import"])  # fmt: skip
     ap.add_argument("--memory-of", choices=list(SHAPES), help=argparse.SUPPRESS)
+    ap.add_argument("--measure", choices=["resident", "traced"], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.memory_of:
-        memory_of(args.memory_of, args.files)
+        memory_of(args.memory_of, args.files, args.measure)
         return
     if "datasets" not in args.skip:
         datasets(args.files, args.rounds)

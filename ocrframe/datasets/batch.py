@@ -247,6 +247,8 @@ class Batch:
             return _empty_with_ids(name)
         if len(parts) == 1:
             return parts[0]
+        if _joinable(parts):  # chunks in entry order: join column by column, as they are
+            return _joined_in_order(parts, np.arange(sum(map(len, parts))))
         return _concat(parts)
 
     def flatten(self) -> dict[str, pd.DataFrame]:
@@ -345,8 +347,10 @@ def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Dat
     over every response would type them (the parts' walked values come untyped)."""
     if len(parts) == 1 and name != "document":
         return parts[0][1]
-    frame = _concat([p[1] for p in parts])
     order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
+    if name != "document" and _joinable([p[1] for p in parts]):
+        return _joined_in_order([p[1] for p in parts], order)
+    frame = _concat([p[1] for p in parts])
     frame = frame.take(order).reset_index(drop=True)
     if name == "document":
         from ..flatten import build_frame
@@ -363,6 +367,28 @@ def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Dat
         values = {c: values[c] for c in sorted(values, key=lambda c: (c != "page", first[c]))}
         frame = pd.concat([frame[ids], build_frame("document", values)], axis=1)
     return frame
+
+
+def _joinable(frames: list[pd.DataFrame]) -> bool:
+    """Whether ``frames`` can be joined column by column: the same columns with the same
+    dtypes, in the same order, and no ``vendor`` to fill (see :func:`_concat`)."""
+    if "vendor" in frames[0]:
+        return False
+    first = frames[0].dtypes
+    return all(f.dtypes.index.equals(first.index) and (f.dtypes == first).all() for f in frames)
+
+
+def _joined_in_order(frames: list[pd.DataFrame], order: np.ndarray) -> pd.DataFrame:
+    """``frames`` (same columns) as one, rows taken in ``order``, built column by column: each
+    column of the parts is let go once joined, so the parts and the whole never coexist (a
+    ``concat`` then ``take`` holds three copies). ``frames`` are emptied."""
+    ascending = bool((order[1:] > order[:-1]).all())
+    columns = {}
+    for col in list(frames[0].columns):
+        joined = pd.concat([f.pop(col) for f in frames], ignore_index=True)
+        columns[col] = joined if ascending else joined.take(order).reset_index(drop=True)
+        del joined
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(order)), copy=False)
 
 
 def check_frame_name(name: str) -> None:

@@ -12,8 +12,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["valid", "lengths", "explode", "field", "polygons", "strings", "floats", "repeat_ids",
-           "nullable_ints", "missing_ints"]  # fmt: skip
+__all__ = ["whole", "one_chunk", "valid", "lengths", "explode", "field", "polygons", "strings",
+           "floats", "repeat_ids", "nullable_ints", "missing_ints"]  # fmt: skip
+
+
+def whole(table: Any, name: str) -> Any:
+    """Column ``name`` of ``table`` as one Array: its chunk as it is when it has one
+    (``combine_chunks`` copies even then, a whole column of the parse each time).
+
+    >>> import pyarrow as pa
+    >>> whole(pa.table({"a": [1, 2]}), "a").to_pylist()
+    [1, 2]
+    """
+    col = table.column(name)
+    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+
+
+def one_chunk(table: Any) -> Any:
+    """``table`` with every column in one chunk, so that :func:`whole` copies nothing after.
+
+    >>> import pyarrow as pa
+    >>> t = pa.Table.from_batches([pa.record_batch({"a": [1]})] * 2)
+    >>> one_chunk(t).column("a").num_chunks
+    1
+    """
+    import pyarrow as pa
+
+    return pa.Table.from_arrays([whole(table, k) for k in table.column_names], schema=table.schema)
 
 
 def valid(arr: Any) -> np.ndarray:

@@ -26,8 +26,8 @@ from ...catalog import signature_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import fields, general_table, general_text, smart_document
-from .columns import valid
-from .files import parse, read_body, unexpected
+from .columns import one_chunk, valid, whole
+from .files import Joined, parse, read_body, unexpected
 from .rows import frame_of
 
 __all__ = ["FastFrames", "read_frames", "READERS"]
@@ -65,39 +65,75 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
     """
     wanted = frozenset(names)
     out = FastFrames()
+    groups = _grouped(entries, out)
+    while groups:
+        api, (idx, bodies) = groups.popitem()
+        held = [bodies]
+        del bodies
+        _read_group(READERS[api], api, idx, held, entries, wanted, out)
+    out.fallback.sort()
+    return out
+
+
+def _grouped(entries: Sequence[Any], out: FastFrames) -> dict[str, tuple[list[int], Joined]]:
+    """The files a reader may take, by API: their indices and their bytes in one buffer (no
+    bytes object per file kept); the others go to ``out.fallback``."""
     markers = {api: r.MARKERS for api, r in READERS.items()}
-    groups: dict[str, tuple[list[int], list[bytes]]] = {}
+    groups: dict[str, tuple[list[int], Joined]] = {}
     for i, e in enumerate(entries):
         got = read_body(e, markers) if e.response is None and e.path else None
         if got is None:
             out.fallback.append(i)
             continue
-        idx, bodies = groups.setdefault(got[0], ([], []))
+        idx, bodies = groups.setdefault(got[0], ([], Joined()))
         idx.append(i)
         bodies.append(got[1])
-    while groups:
-        api, (idx, bodies) = groups.popitem()
-        reader = READERS[api]
-        if hasattr(reader, "APIS"):  # inferred types, partial schema: no strict parse
-            parsed = parse(bodies, reader.SCHEMA(api), strict=False)
+    return groups
+
+
+def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
+                entries: Sequence[Any], wanted: frozenset[str],
+                out: FastFrames) -> None:  # fmt: skip
+    """Frames of the files ``idx`` (of ``entries``) one reader takes; ``held`` holds their
+    bytes (and is emptied, so that they can go). Each buffer is let go once read: the bytes
+    after the parse (unless the reader needs them), each table once its rows are out, and
+    Arrow's freed memory goes back to the system."""
+    import pyarrow as pa
+
+    bodies: Joined | None = held.pop()
+    if hasattr(reader, "APIS"):  # inferred types, partial schema: no strict parse
+        parsed = parse(bodies, reader.SCHEMA(api), strict=False)
+    else:
+        parsed = parse(bodies, reader.SCHEMA(), getattr(reader, "DOCUMENT", None))
+    if not (hasattr(reader, "APIS") or getattr(reader, "NEEDS_BODIES", False)):
+        bodies = None  # the bytes are in Arrow now: free them
+    taken: set[int] = set()
+    while parsed:
+        part, table = parsed.pop(0)
+        table = one_chunk(table)  # once: the readers take its columns whole
+        files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
+        taken.update(files.tolist())
+        if bodies is None:
+            given: Sequence[bytes] = [b""] * len(part)
         else:
-            parsed = parse(bodies, reader.SCHEMA(), getattr(reader, "DOCUMENT", None))
-        if not (hasattr(reader, "APIS") or getattr(reader, "NEEDS_BODIES", False)):
-            bodies = []  # the bytes are in Arrow now: free them
-        taken: set[int] = set()
-        for part, table in parsed:
-            files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
-            taken.update(files.tolist())
-            texts = [bodies[j] for j in part] if bodies else [b""] * len(part)
-            _read(reader, api, table, texts, [entries[i] for i in files], files, wanted, out)
-        out.fallback += [i for i in idx if i not in taken]
-    out.fallback.sort()
-    return out
+            given = bodies if len(part) == len(bodies) else [bodies[j] for j in part]
+        found = _built(reader, api, table, given, [entries[i] for i in files], files, wanted,
+                       out)  # fmt: skip
+        del table, given
+        if not parsed:
+            bodies = None  # read: the frames need none of the bytes
+        if found is not None:
+            _add_frames(*found, api, wanted, out)
+        del found
+        pa.default_memory_pool().release_unused()
+    out.fallback += [i for i in idx if i not in taken]
 
 
-def _read(reader: Any, api: str, table: Any, bodies: list[bytes], entries: list[Any],
-          files: np.ndarray, wanted: frozenset[str], out: FastFrames) -> None:  # fmt: skip
-    """Frames of one parsed group (``bodies``: their bytes, for readers that need them)."""
+def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes], entries: list[Any],
+           files: np.ndarray, wanted: frozenset[str],
+           out: FastFrames) -> tuple[Any, np.ndarray] | None:  # fmt: skip
+    """What ``reader`` builds of one parsed group and the files it took (None: none); files
+    it refuses go to ``out.fallback`` and it reads the rest again."""
     import pyarrow as pa
 
     bad = np.zeros(len(files), dtype=bool)
@@ -112,7 +148,7 @@ def _read(reader: Any, api: str, table: Any, bodies: list[bytes], entries: list[
             entries = [e for e, b in zip(entries, bad, strict=True) if not b]
             bodies = [t for t, b in zip(bodies, bad, strict=True) if not b]
             if not len(files):
-                return
+                return None
         pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
         if hasattr(reader, "APIS"):  # told the API (None: detect it) and given the text
             named = None if api == reader.DETECTED else api
@@ -122,13 +158,19 @@ def _read(reader: Any, api: str, table: Any, bodies: list[bytes], entries: list[
             built = reader.read(table, pages, wanted, **extra)
         bad = ~built.ok
         if not bad.any():
-            break
-    else:
-        return
+            return built, files
+    return None
+
+
+def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],
+                out: FastFrames) -> None:  # fmt: skip
+    """The frames of what a reader built, each part let go once its frame is made."""
     out.apis.update(zip(files.tolist(), built.apis or [api] * len(files), strict=True))
-    for name, parts in built.rows.items():
+    while built.rows:
+        name, parts = built.rows.popitem()
         if name in wanted:
             frame, file_of_row = frame_of(name, parts)
+            del parts
             if len(frame):
                 out.frames.setdefault(name, []).append((files[file_of_row], frame))
 
@@ -141,7 +183,7 @@ def _alarm_flags(table: Any) -> np.ndarray:
     bad = np.zeros(table.num_rows, dtype=bool)
     if "result" not in table.column_names:
         return bad
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     if pa.types.is_struct(result.type):
         for child in result.type:
             if pa.types.is_boolean(child.type) and ALARM_RESULT.match(child.name):
@@ -156,7 +198,7 @@ def _other_api(table: Any, api: str) -> np.ndarray:
     bad = np.zeros(table.num_rows, dtype=bool)
     if "result" not in table.column_names:
         return bad
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     if not pa.types.is_struct(result.type):
         return bad
     others = set(signature_keys(excluding=(api,)))

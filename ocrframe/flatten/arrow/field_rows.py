@@ -98,7 +98,9 @@ class FieldRows:
 
         if not self.parts:
             return Rows({}, np.zeros(0, dtype=np.int64))
-        files, ranks, items, keys, values, confs, xys = zip(*self.parts, strict=True)
+        parts, self.parts = self.parts, []  # the pieces go once joined
+        files, ranks, items, keys, values, confs, xys = zip(*parts, strict=True)
+        del parts
         sizes = [len(f) for f in files]
         rank = np.concatenate(ranks)
         if all(i is None for i in items):

@@ -20,7 +20,7 @@ import numpy as np
 
 from ...catalog import CATALOG
 from ...response import detect_api, guess_api
-from .columns import explode, field, valid
+from .columns import explode, field, valid, whole
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse
 from .keyorder import KeyTokens, key_hashes, key_tokens
@@ -58,7 +58,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     table = _dates_as_text(table, bodies, api)
     if table is None or "result" not in table.column_names:
         return Built(np.zeros(n, dtype=bool), {})
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     if not pa.types.is_struct(result.type):
         return Built(np.zeros(n, dtype=bool), {})
     ok = valid(result) & _plain_top(table, wanted, api)
@@ -181,7 +181,7 @@ def _plain_top(table: Any, wanted: frozenset[str], api: str | None) -> np.ndarra
 
     ok = np.ones(table.num_rows, dtype=bool)
     for name in table.column_names:
-        col = table.column(name).combine_chunks()
+        col = whole(table, name)
         if name == "error_code":
             ok &= ~valid(col)
         elif name == SAVED_HEADER:

@@ -10,19 +10,19 @@ files whose bodies hold anything the reader's schema does not know (those go the
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from ...parsing import MAX_DEPTH, nesting_depths
-from .columns import explode, field, valid
+from .columns import explode, field, valid, whole
 
-__all__ = ["read_body", "read_bytes", "holds_marker", "drop_deep", "parse", "unexpected",
-           "with_scalars"]  # fmt: skip
+__all__ = ["read_body", "read_bytes", "holds_marker", "Joined", "drop_deep", "parse",
+           "unexpected", "with_scalars"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
 
@@ -128,7 +128,59 @@ def _saved_header_start(data: bytes) -> int:
     return m.start() if m else len(data)
 
 
-def drop_deep(bodies: list[bytes]) -> np.ndarray:
+class Joined(Sequence[bytes]):
+    """Bodies as pyarrow reads them, one a line in one growing buffer (``data``), which a
+    parse of all of them reads without another copy; ``bodies[i]`` copies one back out.
+
+    >>> bodies = Joined([b'{"a": 1}'])
+    >>> bodies.append(b"{}")
+    >>> bytes(bodies.data), bodies[1], len(bodies)
+    (b'{"a": 1}\\n{}', b'{}', 2)
+    """
+
+    def __init__(self, bodies: Iterable[bytes] = ()) -> None:
+        self.data = bytearray()
+        self._starts: list[int] = []
+        self._sizes: list[int] = []
+        for body in bodies:
+            self.append(body)
+
+    def append(self, body: bytes) -> None:
+        if self._sizes:
+            self.data += b"\n"
+        self._starts.append(len(self.data))
+        self._sizes.append(len(body))
+        self.data += body
+
+    @classmethod
+    def of(cls, bodies: Sequence[bytes]) -> Joined:
+        """``bodies`` joined (as they are when they already are)."""
+        return bodies if isinstance(bodies, Joined) else cls(bodies)
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.asarray(self._sizes, dtype=np.int64)
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Where each body starts in ``data``."""
+        return np.asarray(self._starts, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        start = self._starts[i]
+        return bytes(memoryview(self.data)[start : start + self._sizes[i]])
+
+
+def drop_deep(bodies: Sequence[bytes]) -> np.ndarray:
     """Mask of bodies nested deeper than the general parser accepts (they fail there). Only
     bodies with more opening brackets than that depth can be, so only those are measured.
 
@@ -143,7 +195,7 @@ def drop_deep(bodies: list[bytes]) -> np.ndarray:
 
 
 def parse(
-    bodies: list[bytes],
+    bodies: Sequence[bytes],
     schema: Any,
     document: dict[str, dict[str, str]] | None = None,
     strict: bool = True,
@@ -158,7 +210,8 @@ def parse(
     not fit (a string where a number belongs, a duplicated key...) is isolated by halving and
     left out of every pair. ``document`` declares, for the strict parse, the scalar keys the
     schema leaves to inference (``{"result": {"direction": "int64"}}``); ``strict=False``
-    skips the strict parse (a reader whose schema is partial, by design)."""
+    skips the strict parse (a reader whose schema is partial, by design). Given bodies
+    :class:`Joined`, a parse of all of them reads their buffer as it is."""
     idx = list(range(len(bodies)))
     if strict:
         table = _read(bodies, with_scalars(schema, document or {}), strict=True)
@@ -180,18 +233,19 @@ def with_scalars(schema: Any, document: dict[str, dict[str, str]]) -> Any:
     return schema
 
 
-def _read(part: list[bytes], schema: Any, strict: bool) -> Any:
+def _read(part: Sequence[bytes], schema: Any, strict: bool) -> Any:
     """One table of ``part``, or None when pyarrow refuses it."""
     import pyarrow as pa
     import pyarrow.json as pj
 
     if not part:
         return None
-    data = b"\n".join(part)
-    block = max(1 << 20, max(map(len, part)) + 1)
+    data = part.data if isinstance(part, Joined) else b"\n".join(part)
+    longest = int(part.sizes.max()) if isinstance(part, Joined) else max(map(len, part))
+    block = max(1 << 20, longest + 1)
     try:
         table = pj.read_json(
-            io.BytesIO(data),
+            pa.BufferReader(data),  # read in place (a Python file object copies each block)
             # Threads parse blocks side by side: for a block or two they only add hand-offs.
             read_options=pj.ReadOptions(block_size=block, use_threads=len(data) > 2 * block),
             parse_options=pj.ParseOptions(
@@ -203,10 +257,11 @@ def _read(part: list[bytes], schema: Any, strict: bool) -> Any:
     return table if table.num_rows == len(part) else None
 
 
-def _parse(bodies: list[bytes], idx: list[int], schema: Any) -> list[tuple[list[int], Any]]:
+def _parse(bodies: Sequence[bytes], idx: list[int], schema: Any) -> list[tuple[list[int], Any]]:
     if not idx:
         return []
-    table = _read([bodies[j] for j in idx], schema, strict=False)
+    every = len(idx) == len(bodies)
+    table = _read(bodies if every else [bodies[j] for j in idx], schema, strict=False)
     if table is not None:
         return [(idx, table)]
     if len(idx) == 1:
@@ -224,11 +279,11 @@ def unexpected(table: Any, schema: Any, scalars_at: tuple[str, ...] = ()) -> np.
     bad = np.zeros(table.num_rows, dtype=bool)
     owner = np.arange(table.num_rows)
     for f in schema:
-        col = table.column(f.name).combine_chunks()
+        col = whole(table, f.name)
         _check(col, f.type, owner, bad, f.name, scalars_at)
     for name in table.column_names:
         if schema.get_field_index(name) < 0 and name != SAVED_HEADER:
-            bad |= valid(table.column(name).combine_chunks())
+            bad |= valid(whole(table, name))
     return bad
 
 

@@ -32,15 +32,19 @@ from .columns import (
     polygons,
     strings,
     valid,
+    whole,
 )
 from .document import document_rows
 from .general_text import polygon_type
 from .rows import Built, Rows
 
-__all__ = ["API", "MARKERS", "SCHEMA", "read"]
+__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
 
 API = "general-table"
 MARKERS = (b'"words_region_list"',)
+# The count every body holds, with the type the service sends, for the strict first parse
+# (without it that parse refused every body: a second, inferring parse read them all).
+DOCUMENT = {"result": {"words_region_count": "int64"}}
 
 _EXACT = 2**53  # grid indices beyond this are not the integers the general walk compares
 _REGION_TYPES = ("text", "table")
@@ -90,7 +94,7 @@ class _Layout:
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     """Frames of General Table bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     ok = valid(field(result, "words_region_list"))
     ok &= np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
     strict = "other" in wanted

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .blocks import char_rows, word_rows
-from .columns import explode, field, lengths, missing_ints
+from .columns import explode, field, lengths, missing_ints, whole
 from .document import document_rows
 from .rows import Built, Rows
 
@@ -51,7 +51,7 @@ def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on f
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     """Frames of General Text bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     lists = field(result, "words_block_list")
     ok = np.asarray(lists.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     ok &= np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)

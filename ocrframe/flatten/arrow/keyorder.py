@@ -13,13 +13,16 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .files import Joined
+
 __all__ = ["KeyTokens", "key_tokens", "key_hashes"]
 
-_QUOTE, _BACKSLASH, _COLON = 34, 92, 58
+_QUOTE, _BACKSLASH, _COLON, _NEWLINE = 34, 92, 58, 10
 _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[9, 10, 13, 32]] = True
 _OPEN, _CLOSE = 123, 125  # "{" and "}"; "[" and "]" are these with bit 5 cleared
@@ -31,7 +34,8 @@ class KeyTokens:
     ``depth`` (1 for the keys of the body itself), ``hash`` (of the name, see
     :func:`key_hashes`; -1 for a name written with escapes, which it cannot tell),
     ``top`` (index of the enclosing depth-2 key, i.e. the key under ``result`` it belongs to,
-    or -1) and ``element`` (for depth-4 keys: the index of the list element holding them)."""
+    or -1) and ``element`` (for depth-4 keys under a depth-2 one: the index of the list
+    element holding them; else 0)."""
 
     file: np.ndarray
     depth: np.ndarray
@@ -40,16 +44,40 @@ class KeyTokens:
     element: np.ndarray
 
 
-def key_tokens(bodies: list[bytes]) -> KeyTokens:
+def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     """The keys of ``bodies`` (valid JSON objects, one line each), see :class:`KeyTokens`.
+
+    Bodies are scanned a few hundred kB at a time (each body whole), so the scan's arrays
+    stay a few times as long as the bytes they read, not a dozen times the dataset."""
+    joined = Joined.of(bodies)  # the buffer the parse read: no copy of it
+    view, starts, ends = memoryview(joined.data), joined.starts, joined.starts + joined.sizes
+    pieces, first, keys = [], 0, 0
+    while first < len(starts):
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _PIECE, side="right")))
+        piece = _scan(np.frombuffer(view[starts[first] : ends[last - 1]], dtype=np.uint8))
+        piece.file += first
+        piece.top[piece.top >= 0] += keys
+        pieces.append(piece)
+        first, keys = last, keys + len(piece.file)
+    if len(pieces) == 1:
+        return pieces[0]
+    if not pieces:
+        return _scan(np.zeros(0, dtype=np.uint8))
+    return KeyTokens(*(np.concatenate([getattr(p, k) for p in pieces]) for k in _FIELDS))
+
+
+_PIECE = 1 << 18  # bytes of bodies per scan
+_FIELDS = ("file", "depth", "hash", "top", "element")
+
+
+def _scan(buf: np.ndarray) -> KeyTokens:
+    """The keys of ``buf``: whole bodies, one a line (see :func:`key_tokens`).
 
     One pass finds every quote and one every bracket; the rest works on those positions only
     (brackets are few: their depth and whether a string holds them come from searches into
     the quotes)."""
-    data = b"\n".join(bodies)
-    buf = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(buf == _QUOTE)
-    slashes = np.flatnonzero(buf == _BACKSLASH) if b"\\" in data else np.zeros(0, np.int64)
+    slashes = np.flatnonzero(buf == _BACKSLASH)
     if len(slashes):
         quotes = quotes[~np.isin(quotes, _escaped(slashes))]
     folded = buf | 32  # "[" and "]" fold onto "{" and "}"
@@ -68,15 +96,14 @@ def key_tokens(bodies: list[bytes]) -> KeyTokens:
     kopen, kclose = opens[is_key], closes[is_key]
     before = np.searchsorted(brackets, kopen) - 1  # the last bracket before each key
     depth = np.where(before >= 0, level[np.maximum(before, 0)], 0)
-    starts = np.cumsum([0] + [len(b) + 1 for b in bodies[:-1]])
-    file = np.searchsorted(starts, kopen, side="right") - 1
+    file = np.searchsorted(np.flatnonzero(buf == _NEWLINE), kopen)  # line ends before it
     n = len(kopen)
     idx = np.arange(n)
     top = np.maximum.accumulate(np.where(depth == 2, idx, -1)) if n else idx
     top = np.where(depth >= 2, top, -1)
     # Elements of a list of objects under a depth-2 key: braces opening depth 4.
     elem_open = np.searchsorted(brackets[opening & (level == 4)], kopen)
-    element = np.where(depth == 4, elem_open - elem_open[np.maximum(top, 0)] - 1, 0)
+    element = np.where((depth == 4) & (top >= 0), elem_open - elem_open[np.maximum(top, 0)] - 1, 0)
     hashes = _span_hashes(buf, kopen + 1, kclose)
     if len(slashes):  # an escape in the name
         hashes[np.searchsorted(slashes, kopen) != np.searchsorted(slashes, kclose)] = -1

@@ -11,6 +11,7 @@ each kind are ``document`` keys (``ocr_result.direction``), as in the general wa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +20,9 @@ import pandas as pd
 
 from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
 from .blocks import char_rows, out_of_range, polygon_columns, word_rows
-from .columns import explode, field, floats, lengths, strings, valid
+from .columns import explode, field, floats, lengths, strings, valid, whole
 from .document import scalar_columns
-from .files import SAVED_HEADER
+from .files import SAVED_HEADER, Joined
 from .general_text import block_type, polygon_type
 from .grid_cells import EXACT_INT, table_rows
 from .rows import Built, Rows
@@ -96,7 +97,7 @@ class _Elements:
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str], bodies: list[bytes]) -> Built:
     """Frames of Smart Document Recognizer bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
-    result = table.column("result").combine_chunks()
+    result = whole(table, "result")
     ok = np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
     values, elem_file, elem_index = explode(result, np.arange(len(result)))
     kinds = {kind: field(values, kind) for kind in SDR_KINDS}
@@ -292,7 +293,7 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
 _KIND_KEYS = (b'"table_result"', b'"form_result"')
 
 
-def _form_first(table: Any, bodies: list[bytes], has: dict[str, np.ndarray],
+def _form_first(table: Any, bodies: Sequence[bytes], has: dict[str, np.ndarray],
                 elem_file: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Per element: ``form_result`` comes before ``table_result`` in the body (the walk
     emits their cells in key order, which Arrow does not keep); per file: the order could not
@@ -308,8 +309,8 @@ def _form_first(table: Any, bodies: list[bytes], has: dict[str, np.ndarray],
     if not (tables & forms).any():
         return form_first, bad
     n = len(bodies)
-    starts = np.cumsum([0] + [len(b) for b in bodies[:-1]])
-    data = b"".join(bodies)
+    joined = Joined.of(bodies)  # the buffer the parse read: no copy of it
+    data, starts = joined.data, joined.starts
     (at_t, text_t), (at_f, text_f) = (_key_positions(data, name) for name in _KIND_KEYS)
     at, is_form = np.concatenate([at_t, at_f]), np.repeat([False, True], [len(at_t), len(at_f)])
     file = np.searchsorted(starts, at, side="right") - 1
@@ -350,7 +351,7 @@ def _header_holds(table: Any, names: set[str]) -> np.ndarray:
         return pa.types.is_list(t) and holds(t.value_type)
 
     if SAVED_HEADER in table.column_names:
-        header = table.column(SAVED_HEADER).combine_chunks()
+        header = whole(table, SAVED_HEADER)
         if holds(header.type):
             return valid(header)
     return np.zeros(table.num_rows, dtype=bool)

@@ -1,0 +1,157 @@
+"""Memory of a dataset flatten: the bytes of a chunk are held once, a parse that pyarrow hands
+back in several chunks reads as one, and frames built over several chunks are joined column by
+column (never the parts and two whole copies at once)."""
+
+from __future__ import annotations
+
+import json
+import random
+import tracemalloc
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ocrframe.datasets import batch as batch_module  # the chunk size and the join under test
+from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.flatten.arrow.files import Joined, parse
+from ocrframe.flatten.arrow.general_text import SCHEMA
+from ocrframe.response import Response
+
+
+def general_text(seed: int, blocks: int) -> dict:
+    rng = random.Random(seed)
+    out = []
+    for i in range(blocks):
+        x, y = rng.randint(0, 900), 20 * i
+        out.append({"words": f"w{seed}-{i} " * rng.randint(1, 3), "confidence": rng.random(),
+                    "location": [[x, y], [x + 50, y], [x + 50, y + 18], [x, y + 18]]})  # fmt: skip
+    return {"result": {"direction": 0, "words_block_count": blocks, "words_block_list": out}}
+
+
+def test_joined_bodies_slice_back_and_parse_in_place():
+    texts = [json.dumps(general_text(i, 3)).encode() for i in range(4)]
+    joined = Joined(texts)
+    assert list(joined) == texts and joined[1:3] == texts[1:3] and joined[-1] == texts[-1]
+    (idx, table), = parse(joined, SCHEMA())  # fmt: skip
+    assert idx == [0, 1, 2, 3] and table.num_rows == 4
+
+
+def test_a_parse_pyarrow_returns_in_several_chunks_reads_as_the_general_walk(tmp_path: Path):
+    paths = []
+    for i in range(12):  # ~3 MB: pyarrow's 1 MB blocks give a table of several chunks
+        paths.append(tmp_path / f"r{i:02d}.json")
+        paths[-1].write_text(json.dumps(general_text(i, 2500)))
+    with_chunks = parse(Joined(p.read_bytes() for p in paths), SCHEMA())[0][1]
+    assert with_chunks.column("result").num_chunks > 1
+    fast = read_responses(paths).flatten()
+    general = Batch(list(read_responses(paths))).flatten()  # in memory: the general walk
+    assert fast.keys() == general.keys()
+    for name in general:
+        pd.testing.assert_frame_equal(fast[name], general[name], obj=name)
+
+
+def responses(n: int) -> list[Response]:
+    return [Response(general_text(i, 300), source=f"s{i}.png") for i in range(n)]
+
+
+def test_frames_of_many_chunks_equal_one_chunk_and_keep_entry_order(monkeypatch):
+    items = responses(9)
+    whole = Batch(items).flatten()
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    chunked = Batch(items).flatten()
+    for name in whole:
+        pd.testing.assert_frame_equal(chunked[name], whole[name], obj=name)
+        pd.testing.assert_frame_equal(Batch(items).frame(name), whole[name], obj=name)
+    assert chunked["words"]["source"].unique().tolist() == [f"s{i}.png" for i in range(9)]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_joining_chunks_holds_no_second_copy_of_the_frames(monkeypatch, reverse: bool):
+    """Joining the chunks' frames column by column, each part's column let go once joined:
+    what the join adds to what the parts hold is about one column, not a whole frame (a
+    ``concat``, and a ``take`` when the parts come out of order)."""
+    items = responses(24)
+    monkeypatch.setattr(batch_module, "CHUNK", 6)
+    batch = Batch(items)
+    tracemalloc.start()
+    try:
+        parts = []
+        for start in sorted(range(0, len(items), 6), reverse=reverse):
+            parts += batch._chunk_parts(["words"], range(start, start + 6))["words"]
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        frame = batch_module._in_order(parts, "words")
+        added = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert frame["source"].tolist() == [f"s{i}.png" for i in range(24) for _ in range(300)]
+    # Columns other than strings are Python-heap memory (strings live in Arrow's pool).
+    heap = sum(int(frame[c].memory_usage(deep=True, index=False)) for c in frame.columns
+               if frame[c].dtype != "str")  # fmt: skip
+    assert added < 0.3 * heap, (added, heap)
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_one_or_no_file_takes_the_same_path(tmp_path: Path, n: int):
+    paths = []
+    for i in range(n):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps(general_text(i, 5)))
+    frames = read_responses(paths).flatten()
+    assert (len(frames.get("words", [])) == 5 * n) and (n or frames == {})
+
+
+def field_bodies(n: int) -> list[bytes]:
+    from ocrframe.synth import synthesize
+
+    texts = [json.dumps(synthesize("vat-invoice", seed=i)).encode() for i in range(n)]
+    texts.append(b'{"result": {"a\\"b": [{"k": "x\\\\"}, {"k": [[{"deep": 1}]]}], "c": {}}}')
+    return texts
+
+
+def test_key_tokens_read_in_pieces_are_those_of_one_scan(monkeypatch):
+    from ocrframe.flatten.arrow import keyorder
+
+    texts = field_bodies(12)
+    monkeypatch.setattr(keyorder, "_PIECE", 1 << 40)
+    whole = keyorder.key_tokens(texts)
+    for piece in (1, 3000, 20000):  # one body a piece, a few, most
+        monkeypatch.setattr(keyorder, "_PIECE", piece)
+        for given in (texts, Joined(texts)):
+            got = keyorder.key_tokens(given)
+            for name in ("file", "depth", "hash", "top", "element"):
+                assert getattr(got, name).tolist() == getattr(whole, name).tolist(), (piece, name)
+    assert len(keyorder.key_tokens([]).file) == 0
+
+
+def test_key_tokens_hold_a_few_times_the_bytes_they_scan():
+    from ocrframe.flatten.arrow.keyorder import key_tokens
+
+    bodies = Joined(field_bodies(150))  # ~0.8 MB
+    tracemalloc.start()
+    try:
+        key_tokens(bodies)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * len(bodies.data), (peak, len(bodies.data))  # one scan of all: ~13x
+
+
+@pytest.mark.parametrize(
+    "flags", [{}, {"return_text_location": True, "return_char_location": True}]
+)
+def test_general_table_bodies_take_the_one_strict_parse(flags: dict):
+    """The service's General Table bodies hold ``words_region_count``: declared for the strict
+    parse, they are read once (not refused, screened for depth and read again inferring)."""
+    from ocrframe.flatten.arrow import general_table
+    from ocrframe.flatten.arrow.files import with_scalars
+    from ocrframe.synth import synthesize
+
+    texts = [json.dumps(synthesize("general-table", seed=i, params=flags)).encode()
+             for i in range(5)]  # fmt: skip
+    assert all(b'"words_region_count"' in t for t in texts)
+    parts = parse(Joined(texts), general_table.SCHEMA(), general_table.DOCUMENT)
+    (idx, table), = parts  # fmt: skip
+    strict = with_scalars(general_table.SCHEMA(), general_table.DOCUMENT)
+    assert idx == list(range(5)) and table.schema.equals(strict)
