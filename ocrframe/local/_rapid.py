@@ -16,6 +16,7 @@ from ._deps import require
 from ._geometry import Line, char_quads, even_char_quads, sub_box
 from ._ink import gray, ink_mask
 from ._leaders import Piece, attach_leaders, with_leaders
+from ._spaces import SPACE_GAP, restore_spaces
 
 _MODELS = {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}
 MAX_BOXES = 5000  # rapidocr's default of 1,000 silently drops the rest of a dense page
@@ -30,8 +31,10 @@ class RapidBackend:
     times the line's box height (0.8 by default, which also restores spaces the recogniser
     drops; ``None`` keeps whole detected lines). ``leaders`` (default True) counts dot leaders
     ("TOTAL ....... RM") from the pixels and joins them to the text on their left, since the
-    recogniser drops or miscounts such dots. Text is NFKC-normalised (the model emits
-    full-width punctuation).
+    recogniser drops or miscounts such dots. ``spaces`` (0.7 by default) puts back a space
+    the recogniser dropped between two characters where the crop is blank for at least that
+    many times the ink height (``None``: the recogniser's spaces only). Text is
+    NFKC-normalised (the model emits full-width punctuation).
     """
 
     name = "rapidocr"
@@ -43,12 +46,16 @@ class RapidBackend:
         min_side: int = 736,
         split_gap: float | None = 0.8,
         leaders: bool = True,
+        spaces: float | None = SPACE_GAP,
     ) -> None:
         rapidocr = require("rapidocr")
         require("onnxruntime")
-        if split_gap is not None and not split_gap > 0:
-            raise InputError(f"split_gap must be a positive number or None, got {split_gap!r}")
+        for name, value in (("split_gap", split_gap), ("spaces", spaces)):
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if value is not None and not (number and value > 0):
+                raise InputError(f"{name} must be a positive number or None, got {value!r}")
         self.split_gap = split_gap
+        self.spaces = spaces
         self.leaders = leaders
         self.text_score = text_score
         models = Path(rapidocr.__file__).parent / "models"
@@ -146,9 +153,16 @@ class RapidBackend:
     def _read(self, boxes: list[np.ndarray], crops: list[np.ndarray], chars: bool) -> list[Line]:
         from rapidocr.ch_ppocr_rec import TextRecInput
 
-        rec = self._engine._load_rec_model()(TextRecInput(img=crops, return_word_box=chars))
+        positions = chars or self.spaces is not None
+        rec = self._engine._load_rec_model()(TextRecInput(img=crops, return_word_box=positions))
         if rec.txts is None:
             return []
+        texts = [str(t) for t in rec.txts]
+        if self.spaces is not None:
+            texts = [
+                restore_spaces(text, _centers(info, crop.shape[1]), gray(crop), self.spaces)
+                for text, info, crop in zip(texts, rec.word_results, crops, strict=True)
+            ]
         words: list = []
         if chars:
             rec = self._engine.cal_rec_boxes(crops, np.asarray(boxes), rec, True)
@@ -157,8 +171,8 @@ class RapidBackend:
                 for item in rec.word_results
             ]
         lines = []
-        for i, (box, text, score) in enumerate(zip(boxes, rec.txts, rec.scores, strict=True)):
-            text = _nfkc(str(text)).strip()
+        for i, (box, text, score) in enumerate(zip(boxes, texts, rec.scores, strict=True)):
+            text = _nfkc(text).strip()
             if not text or score < self.text_score:
                 continue
             line = Line(text=text, poly=np.asarray(box, dtype=float), confidence=float(score))
@@ -174,6 +188,16 @@ def _leader_line(piece: Piece, chars: bool) -> Line:
     if chars:
         line.chars = [(".", q, 1.0) for q in even_char_quads(line.poly, piece.dots)]
     return line
+
+
+def _centers(info: Any, width: int) -> list[float]:
+    """Columns (crop pixels) of the non-space characters in a recognition's ``WordInfo``:
+    the CTC time steps they were read at, scaled to the crop's width."""
+    steps = float(getattr(info, "line_txt_len", 0) or 0)
+    cols = [c for word in (getattr(info, "word_cols", None) or []) for c in word]
+    if steps <= 0:
+        return []
+    return [(c + 0.5) * width / steps for c in cols]
 
 
 def _nfkc(text: str) -> str:
