@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ApiError, InputError, OcrError
+from ..files import read_bytes
 from ..flatten._schema import FRAMES
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..parsing import clean_info
@@ -447,12 +448,7 @@ _TAIL = 65536
 def _header(path: str) -> dict[str, Any]:
     """The ``_ocrframe`` member at the end of a saved response, read from the file's tail
     (through the system calls alone: a dataset opens thousands of small files)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        os.lseek(fd, max(0, os.fstat(fd).st_size - _TAIL), os.SEEK_SET)
-        tail = os.read(fd, _TAIL)
-    finally:
-        os.close(fd)
+    tail = read_bytes(path, last=_TAIL)
     last, end = None, len(tail)
     while last is None and (end := tail.rfind(b'"_ocrframe"', 0, end)) >= 0:
         last = _HEADER.match(tail, end)  # the last member is found first, not after the body

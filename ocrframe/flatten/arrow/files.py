@@ -18,10 +18,11 @@ from typing import Any, overload
 
 import numpy as np
 
+from ...files import read_bytes
 from ...parsing import MAX_DEPTH, nesting_depths
 from .columns import explode, field, valid, whole
 
-__all__ = ["read_body", "read_bytes", "holds_marker", "Joined", "drop_deep", "parse",
+__all__ = ["read_body", "holds_marker", "Joined", "drop_deep", "parse",
            "unexpected", "with_scalars"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
@@ -73,23 +74,6 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
     if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
         data = data.replace(b"\r", b" ").replace(b"\n", b" ")
     return api, data
-
-
-def read_bytes(path: str) -> bytes:
-    """The bytes of the file at ``path``, through the system calls alone (no buffered file
-    object: a dataset opens thousands of small files).
-
-    >>> len(read_bytes(__file__)) == os.path.getsize(__file__)
-    True
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
-        while chunks[-1]:  # a file that grew, or a short read
-            chunks.append(os.read(fd, 1 << 16))
-    finally:
-        os.close(fd)
-    return b"".join(chunks)
 
 
 def holds_marker(data: bytes, markers: tuple[bytes, ...]) -> bool:
