@@ -534,12 +534,18 @@ def _json_values(node: Any) -> Any:
 def _parse(data: str | bytes, path: str | None) -> Any:
     try:
         return parse_json(data, f" in {path}" if path else "")
-    except ResponseFormatError:
+    except ResponseFormatError as exc:
         # Not JSON: maybe another engine's text format (Tesseract hOCR or TSV).
         from .vendors import parse_text
+        from .vendors.detect import TESSERACT_COLUMNS
 
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         parsed = parse_text(text) if "\0" not in text else None
-        if parsed is None:
-            raise
-        return parsed
+        if parsed is not None:
+            return parsed
+        if "\0" in text or "\ufffd" in text or text.lstrip()[:1] in ("{", "["):
+            raise  # binary, or JSON gone wrong: parse_json's message says it best
+        raise ResponseFormatError(
+            f"{exc}; nor is it a Tesseract result (hOCR needs ocr_page or ocrx_word elements, "
+            f"TSV the header line of image_to_data: {' '.join(TESSERACT_COLUMNS)})"
+        ) from None

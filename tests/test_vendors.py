@@ -446,6 +446,23 @@ def test_tesseract_tsv_file_and_dict(tmp_path):
     assert ocrframe.layout(resp)["type"].tolist() == ["block", "paragraph"]
 
 
+def test_text_that_is_neither_json_nor_tesseract_says_what_each_needs(tmp_path):
+    """A .tsv whose header is not image_to_data's and an HTML page that is not hOCR are refused
+    with what a Tesseract result must hold, not only the JSON parser's complaint."""
+    bad_tsv = tmp_path / "page.tsv"
+    bad_tsv.write_text("text\tconf\nHello\t96\n")
+    bad_hocr = tmp_path / "page.hocr"
+    bad_hocr.write_text("<html><body><p>no OCR here</p></body></html>")
+    for path in (bad_tsv, bad_hocr):
+        with pytest.raises(ResponseFormatError, match="nor is it a Tesseract result") as info:
+            ocrframe.read_response(path)
+        assert "level page_num block_num" in str(info.value) and "ocrx_word" in str(info.value)
+    with pytest.raises(ResponseFormatError) as info:  # broken JSON keeps the JSON message
+        ocrframe.read_response('{"result": [1, 2')
+    assert "Tesseract" not in str(info.value)
+    assert ocrframe.read_response(TSV).vendor == "tesseract"  # the good ones still read
+
+
 def _anchor(a, b):
     return {"textSegments": [{"startIndex": str(a), "endIndex": str(b)}]}
 
