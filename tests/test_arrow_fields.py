@@ -265,3 +265,27 @@ def test_alarm_values_the_walk_sends_to_other_go_the_general_way(tmp_path):
              {"result": {**good, "score_info": {}}}]  # fmt: skip
     paths = write(tmp_path, items + taken)
     assert same_as_general(paths) == list(range(1, 2 * len(odd), 2))
+
+
+def test_classified_objects_give_a_type_row_with_their_confidence_and_polygon(tmp_path):
+    """Auto classification: ``type`` takes the object's ``confidence`` and ``location``; a
+    value the walk sends to ``other`` sends the file the general way. A ``type`` without a
+    ``location`` (a vehicle licence's) stays a field of its own."""
+    good = {"type": "peru_id_card", "location": square(5), "confidence": 0.9,
+            "alarm_result": {"detect_blur_result": True}}  # fmt: skip
+    odd = [
+        {**good, "confidence": 1.5},  # out of range
+        {**good, "location": square(5)[:3]},  # three vertices
+        {**good, "location": [["a", "b"]] * 4},  # not numbers
+        {**good, "type": 3},  # a number: the walk's text of it
+    ]
+    items = [{"result": good}]
+    for body in odd:
+        items += [{"result": body}, {"result": good}]
+    no_location = {"result": {"type": "normal", "number": "12"}}
+    paths = write(tmp_path, [*items, no_location])
+    assert same_as_general(paths) == [1, 3, 5, 7]
+    fields = read_responses(paths[:1]).fields()
+    assert fields[["field", "value", "confidence", "x1"]].values.tolist() == [
+        ["type", "peru_id_card", 0.9, 5.0]
+    ]

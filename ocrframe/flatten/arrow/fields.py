@@ -23,7 +23,8 @@ import numpy as np
 from ...catalog import CATALOG
 from ...response import detect_api, guess_api
 from .alarm_rows import AlarmRows
-from .columns import explode, field, valid, whole
+from .blocks import out_of_range
+from .columns import explode, field, floats, polygons, valid, whole
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse
 from .keyorder import KeyTokens, key_hashes, key_tokens
@@ -97,7 +98,9 @@ class _Walk:
     def level(self, objs: Any, level: Level) -> np.ndarray:
         """Rows of struct column ``objs`` (one object per ``level`` entry) and of what it
         holds; returns the objects whose file the general walk must read."""
-        rest, rank, bad = self.alarms.split(objs, level.file, level.rank, self.child_ranks)
+        objs, bad = _classified(objs, level, self.out)
+        rest, rank, odd = self.alarms.split(objs, level.file, level.rank, self.child_ranks)
+        bad |= odd
 
         def nested(name: str, values: Any, present: np.ndarray) -> np.ndarray:
             return self.nested(
@@ -164,6 +167,62 @@ class _Walk:
         distinct, inverse = np.unique(parents, return_inverse=True)
         codes = [self.out.group(_joined(names[g], name)) for g in distinct.tolist()]
         return np.asarray(codes, dtype=np.int64)[inverse.reshape(-1)]
+
+
+def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarray]:
+    """The ``type`` rows of classified objects (a ``type`` and a ``location``, a confidence
+    that is no map: auto classification), with that confidence and polygon; returns
+    ``objs`` without those three keys where classified, and the objects to read the general
+    way (a confidence or polygon the walk sends to ``other``, a type that is no string)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n, t = len(objs), objs.type
+    at = [t.get_field_index(name) for name in ("type", "location", "confidence")]
+    bad = np.zeros(n, dtype=bool)
+    if at[0] < 0 or at[1] < 0:
+        return objs, bad
+    kids = objs.flatten()
+    chosen = valid(kids[at[0]]) & valid(kids[at[1]])
+    if at[2] >= 0 and pa.types.is_struct(kids[at[2]].type):
+        chosen &= ~valid(kids[at[2]])
+    if not chosen.any():
+        return objs, bad
+    conf = np.full(n, np.nan)
+    if at[2] >= 0:
+        c = kids[at[2]]
+        if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
+            conf = floats(c)
+            bad |= chosen & out_of_range(conf)
+        else:
+            bad |= chosen & valid(c)
+    loc = kids[at[1]]
+    if _numeric_polygons(loc.type):
+        xy, _, odd = polygons(loc)
+        bad |= chosen & odd
+    else:
+        xy, bad = np.full((n, 8), np.nan), bad | chosen
+    if not pa.types.is_string(kids[at[0]].type):
+        bad |= chosen
+    bad |= chosen & (level.rank[:, at[0]] < 0)
+    rows = np.flatnonzero(chosen & ~bad)
+    text = kids[at[0]].take(pa.array(rows))
+    out.add(level, rows, out.name("type"), level.rank[rows, at[0]], text, conf[rows], xy[rows])
+    mask = pa.array(chosen)
+    for k in (k for k in at if k >= 0):
+        kids[k] = pc.if_else(mask, pa.nulls(n, kids[k].type), kids[k])
+    rest = pa.StructArray.from_arrays(kids, fields=list(t), mask=pa.array(~valid(objs)))
+    return rest, bad
+
+
+def _numeric_polygons(t: Any) -> bool:
+    """Whether Arrow type ``t`` is a list of lists of numbers (what may hold polygons)."""
+    import pyarrow as pa
+
+    if not (pa.types.is_list(t) and pa.types.is_list(t.value_type)):
+        return False
+    inner = t.value_type.value_type
+    return pa.types.is_integer(inner) or pa.types.is_floating(inner)
 
 
 def _joined(group: str, key: str) -> str:
