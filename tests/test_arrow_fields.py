@@ -33,8 +33,9 @@ def same_as_general(paths: list[Path]) -> list[int]:
     assert fast.keys() == ref.keys()
     for name in ref:
         pd.testing.assert_frame_equal(fast[name], ref[name], obj=name)
-    pd.testing.assert_frame_equal(batch.fields(), general.fields())
-    return read_frames(batch.entries, ["fields", "other"]).fallback
+        alone = batch.frame(name)  # one frame alone: the reader skips what it does not need
+        pd.testing.assert_frame_equal(alone, general.frame(name), obj=name)
+    return read_frames(batch.entries, ["fields", "alarms", "other"]).fallback
 
 
 def reordered(body: dict) -> dict:
@@ -83,7 +84,7 @@ def test_odd_files_go_the_general_way_and_change_nothing(tmp_path):
     vat = synthesize("vat-invoice", seed=1)
     whole = {"result": {**vat["result"], "sum_amount": 3.0}}  # 3 or 3.0? the text knows
     escaped_key = json.dumps(vat).replace('"title"', '"t\\u0069tle"')  # the same key
-    nested = {"result": {**vat["result"], "extra": {"deep": {"x": "1"}}}}
+    nested = {"result": {**vat["result"], "extra": {"deep": [{"x": "1"}]}}}  # list 2 deep
     paths = write(tmp_path, [vat, whole, vat, escaped_key, vat, nested])
     assert same_as_general(paths) == [1, 3, 5]
 
@@ -183,3 +184,108 @@ def test_rows_of_a_file_whose_key_was_not_found_stay_with_their_file():
     rows = out.rows(np.ones(3, dtype=np.int64))
     assert rows.file.tolist() == [0, 1, 2]
     assert rows.columns["value"].to_pylist() == ["a", "b", "c"]
+
+
+def test_objects_nested_at_any_depth_keep_their_groups_and_order(tmp_path):
+    """Objects in objects (an ID card's sides with their own checks), and objects in the
+    elements of a list, each in its file's key order."""
+    body = {
+        "result": {
+            "name": "A",
+            "front": {
+                "name": "B",
+                "check": {"valid": True, "n": 3},
+                "more": {"deep": {"x": "1"}},
+                "sex": "F",
+            },
+            "items": [{"a": "1", "sub": {"b": "2"}}, {"sub": {"b": "3"}, "a": "4"}],
+        }
+    }
+    flipped = {"result": {"items": body["result"]["items"], "front": dict(reversed(list(
+        body["result"]["front"].items()))), "name": "C"}}  # fmt: skip
+    paths = write(tmp_path, [body, flipped] * 2)
+    assert same_as_general(paths) == []
+    fields = read_responses(paths[:2]).fields()
+    assert fields["group"].tolist()[:8] == ["", "front", "front.check", "front.check",
+                                            "front.more.deep", "front", "items[0]",
+                                            "items[0].sub"]  # fmt: skip
+    second = fields[fields["source"] == str(paths[1])]
+    assert second["group"].tolist()[-5:] == ["front.more.deep", "front.check", "front.check",
+                                             "front", ""]  # fmt: skip
+
+
+def test_alarm_flags_and_scores_share_rows_as_the_walk_fills_them(tmp_path):
+    """The k-th flag and the k-th score of a check share a row, started by whichever comes
+    first in the file; groups join in that order; rows come in the order they start."""
+    top_scores_first = {"result": {
+        "name": "A", "score_info": {"copy_score": 10, "blur_score": 20},
+        "detect_copy_result": True,
+        "front": {"detect_copy_result": False, "detect_glare_result": True,
+                  "score_info": {"copy_score": 30, "glare_score": 40}},
+        "back": {"detect_copy_result": True, "detect_blur_result": False}}}  # fmt: skip
+    flags_first = {"result": {
+        "detect_blur_result": True, "name": "B",
+        "alarm_result": {"detect_copy_result": False},
+        "alarm_confidence": {"copy_score": 5, "blur_score": 6.5}}}  # fmt: skip
+    confidence_first = {"result": {
+        "alarm_confidence": {"copy_score": 7}, "alarm_result": {"detect_copy_result": True},
+        "name": "C"}}  # fmt: skip
+    paths = write(tmp_path, [top_scores_first, flags_first, confidence_first] * 2)
+    assert same_as_general(paths) == []
+    alarms = read_responses(paths[:3]).alarms()
+    rows = list(zip(alarms["check"], alarms["flagged"], alarms["score"].fillna(-1),
+                    alarms["group"], strict=True))  # fmt: skip
+    assert rows == [
+        ("copy", True, 10.0, "score_info"),  # scores start rows, the top flag fills one
+        ("blur", False, 20.0, "score_info"),  # ... and the back's flag the other
+        ("copy", False, 30.0, "score_info"),  # a second copy flag starts a second row
+        ("glare", True, 40.0, "score_info"),
+        ("copy", True, -1, ""),  # a third copy flag: no score left for it
+        ("blur", True, 6.5, "alarm_confidence"),
+        ("copy", False, 5.0, "alarm_result,alarm_confidence"),
+        ("copy", True, 7.0, "alarm_confidence,alarm_result"),
+    ]
+
+
+def test_alarm_values_the_walk_sends_to_other_go_the_general_way(tmp_path):
+    good = {"name": "A", "detect_copy_result": True, "score_info": {"copy_score": 10}}
+    odd = [
+        {**good, "score_info": {"copy_score": "0.5"}},  # a numeric string: the walk parses it
+        {**good, "score_info": {"copy_score": True}},  # not a number
+        {**good, "score_info": {"copy_score": 1, "note": "x"}},  # not a flag nor a score
+        {**good, "score_info": {"copy_score": {"x": 1}}},
+        {**good, "score_info": {"detect_copy_result": 1}},  # a flag that is not a boolean
+        {**good, "detect_copy_result": "yes"},  # a field row named like a flag
+        {**good, "confidence": {"score_info": 0.5}},  # a confidence for no field
+    ]
+    items = [{"result": good}]
+    for body in odd:
+        items += [{"result": body}, {"result": good}]
+    taken = [{"result": {**good, "score_info": {"copy_score": 10**30, "blur_score": 0.5}}},
+             {"result": {**good, "score_info": {}}}]  # fmt: skip
+    paths = write(tmp_path, items + taken)
+    assert same_as_general(paths) == list(range(1, 2 * len(odd), 2))
+
+
+def test_classified_objects_give_a_type_row_with_their_confidence_and_polygon(tmp_path):
+    """Auto classification: ``type`` takes the object's ``confidence`` and ``location``; a
+    value the walk sends to ``other`` sends the file the general way. A ``type`` without a
+    ``location`` (a vehicle licence's) stays a field of its own."""
+    good = {"type": "peru_id_card", "location": square(5), "confidence": 0.9,
+            "alarm_result": {"detect_blur_result": True}}  # fmt: skip
+    odd = [
+        {**good, "confidence": 1.5},  # out of range
+        {**good, "location": square(5)[:3]},  # three vertices
+        {**good, "location": [["a", "b"]] * 4},  # not numbers
+        {**good, "type": 3},  # a number: the walk's text of it
+    ]
+    items = [{"result": good}]
+    for body in odd:
+        items += [{"result": body}, {"result": good}]
+    no_location = {"result": {"type": "normal", "number": "12"}}
+    paths = write(tmp_path, [*items, no_location])
+    assert same_as_general(paths) == [1, 3, 5, 7]
+    fields = read_responses(paths[:1]).fields()
+    assert fields[["field", "value", "confidence", "x1"]].values.tolist() == [
+        ["type", "peru_id_card", 0.9, 5.0]
+    ]

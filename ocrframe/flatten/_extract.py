@@ -45,7 +45,8 @@ _SCALAR_TYPES = frozenset({str, int, float, type(None)})
 # A boolean under this name is an alarm check's flag (``alarms`` frame), wherever it sits.
 ALARM_RESULT = re.compile(r"^detect_(.+)_result$")
 ALARM_KEYS = ("alarm_result", "alarm_confidence", "score_info")  # objects of alarm rows
-_SCORE = re.compile(r"^(.+)_score$")
+# A number under this name in one of those objects is that check's score.
+ALARM_SCORE = re.compile(r"^(.+)_score$")
 
 
 # --- the walk ----------------------------------------------------------------------------------
@@ -330,7 +331,7 @@ def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
 
 def _alarms(ex: Extraction, obj: dict[str, Any], path: str, page: int, group: str) -> None:
     for key, value in obj.items():
-        m_res, m_score = ALARM_RESULT.match(key), _SCORE.match(key)
+        m_res, m_score = ALARM_RESULT.match(key), ALARM_SCORE.match(key)
         if m_res and isinstance(value, bool):
             _alarm(ex, page, m_res.group(1), flagged=value, group=group)
         elif m_score and rules.number(value) is not None:

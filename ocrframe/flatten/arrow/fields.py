@@ -1,5 +1,6 @@
 """Columnar reader of the field APIs (VAT invoice, ID cards, passports...): ``result`` is an
-object of fields, flattened into the ``fields`` frame (see :mod:`.field_rows`).
+object of fields (and of objects holding fields, at any depth), flattened into the ``fields``
+frame (see :mod:`.field_rows`) and the ``alarms`` frame (see :mod:`.alarm_rows`).
 
 One reader serves every such API (``APIS``) and bodies saved without their API
 (``DETECTED``: the API is told from ``result``'s keys as :func:`ocrframe.response.detect_api`
@@ -13,6 +14,7 @@ the types, this reader checks them. Rows come in the order keys are written in e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +22,9 @@ import numpy as np
 
 from ...catalog import CATALOG
 from ...response import detect_api, guess_api
-from .columns import explode, field, valid, whole
+from .alarm_rows import AlarmRows
+from .blocks import out_of_range
+from .columns import explode, field, floats, polygons, valid, whole
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse
 from .keyorder import KeyTokens, key_hashes, key_tokens
@@ -71,72 +75,185 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     keys = key_tokens(bodies)
     under = _under_result(keys)
     top = np.flatnonzero((keys.depth == 2) & under)  # the keys of result
-    top_child = np.full(len(keys.depth), -1)  # for keys of result: the child they name
-    top_child[top] = _child_index(keys.hash[top], result.type)
-    rank = _ranks(top, keys.file[top], result.type, n, keys, top_child[top])
-    files = np.arange(n)
-    # Keys deeper in result, grouped by the child of result (their depth-2 ancestor) holding them.
-    inner = np.flatnonzero(under & (keys.top >= 0) & (keys.depth > 2))
-    holder = top_child[keys.top[inner]]
-    order = np.argsort(holder, kind="stable")
-    inner, holder = inner[order], holder[order]
-
-    def nested(name: str, values: Any, present: np.ndarray) -> np.ndarray:
-        k = result.type.get_field_index(name)
-        lo, hi = np.searchsorted(holder, [k, k + 1])
-        return _nested(keys, inner[lo:hi], name, values, present, out)
-
-    ok &= ~object_rows(result, Level(files, rank), out, nested)
+    rank = _ranks(top, keys.file[top], result.type, n, keys)
+    walk = _Walk(keys, _parents(keys.depth), out, AlarmRows())
+    ok &= ~walk.level(result, Level(np.arange(n), rank))
     rows = {"fields": [out.rows(pages)]} if "fields" in wanted else {}
+    if "alarms" in wanted:
+        rows["alarms"] = [walk.alarms.rows(pages)]
     return Built(ok, rows, apis)
 
 
-def _nested(keys: KeyTokens, tokens: np.ndarray, name: str, values: Any, present: np.ndarray,
-            out: FieldRows) -> np.ndarray:  # fmt: skip
-    """Walk the object (or list of objects) each file holds at ``result.<name>`` (``tokens``:
-    the keys inside it); returns the files the general walk must read."""
-    import pyarrow as pa
+@dataclass
+class _Walk:
+    """The walk of one parsed group: objects level by level (``result``, the objects it
+    holds, theirs...), fields into ``out``, alarms into ``alarms``; ``parent``: the key token
+    holding each key (see :func:`_parents`)."""
 
-    n = len(values)
-    bad = np.zeros(n, dtype=bool)
-    if pa.types.is_struct(values.type):
-        objs = values.filter(pa.array(present))
-        file = np.flatnonzero(present)
-        row = np.full(n, -1)
-        row[file] = np.arange(len(file))
-        tok = tokens[keys.depth[tokens] == 3]
-        rank = _ranks(tok, row[keys.file[tok]], objs.type, len(file), keys)
-        level = Level(file, rank, np.full(len(file), out.group(name)))
-    else:
-        lists = values.filter(pa.array(present))
-        objs, pos, element = explode(lists, np.flatnonzero(present))
-        file = pos
+    keys: KeyTokens
+    parent: np.ndarray
+    out: FieldRows
+    alarms: AlarmRows
+
+    def level(self, objs: Any, level: Level) -> np.ndarray:
+        """Rows of struct column ``objs`` (one object per ``level`` entry) and of what it
+        holds; returns the objects whose file the general walk must read."""
+        objs, bad = _classified(objs, level, self.out)
+        rest, rank, odd = self.alarms.split(objs, level.file, level.rank, self.child_ranks)
+        bad |= odd
+
+        def nested(name: str, values: Any, present: np.ndarray) -> np.ndarray:
+            return self.nested(
+                name, values, present, level, rank[:, rest.type.get_field_index(name)]
+            )
+
+        bad |= object_rows(rest, Level(level.file, rank, level.group), self.out, nested)
+        return bad
+
+    def nested(self, name: str, values: Any, present: np.ndarray, level: Level,
+               token: np.ndarray) -> np.ndarray:  # fmt: skip
+        """Walk the object (or list of objects) each object of ``level`` holds at ``name``
+        (where ``present``; ``token``: the key token of ``name`` in each); returns the objects
+        the general walk must read."""
+        import pyarrow as pa
+
+        n = len(values)
+        bad = np.zeros(n, dtype=bool)
+        at = np.flatnonzero(present)
+        parents = np.zeros(n, dtype=np.int64) if level.group is None else level.group
+        if pa.types.is_struct(values.type):
+            objs = values.filter(pa.array(present))
+            group = self._groups(parents[at], name)
+            sub = Level(level.file[at], self.child_ranks(objs, token[at]), group)
+            bad[at[self.level(objs, sub)]] = True
+            return bad
+        if level.group is not None:  # lists of objects deeper than result's keys: not read
+            return present
+        objs, pos, element = explode(values.filter(pa.array(present)), at)
         starts = np.full(n, -1)
         first = np.flatnonzero(element == 0)
         starts[pos[first]] = first
         sizes = np.bincount(pos, minlength=n)
-        tok = tokens[keys.depth[tokens] == 4]
+        keys = self.keys
+        tok = np.flatnonzero((keys.depth == 4) & (self._row_of(token[at], at)[self.parent] >= 0))
         of, elem = keys.file[tok], keys.element[tok]
         inside = (elem < sizes[of]) & (starts[of] >= 0)
         tok = tok[inside]
         rank = _ranks(tok, starts[of[inside]] + elem[inside], objs.type, len(objs), keys)
-        codes = [out.group(f"{name}[{e}]") for e in range(int(element.max(initial=-1)) + 1)]
-        level = Level(file, rank, np.asarray(codes, dtype=np.int64)[element])
-    bad_obj = object_rows(objs, level, out)
-    bad[file[bad_obj]] = True
-    return bad
+        codes = [self.out.group(f"{name}[{e}]") for e in range(int(element.max(initial=-1)) + 1)]
+        sub = Level(level.file[pos], rank, np.asarray(codes, dtype=np.int64)[element])
+        bad_obj = self.level(objs, sub)
+        bad[pos[bad_obj]] = True
+        return bad
+
+    def child_ranks(self, objs: Any, token: np.ndarray) -> np.ndarray:
+        """(objects x children) key tokens of the children of struct column ``objs``, whose
+        objects are the values of the keys ``token`` (-1: not found)."""
+        row = self._row_of(token, np.arange(len(token)))[self.parent]
+        tok = np.flatnonzero(row >= 0)
+        return _ranks(tok, row[tok], objs.type, len(objs), self.keys)
+
+    def _row_of(self, token: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Per key token (and one more slot for -1): ``row`` where it is one of ``token``,
+        else -1."""
+        out = np.full(len(self.parent) + 1, -1)
+        found = token >= 0
+        out[token[found]] = row[found]
+        return out
+
+    def _groups(self, parents: np.ndarray, name: str) -> np.ndarray:
+        """Group codes of objects held at ``name`` by objects of groups ``parents``."""
+        names = list(self.out.groups)
+        distinct, inverse = np.unique(parents, return_inverse=True)
+        codes = [self.out.group(_joined(names[g], name)) for g in distinct.tolist()]
+        return np.asarray(codes, dtype=np.int64)[inverse.reshape(-1)]
 
 
-def _ranks(tok: np.ndarray, row: np.ndarray, struct: Any, n: int, keys: KeyTokens,
-           children: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarray]:
+    """The ``type`` rows of classified objects (a ``type`` and a ``location``, a confidence
+    that is no map: auto classification), with that confidence and polygon; returns
+    ``objs`` without those three keys where classified, and the objects to read the general
+    way (a confidence or polygon the walk sends to ``other``, a type that is no string)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n, t = len(objs), objs.type
+    at = [t.get_field_index(name) for name in ("type", "location", "confidence")]
+    bad = np.zeros(n, dtype=bool)
+    if at[0] < 0 or at[1] < 0:
+        return objs, bad
+    kids = objs.flatten()
+    chosen = valid(kids[at[0]]) & valid(kids[at[1]])
+    if at[2] >= 0 and pa.types.is_struct(kids[at[2]].type):
+        chosen &= ~valid(kids[at[2]])
+    if not chosen.any():
+        return objs, bad
+    conf = np.full(n, np.nan)
+    if at[2] >= 0:
+        c = kids[at[2]]
+        if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
+            conf = floats(c)
+            bad |= chosen & out_of_range(conf)
+        else:
+            bad |= chosen & valid(c)
+    loc = kids[at[1]]
+    if _numeric_polygons(loc.type):
+        xy, _, odd = polygons(loc)
+        bad |= chosen & odd
+    else:
+        xy, bad = np.full((n, 8), np.nan), bad | chosen
+    if not pa.types.is_string(kids[at[0]].type):
+        bad |= chosen
+    bad |= chosen & (level.rank[:, at[0]] < 0)
+    rows = np.flatnonzero(chosen & ~bad)
+    text = kids[at[0]].take(pa.array(rows))
+    out.add(level, rows, out.name("type"), level.rank[rows, at[0]], text, conf[rows], xy[rows])
+    mask = pa.array(chosen)
+    for k in (k for k in at if k >= 0):
+        kids[k] = pc.if_else(mask, pa.nulls(n, kids[k].type), kids[k])
+    rest = pa.StructArray.from_arrays(kids, fields=list(t), mask=pa.array(~valid(objs)))
+    return rest, bad
+
+
+def _numeric_polygons(t: Any) -> bool:
+    """Whether Arrow type ``t`` is a list of lists of numbers (what may hold polygons)."""
+    import pyarrow as pa
+
+    if not (pa.types.is_list(t) and pa.types.is_list(t.value_type)):
+        return False
+    inner = t.value_type.value_type
+    return pa.types.is_integer(inner) or pa.types.is_floating(inner)
+
+
+def _joined(group: str, key: str) -> str:
+    """The group of an object held at ``key`` by an object of ``group`` (the walk's
+    ``_join`` for object keys)."""
+    return f"{group}.{key}" if group else key
+
+
+def _parents(depth: np.ndarray) -> np.ndarray:
+    """The key token holding each key (the last key before it written less deep), -1 for
+    the keys of the bodies themselves. Lists of lists of objects would confuse it: the
+    readers do not read those."""
+    idx = np.arange(len(depth))
+    parent = np.full(len(depth), -1)
+    for d in np.unique(depth[depth >= 2]).tolist():
+        last = np.maximum.accumulate(np.where(depth < d, idx, -1))
+        at = depth == d
+        parent[at] = last[at]
+    return parent
+
+
+def _ranks(tok: np.ndarray, row: np.ndarray, struct: Any, n: int,
+           keys: KeyTokens) -> np.ndarray:  # fmt: skip
     """(n rows x children of ``struct``): the key token of each child in each row, from the
-    key tokens ``tok`` (of rows ``row``, -1: none; ``children``: the child each names, when
-    known); -1 where none (a key written with escapes, or a name the hashes cannot tell from
-    a sibling's, finds no child: its file goes the general way)."""
+    key tokens ``tok`` (of rows ``row``, -1: none); -1 where none (a key written with
+    escapes, or a name the hashes cannot tell from a sibling's, finds no child: its file goes
+    the general way)."""
     table = np.full((n, struct.num_fields), -1, dtype=np.int64)
     if not len(tok) or not struct.num_fields:
         return table
-    child = _child_index(keys.hash[tok], struct) if children is None else children
+    child = _child_index(keys.hash[tok], struct)
     found = (child >= 0) & (row >= 0)
     table[row[found], child[found]] = tok[found]
     return table
