@@ -55,6 +55,8 @@ class DigitTap:
         return self.decode(preds, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:  # rapidocr reads the decoder's attributes
+        if name == "decode":  # not set yet (copying): no endless lookup
+            raise AttributeError(name)
         return getattr(self.decode, name)
 
     def start(self) -> None:
