@@ -15,7 +15,12 @@ PDF pages). Receipts are
 compared case-insensitively; PDF pages are rendered at 150 dpi and OCR'd. Methods run
 interleaved, item by item.
 
-Run: ``python benchmarks/accuracy.py [--data ../shared/data] [--tesseract]``
+``--off NAME`` adds the default split mode with one of its options turned off (``spaces``,
+``numbers``, ``leaders``), to measure what that option does; ``--errors`` lists every differing
+stretch of the receipts (reference | ours, aligned, with context) for the last method.
+
+Run: ``python benchmarks/accuracy.py [--data ../shared/data] [--tesseract] [--off numbers]
+[--errors]``
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from teds import cells_tree, pubtabnet_tree, teds  # noqa: E402
 from ocrframe.local import LocalEngine  # noqa: E402
 
 Block = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1
+OFF = {"spaces": None, "numbers": None, "leaders": False}  # LocalEngine options, turned off
 TEDS_ANCHORS = "EDD 0.883 (PubTabNet paper), SLANet ~0.959 (PaddleOCR), both on the val split"
 
 
@@ -98,6 +104,23 @@ def error_kinds(hyp: str, ref: str) -> dict[str, int]:
             kind = "alnum"
         kinds[kind] += max(a2 - a1, b2 - b1)
     return kinds
+
+
+def differences(hyp: str, ref: str, context: int = 12) -> list[str]:
+    """Each differing stretch of a difflib alignment as ``ref: ...[ref part]... | ours: [...]``.
+
+    >>> differences("please cone again", "please come again", 4)
+    ['ref: e co[m]e ag | ours: [n]']
+    """
+    import difflib
+
+    out = []
+    matcher = difflib.SequenceMatcher(None, ref, hyp, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op != "equal":
+            before, after = ref[max(0, a1 - context) : a1], ref[a2 : a2 + context]
+            out.append(f"ref: {before}[{ref[a1:a2]}]{after} | ours: [{hyp[b1:b2]}]")
+    return out
 
 
 def _tag(token: str) -> bool:
@@ -244,11 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--tesseract", action="store_true", help="also measure the tesseract engine")
+    ap.add_argument(
+        "--off", action="append", default=[], choices=sorted(OFF), help="measure w/o an option"
+    )
+    ap.add_argument("--errors", action="store_true", help="list the receipts' differences")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data folder at {args.data}", file=sys.stderr)
         return 1
     engines = {"lines": LocalEngine(split_gap=None), "split": LocalEngine()}
+    for name in args.off:
+        engines[f"-{name}"] = LocalEngine(**{name: OFF[name]})
     methods = {"raw": raw_rapidocr(), **{k: local(e) for k, e in engines.items()}}
     if args.tesseract:
         methods["tesseract"] = local(LocalEngine("tesseract"))
@@ -272,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
             }
             if ds == "receipts":
                 row.update(error_kinds(hyp, ref_n))
+                if args.errors and name == list(methods)[-1]:
+                    print(f"{path.name} ({name}): {row['dist']} errors")
+                    print("\n".join(f"  {d}" for d in differences(hyp, ref_n)))
             if ref_blocks:
                 row["gdist"], row["gchars"] = grouped_errors(hyp_blocks, ref_blocks, lower)
             if html is not None and name in engines:

