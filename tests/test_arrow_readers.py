@@ -25,12 +25,31 @@ FLAGS = {
     "smart-document-recognizer": [
         {"kv": True, "table": True, "form": True, "layout": True, "formula": True}
     ],
+    # Alarms: flags and score_info on the card and on each side (id-card, objects two levels
+    # deep), alarm_result and alarm_confidence objects (vehicle-license).
+    "id-card": [
+        {
+            "return_verification": True,
+            "return_text_location": True,
+            "detect_reproduce": True,
+            "detect_copy": True,
+            "return_portrait_location": True,
+            "detect_tampering": True,
+            "detect_blur": True,
+        }
+    ],
+    "vehicle-license": [{"alarm": True, "return_text_location": True}],
+    "auto-id-doc-classification": [{"alarm": True}],  # a classified object: type, location
 }
 
 
 # The field reader serves every field API (and bodies saved without one); these cover its
-# shapes: item lists (VAT), list-valued fields (Chile), confidence maps, API-dependent names.
-FIELD_APIS = ["vat-invoice", "chile-id-card", "vietnam-id-card", "myanmar-driver-license"]
+# shapes: item lists (VAT), list-valued fields (Chile), confidence maps, API-dependent names,
+# nested objects and alarms (ID card, vehicle licence), classified objects (auto classification).
+FIELD_APIS = ["vat-invoice", "chile-id-card", "vietnam-id-card", "myanmar-driver-license",
+              "id-card", "vehicle-license", "auto-id-doc-classification"]  # fmt: skip
+# fields kept per object: these hold many objects
+KEEP = {"id-card": 1, "vehicle-license": 1, "auto-id-doc-classification": 4}
 TESTED = sorted({*READERS} - {fields.DETECTED, *fields.APIS}) + FIELD_APIS
 
 
@@ -40,13 +59,16 @@ def bodies(api: str, n: int, n_blocks: int | None = None) -> list[dict]:
         synthesize(api, seed=i, params=flags[i % len(flags)], n_blocks=n_blocks) for i in range(n)
     ]
     if n_blocks is not None and api in FIELD_APIS:  # n_blocks means nothing to field APIs
-        out = [trimmed(body) for body in out]
+        out = [trimmed(body, KEEP.get(api, 6)) for body in out]
     return out
 
 
 def trimmed(node, keep: int = 6):
-    """A field body with its first ``keep`` fields, first item list and first list of values
-    per object, 2 elements per list (maps cut to match): mutating every key stays quick."""
+    """A field body with its first ``keep`` fields, first item list, first list of values,
+    first three nested objects (2 fields each) and first two alarm flags per object, 2 elements
+    per list (maps cut to match; polygons whole): mutating every key stays quick."""
+    if isinstance(node, list) and node and all(isinstance(e, list) for e in node):
+        return node  # a polygon
     if isinstance(node, list):
         return [trimmed(e, keep) for e in node[:2]]
     if not isinstance(node, dict):
@@ -55,11 +77,16 @@ def trimmed(node, keep: int = 6):
     lists = [k for k in fields if isinstance(node[k], list)]
     items = [k for k in lists if node[k] and isinstance(node[k][0], dict)]
     lists = items[:1] + [k for k in lists if k not in items][:1]  # an item list, a list value
-    kept = [k for k in fields if k in fields[:keep] or k in lists]
-    out = {k: trimmed(node[k], keep) for k in kept}
+    objects = [k for k in fields if isinstance(node[k], dict)][:3]
+    flags = [k for k in fields if k.startswith("detect_")][:2]
+    kept = [k for k in fields if k in fields[:keep] or k in lists + objects + flags]
+    added = [k for k in objects if k not in fields[:keep]]
+    out = {k: trimmed(node[k], 2 if k in added else keep) for k in kept}
     for name in ("confidence", "text_location"):
         if isinstance(node.get(name), dict):
             out[name] = {k: v for k, v in node[name].items() if k in kept}
+        elif name in node:  # one value (a classified object's confidence)
+            out[name] = node[name]
     return out
 
 
