@@ -20,7 +20,7 @@ import numpy as np
 
 from ...catalog import CATALOG
 from ...response import detect_api, guess_api
-from .columns import explode, field, valid, whole
+from .columns import explode, field, kept, valid, whole
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse
 from .keyorder import KeyTokens, key_hashes, key_tokens
@@ -100,7 +100,7 @@ def _nested(keys: KeyTokens, tokens: np.ndarray, name: str, values: Any, present
     n = len(values)
     bad = np.zeros(n, dtype=bool)
     if pa.types.is_struct(values.type):
-        objs = values.filter(pa.array(present))
+        objs = kept(values, present)
         file = np.flatnonzero(present)
         row = np.full(n, -1)
         row[file] = np.arange(len(file))
@@ -108,7 +108,7 @@ def _nested(keys: KeyTokens, tokens: np.ndarray, name: str, values: Any, present
         rank = _ranks(tok, row[keys.file[tok]], objs.type, len(file), keys)
         level = Level(file, rank, np.full(len(file), out.group(name)))
     else:
-        lists = values.filter(pa.array(present))
+        lists = kept(values, present)
         objs, pos, element = explode(lists, np.flatnonzero(present))
         file = pos
         starts = np.full(n, -1)
