@@ -114,7 +114,8 @@ class FieldRows:
             item = _joined(
                 [np.full(s, -1) if i is None else i for i, s in zip(items, sizes, strict=True)]
             )
-            perm = np.lexsort((item, rank))
+            # By (rank, item) in one key: a stable sort merges the pieces' ascending runs.
+            perm = np.argsort(rank * (int(item.max()) + 2) + (item + 1), kind="stable")
         file = _joined(parts["file"])
         if len(perm) > 1 and (np.diff(file[perm]) < 0).any():  # a key not found (rank -1):
             perm = np.lexsort((item, rank, file))  # its file goes back, but keep files apart
