@@ -121,3 +121,16 @@ def test_key_tokens_of_a_dataset_hold_about_twice_its_bytes_at_most():
         tracemalloc.stop()
     assert len(keys.file) > 20_000
     assert peak < 2.2 * len(bodies.data), (peak, len(bodies.data))
+
+
+def test_field_values_come_as_the_frame_holds_them():
+    """The values are gathered into the ``large_string`` the frame's ``str`` column holds, so
+    the frame takes them as they are (a ``string`` column is cast, a second copy, while every
+    other column is alive)."""
+    from ocrframe.flatten.arrow.rows import frame_of
+
+    rows = _field_rows(3, with_polygons=False).rows(np.ones(3, dtype=np.int64))
+    assert rows.columns["value"].type == pa.large_string()
+    frame, _ = frame_of("fields", [rows])
+    held = frame["value"].array.__arrow_array__()  # the Arrow data the frame holds
+    assert held.chunk(0).buffers()[2].address == rows.columns["value"].buffers()[2].address

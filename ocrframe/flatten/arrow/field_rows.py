@@ -98,7 +98,6 @@ class FieldRows:
     def rows(self, pages: np.ndarray) -> Rows:
         """The rows collected in the walk's order, with ``page`` from each file's ``pages``."""
         import pandas as pd
-        import pyarrow as pa
 
         parts, self.parts = self.parts, {k: [] for k in _PIECES}
         sizes = np.array([len(f) for f in parts["file"]], dtype=np.int64)
@@ -121,11 +120,12 @@ class FieldRows:
             perm = np.lexsort((item, rank, file))  # its file goes back, but keep files apart
         del rank
         file, item = file[perm], item[perm]
+        cols: dict[str, Any] = {"value": _gathered(parts["value"], perm)}  # first: the biggest
         code, kinds = pd.factorize(_joined(parts["key"])[perm])  # hashed: no sort
         group_names, field_names = list(self.groups), list(self.names)
         labels = [(group_names[g], field_names[n], self.apis[a])
                   for g, n, a in map(_unpacked, kinds.tolist())]  # fmt: skip
-        cols = {
+        cols |= {
             "page": pages[file],
             "group": repeat_ids([g for g, _, _ in labels], code),
             "field": repeat_ids([n for _, n, _ in labels], code),
@@ -133,11 +133,6 @@ class FieldRows:
             "item": pd.arrays.IntegerArray(np.maximum(item, 0), item < 0),
         }
         del code, item
-        values = parts["value"]
-        value = pa.chunked_array(values, type=values[0].type if values else pa.string())
-        values.clear()
-        value = value.take(pa.array(perm))  # gathered from the pieces: no joined copy
-        cols["value"] = value.chunk(0) if value.num_chunks == 1 else value.combine_chunks()
         cols["confidence"] = _joined(parts["conf"])[perm]
         if any(p is not None for p in parts["xy"]):
             place = np.empty_like(perm)  # where each gathered row goes
@@ -151,6 +146,18 @@ class FieldRows:
 
 
 _PIECES = ("file", "rank", "item", "key", "value", "conf", "xy")
+
+
+def _gathered(pieces: list[Any], order: np.ndarray) -> Any:
+    """String ``pieces`` as one column in ``order`` (gathered from the pieces: no joined
+    copy), typed as the frame's ``str`` column holds it, so that the frame takes it as it is;
+    the list is emptied."""
+    import pyarrow as pa
+
+    taken = pa.chunked_array(pieces, type=pieces[0].type).take(pa.array(order))
+    pieces.clear()
+    taken = taken.cast(pa.large_string())
+    return taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
 
 
 def _joined(pieces: list[np.ndarray]) -> np.ndarray:
