@@ -18,7 +18,7 @@ that is alive at once (resident high-water mark, allocators that return freed me
 sum of the Python heap's and Arrow pool's peaks taken apart (an upper bound: they need not
 coincide). Import: ``import ocrframe`` over pandas.
 
-Run: python benchmarks/flatten_speed.py [--files 300 --rounds 3]
+Run: python benchmarks/flatten_speed.py [--files 300 --rounds 3 --shapes vat-invoice]
 """
 
 from __future__ import annotations
@@ -142,11 +142,11 @@ def interleaved(methods: dict[str, Callable[[], object]], rounds: int) -> dict[s
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def datasets(files: int, rounds: int) -> None:
+def datasets(files: int, rounds: int, shapes: list[str]) -> None:
     print(f"\nDatasets: {files} files per shape, median of {rounds} interleaved rounds (s)")
     head = f"{'shape':<27}{'MB':>6}{'naive':>8}{'arrow1':>8}{'arrowT':>8}{'ours':>8}"
     print(head + f"{'vs naive':>10}{'/arrow1':>9}{'/arrowT':>9}")
-    for shape in SHAPES:
+    for shape in shapes:
         paths = generate(shape, files)
         mb = sum(p.stat().st_size for p in paths) / 1e6
         methods = {
@@ -254,7 +254,7 @@ RETURNING_ALLOCATORS = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_MMAP_THRE
                         "MALLOC_TRIM_THRESHOLD_": "65536"}  # fmt: skip
 
 
-def memory(files: int) -> None:
+def memory(files: int, shapes: list[str]) -> None:
     print(
         "\nPeak memory of read_responses(folder).flatten() vs its frames' deep memory_usage"
         " (fresh process per\nshape and measure, after a 2-file warm-up). peak: everything alive"
@@ -262,7 +262,7 @@ def memory(files: int) -> None:
         " heap peak (tracemalloc) + Arrow pool peak, each\nat its own moment (an upper bound)"
     )
     env = {**os.environ, **RETURNING_ALLOCATORS}
-    for shape in SHAPES:
+    for shape in shapes:
         generate(shape, files)
         got = {}
         for how in ("resident", "traced"):
@@ -340,6 +340,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--skip", nargs="*", default=[],
                     choices=["datasets", "one", "memory", "import"])  # fmt: skip
+    ap.add_argument("--shapes", nargs="*", default=list(SHAPES), choices=list(SHAPES),
+                    help="dataset shapes to measure (default: all)")  # fmt: skip
     ap.add_argument("--memory-of", choices=list(SHAPES), help=argparse.SUPPRESS)
     ap.add_argument("--measure", choices=["resident", "traced"], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -347,12 +349,12 @@ def main(argv: list[str] | None = None) -> None:
         memory_of(args.memory_of, args.files, args.measure)
         return
     if "datasets" not in args.skip:
-        datasets(args.files, args.rounds)
+        datasets(args.files, args.rounds, args.shapes)
     if "one" not in args.skip:
         one_response(args.rounds)
         one_response_shapes(args.rounds)
     if "memory" not in args.skip:
-        memory(args.files)
+        memory(args.files, args.shapes)
     if "import" not in args.skip:
         import_time(args.rounds)
 

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["whole", "one_chunk", "valid", "lengths", "explode", "field", "polygons", "strings",
-           "floats", "repeat_ids", "nullable_ints", "missing_ints"]  # fmt: skip
+__all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
+           "strings", "floats", "repeat_ids", "nullable_ints", "missing_ints"]  # fmt: skip
 
 
 def whole(table: Any, name: str) -> Any:
@@ -46,6 +46,19 @@ def valid(arr: Any) -> np.ndarray:
     if arr.null_count == 0:
         return np.ones(len(arr), dtype=bool)
     return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def kept(arr: Any, keep: np.ndarray) -> Any:
+    """The values of ``arr`` where boolean mask ``keep`` is True (``arr`` itself when it
+    keeps all: a filter copies every child of a struct or list).
+
+    >>> import numpy as np, pyarrow as pa
+    >>> kept(pa.array([1, 2, 3]), np.array([True, False, True])).to_pylist()
+    [1, 3]
+    """
+    import pyarrow as pa
+
+    return arr if keep.all() else arr.filter(pa.array(keep))
 
 
 def lengths(arr: Any) -> np.ndarray:

@@ -30,7 +30,7 @@ from .._extract import ALARM_KEYS, ALARM_RESULT, CONTAINER_KEYS
 from .._names import normalise_field
 from .._schema import POLYGON
 from .blocks import out_of_range
-from .columns import explode, floats, lengths, polygons, repeat_ids, valid
+from .columns import explode, floats, kept, lengths, polygons, repeat_ids, valid
 from .rows import Rows
 
 __all__ = ["Level", "FieldRows", "object_rows", "is_scalar"]
@@ -65,11 +65,13 @@ class Level:
 @dataclass
 class FieldRows:
     """``fields`` rows collected from several levels, built into one :class:`Rows`.
-    ``apis``: the distinct APIs, ``api_of_file``: the code (index in ``apis``) of each file."""
+    ``apis``: the distinct APIs, ``api_of_file``: the code (index in ``apis``) of each file.
+    Each column's pieces are kept apart and joined once, each let go as its column is built
+    (the pieces and the frame's columns are never all alive at once)."""
 
     apis: list[str | None]
     api_of_file: np.ndarray
-    parts: list[tuple[Any, ...]] = field(default_factory=list)
+    parts: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _PIECES})
     groups: dict[str, int] = field(default_factory=lambda: {"": 0})
     names: dict[str, int] = field(default_factory=dict)
 
@@ -89,53 +91,80 @@ class FieldRows:
         file = level.file[obj]
         group = 0 if level.group is None else level.group[obj].astype(np.int64)
         key = (group << _GROUP_SHIFT) | (np.asarray(name, dtype=np.int64) << _API_BITS)
-        self.parts.append((file, rank, item, key | self.api_of_file[file], value, conf, xy))
+        piece = (file, rank, item, key | self.api_of_file[file], value, conf, xy)
+        for k, v in zip(_PIECES, piece, strict=True):
+            self.parts[k].append(v)
 
     def rows(self, pages: np.ndarray) -> Rows:
         """The rows collected in the walk's order, with ``page`` from each file's ``pages``."""
         import pandas as pd
-        import pyarrow as pa
 
-        if not self.parts:
+        parts, self.parts = self.parts, {k: [] for k in _PIECES}
+        sizes = np.array([len(f) for f in parts["file"]], dtype=np.int64)
+        if not len(sizes):
             return Rows({}, np.zeros(0, dtype=np.int64))
-        parts, self.parts = self.parts, []  # the pieces go once joined
-        files, ranks, items, keys, values, confs, xys = zip(*parts, strict=True)
-        del parts
-        sizes = [len(f) for f in files]
-        rank = np.concatenate(ranks)
+        starts = np.cumsum(sizes) - sizes
+        rank = _joined(parts["rank"])
+        items = parts["item"]
         if all(i is None for i in items):
             item = np.full(len(rank), -1)
             perm = np.argsort(rank, kind="stable")
         else:
-            item = np.concatenate(
+            item = _joined(
                 [np.full(s, -1) if i is None else i for i, s in zip(items, sizes, strict=True)]
             )
-            perm = np.lexsort((item, rank))
-        file = np.concatenate(files)
+            # By (rank, item) in one key: a stable sort merges the pieces' ascending runs.
+            perm = np.argsort(rank * (int(item.max()) + 2) + (item + 1), kind="stable")
+        file = _joined(parts["file"])
         if len(perm) > 1 and (np.diff(file[perm]) < 0).any():  # a key not found (rank -1):
             perm = np.lexsort((item, rank, file))  # its file goes back, but keep files apart
+        del rank
         file, item = file[perm], item[perm]
-        xy = np.full((8, len(rank)), np.nan)  # one row per column: each a contiguous array
-        if any(p is not None for p in xys):
-            for at, part in zip(np.cumsum([0, *sizes]), xys, strict=False):
-                if part is not None:
-                    xy[:, at : at + len(part)] = part.T
-            xy = xy[:, perm]
-        code, kinds = pd.factorize(np.concatenate(keys)[perm])  # hashed: no sort
+        cols: dict[str, Any] = {"value": _gathered(parts["value"], perm)}  # first: the biggest
+        code, kinds = pd.factorize(_joined(parts["key"])[perm])  # hashed: no sort
         group_names, field_names = list(self.groups), list(self.names)
         labels = [(group_names[g], field_names[n], self.apis[a])
                   for g, n, a in map(_unpacked, kinds.tolist())]  # fmt: skip
-        cols = {
+        cols |= {
             "page": pages[file],
             "group": repeat_ids([g for g, _, _ in labels], code),
             "field": repeat_ids([n for _, n, _ in labels], code),
             "field_norm": repeat_ids([_norm(n, a, g) for g, n, a in labels], code),
             "item": pd.arrays.IntegerArray(np.maximum(item, 0), item < 0),
-            "value": pa.concat_arrays(values).take(pa.array(perm)),
-            "confidence": np.concatenate(confs)[perm],
-            **dict(zip(POLYGON, xy, strict=True)),
         }
+        del code, item
+        cols["confidence"] = _joined(parts["conf"])[perm]
+        if any(p is not None for p in parts["xy"]):
+            place = np.empty_like(perm)  # where each gathered row goes
+            place[perm] = np.arange(len(perm))
+            xy = np.full((8, len(perm)), np.nan)  # one row per column: each contiguous
+            for at, size, part in zip(starts, sizes, parts["xy"], strict=True):
+                if part is not None:
+                    xy[:, place[at : at + size]] = part.T
+            cols.update(zip(POLYGON, xy, strict=True))
         return Rows(cols, file)
+
+
+_PIECES = ("file", "rank", "item", "key", "value", "conf", "xy")
+
+
+def _gathered(pieces: list[Any], order: np.ndarray) -> Any:
+    """String ``pieces`` as one column in ``order`` (gathered from the pieces: no joined
+    copy), typed as the frame's ``str`` column holds it, so that the frame takes it as it is;
+    the list is emptied."""
+    import pyarrow as pa
+
+    taken = pa.chunked_array(pieces, type=pieces[0].type).take(pa.array(order))
+    pieces.clear()
+    taken = taken.cast(pa.large_string())
+    return taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
+
+
+def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+    """``pieces`` as one array; the list is emptied, so each piece can go."""
+    out = np.concatenate(pieces)
+    pieces.clear()
+    return out
 
 
 def _unpacked(key: int) -> tuple[int, int, int]:
@@ -212,7 +241,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
         elif pa.types.is_list(vt) and name.endswith("location"):
             used_conf[name] = used_conf.get(name, empty) | full
             f = np.flatnonzero(full)
-            xy, _, odd = polygons(values.filter(pa.array(full)))
+            xy, _, odd = polygons(kept(values, full))
             bad[f[odd]] = True
             conf, _, odd = _maps(conf_map, None, name, f, n)
             bad[f[odd]] = True
@@ -330,11 +359,10 @@ def _items(values: Any, full: np.ndarray, name: str, rank: np.ndarray, level: Le
            loc_map: dict[str, Any] | None) -> np.ndarray:  # fmt: skip
     """One row per element of the lists of scalars ``values`` (where ``full``), each with the
     field's confidence and polygon."""
-    import pyarrow as pa
 
     bad = np.zeros(len(values), dtype=bool)
     f = np.flatnonzero(full)
-    elems, of, item = explode(values.filter(pa.array(full)), f)
+    elems, of, item = explode(kept(values, full), f)
     text, odd = _texts(elems)
     if odd is not None:
         bad[of[odd]] = True

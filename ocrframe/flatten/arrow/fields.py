@@ -24,7 +24,7 @@ from ...catalog import CATALOG
 from ...response import detect_api, guess_api
 from .alarm_rows import AlarmRows
 from .blocks import out_of_range
-from .columns import explode, field, floats, polygons, valid, whole
+from .columns import explode, field, floats, kept, polygons, valid, whole
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse
 from .keyorder import KeyTokens, key_hashes, key_tokens
@@ -122,14 +122,14 @@ class _Walk:
         at = np.flatnonzero(present)
         parents = np.zeros(n, dtype=np.int64) if level.group is None else level.group
         if pa.types.is_struct(values.type):
-            objs = values.filter(pa.array(present))
+            objs = kept(values, present)
             group = self._groups(parents[at], name)
             sub = Level(level.file[at], self.child_ranks(objs, token[at]), group)
             bad[at[self.level(objs, sub)]] = True
             return bad
         if level.group is not None:  # lists of objects deeper than result's keys: not read
             return present
-        objs, pos, element = explode(values.filter(pa.array(present)), at)
+        objs, pos, element = explode(kept(values, present), at)
         starts = np.full(n, -1)
         first = np.flatnonzero(element == 0)
         starts[pos[first]] = first

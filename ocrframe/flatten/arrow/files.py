@@ -18,6 +18,9 @@ from typing import Any, overload
 
 import numpy as np
 
+from ...catalog import APIS
+from ...datasets.cache import split_cache_file
+from ...errors import CacheCorruptError
 from ...files import read_bytes
 from ...parsing import MAX_DEPTH, nesting_depths
 from .columns import explode, field, valid, whole
@@ -34,10 +37,6 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
     which its bodies hold; the API the entry or its cache header names wins, else the first
     whose marker is in the body. The body must be valid UTF-8 with no JSON ``null`` and
     becomes one line."""
-    from ...catalog import APIS
-    from ...datasets.cache import split_cache_file
-    from ...errors import CacheCorruptError
-
     if entry.api is not None and (entry.api not in markers or entry.api not in APIS):
         return None
     try:
@@ -57,14 +56,14 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
             api = header["api"]
         data = body
     if api is None:
-        api = next((a for a, ms in markers.items() if holds_marker(data, ms)), None)
+        api = _first_marked(data, markers)
     elif not holds_marker(data, markers[api]):
         return None
     if api is None:
         return None
     # Arrow reads null and absent alike; the general walk keeps a null it does not know.
     # (The ``_ocrframe`` member Response.to_json ends a file with may hold nulls: not the body.)
-    if data.find(b"null", 0, _saved_header_start(data)) >= 0:
+    if b"null" in data and data.find(b"null", 0, _saved_header_start(data)) >= 0:
         return None
     if not data.isascii():
         try:  # the general parser refuses invalid UTF-8, so must this path
@@ -90,6 +89,17 @@ def holds_marker(data: bytes, markers: tuple[bytes, ...]) -> bool:
         if len(screen) > 2 and screen not in data:
             return False
     return any(m in data for m in markers)
+
+
+def _first_marked(data: bytes, markers: dict[str, tuple[bytes, ...]]) -> str | None:
+    """The first API of ``markers`` whose markers ``data`` holds; APIs in a row that share
+    their markers (the field APIs) are looked for once."""
+    tried = None
+    for api, ms in markers.items():
+        if ms is not tried and holds_marker(data, ms):
+            return api
+        tried = ms
+    return None
 
 
 @lru_cache(maxsize=64)

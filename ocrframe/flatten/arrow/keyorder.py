@@ -22,7 +22,7 @@ from .files import Joined
 
 __all__ = ["KeyTokens", "key_tokens", "key_hashes"]
 
-_QUOTE, _BACKSLASH, _COLON, _NEWLINE = 34, 92, 58, 10
+_QUOTE, _BACKSLASH, _COLON = 34, 92, 58
 _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[9, 10, 13, 32]] = True
 _OPEN, _CLOSE = 123, 125  # "{" and "}"; "[" and "]" are these with bit 5 cleared
@@ -47,14 +47,15 @@ class KeyTokens:
 def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     """The keys of ``bodies`` (valid JSON objects, one line each), see :class:`KeyTokens`.
 
-    Bodies are scanned a few hundred kB at a time (each body whole), so the scan's arrays
+    Bodies are scanned about 128 kB at a time (each body whole), so the scan's arrays
     stay a few times as long as the bytes they read, not a dozen times the dataset."""
     joined = Joined.of(bodies)  # the buffer the parse read: no copy of it
     view, starts, ends = memoryview(joined.data), joined.starts, joined.starts + joined.sizes
     pieces, first, keys = [], 0, 0
     while first < len(starts):
         last = max(first + 1, int(np.searchsorted(ends, starts[first] + _PIECE, side="right")))
-        piece = _scan(np.frombuffer(view[starts[first] : ends[last - 1]], dtype=np.uint8))
+        buf = np.frombuffer(view[starts[first] : ends[last - 1]], dtype=np.uint8)
+        piece = _scan(buf, starts[first:last] - starts[first])
         piece.file += first
         piece.top[piece.top >= 0] += keys
         pieces.append(piece)
@@ -62,16 +63,17 @@ def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     if len(pieces) == 1:
         return pieces[0]
     if not pieces:
-        return _scan(np.zeros(0, dtype=np.uint8))
+        return _scan(np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64))
     return KeyTokens(*(np.concatenate([getattr(p, k) for p in pieces]) for k in _FIELDS))
 
 
-_PIECE = 1 << 18  # bytes of bodies per scan
+_PIECE = 1 << 17  # bytes of bodies per scan (its arrays: a few times that, at once)
 _FIELDS = ("file", "depth", "hash", "top", "element")
 
 
-def _scan(buf: np.ndarray) -> KeyTokens:
-    """The keys of ``buf``: whole bodies, one a line (see :func:`key_tokens`).
+def _scan(buf: np.ndarray, starts: np.ndarray) -> KeyTokens:
+    """The keys of ``buf``: whole bodies, one a line, starting at ``starts`` (see
+    :func:`key_tokens`).
 
     One pass finds every quote and one every bracket; the rest works on those positions only
     (brackets are few: their depth and whether a string holds them come from searches into
@@ -96,7 +98,7 @@ def _scan(buf: np.ndarray) -> KeyTokens:
     kopen, kclose = opens[is_key], closes[is_key]
     before = np.searchsorted(brackets, kopen) - 1  # the last bracket before each key
     depth = np.where(before >= 0, level[np.maximum(before, 0)], 0)
-    file = np.searchsorted(np.flatnonzero(buf == _NEWLINE), kopen)  # line ends before it
+    file = np.searchsorted(starts, kopen, side="right") - 1
     n = len(kopen)
     idx = np.arange(n)
     top = np.maximum.accumulate(np.where(depth == 2, idx, -1)) if n else idx
@@ -107,7 +109,9 @@ def _scan(buf: np.ndarray) -> KeyTokens:
     hashes = _span_hashes(buf, kopen + 1, kclose)
     if len(slashes):  # an escape in the name
         hashes[np.searchsorted(slashes, kopen) != np.searchsorted(slashes, kclose)] = -1
-    return KeyTokens(file, depth, hashes, top, element)
+    # Narrow types: the tokens stay alive while a reader builds its rows.
+    return KeyTokens(file.astype(np.int32), depth.astype(np.int16), hashes, top.astype(np.int32),
+                     element.astype(np.int32))  # fmt: skip
 
 
 def key_hashes(names: list[str]) -> np.ndarray:

@@ -1,0 +1,136 @@
+"""The field reader's costs (issue #14): key tokens, field rows and the bytes taken per file.
+
+The readers' frames are checked against the general walk in test_arrow_readers.py; these
+tests pin what the cheaper formulations must keep: which body a key belongs to, the narrow
+token arrays, field rows built without a second copy of every column, and the per-file
+screen of ``read_body``.
+"""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+
+import numpy as np
+import pyarrow as pa
+
+from ocrframe.datasets.batch import Entry
+from ocrframe.flatten.arrow.field_rows import FieldRows, Level
+from ocrframe.flatten.arrow.files import Joined, read_body
+from ocrframe.flatten.arrow.keyorder import key_tokens
+
+
+def test_a_key_belongs_to_the_body_it_is_written_in_whatever_the_bytes_hold():
+    """The body of each key comes from where each body starts, not from counting line ends:
+    a newline inside a body (bodies given as they are) does not move later keys to another
+    body."""
+    bodies = [b'{"a":\n 1, "b": {"c": 2}}', b'{"d": 3}', b'{"e": [{"f": 4}]}']
+    keys = key_tokens(bodies)
+    assert keys.file.tolist() == [0, 0, 0, 1, 2, 2]
+    assert keys.depth.tolist() == [1, 1, 2, 1, 1, 3]
+    assert key_tokens(Joined(bodies)).file.tolist() == keys.file.tolist()
+
+
+def test_key_tokens_are_narrow():
+    """Tokens stay alive while the reader builds its rows: 22 bytes a key (an int64 hash,
+    int32 file, top and element, int16 depth), not 40."""
+    body = json.dumps({"result": {f"k{i}": {"x": i, "y": [{"z": 1}]} for i in range(50)}})
+    keys = key_tokens([body.encode()] * 20)
+    per_key = sum(getattr(keys, k).nbytes for k in ("file", "depth", "hash", "top", "element"))
+    assert per_key / len(keys.file) == 22
+
+
+def _field_rows(n: int, with_polygons: bool) -> FieldRows:
+    """Rows of ``n`` files, 8 fields each, added field by field (not in key order)."""
+    out = FieldRows(["passport"], np.zeros(n, dtype=np.int64))
+    level = Level(np.arange(n), np.zeros((n, 1), dtype=np.int64))
+    files = np.arange(n)
+    for k in range(8):
+        xy = np.arange(n * 8, dtype=np.float64).reshape(n, 8) if with_polygons else None
+        rank = files * 8 + (7 - k)  # the last field added is written first
+        value = pa.array([f"value {k} of file {i}" for i in range(n)])
+        out.add(level, files, out.name(f"field_{k}"), rank, value, np.full(n, 0.5), xy)
+    return out
+
+
+def test_field_rows_come_in_key_order_with_their_polygons():
+    out = _field_rows(3, with_polygons=True)
+    rows = out.rows(np.ones(3, dtype=np.int64))
+    cols = rows.columns
+    assert rows.file.tolist() == [0] * 8 + [1] * 8 + [2] * 8
+    assert cols["field"][:8].tolist() == [f"field_{k}" for k in range(7, -1, -1)]
+    assert cols["value"].to_pylist()[8] == "value 7 of file 1"
+    assert cols["x1"][8] == 8.0 and cols["y4"][8] == 15.0  # file 1's polygon, every field
+    assert not any(out.parts.values())
+
+
+def test_field_rows_are_built_without_a_second_copy_of_the_polygons():
+    """Each column is built once from its pieces, the pieces let go as it is: the polygons
+    (64 bytes a row) are placed in key order as they are copied, never gathered and then
+    permuted (which held three copies at once)."""
+    n = 20_000
+    out = _field_rows(n, with_polygons=True)
+    pieces = 8 * n * 64  # the polygons added: 8 fields of n files, 8 floats each
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        rows = out.rows(np.ones(n, dtype=np.int64))
+        peak = tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+    assert len(rows.file) == 8 * n
+    assert peak < 2 * pieces, (peak, pieces)  # gathered, then permuted: ~2.8x
+
+
+def test_field_rows_without_polygons_leave_the_polygon_columns_to_the_frame():
+    rows = _field_rows(2, with_polygons=False).rows(np.ones(2, dtype=np.int64))
+    assert "x1" not in rows.columns and len(rows.file) == 16
+
+
+def test_read_body_screens_nulls_and_markers(tmp_path):
+    """A file is taken when its API's marker is there and no ``null`` is in the body (one in
+    the ``_ocrframe`` member ending a saved response is not the body's); a body holding no
+    reader's marker goes the general way."""
+    markers = {"general-text": (b'"words_block_list"',), "(any)": (b'"result"',),
+               "vat-invoice": (b'"result"',), "passport": (b'"result"',)}  # fmt: skip
+    cases = {
+        "plain": (b'{"result": {"a": "1"}}', "(any)"),
+        "null in body": (b'{"result": {"a": null}}', None),
+        "null in header": (b'{"result": {"a": "1"}, "_ocrframe": {"page": null}}', "(any)"),
+        "words": (b'{"result": {"words_block_list": []}}', "general-text"),
+        "no marker": (b'{"other": {"a": "1"}}', None),
+    }
+    for name, (body, api) in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_bytes(body)
+        got = read_body(Entry(str(path), None, None, path=str(path)), markers)
+        assert (got and got[0]) == api, name
+
+
+def test_key_tokens_of_a_dataset_hold_about_twice_its_bytes_at_most():
+    """Pieces of ~128 kB and narrow tokens: the scan of ~0.8 MB of VAT bodies peaks near 1.7x
+    their bytes (3x with 256 kB pieces and int64 tokens), while the parse's table is alive."""
+    from ocrframe.synth import synthesize
+
+    bodies = Joined(json.dumps(synthesize("vat-invoice", seed=i)).encode() for i in range(150))
+    tracemalloc.start()
+    try:
+        keys = key_tokens(bodies)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(keys.file) > 20_000
+    assert peak < 2.2 * len(bodies.data), (peak, len(bodies.data))
+
+
+def test_field_values_come_as_the_frame_holds_them():
+    """The values are gathered into the ``large_string`` the frame's ``str`` column holds, so
+    the frame takes them as they are (a ``string`` column is cast, a second copy, while every
+    other column is alive)."""
+    from ocrframe.flatten.arrow.rows import frame_of
+
+    rows = _field_rows(3, with_polygons=False).rows(np.ones(3, dtype=np.int64))
+    assert rows.columns["value"].type == pa.large_string()
+    frame, _ = frame_of("fields", [rows])
+    held = frame["value"].array.__arrow_array__()  # the Arrow data the frame holds
+    assert held.chunk(0).buffers()[2].address == rows.columns["value"].buffers()[2].address
