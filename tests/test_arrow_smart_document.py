@@ -40,3 +40,28 @@ def test_layout_word_ids_and_document_rows_match_the_general_walk(tmp_path):
     pd.testing.assert_frame_equal(document, general.document(), check_like=True)
     assert document["page"].tolist() == [1, 1, 1, 2]
     assert document["kv_result.kv_block_count"].isna().tolist() == [True, False, False, False]
+
+
+def test_document_of_files_the_reader_takes_keeps_walk_column_order_and_ids(tmp_path):
+    """The reader's document part is typed already: the batch only puts its columns in the
+    order a walk over the rows first meets them (a key the first file lacks comes last), and
+    every frame comes with each row's source and api first."""
+    pages = [synthesize(API, seed=i, params=FLAGS, n_blocks=4)["result"][0] for i in range(2)]
+    del pages[0]["kv_result"]["kv_block_count"]
+    paths = []
+    for i, page in enumerate(pages):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps({"result": [page]}))
+    batch = read_responses(paths)
+    assert read_frames(batch.entries, ["document"]).fallback == []
+    frames = batch.flatten()
+    document = frames["document"]
+    general = Batch(list(read_responses(paths))).flatten()["document"]
+    pd.testing.assert_frame_equal(document, general, check_like=True)
+    assert list(document.columns)[:3] == ["source", "api", "page"]
+    assert document.columns[-1] == "kv_result.kv_block_count"
+    assert document["kv_result.kv_block_count"].dtype == "Int64"
+    for name, frame in frames.items():
+        assert list(frame.columns)[:2] == ["source", "api"], name
+        assert set(frame["source"]) == {str(p) for p in paths}, name
+        assert set(frame["api"]) == {API}, name
