@@ -167,17 +167,17 @@ def _add_frames(built: Any, files: np.ndarray, api: str, entries: Sequence[Any],
                 wanted: frozenset[str], out: FastFrames) -> None:  # fmt: skip
     """The frames of what a reader built, each with its rows' ``source`` and ``api`` first,
     each part let go once its frame is made."""
-    apis = built.apis or [api] * len(files)
-    out.apis.update(zip(files.tolist(), apis, strict=True))
+    out.apis.update(zip(files.tolist(), built.apis or [api] * len(files), strict=True))
+    sources = [entries[i].source for i in files.tolist()]
+    one_api = built.apis is None
 
     def ids(file_of_row: np.ndarray) -> dict[str, Any]:
-        used, local = np.unique(file_of_row, return_inverse=True)
-        sources = [entries[i].source for i in files[used].tolist()]
-        if built.apis is None:  # one API: no per-file lookup
-            return {"source": repeat_ids(sources, local),
-                    "api": repeat_ids([api], np.zeros(len(local), np.int64))}  # fmt: skip
-        return {"source": repeat_ids(sources, local),
-                "api": repeat_ids([apis[j] for j in used.tolist()], local)}  # fmt: skip
+        """Each row's file's source and API, taken from the distinct values in Arrow."""
+        if one_api:
+            return {"source": repeat_ids(sources, file_of_row),
+                    "api": repeat_ids([api], np.zeros_like(file_of_row))}  # fmt: skip
+        return {"source": repeat_ids(sources, file_of_row),
+                "api": repeat_ids(built.apis, file_of_row)}  # fmt: skip
 
     while built.rows:
         name, parts = built.rows.popitem()
