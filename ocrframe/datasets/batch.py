@@ -120,7 +120,8 @@ class Batch:
                     "read_responses for files)"
                 )
             self._entries.append(e)
-        self._errors = errors if errors is not None else errors_frame()
+        # None: no run's failures; the empty frame is made when asked for (~1 ms a batch).
+        self._errors: pd.DataFrame | None = errors
         self._load_errors: dict[int, dict[str, Any]] = {}
         self.repaired: list[str] = list(repaired)
 
@@ -169,6 +170,8 @@ class Batch:
     @property
     def errors(self) -> pd.DataFrame:
         """Failures: of the run, plus files found unreadable while loading this batch."""
+        if self._errors is None:
+            self._errors = errors_frame()
         if not self._load_errors:
             return self._errors
         extra = errors_frame(self._load_errors[i] for i in sorted(self._load_errors))
