@@ -317,8 +317,10 @@ class Batch:
         if len(files) > 1:
             fast = read_frames([self._entries[i] for i in files], names)
             for name, found in fast.frames.items():
-                for rows, frame in found:  # frames with source and api: rows of the entries
-                    parts.setdefault(name, []).append((np.asarray(files, np.int64)[rows], frame))
+                for rows, frame in found:
+                    entry_of_row = np.asarray(files, dtype=np.int64)[rows]
+                    frame = self._with_ids(frame, entry_of_row, fast.apis, files)
+                    parts.setdefault(name, []).append((entry_of_row, frame))
             rest = {files[j] for j in fast.fallback}
             todo = [i for i in todo if i in rest or self._entries[i].response is not None]
         collector = self._collect(names, todo)
@@ -328,6 +330,21 @@ class Batch:
                     (collector.items(name).astype(np.int64), collector.frame(name, typed=False))
                 )
         return parts
+
+    def _with_ids(
+        self, frame: pd.DataFrame, entry_of_row: np.ndarray, apis: dict[int, str], files: list
+    ) -> pd.DataFrame:
+        """``frame`` with ``source`` and ``api`` first: the sources of its rows' entries, the
+        APIs the readers found (``apis`` is keyed by position in ``files``). Inserted once all
+        of a chunk's frames are made, so that they do not add to the peak memory (made with
+        each frame, they cost 1.26x -> 1.35x the frames on 200 SDR files)."""
+        from ..flatten.arrow.columns import repeat_ids
+
+        used, local = np.unique(entry_of_row, return_inverse=True)
+        api_of = {files[j]: api for j, api in apis.items()}
+        frame.insert(0, "source", repeat_ids([self._entries[i].source for i in used], local))
+        frame.insert(1, "api", repeat_ids([api_of[i] for i in used], local))
+        return frame
 
 
 def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.DataFrame:

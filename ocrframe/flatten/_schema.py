@@ -118,11 +118,8 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
 FRAMES: tuple[str, ...] = tuple(SCHEMAS)
 
 
-def build_frame(
-    name: str, columns: dict[str, Any], first: dict[str, Any] | None = None
-) -> pd.DataFrame:
-    """Build frame ``name`` from columns (lists or arrays; missing ones are filled with NA),
-    after the ready-made columns ``first`` (a Batch's ``source`` and ``api``), if given.
+def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
+    """Build frame ``name`` from columns (lists or arrays; missing ones are filled with NA).
 
     Both flattening paths end here, so the array rules of :mod:`ocrframe.flatten.rules`
     (confidence range, complete-or-absent polygons) apply to every frame the same way, and
@@ -163,8 +160,6 @@ def build_frame(
                 ordered[col] = column_array(values, STR, n)
             else:
                 ordered[col] = _inferred(values)
-    if first:  # in the frame from the start: an insert later costs a frame's rebuild
-        ordered = {**first, **ordered}
     return pd.DataFrame(_owned(ordered), index=pd.RangeIndex(n), copy=False)
 
 

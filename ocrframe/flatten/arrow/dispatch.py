@@ -26,7 +26,7 @@ from ...catalog import signature_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import fields, general_table, general_text, smart_document
-from .columns import one_chunk, repeat_ids, valid, whole
+from .columns import one_chunk, valid, whole
 from .files import Joined, parse, read_body, unexpected
 from .rows import frame_of
 
@@ -48,9 +48,8 @@ READERS.update(dict.fromkeys((fields.DETECTED, *fields.APIS), fields))
 @dataclass
 class FastFrames:
     """Frames of the files the readers took: per name, ``(entry index of each row, frame)``
-    pairs, each frame's ``source`` and ``api`` columns first; ``fallback``: indices (into the
-    entries given) for the general walk; ``apis``: the API of each file taken (its reader's,
-    which is what detection gives its body)."""
+    pairs; ``fallback``: indices (into the entries given) for the general walk; ``apis``: the
+    API of each file taken (its reader's, which is what detection gives its body)."""
 
     frames: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = field(default_factory=dict)
     fallback: list[int] = field(default_factory=list)
@@ -124,7 +123,7 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         if not parsed:
             bodies = None  # read: the frames need none of the bytes
         if found is not None:
-            _add_frames(*found, api, entries, wanted, out)
+            _add_frames(*found, api, wanted, out)
         del found
         pa.default_memory_pool().release_unused()
     out.fallback += [i for i in idx if i not in taken]
@@ -163,26 +162,14 @@ def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes], entries: 
     return None
 
 
-def _add_frames(built: Any, files: np.ndarray, api: str, entries: Sequence[Any],
-                wanted: frozenset[str], out: FastFrames) -> None:  # fmt: skip
-    """The frames of what a reader built, each with its rows' ``source`` and ``api`` first,
-    each part let go once its frame is made."""
+def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],
+                out: FastFrames) -> None:  # fmt: skip
+    """The frames of what a reader built, each part let go once its frame is made."""
     out.apis.update(zip(files.tolist(), built.apis or [api] * len(files), strict=True))
-    sources = [entries[i].source for i in files.tolist()]
-    one_api = built.apis is None
-
-    def ids(file_of_row: np.ndarray) -> dict[str, Any]:
-        """Each row's file's source and API, taken from the distinct values in Arrow."""
-        if one_api:
-            return {"source": repeat_ids(sources, file_of_row),
-                    "api": repeat_ids([api], np.zeros_like(file_of_row))}  # fmt: skip
-        return {"source": repeat_ids(sources, file_of_row),
-                "api": repeat_ids(built.apis, file_of_row)}  # fmt: skip
-
     while built.rows:
         name, parts = built.rows.popitem()
         if name in wanted:
-            frame, file_of_row = frame_of(name, parts, ids)
+            frame, file_of_row = frame_of(name, parts)
             del parts
             if len(frame):
                 out.frames.setdefault(name, []).append((files[file_of_row], frame))

@@ -10,7 +10,6 @@ from and its place in the general walk's order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,33 +51,24 @@ class Built:
     apis: list[str | None] | None = None
 
 
-def frame_of(
-    name: str, parts: list[Rows], lead: Callable[[np.ndarray], dict[str, Any]] | None = None
-) -> tuple[pd.DataFrame, np.ndarray]:
+def frame_of(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
     """Frame ``name`` from ``parts`` in walk order, and the file of each row. Parts with the
-    same columns are merged and put in order column by column, then built once. ``lead``
-    gives the columns to put first from each row's file (a Batch's ``source`` and ``api``)."""
+    same columns are merged and put in order column by column, then built once."""
     parts = [p for p in parts if len(p.file)]
     if not parts:
         return build_frame(name, {}), np.empty(0, dtype=np.int64)
     whole = parts[0] if len(parts) == 1 else _joined(parts)
     if whole is None:  # columns of different kinds: join whole frames
-        return _frames_joined(name, parts, lead)
+        return _frames_joined(name, parts)
     file = np.asarray(whole.file, dtype=np.int64)
     keys = (file, *whole.order)
     if not whole.order or _ascending(keys):
-        return build_frame(name, whole.columns, _first(lead, file)), file
+        return build_frame(name, whole.columns), file
     order = np.lexsort(keys[::-1])
     if all(isinstance(v, (np.ndarray, pd.api.extensions.ExtensionArray)) for v in
            whole.columns.values()):  # fmt: skip
-        columns = {k: v[order] for k, v in whole.columns.items()}
-        return build_frame(name, columns, _first(lead, file[order])), file[order]
-    frame = build_frame(name, whole.columns, _first(lead, file))
-    return frame.take(order).reset_index(drop=True), file[order]
-
-
-def _first(lead: Callable[[np.ndarray], dict[str, Any]] | None, file: np.ndarray) -> Any:
-    return None if lead is None else lead(file)
+        return build_frame(name, {k: v[order] for k, v in whole.columns.items()}), file[order]
+    return build_frame(name, whole.columns).take(order).reset_index(drop=True), file[order]
 
 
 def _joined(parts: list[Rows]) -> Rows | None:
@@ -103,11 +93,8 @@ def _joined(parts: list[Rows]) -> Rows | None:
     return Rows(columns, np.concatenate([p.file for p in parts]), order)
 
 
-def _frames_joined(
-    name: str, parts: list[Rows], lead: Callable[[np.ndarray], dict[str, Any]] | None
-) -> tuple[pd.DataFrame, np.ndarray]:
-    frames = [build_frame(name, p.columns, _first(lead, p.file)) for p in parts]
-    frame = pd.concat(frames, ignore_index=True)
+def _frames_joined(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
+    frame = pd.concat([build_frame(name, p.columns) for p in parts], ignore_index=True)
     file = np.concatenate([p.file for p in parts]).astype(np.int64)
     keys = [np.concatenate([p.order[k] for p in parts]) for k in range(len(parts[0].order))]
     order = np.lexsort((*reversed(keys), file))
