@@ -43,3 +43,12 @@ def test_strings_keep_nulls_as_the_str_dtype_missing_value():
     column = strings(pa.array(["x", None, "ร้าน"]))
     assert column.dtype == STR
     assert column[0] == "x" and pd.isna(column[1]) and column[2] == "ร้าน"
+
+
+def test_repeat_ids_of_one_value_repeat_its_bytes_as_the_take_would():
+    for value in ("smart-document-recognizer", "", "ร้าน", None):
+        column = repeat_ids([value], np.zeros(3, dtype=np.int64))
+        taken = repeat_ids([value, "other"], np.zeros(3, dtype=np.int64))
+        assert column.dtype == STR
+        pd.testing.assert_extension_array_equal(column, taken)
+        assert pa.array(column).type == pa.array(taken).type == pa.large_string()

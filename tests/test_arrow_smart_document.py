@@ -40,3 +40,57 @@ def test_layout_word_ids_and_document_rows_match_the_general_walk(tmp_path):
     pd.testing.assert_frame_equal(document, general.document(), check_like=True)
     assert document["page"].tolist() == [1, 1, 1, 2]
     assert document["kv_result.kv_block_count"].isna().tolist() == [True, False, False, False]
+
+
+def test_document_of_files_the_reader_takes_keeps_walk_column_order_and_ids(tmp_path):
+    """The reader's document part is typed already: the batch only puts its columns in the
+    order a walk over the rows first meets them (a key the first file lacks comes last), and
+    every frame comes with each row's source and api first."""
+    pages = [synthesize(API, seed=i, params=FLAGS, n_blocks=4)["result"][0] for i in range(2)]
+    del pages[0]["kv_result"]["kv_block_count"]
+    paths = []
+    for i, page in enumerate(pages):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps({"result": [page]}))
+    batch = read_responses(paths)
+    assert read_frames(batch.entries, ["document"]).fallback == []
+    frames = batch.flatten()
+    document = frames["document"]
+    general = Batch(list(read_responses(paths))).flatten()["document"]
+    pd.testing.assert_frame_equal(document, general, check_like=True)
+    assert list(document.columns)[:3] == ["source", "api", "page"]
+    assert document.columns[-1] == "kv_result.kv_block_count"
+    assert document["kv_result.kv_block_count"].dtype == "Int64"
+    for name, frame in frames.items():
+        assert list(frame.columns)[:2] == ["source", "api"], name
+        assert set(frame["source"]) == {str(p) for p in paths}, name
+        assert set(frame["api"]) == {API}, name
+
+
+def test_table_and_form_order_of_one_page_files_read_from_the_end(tmp_path):
+    """Files whose tables and forms are each one element's: the order of the two keys is read
+    from their last occurrences. A last occurrence that is not such a key (the name as text,
+    after a backslash, an escaped key) sends the file the general way; the others are
+    taken, with the walk's cell order (tables first or forms first)."""
+    from test_arrow_readers import assert_same_as_general
+
+    page = synthesize(API, seed=3, params=FLAGS, n_blocks=4)["result"][0]
+    forms_first = dict(reversed(list(page.items())))
+    assert list(forms_first).index("form_result") < list(forms_first).index("table_result")
+    as_text = copy.deepcopy(page)  # after the forms: the last "table_result" is a word
+    as_text["layout_result"]["layout_block_list"][0]["text"] = "table_result"
+    after_backslash = copy.deepcopy(page)  # a document key ending in the name, quoted
+    after_backslash["formula_result"]['x"form_result'] = 1
+    items = [page, forms_first, as_text, after_backslash, forms_first, page]
+    paths = []
+    for i, element in enumerate(items):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps({"result": [element]}))
+    escaped = paths[-1].read_text().replace('"form_result"', '"form\\u005fresult"')
+    paths[-1].write_text(escaped)
+    entries = read_responses(paths).entries
+    assert read_frames(entries, ["cells"]).fallback == [2, 3, 5]
+    assert read_frames(entries, ["layout", "kv"]).fallback == []
+    assert_same_as_general(paths)
+    kinds = read_responses(paths[:2]).cells().groupby("source", sort=False)["kind"].first()
+    assert kinds.tolist() == ["table", "form"]

@@ -155,8 +155,15 @@ def repeat_ids(values: Any, index: np.ndarray) -> Any:
     the distinct values in Arrow so no Python string is made per row."""
     import pyarrow as pa
 
+    values = list(values)
+    if len(values) == 1 and isinstance(values[0], str) and values[0].isascii():
+        # One value (an API, a kind): its bytes repeated, no take.
+        data, n = values[0].encode(), len(index)
+        offsets = np.arange(n + 1, dtype=np.int64) * len(data)
+        const = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+        return pd.array(const, dtype=_STR)
     # large_string: the type the frame's column holds (no cast after the take)
-    distinct = pa.array(list(values), type=pa.large_string())
+    distinct = pa.array(values, type=pa.large_string())
     return pd.array(distinct.take(np.asarray(index, dtype=np.int64)), dtype=_STR)
 
 

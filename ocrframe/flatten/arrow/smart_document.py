@@ -311,6 +311,11 @@ def _form_first(table: Any, bodies: Sequence[bytes], has: dict[str, np.ndarray],
     n = len(bodies)
     joined = Joined.of(bodies)  # the buffer the parse read: no copy of it
     data, starts = joined.data, joined.starts
+    once = (np.bincount(elem_file[tables], minlength=n) == 1) & (
+        np.bincount(elem_file[forms], minlength=n) == 1
+    )
+    if once[elem_file[tables & forms]].all():
+        return _one_each(data, starts, joined.sizes, tables & forms, elem_file, bad)
     (at_t, text_t), (at_f, text_f) = (_key_positions(data, name) for name in _KIND_KEYS)
     at, is_form = np.concatenate([at_t, at_f]), np.repeat([False, True], [len(at_t), len(at_f)])
     file = np.searchsorted(starts, at, side="right") - 1
@@ -329,6 +334,42 @@ def _form_first(table: Any, bodies: Sequence[bytes], has: dict[str, np.ndarray],
     wrong[one] = kinds[first[one]] != forms[one]
     bad[elem_file[wrong]] = True
     return form_first, bad
+
+
+def _one_each(data: bytes, starts: np.ndarray, sizes: np.ndarray, both: np.ndarray,
+              elem_file: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """:func:`_form_first` where each file holding both kinds holds each once: the keys'
+    last occurrences in the file, looked for from its end (the kinds' lists come after the
+    words): no scan of every byte for every occurrence.
+
+    A quote after anything but a backslash opens a string (in valid JSON a closing quote
+    cannot be followed by ``table_result"``), so ``"table_result"`` there, then a colon, is a
+    key of that name; the only such keys a file the reader keeps can hold are its elements'
+    (see :func:`_form_first`). Any other last occurrence (text, or none: an escaped key)
+    sends the file the general way."""
+    form_first = np.zeros(len(elem_file), dtype=bool)
+    for e in np.flatnonzero(both).tolist():
+        f = int(elem_file[e])
+        start, end = int(starts[f]), int(starts[f] + sizes[f])
+        at_table, at_form = (_last_key(data, name, start, end) for name in _KIND_KEYS)
+        if at_table < 0 or at_form < 0:
+            bad[f] = True
+        form_first[e] = at_form < at_table
+    return form_first, bad
+
+
+def _last_key(data: bytes, name: bytes, start: int, end: int) -> int:
+    """Offset of the last ``name`` in ``data[start:end]`` when it is an object key written
+    as it is (not after a backslash, followed by a colon), else -1.
+
+    >>> _last_key(b'{"a": "a", "a": 1}', b'"a"', 0, 18), _last_key(b'{"a": "a"}', b'"a"', 0, 10)
+    (11, -1)
+    """
+    k = data.rfind(name, start, end)
+    if k <= start or data[k - 1 : k] == b"\\":
+        return -1
+    after = data[k + len(name) : min(end, k + len(name) + 16)].lstrip(b" \t")
+    return k if after[:1] == b":" else -1
 
 
 def _key_positions(data: bytes, name: bytes) -> tuple[np.ndarray, np.ndarray]:
