@@ -127,7 +127,10 @@ def read_bytes(path: str | os.PathLike[str], last: int | None = None) -> bytes:
         if last is not None:
             os.lseek(fd, max(0, size - last), os.SEEK_SET)
             return os.read(fd, last)
-        chunks = [os.read(fd, size + 1)]
+        first = os.read(fd, size + 1)
+        if len(first) == size:  # all of it, and the end: no second system call
+            return first
+        chunks = [first]
         while chunks[-1]:  # a file that grew, or a short read
             chunks.append(os.read(fd, 1 << 16))
     finally:
