@@ -177,7 +177,7 @@ def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],
 
 def _alarm_flags(table: Any) -> np.ndarray:
     """Rows whose ``result`` holds a boolean ``detect_*_result``: the general walk makes it
-    an ``alarms`` row, which no reader does."""
+    an ``alarms`` row, which only the field reader reproduces (these readers serve the rest)."""
     import pyarrow as pa
 
     bad = np.zeros(table.num_rows, dtype=bool)
