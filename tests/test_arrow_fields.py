@@ -289,3 +289,11 @@ def test_classified_objects_give_a_type_row_with_their_confidence_and_polygon(tm
     assert fields[["field", "value", "confidence", "x1"]].values.tolist() == [
         ["type", "peru_id_card", 0.9, 5.0]
     ]
+
+
+def test_classified_objects_whose_type_is_no_text_go_the_general_way(tmp_path):
+    """A batch where every classified object's ``type`` is an empty list (mutated, or another
+    service's habit): no rows of it are made, and the other fields' text still joins."""
+    body = {"type": [], "location": square(5), "confidence": 0.9, "name": "Ana"}
+    paths = write(tmp_path, [{"result": body}, {"result": {**body, "name": "Bo"}}])
+    assert same_as_general(paths) == [0, 1]

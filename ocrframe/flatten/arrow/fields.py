@@ -206,8 +206,9 @@ def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarra
         bad |= chosen
     bad |= chosen & (level.rank[:, at[0]] < 0)
     rows = np.flatnonzero(chosen & ~bad)
-    text = kids[at[0]].take(pa.array(rows))
-    out.add(level, rows, out.name("type"), level.rank[rows, at[0]], text, conf[rows], xy[rows])
+    if len(rows):  # (a type that is no string leaves none: its empty take is not text either)
+        text = kids[at[0]].take(pa.array(rows))
+        out.add(level, rows, out.name("type"), level.rank[rows, at[0]], text, conf[rows], xy[rows])
     mask = pa.array(chosen)
     for k in (k for k in at if k >= 0):
         kids[k] = pc.if_else(mask, pa.nulls(n, kids[k].type), kids[k])
