@@ -55,13 +55,9 @@ class RapidBackend:
     ) -> None:
         rapidocr = require("rapidocr")
         require("onnxruntime")
-        for name, value in (("split_gap", split_gap), ("spaces", spaces)):
-            number = isinstance(value, int | float) and not isinstance(value, bool)
-            if value is not None and not (number and value > 0):
-                raise InputError(f"{name} must be a positive number or None, got {value!r}")
-        number = isinstance(numbers, int | float) and not isinstance(numbers, bool)
-        if numbers is not None and not (number and 0 < numbers <= 1):
-            raise InputError(f"numbers must be a probability in (0, 1] or None, got {numbers!r}")
+        _check_option("split_gap", split_gap)
+        _check_option("spaces", spaces)
+        _check_option("numbers", numbers, most=1.0, kind="a probability in (0, 1]")
         self.numbers = numbers
         self.split_gap = split_gap
         self.spaces = spaces
@@ -173,7 +169,7 @@ class RapidBackend:
         if rec.txts is None:
             return []
         texts = [str(t) for t in rec.txts]
-        if self._digits is not None and self.numbers is not None:
+        if self._digits is not None:
             guesses = self._digits.guesses([c.shape[1] / c.shape[0] for c in crops])
             for k, (info, guess) in enumerate(zip(rec.word_results, guesses, strict=True)):
                 swaps = fix_numbers(texts[k], _frames(info), guess, self.numbers)
@@ -210,6 +206,16 @@ def _leader_line(piece: Piece, chars: bool) -> Line:
     if chars:
         line.chars = [(".", q, 1.0) for q in even_char_quads(line.poly, piece.dots)]
     return line
+
+
+def _check_option(
+    name: str, value: Any, most: float | None = None, kind: str = "a positive number"
+) -> None:
+    """Refuse an engine option that is neither None nor ``kind``: above 0 (at most ``most``)."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if value is None or (number and value > 0 and (most is None or value <= most)):
+        return
+    raise InputError(f"{name} must be {kind} or None, got {value!r}")
 
 
 def _frames(info: Any) -> list[int]:
