@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .._extract import ALARM_KEYS, ALARM_RESULT, ALARM_SCORE
-from .columns import repeat_ids, valid
+from .columns import kept, repeat_ids, valid
 from .rows import Rows
 
 __all__ = ["AlarmRows"]
@@ -73,7 +73,7 @@ class AlarmRows:
                 present = valid(objs.field(k)) & valid(objs)
                 bad |= present & (rank[:, k] < 0)
                 at = np.flatnonzero(present)
-                inner = objs.field(k).filter(pa.array(present))
+                inner = kept(objs.field(k), present)
                 bad[at[self._object(inner, file[at], ranks_of(inner, rank[at, k]), name)]] = True
             else:
                 keep.append(k)
