@@ -169,6 +169,7 @@ def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],
     while built.rows:
         name, parts = built.rows.popitem()
         if name in wanted:
+            parts = [p() if callable(p) else p for p in parts]  # rows built only now
             frame, file_of_row = frame_of(name, parts)
             del parts
             if len(frame):

@@ -15,7 +15,7 @@ the types, this reader checks them. Rows come in the order keys are written in e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -78,9 +78,14 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     rank = _ranks(top, keys.file[top], result.type, n, keys)
     walk = _Walk(keys, _parents(keys.depth), out, AlarmRows())
     ok &= ~walk.level(result, Level(np.arange(n), rank))
-    rows = {"fields": [out.rows(pages)]} if "fields" in wanted else {}
+    if not ok.all():  # read again without the files marked: these rows would be dropped
+        return Built(ok, {}, apis)
+    # Built once the parse, the bodies and the key tokens are let go (see Built).
+    rows: dict[str, list[Any]] = {}
+    if "fields" in wanted:
+        rows["fields"] = [partial(out.rows, pages)]
     if "alarms" in wanted:
-        rows["alarms"] = [walk.alarms.rows(pages)]
+        rows["alarms"] = [partial(walk.alarms.rows, pages)]
     return Built(ok, rows, apis)
 
 

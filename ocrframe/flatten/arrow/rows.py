@@ -10,6 +10,7 @@ from and its place in the general walk's order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,10 +45,12 @@ class Rows:
 class Built:
     """A reader's answer: ``ok`` per parsed file (False: the general walk must read it, and the
     reader is called again without it), the rows per frame name and, from a reader of several
-    APIs, the API of each file (as the general path names it; None when it names none)."""
+    APIs, the API of each file (as the general path names it; None when it names none). A
+    part may be a function giving the Rows: it is called once the parsed table and the bodies
+    are let go, so that they and the rows are not alive at once."""
 
     ok: np.ndarray
-    rows: dict[str, list[Rows]]
+    rows: dict[str, list[Rows | Callable[[], Rows]]]
     apis: list[str | None] | None = None
 
 
