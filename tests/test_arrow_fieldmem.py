@@ -1,0 +1,91 @@
+"""Memory and work of the field reader (ocrframe.flatten.arrow.fields) over a dataset: the rows
+are built once the parse, the bodies and the key tokens are let go (they are not alive with
+the rows, which set the peak), and a pass whose files partly go back builds no rows."""
+
+from __future__ import annotations
+
+import json
+import weakref
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.flatten.arrow import alarm_rows, dispatch, field_rows, fields
+from ocrframe.synth import synthesize
+
+
+def write(tmp_path: Path, bodies: list[dict]) -> list[Path]:
+    paths = []
+    for i, body in enumerate(bodies):
+        p = tmp_path / f"r{i:03d}.json"
+        p.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+@pytest.fixture
+def watched(monkeypatch):
+    """Weak references to the buffers, tables and key tokens of each parse, and the number of
+    live ones (of each kind) seen whenever ``fields`` or ``alarms`` rows are built."""
+    refs: dict[str, list[weakref.ref]] = {"bodies": [], "table": [], "keys": []}
+    seen: list[dict[str, int]] = []
+
+    def watch(kind, fn):
+        def wrapper(first, *args, **kwargs):
+            got = fn(first, *args, **kwargs)
+            if kind == "bodies":
+                refs[kind].append(weakref.ref(first))
+            else:
+                refs[kind].append(weakref.ref(got))
+            return got
+
+        return wrapper
+
+    def alive() -> dict[str, int]:
+        return {kind: sum(r() is not None for r in rs) for kind, rs in refs.items()}
+
+    def counted(cls):
+        build = cls.rows
+
+        def rows(self, pages):
+            seen.append(alive())
+            return build(self, pages)
+
+        monkeypatch.setattr(cls, "rows", rows)
+
+    monkeypatch.setattr(dispatch, "parse", watch("bodies", dispatch.parse))
+    monkeypatch.setattr(dispatch, "one_chunk", watch("table", dispatch.one_chunk))
+    monkeypatch.setattr(fields, "key_tokens", watch("keys", fields.key_tokens))
+    counted(field_rows.FieldRows)
+    counted(alarm_rows.AlarmRows)
+    return seen
+
+
+def same_as_general(paths: list[Path]) -> None:
+    fast = read_responses(paths).flatten()
+    ref = Batch(list(read_responses(paths))).flatten()
+    assert fast.keys() == ref.keys()
+    for name in ref:
+        pd.testing.assert_frame_equal(fast[name], ref[name], obj=name)
+
+
+def test_rows_are_built_after_the_parse_bodies_and_tokens_go(tmp_path, watched):
+    paths = write(tmp_path, [synthesize("id-card", seed=i) for i in range(6)])
+    frames = read_responses(paths).flatten()
+    assert {"fields", "alarms"} <= frames.keys()
+    assert len(watched) == 2  # one group, one pass: fields and alarms rows
+    assert watched == [{"bodies": 0, "table": 0, "keys": 0}] * 2
+    same_as_general(paths)
+
+
+def test_a_pass_whose_files_go_back_builds_no_rows(tmp_path, watched):
+    bodies = [synthesize("id-card", seed=i) for i in range(4)]
+    for i, body in enumerate(bodies):  # file 2's is out of range: the walk sends it to other
+        body["result"]["confidence"] = {"name": 1.5 if i == 2 else 0.5}
+    paths = write(tmp_path, bodies)
+    assert dispatch.read_frames(read_responses(paths).entries, ["fields"]).fallback == [2]
+    # One parse, two passes of the reader: only the second (without file 2) builds rows.
+    assert watched == [{"bodies": 0, "table": 0, "keys": 0}]
+    same_as_general(paths)
