@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .._extract import ALARM_KEYS, ALARM_RESULT, ALARM_SCORE
-from .columns import kept, repeat_ids, valid
+from .columns import kept, lex_order, repeat_ids, valid
 from .rows import Rows
 
 __all__ = ["AlarmRows"]
@@ -60,23 +60,26 @@ class AlarmRows:
 
         n = len(objs)
         bad = np.zeros(n, dtype=bool)
+        flags: dict[int, str] = {}
         keep = []
+        held = None
         for k, child in enumerate(objs.type):
             name, t = child.name, child.type
             flag = ALARM_RESULT.match(name)
             if flag and pa.types.is_boolean(t):
-                values = objs.field(k)
-                present = valid(values) & valid(objs)
-                bad |= present & (rank[:, k] < 0)
-                self._add(file, rank[:, k], present, flag.group(1), values, None, "")
+                flags[k] = flag.group(1)
             elif name in ALARM_KEYS and pa.types.is_struct(t):
-                present = valid(objs.field(k)) & valid(objs)
+                held = valid(objs) if held is None else held
+                present = valid(objs.field(k)) & held
                 bad |= present & (rank[:, k] < 0)
                 at = np.flatnonzero(present)
                 inner = kept(objs.field(k), present)
                 bad[at[self._object(inner, file[at], ranks_of(inner, rank[at, k]), name)]] = True
             else:
                 keep.append(k)
+        if flags:
+            held = valid(objs) if held is None else held
+            bad |= self._add(objs, flags, file, rank, held, None, "")
         if len(keep) == objs.type.num_fields:
             return objs, rank, bad
         kids = objs.flatten()
@@ -92,40 +95,55 @@ class AlarmRows:
         import pyarrow as pa
 
         bad = np.zeros(len(objs), dtype=bool)
+        flags: dict[int, str] = {}
+        scores: dict[Any, dict[int, str]] = {}  # by type: each type's children joined at once
         for k, child in enumerate(objs.type):
-            values = objs.field(k)
-            present = valid(values)
-            if not present.any():
-                continue
-            bad |= present & (rank[:, k] < 0)
             flag, score = ALARM_RESULT.match(child.name), ALARM_SCORE.match(child.name)
             t = child.type
             if flag and pa.types.is_boolean(t):
-                self._add(file, rank[:, k], present, flag.group(1), values, None, group)
+                flags[k] = flag.group(1)
             elif score and (pa.types.is_integer(t) or pa.types.is_floating(t)):
-                number = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
-                bad |= present & ~np.isfinite(number)  # rules.number: finite numbers only
-                self._add(file, rank[:, k], present, score.group(1), None, number, group)
+                scores.setdefault(t, {})[k] = score.group(1)
             else:  # a string score (the walk parses it), anything else: other
-                bad |= present
+                bad |= valid(objs.field(k))
+        if flags:
+            bad |= self._add(objs, flags, file, rank, None, None, group)
+        for t, checks in scores.items():
+            bad |= self._add(objs, checks, file, rank, None, t, group)
         return bad
 
-    def _add(self, file: np.ndarray, token: np.ndarray, present: np.ndarray, check: str,
-             flags: Any, scores: np.ndarray | None, group: str) -> None:  # fmt: skip
-        """Events of check ``check`` where ``present``: flags (a boolean column) or scores."""
-        at = np.flatnonzero(present)
-        if not len(at):
-            return
-        code = self.checks.setdefault(check, len(self.checks))
-        g = self.groups.setdefault(group, len(self.groups))
-        if flags is not None:
-            flag = np.asarray(flags.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-            value, slot = flag[at].astype(np.float64), 0
+    def _add(self, objs: Any, checks: dict[int, str], file: np.ndarray, rank: np.ndarray,
+             held: np.ndarray | None, number: Any, group: str) -> np.ndarray:  # fmt: skip
+        """Events of the children ``checks`` (child index: its check) of struct column
+        ``objs``, all of one type, taken together: flags (``number`` None) or scores of Arrow
+        type ``number``; where ``held`` (None: every object). Returns the objects whose event
+        the walk would read otherwise (a key token not found, a score that is no finite
+        number: ``rules.number``)."""
+        import pyarrow as pa
+
+        kids = list(checks)
+        m, n = len(kids), len(objs)
+        values = pa.concat_arrays([objs.field(k) for k in kids])
+        present = valid(values).reshape(m, n)
+        if held is not None:
+            present &= held
+        tokens = rank[:, kids].T
+        bad = (present & (tokens < 0)).any(axis=0)
+        if number is None:
+            value = values.fill_null(False).to_numpy(zero_copy_only=False).astype(np.float64)
         else:
-            value, slot = scores[at], 1
-        m = len(at)
-        self.parts.append((file[at], token[at], np.full(m, code), np.full(m, slot), value,
-                           np.full(m, g)))  # fmt: skip
+            if not pa.types.is_float64(number):
+                values = values.cast(pa.float64())
+            value = values.to_numpy(zero_copy_only=False)
+            bad |= (present & ~np.isfinite(value.reshape(m, n))).any(axis=0)
+        which, obj = np.nonzero(present)
+        if len(obj):
+            code = np.array([self.checks.setdefault(c, len(self.checks)) for c in checks.values()])
+            g = self.groups.setdefault(group, len(self.groups))
+            self.parts.append((file[obj], tokens[which, obj], code[which],
+                               np.full(len(obj), 0 if number is None else 1),
+                               value.reshape(m, n)[which, obj], np.full(len(obj), g)))  # fmt: skip
+        return bad
 
     def rows(self, pages: np.ndarray) -> Rows:
         """The ``alarms`` rows, each file's in the walk's order (``order``: the key token
@@ -139,14 +157,14 @@ class AlarmRows:
         )
         self.parts = []
         # The k-th event of a (file, check, slot): the slot of row k of that check.
-        o = np.lexsort((token, slot, check, file))
+        o = lex_order((token, slot, check, file))
         run = np.ones(len(o), dtype=bool)
         run[1:] = (np.diff(file[o]) != 0) | (np.diff(check[o]) != 0) | (np.diff(slot[o]) != 0)
         starts = np.flatnonzero(run)
         k = np.empty(len(o), dtype=np.int64)
         k[o] = np.arange(len(o)) - np.repeat(starts, np.diff(np.append(starts, len(o))))
         # Rows: the events of one (file, check, k), the first in the text starting it.
-        o = np.lexsort((token, k, check, file))
+        o = lex_order((token, k, check, file))
         first = np.ones(len(o), dtype=bool)
         first[1:] = (np.diff(file[o]) != 0) | (np.diff(check[o]) != 0) | (np.diff(k[o]) != 0)
         row = np.cumsum(first) - 1
@@ -165,18 +183,16 @@ class AlarmRows:
         g1 = group[starter]
         g2 = np.where(second >= 0, group[np.maximum(second, 0)], 0)
         g2 = np.where(g2 == g1, 0, g2)  # the walk adds a group a row does not have yet
-        pair, labels = pd.factorize(g1 * len(self.groups) + g2)
-        names = list(self.groups)
-        label = [
-            ",".join(names[c] for c in divmod(int(v), len(names)) if c) for v in labels.tolist()
-        ]
+        names = list(self.groups)  # a few: every pair of them labelled, no factorize
+        label = [",".join(names[c] for c in divmod(v, len(names)) if c) for v in
+                 range(len(names) ** 2)]  # fmt: skip
         return Rows(
             {
                 "page": pages[file[starter]],
                 "check": repeat_ids(list(self.checks), check[starter]),
                 "flagged": pd.arrays.BooleanArray(flagged, no_flag),
                 "score": score,
-                "group": repeat_ids(label, pair),
+                "group": repeat_ids(label, g1 * len(names) + g2),
             },
             file[starter],
             (token[starter],),

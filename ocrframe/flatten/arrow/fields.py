@@ -320,11 +320,13 @@ def _detected(result: Any) -> list[str | None]:
     names = [f.name for f in result.type]
     if not names:
         return [None] * len(result)
-    has = np.column_stack([valid(field(result, name)) for name in names])
-    kinds, inverse = np.unique(np.packbits(has, axis=1), axis=0, return_inverse=True)
+    has = np.column_stack([valid(kid) for kid in result.flatten()])  # bodies x keys
+    if (has == has[:1]).all():  # the usual dataset: every body holds the same keys
+        kinds, inverse = has[:1], np.zeros(len(has), dtype=np.int64)
+    else:
+        kinds, inverse = np.unique(has, axis=0, return_inverse=True)
     found = []
-    for bits in kinds:
-        mask = np.unpackbits(bits)[: len(names)].astype(bool)
+    for mask in kinds:
         body = {"result": dict.fromkeys(np.asarray(names)[mask].tolist(), "")}
         found.append(detect_api(body) or guess_api(body))
     return [found[i] for i in inverse.reshape(-1)]

@@ -103,15 +103,20 @@ def _scan(buf: np.ndarray, starts: np.ndarray) -> KeyTokens:
     idx = np.arange(n)
     top = np.maximum.accumulate(np.where(depth == 2, idx, -1)) if n else idx
     top = np.where(depth >= 2, top, -1)
-    # Elements of a list of objects under a depth-2 key: braces opening depth 4.
-    elem_open = np.searchsorted(brackets[opening & (level == 4)], kopen)
-    element = np.where((depth == 4) & (top >= 0), elem_open - elem_open[np.maximum(top, 0)] - 1, 0)
+    # Elements of a list of objects under a depth-2 key: braces opening depth 4 (counted for
+    # the keys at depth 4 and their depth-2 keys only).
+    deep = np.flatnonzero((depth == 4) & (top >= 0))
+    element = np.zeros(n, dtype=np.int32)
+    if len(deep):
+        braces = brackets[opening & (level == 4)]
+        within = np.searchsorted(braces, kopen[deep]) - np.searchsorted(braces, kopen[top[deep]])
+        element[deep] = within - 1
     hashes = _span_hashes(buf, kopen + 1, kclose)
     if len(slashes):  # an escape in the name
         hashes[np.searchsorted(slashes, kopen) != np.searchsorted(slashes, kclose)] = -1
     # Narrow types: the tokens stay alive while a reader builds its rows.
     return KeyTokens(file.astype(np.int32), depth.astype(np.int16), hashes, top.astype(np.int32),
-                     element.astype(np.int32))  # fmt: skip
+                     element)  # fmt: skip
 
 
 def key_hashes(names: list[str]) -> np.ndarray:
