@@ -8,11 +8,13 @@ import json
 import weakref
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.flatten.arrow import alarm_rows, dispatch, field_rows, fields
+from ocrframe.flatten.arrow.columns import lex_order
 from ocrframe.synth import synthesize
 
 
@@ -89,3 +91,33 @@ def test_a_pass_whose_files_go_back_builds_no_rows(tmp_path, watched):
     # One parse, two passes of the reader: only the second (without file 2) builds rows.
     assert watched == [{"bodies": 0, "table": 0, "keys": 0}]
     same_as_general(paths)
+
+
+def test_alarms_taken_together_keep_each_files_own_flags_and_scores(tmp_path):
+    """Flags and scores of a level are read as one block (checks x files): a check a file
+    lacks, a score of another type, an object only some files hold change nothing."""
+    bodies = [
+        {"result": {"name": "A", "detect_copy_result": True, "detect_blur_result": False,
+                    "score_info": {"copy_score": 10, "blur_score": 0.5}}},
+        {"result": {"name": "B", "detect_blur_result": True,
+                    "front": {"detect_copy_result": False, "score_info": {"glare_score": 3}}}},
+        {"result": {"name": "C", "score_info": {"blur_score": 2, "copy_score": 1.5},
+                    "front": {"detect_glare_result": True}}},
+        {"result": {"name": "D"}},
+    ]  # fmt: skip
+    paths = write(tmp_path, bodies * 2)
+    assert dispatch.read_frames(read_responses(paths).entries, ["alarms"]).fallback == []
+    same_as_general(paths)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        (np.array([3, 1, 2, 1]), np.array([0, 0, 1, 0])),  # packed
+        (np.array([2, -1, 0]), np.array([1, 1, 1])),  # a negative key: np.lexsort
+        (np.array([1 << 40, 0, 5]), np.array([1 << 30, 1, 1])),  # too wide to pack
+        (np.array([], dtype=np.int64), np.array([], dtype=np.int64)),
+    ],
+)
+def test_lex_order_is_lexsort(keys):
+    assert lex_order(keys).tolist() == np.lexsort(keys).tolist()
