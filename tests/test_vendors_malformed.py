@@ -192,3 +192,16 @@ def test_span_grid_cuts_spans_to_the_table():
     assert sum(len(v) for v in grid.covered.values()) == 1  # one range, the table's one row
     grid.new_row()
     assert grid.place(1, 1)[1] < 2**20
+
+
+def test_to_pixels_takes_the_response_for_its_document_and_refuses_what_is_no_frame():
+    body = textract()
+    body["Blocks"][0]["Geometry"] = {"Polygon": [{"X": 0.1, "Y": 0.2}, {"X": 0.5, "Y": 0.2},
+                                                 {"X": 0.5, "Y": 0.3}, {"X": 0.1, "Y": 0.3}]}  # fmt: skip
+    words = ocrframe.words(body)
+    by_frame = ocrframe.to_pixels(words, ocrframe.document(body), (1000, 500))
+    by_body = ocrframe.to_pixels(words, body, (1000, 500))
+    assert by_body[["x1", "y1"]].values.tolist() == [[100.0, 100.0]]
+    assert by_body.equals(by_frame)
+    with pytest.raises(ocrframe.InputError, match="frame with polygon columns"):
+        ocrframe.to_pixels(body, body, (1000, 500))
