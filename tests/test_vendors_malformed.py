@@ -205,3 +205,14 @@ def test_to_pixels_takes_the_response_for_its_document_and_refuses_what_is_no_fr
     assert by_body.equals(by_frame)
     with pytest.raises(ocrframe.InputError, match="frame with polygon columns"):
         ocrframe.to_pixels(body, body, (1000, 500))
+
+
+@pytest.mark.parametrize("width", [{"a": None}, "wide", True, [8.5]])
+def test_a_page_size_that_is_no_number_stays_in_other_and_pixels_still_scale(width):
+    body = azure({})
+    body["analyzeResult"]["pages"][0]["width"] = width
+    frames = ocrframe.flatten(body)
+    assert "width" not in frames["document"] or frames["document"]["width"].isna().all()
+    assert any(p.startswith("analyzeResult.pages[0].width") for p in other_values(frames))
+    cells = ocrframe.to_pixels(frames["cells"], frames["document"], (850, 1100))
+    assert len(cells) == 2

@@ -84,9 +84,7 @@ def _conf(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> Non
 
 def _page_props(r: Reader, page_obj: dict[str, Any], path: str, page: int) -> None:
     for name in ("width", "height", "unit", "angle", "language"):
-        key, v = get(page_obj, name)
-        if key is not None:
-            r.doc(page, name, v, f"{path}.{key}")
+        r.page_property(page, page_obj, path, name)
 
 
 # --- v2 ----------------------------------------------------------------------------------------

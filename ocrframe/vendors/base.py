@@ -249,6 +249,26 @@ class Reader:
             self.use(path)
         return True
 
+    def page_property(
+        self, page: int, obj: Any, path: str, name: str, as_name: str | None = None
+    ) -> None:
+        """``obj[name]`` as the page property ``as_name`` (default ``name``) when it is what
+        such a property is, marked used; else left for ``other``. ``width``, ``height`` and
+        ``angle`` are finite numbers, ``unit`` and ``language`` texts.
+
+        >>> r = Reader({"width": {"a": 1}, "unit": "inch"})
+        >>> r.page_property(1, r.raw, "", "width"); r.page_property(1, r.raw, "", "unit")
+        >>> r.ex.document, sorted(r.used)
+        ({1: {'unit': 'inch'}}, ['unit'])
+        """
+        key, v = get(obj, name)
+        if name in ("unit", "language"):
+            fits = isinstance(v, str)
+        else:  # a number as written (no text, no bool), finite
+            fits = isinstance(v, (int, float)) and not isinstance(v, bool) and num(v) is not None
+        if key is not None and fits:
+            self.doc(page, as_name or name, v, join_path(path, key))
+
     def doc(self, page: int, key: str, value: Any, path: str | None = None) -> None:
         """A page property for the ``document`` frame (``path`` is marked used)."""
         self.ex.doc(page, key, value)

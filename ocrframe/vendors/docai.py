@@ -122,8 +122,7 @@ class _Doc:
             if w and h:
                 self.dims[page] = (w, h)
             for name in ("width", "height", "unit"):
-                if name in dim:
-                    r.doc(page, f"image_{name}", dim[name], f"{path}.{key}.{name}")
+                r.page_property(page, dim, f"{path}.{key}", name, f"image_{name}")
         r.doc(page, "width", 1.0)
         r.doc(page, "height", 1.0)
         r.doc(page, "unit", "normalized")

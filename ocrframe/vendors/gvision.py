@@ -103,9 +103,7 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
 
 def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
     for name in ("width", "height"):
-        value, where = r.value(p, path, name)
-        if value is not None:
-            r.doc(page, name, value)
+        r.page_property(page, p, path, name)
     r.doc(page, "unit", "pixel")
     line: list[dict[str, Any]] = []
     for bpath, block in dict_items(p, path, "blocks"):
