@@ -198,6 +198,17 @@ def test_unknown_api_name_is_an_input_error():
         ocrframe.Response(BODY, api="general-txt")
 
 
+def test_json_saved_in_latin_1_says_so_and_how_to_convert_it(tmp_path):
+    path = tmp_path / "r.json"
+    text = '{"result": {"words_block_list": [{"words": "caf\u00e9 cr\u00e8me"}]}}'
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(ocrframe.ResponseFormatError, match="is JSON text but not UTF-8") as info:
+        ocrframe.read_response(path)
+    assert "read_text('latin-1')" in str(info.value)
+    path.write_text(path.read_text("latin-1"), "utf-8")  # the advice works
+    assert ocrframe.words(ocrframe.read_response(path))["text"].tolist() == ["caf\u00e9 cr\u00e8me"]
+
+
 def test_an_image_passed_as_a_response_is_named_not_dumped():
     png = ocrframe.sample_path("table.png")
     with pytest.raises(ocrframe.ResponseFormatError) as info:
