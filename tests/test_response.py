@@ -218,3 +218,13 @@ def test_an_image_passed_as_a_response_is_named_not_dumped():
     assert "IHDR" not in message and "\\x" not in message and "PNG\\r" not in message
     with pytest.raises(ocrframe.ResponseFormatError, match="the input is a PNG file"):
         ocrframe.read_response(png.read_bytes())
+
+
+def test_an_error_body_with_a_code_and_no_message_says_what_the_code_means():
+    known = ocrframe.errors.ApiError.from_body({"error_code": "AIS.0103"}, status=400)
+    assert str(known).startswith(
+        "AIS.0103: The image size does not meet the requirements. (the documented meaning)"
+    )
+    assert known.message is None  # the service sent none: not invented
+    unknown = ocrframe.errors.ApiError.from_body({"error_code": "X.1"}, status=400)
+    assert str(unknown) == "X.1: no message (HTTP 400)"
