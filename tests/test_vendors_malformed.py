@@ -196,8 +196,8 @@ def test_span_grid_cuts_spans_to_the_table():
 
 def test_to_pixels_takes_the_response_for_its_document_and_refuses_what_is_no_frame():
     body = textract()
-    body["Blocks"][0]["Geometry"] = {"Polygon": [{"X": 0.1, "Y": 0.2}, {"X": 0.5, "Y": 0.2},
-                                                 {"X": 0.5, "Y": 0.3}, {"X": 0.1, "Y": 0.3}]}  # fmt: skip
+    corners = [(0.1, 0.2), (0.5, 0.2), (0.5, 0.3), (0.1, 0.3)]
+    body["Blocks"][0]["Geometry"] = {"Polygon": [{"X": x, "Y": y} for x, y in corners]}
     words = ocrframe.words(body)
     by_frame = ocrframe.to_pixels(words, ocrframe.document(body), (1000, 500))
     by_body = ocrframe.to_pixels(words, body, (1000, 500))
