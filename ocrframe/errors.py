@@ -297,7 +297,11 @@ class ApiError(OcrError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        head = f"{self.code}: {self.message}" if self.code else (self.message or "API error")
+        message = self.message
+        if message is None and self.code:  # a bare code: the table's documented meaning
+            known = error_code(self.code)
+            message = f"{known.message} (the documented meaning)" if known else "no message"
+        head = f"{self.code}: {message}" if self.code else (message or "API error")
         extra = []
         if self.status is not None:
             extra.append(f"HTTP {self.status}")

@@ -52,9 +52,16 @@ def parse_json(data: str | bytes, where: str = "") -> Any:
             from .inputs.formats import detect_format  # the one table of file signatures
 
             kind = detect_format(data)
+            name = where.removeprefix(" in ") or "the input"
+            if not kind and b"\0" not in data and data.lstrip()[:1] in (b"{", b"["):
+                raise ResponseFormatError(
+                    f"{name} is JSON text but not UTF-8 ({exc.reason} at byte {exc.start}): "
+                    "JSON files are UTF-8; this one may be in Latin-1 or another code page. "
+                    "Save it again as UTF-8, e.g. p.write_text(p.read_text('latin-1'), 'utf-8')"
+                ) from None
             what = f"a {kind.upper()} file" if kind else f"binary data ({len(data)} bytes)"
             raise ResponseFormatError(
-                f"{where.removeprefix(' in ') or 'the input'} is {what}, not a JSON response; to "
+                f"{name} is {what}, not a JSON response; to "
                 "OCR an image, pass it to an OCR call "
                 "(e.g. ocrframe.LocalEngine().call('general-text', image))"
             ) from None

@@ -148,6 +148,15 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
     return raw.getvalue()
 
 
+def future_zip_version() -> bytes:
+    """A workbook whose central directory says it needs zip version 17.6 to extract (one
+    damaged byte pair): zipfile raises NotImplementedError."""
+    data = bytearray(zip_bytes({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}))
+    at = data.find(b"PK\x01\x02")
+    data[at + 6 : at + 8] = (176).to_bytes(2, "little")
+    return bytes(data)
+
+
 def body_with_excel(payload: str) -> dict:
     body = general_table_body(api_cells(spanned_cells()))
     body["result"]["excel"] = payload
@@ -171,6 +180,7 @@ def body_with_excel(payload: str) -> dict:
             "openpyxl cannot read it",
         ),
         (b64(zip_bytes({f"xl/{i}": b"" for i in range(1001)})), "zip members"),
+        (b64(future_zip_version()), "not a readable zip archive .zip file version 17.6"),
     ],
 )
 def test_hostile_payloads_raise_workbook_error(payload, message, tmp_path):

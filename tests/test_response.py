@@ -198,6 +198,17 @@ def test_unknown_api_name_is_an_input_error():
         ocrframe.Response(BODY, api="general-txt")
 
 
+def test_json_saved_in_latin_1_says_so_and_how_to_convert_it(tmp_path):
+    path = tmp_path / "r.json"
+    text = '{"result": {"words_block_list": [{"words": "caf\u00e9 cr\u00e8me"}]}}'
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(ocrframe.ResponseFormatError, match="is JSON text but not UTF-8") as info:
+        ocrframe.read_response(path)
+    assert "read_text('latin-1')" in str(info.value)
+    path.write_text(path.read_text("latin-1"), "utf-8")  # the advice works
+    assert ocrframe.words(ocrframe.read_response(path))["text"].tolist() == ["caf\u00e9 cr\u00e8me"]
+
+
 def test_an_image_passed_as_a_response_is_named_not_dumped():
     png = ocrframe.sample_path("table.png")
     with pytest.raises(ocrframe.ResponseFormatError) as info:
@@ -207,3 +218,13 @@ def test_an_image_passed_as_a_response_is_named_not_dumped():
     assert "IHDR" not in message and "\\x" not in message and "PNG\\r" not in message
     with pytest.raises(ocrframe.ResponseFormatError, match="the input is a PNG file"):
         ocrframe.read_response(png.read_bytes())
+
+
+def test_an_error_body_with_a_code_and_no_message_says_what_the_code_means():
+    known = ocrframe.errors.ApiError.from_body({"error_code": "AIS.0103"}, status=400)
+    assert str(known).startswith(
+        "AIS.0103: The image size does not meet the requirements. (the documented meaning)"
+    )
+    assert known.message is None  # the service sent none: not invented
+    unknown = ocrframe.errors.ApiError.from_body({"error_code": "X.1"}, status=400)
+    assert str(unknown) == "X.1: no message (HTTP 400)"

@@ -392,3 +392,33 @@ def test_a_non_image_file_is_named_and_no_object_repr_is_shown(tmp_path, emulato
     with pytest.raises(InputError) as exc:
         LocalEngine().call("general-text", notes.read_bytes())
     assert "BytesIO" not in str(exc.value)
+
+
+def test_a_cache_that_cannot_be_written_stops_the_run_before_any_call(images, tmp_path):
+    from ocrframe.cloud.client import Client
+    from ocrframe.emulator import Emulator
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    cache = blocked / "cache"  # its parent is a file: nothing can be created there
+    with Emulator() as emu:
+        client = Client(endpoint=emu.url, project_id=emu.project_id, ak=emu.ak, sk=emu.sk)
+        with pytest.raises(InputError, match="cannot write to the cache folder"):
+            run(client, "general-text", images[:2], cache=cache, progress=False)
+        assert list(emu.request_log) == []  # nothing sent, so nothing billed and lost
+
+
+def test_a_read_only_cache_holding_every_answer_still_reads_back(images, tmp_path):
+    cache = tmp_path / "cache"
+    run(FakeBackend(), "general-text", images[:2], cache=cache, progress=False)
+    again = FakeBackend()
+    for folder in [cache, *cache.rglob("*")]:
+        if folder.is_dir():
+            folder.chmod(0o555)
+    try:
+        batch = run(again, "general-text", images[:2], cache=cache, progress=False)
+    finally:
+        for folder in [cache, *cache.rglob("*")]:
+            if folder.is_dir():
+                folder.chmod(0o755)
+    assert again.calls == [] and len(batch) == 2

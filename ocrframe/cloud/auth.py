@@ -422,7 +422,8 @@ class TokenAuth(AuthBase):
         url = f"{self.iam_endpoint}/v3/auth/tokens"
         session = self._session or requests.Session()
         try:
-            resp = session.post(url, json=body, timeout=self._timeout)
+            # never redirected: the body holds the password
+            resp = session.post(url, json=body, timeout=self._timeout, allow_redirects=False)
         except requests.RequestException as exc:
             raise TokenFetchError(
                 f"could not reach IAM at {url} to get a token: {type(exc).__name__}",

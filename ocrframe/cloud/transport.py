@@ -329,6 +329,15 @@ def read_http_response(resp: requests.Response, api: str | None) -> dict[str, An
     """The JSON body of a successful answer; raise the matching ``ApiError`` otherwise."""
     status = resp.status_code
     request_id = resp.headers.get("X-Request-Id")
+    if 300 <= status < 400:  # never followed: the image and its signature stay with the endpoint
+        where = resp.headers.get("Location") or "no Location"
+        raise ApiError.from_body(
+            {"error_msg": f"HTTP {status}: the endpoint redirects to {where!r}, which ocrframe "
+             "does not follow; set endpoint= (or the region) to the service's own URL"},
+            status=status,
+            request_id=request_id,
+            api=api,
+        )  # fmt: skip
     try:
         body = json.loads(resp.content)
     except (ValueError, UnicodeDecodeError):
@@ -386,7 +395,9 @@ def send(
     def attempt() -> dict[str, Any]:
         resp: requests.Response | None = None
         try:
-            resp = session.post(url, data=body, headers=headers, auth=auth, timeout=timeout)
+            resp = session.post(
+                url, data=body, headers=headers, auth=auth, timeout=timeout, allow_redirects=False
+            )
             last.append(resp)
             return read_http_response(resp, api)
         except ApiError as exc:

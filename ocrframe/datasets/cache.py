@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,23 @@ class Cache:
     def __repr__(self) -> str:
         return f"Cache({str(self.root)!r})"
 
+    def check_writable(self) -> None:
+        """Create the cache folder and prove a file can be written there: called before the
+        first paid call, so an answer is never bought and then lost for want of a place.
+
+        >>> import tempfile
+        >>> Cache(tempfile.mkdtemp() + "/new/cache").check_writable()
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.root, prefix=".write-check-"):
+                pass
+        except OSError as exc:
+            raise InputError(
+                f"cannot write to the cache folder {str(self.root)!r} ({exc.strerror or exc}); "
+                "pass a folder you can write to"
+            ) from None
+
     @staticmethod
     def key(api: str, params: dict[str, Any], data: bytes | str, page: int | None = None) -> str:
         """Cache key: SHA-256 of the API slug, canonical parameters, input digest and page."""
@@ -175,7 +193,7 @@ class Cache:
         path = self.path(key, api)
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # absent, or no folder to hold it
             return None
         check(data, path, key=key)
         return path
@@ -184,7 +202,7 @@ class Cache:
         """Remove the file for ``key`` (used before re-fetching a corrupt entry)."""
         try:
             self.path(key, api).unlink()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             pass
 
     def _find(self, key: str, api: str | None) -> Path | None:

@@ -259,6 +259,7 @@ def run_dask(
 
     errors: list[dict[str, Any]] = []
     if todo:
+        store.check_writable()  # before anything is sent (and billed)
         n = partitions or 4 * max(1, sum(client.nthreads().values()))
         n = min(n, len(todo))
         chunks = [todo[k::n] for k in range(n)]

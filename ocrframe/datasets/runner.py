@@ -141,6 +141,8 @@ def run(
                 continue
         todo.append((i, task, key))
     todo, copies = _unique(todo)
+    if todo and cache is not None:
+        cache.check_writable()  # before anything is sent (and billed)
 
     limiter = Limiter(workers, rate)
     stop = threading.Event()

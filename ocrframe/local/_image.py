@@ -14,8 +14,9 @@ import numpy as np
 from ..catalog import get_api
 from ..errors import InputError
 from ..inputs.check import ImageFacts, image_problems, probe
-from ..inputs.load import load_input
+from ..inputs.load import describe, load_input
 from ..inputs.pdf import is_pdf
+from ..plots.data import load_image, to_uint8
 
 
 def read_input(image: Any, api: str) -> tuple[Any, str]:
@@ -42,11 +43,18 @@ def read_input(image: Any, api: str) -> tuple[Any, str]:
     problems = image_problems(spec, facts, named)
     if problems:
         raise InputError(problems[0].message)
+    if facts.width is None:  # the cloud may read what Pillow cannot; this engine may not
+        raise InputError(
+            f"{describe(named)} looks like {str(facts.fmt).upper()} but cannot be opened "
+            "(damaged, or a variant Pillow does not read); the local engine decodes images "
+            "with Pillow: save it again as PNG or JPEG"
+        )
     return data, source
 
 
 def to_rgb_array(data: Any, page: int | None = None) -> np.ndarray:
-    """Decode checked image bytes / PIL / array (or render a PDF page) to uint8 (H, W, 3)."""
+    """Decode checked image bytes / PIL / array (or render a PDF page) to uint8 (H, W, 3).
+    Grey images of 16 or 32 bits are scaled to 8 (Pillow's RGB conversion clips them white)."""
     from PIL import Image
 
     if isinstance(data, bytes):
@@ -56,9 +64,7 @@ def to_rgb_array(data: Any, page: int | None = None) -> np.ndarray:
             data = render_page(data, page=page or 1)
         else:
             data = Image.open(io.BytesIO(data))
-    if isinstance(data, Image.Image):
-        return np.asarray(data.convert("RGB"))
-    arr = np.asarray(data)
+    arr = to_uint8(load_image(data))
     if arr.ndim == 2:
         arr = np.stack([arr] * 3, axis=-1)
     return np.ascontiguousarray(arr[..., :3])

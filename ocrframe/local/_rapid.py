@@ -96,7 +96,7 @@ class RapidBackend:
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         # rapidocr keeps these switches between calls: always pass all three
-        det = self._engine(img, use_det=True, use_cls=False, use_rec=False)
+        det = self._engine(detectable(img), use_det=True, use_cls=False, use_rec=False)
         boxes = getattr(det, "boxes", None)
         if boxes is None or len(boxes) == 0:
             return 0
@@ -114,7 +114,7 @@ class RapidBackend:
         at wide gaps, and the dot leaders counted between them (``Piece.dots`` > 0)."""
         from rapidocr.utils.process_img import get_rotate_crop_image
 
-        det = self._engine(img, use_det=True, use_cls=False, use_rec=False)
+        det = self._engine(detectable(img), use_det=True, use_cls=False, use_rec=False)
         boxes = getattr(det, "boxes", None)
         if boxes is None or len(boxes) == 0:
             return []
@@ -206,6 +206,27 @@ def _leader_line(piece: Piece, chars: bool) -> Line:
     if chars:
         line.chars = [(".", q, 1.0) for q in even_char_quads(line.poly, piece.dots)]
     return line
+
+
+MAX_ASPECT = 100  # rapidocr scales the long side to 2,000 px: a short side under 16 px becomes 0
+
+
+def detectable(img: np.ndarray) -> np.ndarray:
+    """``img``, its short side padded at the bottom or right (so no box moves) with the colour
+    of that edge, up to 1/``MAX_ASPECT`` of the long side: rapidocr fails on a thinner image.
+
+    >>> detectable(np.zeros((10, 4000, 3), dtype=np.uint8)).shape
+    (40, 4000, 3)
+    """
+    h, w = img.shape[:2]
+    need = -(-max(h, w) // MAX_ASPECT)
+    if min(h, w) >= need:
+        return img
+    edge = img[-1] if h < w else img[:, -1]  # the bottom row or the right column
+    out = np.empty((max(h, need), max(w, need), *img.shape[2:]), dtype=img.dtype)
+    out[...] = np.median(edge.reshape(-1, *img.shape[2:]), axis=0).astype(img.dtype)
+    out[:h, :w] = img
+    return out
 
 
 def _check_option(

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MissingDependencyError
+from ..tables.placement import SpanGrid
 from ._deps import require
 from ._geometry import Line, reading_order
 
@@ -120,27 +121,23 @@ def grid_cells(tokens: list[str], polys: np.ndarray) -> list[Cell]:
     [([0], [0, 1]), ([1], [0]), ([1], [1])]
     """
     cells: list[Cell] = []
-    taken: set[tuple[int, int]] = set()
-    row, col = -1, 0
+    grid = SpanGrid(rows=tokens.count("<tr>"))
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         if tok == "<tr>":
-            row, col = row + 1, 0
-        elif tok in ("<td>", "<td></td>", "<td") and row >= 0 and len(cells) < len(polys):
+            grid.new_row()
+        elif tok in ("<td>", "<td></td>", "<td") and grid.row >= 0 and len(cells) < len(polys):
             spans = {"rowspan": 1, "colspan": 1}
             if tok == "<td":
                 while i + 1 < len(tokens) and tokens[i + 1] != ">":
                     i += 1
                     for name, n in _SPAN.findall(tokens[i]):
                         spans[name] = max(int(n), 1)
-            while (row, col) in taken:
-                col += 1
+            row, col = grid.place(spans["rowspan"], spans["colspan"])
             rows = list(range(row, row + spans["rowspan"]))
             cols = list(range(col, col + spans["colspan"]))
-            taken.update((r, c) for r in rows for c in cols)
             cells.append(Cell(rows, cols, np.asarray(polys[len(cells)], dtype=float)))
-            col += spans["colspan"]
         i += 1
     return cells
 

@@ -284,6 +284,23 @@ def gray_range(img: np.ndarray) -> tuple[float, float]:
     return 0.0, 1.0 if float(np.nanmax(img, initial=0.0)) <= 1.0 else float(np.nanmax(img))
 
 
+def to_uint8(img: np.ndarray) -> np.ndarray:
+    """An array from :func:`load_image` as 8 bits: grey over its :func:`gray_range`, colour
+    (uint8, or floats in [0, 1]) as it is.
+
+    >>> to_uint8(np.array([[0, 65535]], np.uint16)).tolist()
+    [[0, 255]]
+    """
+    if img.dtype == np.uint8:
+        return img
+    if img.ndim == 2:
+        lo, hi = gray_range(img)
+        scaled = (img.astype(np.float64) - lo) / max(hi - lo, 1e-12)
+    else:  # colour arrays are uint8 or floats in [0, 1] (see load_image)
+        scaled = img.astype(np.float64)
+    return (np.clip(scaled, 0.0, 1.0) * 255).round().astype(np.uint8)
+
+
 def canvas_size(verts: np.ndarray, img: np.ndarray | None) -> tuple[float, float]:
     """Width and height of the drawing: the image's, else the polygons' extent (at least 1)."""
     if img is not None:

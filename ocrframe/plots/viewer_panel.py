@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data import gray_range
+from .data import to_uint8
 
 __all__ = [
     "ROOT_CLASS",
@@ -125,17 +125,6 @@ def detail_html(label: Any, row: pd.Series) -> str:
     return f'<b>row {_cell(label)}</b><table class="ocrframe-detail">{cells}</table>'
 
 
-def _as_uint8(img: np.ndarray) -> np.ndarray:
-    if img.dtype == np.uint8:
-        return img
-    if img.ndim == 2:
-        lo, hi = gray_range(img)
-        scaled = (img.astype(np.float64) - lo) / max(hi - lo, 1e-12)
-    else:  # colour arrays are uint8 or floats in [0, 1] (see load_image)
-        scaled = img.astype(np.float64)
-    return (np.clip(scaled, 0.0, 1.0) * 255).round().astype(np.uint8)
-
-
 def zoom_png(
     image: np.ndarray, polygon: np.ndarray, *, width: int = 320, height: int = 120
 ) -> bytes:
@@ -154,7 +143,7 @@ def zoom_png(
     left, top = int(max(np.floor(x0 - margin), 0)), int(max(np.floor(y0 - margin), 0))
     right, bottom = int(min(np.ceil(x1 + margin), w)), int(min(np.ceil(y1 + margin), h))
     right, bottom = max(right, left + 1), max(bottom, top + 1)
-    crop = Image.fromarray(_as_uint8(image[top:bottom, left:right])).convert("RGB")
+    crop = Image.fromarray(to_uint8(image[top:bottom, left:right])).convert("RGB")
     scale = min(width / crop.width, height / crop.height, 8.0)
     size = (max(round(crop.width * scale), 1), max(round(crop.height * scale), 1))
     crop = crop.resize(size, Image.Resampling.LANCZOS)

@@ -32,7 +32,7 @@ from ..errors import InputError, WorkbookError
 from ..files import write_atomically
 from ..response import sdr_one_page
 from .grid import build_table, check_span
-from .workbook_scan import DEFAULT_MAX_CELLS, scan_workbook
+from .workbook_scan import DEFAULT_MAX_CELLS, ZIP_ERRORS, scan_workbook
 
 __all__ = ["excel_tables", "save_excel", "decode_workbook", "iter_workbook_sheets", "as_responses",
            "DEFAULT_MAX_BYTES", "DEFAULT_MAX_MEMBERS"]  # fmt: skip
@@ -104,7 +104,7 @@ zip archive (they start with b'not a zip'); an .xlsx file starts with b'PK'
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except ZIP_ERRORS as exc:
         raise WorkbookError(f"{where} is not a readable zip archive ({exc})") from exc
     if len(members) > max_members:
         raise WorkbookError(

@@ -47,13 +47,17 @@ from xml.parsers import expat
 from ..errors import WorkbookError
 
 __all__ = ["scan_workbook", "WorkbookScan", "DEFAULT_MAX_CELLS", "EXCEL_MAX_ROWS",
-           "EXCEL_MAX_COLS", "ELEMENTS_PER_CELL", "CELLS_PER_STYLE_RECORD"]  # fmt: skip
+           "EXCEL_MAX_COLS", "ELEMENTS_PER_CELL", "CELLS_PER_STYLE_RECORD",
+           "ZIP_ERRORS"]  # fmt: skip
 
 # openpyxl spends 5-25 us of CPU per cell it builds (a merged one costs most): 100,000 cells are
 # at most ~2.5 s and ~150 MB, and far more than an OCR table has.
 DEFAULT_MAX_CELLS = 100_000
 ELEMENTS_PER_CELL = 5  # a cell is 2-3 elements (<c><v>), a shared string 2 (<si><t>)
 EXCEL_MAX_ROWS, EXCEL_MAX_COLS = 1_048_576, 16_384
+# What zipfile raises for a damaged archive (an unknown version or method included)
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+              NotImplementedError, ValueError)  # fmt: skip
 # openpyxl spends ~0.1 ms on a style record (a font, a fill, a format), 100 times a cell's cost
 CELLS_PER_STYLE_RECORD = 100
 _STYLE_RECORDS = ("xf", "font", "fill", "border", "numFmt", "dxf", "cellStyle")
@@ -291,6 +295,6 @@ def scan_workbook(
     except _Refused as exc:
         advice = "; raise max_cells if you trust this workbook" if exc.tunable else ""
         raise WorkbookError(f"{where} {exc}: refused before opening it{advice}") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise WorkbookError(f"{where} is not a readable zip archive ({exc})") from exc
     return WorkbookScan(counter.positions, counter.formulas, counter.links)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..flatten import Extraction, normalise_field
 from .azure_cv import read_image_analysis, read_regions
-from .base import Reader, conf, dict_items, get, quad_flat, quad_xy, snake
+from .base import Reader, conf, dict_items, get, quad_flat, quad_xy, snake, whole
 
 __all__ = ["read"]
 
@@ -58,8 +58,8 @@ def _region(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> N
     key, regions = get(obj, "boundingRegions")
     if isinstance(regions, list) and regions and isinstance(regions[0], dict):
         where = f"{path}.{key}[0]"
-        page, _ = r.value(regions[0], where, "pageNumber")
-        if isinstance(page, int):
+        page = r.page(regions[0], where, "pageNumber")
+        if page is not None:
             row["page"] = page
         _polygon(r, row, regions[0], where)
     else:
@@ -84,9 +84,7 @@ def _conf(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> Non
 
 def _page_props(r: Reader, page_obj: dict[str, Any], path: str, page: int) -> None:
     for name in ("width", "height", "unit", "angle", "language"):
-        key, v = get(page_obj, name)
-        if key is not None:
-            r.doc(page, name, v, f"{path}.{key}")
+        r.page_property(page, page_obj, path, name)
 
 
 # --- v2 ----------------------------------------------------------------------------------------
@@ -94,8 +92,7 @@ def _page_props(r: Reader, page_obj: dict[str, Any], path: str, page: int) -> No
 
 def _v2(r: Reader, result: dict[str, Any], base: str) -> None:
     for path, p in dict_items(result, base, "readResults"):
-        page, _ = r.value(p, path, "page")
-        page = page if isinstance(page, int) else 1
+        page = r.page(p, path, "page") or 1
         r.page_of[path] = page
         _page_props(r, p, path, page)
         for lpath, line in dict_items(p, path, "lines"):
@@ -108,8 +105,7 @@ def _v2(r: Reader, result: dict[str, Any], base: str) -> None:
                 _token(r, w, wpath, page, block)
         _marks(r, p, path, page)
     for path, p in dict_items(result, base, "pageResults"):
-        page, _ = r.value(p, path, "page")
-        page = page if isinstance(page, int) else 1
+        page = r.page(p, path, "page") or 1
         r.page_of[path] = page
         _tables(r, p, path, page)
         _pairs(r, p, path, page)
@@ -146,8 +142,7 @@ def _marks(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
 
 def _v3(r: Reader, result: dict[str, Any], base: str) -> None:
     for path, p in dict_items(result, base, "pages"):
-        page, _ = r.value(p, path, "pageNumber")
-        page = page if isinstance(page, int) else 1
+        page = r.page(p, path, "pageNumber") or 1
         r.page_of[path] = page
         _page_props(r, p, path, page)
         starts: list[int] = []
@@ -178,7 +173,8 @@ def _span(s: Any) -> tuple[int | None, int]:
     if not isinstance(s, dict):
         return None, 0
     off, length = s.get("offset"), s.get("length")
-    if isinstance(off, int) and isinstance(length, int):
+    off, length = whole(off), whole(length)
+    if off is not None and length is not None:
         return off, length
     return None, 0
 
@@ -197,16 +193,12 @@ def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None
         tpage = page or 1
         key, regions = get(table, "boundingRegions")  # the table's page (v3)
         if isinstance(regions, list) and regions and isinstance(regions[0], dict):
-            number, _ = r.value(regions[0], f"{tpath}.{key}[0]", "pageNumber")
-            tpage = number if isinstance(number, int) else tpage
+            tpage = r.page(regions[0], f"{tpath}.{key}[0]", "pageNumber") or tpage
         table_no = r.next_table(tpage)
         for i, (cpath, c) in enumerate(dict_items(table, tpath, "cells")):
-            row_i, _ = r.value(c, cpath, "rowIndex")
-            col_i, _ = r.value(c, cpath, "columnIndex")
-            if not isinstance(row_i, int) or not isinstance(col_i, int):
-                continue
-            rs, _ = r.value(c, cpath, "rowSpan")
-            cs, _ = r.value(c, cpath, "columnSpan")
+            if whole(get(c, "rowIndex")[1]) is None or whole(get(c, "columnIndex")[1]) is None:
+                continue  # no place in a table: all of it stays for ``other``
+            row_i, col_i = r.whole(c, cpath, "rowIndex"), r.whole(c, cpath, "columnIndex")
             row = {
                 "page": tpage,
                 "table": table_no,
@@ -214,8 +206,8 @@ def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None
                 "cell": i,
                 "row": row_i,
                 "col": col_i,
-                "row_span": rs if isinstance(rs, int) else 1,
-                "col_span": cs if isinstance(cs, int) else 1,
+                "row_span": r.whole(c, cpath, "rowSpan", least=1) or 1,
+                "col_span": r.whole(c, cpath, "columnSpan", least=1) or 1,
                 "text": _text(r, c, cpath),
             }
             _conf(r, row, c, cpath)
@@ -320,8 +312,8 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
                 break
     row["value"] = None if value is None else str(value)
     _conf(r, row, f, path)
-    page, _ = r.value(f, path, "page")  # v2
-    if isinstance(page, int):
+    page = r.page(f, path, "page")  # v2
+    if page is not None:
         row["page"] = page
     _region(r, row, f, path)
     r.add("fields", row)

@@ -32,6 +32,11 @@ __all__ = [
     "rect",
     "snake",
     "get",
+    "listed",
+    "text_of",
+    "whole",
+    "page_number",
+    "MAX_PAGES",
 ]
 
 
@@ -52,6 +57,34 @@ def num(v: Any) -> float | None:
     else:
         return None
     return f if math.isfinite(f) else None
+
+
+MAX_PAGES = 100_000  # no engine returns more pages: a larger page count or span is malformed
+
+
+INT64_MAX = 2**63 - 1
+
+
+def whole(v: Any, least: int = 0, most: int = INT64_MAX) -> int | None:
+    """``v`` when it is an integer (not a bool) from ``least`` to ``most``, else None: the one
+    test of every index, span, page number and count an engine gives (page numbers go up to
+    ``MAX_PAGES``).
+
+    >>> whole(3), whole(0, least=1), whole(True), whole(2.0), whole(10**30)
+    (3, None, None, None, None)
+    """
+    if type(v) is int and least <= v <= most:
+        return v
+    return None
+
+
+def page_number(v: Any) -> int | None:
+    """A page number: an integer from 1 to ``MAX_PAGES``, else None.
+
+    >>> page_number(2), page_number(0), page_number(10**12)
+    (2, None, None)
+    """
+    return whole(v, 1, MAX_PAGES)
 
 
 def conf(v: Any, scale: float = 1.0) -> float | None:
@@ -144,6 +177,25 @@ def get(obj: Any, name: str) -> tuple[str | None, Any]:
     return None, None
 
 
+def listed(v: Any) -> list[Any]:
+    """``v`` when it is a list, else no elements: a reader walks lists through this, so a
+    malformed value (a number where a list belongs) is not walked and stays in ``other``.
+
+    >>> listed([1, 2]), listed(5), listed({"a": 1})
+    ([1, 2], [], [])
+    """
+    return v if isinstance(v, list) else []
+
+
+def text_of(v: Any) -> str | None:
+    """``v`` when it is a string (an id, a type, a text), else None.
+
+    >>> text_of("w1"), text_of(["w1"])
+    ('w1', None)
+    """
+    return v if isinstance(v, str) else None
+
+
 def join_path(base: str, key: str) -> str:
     """``base.key``, or ``key`` at the top level."""
     return f"{base}.{key}" if base else key
@@ -197,6 +249,26 @@ class Reader:
             self.use(path)
         return True
 
+    def page_property(
+        self, page: int, obj: Any, path: str, name: str, as_name: str | None = None
+    ) -> None:
+        """``obj[name]`` as the page property ``as_name`` (default ``name``) when it is what
+        such a property is, marked used; else left for ``other``. ``width``, ``height`` and
+        ``angle`` are finite numbers, ``unit`` and ``language`` texts.
+
+        >>> r = Reader({"width": {"a": 1}, "unit": "inch"})
+        >>> r.page_property(1, r.raw, "", "width"); r.page_property(1, r.raw, "", "unit")
+        >>> r.ex.document, sorted(r.used)
+        ({1: {'unit': 'inch'}}, ['unit'])
+        """
+        key, v = get(obj, name)
+        if name in ("unit", "language"):
+            fits = isinstance(v, str)
+        else:  # a number as written (no text, no bool), finite
+            fits = isinstance(v, (int, float)) and not isinstance(v, bool) and num(v) is not None
+        if key is not None and fits:
+            self.doc(page, as_name or name, v, join_path(path, key))
+
     def doc(self, page: int, key: str, value: Any, path: str | None = None) -> None:
         """A page property for the ``document`` frame (``path`` is marked used)."""
         self.ex.doc(page, key, value)
@@ -209,6 +281,22 @@ class Reader:
         if key is not None:
             self.use(where)
         return v, where
+
+    def whole(
+        self, obj: Any, path: str, name: str, least: int = 0, most: int = INT64_MAX
+    ) -> int | None:
+        """``obj[name]`` (either spelling) when :func:`whole` takes it, marked used; else None,
+        and the value is left for ``other``."""
+        key, v = get(obj, name)
+        n = whole(v, least, most)
+        if n is not None:
+            self.use(f"{path}.{key}")
+        return n
+
+    def page(self, obj: Any, path: str, name: str) -> int | None:
+        """``obj[name]`` when it is a :func:`page_number`, marked used; else None (left for
+        ``other``)."""
+        return self.whole(obj, path, name, 1, MAX_PAGES)
 
     def finish(self) -> Extraction:
         """Every scalar not marked used goes to ``other`` with its path; returns the frames."""

@@ -14,10 +14,12 @@ in ``image_width``/``image_height``); confidences are 0-1.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..flatten import Extraction, normalise_field
-from .base import Reader, conf, dict_items, get, join_path, num, quad_xy
+from ..tables.placement import SpanGrid
+from .base import MAX_PAGES, Reader, conf, dict_items, get, join_path, num, quad_xy
 
 __all__ = ["read"]
 
@@ -112,8 +114,7 @@ class _Doc:
 
     def page(self, p: dict[str, Any], path: str, position: int) -> None:
         r = self.r
-        number, _ = r.value(p, path, "pageNumber")
-        page = number if isinstance(number, int) else position
+        page = r.page(p, path, "pageNumber") or position
         r.page_of[path] = page
         key, dim = get(p, "dimension")
         if isinstance(dim, dict):
@@ -121,8 +122,7 @@ class _Doc:
             if w and h:
                 self.dims[page] = (w, h)
             for name in ("width", "height", "unit"):
-                if name in dim:
-                    r.doc(page, f"image_{name}", dim[name], f"{path}.{key}.{name}")
+                r.page_property(page, dim, f"{path}.{key}", name, f"image_{name}")
         r.doc(page, "width", 1.0)
         r.doc(page, "height", 1.0)
         r.doc(page, "unit", "normalized")
@@ -182,34 +182,19 @@ class _Doc:
     def table(self, table: dict[str, Any], path: str, page: int) -> None:
         r = self.r
         number = r.next_table(page)
-        taken: set[tuple[int, int]] = set()
-        row_no, cell_no = 0, 0
-        for part in ("headerRows", "bodyRows"):
-            for rpath, trow in dict_items(table, path, part):
-                col = 0
-                for cpath, cell in dict_items(trow, rpath, "cells"):
-                    while (row_no, col) in taken:
-                        col += 1
-                    rs, _ = r.value(cell, cpath, "rowSpan")
-                    cs, _ = r.value(cell, cpath, "colSpan")
-                    rs = rs if isinstance(rs, int) and rs > 0 else 1
-                    cs = cs if isinstance(cs, int) and cs > 0 else 1
-                    row = self.element(cell, cpath, page)
-                    row.pop("_start")
-                    row.update(
-                        table=number,
-                        kind="table",
-                        cell=cell_no,
-                        row=row_no,
-                        col=col,
-                        row_span=rs,
-                        col_span=cs,
-                    )
-                    r.add("cells", row)
-                    taken |= {(row_no + i, col + j) for i in range(rs) for j in range(cs)}
-                    col += cs
-                    cell_no += 1
-                row_no += 1
+        for cell_no, (cpath, cell, row_no, col, rs, cs) in enumerate(_table_cells(r, table, path)):
+            row = self.element(cell, cpath, page)
+            row.pop("_start")
+            row.update(
+                table=number,
+                kind="table",
+                cell=cell_no,
+                row=row_no,
+                col=col,
+                row_span=rs,
+                col_span=cs,
+            )
+            r.add("cells", row)
 
     def form_field(self, field: dict[str, Any], path: str, page: int) -> None:
         r = self.r
@@ -272,7 +257,7 @@ class _Doc:
         if isinstance(refs[1], list) and refs[1] and isinstance(refs[1][0], dict):
             ref, where = refs[1][0], f"{path}.{akey}.{refs[0]}[0]"
             page, _ = r.value(ref, where, "page")
-            row["page"] = int(num(page) or 0) + 1  # 0-based, int64 as a string, absent = 0
+            row["page"] = _page_index(page) + 1
             self.geometry(row, ref, where, row["page"])
         r.add("fields", row)
         sub = f"{group}.{name}" if group else str(name)
@@ -283,13 +268,12 @@ class _Doc:
         r = self.r
         for bpath, block in dict_items(obj, path, "blocks"):
             skey, span = get(block, "pageSpan")
-            start = get(span, "pageStart")[1]
-            end = get(span, "pageEnd")[1]
-            bpage = start if isinstance(start, int) else page
-            if isinstance(span, dict):
-                r.use(f"{bpath}.{skey}")
-                for p in range(bpage, (end if isinstance(end, int) else bpage) + 1):
-                    r.ex.document.setdefault(p, {})
+            start = r.page(span, f"{bpath}.{skey}", "pageStart")
+            end = r.page(span, f"{bpath}.{skey}", "pageEnd")
+            bpage = start or page
+            last = end if end is not None and end >= bpage else bpage
+            for p in range(bpage, last + 1):  # every page the block is on has a document row
+                r.ex.document.setdefault(p, {})
             for kind in ("textBlock", "tableBlock", "listBlock"):
                 key, inner = get(block, kind)
                 if not isinstance(inner, dict):
@@ -313,41 +297,51 @@ class _Doc:
                     self.layout_blocks(inner, where, bpage)
 
     def layout_table(self, table: dict[str, Any], path: str, page: int) -> None:
-        number, row_no, taken, i = self.r.next_table(page), 0, set(), 0
-        for part in ("headerRows", "bodyRows"):
-            for rpath, trow in dict_items(table, path, part):
-                col = 0
-                for cpath, cell in dict_items(trow, rpath, "cells"):
-                    while (row_no, col) in taken:
-                        col += 1
-                    rs, _ = self.r.value(cell, cpath, "rowSpan")
-                    cs, _ = self.r.value(cell, cpath, "colSpan")
-                    rs = rs if isinstance(rs, int) and rs > 0 else 1
-                    cs = cs if isinstance(cs, int) and cs > 0 else 1
-                    texts = [
-                        t
-                        for _, b in dict_items(cell, cpath, "blocks")
-                        if isinstance(t := get(get(b, "textBlock")[1], "text")[1], str)
-                    ]
-                    self.r.add(
-                        "cells",
-                        {
-                            "page": page,
-                            "table": number,
-                            "kind": "table",
-                            "cell": i,
-                            "row": row_no,
-                            "col": col,
-                            "row_span": rs,
-                            "col_span": cs,
-                            "text": " ".join(texts) or None,
-                        },
-                    )
-                    taken |= {(row_no + a, col + b) for a in range(rs) for b in range(cs)}
-                    col += cs
-                    i += 1
-                    self.layout_blocks(cell, cpath, page)
-                row_no += 1
+        number = self.r.next_table(page)
+        for i, (cpath, cell, row_no, col, rs, cs) in enumerate(_table_cells(self.r, table, path)):
+            texts = [
+                t
+                for _, b in dict_items(cell, cpath, "blocks")
+                if isinstance(t := get(get(b, "textBlock")[1], "text")[1], str)
+            ]
+            self.r.add(
+                "cells",
+                {
+                    "page": page,
+                    "table": number,
+                    "kind": "table",
+                    "cell": i,
+                    "row": row_no,
+                    "col": col,
+                    "row_span": rs,
+                    "col_span": cs,
+                    "text": " ".join(texts) or None,
+                },
+            )
+            self.layout_blocks(cell, cpath, page)
+
+
+def _page_index(v: Any) -> int:
+    """A 0-based page index (an int64, written as a number or a string), 0 when absent or
+    beyond any document."""
+    n = num(v)
+    return int(n) if n is not None and n.is_integer() and 0 <= n < MAX_PAGES else 0
+
+
+def _table_cells(
+    r: Reader, table: dict[str, Any], path: str
+) -> Iterator[tuple[str, dict[str, Any], int, int, int, int]]:
+    """Each cell of a table (header rows, then body rows): its path, the cell, its row and
+    column, and its row and column spans (1 when absent or malformed: that value stays for
+    ``other``)."""
+    rows = [row for part in ("headerRows", "bodyRows") for row in dict_items(table, path, part)]
+    grid = SpanGrid(len(rows))
+    for rpath, trow in rows:
+        grid.new_row()
+        for cpath, cell in dict_items(trow, rpath, "cells"):
+            rs = r.whole(cell, cpath, "rowSpan", least=1) or 1
+            cs = r.whole(cell, cpath, "colSpan", least=1) or 1
+            yield (cpath, cell, *grid.place(rs, cs), rs, cs)
 
 
 def _within(start: int | None, spans: list[tuple[int, int, int]]) -> int | None:

@@ -43,12 +43,22 @@ def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) ->
     ----------
     frame : DataFrame
         Any frame with polygon columns (``words``, ``tokens``, ``cells``...).
-    document : DataFrame
+    document : DataFrame or response
         The ``document`` frame of the same response(s): ``width``, ``height`` and ``unit`` of
-        each page's coordinates (joined on ``page``, and ``source`` when both have it).
+        each page's coordinates (joined on ``page``, and ``source`` when both have it); or the
+        response itself, whose ``document`` frame is read.
     image : (width, height) or PIL image, optional
         The image the polygons go over. Needed unless every page is already in pixels.
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"to_pixels takes a frame with polygon columns (words, cells...), got "
+            f"{type(frame).__name__}: e.g. to_pixels(ocrframe.words(r), r, image)"
+        )
+    if not isinstance(document, pd.DataFrame):
+        from ..flatten import document as document_of
+
+        document = document_of(document)
     keys = [k for k in ("source", "page") if k in frame.columns and k in document.columns]
     if not {"width", "height", "unit"} <= set(document.columns) or not keys:
         return frame.copy()  # Huawei and local results: pixels already

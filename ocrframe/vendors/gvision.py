@@ -18,7 +18,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction
-from .base import POLYGON_COLUMNS, Reader, conf, dict_items, get, join_path, quad_xy, rect
+from .base import (
+    POLYGON_COLUMNS,
+    Reader,
+    conf,
+    dict_items,
+    get,
+    join_path,
+    page_number,
+    quad_xy,
+    rect,
+)
 
 __all__ = ["read"]
 
@@ -55,7 +65,7 @@ def _poly(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> Non
 def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
     """Read one annotate response starting at ``page``; returns the next page number."""
     ctx = resp.get("context")
-    if isinstance(ctx, dict) and isinstance(ctx.get("pageNumber"), int):
+    if isinstance(ctx, dict) and page_number(ctx.get("pageNumber")):
         page = ctx["pageNumber"]
         r.use(join_path(base, "context.pageNumber"))
     r.page_of[base] = page
@@ -93,9 +103,7 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
 
 def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
     for name in ("width", "height"):
-        value, where = r.value(p, path, name)
-        if value is not None:
-            r.doc(page, name, value)
+        r.page_property(page, p, path, name)
     r.doc(page, "unit", "pixel")
     line: list[dict[str, Any]] = []
     for bpath, block in dict_items(p, path, "blocks"):

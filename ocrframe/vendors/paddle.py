@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction
-from .base import Reader, conf, quad_flat
+from .base import MAX_PAGES, Reader, conf, listed, quad_flat, whole
 
 __all__ = ["read", "is_line", "is_labelled"]
 
@@ -84,15 +84,15 @@ def _v2_page(r: Reader, lines: Any, path: str, page: int) -> None:
 
 
 def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
-    index = res.get("page_index")
-    page = index + 1 if isinstance(index, int) and not isinstance(index, bool) else 1
-    if isinstance(index, int):
+    index = whole(res.get("page_index"), 0, MAX_PAGES - 1)
+    page = 1 if index is None else index + 1
+    if index is not None:
         r.use(f"{prefix}page_index")
     r.doc(page, "unit", "pixel")
-    texts, scores = res.get("rec_texts") or [], res.get("rec_scores") or []
+    texts, scores = listed(res.get("rec_texts")), listed(res.get("rec_scores"))
     polys_key = "rec_polys" if isinstance(res.get("rec_polys"), list) else "dt_polys"
-    polys = res.get(polys_key) or []
-    words, regions = res.get("text_word") or [], res.get("text_word_region") or []
+    polys = listed(res.get(polys_key))
+    words, regions = listed(res.get("text_word")), listed(res.get("text_word_region"))
     for i, text in enumerate(texts):
         block = _line(
             r,

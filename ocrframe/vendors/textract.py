@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction, normalise_field
-from .base import Reader, conf, quad_xy, rect, snake
+from .base import Reader, conf, listed, page_number, quad_xy, rect, snake, text_of, whole
 
 __all__ = ["read"]
 
@@ -33,15 +33,19 @@ class _Graph:
             for i, b in enumerate(blocks):
                 if isinstance(b, dict):
                     self.blocks.append((f"{path}[{i}]", b))
-        self.by_id = {b.get("Id"): (p, b) for p, b in self.blocks if isinstance(b.get("Id"), str)}
-        for p, _ in self.blocks:
-            r.use(f"{p}.Id", f"{p}.BlockType", f"{p}.Relationships", f"{p}.Page")
+        self.by_id = {b["Id"]: (p, b) for p, b in self.blocks if text_of(b.get("Id"))}
+        for p, b in self.blocks:  # a malformed id, type or page stays for ``other``
+            r.use(
+                f"{p}.Relationships",
+                *(f"{p}.{k}" for k in ("Id", "BlockType") if text_of(b.get(k))),
+            )
+            r.use(f"{p}.Page" if page_number(b.get("Page")) else None)
 
     def related(self, b: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:
         out = []
-        for rel in b.get("Relationships") or ():
+        for rel in listed(b.get("Relationships")):
             if isinstance(rel, dict) and rel.get("Type") == kind:
-                out += [self.by_id[i] for i in rel.get("Ids") or () if i in self.by_id]
+                out += [self.by_id[i] for i in listed(rel.get("Ids")) if text_of(i) in self.by_id]
         return out
 
     def text(self, b: dict[str, Any]) -> str | None:
@@ -59,18 +63,17 @@ def _block_lists(raw: dict[str, Any]):
     if isinstance(raw.get("Blocks"), list):
         yield "Blocks", raw["Blocks"]
     for key in ("ExpenseDocuments", "IdentityDocuments"):
-        for d, doc in enumerate(raw.get(key) or ()):
+        for d, doc in enumerate(listed(raw.get(key))):
             if isinstance(doc, dict) and isinstance(doc.get("Blocks"), list):
                 yield f"{key}[{d}].Blocks", doc["Blocks"]
-    for k, page in enumerate(raw.get("responses") or ()):  # a list of Get* pages
+    for k, page in enumerate(listed(raw.get("responses"))):  # a list of Get* pages
         if isinstance(page, dict):
             for path, blocks in _block_lists(page):
                 yield f"responses[{k}].{path}", blocks
 
 
 def _page(b: dict[str, Any]) -> int:
-    p = b.get("Page")
-    return p if isinstance(p, int) and not isinstance(p, bool) and p > 0 else 1
+    return page_number(b.get("Page")) or 1
 
 
 def _page_row(r: Reader, page: int) -> None:
@@ -132,10 +135,10 @@ def read(raw: dict[str, Any]) -> Extraction:
             _geometry(r, row, b, path)
             r.add("words", row)
             for _, w in g.related(b, "CHILD"):
-                line_of[w.get("Id")] = n
+                line_of[w["Id"]] = n  # related blocks have string ids
     meta = raw.get("DocumentMetadata")
-    pages = meta.get("Pages") if isinstance(meta, dict) else None
-    if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < 100_000:
+    pages = page_number(meta.get("Pages")) if isinstance(meta, dict) else None
+    if pages is not None:
         for page in range(1, pages + 1):  # pages without blocks (AnalyzeID, blank pages)
             _page_row(r, page)
         r.use("DocumentMetadata.Pages")
@@ -155,7 +158,7 @@ def _tokens(r: Reader, g: _Graph, line_of: dict[str, int]) -> None:
             page = _page(b)
             row = {
                 "page": page,
-                "block": line_of.get(b.get("Id")),
+                "block": line_of.get(text_of(b.get("Id"))),
                 "token": r.count("tokens", page),
                 "text": b.get("Text"),
             }
@@ -193,10 +196,10 @@ def _tables(r: Reader, g: _Graph) -> None:
             r.use(*(f"{cpath}.{k}" for k in ("RowIndex", "ColumnIndex", "RowSpan", "ColumnSpan")))
             _conf(r, row, c, cpath)
             _geometry(r, row, c, cpath)
-            rows[c.get("Id")] = row
+            rows[c["Id"]] = row
         for mpath, m in g.related(t, "MERGED_CELL"):
             # The merged cell spans its child cells: the top-left child carries the span.
-            kids = [rows[c.get("Id")] for _, c in g.related(m, "CHILD") if c.get("Id") in rows]
+            kids = [rows[c["Id"]] for _, c in g.related(m, "CHILD") if c["Id"] in rows]
             if not kids:
                 continue
             anchor = min(kids, key=lambda k: (k["row"], k["col"]))
@@ -208,18 +211,17 @@ def _tables(r: Reader, g: _Graph) -> None:
 
 
 def _index(c: dict[str, Any], key: str) -> int | None:
-    v = c.get(key)
-    return v - 1 if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else None
+    v = whole(c.get(key), least=1)
+    return None if v is None else v - 1
 
 
 def _span(c: dict[str, Any], key: str) -> int:
-    v = c.get(key)
-    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else 1
+    return whole(c.get(key), least=1) or 1
 
 
 def _pairs(r: Reader, g: _Graph) -> None:
     for path, k in g.blocks:
-        if k.get("BlockType") != "KEY_VALUE_SET" or "KEY" not in (k.get("EntityTypes") or ()):
+        if k.get("BlockType") != "KEY_VALUE_SET" or "KEY" not in listed(k.get("EntityTypes")):
             continue
         page = _page(k)
         pair = r.count("kv", page)
@@ -287,14 +289,14 @@ def _layout(r: Reader, g: _Graph) -> None:
     for _, b in g.blocks:
         if b.get("BlockType") == "LINE":
             p = _page(b)
-            line_no[b.get("Id")] = counters[p] = counters.get(p, -1) + 1
+            line_no[text_of(b.get("Id"))] = counters[p] = counters.get(p, -1) + 1
     for path, b in g.blocks:
         kind = b.get("BlockType")
-        if kind in _HANDLED or not isinstance(kind, str):
+        if not isinstance(kind, str) or kind in _HANDLED:
             continue
         page = _page(b)
         kids = g.related(b, "CHILD")
-        ids = [line_no[c.get("Id")] for _, c in kids if c.get("Id") in line_no]
+        ids = [line_no[c["Id"]] for _, c in kids if c["Id"] in line_no]
         text = b.get("Text")
         if isinstance(text, str):
             r.use(f"{path}.Text")
@@ -323,9 +325,14 @@ def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> 
         name = kind.get("Text")
         r.use(f"{where}.Type.Text")
         value = f.get("ValueDetection") if isinstance(f.get("ValueDetection"), dict) else {}
-        page = f.get("PageNumber") if isinstance(f.get("PageNumber"), int) else 1
-        r.use(f"{where}.PageNumber" if "PageNumber" in f else None)
-        groups = [t for gp in f.get("GroupProperties") or () for t in gp.get("Types") or ()]
+        page = r.page(f, where, "PageNumber") or 1
+        groups = [
+            t
+            for gp in listed(f.get("GroupProperties"))
+            if isinstance(gp, dict)
+            for t in listed(gp.get("Types"))
+            if text_of(t)
+        ]
         norm = snake(str(name)) if name else None
         if norm and id_doc:
             norm = normalise_field(norm)
@@ -345,18 +352,21 @@ def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> 
 
 
 def _expense(r: Reader, raw: dict[str, Any]) -> None:
-    for d, doc in enumerate(raw.get("ExpenseDocuments") or ()):
+    for d, doc in enumerate(listed(raw.get("ExpenseDocuments"))):
         if not isinstance(doc, dict):
             continue
         base = f"ExpenseDocuments[{d}]"
         _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", "", False)
-        for gi, grp in enumerate(doc.get("LineItemGroups") or ()):
-            for li, item in enumerate((grp or {}).get("LineItems") or ()):
+        for gi, grp in enumerate(listed(doc.get("LineItemGroups"))):
+            items = grp.get("LineItems") if isinstance(grp, dict) else None
+            for li, item in enumerate(listed(items)):
+                if not isinstance(item, dict):
+                    continue
                 where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
                 group = f"line_items[{gi}][{li}]"
                 _field_rows(
                     r,
-                    (item or {}).get("LineItemExpenseFields"),
+                    item.get("LineItemExpenseFields"),
                     f"{where}.LineItemExpenseFields",
                     group,
                     False,
@@ -364,7 +374,7 @@ def _expense(r: Reader, raw: dict[str, Any]) -> None:
 
 
 def _identity(r: Reader, raw: dict[str, Any]) -> None:
-    docs = raw.get("IdentityDocuments") or ()
+    docs = listed(raw.get("IdentityDocuments"))
     for d, doc in enumerate(docs):
         if isinstance(doc, dict):
             group = "" if len(docs) == 1 else f"document[{d}]"

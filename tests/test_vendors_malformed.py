@@ -1,0 +1,218 @@
+"""Other engines' results with malformed values where ids, lists, page numbers, indices and
+spans belong: read without a crash, with bounded work, every malformed value kept in ``other``.
+
+Each body is the engine's real structure (as in ``../shared/data/vendors``) with one value
+changed, as a damaged or hand-edited file has it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import ocrframe
+from ocrframe.tables.placement import SpanGrid
+
+HUGE = 10**30  # beyond int64
+VAST = 10**12  # fits int64, but no table or document has that many rows or pages
+
+
+def textract(**changes) -> dict:
+    line = {"BlockType": "LINE", "Id": "l1", "Text": "Total 5", "Confidence": 99.0, "Page": 1,
+            "Relationships": [{"Type": "CHILD", "Ids": ["w1", "w2"]}]}  # fmt: skip
+    words = [
+        {"BlockType": "WORD", "Id": "w1", "Text": "Total", "Confidence": 99.0},
+        {"BlockType": "WORD", "Id": "w2", "Text": "5", "Confidence": 98.0},
+    ]
+    body = {"DocumentMetadata": {"Pages": 1}, "Blocks": [line, *words]}
+    for where, value in changes.items():
+        block, key = where.split(".")
+        target = line if block == "line" else words[0] if block == "word" else body
+        target[key] = value
+    return body
+
+
+def other_values(frames: dict) -> dict:
+    other = frames["other"]
+    return dict(zip(other["path"], other["value"], strict=True))
+
+
+@pytest.mark.parametrize(
+    "where, value, kept",
+    [
+        # relationships are the graph's structure: read around, not kept
+        ("line.Relationships", 7, None),
+        ("line.Relationships", [{"Type": "CHILD", "Ids": 3.5}], None),
+        ("line.Relationships", [{"Type": "CHILD", "Ids": [["w1"], {"w": 2}, "w2"]}], None),
+        ("word.Id", ["w1"], "Blocks[1].Id[0]"),  # an id that is no text
+        ("line.BlockType", ["LINE"], "Blocks[0].BlockType[0]"),
+        ("line.Page", HUGE, "Blocks[0].Page"),
+        ("line.Page", True, "Blocks[0].Page"),
+        ("body.ExpenseDocuments", 4.0, "ExpenseDocuments"),
+        ("body.IdentityDocuments", "x", "IdentityDocuments"),
+        ("body.responses", 12, "responses"),
+    ],
+)
+def test_textract_malformed_values_are_read_around_and_kept(where, value, kept):
+    frames = ocrframe.flatten(textract(**{where: value}))
+    assert set(frames["tokens"]["text"]) <= {"Total", "5"} and len(frames["tokens"]) >= 1
+    assert frames["document"]["page"].tolist() == [1]  # no page from a malformed number
+    if kept:
+        assert kept in other_values(frames)
+
+
+def test_textract_expense_groups_of_the_wrong_type_are_skipped_not_fatal():
+    body = {"ExpenseDocuments": [{
+        "SummaryFields": [{"Type": {"Text": "TOTAL"}, "ValueDetection": {"Text": "5.00"},
+                           "GroupProperties": ["VENDOR", {"Types": [3, "ADDRESS"]}],
+                           "PageNumber": HUGE}],
+        "LineItemGroups": ["a group that is text", {"LineItems": [None, "x", {
+            "LineItemExpenseFields": [{"Type": {"Text": "ITEM"},
+                                       "ValueDetection": {"Text": "Tea"}}]}]}],
+    }]}  # fmt: skip
+    fields = ocrframe.fields(body)
+    assert fields["value"].tolist() == ["5.00", "Tea"]
+    assert fields["field_norm"].tolist()[0] == "address_total"
+    assert fields["page"].tolist() == [1, 1]
+    kept = other_values(ocrframe.flatten(body))
+    assert kept["ExpenseDocuments[0].SummaryFields[0].PageNumber"] == str(HUGE)
+    assert "a group that is text" in kept.values()
+
+
+def docai_layout(span: dict) -> dict:
+    block = {"blockId": "1", "pageSpan": span,
+             "textBlock": {"text": "Chapter 1", "type": "heading-1"}}  # fmt: skip
+    return {"documentLayout": {"blocks": [block]}}
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        {"pageStart": 1, "pageEnd": VAST},  # a billion-page span: no row per page
+        {"pageStart": 1, "pageEnd": HUGE},
+        {"pageStart": HUGE, "pageEnd": HUGE},
+        {"pageStart": "x", "pageEnd": [[1, 2]]},
+        {"pageStart": 3, "pageEnd": 1},
+    ],
+)
+def test_docai_layout_page_spans_beyond_any_document_stay_in_other(span):
+    frames = ocrframe.flatten(docai_layout(span))
+    assert frames["layout"]["text"].tolist() == ["Chapter 1"]
+    assert len(frames["document"]) <= 3
+    kept = other_values(frames)
+    for name, value in span.items():
+        if not (isinstance(value, int) and 1 <= value <= 3):
+            assert any(f"pageSpan.{name}" in p for p in kept), (name, kept)
+
+
+def docai_table(first_cell: dict) -> dict:
+    def cell(text: str, **spans) -> dict:
+        return {"layout": {"textAnchor": {"content": text}}, **spans}
+
+    return {"text": "", "pages": [{"pageNumber": 1, "tables": [{
+        "headerRows": [{"cells": [cell("a", **first_cell), cell("b")]}],
+        "bodyRows": [{"cells": [cell("c"), cell("d")]}],
+    }]}]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "spans", [{"rowSpan": VAST}, {"colSpan": VAST}, {"rowSpan": VAST, "colSpan": VAST}]
+)
+def test_docai_huge_spans_cost_no_more_than_the_table(spans):
+    cells = ocrframe.cells(docai_table(spans))
+    assert cells["text"].tolist() == ["a", "b", "c", "d"]
+    rows = cells["row"].tolist()
+    assert rows == [0, 0, 1, 1]
+    assert cells["row_span"].iloc[0] == spans.get("rowSpan", 1)
+
+
+def test_docai_spans_beyond_int64_are_left_for_other():
+    frames = ocrframe.flatten(docai_table({"rowSpan": HUGE, "colSpan": 0}))
+    assert frames["cells"]["row_span"].tolist() == [1, 1, 1, 1]
+    kept = other_values(frames)
+    assert kept["pages[0].tables[0].headerRows[0].cells[0].rowSpan"] == str(HUGE)
+    assert kept["pages[0].tables[0].headerRows[0].cells[0].colSpan"] == "0"
+
+
+def azure(cell_changes: dict, page=1) -> dict:
+    cells = [{"rowIndex": 0, "columnIndex": 0, "content": "a"},
+             {"rowIndex": 0, "columnIndex": 1, "content": "b"}]  # fmt: skip
+    cells[0].update(cell_changes)
+    return {"analyzeResult": {"apiVersion": "2023-07-31", "content": "a b",
+            "pages": [{"pageNumber": page, "width": 8.5, "height": 11, "unit": "inch",
+                       "words": [{"content": "a", "confidence": 0.9}]}],
+            "tables": [{"rowCount": 1, "columnCount": 2, "cells": cells}]}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "changes", [{"rowIndex": HUGE}, {"columnIndex": HUGE}, {"rowIndex": True}, {"rowIndex": -1}]
+)
+def test_azure_cells_without_a_valid_place_are_kept_whole_in_other(changes):
+    frames = ocrframe.flatten(azure(changes))
+    assert frames["cells"]["text"].tolist() == ["b"]
+    kept = other_values(frames)
+    cell = "analyzeResult.tables[0].cells[0]"
+    assert kept[f"{cell}.content"] == "a"
+    assert {f"{cell}.rowIndex", f"{cell}.columnIndex"} <= set(kept)
+
+
+def test_azure_spans_and_page_numbers_beyond_int64_do_not_overflow():
+    frames = ocrframe.flatten(azure({"rowSpan": HUGE, "columnSpan": HUGE}, page=HUGE))
+    assert frames["cells"]["row_span"].tolist() == [1, 1]
+    assert frames["document"]["page"].tolist() == [1]
+    kept = other_values(frames)
+    assert kept["analyzeResult.pages[0].pageNumber"] == str(HUGE)
+    assert kept["analyzeResult.tables[0].cells[0].rowSpan"] == str(HUGE)
+
+
+def test_paddle_page_index_must_be_a_page():
+    body = {"res": {"page_index": True, "rec_texts": ["hi"], "rec_scores": [0.9],
+                    "rec_polys": [[[0, 0], [9, 0], [9, 5], [0, 5]]]}}  # fmt: skip
+    frames = ocrframe.flatten(body)
+    assert frames["words"]["page"].tolist() == [1]
+    assert "res.page_index" in other_values(frames)
+
+
+def test_span_grid_places_cells_after_what_spans_into_their_row():
+    grid = SpanGrid(rows=3)
+    grid.new_row()
+    assert [grid.place(2, 1), grid.place(1, 2), grid.place(3, 1)] == [(0, 0), (0, 1), (0, 3)]
+    grid.new_row()
+    assert [grid.place(1, 1), grid.place(1, 1)] == [(1, 1), (1, 2)]
+    grid.new_row()
+    assert grid.place(1, 1) == (2, 0)  # the 2-row span has ended; the 3-row one goes on
+    assert grid.place(1, 1) == (2, 1)
+    assert grid.place(1, 1) == (2, 2)
+    assert grid.place(1, 1) == (2, 4)
+
+
+def test_span_grid_cuts_spans_to_the_table():
+    grid = SpanGrid(rows=2)
+    grid.new_row()
+    assert grid.place(VAST, VAST) == (0, 0)
+    assert sum(len(v) for v in grid.covered.values()) == 1  # one range, the table's one row
+    grid.new_row()
+    assert grid.place(1, 1)[1] < 2**20
+
+
+def test_to_pixels_takes_the_response_for_its_document_and_refuses_what_is_no_frame():
+    body = textract()
+    corners = [(0.1, 0.2), (0.5, 0.2), (0.5, 0.3), (0.1, 0.3)]
+    body["Blocks"][0]["Geometry"] = {"Polygon": [{"X": x, "Y": y} for x, y in corners]}
+    words = ocrframe.words(body)
+    by_frame = ocrframe.to_pixels(words, ocrframe.document(body), (1000, 500))
+    by_body = ocrframe.to_pixels(words, body, (1000, 500))
+    assert by_body[["x1", "y1"]].values.tolist() == [[100.0, 100.0]]
+    assert by_body.equals(by_frame)
+    with pytest.raises(ocrframe.InputError, match="frame with polygon columns"):
+        ocrframe.to_pixels(body, body, (1000, 500))
+
+
+@pytest.mark.parametrize("width", [{"a": None}, "wide", True, [8.5]])
+def test_a_page_size_that_is_no_number_stays_in_other_and_pixels_still_scale(width):
+    body = azure({})
+    body["analyzeResult"]["pages"][0]["width"] = width
+    frames = ocrframe.flatten(body)
+    assert "width" not in frames["document"] or frames["document"]["width"].isna().all()
+    assert any(p.startswith("analyzeResult.pages[0].width") for p in other_values(frames))
+    cells = ocrframe.to_pixels(frames["cells"], frames["document"], (850, 1100))
+    assert len(cells) == 2
