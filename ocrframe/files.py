@@ -20,9 +20,11 @@ when the final name fits.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -127,11 +129,19 @@ def read_bytes(path: str | os.PathLike[str], last: int | None = None) -> bytes:
     return _read(path, last)[0]
 
 
-def _read(path: str | os.PathLike[str], last: int | None) -> tuple[bytes, os.stat_result]:
-    """:func:`read_bytes`, with the ``fstat`` of the file taken before reading it."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+def _read(
+    path: str | os.PathLike[str], last: int | None, regular: bool = False
+) -> tuple[bytes, os.stat_result]:
+    """:func:`read_bytes`, with the ``fstat`` of the file taken before reading it; ``regular``:
+    raise OSError for anything but a regular file (a folder, a FIFO: not waited for)."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    if regular:  # a FIFO is opened without waiting for a writer, then refused
+        flags |= getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
+        if regular and not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
         size = st.st_size
         if last is not None:
             if size > last:
@@ -186,12 +196,13 @@ def read_tail(
     """The last ``last`` bytes of the file at ``path``, and a :class:`Snapshot` of the file
     when those bytes are all of it and it had not changed for ``settled_ns`` (default
     :data:`SETTLED_NS`): a reader may then take the snapshot instead of reading it again.
+    OSError when ``path`` is no regular file (so that no ``stat`` need tell first).
 
     >>> tail, whole = read_tail(__file__, 4)
     >>> tail == Path(__file__).read_bytes()[-4:], whole
     (True, None)
     """
-    data, st = _read(path, last)
+    data, st = _read(path, last, regular=True)
     if len(data) != st.st_size:
         return data, None
     settled = SETTLED_NS if settled_ns is None else settled_ns

@@ -13,6 +13,7 @@ import ocrframe.files
 from ocrframe.datasets import batch as batch_module
 from ocrframe.datasets.batch import read_responses
 from ocrframe.datasets.cache import Cache
+from ocrframe.errors import InputError
 from ocrframe.files import Snapshot, read_tail
 from ocrframe.response import Response
 
@@ -41,18 +42,22 @@ def settled(monkeypatch):
     monkeypatch.setattr(ocrframe.files, "SETTLED_NS", 0)
 
 
-@pytest.fixture
-def opens(monkeypatch):
-    """Counts os.open calls per file name."""
+def _counting(monkeypatch, name: str) -> Counter:
+    """Counts calls of ``os.<name>`` per file name."""
     counts: Counter = Counter()
-    real = os.open
+    real = getattr(os, name)
 
     def counting(path, *args, **kwargs):
         counts[Path(path).name] += 1
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(os, "open", counting)
+    monkeypatch.setattr(os, name, counting)
     return counts
+
+
+@pytest.fixture
+def opens(monkeypatch):
+    return _counting(monkeypatch, "open")
 
 
 def _twice_read(paths, monkeypatch) -> dict[str, pd.DataFrame]:
@@ -86,6 +91,27 @@ def test_each_saved_file_is_opened_once_from_read_responses_to_frames(
     assert opens == {p.name: 1 for p in paths}
 
 
+def test_a_saved_file_costs_one_open_and_one_stat(tmp_path, settled, monkeypatch):
+    paths = _saved(tmp_path, 3)
+    opens, stats = _counting(monkeypatch, "open"), _counting(monkeypatch, "stat")
+    read_responses(paths).words()  # no stat to ask whether each is a file: the open says
+    assert opens == stats == {p.name: 1 for p in paths}  # the stat: is it unchanged?
+
+
+def test_what_is_not_a_regular_file_is_still_found_or_refused(tmp_path, settled):
+    _saved(tmp_path / "folder", 2)
+    assert len(read_responses(tmp_path / "folder")) == 2
+    assert len(read_responses(str(tmp_path / "folder" / "r*.json"))) == 2
+    with pytest.raises(InputError, match="no response file"):
+        read_responses(tmp_path / "nothing.json")
+    with pytest.raises(InputError, match="no response file"):
+        read_responses(str(tmp_path / "nul\0.json"))
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe")  # opened without waiting for a writer, then refused
+        with pytest.raises(InputError, match="no response file"):
+            read_responses(tmp_path / "pipe")
+
+
 def test_a_folder_and_a_cache_are_read_once(tmp_path, settled, opens, monkeypatch):
     _saved(tmp_path / "saved", 3)
     cache = Cache(tmp_path / "cache")
@@ -96,7 +122,8 @@ def test_a_folder_and_a_cache_are_read_once(tmp_path, settled, opens, monkeypatc
         expected = _twice_read(tmp_path / folder, monkeypatch)
         opens.clear()
         _same(read_responses(tmp_path / folder).flatten(), expected)
-        assert len(opens) == 3 and set(opens.values()) == {1}
+        files = {name: n for name, n in opens.items() if name.endswith(".json")}
+        assert len(files) == 3 and set(files.values()) == {1}
 
 
 def test_one_file_and_a_file_left_to_the_general_walk_are_read_once(

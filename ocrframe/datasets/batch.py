@@ -573,8 +573,11 @@ def read_responses(paths: Any) -> Batch:
 def _entries(x: Any, budget: Budget) -> list[Entry]:
     if isinstance(x, (list, tuple)):
         return [e for item in x for e in _entries(item, budget)]
-    if isinstance(x, (str, os.PathLike)) and os.path.isfile(x):  # the common case: one stat
-        return [_entry(os.fspath(x), budget)]
+    if isinstance(x, (str, os.PathLike)):
+        try:  # the common case, a file: opened at once, with no stat to say what it is first
+            return [_entry(os.fspath(x), budget)]
+        except (OSError, ValueError):  # a folder, a glob, nothing, unreadable: _paths says
+            pass
     entries = [_entry(p, budget) for p in _paths(x)]
     if isinstance(x, (str, os.PathLike)) and os.path.isdir(x):
         # A folder (a cache names its files by hash): order by what the files hold, so frames
