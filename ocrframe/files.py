@@ -1,6 +1,7 @@
 """Writing files safely when names come from data: one path component per name, never
 outside the chosen folder, and atomic writes whose temporary name is short; and reading the
-many small files of a dataset cheaply (:func:`read_bytes`).
+many small files of a dataset cheaply (:func:`read_bytes`), once where a tail read took a whole
+file (:func:`read_tail`: a :class:`Snapshot` serves while the file is unchanged).
 
 A name taken from data (a source path, a page, an API slug) goes through
 :func:`safe_component`: separators, NUL and control characters are replaced, ``.``/``..``
@@ -19,17 +20,21 @@ when the final name fits.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
+import stat
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 
 __all__ = ["NAME_MAX", "safe_component", "atomic_write", "write_atomically", "inside",
-           "read_bytes"]  # fmt: skip
+           "read_bytes", "read_tail", "Snapshot", "Budget", "SETTLED_NS"]  # fmt: skip
 
 NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 _BAD = set('/\\:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
@@ -121,18 +126,105 @@ def read_bytes(path: str | os.PathLike[str], last: int | None = None) -> bytes:
     >>> read_bytes(__file__, last=4) == Path(__file__).read_bytes()[-4:]
     True
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    return _read(path, last)[0]
+
+
+def _read(
+    path: str | os.PathLike[str], last: int | None, regular: bool = False
+) -> tuple[bytes, os.stat_result]:
+    """:func:`read_bytes`, with the ``fstat`` of the file taken before reading it; ``regular``:
+    raise OSError for anything but a regular file (a folder, a FIFO: not waited for)."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    if regular:  # a FIFO is opened without waiting for a writer, then refused
+        flags |= getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
     try:
-        size = os.fstat(fd).st_size
+        st = os.fstat(fd)
+        if regular and not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+        size = st.st_size
         if last is not None:
-            os.lseek(fd, max(0, size - last), os.SEEK_SET)
-            return os.read(fd, last)
+            if size > last:
+                os.lseek(fd, size - last, os.SEEK_SET)
+            return os.read(fd, last), st
         first = os.read(fd, size + 1)
         if len(first) == size:  # all of it, and the end: no second system call
-            return first
+            return first, st
         chunks = [first]
         while chunks[-1]:  # a file that grew, or a short read
             chunks.append(os.read(fd, 1 << 16))
     finally:
         os.close(fd)
-    return b"".join(chunks)
+    return b"".join(chunks), st
+
+
+# A file changed within this long before it is read may change again with the same size and
+# the same timestamps (file systems stamp times coarsely: a clock tick, up to 2 s on FAT), so
+# its bytes are not kept for later (what git calls "racily clean" files).
+SETTLED_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The bytes of a whole file and the stamp (:func:`stamp`) of the file they were read from.
+
+    >>> whole = read_tail(__file__, 1 << 20, settled_ns=0)[1]
+    >>> whole.fresh(__file__), whole.data == Path(__file__).read_bytes()
+    (True, True)
+    """
+
+    data: bytes
+    stamp: tuple[int, ...]
+
+    def fresh(self, path: str | os.PathLike[str]) -> bool:
+        """Whether the file at ``path`` is still the one read (one ``stat``, no read)."""
+        try:
+            return stamp(os.stat(path)) == self.stamp
+        except OSError:
+            return False
+
+
+def stamp(st: os.stat_result) -> tuple[int, ...]:
+    """What tells a file's versions apart without reading it: device, inode (a file replaced
+    by another), size, and the modification and status-change times in nanoseconds."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def read_tail(
+    path: str | os.PathLike[str], last: int, settled_ns: int | None = None
+) -> tuple[bytes, Snapshot | None]:
+    """The last ``last`` bytes of the file at ``path``, and a :class:`Snapshot` of the file
+    when those bytes are all of it and it had not changed for ``settled_ns`` (default
+    :data:`SETTLED_NS`): a reader may then take the snapshot instead of reading it again.
+    OSError when ``path`` is no regular file (so that no ``stat`` need tell first).
+
+    >>> tail, whole = read_tail(__file__, 4)
+    >>> tail == Path(__file__).read_bytes()[-4:], whole
+    (True, None)
+    """
+    data, st = _read(path, last, regular=True)
+    if len(data) != st.st_size:
+        return data, None
+    settled = SETTLED_NS if settled_ns is None else settled_ns
+    if max(st.st_mtime_ns, st.st_ctime_ns) > time.time_ns() - settled:
+        return data, None
+    return data, Snapshot(data, stamp(st))
+
+
+class Budget:
+    """A number of bytes that may be kept; :meth:`take` says whether ``n`` more fit (and
+    counts them when they do).
+
+    >>> budget = Budget(10)
+    >>> budget.take(8), budget.take(8), budget.take(2)
+    (True, False, True)
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def take(self, n: int) -> bool:
+        if n > self.left:
+            return False
+        self.left -= n
+        return True

@@ -21,7 +21,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ApiError, InputError, OcrError
-from ..files import read_bytes
+from ..files import Budget, Snapshot, read_bytes, read_tail
 from ..flatten._schema import FRAMES
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..parsing import clean_info
@@ -53,13 +53,25 @@ CHUNK = 500
 
 @dataclass
 class Entry:
-    """One item of a batch: where it came from, and its response or the file holding it."""
+    """One item of a batch: where it came from, and its response or the file holding it (and
+    maybe its bytes, ``kept`` from reading its header: see :meth:`read`)."""
 
     source: str
     page: int | None
     api: str | None
     response: Response | None = None
     path: str | None = None
+    kept: Snapshot | None = field(default=None, repr=False, compare=False)
+
+    def read(self, keep: bool = False) -> bytes:
+        """The bytes of the entry's file: the ``kept`` ones while the file is unchanged, then
+        let go (unless ``keep``), so that each is used once; else the file is read now."""
+        kept, self.kept = self.kept, None
+        if kept is not None and kept.fresh(self.path):  # type: ignore[arg-type]
+            if keep:
+                self.kept = kept
+            return kept.data
+        return read_bytes(self.path)  # type: ignore[arg-type]
 
 
 def errors_frame(rows: Iterable[dict[str, Any]] = ()) -> pd.DataFrame:
@@ -184,9 +196,9 @@ class Batch:
             return entry.response
         from .cache import load, split_cache_file
 
-        data = Path(entry.path).read_bytes()  # type: ignore[arg-type]
+        data = entry.read()
         if split_cache_file(data) is not None:
-            resp = load(entry.path)  # type: ignore[arg-type]
+            resp = load(entry.path, data=data)  # type: ignore[arg-type]
         else:
             resp = read_response(data, raise_errors=False)
         return Response(
@@ -481,12 +493,13 @@ for _name in FLATTENERS:
 
 _HEADER = re.compile(rb'"_ocrframe"\s*:\s*')
 _TAIL = 65536
+# The whole files a tail read took that read_responses keeps for the frames (read once, not
+# twice): at most a chunk of the largest such files, let go as the chunks are read.
+KEEP = CHUNK * _TAIL
 
 
-def _header(path: str) -> dict[str, Any]:
-    """The ``_ocrframe`` member at the end of a saved response, read from the file's tail
-    (through the system calls alone: a dataset opens thousands of small files)."""
-    tail = read_bytes(path, last=_TAIL)
+def _header(tail: bytes) -> dict[str, Any]:
+    """The ``_ocrframe`` member at the end of a saved response, from the file's ``tail``."""
     last, end = None, len(tail)
     while last is None and (end := tail.rfind(b'"_ocrframe"', 0, end)) >= 0:
         last = _HEADER.match(tail, end)  # the last member is found first, not after the body
@@ -554,15 +567,18 @@ def read_responses(paths: Any) -> Batch:
     --------
     >>> read_responses("ocr-cache/").words()  # doctest: +SKIP
     """
-    return Batch(_entries(paths))
+    return Batch(_entries(paths, Budget(KEEP)))
 
 
-def _entries(x: Any) -> list[Entry]:
+def _entries(x: Any, budget: Budget) -> list[Entry]:
     if isinstance(x, (list, tuple)):
-        return [e for item in x for e in _entries(item)]
-    if isinstance(x, (str, os.PathLike)) and os.path.isfile(x):  # the common case: one stat
-        return [_entry(os.fspath(x))]
-    entries = [_entry(p) for p in _paths(x)]
+        return [e for item in x for e in _entries(item, budget)]
+    if isinstance(x, (str, os.PathLike)):
+        try:  # the common case, a file: opened at once, with no stat to say what it is first
+            return [_entry(os.fspath(x), budget)]
+        except (OSError, ValueError):  # a folder, a glob, nothing, unreadable: _paths says
+            pass
+    entries = [_entry(p, budget) for p in _paths(x)]
     if isinstance(x, (str, os.PathLike)) and os.path.isdir(x):
         # A folder (a cache names its files by hash): order by what the files hold, so frames
         # read back the same whichever way the files were written.
@@ -570,6 +586,12 @@ def _entries(x: Any) -> list[Entry]:
     return entries
 
 
-def _entry(path: str) -> Entry:
-    info = _header(path)
-    return Entry(info.get("source", path), info.get("page"), info.get("api"), path=path)
+def _entry(path: str, budget: Budget) -> Entry:
+    """The entry of a saved file, its header read from the file's tail (through the system
+    calls alone: a dataset opens thousands of small files). When the tail is the whole file,
+    its bytes are kept while ``budget`` allows, for the frames to read them once."""
+    tail, whole = read_tail(path, _TAIL)
+    info = _header(tail)
+    kept = whole if whole is not None and budget.take(len(whole.data)) else None
+    return Entry(info.get("source", path), info.get("page"), info.get("api"), path=path,
+                 kept=kept)  # fmt: skip

@@ -242,9 +242,13 @@ def check(data: bytes, path: str | os.PathLike[str], key: str | None = None) -> 
     return header
 
 
-def load(path: str | os.PathLike[str], key: str | None = None) -> Response:
-    """Read and check one cache file into a :class:`Response` (error bodies included)."""
-    data = Path(path).read_bytes()
+def load(
+    path: str | os.PathLike[str], key: str | None = None, data: bytes | None = None
+) -> Response:
+    """Read and check one cache file into a :class:`Response` (error bodies included);
+    ``data``: its bytes, when read already."""
+    if data is None:
+        data = Path(path).read_bytes()
     header = check(data, path, key=key)
     body, _ = split_cache_file(data)  # type: ignore[misc]
     try:

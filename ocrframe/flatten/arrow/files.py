@@ -21,7 +21,6 @@ import numpy as np
 from ...catalog import APIS
 from ...datasets.cache import split_cache_file
 from ...errors import CacheCorruptError
-from ...files import read_bytes
 from ...parsing import MAX_DEPTH, nesting_depths
 from .columns import explode, field, valid, whole
 
@@ -36,11 +35,12 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
     (the file goes the general way). ``markers`` maps each reader's API to byte strings one of
     which its bodies hold; the API the entry or its cache header names wins, else the first
     whose marker is in the body. The body must be valid UTF-8 with no JSON ``null`` and
-    becomes one line."""
+    becomes one line. The bytes come from ``entry.read`` (those kept since the entry was made,
+    when the file is unchanged); a file left to the general walk keeps them for it."""
     if entry.api is not None and (entry.api not in markers or entry.api not in APIS):
         return None
-    try:
-        data = read_bytes(entry.path)
+    try:  # the bytes read_responses kept stay for the general walk until taken here
+        data = entry.read(keep=True)
         parts = split_cache_file(data)
     except (OSError, CacheCorruptError):
         return None
@@ -72,6 +72,7 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
             return None
     if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
         data = data.replace(b"\r", b" ").replace(b"\n", b" ")
+    entry.kept = None  # taken: the file is read again only if the reader gives it back
     return api, data
 
 
