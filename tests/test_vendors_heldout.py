@@ -1,0 +1,46 @@
+"""Shapes found by reading held-out real results of other engines (public repositories'
+fixtures and Tesseract 5.3 runs, kept outside the repository). Each test builds a small body
+of the same structure inline and checks what the real file showed was lost or misread."""
+
+from __future__ import annotations
+
+import ocrframe
+
+# --- Tesseract / hOCR ---------------------------------------------------------------------------
+
+# `tesseract x.png out hocr -c hocr_char_boxes=1` (5.x): each word holds its characters as
+# ocrx_cinfo spans, with only indentation between them.
+HOCR_CHAR_BOXES = """<html><body>
+  <div class='ocr_page' id='page_1' title='image "x.png"; bbox 0 0 600 200; ppageno 0'>
+   <span class='ocr_line' id='line_1_1' title="bbox 10 10 200 40; baseline 0 -8; x_size 30">
+    <span class='ocrx_word' id='word_1_1' title='bbox 10 10 70 40; x_wconf 96'>
+     <span class='ocrx_cinfo' title='x_bboxes 10 10 30 40; x_conf 99.1'>T</span>
+     <span class='ocrx_cinfo' title='x_bboxes 31 10 50 40; x_conf 98.7'>h</span>
+     <span class='ocrx_cinfo' title='x_bboxes 51 10 70 40; x_conf 99.0'>e</span>
+    </span>
+    <span class='ocrx_word' id='word_1_2' title='bbox 80 10 200 40; x_wconf 91'>
+     <span class='ocrx_cinfo' title='x_bboxes 80 10 140 40; x_conf 95.0'>o</span>
+     <span class='ocrx_cinfo' title='x_bboxes 141 10 200 40; x_conf 90.2'>x</span>
+    </span>
+   </span>
+  </div></body></html>"""
+
+
+def test_hocr_char_boxes_words_keep_their_text():
+    frames = ocrframe.read_response(HOCR_CHAR_BOXES).flatten()
+    assert frames["tokens"]["text"].tolist() == ["The", "ox"]
+    assert frames["words"]["text"].tolist() == ["The ox"]
+    assert frames["chars"]["text"].tolist() == ["T", "h", "e", "o", "x"]
+
+
+# kraken writes "bbox x0 y0 x1 y1, x_confs ..." (a comma where hOCR has a semicolon).
+HOCR_KRAKEN = """<html><body><div class="ocr_page" title="bbox 0 0 400 100; image x.png">
+<span class="ocr_line" id="line_0" title="bbox 86 61 152 101; cuts 0,0,20,0 27,0,41,0">
+<span class="ocrx_word" id="segment_0" title="bbox 86 61 152 101, x_confs 0.91 0.96 0.98">s14</span>
+</span></div></body></html>"""
+
+
+def test_hocr_comma_separated_properties_keep_the_box():
+    tokens = ocrframe.read_response(HOCR_KRAKEN).flatten()["tokens"]
+    assert tokens["text"].tolist() == ["s14"]
+    assert tokens.loc[0, ["x1", "y1", "x3", "y3"]].tolist() == [86.0, 61.0, 152.0, 101.0]
