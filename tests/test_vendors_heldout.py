@@ -4,6 +4,10 @@ of the same structure inline and checks what the real file showed was lost or mi
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 import ocrframe
 
 # --- Tesseract / hOCR ---------------------------------------------------------------------------
@@ -44,3 +48,62 @@ def test_hocr_comma_separated_properties_keep_the_box():
     tokens = ocrframe.read_response(HOCR_KRAKEN).flatten()["tokens"]
     assert tokens["text"].tolist() == ["s14"]
     assert tokens.loc[0, ["x1", "y1", "x3", "y3"]].tolist() == [86.0, 61.0, 152.0, 101.0]
+
+
+# --- Google Cloud Vision ------------------------------------------------------------------------
+
+
+def _vision_page(page_number: int) -> dict:
+    """One page of Vision's asynchronous PDF output (files:annotate / output-1-to-N.json):
+    boxes have only normalizedVertices (zero coordinates omitted), width/height in points."""
+    box = {
+        "normalizedVertices": [{"x": 0.1}, {"x": 0.3}, {"x": 0.3, "y": 0.2}, {"x": 0.1, "y": 0.2}]
+    }
+    symbol = {"text": "A", "confidence": 0.9, "property": {"detectedBreak": {"type": "LINE_BREAK"}}}
+    word = {"boundingBox": box, "symbols": [symbol], "confidence": 0.9}
+    return {
+        "fullTextAnnotation": {
+            "pages": [
+                {
+                    "width": 612,
+                    "height": 792,
+                    "blocks": [
+                        {
+                            "boundingBox": box,
+                            "blockType": "TEXT",
+                            "paragraphs": [{"boundingBox": box, "words": [word]}],
+                        }
+                    ],
+                }
+            ],
+            "text": "A\n",
+        },
+        "context": {"uri": "gs://bucket/doc.pdf", "pageNumber": page_number},
+    }
+
+
+def test_vision_pdf_output_normalized_vertices_keep_polygons_and_say_normalized():
+    body = {
+        "inputConfig": {"mimeType": "application/pdf"},
+        "responses": [_vision_page(3), _vision_page(4)],
+    }
+    resp = ocrframe.read_response(body)
+    frames = resp.flatten()
+    tokens, doc = frames["tokens"], frames["document"]
+    assert tokens["page"].tolist() == [3, 4]
+    assert tokens.loc[0, ["x1", "y1", "x3", "y3"]].tolist() == pytest.approx([0.1, 0.0, 0.3, 0.2])
+    assert doc.set_index("page").loc[3, ["width", "height", "unit"]].tolist() == [
+        1.0,
+        1.0,
+        "normalized",
+    ]
+    other = frames["other"]
+    assert other.loc[other["path"].str.endswith("pages[0].width"), "value"].tolist() == [
+        "612",
+        "612",
+    ]
+
+
+def test_vision_batch_of_files_annotate_outputs_is_document_text_detection():
+    body = json.dumps([{"responses": [_vision_page(1)]}, {"responses": [_vision_page(2)]}])
+    assert ocrframe.read_response(body).api == "document-text-detection"

@@ -162,7 +162,9 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
             return docs[0].get("docType")
         return "read" if _has(result, "readResults") else None
     if vendor == "gvision":
-        first = raw["responses"][0] if isinstance(raw.get("responses"), list) else raw
+        first: Any = raw
+        while isinstance(first, dict) and isinstance(first.get("responses"), list):
+            first = first["responses"][0] if first["responses"] else None  # files:annotate
         full = isinstance(first, dict) and _has(first, "fullTextAnnotation")
         return "document-text-detection" if full else "text-detection"
     if vendor == "docai":
