@@ -107,3 +107,53 @@ def test_vision_pdf_output_normalized_vertices_keep_polygons_and_say_normalized(
 def test_vision_batch_of_files_annotate_outputs_is_document_text_detection():
     body = json.dumps([{"responses": [_vision_page(1)]}, {"responses": [_vision_page(2)]}])
     assert ocrframe.read_response(body).api == "document-text-detection"
+
+
+# --- PaddleOCR ----------------------------------------------------------------------------------
+
+
+def _paddle_page(index: int | None, texts: list[str]) -> dict:
+    """A 3.x OCR result as ``res.json`` holds it; ``rec_polys`` aligned with ``rec_texts``."""
+    polys = [
+        [[0, 10 * i], [50, 10 * i], [50, 10 * i + 8], [0, 10 * i + 8]] for i in range(len(texts))
+    ]
+    return {
+        "res": {
+            "input_path": "doc.pdf",
+            "page_index": index,
+            "rec_texts": texts,
+            "rec_scores": [0.9] * len(texts),
+            "rec_polys": polys,
+            "rec_boxes": [[p[0][0], p[0][1], p[2][0], p[2][1]] for p in polys],
+        }
+    }
+
+
+def test_paddle3_pages_of_a_pdf_as_one_list():
+    body = json.dumps([_paddle_page(0, ["a", "b"]), _paddle_page(1, ["c"])])
+    resp = ocrframe.read_response(body)
+    assert resp.vendor == "paddleocr"
+    words = resp.flatten()["words"]
+    assert words[["page", "text"]].values.tolist() == [[1, "a"], [1, "b"], [2, "c"]]
+
+
+def test_paddle3_bare_results_without_page_index_are_numbered_in_order():
+    body = [_paddle_page(None, ["a"])["res"], _paddle_page(None, ["b"])["res"]]
+    words = ocrframe.read_response(json.dumps(body)).flatten()["words"]
+    assert words["page"].tolist() == [1, 2]
+
+
+def test_paddle3_rec_boxes_are_used_when_rec_polys_are_absent():
+    # dt_polys holds every detection, also the one the recogniser dropped (the 2nd here)
+    body = {
+        "rec_texts": ["a", "b"],
+        "rec_scores": [0.9, 0.8],
+        "rec_boxes": [[0, 0, 9, 4], [0, 5, 9, 9]],
+        "dt_polys": [
+            [[0, 0], [9, 0], [9, 4], [0, 4]],
+            [[50, 50], [60, 50], [60, 60], [50, 60]],
+            [[0, 5], [9, 5], [9, 9], [0, 9]],
+        ],
+    }
+    words = ocrframe.read_response(body).flatten()["words"]
+    assert words[["x1", "y1", "x3", "y3"]].values.tolist() == [[0, 0, 9, 4], [0, 5, 9, 9]]

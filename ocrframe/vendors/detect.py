@@ -127,7 +127,7 @@ def detect_vendor(raw: Any) -> str | None:
             return "paddleocr"
         first = next((r for r in responses if isinstance(r, dict) and r), None)
         inner = detect_vendor(first) if first is not None else None
-        if inner in ("textract", "gvision"):
+        if inner in ("textract", "gvision", "paddleocr"):
             return inner
         if first is not None and isinstance(first.get("responses"), list):
             return detect_vendor(first)  # Vision files:annotate: responses of responses

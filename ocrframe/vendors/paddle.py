@@ -1,8 +1,9 @@
 """PaddleOCR results: 3.x ``res.save_to_json()`` (``rec_texts``, ``rec_scores``,
-``rec_polys``; word boxes when ``return_word_box``), bare or under ``res``, and 2.x
-``ocr.ocr()`` output (per page a list of ``[polygon, [text, score]]``) read as
-``{"responses": pages}``, and ``system_results`` lines (``[{"transcription", "points",
-"score"}]``). Each recognised text is a line; coordinates are pixels; scores 0-1.
+``rec_polys`` or ``rec_boxes``; word boxes when ``return_word_box``), bare or under ``res``, one
+or a list of them (a PDF's pages), and 2.x ``ocr.ocr()`` output (per page a list of
+``[polygon, [text, score]]``) read as ``{"responses": pages}``, and ``system_results`` lines
+(``[{"transcription", "points", "score"}]``). Each recognised text is a line; coordinates are
+pixels; scores 0-1.
 
 >>> ex = read({"rec_texts": ["Hi"], "rec_scores": [0.9],
 ...            "rec_polys": [[[0, 0], [9, 0], [9, 4], [0, 4]]]})
@@ -31,13 +32,22 @@ def read(raw: dict[str, Any]) -> Extraction:
             pages = [pages]  # one page given as its lines
             _v2_page(r, raw["responses"], "responses", 1)
         else:
-            for i, lines in enumerate(pages):
-                _v2_page(r, lines, f"responses[{i}]", i + 1)
-    elif isinstance(raw.get("res"), dict):
-        _v3(r, raw["res"], "res.")
+            for i, page in enumerate(pages):
+                if isinstance(page, dict):  # 3.x, one result per PDF page
+                    _v3_result(r, page, f"responses[{i}].", i + 1)
+                else:
+                    _v2_page(r, page, f"responses[{i}]", i + 1)
     else:
-        _v3(r, raw, "")
+        _v3_result(r, raw, "", 1)
     return r.finish()
+
+
+def _v3_result(r: Reader, result: dict[str, Any], prefix: str, page: int) -> None:
+    """A 3.x result, bare or under ``res`` (``res.json``)."""
+    if isinstance(result.get("res"), dict):
+        _v3(r, result["res"], f"{prefix}res.", page)
+    else:
+        _v3(r, result, prefix, page)
 
 
 def is_line(e: Any) -> bool:
@@ -83,15 +93,16 @@ def _v2_page(r: Reader, lines: Any, path: str, page: int) -> None:
             )
 
 
-def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
+def _v3(r: Reader, res: dict[str, Any], prefix: str, page: int) -> None:
+    """``page_index`` (0-based) when given, else ``page``."""
     index = res.get("page_index")
-    page = index + 1 if isinstance(index, int) and not isinstance(index, bool) else 1
-    if isinstance(index, int):
+    if isinstance(index, int) and not isinstance(index, bool):
+        page = index + 1
         r.use(f"{prefix}page_index")
     r.doc(page, "unit", "pixel")
     texts, scores = res.get("rec_texts") or [], res.get("rec_scores") or []
-    polys_key = "rec_polys" if isinstance(res.get("rec_polys"), list) else "dt_polys"
-    polys = res.get(polys_key) or []
+    polys_key = _polygons_key(res, len(texts))
+    polys = res.get(polys_key) or [] if polys_key else []
     words, regions = res.get("text_word") or [], res.get("text_word_region") or []
     for i, text in enumerate(texts):
         block = _line(
@@ -109,6 +120,17 @@ def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
                 row, quad_flat(_at(_at(regions, i) or [], j)), f"{prefix}text_word_region[{i}][{j}]"
             )
             r.add("tokens", row)
+
+
+def _polygons_key(res: dict[str, Any], n_texts: int) -> str | None:
+    """Where each recognised text's box is: ``rec_polys``, else ``rec_boxes`` (x1, y1, x2, y2),
+    else ``dt_polys`` only when it has one box per text (it also holds the detections the
+    recogniser dropped, so otherwise its boxes would go to the wrong texts)."""
+    for key in ("rec_polys", "rec_boxes"):
+        if isinstance(res.get(key), list):
+            return key
+    dt = res.get("dt_polys")
+    return "dt_polys" if isinstance(dt, list) and len(dt) == n_texts else None
 
 
 def is_labelled(e: Any) -> bool:
