@@ -9,6 +9,7 @@ import json
 import pytest
 
 import ocrframe
+from ocrframe import ResponseFormatError
 
 # --- Tesseract / hOCR ---------------------------------------------------------------------------
 
@@ -157,3 +158,40 @@ def test_paddle3_rec_boxes_are_used_when_rec_polys_are_absent():
     }
     words = ocrframe.read_response(body).flatten()["words"]
     assert words[["x1", "y1", "x3", "y3"]].values.tolist() == [[0, 0, 9, 4], [0, 5, 9, 9]]
+
+
+# --- asynchronous job status bodies (no result yet) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, said",
+    [
+        (
+            {"JobStatus": "IN_PROGRESS", "StatusMessage": "still running"},
+            "IN_PROGRESS: still running",
+        ),
+        ({"JobStatus": "IN_PROGRESS", "DocumentMetadata": {"Pages": 0}}, "IN_PROGRESS"),
+        (
+            {"JobStatus": "FAILED", "StatusMessage": "bad page", "ResponseMetadata": {}},
+            "FAILED: bad page",
+        ),
+        ({"status": "running", "createdDateTime": "2023-01-01T00:00:00Z"}, "running"),
+        (
+            {"status": "failed", "error": {"code": "InvalidImage", "message": "corrupt"}},
+            "failed: InvalidImage corrupt",
+        ),
+    ],
+)
+def test_job_status_without_result_is_a_clear_error(body, said):
+    with pytest.raises(ResponseFormatError, match="not a result") as err:
+        ocrframe.read_response(body)
+    assert said in str(err.value)
+
+
+def test_succeeded_textract_job_is_read():
+    body = {
+        "JobStatus": "SUCCEEDED",
+        "DocumentMetadata": {"Pages": 1},
+        "Blocks": [{"BlockType": "LINE", "Id": "1", "Page": 1, "Text": "Hi", "Confidence": 99.0}],
+    }
+    assert ocrframe.read_response(body).flatten()["words"]["text"].tolist() == ["Hi"]

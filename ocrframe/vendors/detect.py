@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["VENDORS", "detect_vendor", "vendor_api", "TESSERACT_COLUMNS"]
+from ..errors import ResponseFormatError
+
+__all__ = ["VENDORS", "detect_vendor", "vendor_api", "unfinished_job", "TESSERACT_COLUMNS"]
 
 # Engine name -> the formats it is recognised in (for messages and the README).
 VENDORS: dict[str, str] = {
@@ -89,12 +91,56 @@ def _get(raw: Any, name: str) -> tuple[str | None, Any]:
     return get(raw, name)
 
 
+_TEXTRACT_DONE = {"SUCCEEDED", "PARTIAL_SUCCESS"}
+_AZURE_UNFINISHED = {"notStarted", "running", "failed", "canceled"}
+
+
+def unfinished_job(raw: Any) -> str | None:
+    """What an asynchronous job's status body says, when ``raw`` is one and holds no result
+    (Textract ``Get*`` with ``JobStatus`` IN_PROGRESS / FAILED, Azure ``status`` running /
+    failed); None otherwise.
+
+    >>> unfinished_job({"JobStatus": "IN_PROGRESS"})[:45]
+    'an Amazon Textract job status (IN_PROGRESS), '
+    """
+    if not isinstance(raw, dict):
+        return None
+    status = raw.get("JobStatus")
+    if isinstance(status, str) and status not in _TEXTRACT_DONE:
+        if not _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments", "Results"):
+            note = raw.get("StatusMessage")
+            said = f"{status}: {note}" if isinstance(note, str) and note else status
+            return (
+                f"an Amazon Textract job status ({said}), not a result: call the Get* "
+                "operation again until JobStatus is SUCCEEDED"
+            )
+    status = raw.get("status")
+    if (
+        status in _AZURE_UNFINISHED
+        and _has(raw, "createdDateTime", "error")
+        and not _has(raw, "analyzeResult")
+    ):
+        _, error = _get(raw, "error")
+        said = status
+        if isinstance(error, dict):
+            said += ": " + " ".join(str(v) for k, v in error.items() if k in ("code", "message"))
+        return (
+            f"an Azure operation status ({said}), not a result: poll the Operation-Location "
+            "URL again until status is succeeded"
+        )
+    return None
+
+
 def detect_vendor(raw: Any) -> str | None:
-    """The engine of a parsed result (a key of ``VENDORS``), or None when unknown."""
+    """The engine of a parsed result (a key of ``VENDORS``), or None when unknown. A job
+    status without a result (:func:`unfinished_job`) is a ResponseFormatError saying so."""
     if not isinstance(raw, dict):
         return None
     if "result" in raw or "error_code" in raw:
         return "huawei"
+    unfinished = unfinished_job(raw)
+    if unfinished is not None:
+        raise ResponseFormatError(unfinished)
     if _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments") or "DocumentMetadata" in raw:
         return "textract"
     _, read_result = _get(raw, "readResult")  # Azure AI Vision Image Analysis 4.0
