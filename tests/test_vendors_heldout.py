@@ -186,6 +186,8 @@ def test_job_status_without_result_is_a_clear_error(body, said):
     with pytest.raises(ResponseFormatError, match="not a result") as err:
         ocrframe.read_response(body)
     assert said in str(err.value)
+    failed = said.lower().startswith("failed")
+    assert ("start a new job" in str(err.value) or "analyze again" in str(err.value)) == failed
 
 
 def test_succeeded_textract_job_is_read():

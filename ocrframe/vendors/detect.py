@@ -110,10 +110,12 @@ def unfinished_job(raw: Any) -> str | None:
         if not _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments", "Results"):
             note = raw.get("StatusMessage")
             said = f"{status}: {note}" if isinstance(note, str) and note else status
-            return (
-                f"an Amazon Textract job status ({said}), not a result: call the Get* "
-                "operation again until JobStatus is SUCCEEDED"
+            todo = (
+                "the job failed: fix the input and start a new job"
+                if status == "FAILED"
+                else "call the Get* operation again until JobStatus is SUCCEEDED"
             )
+            return f"an Amazon Textract job status ({said}), not a result: {todo}"
     status = raw.get("status")
     if (
         status in _AZURE_UNFINISHED
@@ -124,10 +126,12 @@ def unfinished_job(raw: Any) -> str | None:
         said = status
         if isinstance(error, dict):
             said += ": " + " ".join(str(v) for k, v in error.items() if k in ("code", "message"))
-        return (
-            f"an Azure operation status ({said}), not a result: poll the Operation-Location "
-            "URL again until status is succeeded"
+        todo = (
+            "the operation ended without one: fix the input and analyze again"
+            if status in ("failed", "canceled")
+            else "poll the Operation-Location URL again until status is succeeded"
         )
+        return f"an Azure operation status ({said}), not a result: {todo}"
     return None
 
 
