@@ -197,3 +197,26 @@ def test_succeeded_textract_job_is_read():
         "Blocks": [{"BlockType": "LINE", "Id": "1", "Page": 1, "Text": "Hi", "Confidence": 99.0}],
     }
     assert ocrframe.read_response(body).flatten()["words"]["text"].tolist() == ["Hi"]
+
+
+# --- Amazon Textract ----------------------------------------------------------------------------
+
+
+def test_textract_get_pages_list_names_the_operation():
+    line = {"BlockType": "LINE", "Id": "l1", "Page": 1, "Text": "Hi", "Confidence": 99.0}
+    pages = [
+        {
+            "JobStatus": "SUCCEEDED",
+            "NextToken": "t",
+            "DetectDocumentTextModelVersion": "1.0",
+            "Blocks": [line],
+        },
+        {
+            "JobStatus": "SUCCEEDED",
+            "DetectDocumentTextModelVersion": "1.0",
+            "Blocks": [{**line, "Id": "l2", "Page": 2}],
+        },
+    ]
+    resp = ocrframe.read_response(json.dumps(pages))
+    assert resp.api == "DetectDocumentText"
+    assert resp.flatten()["words"]["page"].tolist() == [1, 2]

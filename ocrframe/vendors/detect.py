@@ -188,6 +188,9 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
     """The engine's operation (``AnalyzeDocument``, ``prebuilt-layout``...) when the shape
     tells it."""
     if vendor == "textract":
+        pages = raw.get("responses")
+        if isinstance(pages, list) and pages and isinstance(pages[0], dict):
+            raw = pages[0]  # Get* result pages (NextToken)
         if _has(raw, "ExpenseDocuments"):
             return "AnalyzeExpense"
         if _has(raw, "IdentityDocuments"):
