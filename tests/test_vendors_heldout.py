@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 import ocrframe
@@ -199,24 +200,72 @@ def test_succeeded_textract_job_is_read():
     assert ocrframe.read_response(body).flatten()["words"]["text"].tolist() == ["Hi"]
 
 
-# --- Amazon Textract ----------------------------------------------------------------------------
+# --- PaddleOCR PP-Structure --------------------------------------------------------------------
 
 
-def test_textract_get_pages_list_names_the_operation():
-    line = {"BlockType": "LINE", "Id": "l1", "Page": 1, "Text": "Hi", "Confidence": 99.0}
-    pages = [
+TABLE_HTML = (
+    "<html><body><table><tr><td colspan=2>Total</td></tr>"
+    "<tr><td>a</td><td>1</td></tr></table></body></html>"
+)
+
+
+def test_ppstructure_v3_lines_blocks_and_table_cells():
+    body = {
+        "input_path": "page.png",
+        "page_index": None,
+        "parsing_res_list": [
+            {"block_label": "table", "block_content": TABLE_HTML, "block_bbox": [10, 20, 110, 80]}
+        ],
+        "overall_ocr_res": {
+            "rec_texts": ["Total", "a", "1"],
+            "rec_scores": [0.99, 0.98, 0.97],
+            "rec_boxes": [[10, 20, 110, 40], [10, 50, 60, 80], [60, 50, 110, 80]],
+        },
+        "table_res_list": [
+            {
+                "pred_html": TABLE_HTML,
+                "cell_box_list": [[10, 20, 110, 40], [10, 50, 60, 80], [60, 50, 110, 80]],
+            }
+        ],
+    }
+    resp = ocrframe.read_response(body)
+    assert (resp.vendor, resp.api) == ("paddleocr", "structure")
+    frames = resp.flatten()
+    assert frames["words"]["text"].tolist() == ["Total", "a", "1"]
+    cells = frames["cells"]
+    assert cells[["row", "col", "row_span", "col_span", "text"]].values.tolist() == [
+        [0, 0, 1, 2, "Total"],
+        [1, 0, 1, 1, "a"],
+        [1, 1, 1, 1, "1"],
+    ]
+    assert cells.loc[2, ["x1", "y1", "x3", "y3"]].tolist() == [60, 50, 110, 80]
+    assert frames["layout"][["type", "x1"]].values.tolist() == [["table", 10]]
+
+
+def test_ppstructure_2_regions_text_and_table_per_page():
+    regions = [
         {
-            "JobStatus": "SUCCEEDED",
-            "NextToken": "t",
-            "DetectDocumentTextModelVersion": "1.0",
-            "Blocks": [line],
+            "type": "text",
+            "bbox": [0, 0, 100, 20],
+            "img_idx": 0,
+            "res": [
+                {
+                    "text": "Hello",
+                    "confidence": 0.99,
+                    "text_region": [[0, 0], [100, 0], [100, 20], [0, 20]],
+                }
+            ],
         },
         {
-            "JobStatus": "SUCCEEDED",
-            "DetectDocumentTextModelVersion": "1.0",
-            "Blocks": [{**line, "Id": "l2", "Page": 2}],
+            "type": "table",
+            "bbox": [0, 30, 100, 90],
+            "img_idx": 1,
+            "res": {"html": TABLE_HTML, "cell_bbox": []},
         },
     ]
-    resp = ocrframe.read_response(json.dumps(pages))
-    assert resp.api == "DetectDocumentText"
-    assert resp.flatten()["words"]["page"].tolist() == [1, 2]
+    frames = ocrframe.read_response(json.dumps(regions)).flatten()
+    assert frames["words"][["page", "text"]].values.tolist() == [[1, "Hello"]]
+    assert frames["cells"]["page"].tolist() == [2, 2, 2]
+    layout = frames["layout"]
+    assert layout[["page", "type"]].values.tolist() == [[1, "text"], [2, "table"]]
+    assert layout["text"].iloc[0] == "Hello" and pd.isna(layout["text"].iloc[1])

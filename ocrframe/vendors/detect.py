@@ -164,6 +164,10 @@ def detect_vendor(raw: Any) -> str | None:
         return "tesseract"
     if "rec_texts" in raw or (isinstance(raw.get("res"), dict) and "rec_texts" in raw["res"]):
         return "paddleocr"
+    from .paddle import is_structure
+
+    if is_structure(raw):
+        return "paddleocr"
     _, document = _get(raw, "document")
     if isinstance(document, dict) and _is_docai(document):
         return "docai"
@@ -171,9 +175,9 @@ def detect_vendor(raw: Any) -> str | None:
         return "docai"
     responses = raw.get("responses")
     if isinstance(responses, list) and responses:
-        from .paddle import is_labelled
+        from .paddle import is_labelled, is_region
 
-        if _is_paddle2(responses) or is_labelled(responses[0]):
+        if _is_paddle2(responses) or is_labelled(responses[0]) or is_region(responses[0]):
             return "paddleocr"
         first = next((r for r in responses if isinstance(r, dict) and r), None)
         inner = detect_vendor(first) if first is not None else None
@@ -188,9 +192,6 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
     """The engine's operation (``AnalyzeDocument``, ``prebuilt-layout``...) when the shape
     tells it."""
     if vendor == "textract":
-        pages = raw.get("responses")
-        if isinstance(pages, list) and pages and isinstance(pages[0], dict):
-            raw = pages[0]  # Get* result pages (NextToken)
         if _has(raw, "ExpenseDocuments"):
             return "AnalyzeExpense"
         if _has(raw, "IdentityDocuments"):
@@ -225,5 +226,9 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
     if vendor == "tesseract":
         return "hocr" if "hocr" in raw else "image-to-data"
     if vendor == "paddleocr":
-        return "ocr"
+        from .paddle import is_region, is_structure
+
+        pages = raw.get("responses")
+        first = pages[0] if isinstance(pages, list) and pages else raw
+        return "structure" if is_structure(first) or is_region(first) else "ocr"
     return None

@@ -3,7 +3,9 @@
 or a list of them (a PDF's pages), and 2.x ``ocr.ocr()`` output (per page a list of
 ``[polygon, [text, score]]``) read as ``{"responses": pages}``, and ``system_results`` lines
 (``[{"transcription", "points", "score"}]``). Each recognised text is a line; coordinates are
-pixels; scores 0-1.
+pixels; scores 0-1. PP-Structure: V3's ``overall_ocr_res`` lines, ``parsing_res_list`` blocks
+(``layout``) and ``table_res_list`` tables (``cells`` from ``pred_html``), and 2.x region lists
+(``type``, ``bbox``, ``res``: text lines, or a table's ``html``).
 
 >>> ex = read({"rec_texts": ["Hi"], "rec_scores": [0.9],
 ...            "rec_polys": [[[0, 0], [9, 0], [9, 4], [0, 4]]]})
@@ -17,8 +19,11 @@ from typing import Any
 
 from ..flatten import Extraction
 from .base import Reader, conf, quad_flat
+from .html_table import table_cells
 
-__all__ = ["read", "is_line", "is_labelled"]
+__all__ = ["read", "is_line", "is_labelled", "is_structure", "is_region"]
+
+STRUCTURE_KEYS = ("overall_ocr_res", "parsing_res_list", "table_res_list")
 
 
 def read(raw: dict[str, Any]) -> Extraction:
@@ -28,6 +33,8 @@ def read(raw: dict[str, Any]) -> Extraction:
         pages = raw["responses"]
         if pages and is_labelled(pages[0]):
             _labelled(r, pages)
+        elif pages and is_region(pages[0]):
+            _regions(r, pages)
         elif pages and is_line(pages[0]):
             pages = [pages]  # one page given as its lines
             _v2_page(r, raw["responses"], "responses", 1)
@@ -43,9 +50,11 @@ def read(raw: dict[str, Any]) -> Extraction:
 
 
 def _v3_result(r: Reader, result: dict[str, Any], prefix: str, page: int) -> None:
-    """A 3.x result, bare or under ``res`` (``res.json``)."""
+    """A 3.x result (OCR or PP-StructureV3), bare or under ``res`` (``res.json``)."""
     if isinstance(result.get("res"), dict):
-        _v3(r, result["res"], f"{prefix}res.", page)
+        result, prefix = result["res"], f"{prefix}res."
+    if is_structure(result):
+        _structure(r, result, prefix, page)
     else:
         _v3(r, result, prefix, page)
 
@@ -156,3 +165,99 @@ def _labelled(r: Reader, lines: list[Any]) -> None:
 
 def _at(values: Any, i: int) -> Any:
     return values[i] if isinstance(values, list) and i < len(values) else None
+
+
+# --- PP-Structure ------------------------------------------------------------------------------
+
+
+def is_structure(x: Any) -> bool:
+    """A PP-StructureV3 result (``overall_ocr_res``, ``parsing_res_list``, ``table_res_list``),
+    bare or under ``res``."""
+    if isinstance(x, dict) and isinstance(x.get("res"), dict):
+        x = x["res"]
+    return isinstance(x, dict) and any(k in x for k in STRUCTURE_KEYS)
+
+
+def is_region(e: Any) -> bool:
+    """A PP-Structure 2.x region: ``{"type", "bbox", "res", "img_idx"}``."""
+    return isinstance(e, dict) and {"type", "bbox", "res"} <= set(e)
+
+
+def _structure(r: Reader, res: dict[str, Any], prefix: str, page: int) -> None:
+    """PP-StructureV3: the page's OCR lines, its layout blocks and its tables' cells."""
+    index = res.get("page_index")
+    if isinstance(index, int) and not isinstance(index, bool):
+        page = index + 1
+        r.use(f"{prefix}page_index")
+    ocr = res.get("overall_ocr_res")
+    if isinstance(ocr, dict):
+        _v3(r, ocr, f"{prefix}overall_ocr_res.", page)
+    r.doc(page, "unit", "pixel")
+    for i, block in enumerate(res.get("parsing_res_list") or ()):
+        if isinstance(block, dict):
+            where = f"{prefix}parsing_res_list[{i}]"
+            row = {"page": page, "block": r.count("layout", page), "type": block.get("block_label")}
+            if isinstance(block.get("block_content"), str):
+                row["text"] = block["block_content"]
+                r.use(f"{where}.block_content")
+            r.use(f"{where}.block_label")
+            r.polygon(row, quad_flat(block.get("block_bbox")), f"{where}.block_bbox")
+            r.add("layout", row)
+    for i, table in enumerate(res.get("table_res_list") or ()):
+        if isinstance(table, dict):
+            where = f"{prefix}table_res_list[{i}]"
+            _table(r, table, ("pred_html", "cell_box_list"), where, page)
+
+
+def _table(r: Reader, table: dict[str, Any], keys: tuple[str, str], where: str, page: int) -> None:
+    """Cells from the table's HTML (``keys[0]``); the cell boxes (``keys[1]``, in the HTML's
+    cell order) when there is one per cell, else they stay in ``other``."""
+    html_key, box_key = keys
+    html = table.get(html_key)
+    cells = table_cells(html) if isinstance(html, str) else []
+    if cells:
+        r.use(f"{where}.{html_key}")
+    boxes = table.get(box_key)
+    boxes = boxes if isinstance(boxes, list) and len(boxes) == len(cells) else None
+    table = r.next_table(page)
+    for i, cell in enumerate(cells):
+        row = {"page": page, "table": table, "kind": "table", "cell": i, **cell}
+        if boxes is not None:
+            r.polygon(row, quad_flat(boxes[i]), f"{where}.{box_key}[{i}]")
+        r.add("cells", row)
+
+
+def _regions(r: Reader, regions: list[Any]) -> None:
+    """PP-Structure 2.x: per region a layout row; its text lines, or its table's cells."""
+    for i, region in enumerate(regions):
+        if not is_region(region):
+            continue
+        where = f"responses[{i}]"
+        idx = region.get("img_idx")
+        page = idx + 1 if isinstance(idx, int) and not isinstance(idx, bool) else 1
+        if isinstance(idx, int):
+            r.use(f"{where}.img_idx")
+        r.page_of[where] = page
+        r.doc(page, "unit", "pixel")
+        row = {"page": page, "block": r.count("layout", page), "type": str(region["type"])}
+        r.use(f"{where}.type")
+        r.polygon(row, quad_flat(region["bbox"]), f"{where}.bbox")
+        res = region["res"]
+        if isinstance(res, dict) and isinstance(res.get("html"), str):
+            _table(r, res, ("html", "cell_bbox"), f"{where}.res", page)
+        elif isinstance(res, list):
+            texts = []
+            for j, line in enumerate(res):
+                if isinstance(line, dict) and isinstance(line.get("text"), str):
+                    at = f"{where}.res[{j}]"
+                    _line(
+                        r,
+                        page,
+                        line["text"],
+                        line.get("confidence"),
+                        line.get("text_region"),
+                        (f"{at}.text", f"{at}.confidence", f"{at}.text_region"),
+                    )
+                    texts.append(line["text"])
+            row["text"] = " ".join(texts) or None
+        r.add("layout", row)
