@@ -269,3 +269,56 @@ def test_ppstructure_2_regions_text_and_table_per_page():
     layout = frames["layout"]
     assert layout[["page", "type"]].values.tolist() == [[1, "text"], [2, "table"]]
     assert layout["text"].iloc[0] == "Hello" and pd.isna(layout["text"].iloc[1])
+
+
+# --- Amazon Textract AnalyzeID ------------------------------------------------------------------
+
+
+def _id_document(index: int, name: str) -> dict:
+    """One IdentityDocument of AnalyzeID with two DocumentPages: fields have no PageNumber,
+    WORD blocks say Page 0 and LINE blocks no Page (as the service returns them)."""
+    geo = {
+        "Polygon": [
+            {"X": 0.1, "Y": 0.1},
+            {"X": 0.3, "Y": 0.1},
+            {"X": 0.3, "Y": 0.2},
+            {"X": 0.1, "Y": 0.2},
+        ]
+    }
+    return {
+        "DocumentIndex": index,
+        "IdentityDocumentFields": [
+            {"Type": {"Text": "FIRST_NAME"}, "ValueDetection": {"Text": name, "Confidence": 98.0}}
+        ],
+        "Blocks": [
+            {
+                "BlockType": "LINE",
+                "Id": f"l{index}",
+                "Text": name,
+                "Confidence": 99.0,
+                "Geometry": geo,
+                "Relationships": [{"Type": "CHILD", "Ids": [f"w{index}"]}],
+            },
+            {
+                "BlockType": "WORD",
+                "Id": f"w{index}",
+                "Page": 0,
+                "Text": name,
+                "Confidence": 99.0,
+                "Geometry": geo,
+            },
+        ],
+    }
+
+
+def test_textract_analyze_id_documents_are_on_their_own_pages():
+    body = {
+        "IdentityDocuments": [_id_document(1, "JORGE"), _id_document(2, "SOUZA")],
+        "DocumentMetadata": {"Pages": 2},
+        "AnalyzeIDModelVersion": "1.0",
+    }
+    frames = ocrframe.read_response(body).flatten()
+    assert frames["fields"][["page", "value"]].values.tolist() == [[1, "JORGE"], [2, "SOUZA"]]
+    assert frames["words"][["page", "text"]].values.tolist() == [[1, "JORGE"], [2, "SOUZA"]]
+    assert frames["tokens"]["page"].tolist() == [1, 2]
+    assert not frames["other"]["path"].str.contains("DocumentIndex").any()

@@ -29,13 +29,22 @@ class _Graph:
 
     def __init__(self, r: Reader, raw: dict[str, Any]) -> None:
         self.blocks: list[tuple[str, dict[str, Any]]] = []
-        for path, blocks in _block_lists(raw):
+        self.default_page: dict[int, int] = {}  # id(block) -> its document's page (AnalyzeID)
+        for path, blocks, page in _block_lists(raw):
             for i, b in enumerate(blocks):
                 if isinstance(b, dict):
                     self.blocks.append((f"{path}[{i}]", b))
+                    self.default_page[id(b)] = page
         self.by_id = {b.get("Id"): (p, b) for p, b in self.blocks if isinstance(b.get("Id"), str)}
         for p, _ in self.blocks:
             r.use(f"{p}.Id", f"{p}.BlockType", f"{p}.Relationships", f"{p}.Page")
+
+    def page(self, b: dict[str, Any]) -> int:
+        """The block's ``Page``; AnalyzeID blocks (no or 0 ``Page``) are on their document's."""
+        p = b.get("Page")
+        if isinstance(p, int) and not isinstance(p, bool) and p > 0:
+            return p
+        return self.default_page.get(id(b), 1)
 
     def related(self, b: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:
         out = []
@@ -56,21 +65,24 @@ class _Graph:
 
 
 def _block_lists(raw: dict[str, Any]):
+    """``(path, blocks, default page)`` of every block list."""
     if isinstance(raw.get("Blocks"), list):
-        yield "Blocks", raw["Blocks"]
+        yield "Blocks", raw["Blocks"], 1
     for key in ("ExpenseDocuments", "IdentityDocuments"):
         for d, doc in enumerate(raw.get(key) or ()):
             if isinstance(doc, dict) and isinstance(doc.get("Blocks"), list):
-                yield f"{key}[{d}].Blocks", doc["Blocks"]
+                yield f"{key}[{d}].Blocks", doc["Blocks"], _document_page(doc, d)
     for k, page in enumerate(raw.get("responses") or ()):  # a list of Get* pages
         if isinstance(page, dict):
-            for path, blocks in _block_lists(page):
-                yield f"responses[{k}].{path}", blocks
+            for path, blocks, first in _block_lists(page):
+                yield f"responses[{k}].{path}", blocks, first
 
 
-def _page(b: dict[str, Any]) -> int:
-    p = b.get("Page")
-    return p if isinstance(p, int) and not isinstance(p, bool) and p > 0 else 1
+def _document_page(doc: dict[str, Any], d: int) -> int:
+    """The page of AnalyzeID's ``d``-th document: its 1-based ``DocumentIndex`` (one document
+    per page sent)."""
+    index = doc.get("DocumentIndex")
+    return index if isinstance(index, int) and not isinstance(index, bool) and index > 0 else d + 1
 
 
 def _page_row(r: Reader, page: int) -> None:
@@ -121,7 +133,7 @@ def read(raw: dict[str, Any]) -> Extraction:
     line_of: dict[str, int] = {}
     lines: dict[int, int] = {}
     for path, b in g.blocks:
-        kind, page = b.get("BlockType"), _page(b)
+        kind, page = b.get("BlockType"), g.page(b)
         r.page_of[path] = page
         _page_row(r, page)
         if kind == "LINE":
@@ -152,7 +164,7 @@ def read(raw: dict[str, Any]) -> Extraction:
 def _tokens(r: Reader, g: _Graph, line_of: dict[str, int]) -> None:
     for path, b in g.blocks:
         if b.get("BlockType") == "WORD":
-            page = _page(b)
+            page = g.page(b)
             row = {
                 "page": page,
                 "block": line_of.get(b.get("Id")),
@@ -170,7 +182,7 @@ def _tables(r: Reader, g: _Graph) -> None:
     for path, t in g.blocks:
         if t.get("BlockType") != "TABLE":
             continue
-        page = _page(t)
+        page = g.page(t)
         table = tables[page] = tables.get(page, -1) + 1
         r.page_of[path] = page
         rows: dict[str, dict[str, Any]] = {}
@@ -221,7 +233,7 @@ def _pairs(r: Reader, g: _Graph) -> None:
     for path, k in g.blocks:
         if k.get("BlockType") != "KEY_VALUE_SET" or "KEY" not in (k.get("EntityTypes") or ()):
             continue
-        page = _page(k)
+        page = g.page(k)
         pair = r.count("kv", page)
         values = g.related(k, "VALUE")
         row = {
@@ -253,7 +265,7 @@ def _queries(r: Reader, g: _Graph) -> None:
         answers = g.related(q, "ANSWER") or [(None, {})]
         for apath, a in answers:
             row = {
-                "page": _page(a or q),
+                "page": g.page(a or q),
                 "group": "queries",
                 "field": name,
                 "field_norm": snake(str(name)).replace(" ", "_") if name else None,
@@ -286,13 +298,13 @@ def _layout(r: Reader, g: _Graph) -> None:
     counters: dict[int, int] = {}
     for _, b in g.blocks:
         if b.get("BlockType") == "LINE":
-            p = _page(b)
+            p = g.page(b)
             line_no[b.get("Id")] = counters[p] = counters.get(p, -1) + 1
     for path, b in g.blocks:
         kind = b.get("BlockType")
         if kind in _HANDLED or not isinstance(kind, str):
             continue
-        page = _page(b)
+        page = g.page(b)
         kids = g.related(b, "CHILD")
         ids = [line_no[c.get("Id")] for _, c in kids if c.get("Id") in line_no]
         text = b.get("Text")
@@ -314,7 +326,10 @@ def _layout(r: Reader, g: _Graph) -> None:
         r.add("layout", row)
 
 
-def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> None:
+def _field_rows(
+    r: Reader, fields: Any, path: str, group: str, id_doc: bool, default_page: int = 1
+) -> None:
+    """Field rows; each on its ``PageNumber``, else on ``default_page``."""
     for i, f in enumerate(fields if isinstance(fields, list) else ()):
         if not isinstance(f, dict):
             continue
@@ -323,7 +338,7 @@ def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> 
         name = kind.get("Text")
         r.use(f"{where}.Type.Text")
         value = f.get("ValueDetection") if isinstance(f.get("ValueDetection"), dict) else {}
-        page = f.get("PageNumber") if isinstance(f.get("PageNumber"), int) else 1
+        page = f.get("PageNumber") if isinstance(f.get("PageNumber"), int) else default_page
         r.use(f"{where}.PageNumber" if "PageNumber" in f else None)
         groups = [t for gp in f.get("GroupProperties") or () for t in gp.get("Types") or ()]
         norm = snake(str(name)) if name else None
@@ -369,4 +384,7 @@ def _identity(r: Reader, raw: dict[str, Any]) -> None:
         if isinstance(doc, dict):
             group = "" if len(docs) == 1 else f"document[{d}]"
             path = f"IdentityDocuments[{d}].IdentityDocumentFields"
-            _field_rows(r, doc.get("IdentityDocumentFields"), path, group, True)
+            page = _document_page(doc, d)
+            r.use(f"IdentityDocuments[{d}].DocumentIndex")
+            _page_row(r, page)
+            _field_rows(r, doc.get("IdentityDocumentFields"), path, group, True, page)
