@@ -322,3 +322,41 @@ def test_textract_analyze_id_documents_are_on_their_own_pages():
     assert frames["words"][["page", "text"]].values.tolist() == [[1, "JORGE"], [2, "SOUZA"]]
     assert frames["tokens"]["page"].tolist() == [1, 2]
     assert not frames["other"]["path"].str.contains("DocumentIndex").any()
+
+
+# --- malformed bodies (mutations of the real files that crashed with TypeError) -----------------
+
+
+def test_textract_malformed_blocks_are_skipped_not_a_type_error():
+    line = {"BlockType": "LINE", "Id": "l1", "Page": 1, "Text": "Hi", "Confidence": 99.0}
+    body = {
+        "DocumentMetadata": {"Pages": 1},
+        "Blocks": [
+            {**line, "Relationships": 1.5},
+            {**line, "Id": {"a": 1}, "Text": "odd id"},
+            {"BlockType": "LINE", "Id": "l2", "Text": "x",
+             "Relationships": [{"Type": "CHILD", "Ids": [{"a": 1}, ["w"]]}]},
+            {"BlockType": "WORD", "Id": {"a": 1}, "Text": "w"},
+            {"BlockType": {"a": 1}, "Id": "b"},
+            {"BlockType": "KEY_VALUE_SET", "Id": "k", "EntityTypes": 5},
+        ],
+        "ExpenseDocuments": [
+            {
+                "SummaryFields": [
+                    {"Type": {"Text": "TOTAL"}, "GroupProperties": [{"Types": [["x"]]}, 3]}
+                ],
+                "LineItemGroups": [["not", "a", "group"], {"LineItems": [["x"]]}],
+            },
+            7,
+        ],
+        "IdentityDocuments": 3,
+    }  # fmt: skip
+    frames = ocrframe.read_response(body).flatten()
+    assert frames["words"]["text"].tolist() == ["Hi", "odd id", "x"]
+    assert frames["fields"]["field"].tolist() == ["TOTAL"]
+
+
+def test_azure_like_status_of_the_wrong_type_is_not_a_type_error():
+    body = {"status": ["running"], "createdDateTime": "2023-01-01T00:00:00Z"}
+    with pytest.raises(ResponseFormatError, match="unrecognised"):
+        ocrframe.read_response(body)

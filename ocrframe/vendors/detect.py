@@ -118,7 +118,8 @@ def unfinished_job(raw: Any) -> str | None:
             return f"an Amazon Textract job status ({said}), not a result: {todo}"
     status = raw.get("status")
     if (
-        status in _AZURE_UNFINISHED
+        isinstance(status, str)
+        and status in _AZURE_UNFINISHED
         and _has(raw, "createdDateTime", "error")
         and not _has(raw, "analyzeResult")
     ):

@@ -48,9 +48,10 @@ class _Graph:
 
     def related(self, b: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:
         out = []
-        for rel in b.get("Relationships") or ():
+        for rel in _items(b.get("Relationships")):
             if isinstance(rel, dict) and rel.get("Type") == kind:
-                out += [self.by_id[i] for i in rel.get("Ids") or () if i in self.by_id]
+                ids = _items(rel.get("Ids"))
+                out += [self.by_id[i] for i in ids if isinstance(i, str) and i in self.by_id]
         return out
 
     def text(self, b: dict[str, Any]) -> str | None:
@@ -69,13 +70,23 @@ def _block_lists(raw: dict[str, Any]):
     if isinstance(raw.get("Blocks"), list):
         yield "Blocks", raw["Blocks"], 1
     for key in ("ExpenseDocuments", "IdentityDocuments"):
-        for d, doc in enumerate(raw.get(key) or ()):
+        for d, doc in enumerate(_items(raw.get(key))):
             if isinstance(doc, dict) and isinstance(doc.get("Blocks"), list):
                 yield f"{key}[{d}].Blocks", doc["Blocks"], _document_page(doc, d)
-    for k, page in enumerate(raw.get("responses") or ()):  # a list of Get* pages
+    for k, page in enumerate(_items(raw.get("responses"))):  # a list of Get* pages
         if isinstance(page, dict):
             for path, blocks, first in _block_lists(page):
                 yield f"responses[{k}].{path}", blocks, first
+
+
+def _items(x: Any) -> list[Any]:
+    """``x`` when it is a list (a malformed body may hold anything)."""
+    return x if isinstance(x, list) else []
+
+
+def _block_id(b: dict[str, Any]) -> str | None:
+    i = b.get("Id")
+    return i if isinstance(i, str) else None
 
 
 def _document_page(doc: dict[str, Any], d: int) -> int:
@@ -167,7 +178,7 @@ def _tokens(r: Reader, g: _Graph, line_of: dict[str, int]) -> None:
             page = g.page(b)
             row = {
                 "page": page,
-                "block": line_of.get(b.get("Id")),
+                "block": line_of.get(_block_id(b)),
                 "token": r.count("tokens", page),
                 "text": b.get("Text"),
             }
@@ -231,7 +242,7 @@ def _span(c: dict[str, Any], key: str) -> int:
 
 def _pairs(r: Reader, g: _Graph) -> None:
     for path, k in g.blocks:
-        if k.get("BlockType") != "KEY_VALUE_SET" or "KEY" not in (k.get("EntityTypes") or ()):
+        if k.get("BlockType") != "KEY_VALUE_SET" or "KEY" not in _items(k.get("EntityTypes")):
             continue
         page = g.page(k)
         pair = r.count("kv", page)
@@ -299,10 +310,10 @@ def _layout(r: Reader, g: _Graph) -> None:
     for _, b in g.blocks:
         if b.get("BlockType") == "LINE":
             p = g.page(b)
-            line_no[b.get("Id")] = counters[p] = counters.get(p, -1) + 1
+            line_no[_block_id(b)] = counters[p] = counters.get(p, -1) + 1
     for path, b in g.blocks:
         kind = b.get("BlockType")
-        if kind in _HANDLED or not isinstance(kind, str):
+        if not isinstance(kind, str) or kind in _HANDLED:
             continue
         page = g.page(b)
         kids = g.related(b, "CHILD")
@@ -340,7 +351,13 @@ def _field_rows(
         value = f.get("ValueDetection") if isinstance(f.get("ValueDetection"), dict) else {}
         page = f.get("PageNumber") if isinstance(f.get("PageNumber"), int) else default_page
         r.use(f"{where}.PageNumber" if "PageNumber" in f else None)
-        groups = [t for gp in f.get("GroupProperties") or () for t in gp.get("Types") or ()]
+        groups = [
+            t
+            for gp in _items(f.get("GroupProperties"))
+            if isinstance(gp, dict)
+            for t in _items(gp.get("Types"))
+            if isinstance(t, str)
+        ]
         norm = snake(str(name)) if name else None
         if norm and id_doc:
             norm = normalise_field(norm)
@@ -360,18 +377,19 @@ def _field_rows(
 
 
 def _expense(r: Reader, raw: dict[str, Any]) -> None:
-    for d, doc in enumerate(raw.get("ExpenseDocuments") or ()):
+    for d, doc in enumerate(_items(raw.get("ExpenseDocuments"))):
         if not isinstance(doc, dict):
             continue
         base = f"ExpenseDocuments[{d}]"
         _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", "", False)
-        for gi, grp in enumerate(doc.get("LineItemGroups") or ()):
-            for li, item in enumerate((grp or {}).get("LineItems") or ()):
+        for gi, grp in enumerate(_items(doc.get("LineItemGroups"))):
+            items = grp.get("LineItems") if isinstance(grp, dict) else None
+            for li, item in enumerate(_items(items)):
                 where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
                 group = f"line_items[{gi}][{li}]"
                 _field_rows(
                     r,
-                    (item or {}).get("LineItemExpenseFields"),
+                    item.get("LineItemExpenseFields") if isinstance(item, dict) else None,
                     f"{where}.LineItemExpenseFields",
                     group,
                     False,
@@ -379,7 +397,7 @@ def _expense(r: Reader, raw: dict[str, Any]) -> None:
 
 
 def _identity(r: Reader, raw: dict[str, Any]) -> None:
-    docs = raw.get("IdentityDocuments") or ()
+    docs = _items(raw.get("IdentityDocuments"))
     for d, doc in enumerate(docs):
         if isinstance(doc, dict):
             group = "" if len(docs) == 1 else f"document[{d}]"
