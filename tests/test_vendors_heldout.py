@@ -360,3 +360,56 @@ def test_azure_like_status_of_the_wrong_type_is_not_a_type_error():
     body = {"status": ["running"], "createdDateTime": "2023-01-01T00:00:00Z"}
     with pytest.raises(ResponseFormatError, match="unrecognised"):
         ocrframe.read_response(body)
+
+
+# --- Amazon Textract AnalyzeLending -------------------------------------------------------------
+
+
+def test_textract_lending_results_give_fields_per_page():
+    geo = {
+        "Polygon": [
+            {"X": 0.1, "Y": 0.1},
+            {"X": 0.2, "Y": 0.1},
+            {"X": 0.2, "Y": 0.2},
+            {"X": 0.1, "Y": 0.2},
+        ]
+    }
+    term = {"Text": "30 years", "Confidence": 52.0, "Geometry": geo}
+    box = {"SelectionStatus": "SELECTED", "Confidence": 99.0}
+    lending = {
+        "LendingFields": [
+            {"Type": "LOAN_TERM", "ValueDetections": [term]},
+            {"Type": "OTHER", "ValueDetections": [box]},
+            {"Type": "FORMER_ADDRESS_STATE", "ValueDetections": []},
+        ]
+    }
+    name = {"Type": {"Text": "LAST_NAME"}, "ValueDetection": {"Text": "SOUZA", "Confidence": 98.0}}
+    body = {
+        "DocumentMetadata": {"Pages": 2},
+        "JobStatus": "SUCCEEDED",
+        "AnalyzeLendingModelVersion": "1.0",
+        "Results": [
+            {
+                "Page": 1,
+                "PageClassification": {"PageType": [{"Value": "1003", "Confidence": 99.9}]},
+                "Extractions": [{"LendingDocument": lending}],
+            },
+            {
+                "Page": 2,
+                "PageClassification": {"PageType": [{"Value": "IDENTITY_DOCUMENT"}]},
+                "Extractions": [{"IdentityDocument": {"IdentityDocumentFields": [name]}}],
+            },
+        ],
+    }
+    resp = ocrframe.read_response(body)
+    assert resp.api == "AnalyzeLending"
+    frames = resp.flatten()
+    fields = frames["fields"]
+    assert fields[["page", "field", "value"]].values.tolist() == [
+        [1, "LOAN_TERM", "30 years"],
+        [1, "OTHER", "SELECTED"],
+        [2, "LAST_NAME", "SOUZA"],
+    ]
+    assert fields["confidence"].tolist() == pytest.approx([0.52, 0.99, 0.98])
+    assert fields.loc[0, "x3"] == pytest.approx(0.2)
+    assert frames["document"]["page_type"].tolist() == ["1003", "IDENTITY_DOCUMENT"]

@@ -20,7 +20,8 @@ __all__ = ["VENDORS", "detect_vendor", "vendor_api", "unfinished_job", "TESSERAC
 VENDORS: dict[str, str] = {
     "huawei": "Huawei Cloud OCR ({'result': ...} or an error body)",
     "textract": "Amazon Textract (Blocks of DetectDocumentText / AnalyzeDocument / Get* pages, "
-    "ExpenseDocuments of AnalyzeExpense, IdentityDocuments of AnalyzeID)",
+    "ExpenseDocuments of AnalyzeExpense, IdentityDocuments of AnalyzeID, Results of "
+    "GetLendingAnalysis)",
     "azure": "Azure Document Intelligence / Form Recognizer (v2 readResults/pageResults/"
     "documentResults; v3/v4 analyzeResult, REST camelCase or Python SDK snake_case) and Azure "
     "AI Vision (Read 3.x readResults, Image Analysis 4.0 readResult, legacy OCR regions)",
@@ -197,6 +198,8 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
             return "AnalyzeExpense"
         if _has(raw, "IdentityDocuments"):
             return "AnalyzeID"
+        if "AnalyzeLendingModelVersion" in raw:
+            return "AnalyzeLending"
         if "AnalyzeDocumentModelVersion" in raw:
             return "AnalyzeDocument"
         if "DetectDocumentTextModelVersion" in raw:

@@ -1,6 +1,7 @@
 """Amazon Textract: the Block graph of DetectDocumentText, AnalyzeDocument (TABLES, FORMS,
-QUERIES, LAYOUT, SIGNATURES) and the async Get* pages, plus AnalyzeExpense's and AnalyzeID's
-fields. Coordinates are normalised to the page (0-1); confidences 0-100 become 0-1.
+QUERIES, LAYOUT, SIGNATURES) and the async Get* pages, plus AnalyzeExpense's, AnalyzeID's and
+AnalyzeLending's (GetLendingAnalysis ``Results``) fields. Coordinates are normalised to the page
+(0-1); confidences 0-100 become 0-1.
 
 >>> body = {"Blocks": [
 ...     {"BlockType": "LINE", "Id": "l", "Text": "Hi you", "Confidence": 99.5,
@@ -169,6 +170,7 @@ def read(raw: dict[str, Any]) -> Extraction:
     _layout(r, g)
     _expense(r, raw)
     _identity(r, raw)
+    _lending(r, raw)
     return r.finish()
 
 
@@ -378,22 +380,21 @@ def _field_rows(
 
 def _expense(r: Reader, raw: dict[str, Any]) -> None:
     for d, doc in enumerate(_items(raw.get("ExpenseDocuments"))):
-        if not isinstance(doc, dict):
-            continue
-        base = f"ExpenseDocuments[{d}]"
-        _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", "", False)
-        for gi, grp in enumerate(_items(doc.get("LineItemGroups"))):
-            items = grp.get("LineItems") if isinstance(grp, dict) else None
-            for li, item in enumerate(_items(items)):
-                where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
-                group = f"line_items[{gi}][{li}]"
-                _field_rows(
-                    r,
-                    item.get("LineItemExpenseFields") if isinstance(item, dict) else None,
-                    f"{where}.LineItemExpenseFields",
-                    group,
-                    False,
-                )
+        _expense_document(r, doc, f"ExpenseDocuments[{d}]", "", 1)
+
+
+def _expense_document(r: Reader, doc: Any, base: str, group: str, page: int) -> None:
+    """Summary fields and line items of one expense document; ``page`` when a field has none."""
+    if not isinstance(doc, dict):
+        return
+    _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", group, False, page)
+    for gi, grp in enumerate(_items(doc.get("LineItemGroups"))):
+        items = grp.get("LineItems") if isinstance(grp, dict) else None
+        for li, item in enumerate(_items(items)):
+            where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
+            fields = item.get("LineItemExpenseFields") if isinstance(item, dict) else None
+            name = f"{group}.line_items[{gi}][{li}]" if group else f"line_items[{gi}][{li}]"
+            _field_rows(r, fields, f"{where}.LineItemExpenseFields", name, False, page)
 
 
 def _identity(r: Reader, raw: dict[str, Any]) -> None:
@@ -406,3 +407,62 @@ def _identity(r: Reader, raw: dict[str, Any]) -> None:
             r.use(f"IdentityDocuments[{d}].DocumentIndex")
             _page_row(r, page)
             _field_rows(r, doc.get("IdentityDocumentFields"), path, group, True, page)
+
+
+def _lending(r: Reader, raw: dict[str, Any]) -> None:
+    """GetLendingAnalysis: per page its class (``document`` ``page_type``) and extractions, a
+    row of ``fields`` per value detection of a lending field (its text, or the selection
+    status of a check box); expense and identity extractions as AnalyzeExpense / AnalyzeID."""
+    for k, result in enumerate(_items(raw.get("Results"))):
+        if not isinstance(result, dict):
+            continue
+        base = f"Results[{k}]"
+        page = result.get("Page") if isinstance(result.get("Page"), int) else k + 1
+        r.use(f"{base}.Page")
+        r.page_of[base] = page
+        _page_row(r, page)
+        classes = result.get("PageClassification")
+        kinds = classes.get("PageType") if isinstance(classes, dict) else None
+        if isinstance(kinds, list) and kinds and isinstance(kinds[0], dict):
+            r.doc(
+                page,
+                "page_type",
+                kinds[0].get("Value"),
+                f"{base}.PageClassification.PageType[0].Value",
+            )
+        for e, ext in enumerate(_items(result.get("Extractions"))):
+            where, group = f"{base}.Extractions[{e}]", f"extraction[{e}]"
+            ext = ext if isinstance(ext, dict) else {}
+            _expense_document(
+                r, ext.get("ExpenseDocument"), f"{where}.ExpenseDocument", group, page
+            )
+            identity = ext.get("IdentityDocument")
+            if isinstance(identity, dict):
+                fields = identity.get("IdentityDocumentFields")
+                _field_rows(
+                    r, fields, f"{where}.IdentityDocument.IdentityDocumentFields", group, True, page
+                )
+            lending = ext.get("LendingDocument")
+            fields = lending.get("LendingFields") if isinstance(lending, dict) else None
+            for i, f in enumerate(_items(fields)):
+                if not isinstance(f, dict) or not isinstance(f.get("Type"), str):
+                    continue
+                fpath = f"{where}.LendingDocument.LendingFields[{i}]"
+                for j, value in enumerate(_items(f.get("ValueDetections"))):
+                    if not isinstance(value, dict):
+                        continue
+                    vpath = f"{fpath}.ValueDetections[{j}]"
+                    text = value.get("Text")
+                    key = "Text" if isinstance(text, str) else "SelectionStatus"
+                    row = {
+                        "page": page,
+                        "group": group,
+                        "field": f["Type"],
+                        "field_norm": snake(f["Type"]),
+                        "item": j,
+                        "value": value.get(key),
+                    }
+                    r.use(f"{fpath}.Type", f"{vpath}.{key}")
+                    _conf(r, row, value, vpath)
+                    _geometry(r, row, value, vpath)
+                    r.add("fields", row)
