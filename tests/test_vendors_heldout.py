@@ -47,9 +47,14 @@ HOCR_KRAKEN = """<html><body><div class="ocr_page" title="bbox 0 0 400 100; imag
 
 
 def test_hocr_comma_separated_properties_keep_the_box():
-    tokens = ocrframe.read_response(HOCR_KRAKEN).flatten()["tokens"]
+    frames = ocrframe.read_response(HOCR_KRAKEN).flatten()
+    tokens, other = frames["tokens"], frames["other"]
     assert tokens["text"].tolist() == ["s14"]
     assert tokens.loc[0, ["x1", "y1", "x3", "y3"]].tolist() == [86.0, 61.0, 152.0, 101.0]
+    # the per-character confidences were swallowed with the box; now they are kept
+    assert other.loc[other["path"] == "hocr#segment_0.x_confs", "value"].tolist() == [
+        "0.91 0.96 0.98"
+    ]
 
 
 # --- Google Cloud Vision ------------------------------------------------------------------------
