@@ -29,7 +29,8 @@ VENDORS: dict[str, str] = {
     "camelCase or snake_case)",
     "gvision": "Google Cloud Vision annotate response (textAnnotations, fullTextAnnotation, "
     "or a 'responses' list of them)",
-    "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, or 2.x "
+    "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, one page or a "
+    "list of pages; PP-StructureV3 results and PP-Structure 2.x region lists; or 2.x "
     "[[polygon, [text, score]], ...] per page)",
     "tesseract": "Tesseract hOCR (HTML text) or image_to_data TSV / pytesseract Output.DICT",
 }
