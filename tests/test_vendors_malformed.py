@@ -216,3 +216,15 @@ def test_a_page_size_that_is_no_number_stays_in_other_and_pixels_still_scale(wid
     assert any(p.startswith("analyzeResult.pages[0].width") for p in other_values(frames))
     cells = ocrframe.to_pixels(frames["cells"], frames["document"], (850, 1100))
     assert len(cells) == 2
+
+
+def test_html_table_cells_of_a_cut_short_table_and_of_huge_spans():
+    from ocrframe.vendors.html_table import table_cells
+
+    cut = table_cells("<table><tr><td>a</td><td>b")  # the saved HTML ends mid-cell
+    assert [(c["row"], c["col"], c["text"]) for c in cut] == [(0, 0, "a"), (0, 1, "b")]
+    huge = table_cells(
+        f"<table><tr><td rowspan={VAST} colspan=2>a</td><td>b</td></tr><tr><td>c</td></tr>"
+    )
+    assert [(c["row"], c["col"]) for c in huge] == [(0, 0), (0, 2), (1, 2)]
+    assert huge[0]["row_span"] == VAST  # kept as given; placement cut to the table

@@ -37,6 +37,7 @@ __all__ = [
     "whole",
     "page_number",
     "MAX_PAGES",
+    "INT64_MAX",
 ]
 
 
@@ -290,13 +291,18 @@ class Reader:
         key, v = get(obj, name)
         n = whole(v, least, most)
         if n is not None:
-            self.use(f"{path}.{key}")
+            self.use(join_path(path, key))
         return n
 
     def page(self, obj: Any, path: str, name: str) -> int | None:
         """``obj[name]`` when it is a :func:`page_number`, marked used; else None (left for
         ``other``)."""
         return self.whole(obj, path, name, 1, MAX_PAGES)
+
+    def page_index(self, obj: Any, path: str, name: str) -> int | None:
+        """The page number (1-based) of a 0-based ``obj[name]``, marked used; else None."""
+        index = self.whole(obj, path, name, 0, MAX_PAGES - 1)
+        return None if index is None else index + 1
 
     def finish(self) -> Extraction:
         """Every scalar not marked used goes to ``other`` with its path; returns the frames."""

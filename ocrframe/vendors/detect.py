@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["VENDORS", "detect_vendor", "vendor_api", "TESSERACT_COLUMNS"]
+from ..errors import ResponseFormatError
+
+__all__ = ["VENDORS", "detect_vendor", "vendor_api", "unfinished_job", "TESSERACT_COLUMNS"]
 
 # Engine name -> the formats it is recognised in (for messages and the README).
 VENDORS: dict[str, str] = {
     "huawei": "Huawei Cloud OCR ({'result': ...} or an error body)",
     "textract": "Amazon Textract (Blocks of DetectDocumentText / AnalyzeDocument / Get* pages, "
-    "ExpenseDocuments of AnalyzeExpense, IdentityDocuments of AnalyzeID)",
+    "ExpenseDocuments of AnalyzeExpense, IdentityDocuments of AnalyzeID, Results of "
+    "GetLendingAnalysis)",
     "azure": "Azure Document Intelligence / Form Recognizer (v2 readResults/pageResults/"
     "documentResults; v3/v4 analyzeResult, REST camelCase or Python SDK snake_case) and Azure "
     "AI Vision (Read 3.x readResults, Image Analysis 4.0 readResult, legacy OCR regions)",
@@ -26,7 +29,8 @@ VENDORS: dict[str, str] = {
     "camelCase or snake_case)",
     "gvision": "Google Cloud Vision annotate response (textAnnotations, fullTextAnnotation, "
     "or a 'responses' list of them)",
-    "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, or 2.x "
+    "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, one page or a "
+    "list of pages; PP-StructureV3 results and PP-Structure 2.x region lists; or 2.x "
     "[[polygon, [text, score]], ...] per page)",
     "tesseract": "Tesseract hOCR (HTML text) or image_to_data TSV / pytesseract Output.DICT",
 }
@@ -89,12 +93,61 @@ def _get(raw: Any, name: str) -> tuple[str | None, Any]:
     return get(raw, name)
 
 
+_TEXTRACT_DONE = {"SUCCEEDED", "PARTIAL_SUCCESS"}
+_AZURE_UNFINISHED = {"notStarted", "running", "failed", "canceled"}
+
+
+def unfinished_job(raw: Any) -> str | None:
+    """What an asynchronous job's status body says, when ``raw`` is one and holds no result
+    (Textract ``Get*`` with ``JobStatus`` IN_PROGRESS / FAILED, Azure ``status`` running /
+    failed); None otherwise.
+
+    >>> unfinished_job({"JobStatus": "IN_PROGRESS"})[:45]
+    'an Amazon Textract job status (IN_PROGRESS), '
+    """
+    if not isinstance(raw, dict):
+        return None
+    status = raw.get("JobStatus")
+    if isinstance(status, str) and status not in _TEXTRACT_DONE:
+        if not _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments", "Results"):
+            note = raw.get("StatusMessage")
+            said = f"{status}: {note}" if isinstance(note, str) and note else status
+            todo = (
+                "the job failed: fix the input and start a new job"
+                if status == "FAILED"
+                else "call the Get* operation again until JobStatus is SUCCEEDED"
+            )
+            return f"an Amazon Textract job status ({said}), not a result: {todo}"
+    status = raw.get("status")
+    if (
+        isinstance(status, str)
+        and status in _AZURE_UNFINISHED
+        and _has(raw, "createdDateTime", "error")
+        and not _has(raw, "analyzeResult")
+    ):
+        _, error = _get(raw, "error")
+        said = status
+        if isinstance(error, dict):
+            said += ": " + " ".join(str(v) for k, v in error.items() if k in ("code", "message"))
+        todo = (
+            "the operation ended without one: fix the input and analyze again"
+            if status in ("failed", "canceled")
+            else "poll the Operation-Location URL again until status is succeeded"
+        )
+        return f"an Azure operation status ({said}), not a result: {todo}"
+    return None
+
+
 def detect_vendor(raw: Any) -> str | None:
-    """The engine of a parsed result (a key of ``VENDORS``), or None when unknown."""
+    """The engine of a parsed result (a key of ``VENDORS``), or None when unknown. A job
+    status without a result (:func:`unfinished_job`) is a ResponseFormatError saying so."""
     if not isinstance(raw, dict):
         return None
     if "result" in raw or "error_code" in raw:
         return "huawei"
+    unfinished = unfinished_job(raw)
+    if unfinished is not None:
+        raise ResponseFormatError(unfinished)
     if _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments") or "DocumentMetadata" in raw:
         return "textract"
     _, read_result = _get(raw, "readResult")  # Azure AI Vision Image Analysis 4.0
@@ -114,6 +167,10 @@ def detect_vendor(raw: Any) -> str | None:
         return "tesseract"
     if "rec_texts" in raw or (isinstance(raw.get("res"), dict) and "rec_texts" in raw["res"]):
         return "paddleocr"
+    from .paddle import is_structure
+
+    if is_structure(raw):
+        return "paddleocr"
     _, document = _get(raw, "document")
     if isinstance(document, dict) and _is_docai(document):
         return "docai"
@@ -121,13 +178,13 @@ def detect_vendor(raw: Any) -> str | None:
         return "docai"
     responses = raw.get("responses")
     if isinstance(responses, list) and responses:
-        from .paddle import is_labelled
+        from .paddle import is_labelled, is_region
 
-        if _is_paddle2(responses) or is_labelled(responses[0]):
+        if _is_paddle2(responses) or is_labelled(responses[0]) or is_region(responses[0]):
             return "paddleocr"
         first = next((r for r in responses if isinstance(r, dict) and r), None)
         inner = detect_vendor(first) if first is not None else None
-        if inner in ("textract", "gvision"):
+        if inner in ("textract", "gvision", "paddleocr"):
             return inner
         if first is not None and isinstance(first.get("responses"), list):
             return detect_vendor(first)  # Vision files:annotate: responses of responses
@@ -142,6 +199,8 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
             return "AnalyzeExpense"
         if _has(raw, "IdentityDocuments"):
             return "AnalyzeID"
+        if "AnalyzeLendingModelVersion" in raw:
+            return "AnalyzeLending"
         if "AnalyzeDocumentModelVersion" in raw:
             return "AnalyzeDocument"
         if "DetectDocumentTextModelVersion" in raw:
@@ -162,7 +221,9 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
             return docs[0].get("docType")
         return "read" if _has(result, "readResults") else None
     if vendor == "gvision":
-        first = raw["responses"][0] if isinstance(raw.get("responses"), list) else raw
+        first: Any = raw
+        while isinstance(first, dict) and isinstance(first.get("responses"), list):
+            first = first["responses"][0] if first["responses"] else None  # files:annotate
         full = isinstance(first, dict) and _has(first, "fullTextAnnotation")
         return "document-text-detection" if full else "text-detection"
     if vendor == "docai":
@@ -170,5 +231,9 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
     if vendor == "tesseract":
         return "hocr" if "hocr" in raw else "image-to-data"
     if vendor == "paddleocr":
-        return "ocr"
+        from .paddle import is_region, is_structure
+
+        pages = raw.get("responses")
+        first = pages[0] if isinstance(pages, list) and pages else raw
+        return "structure" if is_structure(first) or is_region(first) else "ocr"
     return None

@@ -2,7 +2,9 @@
 the rest are words) and ``fullTextAnnotation`` (pages, blocks, paragraphs, words, symbols),
 bare or as a ``responses`` list (one per image or PDF page). Vision has no lines: a line ends
 at a word whose last symbol breaks the line (``LINE_BREAK`` / ``EOL_SURE_SPACE``); the line's
-box is its words' bounding box and its confidence the mean of its words. Coordinates are pixels.
+box is its words' bounding box and its confidence the mean of its words. Coordinates are pixels,
+or normalised to the page when the boxes have only ``normalizedVertices`` (PDF and TIFF pages
+of ``files:annotate`` / async output).
 
 >>> word = lambda t, brk=None: {"symbols": [{"text": c, "confidence": 0.9} for c in t[:-1]]
 ...     + [{"text": t[-1], "confidence": 0.9, "property": {"detectedBreak": {"type": brk}}}]}
@@ -57,9 +59,21 @@ def _poly(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> Non
     for name in ("boundingBox", "boundingPoly"):
         key, box = get(obj, name)
         if isinstance(box, dict):
-            vkey, verts = get(box, "vertices")
-            if r.polygon(row, quad_xy(verts, default=0.0), f"{path}.{key}.{vkey}"):
-                return
+            for vertices in ("vertices", "normalizedVertices"):
+                vkey, verts = get(box, vertices)
+                if r.polygon(row, quad_xy(verts, default=0.0), f"{path}.{key}.{vkey}"):
+                    return
+
+
+def _normalized(page: dict[str, Any]) -> bool:
+    """Whether the page's boxes are given only as ``normalizedVertices``."""
+    for _, block in dict_items(page, "", "blocks"):
+        _, box = get(block, "boundingBox")
+        if get(box, "vertices")[1]:
+            return False
+        if get(box, "normalizedVertices")[1]:
+            return True
+    return False
 
 
 def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
@@ -102,9 +116,14 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
 
 
 def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
-    for name in ("width", "height"):
-        r.page_property(page, p, path, name)
-    r.doc(page, "unit", "pixel")
+    if _normalized(p):  # the page's own width and height (PDF points) stay in `other`
+        r.doc(page, "width", 1.0)
+        r.doc(page, "height", 1.0)
+        r.doc(page, "unit", "normalized")
+    else:
+        for name in ("width", "height"):
+            r.page_property(page, p, path, name)
+        r.doc(page, "unit", "pixel")
     line: list[dict[str, Any]] = []
     for bpath, block in dict_items(p, path, "blocks"):
         _layout(r, block, bpath, page, "blockType")

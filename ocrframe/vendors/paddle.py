@@ -1,8 +1,11 @@
 """PaddleOCR results: 3.x ``res.save_to_json()`` (``rec_texts``, ``rec_scores``,
-``rec_polys``; word boxes when ``return_word_box``), bare or under ``res``, and 2.x
-``ocr.ocr()`` output (per page a list of ``[polygon, [text, score]]``) read as
-``{"responses": pages}``, and ``system_results`` lines (``[{"transcription", "points",
-"score"}]``). Each recognised text is a line; coordinates are pixels; scores 0-1.
+``rec_polys`` or ``rec_boxes``; word boxes when ``return_word_box``), bare or under ``res``, one
+or a list of them (a PDF's pages), and 2.x ``ocr.ocr()`` output (per page a list of
+``[polygon, [text, score]]``) read as ``{"responses": pages}``, and ``system_results`` lines
+(``[{"transcription", "points", "score"}]``). Each recognised text is a line; coordinates are
+pixels; scores 0-1. PP-Structure: V3's ``overall_ocr_res`` lines, ``parsing_res_list`` blocks
+(``layout``) and ``table_res_list`` tables (``cells`` from ``pred_html``), and 2.x region lists
+(``type``, ``bbox``, ``res``: text lines, or a table's ``html``).
 
 >>> ex = read({"rec_texts": ["Hi"], "rec_scores": [0.9],
 ...            "rec_polys": [[[0, 0], [9, 0], [9, 4], [0, 4]]]})
@@ -15,9 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction
-from .base import MAX_PAGES, Reader, conf, listed, quad_flat, whole
+from .base import Reader, conf, listed, quad_flat
+from .html_table import table_cells
 
-__all__ = ["read", "is_line", "is_labelled"]
+__all__ = ["read", "is_line", "is_labelled", "is_structure", "is_region"]
+
+STRUCTURE_KEYS = ("overall_ocr_res", "parsing_res_list", "table_res_list")
 
 
 def read(raw: dict[str, Any]) -> Extraction:
@@ -27,17 +33,30 @@ def read(raw: dict[str, Any]) -> Extraction:
         pages = raw["responses"]
         if pages and is_labelled(pages[0]):
             _labelled(r, pages)
+        elif pages and is_region(pages[0]):
+            _regions(r, pages)
         elif pages and is_line(pages[0]):
             pages = [pages]  # one page given as its lines
             _v2_page(r, raw["responses"], "responses", 1)
         else:
-            for i, lines in enumerate(pages):
-                _v2_page(r, lines, f"responses[{i}]", i + 1)
-    elif isinstance(raw.get("res"), dict):
-        _v3(r, raw["res"], "res.")
+            for i, page in enumerate(pages):
+                if isinstance(page, dict):  # 3.x, one result per PDF page
+                    _v3_result(r, page, f"responses[{i}].", i + 1)
+                else:
+                    _v2_page(r, page, f"responses[{i}]", i + 1)
     else:
-        _v3(r, raw, "")
+        _v3_result(r, raw, "", 1)
     return r.finish()
+
+
+def _v3_result(r: Reader, result: dict[str, Any], prefix: str, page: int) -> None:
+    """A 3.x result (OCR or PP-StructureV3), bare or under ``res`` (``res.json``)."""
+    if isinstance(result.get("res"), dict):
+        result, prefix = result["res"], f"{prefix}res."
+    if is_structure(result):
+        _structure(r, result, prefix, page)
+    else:
+        _v3(r, result, prefix, page)
 
 
 def is_line(e: Any) -> bool:
@@ -83,15 +102,13 @@ def _v2_page(r: Reader, lines: Any, path: str, page: int) -> None:
             )
 
 
-def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
-    index = whole(res.get("page_index"), 0, MAX_PAGES - 1)
-    page = 1 if index is None else index + 1
-    if index is not None:
-        r.use(f"{prefix}page_index")
+def _v3(r: Reader, res: dict[str, Any], prefix: str, page: int) -> None:
+    """``page_index`` (0-based) when given, else ``page``."""
+    page = r.page_index(res, prefix.rstrip("."), "page_index") or page
     r.doc(page, "unit", "pixel")
     texts, scores = listed(res.get("rec_texts")), listed(res.get("rec_scores"))
-    polys_key = "rec_polys" if isinstance(res.get("rec_polys"), list) else "dt_polys"
-    polys = listed(res.get(polys_key))
+    polys_key = _polygons_key(res, len(texts))
+    polys = listed(res.get(polys_key)) if polys_key else []
     words, regions = listed(res.get("text_word")), listed(res.get("text_word_region"))
     for i, text in enumerate(texts):
         block = _line(
@@ -109,6 +126,17 @@ def _v3(r: Reader, res: dict[str, Any], prefix: str) -> None:
                 row, quad_flat(_at(_at(regions, i) or [], j)), f"{prefix}text_word_region[{i}][{j}]"
             )
             r.add("tokens", row)
+
+
+def _polygons_key(res: dict[str, Any], n_texts: int) -> str | None:
+    """Where each recognised text's box is: ``rec_polys``, else ``rec_boxes`` (x1, y1, x2, y2),
+    else ``dt_polys`` only when it has one box per text (it also holds the detections the
+    recogniser dropped, so otherwise its boxes would go to the wrong texts)."""
+    for key in ("rec_polys", "rec_boxes"):
+        if isinstance(res.get(key), list):
+            return key
+    dt = res.get("dt_polys")
+    return "dt_polys" if isinstance(dt, list) and len(dt) == n_texts else None
 
 
 def is_labelled(e: Any) -> bool:
@@ -134,3 +162,93 @@ def _labelled(r: Reader, lines: list[Any]) -> None:
 
 def _at(values: Any, i: int) -> Any:
     return values[i] if isinstance(values, list) and i < len(values) else None
+
+
+# --- PP-Structure ------------------------------------------------------------------------------
+
+
+def is_structure(x: Any) -> bool:
+    """A PP-StructureV3 result (``overall_ocr_res``, ``parsing_res_list``, ``table_res_list``),
+    bare or under ``res``."""
+    if isinstance(x, dict) and isinstance(x.get("res"), dict):
+        x = x["res"]
+    return isinstance(x, dict) and any(k in x for k in STRUCTURE_KEYS)
+
+
+def is_region(e: Any) -> bool:
+    """A PP-Structure 2.x region: ``{"type", "bbox", "res", "img_idx"}``."""
+    return isinstance(e, dict) and {"type", "bbox", "res"} <= set(e)
+
+
+def _structure(r: Reader, res: dict[str, Any], prefix: str, page: int) -> None:
+    """PP-StructureV3: the page's OCR lines, its layout blocks and its tables' cells."""
+    page = r.page_index(res, prefix.rstrip("."), "page_index") or page
+    ocr = res.get("overall_ocr_res")
+    if isinstance(ocr, dict):
+        _v3(r, ocr, f"{prefix}overall_ocr_res.", page)
+    r.doc(page, "unit", "pixel")
+    for i, block in enumerate(res.get("parsing_res_list") or ()):
+        if isinstance(block, dict):
+            where = f"{prefix}parsing_res_list[{i}]"
+            row = {"page": page, "block": r.count("layout", page), "type": block.get("block_label")}
+            if isinstance(block.get("block_content"), str):
+                row["text"] = block["block_content"]
+                r.use(f"{where}.block_content")
+            r.use(f"{where}.block_label")
+            r.polygon(row, quad_flat(block.get("block_bbox")), f"{where}.block_bbox")
+            r.add("layout", row)
+    for i, table in enumerate(res.get("table_res_list") or ()):
+        if isinstance(table, dict):
+            where = f"{prefix}table_res_list[{i}]"
+            _table(r, table, ("pred_html", "cell_box_list"), where, page)
+
+
+def _table(r: Reader, table: dict[str, Any], keys: tuple[str, str], where: str, page: int) -> None:
+    """Cells from the table's HTML (``keys[0]``); the cell boxes (``keys[1]``, in the HTML's
+    cell order) when there is one per cell, else they stay in ``other``."""
+    html_key, box_key = keys
+    html = table.get(html_key)
+    cells = table_cells(html) if isinstance(html, str) else []
+    if cells:
+        r.use(f"{where}.{html_key}")
+    boxes = table.get(box_key)
+    boxes = boxes if isinstance(boxes, list) and len(boxes) == len(cells) else None
+    table = r.next_table(page)
+    for i, cell in enumerate(cells):
+        row = {"page": page, "table": table, "kind": "table", "cell": i, **cell}
+        if boxes is not None:
+            r.polygon(row, quad_flat(boxes[i]), f"{where}.{box_key}[{i}]")
+        r.add("cells", row)
+
+
+def _regions(r: Reader, regions: list[Any]) -> None:
+    """PP-Structure 2.x: per region a layout row; its text lines, or its table's cells."""
+    for i, region in enumerate(regions):
+        if not is_region(region):
+            continue
+        where = f"responses[{i}]"
+        page = r.page_index(region, where, "img_idx") or 1
+        r.page_of[where] = page
+        r.doc(page, "unit", "pixel")
+        row = {"page": page, "block": r.count("layout", page), "type": str(region["type"])}
+        r.use(f"{where}.type")
+        r.polygon(row, quad_flat(region["bbox"]), f"{where}.bbox")
+        res = region["res"]
+        if isinstance(res, dict) and isinstance(res.get("html"), str):
+            _table(r, res, ("html", "cell_bbox"), f"{where}.res", page)
+        elif isinstance(res, list):
+            texts = []
+            for j, line in enumerate(res):
+                if isinstance(line, dict) and isinstance(line.get("text"), str):
+                    at = f"{where}.res[{j}]"
+                    _line(
+                        r,
+                        page,
+                        line["text"],
+                        line.get("confidence"),
+                        line.get("text_region"),
+                        (f"{at}.text", f"{at}.confidence", f"{at}.text_region"),
+                    )
+                    texts.append(line["text"])
+            row["text"] = " ".join(texts) or None
+        r.add("layout", row)

@@ -15,6 +15,7 @@ Coordinates are pixels; confidences 0-100 become 0-1 and -1 (none) becomes NaN.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -60,10 +61,18 @@ class _Element:
         self.children: list[_Element] = []
 
 
+# hOCR separates properties with ";"; some engines (kraken) write ", " before the next name.
+_PROPERTY_SEPARATOR = re.compile(r";|,\s+(?=[a-z_]+\s)")
+
+
 def _title(title: str) -> dict[str, list[str]]:
-    """``bbox 1 2 3 4; x_wconf 90`` -> ``{"bbox": ["1", "2", "3", "4"], "x_wconf": ["90"]}``"""
+    """``bbox 1 2 3 4; x_wconf 90`` -> ``{"bbox": ["1", "2", "3", "4"], "x_wconf": ["90"]}``
+
+    >>> _title("bbox 86 61 152 101, x_confs 0.91 0.96")["bbox"]
+    ['86', '61', '152', '101']
+    """
     out = {}
-    for part in title.split(";"):
+    for part in _PROPERTY_SEPARATOR.split(title):
         words = part.strip().split()
         if words:
             out[words[0]] = words[1:]
@@ -164,6 +173,15 @@ def _put(row: dict[str, Any], poly: list[float] | None) -> None:
         row.update(zip(POLYGON_COLUMNS, poly, strict=True))
 
 
+def _word_text(word: _Element) -> str:
+    """A word's text: its ``ocrx_cinfo`` characters when it has them (``hocr_char_boxes``
+    puts only layout whitespace between them), else its own text."""
+    chars = [e for e in _walk(word) if e.cls == "ocrx_cinfo"]
+    if chars:
+        return "".join("".join(ch.text) for ch in chars)
+    return "".join(word.text)
+
+
 def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) -> None:
     block = r.count("words", page)
     line_of[id(line)] = block
@@ -171,7 +189,7 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
     texts, n = [], 0
     for w in words:
         c = conf((w.props.get("x_wconf") or [None])[0], SCALE)
-        text = "".join(w.text)
+        text = _word_text(w)
         row = {
             "page": page,
             "block": block,

@@ -1,6 +1,7 @@
 """Amazon Textract: the Block graph of DetectDocumentText, AnalyzeDocument (TABLES, FORMS,
-QUERIES, LAYOUT, SIGNATURES) and the async Get* pages, plus AnalyzeExpense's and AnalyzeID's
-fields. Coordinates are normalised to the page (0-1); confidences 0-100 become 0-1.
+QUERIES, LAYOUT, SIGNATURES) and the async Get* pages, plus AnalyzeExpense's, AnalyzeID's and
+AnalyzeLending's (GetLendingAnalysis ``Results``) fields. Coordinates are normalised to the page
+(0-1); confidences 0-100 become 0-1.
 
 >>> body = {"Blocks": [
 ...     {"BlockType": "LINE", "Id": "l", "Text": "Hi you", "Confidence": 99.5,
@@ -29,17 +30,21 @@ class _Graph:
 
     def __init__(self, r: Reader, raw: dict[str, Any]) -> None:
         self.blocks: list[tuple[str, dict[str, Any]]] = []
-        for path, blocks in _block_lists(raw):
+        self.default_page: dict[int, int] = {}  # id(block) -> its document's page (AnalyzeID)
+        for path, blocks, page in _block_lists(raw):
             for i, b in enumerate(blocks):
                 if isinstance(b, dict):
                     self.blocks.append((f"{path}[{i}]", b))
+                    self.default_page[id(b)] = page
         self.by_id = {b["Id"]: (p, b) for p, b in self.blocks if text_of(b.get("Id"))}
         for p, b in self.blocks:  # a malformed id, type or page stays for ``other``
-            r.use(
-                f"{p}.Relationships",
-                *(f"{p}.{k}" for k in ("Id", "BlockType") if text_of(b.get(k))),
-            )
+            named = [f"{p}.{k}" for k in ("Id", "BlockType") if text_of(b.get(k))]
+            r.use(f"{p}.Relationships", *named)
             r.use(f"{p}.Page" if page_number(b.get("Page")) else None)
+
+    def page(self, b: dict[str, Any]) -> int:
+        """The block's ``Page``; AnalyzeID blocks (no or 0 ``Page``) are on their document's."""
+        return page_number(b.get("Page")) or self.default_page.get(id(b), 1)
 
     def related(self, b: dict[str, Any], kind: str) -> list[tuple[str, dict[str, Any]]]:
         out = []
@@ -60,20 +65,23 @@ class _Graph:
 
 
 def _block_lists(raw: dict[str, Any]):
+    """``(path, blocks, default page)`` of every block list."""
     if isinstance(raw.get("Blocks"), list):
-        yield "Blocks", raw["Blocks"]
+        yield "Blocks", raw["Blocks"], 1
     for key in ("ExpenseDocuments", "IdentityDocuments"):
         for d, doc in enumerate(listed(raw.get(key))):
             if isinstance(doc, dict) and isinstance(doc.get("Blocks"), list):
-                yield f"{key}[{d}].Blocks", doc["Blocks"]
+                yield f"{key}[{d}].Blocks", doc["Blocks"], _document_page(doc, d)
     for k, page in enumerate(listed(raw.get("responses"))):  # a list of Get* pages
         if isinstance(page, dict):
-            for path, blocks in _block_lists(page):
-                yield f"responses[{k}].{path}", blocks
+            for path, blocks, first in _block_lists(page):
+                yield f"responses[{k}].{path}", blocks, first
 
 
-def _page(b: dict[str, Any]) -> int:
-    return page_number(b.get("Page")) or 1
+def _document_page(doc: dict[str, Any], d: int) -> int:
+    """The page of AnalyzeID's ``d``-th document: its 1-based ``DocumentIndex`` (one document
+    per page sent)."""
+    return page_number(doc.get("DocumentIndex")) or d + 1
 
 
 def _page_row(r: Reader, page: int) -> None:
@@ -124,7 +132,7 @@ def read(raw: dict[str, Any]) -> Extraction:
     line_of: dict[str, int] = {}
     lines: dict[int, int] = {}
     for path, b in g.blocks:
-        kind, page = b.get("BlockType"), _page(b)
+        kind, page = b.get("BlockType"), g.page(b)
         r.page_of[path] = page
         _page_row(r, page)
         if kind == "LINE":
@@ -135,7 +143,7 @@ def read(raw: dict[str, Any]) -> Extraction:
             _geometry(r, row, b, path)
             r.add("words", row)
             for _, w in g.related(b, "CHILD"):
-                line_of[w["Id"]] = n  # related blocks have string ids
+                line_of[w.get("Id")] = n
     meta = raw.get("DocumentMetadata")
     pages = page_number(meta.get("Pages")) if isinstance(meta, dict) else None
     if pages is not None:
@@ -149,13 +157,14 @@ def read(raw: dict[str, Any]) -> Extraction:
     _layout(r, g)
     _expense(r, raw)
     _identity(r, raw)
+    _lending(r, raw)
     return r.finish()
 
 
 def _tokens(r: Reader, g: _Graph, line_of: dict[str, int]) -> None:
     for path, b in g.blocks:
         if b.get("BlockType") == "WORD":
-            page = _page(b)
+            page = g.page(b)
             row = {
                 "page": page,
                 "block": line_of.get(text_of(b.get("Id"))),
@@ -173,7 +182,7 @@ def _tables(r: Reader, g: _Graph) -> None:
     for path, t in g.blocks:
         if t.get("BlockType") != "TABLE":
             continue
-        page = _page(t)
+        page = g.page(t)
         table = tables[page] = tables.get(page, -1) + 1
         r.page_of[path] = page
         rows: dict[str, dict[str, Any]] = {}
@@ -223,7 +232,7 @@ def _pairs(r: Reader, g: _Graph) -> None:
     for path, k in g.blocks:
         if k.get("BlockType") != "KEY_VALUE_SET" or "KEY" not in listed(k.get("EntityTypes")):
             continue
-        page = _page(k)
+        page = g.page(k)
         pair = r.count("kv", page)
         values = g.related(k, "VALUE")
         row = {
@@ -255,7 +264,7 @@ def _queries(r: Reader, g: _Graph) -> None:
         answers = g.related(q, "ANSWER") or [(None, {})]
         for apath, a in answers:
             row = {
-                "page": _page(a or q),
+                "page": g.page(a or q),
                 "group": "queries",
                 "field": name,
                 "field_norm": snake(str(name)).replace(" ", "_") if name else None,
@@ -288,13 +297,13 @@ def _layout(r: Reader, g: _Graph) -> None:
     counters: dict[int, int] = {}
     for _, b in g.blocks:
         if b.get("BlockType") == "LINE":
-            p = _page(b)
+            p = g.page(b)
             line_no[text_of(b.get("Id"))] = counters[p] = counters.get(p, -1) + 1
     for path, b in g.blocks:
         kind = b.get("BlockType")
         if not isinstance(kind, str) or kind in _HANDLED:
             continue
-        page = _page(b)
+        page = g.page(b)
         kids = g.related(b, "CHILD")
         ids = [line_no[c["Id"]] for _, c in kids if c["Id"] in line_no]
         text = b.get("Text")
@@ -316,7 +325,10 @@ def _layout(r: Reader, g: _Graph) -> None:
         r.add("layout", row)
 
 
-def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> None:
+def _field_rows(
+    r: Reader, fields: Any, path: str, group: str, id_doc: bool, default_page: int = 1
+) -> None:
+    """Field rows; each on its ``PageNumber``, else on ``default_page``."""
     for i, f in enumerate(fields if isinstance(fields, list) else ()):
         if not isinstance(f, dict):
             continue
@@ -325,7 +337,7 @@ def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> 
         name = kind.get("Text")
         r.use(f"{where}.Type.Text")
         value = f.get("ValueDetection") if isinstance(f.get("ValueDetection"), dict) else {}
-        page = r.page(f, where, "PageNumber") or 1
+        page = r.page(f, where, "PageNumber") or default_page
         groups = [
             t
             for gp in listed(f.get("GroupProperties"))
@@ -353,24 +365,21 @@ def _field_rows(r: Reader, fields: Any, path: str, group: str, id_doc: bool) -> 
 
 def _expense(r: Reader, raw: dict[str, Any]) -> None:
     for d, doc in enumerate(listed(raw.get("ExpenseDocuments"))):
-        if not isinstance(doc, dict):
-            continue
-        base = f"ExpenseDocuments[{d}]"
-        _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", "", False)
-        for gi, grp in enumerate(listed(doc.get("LineItemGroups"))):
-            items = grp.get("LineItems") if isinstance(grp, dict) else None
-            for li, item in enumerate(listed(items)):
-                if not isinstance(item, dict):
-                    continue
-                where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
-                group = f"line_items[{gi}][{li}]"
-                _field_rows(
-                    r,
-                    item.get("LineItemExpenseFields"),
-                    f"{where}.LineItemExpenseFields",
-                    group,
-                    False,
-                )
+        _expense_document(r, doc, f"ExpenseDocuments[{d}]", "", 1)
+
+
+def _expense_document(r: Reader, doc: Any, base: str, group: str, page: int) -> None:
+    """Summary fields and line items of one expense document; ``page`` when a field has none."""
+    if not isinstance(doc, dict):
+        return
+    _field_rows(r, doc.get("SummaryFields"), f"{base}.SummaryFields", group, False, page)
+    for gi, grp in enumerate(listed(doc.get("LineItemGroups"))):
+        items = grp.get("LineItems") if isinstance(grp, dict) else None
+        for li, item in enumerate(listed(items)):
+            where = f"{base}.LineItemGroups[{gi}].LineItems[{li}]"
+            fields = item.get("LineItemExpenseFields") if isinstance(item, dict) else None
+            name = f"{group}.line_items[{gi}][{li}]" if group else f"line_items[{gi}][{li}]"
+            _field_rows(r, fields, f"{where}.LineItemExpenseFields", name, False, page)
 
 
 def _identity(r: Reader, raw: dict[str, Any]) -> None:
@@ -379,4 +388,65 @@ def _identity(r: Reader, raw: dict[str, Any]) -> None:
         if isinstance(doc, dict):
             group = "" if len(docs) == 1 else f"document[{d}]"
             path = f"IdentityDocuments[{d}].IdentityDocumentFields"
-            _field_rows(r, doc.get("IdentityDocumentFields"), path, group, True)
+            page = _document_page(doc, d)
+            r.use(f"IdentityDocuments[{d}].DocumentIndex")
+            _page_row(r, page)
+            _field_rows(r, doc.get("IdentityDocumentFields"), path, group, True, page)
+
+
+def _lending(r: Reader, raw: dict[str, Any]) -> None:
+    """GetLendingAnalysis: per page its class (``document`` ``page_type``) and extractions, a
+    row of ``fields`` per value detection of a lending field (its text, or the selection
+    status of a check box); expense and identity extractions as AnalyzeExpense / AnalyzeID."""
+    for k, result in enumerate(listed(raw.get("Results"))):
+        if not isinstance(result, dict):
+            continue
+        base = f"Results[{k}]"
+        page = r.page(result, base, "Page") or k + 1
+        r.page_of[base] = page
+        _page_row(r, page)
+        classes = result.get("PageClassification")
+        kinds = classes.get("PageType") if isinstance(classes, dict) else None
+        if isinstance(kinds, list) and kinds and isinstance(kinds[0], dict):
+            r.doc(
+                page,
+                "page_type",
+                kinds[0].get("Value"),
+                f"{base}.PageClassification.PageType[0].Value",
+            )
+        for e, ext in enumerate(listed(result.get("Extractions"))):
+            where, group = f"{base}.Extractions[{e}]", f"extraction[{e}]"
+            ext = ext if isinstance(ext, dict) else {}
+            _expense_document(
+                r, ext.get("ExpenseDocument"), f"{where}.ExpenseDocument", group, page
+            )
+            identity = ext.get("IdentityDocument")
+            if isinstance(identity, dict):
+                fields = identity.get("IdentityDocumentFields")
+                _field_rows(
+                    r, fields, f"{where}.IdentityDocument.IdentityDocumentFields", group, True, page
+                )
+            lending = ext.get("LendingDocument")
+            fields = lending.get("LendingFields") if isinstance(lending, dict) else None
+            for i, f in enumerate(listed(fields)):
+                if not isinstance(f, dict) or not isinstance(f.get("Type"), str):
+                    continue
+                fpath = f"{where}.LendingDocument.LendingFields[{i}]"
+                for j, value in enumerate(listed(f.get("ValueDetections"))):
+                    if not isinstance(value, dict):
+                        continue
+                    vpath = f"{fpath}.ValueDetections[{j}]"
+                    text = value.get("Text")
+                    key = "Text" if isinstance(text, str) else "SelectionStatus"
+                    row = {
+                        "page": page,
+                        "group": group,
+                        "field": f["Type"],
+                        "field_norm": snake(f["Type"]),
+                        "item": j,
+                        "value": value.get(key),
+                    }
+                    r.use(f"{fpath}.Type", f"{vpath}.{key}")
+                    _conf(r, row, value, vpath)
+                    _geometry(r, row, value, vpath)
+                    r.add("fields", row)
