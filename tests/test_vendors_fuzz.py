@@ -1,0 +1,55 @@
+"""Seeded mutations of the real saved results of other engines (``../shared/data/vendors``):
+values swapped for numbers, lists, strings, NaN and integers beyond int64, keys dropped. Every
+frame function answers frames or an ``OcrError``: never a bare TypeError, KeyError or
+OverflowError, and never work without end (a huge span or page count is cut to the document)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import ocrframe
+
+VENDORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "vendors"
+FILES = sorted(VENDORS.glob("*/*.json"))
+ODD = [None, 0, -1, 1.5, float("nan"), "", "x", [], {}, [[]], [None], {"a": None}, True,
+       [[1, 2]], "[[1,2]]", 10**30, 10**12, [1, 2, 3, 4]]  # fmt: skip
+FRAMES = ["flatten", "words", "tokens", "chars", "cells", "kv", "fields", "layout", "tables"]
+
+
+def mutated(node, rng: random.Random):
+    """``node`` with about one value in eight replaced by an odd one and one in twenty dropped."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            r = rng.random()
+            if r < 0.05:
+                continue
+            out[key] = rng.choice(ODD) if r < 0.12 else mutated(value, rng)
+        return out
+    if isinstance(node, list):
+        out = [mutated(v, rng) for v in node]
+        if out and rng.random() < 0.1:
+            out.append(rng.choice(ODD))
+        return out
+    return node
+
+
+@pytest.mark.skipif(not FILES, reason="../shared/data/vendors is not beside the repository")
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name[:40]}" for p in FILES])
+def test_mutated_results_of_other_engines_give_frames_or_an_ocr_error(path):
+    original = json.loads(path.read_bytes())
+    rng = random.Random(path.name)
+    answered = 0
+    for _ in range(6):
+        body = mutated(original, rng)
+        for name in FRAMES:
+            try:
+                getattr(ocrframe, name)(body)
+                answered += 1
+            except ocrframe.OcrError:
+                pass
+    assert answered  # most mutations keep a readable result
