@@ -270,6 +270,12 @@ class Reader:
         if key is not None and fits:
             self.doc(page, as_name or name, v, join_path(path, key))
 
+    def normalized_page(self, page: int) -> None:
+        """``page``'s coordinates are fractions of the page: width = height = 1."""
+        self.doc(page, "width", 1.0)
+        self.doc(page, "height", 1.0)
+        self.doc(page, "unit", "normalized")
+
     def doc(self, page: int, key: str, value: Any, path: str | None = None) -> None:
         """A page property for the ``document`` frame (``path`` is marked used)."""
         self.ex.doc(page, key, value)

@@ -123,9 +123,7 @@ class _Doc:
                 self.dims[page] = (w, h)
             for name in ("width", "height", "unit"):
                 r.page_property(page, dim, f"{path}.{key}", name, f"image_{name}")
-        r.doc(page, "width", 1.0)
-        r.doc(page, "height", 1.0)
-        r.doc(page, "unit", "normalized")
+        r.normalized_page(page)
         lines = []
         for lpath, line in dict_items(p, path, "lines"):
             row = self.element(line, lpath, page)

@@ -117,9 +117,7 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
 
 def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
     if _normalized(p):  # the page's own width and height (PDF points) stay in `other`
-        r.doc(page, "width", 1.0)
-        r.doc(page, "height", 1.0)
-        r.doc(page, "unit", "normalized")
+        r.normalized_page(page)
     else:
         for name in ("width", "height"):
             r.page_property(page, p, path, name)

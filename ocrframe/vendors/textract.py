@@ -87,9 +87,7 @@ def _document_page(doc: dict[str, Any], d: int) -> int:
 def _page_row(r: Reader, page: int) -> None:
     """Every Textract page's coordinates are normalised to it."""
     if page not in r.ex.document:
-        r.doc(page, "width", 1.0)
-        r.doc(page, "height", 1.0)
-        r.doc(page, "unit", "normalized")
+        r.normalized_page(page)
 
 
 def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> None:
