@@ -228,3 +228,13 @@ def test_html_table_cells_of_a_cut_short_table_and_of_huge_spans():
     )
     assert [(c["row"], c["col"]) for c in huge] == [(0, 0), (0, 2), (1, 2)]
     assert huge[0]["row_span"] == VAST  # kept as given; placement cut to the table
+
+
+@pytest.mark.parametrize("odd", [5, "x", {"a": 1}])
+def test_paddle_lists_of_the_wrong_type_are_read_around(odd):
+    ocr = {"rec_texts": ["hi"], "rec_scores": [0.9], "text_word": [odd]}
+    body = {"res": {"overall_ocr_res": ocr, "parsing_res_list": odd, "table_res_list": odd}}
+    frames = ocrframe.flatten(body)
+    assert frames["words"]["text"].tolist() == ["hi"]
+    kept = other_values(frames)
+    assert "res.parsing_res_list" in kept or any(p.startswith("res.parsing") for p in kept)

@@ -119,7 +119,7 @@ def _v3(r: Reader, res: dict[str, Any], prefix: str, page: int) -> None:
             _at(polys, i),
             (f"{prefix}rec_texts[{i}]", f"{prefix}rec_scores[{i}]", f"{prefix}{polys_key}[{i}]"),
         )
-        for j, word in enumerate(_at(words, i) or ()):
+        for j, word in enumerate(listed(_at(words, i))):
             row = {"page": page, "block": block, "token": r.count("tokens", page), "text": word}
             r.use(f"{prefix}text_word[{i}][{j}]")
             r.polygon(
@@ -187,7 +187,7 @@ def _structure(r: Reader, res: dict[str, Any], prefix: str, page: int) -> None:
     if isinstance(ocr, dict):
         _v3(r, ocr, f"{prefix}overall_ocr_res.", page)
     r.doc(page, "unit", "pixel")
-    for i, block in enumerate(res.get("parsing_res_list") or ()):
+    for i, block in enumerate(listed(res.get("parsing_res_list"))):
         if isinstance(block, dict):
             where = f"{prefix}parsing_res_list[{i}]"
             row = {"page": page, "block": r.count("layout", page), "type": block.get("block_label")}
@@ -197,7 +197,7 @@ def _structure(r: Reader, res: dict[str, Any], prefix: str, page: int) -> None:
             r.use(f"{where}.block_label")
             r.polygon(row, quad_flat(block.get("block_bbox")), f"{where}.block_bbox")
             r.add("layout", row)
-    for i, table in enumerate(res.get("table_res_list") or ()):
+    for i, table in enumerate(listed(res.get("table_res_list"))):
         if isinstance(table, dict):
             where = f"{prefix}table_res_list[{i}]"
             _table(r, table, ("pred_html", "cell_box_list"), where, page)
