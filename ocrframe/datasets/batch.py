@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import ApiError, InputError, OcrError
 from ..files import Budget, Snapshot, read_bytes, read_tail
-from ..flatten._schema import FRAMES
+from ..flatten._schema import FRAMES, ID_COLUMNS
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..parsing import clean_info
 from ..response import Response, read_response
@@ -375,7 +375,7 @@ def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Dat
     if name == "document":
         from ..flatten import build_frame
 
-        ids = [c for c in _IDS if c in frame.columns]
+        ids = [c for c in ID_COLUMNS if c in frame.columns]
         values = {
             c: [None if v is pd.NA or v is None or v != v else v for v in frame[c].tolist()]
             for c in frame.columns
@@ -386,9 +386,6 @@ def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Dat
         values = {c: values[c] for c in _walk_order(values, first)}
         frame = pd.concat([frame[ids], build_frame("document", values)], axis=1)
     return frame
-
-
-_IDS = ("source", "api", "vendor")
 
 
 def _walk_order(columns: Iterable[str], first: dict[str, int]) -> list[str]:
@@ -402,7 +399,7 @@ def _typed(frame: pd.DataFrame) -> bool:
     no object column. The walk's parts hold only object columns, typed by :func:`_in_order`
     once all values are known; typing a typed column again would give it back as it is."""
     return not any(
-        pd.api.types.is_object_dtype(t) for c, t in frame.dtypes.items() if c not in _IDS
+        pd.api.types.is_object_dtype(t) for c, t in frame.dtypes.items() if c not in ID_COLUMNS
     )
 
 
@@ -411,8 +408,8 @@ def _in_walk_order(frame: pd.DataFrame) -> pd.DataFrame:
     given = frame.notna().to_numpy()  # one pass over the whole frame
     at = np.where(given.any(axis=0), given.argmax(axis=0), len(given)).tolist()
     first = dict(zip(frame.columns, at, strict=True))
-    ids = [c for c in frame.columns if c in _IDS]
-    columns = ids + _walk_order([c for c in frame.columns if c not in _IDS], first)
+    ids = [c for c in frame.columns if c in ID_COLUMNS]
+    columns = ids + _walk_order([c for c in frame.columns if c not in ID_COLUMNS], first)
     return frame if columns == list(frame.columns) else frame[columns]
 
 

@@ -28,6 +28,7 @@ from ._families import (
     walk_tables,
 )
 from ._names import normalise_field
+from ._schema import DOCUMENT_RESERVED
 
 CONTAINER_KEYS = {
     "words_block_list",
@@ -237,8 +238,12 @@ def _join(group: str, key: str) -> str:
 
 
 def _doc_key(path: str, key: str) -> str:
-    # "result.ocr_result" + "direction" -> "ocr_result.direction"; "result" -> "direction"
+    """The ``document`` column of ``key`` at ``path``: "result.ocr_result" + "direction" ->
+    "ocr_result.direction"; "result" + "direction" -> "direction"; a name the frames use
+    already keeps its path ("result" + "page" -> "result.page")."""
     prefix = re.sub(r"^result(\[\d+\])?\.?", "", path)
+    if not prefix and key in DOCUMENT_RESERVED:
+        return f"{path}.{key}"
     return f"{prefix}.{key}" if prefix else key
 
 

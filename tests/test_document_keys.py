@@ -1,0 +1,54 @@
+"""A response key named like a column the frames already have (``page``, ``source``, ``api``,
+``vendor``) keeps its path as its ``document`` column: it neither overwrites the row's page
+nor clashes with the ids a batch puts first (that was a bare ValueError)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ocrframe
+
+BLOCKS = [{"words": "A", "confidence": 0.9, "location": [[0, 0], [9, 0], [9, 9], [0, 9]]}]
+
+
+def _saved(tmp_path, body: dict, n: int = 3) -> list:
+    paths = []
+    for i in range(n):
+        p = tmp_path / f"r{i}.json"
+        p.write_text(json.dumps(body), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"page": 7},  # a number: the columnar reader would take it
+        {"api": 3, "vendor": 1},
+        {"source": "scan", "page": "seven"},  # strings: the general walk's
+    ],
+)
+def test_reserved_result_keys_keep_their_path(tmp_path, extra):
+    body = {"result": {"direction": 1, **extra, "words_block_list": BLOCKS}}
+    one = ocrframe.flatten(body)["document"]
+    assert one["page"].tolist() == [1]  # the row's page, not the response's key
+    for key, value in extra.items():
+        assert one[f"result.{key}"].tolist() == [value]
+
+    frames = ocrframe.read_responses(_saved(tmp_path, body)).flatten()
+    doc = frames["document"]
+    assert doc.columns[:2].tolist() == ["source", "api"]
+    assert doc["api"].tolist() == ["general-text"] * 3
+    assert doc["page"].tolist() == [1, 1, 1]
+    for key, value in extra.items():
+        assert doc[f"result.{key}"].tolist() == [value] * 3
+    assert frames["words"]["page"].tolist() == [1, 1, 1]
+
+
+def test_reserved_keys_of_smart_document_pages(tmp_path):
+    body = {"result": [{"page": 4, "kv_result": {"kv_block_count": 0, "kv_block_list": []}}]}
+    doc = ocrframe.read_responses(_saved(tmp_path, body)).flatten()["document"]
+    assert doc["page"].tolist() == [1, 1, 1]
+    assert doc["result[0].page"].tolist() == [4, 4, 4]
