@@ -52,3 +52,13 @@ def test_reserved_keys_of_smart_document_pages(tmp_path):
     doc = ocrframe.read_responses(_saved(tmp_path, body)).flatten()["document"]
     assert doc["page"].tolist() == [1, 1, 1]
     assert doc["result[0].page"].tolist() == [4, 4, 4]
+
+
+def test_a_key_named_like_the_collectors_own_marks(tmp_path):
+    # "_k" once marked the response of a document row inside the collector: a response
+    # holding it broke the batch (ValueError, or OverflowError for a huge number).
+    for value in ("John Smith", 2**70):
+        body = {"result": {"_k": value, "words_block_count": 1, "words_block_list": BLOCKS}}
+        doc = ocrframe.read_responses(_saved(tmp_path, body, 2)).flatten()["document"]
+        assert [str(v) for v in doc["_k"]] == [str(value)] * 2  # beyond int64: its digits
+        assert doc["page"].tolist() == [1, 1]
