@@ -360,7 +360,10 @@ class Batch:
 
         def with_ids(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
             frame.insert(0, "source", repeat_ids(sources, rows))
-            api = repeat_ids(one_api, rows) if one_api else repeat_ids(named, rows)
+            if one_api:  # the one value at every row
+                api = repeat_ids(one_api, np.zeros(len(rows), dtype=np.int64))
+            else:
+                api = repeat_ids(named, rows)
             frame.insert(1, "api", api)
             return frame
 
