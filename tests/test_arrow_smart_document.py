@@ -94,3 +94,22 @@ def test_table_and_form_order_of_one_page_files_read_from_the_end(tmp_path):
     assert_same_as_general(paths)
     kinds = read_responses(paths[:2]).cells().groupby("source", sort=False)["kind"].first()
     assert kinds.tolist() == ["table", "form"]
+
+
+def test_a_pair_count_that_is_not_its_boxes_is_kept_in_other(tmp_path):
+    # words_block_count of a pair was dropped whatever it said: lost when it disagreed.
+    import ocrframe
+
+    body = synthesize("smart-document-recognizer", seed=1, params={"kv": True})
+    pair = body["result"][0]["kv_result"]["kv_block_list"][0]
+    pair["words_block_count"] = len(pair["words_block_list"]) + 97
+    other = ocrframe.flatten(body)["other"]
+    assert other["path"].str.endswith("kv_block_list[0].words_block_count").tolist() == [True]
+    paths = []
+    for i in range(3):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps(body), encoding="utf-8")
+    frames = read_responses(paths).flatten()
+    assert frames["other"]["value"].tolist() == [str(pair["words_block_count"])] * 3
+    pair["words_block_count"] -= 97  # the boxes' number: told by n_boxes, not repeated
+    assert "other" not in ocrframe.flatten(body)

@@ -188,6 +188,12 @@ def _kv(lists: Any, el: _Elements, strict: bool, rows: dict[str, list[Rows]]) ->
     if strict:
         bad_elem[owner[out_of_range(conf)]] = True
     boxes_lists = field(pairs, "words_block_list")
+    count = field(pairs, "words_block_count")
+    given = valid(count)
+    if strict and given.any():  # a count not the boxes' goes to other (the walk's _counted)
+        said = np.asarray(count.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        wrong = ~valid(boxes_lists) | (said != lengths(boxes_lists))
+        bad_elem[owner[given & wrong]] = True
     cols = {"page": page, "pair": pair, "key": strings(field(pairs, "key")),
             "value": strings(field(pairs, "value")), "confidence": conf,
             "n_boxes": lengths(boxes_lists)}  # fmt: skip
