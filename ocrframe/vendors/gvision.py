@@ -23,7 +23,6 @@ from ..flatten import Extraction
 from .base import (
     POLYGON_COLUMNS,
     Reader,
-    conf,
     dict_items,
     get,
     join_path,
@@ -147,13 +146,11 @@ def _layout(r: Reader, obj: dict[str, Any], path: str, page: int, type_key: str 
 def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, Any]:
     row: dict[str, Any] = {"page": page, "chars": []}
     _poly(r, row, word, path)
-    c, _ = r.value(word, path, "confidence")
-    row["confidence"] = conf(c)
+    row["confidence"] = r.confidence(word, path)
     text, brk = [], None
     for spath, sym in dict_items(word, path, "symbols"):
         s, _ = r.value(sym, spath, "text")
-        sc, _ = r.value(sym, spath, "confidence")
-        ch = {"page": page, "text": s, "confidence": conf(sc)}
+        ch = {"page": page, "text": s, "confidence": r.confidence(sym, spath)}
         _poly(r, ch, sym, spath)
         row["chars"].append(ch)
         text.append(s if isinstance(s, str) else "")
