@@ -71,3 +71,29 @@ def test_files_whose_api_no_reader_names_keep_an_empty_api(tmp_path):
     fields = ocrframe.read_responses(_saved(tmp_path, body, 2)).flatten()["fields"]
     assert fields["api"].isna().all()
     assert sorted(set(fields["source"])) == sorted(str(p) for p in tmp_path.glob("*.json"))
+
+
+@pytest.mark.parametrize("given", [0.5, ["x"], {"a": "x"}])
+def test_a_confidence_map_entry_named_like_a_map_is_kept(tmp_path, given):
+    # {"confidence": {"confidence": ...}}: taken for the map's own field, and lost
+    from ocrframe.synth import synthesize
+
+    body = synthesize("bankcard", seed=0)
+    body["result"]["confidence"]["confidence"] = given
+    expected = json.dumps(given) if not isinstance(given, float) else str(given)
+    for frames in (ocrframe.flatten(body),
+                   ocrframe.read_responses(_saved(tmp_path, body, 2)).flatten()):  # fmt: skip
+        other = frames["other"]
+        kept = other.loc[other["path"] == "result.confidence.confidence", "value"]
+        assert kept.tolist() and set(kept) == {expected}
+        assert "confidence" not in set(frames["fields"]["field"])
+
+
+def test_a_message_beside_a_result_is_kept(tmp_path):
+    # error_msg with no error_code is no error: it was dropped from every frame
+    body = {"result": {"direction": 1, "words_block_list": BLOCKS}, "error_msg": "partial"}
+    for frames in (ocrframe.flatten(body),
+                   ocrframe.read_responses(_saved(tmp_path, body, 2)).flatten()):  # fmt: skip
+        kept = frames["other"].loc[frames["other"]["path"] == "error_msg", "value"]
+        assert kept.tolist() and set(kept) == {"partial"}
+        assert frames["words"]["text"].tolist()[0] == "A"
