@@ -97,3 +97,19 @@ def test_a_message_beside_a_result_is_kept(tmp_path):
         kept = frames["other"].loc[frames["other"]["path"] == "error_msg", "value"]
         assert kept.tolist() and set(kept) == {"partial"}
         assert frames["words"]["text"].tolist()[0] == "A"
+
+
+@pytest.mark.parametrize("value", [["x"], "x", {"a": 1}, {"cache": {"sha256": "0"}}])
+def test_a_response_whose_last_key_is_named_like_the_cache_header_is_read(tmp_path, value):
+    # a valid response ending in a nested "_ocrframe" was reported as a corrupt cache file
+    # and every value of it lost
+    from ocrframe.synth import synthesize
+
+    body = synthesize("quota-invoice", seed=0)
+    body["result"]["_ocrframe"] = value
+    batch = ocrframe.read_responses(_saved(tmp_path, body, 2))
+    fields = batch.flatten()["fields"]
+    assert batch.errors.empty
+    assert set(fields["field"]) >= {"number", "code"}
+    named = set(fields["field"]) | set(fields["group"])  # a field, or a group of them
+    assert any(n.startswith("_ocrframe") for n in named)
