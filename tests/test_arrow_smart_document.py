@@ -37,7 +37,7 @@ def test_layout_word_ids_and_document_rows_match_the_general_walk(tmp_path):
     pd.testing.assert_frame_equal(layout, general.layout())
     assert layout["words_ids"].tolist()[:3] == [None, [], list(range(40))]
     document = batch.document()
-    pd.testing.assert_frame_equal(document, general.document(), check_like=True)
+    pd.testing.assert_frame_equal(document, general.document())
     assert document["page"].tolist() == [1, 1, 1, 2]
     assert document["kv_result.kv_block_count"].isna().tolist() == [True, False, False, False]
 
@@ -57,7 +57,7 @@ def test_document_of_files_the_reader_takes_keeps_walk_column_order_and_ids(tmp_
     frames = batch.flatten()
     document = frames["document"]
     general = Batch(list(read_responses(paths))).flatten()["document"]
-    pd.testing.assert_frame_equal(document, general, check_like=True)
+    pd.testing.assert_frame_equal(document, general)
     assert list(document.columns)[:3] == ["source", "api", "page"]
     assert document.columns[-1] == "kv_result.kv_block_count"
     assert document["kv_result.kv_block_count"].dtype == "Int64"
