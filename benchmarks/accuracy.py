@@ -16,11 +16,13 @@ compared case-insensitively; PDF pages are rendered at 150 dpi and OCR'd. Method
 interleaved, item by item.
 
 ``--off NAME`` adds the default split mode with one of its options turned off (``spaces``,
-``numbers``, ``leaders``), to measure what that option does; ``--errors`` lists every differing
-stretch of the receipts (reference | ours, aligned, with context) for the last method.
+``numbers``, ``leaders``), to measure what that option does; ``--plain`` adds issue #16's
+recipe alone (split where a blank gap is half the line height, detection threshold 0.3, NFKC,
+none of ``spaces``/``numbers``/``leaders``), the second baseline; ``--errors`` lists every
+differing stretch of the receipts (reference | ours, aligned, with context) for the last method.
 
 Run: ``python benchmarks/accuracy.py [--data ../shared/data] [--tesseract] [--off numbers]
-[--errors]``
+[--plain] [--errors]``
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from ocrframe.local import LocalEngine  # noqa: E402
 
 Block = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1
 OFF = {"spaces": None, "numbers": None, "leaders": False}  # LocalEngine options, turned off
+PLAIN = {"split_gap": 0.5, **OFF}  # issue #16's recipe: the split, box_thresh 0.3 and NFKC only
 TEDS_ANCHORS = "EDD 0.883 (PubTabNet paper), SLANet ~0.959 (PaddleOCR), both on the val split"
 
 
@@ -270,12 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--off", action="append", default=[], choices=sorted(OFF), help="measure w/o an option"
     )
+    ap.add_argument("--plain", action="store_true", help="also measure issue #16's recipe alone")
     ap.add_argument("--errors", action="store_true", help="list the receipts' differences")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data folder at {args.data}", file=sys.stderr)
         return 1
     engines = {"lines": LocalEngine(split_gap=None), "split": LocalEngine()}
+    if args.plain:
+        engines = {"plain": LocalEngine(**PLAIN), **engines}
     for name in args.off:
         engines[f"-{name}"] = LocalEngine(**{name: OFF[name]})
     methods = {"raw": raw_rapidocr(), **{k: local(e) for k, e in engines.items()}}

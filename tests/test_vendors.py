@@ -49,7 +49,10 @@ EXPECTED = {
         {"pages": 1, "words": 1, "lines": 1, "mean_word_confidence": 1.0},
     ),
     "docai/googleapis_python-documentai-toolbox__layout_parser.json": ("docai", {"pages": 15}),
-    "gvision/kba_ocr-fileformat-samples__test_picture.json": ("gvision", {"pages": 1, "words": 20}),
+    "gvision/kba_ocr-fileformat-samples__test_picture.json": (
+        "gvision",
+        {"pages": 1, "words": 20, "lines": 5},  # lines from the whole text's line breaks
+    ),
     "azure-di/microsoft_OCR-Form-Tools__testdata.jpg.2021-09-30-preview.ocr.json": (
         "azure",
         {"pages": 1, "words": 44, "lines": 11, "tables": 1, "cells": 6,
@@ -418,6 +421,26 @@ def test_vision_full_text_annotation_to_symbols():
     assert chars["text"].str.cat() == "Hiyouok" and chars["block"].tolist() == [0] * 5 + [1] * 2
     assert resp.tokens()["confidence"].tolist() == [0.8, 0.8, 0.8]
     assert ocrframe.layout(resp)["type"].tolist() == ["text", "paragraph"]
+
+
+def test_vision_text_annotations_alone_give_lines_where_the_words_line_up():
+    def ann(text, x):
+        verts = [{"x": x, "y": 0}, {"x": x + 10, "y": 0}, {"x": x + 10, "y": 8}, {"x": x, "y": 8}]
+        return {"description": text, "boundingPoly": {"vertices": verts}}
+
+    words = [ann("Total", 0), ann("5.00", 20), ann("Thank", 0), ann("you", 12), ann("!", 24)]
+    body = {"textAnnotations": [{"description": "Total 5.00\nThank you!\n"}, *words]}
+    resp = ocrframe.read_response(body)
+    assert resp.words()[["block", "text", "x1", "x3"]].values.tolist() == [
+        [0, "Total 5.00", 0.0, 30.0],
+        [1, "Thank you!", 0.0, 34.0],
+    ]
+    assert resp.tokens()["block"].tolist() == [0, 0, 1, 1, 1]
+    body["textAnnotations"][0]["description"] = "Total 5.00\nThank me!\n"  # no match
+    resp = ocrframe.read_response(body)
+    assert resp.words().empty and resp.tokens()["text"].tolist() == [
+        w["description"] for w in words
+    ]
 
 
 TSV = (

@@ -39,10 +39,24 @@ def other_values(frames: dict) -> dict:
 @pytest.mark.parametrize(
     "where, value, kept",
     [
-        # relationships are the graph's structure: read around, not kept
-        ("line.Relationships", 7, None),
-        ("line.Relationships", [{"Type": "CHILD", "Ids": 3.5}], None),
-        ("line.Relationships", [{"Type": "CHILD", "Ids": [["w1"], {"w": 2}, "w2"]}], None),
+        # relationships are read around; what names no block is kept
+        ("line.Relationships", 7, "Blocks[0].Relationships"),
+        ("line.Relationships", [{"Type": "CHILD", "Ids": 3.5}], "Blocks[0].Relationships[0].Ids"),
+        (
+            "line.Relationships",
+            [{"Type": "CHILD", "Ids": [["w1"], {"w": 2}, "w2"]}],
+            "Blocks[0].Relationships[0].Ids[1].w",
+        ),
+        (
+            "line.Relationships",
+            [{"Type": "CHILD", "Ids": ["w1", "w9", "w2"]}],
+            "Blocks[0].Relationships[0].Ids[1]",
+        ),  # an id of no block
+        (
+            "line.Relationships",
+            [{"Type": "CHILD", "Ids": ["w1"], "Note": "x"}],
+            "Blocks[0].Relationships[0].Note",
+        ),
         ("word.Id", ["w1"], "Blocks[1].Id[0]"),  # an id that is no text
         ("line.BlockType", ["LINE"], "Blocks[0].BlockType[0]"),
         ("line.Page", HUGE, "Blocks[0].Page"),
@@ -238,3 +252,48 @@ def test_paddle_lists_of_the_wrong_type_are_read_around(odd):
     assert frames["words"]["text"].tolist() == ["hi"]
     kept = other_values(frames)
     assert "res.parsing_res_list" in kept or any(p.startswith("res.parsing") for p in kept)
+
+
+def test_a_point_or_anchor_holding_more_than_its_coordinates_is_kept_whole():
+    # the extra key was dropped with the polygon's path marked used
+    body = textract()
+    corners = [(0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2)]
+    polygon = [{"X": x, "Y": y} for x, y in corners]
+    polygon[0]["Z"] = 3
+    body["Blocks"][0]["Geometry"] = {"Polygon": polygon}
+    frames = ocrframe.flatten(body)
+    assert frames["words"]["x2"].tolist() == [0.5]  # still read
+    assert other_values(frames)["Blocks[0].Geometry.Polygon[0].Z"] == "3"
+
+
+@pytest.mark.parametrize("engine", ["docai", "gvision"])
+def test_a_confidence_that_is_no_number_is_kept_in_other(engine):
+    if engine == "docai":
+        body = {"text": "Total", "entities": [{"type": "total", "mentionText": "Total",
+                                               "confidence": "high"}]}  # fmt: skip
+        where = "entities[0].confidence"
+    else:
+        word = {"symbols": [{"text": "T", "confidence": "high"}], "confidence": [0.9]}
+        body = {"fullTextAnnotation": {"text": "T", "pages": [{"blocks": [{"paragraphs": [
+            {"words": [word]}]}]}]}}  # fmt: skip
+        where = "fullTextAnnotation.pages[0].blocks[0].paragraphs[0].words[0]"
+    kept = other_values(ocrframe.flatten(body))
+    if engine == "docai":
+        assert kept[where] == "high"
+    else:
+        assert kept[f"{where}.symbols[0].confidence"] == "high"
+        assert kept[f"{where}.confidence[0]"] == "0.9"
+
+
+def test_docai_text_anchor_keeps_what_it_does_not_read():
+    body = {"text": "Total 5", "pages": [{"pageNumber": 1, "lines": [{"layout": {
+        "textAnchor": {"textSegments": [{"endIndex": "5"}, {"startIndex": "6"}], "note": "n",
+                       "content": "something else"},
+        "confidence": 0.9}}]}]}  # fmt: skip
+    frames = ocrframe.flatten(body)
+    assert frames["words"]["text"].tolist() == ["Total"]  # Document AI's lines
+    kept = other_values(frames)
+    anchor = "pages[0].lines[0].layout.textAnchor"
+    assert kept[f"{anchor}.note"] == "n"
+    assert kept[f"{anchor}.textSegments[1].startIndex"] == "6"  # a segment with no end
+    assert kept[f"{anchor}.content"] == "something else"

@@ -61,8 +61,12 @@ def _canonical(params: dict[str, Any]) -> str:
 def split_cache_file(data: bytes) -> tuple[bytes, dict[str, Any]] | None:
     """Split the bytes of a cache file into (body bytes, ``_ocrframe`` header).
 
-    Returns None when the file was not written by :class:`Cache` (no trailing header).
+    Returns None when the file was not written by :class:`Cache` (no trailing header; a
+    valid JSON document whose ``_ocrframe`` key is nested, or not last, is a plain response).
     Raises :class:`CacheCorruptError` when the header is there but unreadable.
+
+    >>> split_cache_file(b'{"result": {"_ocrframe": [1]}}') is None
+    True
     """
     data = data.rstrip()
     at = data.rfind(_MARK)
@@ -71,6 +75,8 @@ def split_cache_file(data: bytes) -> tuple[bytes, dict[str, Any]] | None:
     try:
         header = parse_json(data[at + len(_MARK) : -1])
     except (ValueError, UnicodeDecodeError) as exc:
+        if _is_json(data):
+            return None
         raise CacheCorruptError(f"unreadable cache header: {exc}") from exc
     if not isinstance(header, dict) or not isinstance(header.get("cache"), dict):
         return None
@@ -79,9 +85,21 @@ def split_cache_file(data: bytes) -> tuple[bytes, dict[str, Any]] | None:
         body = before[:-1] + b"}"
     elif before == b"{":
         body = b"{}"
+    elif _is_json(data):
+        return None
     else:
         raise CacheCorruptError("cache file is not a JSON object followed by its header")
     return body, header
+
+
+def _is_json(data: bytes) -> bool:
+    """Whether ``data`` is one valid JSON document (asked only of files that look like a
+    cache file and are not one)."""
+    try:
+        parse_json(data)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return True
 
 
 class Cache:

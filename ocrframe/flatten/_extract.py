@@ -28,6 +28,7 @@ from ._families import (
     walk_tables,
 )
 from ._names import normalise_field
+from ._schema import DOCUMENT_RESERVED
 
 CONTAINER_KEYS = {
     "words_block_list",
@@ -64,10 +65,11 @@ def extract(
         ex = Extraction()
     ex.begin()
     base_page = page_number(page) or 1
+    error = "error_code" in raw  # then it and its message are the error, told elsewhere
     for key, value in raw.items():
         if key == "result":
             continue
-        if key not in ("error_code", "error_msg"):
+        if not (error and key in ("error_code", "error_msg")):
             ex.other(base_page, key, value)
     result = raw.get("result")
     if isinstance(result, list):
@@ -237,8 +239,12 @@ def _join(group: str, key: str) -> str:
 
 
 def _doc_key(path: str, key: str) -> str:
-    # "result.ocr_result" + "direction" -> "ocr_result.direction"; "result" -> "direction"
+    """The ``document`` column of ``key`` at ``path``: "result.ocr_result" + "direction" ->
+    "ocr_result.direction"; "result" + "direction" -> "direction"; a name the frames use
+    already keeps its path ("result" + "page" -> "result.page")."""
     prefix = re.sub(r"^result(\[\d+\])?\.?", "", path)
+    if not prefix and key in DOCUMENT_RESERVED:
+        return f"{path}.{key}"
     return f"{prefix}.{key}" if prefix else key
 
 
@@ -307,26 +313,30 @@ def _items(value: Any) -> list[Any] | None:
     return None
 
 
+_MAPS = ("confidence", "text_location")  # per-field maps an object holds beside its fields
+
+
 def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
-    """Confidence keys with no field of that name (e.g. Peru's portrait_image)."""
+    """Confidence keys with no field of that name (e.g. Peru's portrait_image; the maps
+    themselves are no fields)."""
     for name, c in conf_map.items():
-        if name not in obj or (name in BASE64_FIELDS and isinstance(obj.get(name), str)):
-            if name in obj:  # a payload's confidence: keep it as a field without a value
-                ex.add(
-                    "fields",
-                    {
-                        "page": page,
-                        "group": group,
-                        "field": name,
-                        "field_norm": name,
-                        "value": None,
-                        "confidence": rules.confidence(c),
-                    },
-                )
-                if rules.confidence(c) is None:
-                    ex.other(page, f"{path}.{name}", c)
-            else:
+        if name in BASE64_FIELDS and isinstance(obj.get(name), str):
+            # a payload's confidence: keep it as a field without a value
+            ex.add(
+                "fields",
+                {
+                    "page": page,
+                    "group": group,
+                    "field": name,
+                    "field_norm": name,
+                    "value": None,
+                    "confidence": rules.confidence(c),
+                },
+            )
+            if rules.confidence(c) is None:
                 ex.other(page, f"{path}.{name}", c)
+        elif name not in obj or name in _MAPS:
+            ex.other(page, f"{path}.{name}", c)
 
 
 def _alarms(ex: Extraction, obj: dict[str, Any], path: str, page: int, group: str) -> None:

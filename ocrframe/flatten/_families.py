@@ -230,7 +230,19 @@ def walk_kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
             poly = checked_polygon(ex, box.get("location"), page, location_path, location_key)
             ex.add_row("kv_boxes", (page, start + i, j, role, text, *(poly or NO_POLYGON)))
             keep_rest(ex, box, box_path, page, ("words", "type", "location"))
-        keep_rest(ex, pair, where, page, _KV_KEYS)
+        keep_rest(ex, pair, where, page, _KV_KEYS if _counted(pair) else _KV_KEYS - {_COUNT})
+
+
+_COUNT = "words_block_count"
+
+
+def _counted(pair: dict) -> bool:
+    """Whether a pair's ``words_block_count`` is absent or the length of its box list (what
+    ``n_boxes`` tells); any other value is kept in ``other``."""
+    if _COUNT not in pair:
+        return True
+    boxes = pair.get("words_block_list")
+    return rules.integer(pair[_COUNT]) == (len(boxes) if isinstance(boxes, list) else None)
 
 
 def walk_layout(ex: Extraction, blocks: Any, path: str, page: int) -> None:

@@ -117,6 +117,11 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
 
 FRAMES: tuple[str, ...] = tuple(SCHEMAS)
 
+# Which response a row comes from: a batch puts these first in every frame.
+ID_COLUMNS: tuple[str, ...] = ("source", "api", "vendor")
+# Names a key of the response may not take as a ``document`` column: it keeps its path.
+DOCUMENT_RESERVED: frozenset[str] = frozenset((*ID_COLUMNS, *(c for c, _ in SCHEMAS["document"])))
+
 
 def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
     """Build frame ``name`` from columns (lists or arrays; missing ones are filled with NA).

@@ -86,7 +86,8 @@ class Collector:
         self._vendors: list[str] = []
         self._items: list[Any] = []
         self._rows: dict[str, list[int]] = {name: [] for name in self.families}
-        self._document: list[dict[str, Any]] = []
+        # (response, page, its document keys): kept apart, so no key can stand for them
+        self._document: list[tuple[int, int, dict[str, Any]]] = []
         self._frames: dict[str, pd.DataFrame] = {}
 
     def add(self, x: Any, source: str | None = None, item: Any = None) -> None:
@@ -101,7 +102,7 @@ class Collector:
         for name in self.families:
             self._rows[name].append(self.ex.new_rows(name))
         for page in sorted(self.ex.document):
-            self._document.append({"_k": k, "page": page, **self.ex.document[page]})
+            self._document.append((k, page, self.ex.document[page]))
         if self.ex.held() >= PACK_ROWS:
             self.ex.pack()
 
@@ -114,7 +115,7 @@ class Collector:
 
     def _response_of_row(self, name: str) -> np.ndarray:
         if name == "document":
-            return np.array([r["_k"] for r in self._document], dtype=np.int64)
+            return np.array([k for k, _, _ in self._document], dtype=np.int64)
         return np.repeat(np.arange(len(self._sources)), self._rows[name])
 
     def frame(self, name: str, typed: bool = True) -> pd.DataFrame:
@@ -131,11 +132,11 @@ class Collector:
     def _build(self, name: str, typed: bool = True) -> pd.DataFrame:
         if name == "document":
             keys: list[str] = []
-            for row in self._document:
-                keys += [k for k in row if k not in keys and k not in ("_k", "page")]
-            cols: dict[str, list[Any]] = {"page": [r["page"] for r in self._document]}
+            for _, _, row in self._document:
+                keys += [k for k in row if k not in keys]
+            cols: dict[str, list[Any]] = {"page": [page for _, page, _ in self._document]}
             for key in keys:
-                cols[key] = [r.get(key) for r in self._document]
+                cols[key] = [row.get(key) for _, _, row in self._document]
             if typed:
                 frame = build_frame("document", cols)
             else:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..flatten import Extraction, normalise_field
 from .azure_cv import read_image_analysis, read_regions
-from .base import Reader, conf, dict_items, get, quad_flat, quad_xy, snake, whole
+from .base import Reader, dict_items, get, quad_flat, quad_xy, snake, whole
 
 __all__ = ["read"]
 
@@ -75,13 +75,6 @@ def _text(r: Reader, obj: dict[str, Any], path: str) -> Any:
     return None
 
 
-def _conf(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
-    key, v = get(obj, "confidence")
-    row["confidence"] = conf(v)
-    if row["confidence"] is not None:
-        r.use(f"{path}.{key}")
-
-
 def _page_props(r: Reader, page_obj: dict[str, Any], path: str, page: int) -> None:
     for name in ("width", "height", "unit", "angle", "language"):
         r.page_property(page, page_obj, path, name)
@@ -98,7 +91,7 @@ def _v2(r: Reader, result: dict[str, Any], base: str) -> None:
         for lpath, line in dict_items(p, path, "lines"):
             block = r.count("words", page)
             row = {"page": page, "block": block, "text": _text(r, line, lpath)}
-            _conf(r, row, line, lpath)
+            row["confidence"] = r.confidence(line, lpath)
             _polygon(r, row, line, lpath)
             r.add("words", row)
             for wpath, w in dict_items(line, lpath, "words"):
@@ -119,7 +112,7 @@ def _token(r: Reader, w: dict[str, Any], path: str, page: int, block: int | None
         "token": r.count("tokens", page),
         "text": _text(r, w, path),
     }
-    _conf(r, row, w, path)
+    row["confidence"] = r.confidence(w, path)
     _polygon(r, row, w, path)
     r.add("tokens", row)
 
@@ -210,7 +203,7 @@ def _tables(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None
                 "col_span": r.whole(c, cpath, "columnSpan", least=1) or 1,
                 "text": _text(r, c, cpath),
             }
-            _conf(r, row, c, cpath)
+            row["confidence"] = r.confidence(c, cpath)
             _region(r, row, c, cpath)
             r.add("cells", row)
 
@@ -236,7 +229,7 @@ def _pairs(r: Reader, obj: dict[str, Any], path: str, page: int | None) -> None:
             "value": texts.get("value"),
             "n_boxes": len(boxes),
         }
-        _conf(r, row, pair, ppath)
+        row["confidence"] = r.confidence(pair, ppath)
         r.add("kv", row)
         for j, box in enumerate(boxes):
             r.add("kv_boxes", {**box, "page": pg, "pair": row["pair"], "box": j})
@@ -311,7 +304,7 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
                 r.use(f"{path}.{key}")
                 break
     row["value"] = None if value is None else str(value)
-    _conf(r, row, f, path)
+    row["confidence"] = r.confidence(f, path)
     page = r.page(f, path, "page")  # v2
     if page is not None:
         row["page"] = page

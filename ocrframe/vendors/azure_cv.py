@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction
-from .base import Reader, conf, dict_items, get, num, quad_xy, rect
+from .base import Reader, dict_items, get, num, quad_xy, rect
 
 __all__ = ["read_image_analysis", "read_regions"]
 
@@ -37,10 +37,7 @@ def read_image_analysis(raw: dict[str, Any], result: dict[str, Any], base: str, 
             for wpath, word in dict_items(line, lpath, "words"):
                 tok = {"page": 1, "block": row["block"], "token": r.count("tokens", 1)}
                 tok["text"], _ = r.value(word, wpath, "text")
-                c, where = r.value(word, wpath, "confidence")
-                tok["confidence"] = conf(c)
-                if tok["confidence"] is None:
-                    r.used.discard(where)
+                tok["confidence"] = r.confidence(word, wpath)
                 key, poly = get(word, "boundingPolygon")
                 r.polygon(tok, quad_xy(poly), f"{wpath}.{key}")
                 r.add("tokens", tok)

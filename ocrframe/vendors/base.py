@@ -117,7 +117,14 @@ def quad(points: list[tuple[float, float]]) -> tuple[list[float], bool]:
 
 
 def quad_xy(v: Any, x: str = "x", y: str = "y", default: float | None = None) -> Any:
-    """Points from ``[{"x": .., "y": ..}, ...]`` (Vision omits zero coordinates: ``default``)."""
+    """Points from ``[{"x": .., "y": ..}, ...]`` (Vision omits zero coordinates: ``default``).
+    A point holding any other key is not exact: the list stays for ``other`` with it.
+
+    >>> quad_xy([{"x": 0, "y": 0}, {"x": 2}, {"x": 2, "y": 1}, {"y": 1}], default=0.0)
+    ([0.0, 0.0, 2.0, 0.0, 2.0, 1.0, 0.0, 1.0], True)
+    >>> quad_xy([{"X": 0, "Y": 0, "Z": 5}, {"X": 1, "Y": 0}, {"X": 1, "Y": 1}], "X", "Y")[1]
+    False
+    """
     if not isinstance(v, list) or not v or not all(isinstance(p, dict) for p in v):
         return None
     pts = []
@@ -126,7 +133,8 @@ def quad_xy(v: Any, x: str = "x", y: str = "y", default: float | None = None) ->
         if px is None or py is None:
             return None
         pts.append((px, py))
-    return quad(pts)
+    values, exact = quad(pts)
+    return values, exact and all(k in (x, y) for p in v for k in p)
 
 
 def quad_flat(v: Any) -> Any:
@@ -288,6 +296,24 @@ class Reader:
         if key is not None:
             self.use(where)
         return v, where
+
+    def confidence(
+        self, obj: Any, path: str, name: str = "confidence", scale: float = 1.0, keep: bool = True
+    ) -> float | None:
+        """``obj[name]`` (either spelling) as a confidence (:func:`conf`), marked used when it is
+        one and the caller's frame ``keep``s it; else the value is left for ``other``.
+
+        >>> r = Reader({"a": {"confidence": "high"}, "b": {"Confidence": 95}})
+        >>> r.confidence(r.raw["a"], "a"), r.confidence(r.raw["b"], "b", "Confidence", 100)
+        (None, 0.95)
+        >>> sorted(r.used)
+        ['b.Confidence']
+        """
+        key, v = get(obj, name)
+        c = conf(v, scale)
+        if c is not None and key is not None and keep:
+            self.use(f"{path}.{key}")
+        return c
 
     def whole(
         self, obj: Any, path: str, name: str, least: int = 0, most: int = INT64_MAX

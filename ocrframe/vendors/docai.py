@@ -19,7 +19,7 @@ from typing import Any
 
 from ..flatten import Extraction, normalise_field
 from ..tables.placement import SpanGrid
-from .base import MAX_PAGES, Reader, conf, dict_items, get, join_path, num, quad_xy
+from .base import MAX_PAGES, Reader, dict_items, get, join_path, listed, num, quad_xy
 
 __all__ = ["read"]
 
@@ -55,20 +55,27 @@ class _Doc:
         key, anchor = get(layout, "textAnchor")
         if not isinstance(anchor, dict):
             return None, None
-        _, segments = get(anchor, "textSegments")
-        parts, start = [], None
-        for seg in segments if isinstance(segments, list) else ():
-            a = int(num(get(seg, "startIndex")[1]) or 0)
-            b = num(get(seg, "endIndex")[1])
-            if b is None:
-                continue
-            parts.append(self.text[a : int(b)])
+        at = f"{path}.{key}"
+        skey, segments = get(anchor, "textSegments")
+        parts, start, used = [], None, []
+        for i, seg in enumerate(listed(segments)):
+            (akey, a), (bkey, b) = get(seg, "startIndex"), get(seg, "endIndex")
+            if num(b) is None:
+                continue  # the segment stays for ``other``
+            used.append(f"{at}.{skey}[{i}].{bkey}")
+            if num(a) is not None:
+                used.append(f"{at}.{skey}[{i}].{akey}")
+            a = int(num(a) or 0)
+            parts.append(self.text[a : int(num(b))])
             start = a if start is None else min(start, a)
+        ckey, content = get(anchor, "content")
         if not parts:
-            _, content = get(anchor, "content")
             parts = [content] if isinstance(content, str) else []
-        if parts:
-            self.r.use(f"{path}.{key}")
+            used = [f"{at}.{ckey}"]
+        elif isinstance(content, str) and content.strip() in ("", "".join(parts).strip()):
+            used.append(f"{at}.{ckey}")  # unset (protobuf's ""), or the segments' text again
+        if parts:  # what else the anchor holds stays for ``other``
+            self.r.use(*used)
         return ("".join(parts).strip() if parts else None), start
 
     def geometry(self, row: dict[str, Any], layout: Any, path: str, page: int) -> None:
@@ -103,10 +110,8 @@ class _Doc:
         key, layout = (None, obj) if is_layout else get(obj, "layout")
         where = path if is_layout else f"{path}.{key}"
         text, start = self.anchor(layout, where)
-        ckey, c = get(layout, "confidence")
-        row: dict[str, Any] = {"page": page, "text": text, "confidence": conf(c), "_start": start}
-        if row["confidence"] is not None and keeps_confidence:
-            self.r.use(f"{where}.{ckey}")
+        c = self.r.confidence(layout, where, keep=keeps_confidence)
+        row: dict[str, Any] = {"page": page, "text": text, "confidence": c, "_start": start}
         self.geometry(row, layout, where, page)
         return row
 
@@ -238,14 +243,13 @@ class _Doc:
             if isinstance(norm, dict) and isinstance(norm.get("text"), str):
                 value = norm["text"]
                 r.use(f"{path}.{key}.text")
-        c, _ = r.value(ent, path, "confidence")
         name = str(kind) if kind is not None else None
         row: dict[str, Any] = {
             "page": 1,
             "group": group,
             "field": name,
             "value": value,
-            "confidence": conf(c),
+            "confidence": r.confidence(ent, path),
             "field_norm": normalise_field(name.lower().replace(" ", "_").replace("-", "_"))
             if name
             else None,

@@ -23,7 +23,6 @@ from ..flatten import Extraction
 from .base import (
     POLYGON_COLUMNS,
     Reader,
-    conf,
     dict_items,
     get,
     join_path,
@@ -99,6 +98,7 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
     tkey, annotations = get(resp, "textAnnotations")
     if isinstance(annotations, list) and annotations and not pages:
         # words from textAnnotations[1:]; the first is the whole text
+        whole, words = None, []
         for i, a in enumerate(annotations):
             if not isinstance(a, dict):
                 continue
@@ -106,13 +106,46 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
             dkey, text = get(a, "description")
             if i == 0:
                 r.doc(page, "text", text, f"{path}.{dkey}")
+                whole = text
                 continue
-            row = {"page": page, "token": r.count("tokens", page), "text": text}
+            row = {"page": page, "text": text, "_break": None, "chars": []}
             r.use(f"{path}.{dkey}")
             _poly(r, row, a, path)
-            r.add("tokens", row)
+            words.append(row)
+        if not _annotation_lines(r, words, whole, page):
+            for w in words:
+                r.add("tokens", {**w, "token": r.count("tokens", page)})
         r.doc(page, "unit", "pixel")
     return page + max(len(pages), 1)
+
+
+def _annotation_lines(r: Reader, words: list[dict[str, Any]], whole: Any, page: int) -> bool:
+    """Lines of a ``textAnnotations`` result: each line of the whole text is the run of words
+    whose texts make it up. False (nothing added) when the words do not line up with it.
+
+    >>> r = Reader({})
+    >>> w = [{"page": 1, "text": t, "_break": None, "chars": []} for t in ("Hi", "you", "ok")]
+    >>> _annotation_lines(r, w, "Hi you\\nok\\n", 1), r.ex.cols["words"]["text"]
+    (True, ['Hi you', 'ok'])
+    """
+    if not isinstance(whole, str):
+        return False
+    runs, k = [], 0
+    for line in (ln.strip() for ln in whole.split("\n")):
+        if not line:
+            continue
+        want, got, start = "".join(line.split()), "", k
+        while k < len(words) and len(got) < len(want):
+            got += "".join(str(words[k]["text"] or "").split())
+            k += 1
+        if got != want:
+            return False
+        runs.append((line, words[start:k]))
+    if k != len(words) or not runs:
+        return False
+    for line, run in runs:
+        _line(r, run, page, line)
+    return True
 
 
 def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
@@ -147,13 +180,11 @@ def _layout(r: Reader, obj: dict[str, Any], path: str, page: int, type_key: str 
 def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, Any]:
     row: dict[str, Any] = {"page": page, "chars": []}
     _poly(r, row, word, path)
-    c, _ = r.value(word, path, "confidence")
-    row["confidence"] = conf(c)
+    row["confidence"] = r.confidence(word, path)
     text, brk = [], None
     for spath, sym in dict_items(word, path, "symbols"):
         s, _ = r.value(sym, spath, "text")
-        sc, _ = r.value(sym, spath, "confidence")
-        ch = {"page": page, "text": s, "confidence": conf(sc)}
+        ch = {"page": page, "text": s, "confidence": r.confidence(sym, spath)}
         _poly(r, ch, sym, spath)
         row["chars"].append(ch)
         text.append(s if isinstance(s, str) else "")
@@ -166,9 +197,12 @@ def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, An
     return row
 
 
-def _line(r: Reader, words: list[dict[str, Any]], page: int) -> None:
+def _line(r: Reader, words: list[dict[str, Any]], page: int, text: str | None = None) -> None:
+    """A ``words`` row of ``words`` (its text given, or joined at their breaks), and their
+    tokens and characters numbered in it."""
     block = r.count("words", page)
-    text = "".join(w["text"] + _SPACE.get(w["_break"] or "", "") for w in words).strip()
+    if text is None:
+        text = "".join(w["text"] + _SPACE.get(w["_break"] or "", "") for w in words).strip()
     row: dict[str, Any] = {
         "page": page,
         "block": block,

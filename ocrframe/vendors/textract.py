@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction, normalise_field
-from .base import Reader, conf, listed, page_number, quad_xy, rect, snake, text_of, whole
+from .base import Reader, listed, page_number, quad_xy, rect, snake, text_of, whole
 
 __all__ = ["read"]
 
@@ -37,10 +37,21 @@ class _Graph:
                     self.blocks.append((f"{path}[{i}]", b))
                     self.default_page[id(b)] = page
         self.by_id = {b["Id"]: (p, b) for p, b in self.blocks if text_of(b.get("Id"))}
-        for p, b in self.blocks:  # a malformed id, type or page stays for ``other``
+        for p, b in self.blocks:  # a malformed id, type, link or page stays for ``other``
             named = [f"{p}.{k}" for k in ("Id", "BlockType") if text_of(b.get(k))]
-            r.use(f"{p}.Relationships", *named)
+            r.use(*named, *self._links(p, b))
             r.use(f"{p}.Page" if page_number(b.get("Page")) else None)
+
+    def _links(self, path: str, b: dict[str, Any]) -> list[str]:
+        """Paths of the relationships' types and of the ids that name a block."""
+        out = []
+        for k, rel in enumerate(listed(b.get("Relationships"))):
+            if isinstance(rel, dict):
+                at = f"{path}.Relationships[{k}]"
+                out += [f"{at}.Type"] if text_of(rel.get("Type")) else []
+                out += [f"{at}.Ids[{j}]" for j, i in enumerate(listed(rel.get("Ids")))
+                        if text_of(i) in self.by_id]  # fmt: skip
+        return out
 
     def page(self, b: dict[str, Any]) -> int:
         """The block's ``Page``; AnalyzeID blocks (no or 0 ``Page``) are on their document's."""
@@ -94,11 +105,7 @@ def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> N
     geo = b.get("Geometry")
     if not isinstance(geo, dict):
         return
-    poly = quad_xy(geo.get("Polygon"), "X", "Y")
-    if poly is not None:
-        row.update(zip(("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"), poly[0], strict=True))
-        if poly[1]:
-            r.use(f"{path}.Geometry.Polygon")
+    if r.polygon(row, quad_xy(geo.get("Polygon"), "X", "Y"), f"{path}.Geometry.Polygon"):
         return
     box = geo.get("BoundingBox")
     if isinstance(box, dict):
@@ -117,12 +124,6 @@ def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> N
         r.use(f"{path}.Geometry.BoundingBox")
 
 
-def _conf(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> None:
-    row["confidence"] = conf(obj.get("Confidence"), SCALE)
-    if row["confidence"] is not None:
-        r.use(f"{path}.Confidence")
-
-
 def read(raw: dict[str, Any]) -> Extraction:
     """The frames of a Textract response (any operation)."""
     r = Reader(raw)
@@ -137,7 +138,7 @@ def read(raw: dict[str, Any]) -> Extraction:
             n = lines[page] = lines.get(page, -1) + 1
             row = {"page": page, "block": n, "text": b.get("Text")}
             r.use(f"{path}.Text")
-            _conf(r, row, b, path)
+            row["confidence"] = r.confidence(b, path, "Confidence", SCALE)
             _geometry(r, row, b, path)
             r.add("words", row)
             for _, w in g.related(b, "CHILD"):
@@ -170,7 +171,7 @@ def _tokens(r: Reader, g: _Graph, line_of: dict[str, int]) -> None:
                 "text": b.get("Text"),
             }
             r.use(f"{path}.Text")
-            _conf(r, row, b, path)
+            row["confidence"] = r.confidence(b, path, "Confidence", SCALE)
             _geometry(r, row, b, path)
             r.add("tokens", row)
 
@@ -201,7 +202,7 @@ def _tables(r: Reader, g: _Graph) -> None:
             if row["row"] is None or row["col"] is None:
                 continue
             r.use(*(f"{cpath}.{k}" for k in ("RowIndex", "ColumnIndex", "RowSpan", "ColumnSpan")))
-            _conf(r, row, c, cpath)
+            row["confidence"] = r.confidence(c, cpath, "Confidence", SCALE)
             _geometry(r, row, c, cpath)
             rows[c["Id"]] = row
         for mpath, m in g.related(t, "MERGED_CELL"):
@@ -240,7 +241,7 @@ def _pairs(r: Reader, g: _Graph) -> None:
             "n_boxes": 1 + len(values),
             "value": " ".join(t for _, v in values if (t := g.text(v))) or None,
         }
-        _conf(r, row, k, path)
+        row["confidence"] = r.confidence(k, path, "Confidence", SCALE)
         r.add("kv", row)
         r.use(f"{path}.EntityTypes")
         for box, (bpath, b) in enumerate([(path, k), *values]):
@@ -270,7 +271,7 @@ def _queries(r: Reader, g: _Graph) -> None:
             }
             if apath:
                 r.use(f"{apath}.Text")
-                _conf(r, row, a, apath)
+                row["confidence"] = r.confidence(a, apath, "Confidence", SCALE)
                 _geometry(r, row, a, apath)
             r.add("fields", row)
 
@@ -356,7 +357,7 @@ def _field_rows(
             "value": value.get("Text"),
         }
         r.use(f"{where}.ValueDetection.Text")
-        _conf(r, row, value, f"{where}.ValueDetection")
+        row["confidence"] = r.confidence(value, f"{where}.ValueDetection", "Confidence", SCALE)
         _geometry(r, row, value, f"{where}.ValueDetection")
         r.add("fields", row)
 
@@ -445,6 +446,6 @@ def _lending(r: Reader, raw: dict[str, Any]) -> None:
                         "value": value.get(key),
                     }
                     r.use(f"{fpath}.Type", f"{vpath}.{key}")
-                    _conf(r, row, value, vpath)
+                    row["confidence"] = r.confidence(value, vpath, "Confidence", SCALE)
                     _geometry(r, row, value, vpath)
                     r.add("fields", row)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._schema import DOCUMENT_RESERVED
 from .columns import field, valid
 from .rows import Rows
 
@@ -49,7 +50,8 @@ def scalar_columns(result: Any, skip: tuple[str, ...] = ()) -> tuple[dict[str, A
     """The scalar children of struct column ``result`` that hold a value somewhere (Arrow
     arrays, in the struct's order), but those in ``skip``; and the mask of rows with a value
     other than a plain number or boolean (strings, huge numbers: the general walk decides
-    their column's type over all files; integral floats)."""
+    their column's type over all files; integral floats), or with a key whose name a frame
+    uses already (``page``, ``source``...: the general walk names its column)."""
     import pyarrow as pa
 
     found: dict[str, Any] = {}
@@ -62,7 +64,9 @@ def scalar_columns(result: Any, skip: tuple[str, ...] = ()) -> tuple[dict[str, A
         if not given.any():
             continue  # no file of these holds it
         t = values.type
-        if pa.types.is_floating(t):
+        if child.name in DOCUMENT_RESERVED:
+            bad |= given
+        elif pa.types.is_floating(t):
             # Integral values in a float column may have been written as integers ("-1" among
             # "0.5"): the general walk keeps those as ints, so let it read them.
             x = values.to_numpy(zero_copy_only=False)
