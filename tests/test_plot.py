@@ -228,7 +228,7 @@ def test_bad_options_list_the_allowed_values(words):
         plot_polygons(words, kind="paragraphs")
     with pytest.raises(InputError, match=r"`color_by` must be one of .*'type'.*'nope' was passed"):
         plot_polygons(words, color_by="nope")
-    with pytest.raises(InputError, match="threshold must be a confidence"):
+    with pytest.raises(InputError, match="`threshold` must be a number in \\[0, 1\\]"):
         plot_polygons(words, threshold=5)
     with pytest.raises(InputError, match="no polygon columns"):
         plot_polygons(pd.DataFrame({"text": ["a"]}))

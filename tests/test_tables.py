@@ -78,7 +78,7 @@ def test_grid_blank_uses_empty_strings_for_covered_positions_only():
 
 
 def test_grid_rejects_unknown_policy_and_several_tables():
-    with pytest.raises(InputError, match=r"span must be one of \['top_left', 'fill', 'blank'\]"):
+    with pytest.raises(InputError, match=r"`span` must be one of \['top_left', 'fill', 'blank'\]"):
         grid(spanned_cells(), span="merge")
     two = pd.concat([spanned_cells(), spanned_cells().assign(table=1)])
     with pytest.raises(InputError, match="several tables"):

@@ -378,7 +378,8 @@ def audit_dask(
     """
     dask = _require("dask")
     # names, not ``from . import audit``: ocrframe.audit is also the function's name
-    from .audit import check_threshold, chunk_state, final_state, merge_states, resolve_by
+    from ..arguments import check_threshold
+    from .audit import chunk_state, final_state, merge_states, resolve_by
 
     t = check_threshold(threshold)
     keys = resolve_by(ddf._meta, by)

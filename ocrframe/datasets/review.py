@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_threshold
 from ..errors import InputError
 from ..files import write_atomically
 from ..inputs.formats import INPUT_SUFFIXES
 from ..tables.safe_output import safe_value, write_csv
-from .audit import check_threshold, default_frame, frame_chunks, frame_of, should_stream
+from .audit import default_frame, frame_chunks, frame_of, should_stream
 
 __all__ = ["review_queue", "crop_box"]
 

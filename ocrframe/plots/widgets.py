@@ -27,13 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice
 from ..errors import InputError
 from .data import (
     CATEGORY_OF,
     KINDS,
     below,
     canvas_size,
-    check_argument,
     fit_line_widths,
     gray_range,
     layer_frame,
@@ -110,7 +110,7 @@ class Viewer:
         max_rows: int = 200,
         figsize: tuple[float, float] = (7.0, 7.0),
     ) -> None:
-        check_argument("layer", layer, LAYERS)
+        check_choice("layer", layer, LAYERS)
         self.names, self._responses = documents(data)
         self._images = image_sources(images, self.names, self._responses)
         self._loaded: dict[str, np.ndarray | None] = {}
@@ -142,11 +142,11 @@ class Viewer:
         """
         w = self._w
         if document is not None:
-            check_argument("document", document, self.names)
+            check_choice("document", document, self.names)
         if layer is not None:
-            check_argument("layer", layer, LAYERS)
+            check_choice("layer", layer, LAYERS)
         if show is not None:
-            check_argument("show", show, SHOW)
+            check_choice("show", show, SHOW)
         if threshold is not None:
             below(pd.DataFrame(), threshold)
         if w is None:

@@ -28,13 +28,15 @@ from __future__ import annotations
 import functools
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice, check_flag
 from ..errors import InputError
+from ..inputs.params import show_value
 
 __all__ = ["tables", "grid", "join_tables", "to_numeric_table", "SPAN_POLICIES"]
 
@@ -50,9 +52,16 @@ _TABLE_KEYS = ("source", "api", "page", "kind", "table")
 
 def check_span(span: str) -> str:
     """``span`` if it is one of :data:`SPAN_POLICIES`, else :class:`InputError`."""
-    if span not in SPAN_POLICIES:
-        raise InputError(f"span must be one of {list(SPAN_POLICIES)}, but {span!r} was passed")
-    return span
+    return check_choice("span", span, SPAN_POLICIES)
+
+
+def check_table_options(span: Any, header: Any, multiindex: Any, numeric: Any) -> None:
+    """The one check of the options :func:`tables` and ``excel_tables`` share, made before
+    any table is read: InputError naming the first bad one."""
+    check_span(span)
+    _header_spec(header)
+    check_flag("multiindex", multiindex)
+    check_flag("numeric", numeric)
 
 
 def _int_column(cells: pd.DataFrame, name: str, default: int, minimum: int) -> np.ndarray:
@@ -212,24 +221,31 @@ def _auto_header_rows(cells: pd.DataFrame) -> list[int]:
     return list(range(min(depth, n_rows)))
 
 
+def _is_row(h: Any) -> bool:
+    return isinstance(h, (int, np.integer)) and not isinstance(h, bool)
+
+
+def _header_spec(header: Any) -> str | list[int] | None:
+    """``header`` as None, ``'first'``, ``'auto'`` or sorted row numbers; else InputError."""
+    if header is None or (isinstance(header, str) and header in ("first", "auto")):
+        return header
+    if _is_row(header):
+        return [int(header)]
+    if isinstance(header, Sequence) and not isinstance(header, str) and len(header):
+        if not all(_is_row(h) for h in header):
+            raise InputError(f"header list must hold row numbers (int), got {show_value(header)}")
+        return sorted({int(h) for h in header})
+    raise InputError(
+        "header must be None, 'first', 'auto', a row number or a list of row numbers, "
+        f"but {show_value(header)} was passed"
+    )
+
+
 def _header_rows(header: Any, cells: pd.DataFrame, n_rows: int) -> list[int]:
-    if header is None:
+    spec = _header_spec(header)
+    if spec is None:
         return []
-    if header == "first":
-        rows = [0]
-    elif header == "auto":
-        rows = _auto_header_rows(cells)
-    elif isinstance(header, (int, np.integer)) and not isinstance(header, bool):
-        rows = [int(header)]
-    elif isinstance(header, Sequence) and not isinstance(header, str) and header:
-        if not all(isinstance(h, (int, np.integer)) and not isinstance(h, bool) for h in header):
-            raise InputError(f"header list must hold row numbers (int), got {list(header)!r}")
-        rows = sorted({int(h) for h in header})
-    else:
-        raise InputError(
-            "header must be None, 'first', 'auto', a row number or a list of row numbers, "
-            f"but {header!r} was passed"
-        )
+    rows = [0] if spec == "first" else _auto_header_rows(cells) if spec == "auto" else spec
     if n_rows and (rows[0] < 0 or rows[-1] >= n_rows):
         raise InputError(f"header rows {rows} are outside the table's {n_rows} rows")
     return rows if n_rows else []
@@ -313,6 +329,11 @@ def to_numeric_table(frame: pd.DataFrame) -> pd.DataFrame:
     >>> out["a"].tolist(), str(out["b"].dtype)
     ([1200, -3, -4], 'str')
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"to_numeric_table takes a DataFrame (a table from ocrframe.tables), got "
+            f"{type(frame).__name__}"
+        )
     out = frame.copy()
     for j in range(frame.shape[1]):
         num = _numeric_column(frame.iloc[:, j])
@@ -356,8 +377,8 @@ def _cells_of(x: Any) -> list[pd.DataFrame]:
 
 def iter_table_cells(x: Any, kind: str | None = None):
     """Yield ``(info, cells)`` per table: info holds source, api, page, kind and table."""
-    if kind is not None and kind not in KINDS:
-        raise InputError(f"kind must be None or one of {list(KINDS)}, but {kind!r} was passed")
+    if kind is not None:
+        check_choice("kind", kind, [None, *KINDS])
     for frame in _cells_of(x):
         if not len(frame):
             continue
@@ -436,7 +457,7 @@ def tables(
        a a.1
     0  b   c
     """
-    check_span(span)
+    check_table_options(span, header, multiindex, numeric)
     out = []
     for info, cells in iter_table_cells(x, kind):
         frame = build_table(cells, span=span, header=header, multiindex=multiindex, numeric=numeric)
@@ -480,6 +501,11 @@ def join_tables(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     >>> [len(f) for f in join_tables([p1, p2])]
     [3]
     """
+    if isinstance(frames, pd.DataFrame) or not isinstance(frames, Iterable):
+        raise InputError(
+            f"join_tables takes a list of DataFrames (from ocrframe.tables), got "
+            f"{type(frames).__name__}"
+        )
     groups: list[list[pd.DataFrame]] = []
     for frame in frames:
         if not isinstance(frame, pd.DataFrame):
