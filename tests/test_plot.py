@@ -454,7 +454,7 @@ def test_plot_calibration_draws_bars_diagonal_and_ece():
 
 
 def test_calibration_bad_input():
-    with pytest.raises(InputError, match="bins must be a positive integer"):
+    with pytest.raises(InputError, match="`bins` must be an integer"):
         calibration_table(pd.DataFrame({"text": [], "confidence": []}), [], bins=0)
     with pytest.raises(InputError, match="`text` column"):
         match_truth(pd.DataFrame({"confidence": [0.5]}), ["a"])

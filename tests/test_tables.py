@@ -281,7 +281,7 @@ def test_tables_from_smart_document_recognizer_tables_and_forms():
         ("table", 0),
     ]
     assert [f.attrs["kind"] for f in tables(body, kind="form")] == ["form", "form"]
-    with pytest.raises(InputError, match="kind must be None or one of"):
+    with pytest.raises(InputError, match=r"`kind` must be one of \[None, "):
         tables(body, kind="tables")
 
 

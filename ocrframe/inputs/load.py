@@ -131,6 +131,8 @@ def _load_path_or_text(image: str | os.PathLike) -> tuple[bytes, str | None]:
         )
     if path.is_dir():
         raise InputError(f"'{path}' is a folder; pass one image file (use client.run for many)")
+    if not path.is_file():  # reading a FIFO would wait for a writer for ever
+        raise InputError(f"'{path}' is not a regular file (a FIFO, socket or device); pass a file")
     try:
         return path.read_bytes(), str(image)
     except OSError as exc:

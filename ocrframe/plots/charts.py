@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import check_choice, check_flag
+from ..arguments import check_choice, check_flag, check_number
 from ..errors import InputError
 from ..inputs.params import show_value
 from .data import (
@@ -303,7 +303,10 @@ def plot_table(
         check_flag("schematic", schematic)
     frame = _one_page(layer_frame(cells, "cells"), page)
     if "table" in frame.columns:
-        check_choice("table", table, sorted(pd.unique(frame["table"].dropna()).tolist()))
+        check_number("table", table, low=0, integer=True)
+        tables = sorted(pd.unique(frame["table"].dropna()).tolist())
+        if table not in tables:
+            raise InputError(f"no table {table!r} in the cells frame; it has tables {tables}")
         frame = frame[frame["table"] == table]
     has_polygons = any(c in frame.columns for c in POLYGON + BBOX) and polygon_array(frame)[1].any()
     if schematic is None:
