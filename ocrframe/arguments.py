@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .files import NAME_MAX
 from .inputs.params import show_value
 
 __all__ = ["check_choice", "check_flag", "check_number", "check_threshold", "check_path"]
@@ -130,7 +131,14 @@ def check_path(name: str, value: Any) -> Path:
         )
     text = os.fsdecode(os.fspath(value))
     if "\x00" in text:
-        raise InputError(f"`{name}` {text!r} contains a NUL byte")
+        raise InputError(f"`{name}` {show_value(text)} contains a NUL byte")
     if not text:
         raise InputError(f"`{name}` is an empty path; name a file or folder")
-    return Path(text)
+    path = Path(text)
+    longest = max(path.parts, key=lambda part: len(os.fsencode(part)))
+    if len(os.fsencode(longest)) > NAME_MAX:
+        raise InputError(
+            f"`{name}` {show_value(text)} has a name of {len(os.fsencode(longest))} bytes; file "
+            f"systems allow {NAME_MAX}. Shorten it"
+        )
+    return path

@@ -279,3 +279,20 @@ def test_local_engine_options_and_pages_are_checked_before_any_ocr():
     for kw, names in [({"text_score": SERIES}, "text_score"), ({"min_side": 10**9}, "min_side")]:
         with pytest.raises(InputError, match=names):
             of.LocalEngine(**kw).call("general-text", PNG)
+
+
+def test_a_name_too_long_for_the_file_system_is_an_input_error(tmp_path):
+    long_name = str(tmp_path / ("x" * 300 + ".png"))  # os.stat raises ENAMETOOLONG
+    with pytest.raises(InputError, match="255"):
+        of.ground_truth(long_name)
+    with pytest.raises(InputError, match="255"):
+        of.LocalEngine().run("general-text", [long_name])
+    with pytest.raises(InputError, match="255"):
+        TEXT.to_json(long_name)
+
+
+def test_a_fifo_among_run_inputs_is_named_as_such(tmp_path):
+    fifo = tmp_path / "scan.png"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        of.LocalEngine().run("general-text", [fifo])

@@ -15,9 +15,9 @@ import binascii
 import io
 import os
 import re
-from pathlib import Path
 from typing import Any
 
+from ..arguments import check_path
 from ..errors import InputError
 
 __all__ = ["load_input", "load_bytes", "encode_pil", "check_array", "describe"]
@@ -123,7 +123,7 @@ def _load_path_or_text(image: str | os.PathLike) -> tuple[bytes, str | None]:
         if len(text) >= 64 and "\n" not in text[:64] and not _exists(text):
             if _BASE64_RE.match(text.encode("ascii", "replace")):
                 return _b64decode(text, "the image string"), None
-    path = Path(text).expanduser()
+    path = check_path("image", text).expanduser()
     if not _exists(str(path)):
         raise InputError(
             f"no file at '{path}'; check the path (relative paths start at {os.getcwd()}), or "
