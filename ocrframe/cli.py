@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .arguments import check_path
 from .errors import InputError, MissingDependencyError, OcrError
 
 __all__ = ["main", "build_parser"]
@@ -323,7 +324,14 @@ def _cmd_ocr(args: argparse.Namespace) -> int:
     return 0 if not len(batch.errors) else 1  # like `run`: any failure is a non-zero exit
 
 
+def _check_output_file(flag: str, value: str | None) -> None:
+    """A file a command writes at its end, checked before any work is done (or billed)."""
+    if value is not None and os.path.isdir(check_path(flag, value)):
+        raise InputError(f"{flag} {value!r} is a folder; name a file to write")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    _check_output_file("--errors", args.errors)
     backend = _check_request(args)
     batch = _run(args, backend, Path(args.cache))
     print(f"{len(batch)} response(s) in {args.cache}, {len(batch.errors)} failure(s)")
@@ -348,6 +356,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from .datasets.batch import read_responses
     from .tables.safe_output import write_csv
 
+    _check_output_file("--out", args.out)
     batch = read_responses(args.dir)
     if len(batch) == 0:
         raise InputError(f"no saved response in {args.dir!r}")

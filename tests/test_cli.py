@@ -227,3 +227,15 @@ def test_audit_shortens_paths_and_explains_missing_confidences(tmp_path, capsys)
     assert main(["audit", str(plain)]) == 0
     err = capsys.readouterr().err
     assert "general-table returns them only when called with return_confidence=True" in err
+
+
+def test_an_output_file_that_is_a_folder_is_refused_before_any_call(tmp_path, capsys):
+    folder = tmp_path / "errors.csv"
+    folder.mkdir()
+    cache = tmp_path / "cache"
+    assert main(["run", "general-text", LETTER, "--cache", str(cache), "--errors", str(folder),
+                 "--quiet"]) == 1  # fmt: skip
+    assert "--errors" in capsys.readouterr().err
+    assert not cache.exists()  # nothing was OCRed (or, on the cloud, billed)
+    assert main(["audit", str(RESPONSES), "--out", str(folder)]) == 1
+    assert "is a folder" in capsys.readouterr().err
