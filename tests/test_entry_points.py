@@ -296,3 +296,37 @@ def test_a_fifo_among_run_inputs_is_named_as_such(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="not a regular file"):
         of.LocalEngine().run("general-text", [fifo])
+
+
+@pytest.mark.parametrize(
+    "kw, names",
+    [
+        ({"xlsx": SERIES}, "xlsx"),  # the crops and the CSV were written, then a ValueError
+        ({"embed_max": None}, "embed_max"),
+        ({"limit": float("inf")}, "limit"),
+        ({"limit": [3]}, "limit"),
+        ({"out": None}, "out"),
+        ({"margin": True}, "margin"),
+    ],
+)
+def test_review_queue_checks_its_options_before_writing(tmp_path, kw, names):
+    kw = {"out": tmp_path / "review", **kw}
+    with pytest.raises(InputError, match=names):
+        of.review_queue(of.Batch([TEXT]), images=IMAGE.parent, threshold=0.99, **kw)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "kw, names",
+    [
+        ({"threshold": None}, "threshold"),
+        ({"max_rows": float("inf")}, "max_rows"),
+        ({"figsize": None}, "figsize"),
+        ({"figsize": ""}, "figsize"),
+        ({"figsize": (7, "a")}, "figsize"),
+    ],
+)
+def test_viewer_checks_its_options(kw, names):
+    pytest.importorskip("ipywidgets")
+    with pytest.raises(InputError, match=names):
+        of.widgets.Viewer(of.Batch([TEXT]), **kw)

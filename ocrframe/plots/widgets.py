@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import check_choice
+from ..arguments import check_choice, check_number, check_threshold
 from ..errors import InputError
 from .data import (
     CATEGORY_OF,
@@ -111,13 +111,18 @@ class Viewer:
         figsize: tuple[float, float] = (7.0, 7.0),
     ) -> None:
         check_choice("layer", layer, LAYERS)
+        check_threshold(threshold)
+        check_number("max_rows", max_rows, low=1, integer=True)
+        if not (isinstance(figsize, tuple | list) and len(figsize) == 2):
+            raise InputError(f"figsize must be (width, height) in inches, got {figsize!r}")
+        for side in figsize:
+            check_number("figsize", side, low=0, high=100, above=True)
         self.names, self._responses = documents(data)
         self._images = image_sources(images, self.names, self._responses)
         self._loaded: dict[str, np.ndarray | None] = {}
         self.max_rows = int(max_rows)
         self.document, self.layer = self.names[0], layer
         self.threshold, self.show_mode, self.selected = float(threshold), "all", None
-        below(pd.DataFrame(), self.threshold)  # validates the range
         self._uid = uuid.uuid4().hex[:12]
         self._static_shown = False
         self._build_figure(figsize)
@@ -148,7 +153,7 @@ class Viewer:
         if show is not None:
             check_choice("show", show, SHOW)
         if threshold is not None:
-            below(pd.DataFrame(), threshold)
+            check_threshold(threshold)
         if w is None:
             reload = (document or self.document, layer or self.layer) != (self.document, self.layer)
             self.document, self.layer = document or self.document, layer or self.layer
