@@ -330,3 +330,11 @@ def test_viewer_checks_its_options(kw, names):
     pytest.importorskip("ipywidgets")
     with pytest.raises(InputError, match=names):
         of.widgets.Viewer(of.Batch([TEXT]), **kw)
+
+
+@pytest.mark.parametrize("name", ["ak", "sk", "password"])
+def test_an_emulator_with_an_empty_credential_is_refused(name):
+    from ocrframe.emulator import Emulator
+
+    with pytest.raises(InputError, match=f"{name} is empty"):
+        Emulator(**{name: ""})  # it served, and no client could ever sign in

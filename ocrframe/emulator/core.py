@@ -9,7 +9,7 @@ from typing import Any
 
 from ..arguments import check_number
 from ..catalog import endpoint_for, get_api
-from ..cloud.auth import mask
+from ..cloud.auth import check_credential, mask
 from ..errors import InputError
 from .backend import Backend, LogRecord
 from .faults import FaultPlan, Faults
@@ -119,6 +119,8 @@ class Emulator:
             ("domain", domain),
         ):
             if value is not None:
+                if check_credential(name, value) == "":
+                    raise InputError(f"{name} is empty; leave it out for the default")
                 setattr(self, name, value)
         if region is not None:
             endpoint_for(region)  # InputError naming the known regions
