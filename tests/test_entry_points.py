@@ -338,3 +338,21 @@ def test_an_emulator_with_an_empty_credential_is_refused(name):
 
     with pytest.raises(InputError, match=f"{name} is empty"):
         Emulator(**{name: ""})  # it served, and no client could ever sign in
+
+
+def test_dask_entry_points_check_their_arguments_before_needing_a_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    from ocrframe.dask import read_responses_dask, run_dask
+
+    args = (of.LocalEngine, "general-text", [IMAGE])
+    for kw, names in [
+        ({"rate": "fast"}, "rate"),
+        ({"rate": SERIES}, "rate"),
+        ({"progress": SERIES}, "progress"),
+        ({}, "no Dask client"),  # was distributed's bare ValueError
+    ]:
+        with pytest.raises(InputError, match=names):
+            run_dask(*args, cache=tmp_path / "cache", **kw)
+    for where in (None, 3, [[str(IMAGE)]]):
+        with pytest.raises(InputError, match="where"):
+            read_responses_dask(where)
