@@ -271,6 +271,8 @@ def test_local_engine_options_and_pages_are_checked_before_any_ocr():
     engine = of.LocalEngine()
     with pytest.raises(InputError, match="page=1 and pdf_page_number=2 disagree"):
         engine.call("general-text", PNG, page=1, pdf_page_number=2)
+    with pytest.raises(InputError, match="page=2 was given but the input is not a PDF"):
+        engine.call("general-text", PNG, page=None, pdf_page_number=2)  # was silently dropped
     with pytest.raises(InputError, match="page"):
         engine.call("general-text", PNG, page=SERIES)
     with pytest.raises(InputError, match="use_text_layer"):

@@ -260,14 +260,15 @@ def _backend_class(engine: str) -> type:
 
 
 def _page_param(params: dict[str, Any], data: Any) -> int | None:
-    page = params.get("page", params.get("pdf_page_number"))
-    if page is not None:
-        check_number("page", page, low=1, integer=True)
-    if params.get("pdf_page_number", page) != page:
+    given = {k: params[k] for k in ("page", "pdf_page_number") if params.get(k) is not None}
+    for name, value in given.items():
+        check_number(name, value, low=1, integer=True)
+    if len(set(given.values())) > 1:
         raise InputError(
-            f"page={page} and pdf_page_number={params['pdf_page_number']} disagree; give the "
-            "page once (page=)"
+            f"page={given['page']} and pdf_page_number={given['pdf_page_number']} disagree; "
+            "give the page once (page=)"
         )
+    page = given.get("page", given.get("pdf_page_number"))
     pdf = isinstance(data, bytes) and is_pdf(data)
     if not pdf:
         if page not in (None, 1):
