@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from ocrframe.errors import InputError
-from ocrframe.tables.grid import grid, join_tables, tables, to_numeric_table
+from ocrframe.tables.grid import grid, join_tables, tables
+from ocrframe.tables.numeric import to_numeric_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBTABNET = ROOT.parent / "shared" / "data" / "tables" / "annotations.jsonl"
