@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,14 @@ from .errors import InputError
 from .files import NAME_MAX
 from .inputs.params import show_value
 
-__all__ = ["check_choice", "check_flag", "check_number", "check_threshold", "check_path"]
+__all__ = [
+    "check_choice",
+    "check_flag",
+    "check_number",
+    "check_threshold",
+    "check_path",
+    "check_output",
+]
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -141,4 +149,33 @@ def check_path(name: str, value: Any) -> Path:
             f"`{name}` {show_value(text)} has a name of {len(os.fsencode(longest))} bytes; file "
             f"systems allow {NAME_MAX}. Shorten it"
         )
+    return path
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def check_output(name: str, value: Any, *, folder: bool) -> Path:
+    """A path ocrframe is about to write, a ``folder`` or a file, as a :class:`~pathlib.Path`;
+    InputError, before anything is written, when it is a URL, an existing path of the other
+    kind, or lies under a file.
+
+    >>> check_output("out", "https://example.com/review", folder=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.InputError: `out` 'https://example.com/review' is a URL; ...
+    """
+    path = check_path(name, value)
+    text = os.fsdecode(os.fspath(value))
+    if _URL.match(text):
+        raise InputError(f"`{name}` {show_value(text)} is a URL; ocrframe writes local files only")
+    if folder and os.path.exists(path) and not os.path.isdir(path):
+        raise InputError(f"`{name}` {show_value(text)} is a file; pass a folder")
+    if not folder and os.path.isdir(path):
+        raise InputError(f"`{name}` {show_value(text)} is a folder; name a file to write")
+    for parent in path.absolute().parents:
+        if os.path.exists(parent):
+            if not os.path.isdir(parent):
+                raise InputError(f"`{name}` {show_value(text)} lies under {str(parent)!r}, a file")
+            break
     return path

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .arguments import check_path
+from .arguments import check_output
 from .errors import InputError, MissingDependencyError, OcrError
 
 __all__ = ["main", "build_parser"]
@@ -326,8 +326,8 @@ def _cmd_ocr(args: argparse.Namespace) -> int:
 
 def _check_output_file(flag: str, value: str | None) -> None:
     """A file a command writes at its end, checked before any work is done (or billed)."""
-    if value is not None and os.path.isdir(check_path(flag, value)):
-        raise InputError(f"{flag} {value!r} is a folder; name a file to write")
+    if value is not None:
+        check_output(flag, value, folder=False)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

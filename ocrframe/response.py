@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .arguments import check_flag, check_number, check_path
+from .arguments import check_flag, check_number, check_output
 from .catalog import CATALOG, ApiSpec, get_api
 from .errors import ApiError, InputError, ResponseFormatError
 from .inputs.params import show_value
@@ -188,7 +188,7 @@ class Response:
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int | None = None):
         """Serialise (with ocrframe's keys) to a JSON string, or write it atomically to ``path``."""
         if path is not None:
-            path = check_path("path", path)
+            path = check_output("path", path, folder=False)
         if indent is not None and not (isinstance(indent, str) and not indent.strip()):
             check_number("indent", indent, low=0, high=MAX_INDENT, integer=True)
         try:

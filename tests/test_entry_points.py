@@ -358,3 +358,24 @@ def test_dask_entry_points_check_their_arguments_before_needing_a_cluster(tmp_pa
     for where in (None, 3, [[str(IMAGE)]]):
         with pytest.raises(InputError, match="where"):
             read_responses_dask(where)
+
+
+def test_writers_refuse_a_folder_for_a_file_a_file_for_a_folder_and_urls(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a URL taken as a relative path would land here
+    folder, file = tmp_path / "folder", tmp_path / "file"
+    folder.mkdir()
+    file.write_text("x")
+    calls = [
+        (lambda: TEXT.to_json(folder), "is a folder"),  # was IsADirectoryError
+        (lambda: TEXT.to_json(file / "x.json"), "lies under"),  # was FileExistsError
+        (lambda: TEXT.to_json("https://example.com/x.json"), "URL"),  # was written to ./https:/
+        (lambda: of.to_excel(TABLE, "https://example.com/x.xlsx"), "URL"),
+        (lambda: of.save_excel(TABLE, file / "x"), "lies under"),  # was NotADirectoryError
+        (lambda: of.review_queue(TEXT, threshold=1.0, out=file / "x"), "lies under"),
+        (lambda: of.review_queue(TEXT, threshold=1.0, out="s3://bucket/review"), "URL"),
+    ]
+    for call, message in calls:
+        with pytest.raises(InputError, match=message):
+            call()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]
+    assert not list(folder.iterdir()) and file.read_text() == "x"

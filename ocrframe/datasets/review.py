@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import check_flag, check_number, check_path, check_threshold
+from ..arguments import check_flag, check_number, check_output, check_threshold
 from ..errors import InputError
 from ..files import write_atomically
 from ..inputs.formats import INPUT_SUFFIXES
@@ -209,9 +209,7 @@ def review_queue(
         check_number("limit", limit, low=0, integer=True)
     check_flag("xlsx", xlsx)
     check_number("embed_max", embed_max, low=0, integer=True)
-    out = check_path("out", out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"out={os.fspath(out)!r} is a file; pass a folder for the review queue")
+    out = check_output("out", out, folder=True)
     finder = _Images(images)
     queue = _low_items(data, t, frame, stream)
     queue = queue.sort_values("confidence", kind="stable").reset_index(drop=True)

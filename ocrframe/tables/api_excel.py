@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import check_number, check_path
+from ..arguments import check_number, check_output, check_path
 from ..errors import InputError, WorkbookError
 from ..files import write_atomically
 from ..response import sdr_one_page
@@ -374,6 +374,7 @@ def save_excel(
     """
     check_limits(max_bytes, max_cells)
     path = check_path("path", path)
+    path = check_output("path", path, folder=path.suffix.lower() != ".xlsx")
     items: list[tuple[str, bytes]] = []
     for k, resp in enumerate(as_responses(x)):
         stem = _slug(Path(resp.source).stem) if resp.source else f"response{k}"

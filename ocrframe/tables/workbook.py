@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import check_choice, check_flag, check_path, check_threshold
+from ..arguments import check_choice, check_flag, check_output, check_threshold
 from ..errors import InputError
 from ..files import write_atomically
 from .grid import cell_spans, iter_table_cells, place_cells
@@ -189,7 +189,7 @@ def to_excel(
     PosixPath('review.xlsx')
     """
     _check_write_args(threshold, confidence, sources)
-    path = check_path("path", path)
+    path = check_output("path", path, folder=False)
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"to_excel writes an .xlsx file; {str(path)!r} has another extension")
     if not path.parent.is_dir():
