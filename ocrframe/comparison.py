@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .arguments import check_choice, check_number
+from .arguments import check_choice, check_flag, check_number
 from .errors import InputError
 from .plots.data import load_image
 from .vendors import to_pixels
@@ -93,8 +93,8 @@ class Comparison:
         """
         import ocrframe
 
-        if show not in ("disagreements", "all"):
-            raise InputError(f"show must be 'disagreements' or 'all', got {show!r}")
+        check_choice("show", show, ("disagreements", "all"))
+        check_flag("labels", labels)
         frame = self.matches
         if show == "disagreements":
             frame = frame[frame["status"] != "agree"]

@@ -379,3 +379,21 @@ def test_writers_refuse_a_folder_for_a_file_a_file_for_a_folder_and_urls(tmp_pat
             call()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]
     assert not list(folder.iterdir()) and file.read_text() == "x"
+
+
+def test_comparison_plot_and_the_demo_check_their_options(tmp_path):
+    from ocrframe.demo import run_demo
+
+    comparison = of.compare(TEXT, TEXT, image=IMAGE)
+    for kw, names in [({"show": SERIES}, "show"), ({"labels": SERIES}, "labels")]:
+        with pytest.raises(InputError, match=names):
+            comparison.plot(IMAGE, **kw)
+    for kw, names in [
+        ({"images": 3}, "images"),
+        ({"images": [[str(IMAGE)]]}, "images"),
+        ({"images": [IMAGE], "threshold": "high"}, "threshold"),  # used only after the OCR
+        ({"images": [IMAGE], "overlays": SERIES}, "overlays"),
+    ]:
+        with pytest.raises(InputError, match=names):
+            run_demo(tmp_path / "demo", **kw)
+    assert not list(tmp_path.iterdir())
