@@ -276,8 +276,8 @@ def _failing_file(item: str, expand: Any) -> str | None:
     """The file under a folder or glob ``item`` that ``expand`` rejects, if one does."""
     import glob
 
-    path = Path(item)
-    files = path.rglob("*") if path.is_dir() else map(Path, glob.glob(item, recursive=True))
+    path = Path(item)  # os.path.isdir: Path.is_dir raises for a name too long (Python < 3.13)
+    files = path.rglob("*") if os.path.isdir(item) else map(Path, glob.glob(item, recursive=True))
     for file in sorted(f for f in files if f.is_file()):
         try:
             expand([str(file)])
@@ -306,9 +306,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_ocr(args: argparse.Namespace) -> int:
     from .demo import save_responses, write_overlays
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {args.out!r} is a file; pass a folder")
+    out = check_output("--out", args.out, folder=True)  # a URL here reached pandas' URL opener
     backend = _check_request(args)
     batch = _run(args, backend, out / "cache")
     save_responses(batch, out / "responses")

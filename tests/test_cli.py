@@ -239,3 +239,12 @@ def test_an_output_file_that_is_a_folder_is_refused_before_any_call(tmp_path, ca
     assert not cache.exists()  # nothing was OCRed (or, on the cloud, billed)
     assert main(["audit", str(RESPONSES), "--out", str(folder)]) == 1
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_ocr_out_as_a_url_or_a_long_input_name_is_one_line_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # the URL was taken as a relative folder 'https:' here
+    assert main(["ocr", "general-text", LETTER, "--out", "https://example.com/out", "--quiet"]) == 1
+    assert "is a URL" in capsys.readouterr().err
+    assert main(["ocr", "general-text", "x" * 300 + ".png", "--out", "o", "--quiet"]) == 1
+    assert capsys.readouterr().err.startswith("InputError: ")  # was OSError: File name too long
+    assert not list(tmp_path.iterdir())
