@@ -72,7 +72,8 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
     from .samples import ground_truth, list_samples, sample_path
     from .tables.api_excel import excel_tables, save_excel
     from .tables.compare import compare_excel_cells
-    from .tables.grid import grid, join_tables, to_numeric_table
+    from .tables.grid import grid, join_tables
+    from .tables.numeric import to_numeric_table
     from .tables.workbook import to_excel
     from .vendors import VENDORS, to_pixels
 
@@ -106,7 +107,7 @@ _HOMES: dict[str, str] = {
     "tables": "tables.grid",
     "grid": "tables.grid",
     "join_tables": "tables.grid",
-    "to_numeric_table": "tables.grid",
+    "to_numeric_table": "tables.numeric",
     "excel_tables": "tables.api_excel",
     "save_excel": "tables.api_excel",
     "compare_excel_cells": "tables.compare",

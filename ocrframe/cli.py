@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .arguments import check_output
 from .errors import InputError, MissingDependencyError, OcrError
 
 __all__ = ["main", "build_parser"]
@@ -275,8 +276,8 @@ def _failing_file(item: str, expand: Any) -> str | None:
     """The file under a folder or glob ``item`` that ``expand`` rejects, if one does."""
     import glob
 
-    path = Path(item)
-    files = path.rglob("*") if path.is_dir() else map(Path, glob.glob(item, recursive=True))
+    path = Path(item)  # os.path.isdir: Path.is_dir raises for a name too long (Python < 3.13)
+    files = path.rglob("*") if os.path.isdir(item) else map(Path, glob.glob(item, recursive=True))
     for file in sorted(f for f in files if f.is_file()):
         try:
             expand([str(file)])
@@ -305,9 +306,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_ocr(args: argparse.Namespace) -> int:
     from .demo import save_responses, write_overlays
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {args.out!r} is a file; pass a folder")
+    out = check_output("--out", args.out, folder=True)  # a URL here reached pandas' URL opener
     backend = _check_request(args)
     batch = _run(args, backend, out / "cache")
     save_responses(batch, out / "responses")
@@ -323,7 +322,14 @@ def _cmd_ocr(args: argparse.Namespace) -> int:
     return 0 if not len(batch.errors) else 1  # like `run`: any failure is a non-zero exit
 
 
+def _check_output_file(flag: str, value: str | None) -> None:
+    """A file a command writes at its end, checked before any work is done (or billed)."""
+    if value is not None:
+        check_output(flag, value, folder=False)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    _check_output_file("--errors", args.errors)
     backend = _check_request(args)
     batch = _run(args, backend, Path(args.cache))
     print(f"{len(batch)} response(s) in {args.cache}, {len(batch.errors)} failure(s)")
@@ -348,6 +354,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from .datasets.batch import read_responses
     from .tables.safe_output import write_csv
 
+    _check_output_file("--out", args.out)
     batch = read_responses(args.dir)
     if len(batch) == 0:
         raise InputError(f"no saved response in {args.dir!r}")

@@ -31,7 +31,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .arguments import check_choice, check_flag, check_number
 from .errors import InputError
+from .plots.data import load_image
+from .vendors import to_pixels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,6 +49,7 @@ STATUS_COLORS = {
     "only_b": "tab:blue",
 }
 _BOX = ["x_min", "y_min", "x_max", "y_max"]
+_TEXT_AND_POLYGON = ["text", *(f"{a}{i}" for i in range(1, 5) for a in "xy")]
 
 
 @dataclass
@@ -89,8 +93,8 @@ class Comparison:
         """
         import ocrframe
 
-        if show not in ("disagreements", "all"):
-            raise InputError(f"show must be 'disagreements' or 'all', got {show!r}")
+        check_choice("show", show, ("disagreements", "all"))
+        check_flag("labels", labels)
         frame = self.matches
         if show == "disagreements":
             frame = frame[frame["status"] != "agree"]
@@ -168,6 +172,14 @@ def _frames(x: Any) -> tuple[Any, dict[str, pd.DataFrame]]:
     if isinstance(x, pd.DataFrame):
         if "page" not in x.columns:
             x = x.assign(page=1)
+        missing = sorted(set(_TEXT_AND_POLYGON) - set(x.columns))
+        if missing and not set(_BOX) <= set(x.columns):
+            raise InputError(
+                f"a frame to compare needs `text` and polygon (x1..y4) or bbox columns; it "
+                f"lacks {missing} (it has {list(x.columns)})"
+            )
+        if "text" not in x.columns:
+            raise InputError(f"a frame to compare needs a `text` column; it has {list(x.columns)}")
         if not set(_BOX) <= set(x.columns):
             xs = x[["x1", "x2", "x3", "x4"]].to_numpy(dtype=float)
             ys = x[["y1", "y2", "y3", "y4"]].to_numpy(dtype=float)
@@ -180,8 +192,6 @@ def _frames(x: Any) -> tuple[Any, dict[str, pd.DataFrame]]:
 
 
 def _level(fa: dict[str, pd.DataFrame], fb: dict[str, pd.DataFrame], level: str) -> tuple:
-    if level not in LEVELS:
-        raise InputError(f"level must be one of {list(LEVELS)}, got {level!r}")
     if level != "auto":
         return level, level
     for name in ("words", "tokens"):
@@ -191,18 +201,21 @@ def _level(fa: dict[str, pd.DataFrame], fb: dict[str, pd.DataFrame], level: str)
     return pick(fa), pick(fb)
 
 
-def _in_pixels(frame: pd.DataFrame, doc: pd.DataFrame, image: Any) -> pd.DataFrame:
-    from .vendors import to_pixels
-
-    size = None
-    if image is not None:
-        size = getattr(image, "size", None) if not isinstance(image, tuple) else image
-        if size is None:
-            from PIL import Image
-
-            with Image.open(image) as im:
-                size = im.size
-    return to_pixels(frame, doc, size)
+def _image_size(image: Any) -> tuple[float, float] | None:
+    """(width, height) of the page image given to :func:`compare` (any image the plots read,
+    or the size itself); InputError for anything else."""
+    if image is None:
+        return None
+    if isinstance(image, tuple):
+        if len(image) == 2:
+            for name, value in zip(("width", "height"), image, strict=True):
+                check_number(f"image {name}", value, low=0, above=True)
+            return image
+        raise InputError(f"image as a size must be (width, height), got {image!r}")
+    if hasattr(image, "size") and isinstance(image.size, tuple):  # a PIL image
+        return image.size
+    pixels = load_image(image)
+    return pixels.shape[1], pixels.shape[0]
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -253,13 +266,20 @@ def compare(
     and the other reads whole is one row: ``n_a``/``n_b`` count the pieces and the texts are
     joined in reading order. ``iou`` is that of the groups' bounding boxes.
     """
-    if not 0.0 < min_overlap <= 1.0:
-        raise InputError(f"min_overlap must be within (0, 1], got {min_overlap!r}")
+    check_number("min_overlap", min_overlap, low=0, high=1, above=True)
+    check_choice("level", level, LEVELS)
+    if names is not None and not (
+        isinstance(names, tuple | list)
+        and len(names) == 2
+        and all(isinstance(n, str) for n in names)
+    ):
+        raise InputError(f"names must be two strings, e.g. ('cloud', 'local'), got {names!r}")
+    size = _image_size(image)
     ra, fa = _frames(a)
     rb, fb = _frames(b)
     la, lb = _level(fa, fb, level)
-    wa = _in_pixels(fa[la], fa["document"], image)
-    wb = _in_pixels(fb[lb], fb["document"], image)
+    wa = to_pixels(fa[la], fa["document"], size)
+    wb = to_pixels(fb[lb], fb["document"], size)
     rows = []
     for page in sorted(set(wa["page"]) | set(wb["page"])):
         rows += _match_page(wa[wa["page"] == page], wb[wb["page"] == page], page, min_overlap)

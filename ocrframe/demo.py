@@ -26,7 +26,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -34,9 +34,11 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
+from .arguments import check_flag, check_output, check_path, check_threshold
 from .errors import InputError
 from .files import safe_component
 from .inputs.formats import IMAGE_SUFFIXES as _IMAGE_SUFFIXES
+from .inputs.params import show_value
 from .samples import ground_truth
 
 __all__ = [
@@ -226,7 +228,11 @@ def run_demo(
     from .tables.safe_output import write_csv
 
     start = time.perf_counter()
-    paths = [Path(p) for p in images] if images is not None else sample_images()
+    check_threshold(threshold)  # used after the OCR: checked before it
+    check_flag("overlays", overlays)
+    if images is not None and (isinstance(images, str | bytes) or not isinstance(images, Iterable)):
+        raise InputError(f"images must be a list of image paths, got {show_value(images)}")
+    paths = [check_path("images", p) for p in images] if images is not None else sample_images()
     if not paths:
         raise InputError(
             "no images: the bundled sample_data is missing from this install; pass images=[...]"
@@ -234,9 +240,7 @@ def run_demo(
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise InputError(f"image(s) not found: {', '.join(missing)}")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"out={str(out)!r} is a file; pass a folder for the demo output")
+    out = check_output("out", out, folder=True)
     ocr = LocalEngine(engine)
     before = _cache_files(out / "cache")
     batch = run(ocr, "general-text", [str(p) for p in paths], workers=workers,

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .arguments import check_flag, check_number, check_output
 from .catalog import CATALOG, ApiSpec, get_api
 from .errors import ApiError, InputError, ResponseFormatError
+from .inputs.params import show_value
 from .parsing import clean_info, parse_json
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ SDR_KINDS = ("ocr_result", "kv_result", "table_result", "form_result", "layout_r
              "formula_result")  # fmt: skip
 # The block members that tell a Web Image response (fonts detected) from a General Text one.
 FONT_KEYS = frozenset({"font_list", "font_scores"})
+MAX_INDENT = 64  # spaces of JSON indentation: more is a mistake (json.dumps would try)
 
 
 def sdr_one_page(result: list[Any]) -> bool:
@@ -118,6 +121,8 @@ class Response:
         self.request_id = request_id
         self.status = status
         self.page = page
+        if meta is not None and not isinstance(meta, dict):
+            raise InputError(f"meta must be a dict or None, got {type(meta).__name__}")
         self.meta = dict(meta or {})
 
     @property
@@ -182,6 +187,10 @@ class Response:
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int | None = None):
         """Serialise (with ocrframe's keys) to a JSON string, or write it atomically to ``path``."""
+        if path is not None:
+            path = check_output("path", path, folder=False)
+        if indent is not None and not (isinstance(indent, str) and not indent.strip()):
+            check_number("indent", indent, low=0, high=MAX_INDENT, integer=True)
         try:
             text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
             text.encode("utf-8")
@@ -340,6 +349,17 @@ def _fits(spec: ApiSpec, keys: set[str]) -> bool:
 # --- reading -----------------------------------------------------------------------------------
 
 
+def _check_names(**names: Any) -> None:
+    """``api`` (a slug or ApiSpec), ``source`` (a str or path) and ``vendor`` (a str) given to
+    :func:`read_response`, when given, have those types; InputError otherwise."""
+    allowed = {"api": (str, ApiSpec), "source": (str, os.PathLike), "vendor": (str,)}
+    for name, value in names.items():
+        if value is not None and not isinstance(value, allowed[name]):
+            raise InputError(
+                f"{name} must be a str or None, got {type(value).__name__} {show_value(value)}"
+            )
+
+
 def read_response(
     x: Any,
     api: str | None = None,
@@ -369,6 +389,10 @@ def read_response(
     ...
     ocrframe.errors.BadRequestError: AIS.0103: The image size ...
     """
+    check_flag("raise_errors", raise_errors)
+    _check_names(api=api, source=source, vendor=vendor)
+    if source is not None:
+        source = os.fspath(source)
     if isinstance(x, Response):
         resp = x
         if api is not None or source is not None or vendor not in (None, x.vendor):
@@ -397,13 +421,13 @@ def read_response(
             )
         resp = Response(
             raw,
-            api=api or info.get("api"),
+            api=api if api is not None else info.get("api"),
             source=source if source is not None else (info.get("source") or path),
             request_id=info.get("request_id"),
             status=info.get("status"),
             page=info.get("page"),
             meta=info.get("meta"),
-            vendor=vendor or info.get("vendor"),
+            vendor=vendor if vendor is not None else info.get("vendor"),
         )
     if raise_errors and resp.vendor == "huawei":
         err = error_body(resp.raw)

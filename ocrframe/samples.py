@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .arguments import check_path
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def ground_truth(image: str | os.PathLike[str]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    path = Path(image)
+    path = check_path("image", image)
     if not path.is_file():
         path = sample_path(str(image))
     gt = path.with_name(path.stem + ".gt.json")

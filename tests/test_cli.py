@@ -227,3 +227,24 @@ def test_audit_shortens_paths_and_explains_missing_confidences(tmp_path, capsys)
     assert main(["audit", str(plain)]) == 0
     err = capsys.readouterr().err
     assert "general-table returns them only when called with return_confidence=True" in err
+
+
+def test_an_output_file_that_is_a_folder_is_refused_before_any_call(tmp_path, capsys):
+    folder = tmp_path / "errors.csv"
+    folder.mkdir()
+    cache = tmp_path / "cache"
+    assert main(["run", "general-text", LETTER, "--cache", str(cache), "--errors", str(folder),
+                 "--quiet"]) == 1  # fmt: skip
+    assert "--errors" in capsys.readouterr().err
+    assert not cache.exists()  # nothing was OCRed (or, on the cloud, billed)
+    assert main(["audit", str(RESPONSES), "--out", str(folder)]) == 1
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_ocr_out_as_a_url_or_a_long_input_name_is_one_line_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # the URL was taken as a relative folder 'https:' here
+    assert main(["ocr", "general-text", LETTER, "--out", "https://example.com/out", "--quiet"]) == 1
+    assert "is a URL" in capsys.readouterr().err
+    assert main(["ocr", "general-text", "x" * 300 + ".png", "--out", "o", "--quiet"]) == 1
+    assert capsys.readouterr().err.startswith("InputError: ")  # was OSError: File name too long
+    assert not list(tmp_path.iterdir())

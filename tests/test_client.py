@@ -477,7 +477,7 @@ def test_closed_client_refuses(emulator):
 
 @pytest.mark.parametrize("timeout", ["5", -1, 0, (5, "60"), (1, 2, 3), None, True])
 def test_bad_timeout_is_refused_when_the_client_is_built(timeout):
-    with pytest.raises(InputError, match=r"timeout must be seconds > 0"):
+    with pytest.raises(InputError, match=r"timeout must be seconds in \(0, "):
         Client(region="ap-southeast-1", project_id="p", ak="a", sk="s", timeout=timeout)
 
 

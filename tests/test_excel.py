@@ -352,8 +352,8 @@ def test_to_excel_keeps_hostile_header_and_source_text_as_text(tmp_path):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"threshold": 1.5}, "threshold must be a number in"),
-        ({"confidence": "notes"}, "confidence must be one of"),
+        ({"threshold": 1.5}, "`threshold` must be a number in"),
+        ({"confidence": "notes"}, "`confidence` must be one of"),
     ],
 )
 def test_to_excel_rejects_bad_options_before_writing(tmp_path, kwargs, message):

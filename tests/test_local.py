@@ -116,7 +116,7 @@ def test_bad_requests_raise_input_error(engine, page):
         engine.call("general-text", b"not an image")
     with pytest.raises(InputError, match="not a PDF"):
         engine.call("general-text", page, page=2)
-    with pytest.raises(InputError, match="engine must be one of"):
+    with pytest.raises(InputError, match="`engine` must be one of"):
         LocalEngine("easyocr")
 
 

@@ -228,7 +228,7 @@ def test_bad_options_list_the_allowed_values(words):
         plot_polygons(words, kind="paragraphs")
     with pytest.raises(InputError, match=r"`color_by` must be one of .*'type'.*'nope' was passed"):
         plot_polygons(words, color_by="nope")
-    with pytest.raises(InputError, match="threshold must be a confidence"):
+    with pytest.raises(InputError, match="`threshold` must be a number in \\[0, 1\\]"):
         plot_polygons(words, threshold=5)
     with pytest.raises(InputError, match="no polygon columns"):
         plot_polygons(pd.DataFrame({"text": ["a"]}))
@@ -454,7 +454,7 @@ def test_plot_calibration_draws_bars_diagonal_and_ece():
 
 
 def test_calibration_bad_input():
-    with pytest.raises(InputError, match="bins must be a positive integer"):
+    with pytest.raises(InputError, match="`bins` must be an integer"):
         calibration_table(pd.DataFrame({"text": [], "confidence": []}), [], bins=0)
     with pytest.raises(InputError, match="`text` column"):
         match_truth(pd.DataFrame({"confidence": [0.5]}), ["a"])

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from ocrframe.errors import InputError
-from ocrframe.tables.grid import grid, join_tables, tables, to_numeric_table
+from ocrframe.tables.grid import grid, join_tables, tables
+from ocrframe.tables.numeric import to_numeric_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBTABNET = ROOT.parent / "shared" / "data" / "tables" / "annotations.jsonl"
@@ -78,7 +79,7 @@ def test_grid_blank_uses_empty_strings_for_covered_positions_only():
 
 
 def test_grid_rejects_unknown_policy_and_several_tables():
-    with pytest.raises(InputError, match=r"span must be one of \['top_left', 'fill', 'blank'\]"):
+    with pytest.raises(InputError, match=r"`span` must be one of \['top_left', 'fill', 'blank'\]"):
         grid(spanned_cells(), span="merge")
     two = pd.concat([spanned_cells(), spanned_cells().assign(table=1)])
     with pytest.raises(InputError, match="several tables"):
@@ -281,7 +282,7 @@ def test_tables_from_smart_document_recognizer_tables_and_forms():
         ("table", 0),
     ]
     assert [f.attrs["kind"] for f in tables(body, kind="form")] == ["form", "form"]
-    with pytest.raises(InputError, match="kind must be None or one of"):
+    with pytest.raises(InputError, match=r"`kind` must be one of \[None, "):
         tables(body, kind="tables")
 
 

@@ -19,14 +19,15 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from ..arguments import check_flag
 from ..catalog import APIS, ApiSpec, endpoint_for, get_api
 from ..catalog.methods import method_parameters
 from ..datasets.runs import RunsBatches
 from ..errors import InputError
 from ..inputs.images import prepare
-from ..inputs.params import check_params
+from ..inputs.params import check_params, show_value
 from ..response import Response
-from .auth import AkSkAuth, TokenAuth
+from .auth import AkSkAuth, TokenAuth, check_credential
 from .transport import RetryPolicy, send
 
 __all__ = ["Client"]
@@ -44,12 +45,16 @@ _PY_TYPES = {
 }
 
 
+MAX_TIMEOUT = 24 * 3600  # seconds; requests cannot wait longer than the platform's clock allows
+
+
 def _check_timeout(timeout: Any) -> float | tuple[float, float]:
     values = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in values):
+    number = lambda v: isinstance(v, int | float) and not isinstance(v, bool)  # noqa: E731
+    if not all(number(v) and 0 < v <= MAX_TIMEOUT for v in values):
         raise InputError(
-            "timeout must be seconds > 0 or a (connect, read) pair of them, e.g. (5, 60); "
-            f"got {timeout!r}"
+            f"timeout must be seconds in (0, {MAX_TIMEOUT:,}] or a (connect, read) pair of them, "
+            f"e.g. (5, 60); got {show_value(timeout)}"
         )
     return timeout
 
@@ -128,6 +133,12 @@ class Client(RunsBatches):
         auto_downscale: bool = False,
         enterprise_project_id: str | None = None,
     ) -> None:
+        texts = {"project_id": project_id, "region": region, "ak": ak, "sk": sk,
+                 "username": username, "password": password, "domain": domain, "token": token,
+                 "security_token": security_token}  # fmt: skip
+        for name, value in texts.items():
+            check_credential(name, value)  # a str or None; never repeats the value
+        check_flag("auto_downscale", auto_downscale)
         if not project_id:
             raise InputError(
                 "project_id is required (console: My Credentials > API Credentials, the ID of "

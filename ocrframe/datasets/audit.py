@@ -28,7 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_flag, check_number, check_threshold
 from ..errors import InputError
+from ..inputs.params import show_value
 from .calibration import accuracy_by_confidence, expected_calibration_error  # ground-truth checks
 
 __all__ = [
@@ -109,6 +111,8 @@ def _responses(data: Any) -> Iterator[Any]:
 
 def should_stream(data: Any, stream: bool | None) -> bool:
     """Whether to read ``data`` in chunks: ``stream`` if given, else a Batch of many files."""
+    if stream is not None:
+        check_flag("stream", stream)
     if stream is False or isinstance(data, pd.DataFrame) or not hasattr(data, "iter_frames"):
         return False
     if stream:
@@ -122,6 +126,7 @@ def should_stream(data: Any, stream: bool | None) -> bool:
 def frame_chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFrame]:
     """The frame named ``frame`` (default: :func:`default_frame`) of a Batch or folder, in
     chunks of ``chunk`` responses."""
+    check_number("chunk", chunk, low=1, integer=True)
     if isinstance(data, str | os.PathLike):
         from .batch import read_responses
 
@@ -132,7 +137,12 @@ def frame_chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFr
 def resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     if by is None:
         return ["source"] if "source" in df.columns else []
-    cols = [by] if isinstance(by, str) else list(by)
+    cols = [by] if isinstance(by, str) else list(by) if isinstance(by, list | tuple) else None
+    if cols is None or not all(isinstance(c, str) for c in cols):
+        raise InputError(
+            f"by must be a column name or a list of them (e.g. 'source' or ['api', 'page']), "
+            f"got {show_value(by)}"
+        )
     cols = [_BY_ALIASES.get(c, c) for c in cols]
     missing = [c for c in cols if c not in df.columns]
     if missing:
@@ -141,21 +151,6 @@ def resolve_by(df: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
             "Use 'document' (source), 'field' (field_norm), 'api', 'page' or any column."
         )
     return cols
-
-
-def check_threshold(threshold: float) -> float:
-    """``threshold`` as a float in [0, 1], else :class:`InputError`.
-
-    >>> check_threshold("0.9")
-    0.9
-    """
-    try:
-        t = float(threshold)
-    except (TypeError, ValueError):
-        raise InputError(f"threshold must be a number in [0, 1], got {threshold!r}") from None
-    if not 0.0 <= t <= 1.0:
-        raise InputError(f"threshold must be in [0, 1] (confidence scale), got {t}")
-    return t
 
 
 def _text_col(df: pd.DataFrame) -> str | None:
@@ -536,6 +531,10 @@ def threshold_sweep(
     1       0.90         2                   2
     2       0.99         3                   2
     """
+    if isinstance(thresholds, str) or not isinstance(thresholds, Iterable):
+        raise InputError(
+            f"thresholds must be a list of numbers in [0, 1], got {show_value(thresholds)}"
+        )
     ts = np.array(sorted({check_threshold(t) for t in thresholds}), dtype="float64")
     if ts.size == 0:
         raise InputError("thresholds is empty; pass values in [0, 1], e.g. [0.8, 0.9, 0.95]")

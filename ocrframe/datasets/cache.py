@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..arguments import check_path
 from ..errors import CacheCorruptError, InputError, ResponseFormatError
 from ..files import atomic_write
 from ..parsing import parse_json
@@ -120,7 +121,7 @@ class Cache:
     """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.root = Path(root)
+        self.root = check_path("cache", root)
         if self.root.exists() and not self.root.is_dir():
             raise InputError(f"cache must be a directory, but {str(self.root)!r} is a file")
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_flag, check_number
 from ..errors import InputError
 from ..plots.data import BBOX, POLYGON, confidence_values
 
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 _SPACE = re.compile(r"\s+")
+MAX_BINS = 1_000_000  # more bins than this is a mistake (and more memory than a table needs)
 
 
 def _normalise(texts: Sequence[Any], ignore_case: bool) -> list[str]:
@@ -168,6 +170,8 @@ def match_truth(
     >>> match_truth(pred, ["total 9.00"], ignore_case=True)["correct"].tolist()
     [True]
     """
+    ignore_case = check_flag("ignore_case", ignore_case)
+    min_iou = check_number("min_iou", min_iou, low=0, high=1)
     pred = prediction_frame(pred)
     if "text" not in pred.columns:
         raise InputError("pred must be a DataFrame with a `text` column (e.g. ocrframe.words(r))")
@@ -265,8 +269,7 @@ def calibration_table(
     >>> calibration_table(pred, bins=2)["count"].tolist()
     [1, 1]
     """
-    if not isinstance(bins, int | np.integer) or isinstance(bins, bool) or bins < 1:
-        raise InputError(f"bins must be a positive integer, got {bins!r}")
+    bins = check_number("bins", bins, low=1, high=MAX_BINS, integer=True)
     if truth is None:
         if not isinstance(pred, pd.DataFrame) or "correct" not in pred.columns:
             raise InputError("without truth, pred must be a frame with a boolean `correct` column")

@@ -37,11 +37,11 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..arguments import check_flag, check_number, check_path
 from ..errors import InputError, MissingDependencyError
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 
@@ -83,8 +83,8 @@ class GlobalRateLimiter:
     """
 
     def __init__(self, rate: float | None, name: str | None = None) -> None:
-        if rate is not None and (isinstance(rate, bool) or not rate > 0):
-            raise InputError(f"rate must be a positive number of requests per second, got {rate!r}")
+        if rate is not None:
+            check_number("rate (requests per second)", rate, low=0, above=True)
         self.rate = None if rate is None else float(rate)
         self.name = name or f"ocrframe-rate-{uuid.uuid4().hex[:12]}"
         self.throttled = 0
@@ -238,12 +238,20 @@ def run_dask(
     if partitions is not None and (isinstance(partitions, bool) or not isinstance(
             partitions, int) or partitions < 1):  # fmt: skip
         raise InputError(f"partitions must be a positive integer, got {partitions!r}")
+    check_flag("progress", progress)
     limiter = GlobalRateLimiter(rate)
     resolve_policy(None, retries, backoff)  # validates them before anything is sent
     store = Cache(cache)
     Cache.key(slug, params, b"")  # validates params before anything is sent
     tasks = expand_inputs(inputs)
-    client = client if client is not None else distributed.get_client()
+    if client is None:
+        try:
+            client = distributed.get_client()
+        except ValueError:  # "No global client found and no address provided"
+            raise InputError(
+                "run_dask found no Dask client: pass client=distributed.Client(...) or create "
+                "one first (distributed.Client(LocalCluster()) to try it)"
+            ) from None
     limiter.start(client)
 
     entries: list[Any] = [None] * len(tasks)
@@ -290,15 +298,19 @@ def run_dask(
 
 def _response_files(where: str | os.PathLike[str] | Sequence[str]) -> list[str]:
     if isinstance(where, str | os.PathLike):
-        text = os.fspath(where)
-        if Path(text).is_dir():
+        text = os.fsdecode(check_path("where", where))
+        if os.path.isdir(text):
             files = files_in(text, RESULT_SUFFIXES)
-        elif Path(text).is_file():
+        elif os.path.isfile(text):
             files = [text]
         else:
             files = sorted(p for p in _glob.glob(text, recursive=True) if os.path.isfile(p))
+    elif isinstance(where, Iterable):
+        files = [os.fsdecode(check_path("where", p)) for p in where]
     else:
-        files = [os.fspath(p) for p in where]
+        raise InputError(
+            f"where must be a folder, a glob or a list of paths, got {type(where).__name__}"
+        )
     if not files:
         raise InputError(
             f"no saved response ({', '.join(sorted(RESULT_SUFFIXES))}) found at {where!r}"
@@ -378,7 +390,8 @@ def audit_dask(
     """
     dask = _require("dask")
     # names, not ``from . import audit``: ocrframe.audit is also the function's name
-    from .audit import check_threshold, chunk_state, final_state, merge_states, resolve_by
+    from ..arguments import check_threshold
+    from .audit import chunk_state, final_state, merge_states, resolve_by
 
     t = check_threshold(threshold)
     keys = resolve_by(ddf._meta, by)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..arguments import check_path
 from ..errors import InputError
 from ..inputs.formats import INPUT_SUFFIXES, files_in
 from .cache import Cache, input_digest
@@ -118,21 +119,21 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
             f"input {i} is a {type(item).__name__}; each input must be a path, glob, folder, "
             "URL or bytes"
         )
-    text = os.fspath(item)
-    if "\x00" in text:
-        raise InputError(f"input {i} contains a NUL byte: {text!r}")
+    text = os.fsdecode(os.fspath(item))
+    check_path(f"input {i}", text)  # a NUL byte or a name too long for any file system
     if isinstance(item, str) and any(c in text for c in "*?[") and not os.path.exists(text):
         paths = sorted(p for p in _glob.glob(text, recursive=True) if os.path.isfile(p))
         if not paths:
             raise InputError(f"the glob {text!r} matches no file")
         return [t for p in paths for t in _file_tasks(p)]
-    path = Path(text)
-    if path.is_dir():
-        files = files_in(path, INPUT_SUFFIXES)
+    if os.path.isdir(text):
+        files = files_in(Path(text), INPUT_SUFFIXES)
         if not files:
             raise InputError(f"the folder {text!r} holds no image or PDF file")
         return [t for p in files for t in _file_tasks(p)]
-    if not path.is_file():
+    if os.path.exists(text) and not os.path.isfile(text):
+        raise InputError(f"{text!r} is not a regular file (a FIFO, socket or device)")
+    if not os.path.isfile(text):
         raise InputError(f"no file, folder or glob match at {text!r}")
     return _file_tasks(text)
 

@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_flag, check_number, check_output, check_threshold
 from ..errors import InputError
 from ..files import write_atomically
 from ..inputs.formats import INPUT_SUFFIXES
 from ..tables.safe_output import safe_value, write_csv
-from .audit import check_threshold, default_frame, frame_chunks, frame_of, should_stream
+from .audit import default_frame, frame_chunks, frame_of, should_stream
 
 __all__ = ["review_queue", "crop_box"]
 
@@ -203,11 +204,12 @@ def review_queue(
     >>> q[["source", "text", "confidence", "crop"]].head()  # doctest: +SKIP
     """
     t = check_threshold(threshold)
-    if not isinstance(margin, int) or margin < 0:
-        raise InputError(f"margin must be a non-negative integer (pixels), got {margin!r}")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"out={os.fspath(out)!r} is a file; pass a folder for the review queue")
+    check_number("margin (pixels)", margin, low=0, integer=True)
+    if limit is not None:
+        check_number("limit", limit, low=0, integer=True)
+    check_flag("xlsx", xlsx)
+    check_number("embed_max", embed_max, low=0, integer=True)
+    out = check_output("out", out, folder=True)
     finder = _Images(images)
     queue = _low_items(data, t, frame, stream)
     queue = queue.sort_values("confidence", kind="stable").reset_index(drop=True)

@@ -27,6 +27,7 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from ..arguments import check_flag, check_number
 from ..catalog import get_api
 from ..cloud.transport import RetryPolicy
 from ..errors import InputError
@@ -107,10 +108,10 @@ def run(
     >>> batch.words().groupby("source")["confidence"].mean()  # doctest: +SKIP
     """
     slug = get_api(api).slug
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
-    if rate is not None and (isinstance(rate, bool) or not rate > 0):
-        raise InputError(f"rate must be a positive number of requests per second, got {rate!r}")
+    check_number("workers", workers, low=1, integer=True)
+    if rate is not None:
+        check_number("rate (requests per second)", rate, low=0, above=True)
+    check_flag("progress", progress)
     policy = resolve_policy(backend, retries, backoff)
     if not callable(getattr(backend, "call", None)):
         raise InputError(

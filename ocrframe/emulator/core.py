@@ -7,8 +7,9 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from ..arguments import check_number
 from ..catalog import endpoint_for, get_api
-from ..cloud.auth import mask
+from ..cloud.auth import check_credential, mask
 from ..errors import InputError
 from .backend import Backend, LogRecord
 from .faults import FaultPlan, Faults
@@ -107,6 +108,8 @@ class Emulator:
             raise InputError(f"the emulator only binds loopback addresses, got {host!r}")
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             raise InputError(f"port must be an integer from 0 to 65535 (0: any free), got {port!r}")
+        check_number("latency (seconds)", latency, low=0)
+        check_number("token_ttl (seconds)", token_ttl, low=0, above=True)
         for name, value in (
             ("ak", ak),
             ("sk", sk),
@@ -116,6 +119,8 @@ class Emulator:
             ("domain", domain),
         ):
             if value is not None:
+                if check_credential(name, value) == "":
+                    raise InputError(f"{name} is empty; leave it out for the default")
                 setattr(self, name, value)
         if region is not None:
             endpoint_for(region)  # InputError naming the known regions

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..arguments import check_flag
 from ..catalog import ApiSpec, get_api
 from ..errors import InputError
 from .check import MB, ImageFacts, base64_size, image_problems, probe
@@ -114,6 +115,7 @@ def prepare(
     ocrframe.errors.InputError: general-text: give either image or url=, not both
     """
     spec = get_api(api)
+    check_flag("auto_downscale", auto_downscale)
     field_name = spec.image_field
     if field_name is not None and field_name in params:
         raise InputError(f"pass the image as image=, not as a {field_name!r} parameter")

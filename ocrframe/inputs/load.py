@@ -15,9 +15,9 @@ import binascii
 import io
 import os
 import re
-from pathlib import Path
 from typing import Any
 
+from ..arguments import check_path
 from ..errors import InputError
 
 __all__ = ["load_input", "load_bytes", "encode_pil", "check_array", "describe"]
@@ -123,7 +123,7 @@ def _load_path_or_text(image: str | os.PathLike) -> tuple[bytes, str | None]:
         if len(text) >= 64 and "\n" not in text[:64] and not _exists(text):
             if _BASE64_RE.match(text.encode("ascii", "replace")):
                 return _b64decode(text, "the image string"), None
-    path = Path(text).expanduser()
+    path = check_path("image", text).expanduser()
     if not _exists(str(path)):
         raise InputError(
             f"no file at '{path}'; check the path (relative paths start at {os.getcwd()}), or "
@@ -131,6 +131,8 @@ def _load_path_or_text(image: str | os.PathLike) -> tuple[bytes, str | None]:
         )
     if path.is_dir():
         raise InputError(f"'{path}' is a folder; pass one image file (use client.run for many)")
+    if not path.is_file():  # reading a FIFO would wait for a writer for ever
+        raise InputError(f"'{path}' is not a regular file (a FIFO, socket or device); pass a file")
     try:
         return path.read_bytes(), str(image)
     except OSError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import check_flag, check_number
 from ..errors import InputError, MissingDependencyError
 from ._deps import require
 from ._geometry import Line, char_quads, even_char_quads, sub_box
@@ -21,6 +22,7 @@ from ._spaces import SPACE_GAP, restore_spaces
 
 _MODELS = {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}
 MAX_BOXES = 5000  # rapidocr's default of 1,000 silently drops the rest of a dense page
+MAX_SIDE = 8192  # the detector's short side: more costs memory and time, never accuracy
 
 
 class RapidBackend:
@@ -55,6 +57,9 @@ class RapidBackend:
     ) -> None:
         rapidocr = require("rapidocr")
         require("onnxruntime")
+        check_number("text_score", text_score, low=0, high=1)
+        check_number("min_side", min_side, low=32, high=MAX_SIDE, integer=True)
+        check_flag("leaders", leaders)
         _check_option("split_gap", split_gap)
         _check_option("spaces", spaces)
         _check_option("numbers", numbers, most=1.0, kind="a probability in (0, 1]")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from typing import Any
 
 import numpy as np
 
+from ..arguments import check_choice, check_number
 from ..catalog import get_api, local_apis
 from ..datasets.runs import RunsBatches
 from ..errors import InputError
@@ -83,8 +85,14 @@ class LocalEngine(RunsBatches):
     """
 
     def __init__(self, engine: str = "rapidocr", **options: Any) -> None:
-        if engine not in ENGINES:
-            raise InputError(f"engine must be one of {list(ENGINES)}, got {engine!r}")
+        check_choice("engine", engine, ENGINES)
+        known = inspect.signature(_backend_class(engine)).parameters
+        unknown = [name for name in options if name not in known]
+        if unknown:
+            raise InputError(
+                f"LocalEngine(engine={engine!r}) has no option {unknown[0]!r}; its options: "
+                f"{', '.join(known)}"
+            )
         self.engine = engine
         self._options = options
         self._backend: Any = None
@@ -96,14 +104,7 @@ class LocalEngine(RunsBatches):
 
     def _get_backend(self) -> Any:
         if self._backend is None:
-            if self.engine == "rapidocr":
-                from ._rapid import RapidBackend
-
-                self._backend = RapidBackend(**self._options)
-            else:
-                from ._tess import TesseractBackend
-
-                self._backend = TesseractBackend(**self._options)
+            self._backend = _backend_class(self.engine)(**self._options)
         return self._backend
 
     def call(
@@ -154,9 +155,8 @@ class LocalEngine(RunsBatches):
                 result = self._table_answer(slug, img, params)
             meta = {"engine": self.engine, "text_source": "ocr"}
             return Response(raw={"result": result}, api=slug, source=source, page=page, meta=meta)
-        use_text = params.get("use_text_layer", "auto")
-        if use_text not in (True, False, "auto"):
-            raise InputError(f"use_text_layer must be True, False or 'auto', got {use_text!r}")
+        use_text = check_choice("use_text_layer", params.get("use_text_layer", "auto"),
+                                [True, False, "auto"])  # fmt: skip
 
         lines, direction, size, text_source = None, -1.0, None, "ocr"
         detect = bool(params.get("detect_direction", False))
@@ -248,8 +248,27 @@ class LocalEngine(RunsBatches):
         return lines, direction
 
 
+def _backend_class(engine: str) -> type:
+    """The class of an engine's backend (its module is light: models load when it is made)."""
+    if engine == "rapidocr":
+        from ._rapid import RapidBackend
+
+        return RapidBackend
+    from ._tess import TesseractBackend
+
+    return TesseractBackend
+
+
 def _page_param(params: dict[str, Any], data: Any) -> int | None:
-    page = params.get("page", params.get("pdf_page_number"))
+    given = {k: params[k] for k in ("page", "pdf_page_number") if params.get(k) is not None}
+    for name, value in given.items():
+        check_number(name, value, low=1, integer=True)
+    if len(set(given.values())) > 1:
+        raise InputError(
+            f"page={given['page']} and pdf_page_number={given['pdf_page_number']} disagree; "
+            "give the page once (page=)"
+        )
+    page = given.get("page", given.get("pdf_page_number"))
     pdf = isinstance(data, bytes) and is_pdf(data)
     if not pdf:
         if page not in (None, 1):

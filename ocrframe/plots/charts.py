@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice, check_flag, check_number
 from ..errors import InputError
+from ..inputs.params import show_value
 from .data import (
     BBOX,
     CATEGORY_OF,
@@ -28,7 +30,7 @@ from .data import (
     POLYGON,
     axes_or_current,
     canvas_size,
-    check_argument,
+    check_style,
     confidence_range,
     confidence_values,
     gray_range,
@@ -112,7 +114,11 @@ def plot_polygons(
     >>> ax = plot_polygons(response, "receipt.jpg", threshold=0.8)  # doctest: +SKIP
     >>> ax = plot_polygons(response, kind="layout", color_by="type")  # doctest: +SKIP
     """
-    check_argument("kind", kind, list(KINDS))
+    check_choice("kind", kind, list(KINDS))
+    style = {"alpha": alpha, "label_size": label_size, "vmin": vmin, "vmax": vmax}
+    cmap = check_style(cmap=cmap, threshold=threshold, flags={"colorbar": colorbar}, **style)
+    if not isinstance(labels, bool | str):
+        raise InputError(f"labels must be True, False or a column name, got {show_value(labels)}")
     frame = layer_frame(x, kind)
     frame = _one_page(frame, page)
     kind = KINDS[kind]
@@ -150,7 +156,7 @@ def _one_page(frame: pd.DataFrame, page: int | None) -> pd.DataFrame:
         return frame
     if page is not None:
         pages = sorted(pd.unique(frame["page"].dropna()).tolist())
-        check_argument("page", page, pages)
+        check_choice("page", page, pages)
         return frame[frame["page"] == page]
     for col in ("source", "page"):
         if col in frame.columns and frame[col].nunique() > 1:
@@ -164,11 +170,11 @@ def _one_page(frame: pd.DataFrame, page: int | None) -> pd.DataFrame:
 
 
 def _resolve_color_by(frame: pd.DataFrame, color_by: str | None, kind: str) -> str | None:
-    if color_by == "confidence" and "confidence" not in frame.columns:
+    if isinstance(color_by, str) and color_by == "confidence" and "confidence" not in frame.columns:
         fallback = CATEGORY_OF.get(kind)
         return fallback if fallback in frame.columns else None
     allowed = ["confidence", None] + [c for c in frame.columns if c not in POLYGON + BBOX]
-    check_argument("color_by", color_by, list(dict.fromkeys(allowed)))
+    check_choice("color_by", color_by, list(dict.fromkeys(allowed)))
     return color_by
 
 
@@ -289,8 +295,15 @@ def plot_table(
     --------
     >>> ax = plot_table(response, "table.png", table=0)  # doctest: +SKIP
     """
+    style = {"alpha": alpha, "label_size": label_size, "vmin": vmin, "vmax": vmax}
+    cmap = check_style(
+        cmap=cmap, threshold=threshold, flags={"colorbar": colorbar, "labels": labels}, **style
+    )
+    if schematic is not None:
+        check_flag("schematic", schematic)
     frame = _one_page(layer_frame(cells, "cells"), page)
     if "table" in frame.columns:
+        check_number("table", table, low=0, integer=True)
         tables = sorted(pd.unique(frame["table"].dropna()).tolist())
         if table not in tables:
             raise InputError(f"no table {table!r} in the cells frame; it has tables {tables}")

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice, check_flag, check_number, check_threshold
 from ..errors import InputError
+from ..inputs.params import show_value
 
 # Layer name -> ocrframe.flatten function name. "kv" is accepted as a short alias of kv_boxes.
 KINDS: dict[str, str] = {
@@ -48,21 +50,13 @@ NAN_GREY = (0.6, 0.6, 0.6, 1.0)
 LOW_EDGE = (0.85, 0.0, 0.0, 1.0)
 
 
-def check_argument(name: str, value: Any, allowed: Sequence[Any]) -> None:
-    """Raise InputError naming the allowed values when ``value`` is not one of them."""
-    if value not in allowed:
-        raise InputError(
-            f"the value for `{name}` must be one of {list(allowed)}, but {value!r} was passed"
-        )
-
-
 def layer_frame(x: Any, kind: str) -> pd.DataFrame:
     """The frame of layer ``kind`` from a frame, a dict of frames, a Response or raw JSON.
 
     >>> layer_frame(pd.DataFrame({"text": ["a"]}), "words")["text"].tolist()
     ['a']
     """
-    check_argument("kind", kind, list(KINDS))
+    check_choice("kind", kind, list(KINDS))
     name = KINDS[kind]
     if isinstance(x, pd.DataFrame):
         return x
@@ -233,8 +227,11 @@ def load_image(image: Any) -> np.ndarray:
                 raise InputError(f"no image file at {str(path)!r}")
             with Image.open(path) as im:
                 return _display_array(_pil_array(im))
-    except UnidentifiedImageError as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise InputError(f"cannot read the image: {exc}") from exc
+    except OSError as exc:  # unreadable (permissions, a FIFO, a folder) or truncated
+        why = exc.strerror or exc
+        raise InputError(f"cannot read the image {show_value(image)}: {why}") from exc
     raise InputError(
         f"image must be a path, bytes, a PIL image or a numpy array, got {type(image).__name__}"
     )
@@ -356,11 +353,10 @@ def polygon_styles(
 
 def below(frame: pd.DataFrame, threshold: float) -> np.ndarray:
     """Boolean mask of rows whose confidence is below ``threshold`` (NaN is not below)."""
-    if not 0.0 <= float(threshold) <= 1.0:
-        raise InputError(f"threshold must be a confidence in [0, 1], got {threshold!r}")
+    t = check_threshold(threshold)
     conf = confidence_values(frame)
     with np.errstate(invalid="ignore"):
-        return conf < float(threshold)
+        return conf < t
 
 
 # --- shared by the plot functions ----------------------------------------------------------------
@@ -383,12 +379,55 @@ def with_plot_docs(func: Any) -> Any:
 
 
 def axes_or_current(ax: Any = None) -> Any:
-    """``ax``, or ``plt.gca()`` when it is None."""
-    if ax is None:
-        import matplotlib.pyplot as plt
+    """``ax``, or ``plt.gca()`` when it is None; InputError when ``ax`` is not an Axes."""
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
-        ax = plt.gca()
+    if ax is None:
+        return plt.gca()
+    if not isinstance(ax, Axes):
+        raise InputError(
+            f"ax must be a matplotlib Axes (e.g. fig, ax = plt.subplots()), got {type(ax).__name__}"
+        )
     return ax
+
+
+def check_style(
+    *,
+    cmap: Any = "viridis",
+    alpha: Any = 0.35,
+    label_size: Any = 7.0,
+    vmin: Any = None,
+    vmax: Any = None,
+    threshold: Any = None,
+    flags: Mapping[str, Any] = {},  # noqa: B006 - read only
+) -> Any:
+    """The colormap of a polygon plot's style options, after checking each of them (the
+    plots' one check of their shared options); InputError naming the first bad one.
+
+    >>> check_style(cmap="magma").name
+    'magma'
+    """
+    import matplotlib as mpl
+    from matplotlib.colors import Colormap
+
+    for name, value in flags.items():
+        check_flag(name, value)
+    check_number("alpha", alpha, low=0, high=1)
+    check_number("label_size", label_size, low=0, above=True)
+    for name, value in (("vmin", vmin), ("vmax", vmax)):
+        if value is not None:
+            check_number(name, value, low=0, high=1)
+    if threshold is not None:
+        check_threshold(threshold)
+    if isinstance(cmap, Colormap):
+        return cmap
+    if isinstance(cmap, str) and cmap in mpl.colormaps:
+        return mpl.colormaps[cmap]
+    raise InputError(
+        f"cmap must be a matplotlib colormap or its name (e.g. 'viridis', 'magma'), got "
+        f"{show_value(cmap)}"
+    )
 
 
 def fit_line_widths(

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice, check_threshold
 from ..datasets.calibration import calibration_table, ece_of
 from ..errors import InputError
-from .data import KINDS, axes_or_current, below, check_argument, layer_frame, with_plot_docs
+from .data import KINDS, axes_or_current, below, layer_frame, with_plot_docs
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -65,7 +66,9 @@ def plot_confidence(
     --------
     >>> ax = plot_confidence(batch.words(), by="api", kind="ecdf", threshold=0.8)  # doctest: +SKIP
     """
-    check_argument("kind", kind, _CONF_KINDS)
+    check_choice("kind", kind, _CONF_KINDS)
+    check_choice("layer", layer, list(KINDS))
+    threshold = None if threshold is None else check_threshold(threshold)
     frame = _confidence_frame(data, layer)
     if "confidence" not in frame.columns:
         raise InputError(
@@ -73,7 +76,7 @@ def plot_confidence(
             f"with confidences, e.g. layer='words'"
         )
     if by is not None:
-        check_argument("by", by, list(frame.columns))
+        check_choice("by", by, list(frame.columns))
     ax = axes_or_current(ax)
     conf = pd.to_numeric(frame["confidence"], errors="coerce").to_numpy(float, na_value=np.nan)
     valid = ~np.isnan(conf)

@@ -27,13 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice, check_number, check_threshold
 from ..errors import InputError
 from .data import (
     CATEGORY_OF,
     KINDS,
     below,
     canvas_size,
-    check_argument,
     fit_line_widths,
     gray_range,
     layer_frame,
@@ -110,14 +110,19 @@ class Viewer:
         max_rows: int = 200,
         figsize: tuple[float, float] = (7.0, 7.0),
     ) -> None:
-        check_argument("layer", layer, LAYERS)
+        check_choice("layer", layer, LAYERS)
+        check_threshold(threshold)
+        check_number("max_rows", max_rows, low=1, integer=True)
+        if not (isinstance(figsize, tuple | list) and len(figsize) == 2):
+            raise InputError(f"figsize must be (width, height) in inches, got {figsize!r}")
+        for side in figsize:
+            check_number("figsize", side, low=0, high=100, above=True)
         self.names, self._responses = documents(data)
         self._images = image_sources(images, self.names, self._responses)
         self._loaded: dict[str, np.ndarray | None] = {}
         self.max_rows = int(max_rows)
         self.document, self.layer = self.names[0], layer
         self.threshold, self.show_mode, self.selected = float(threshold), "all", None
-        below(pd.DataFrame(), self.threshold)  # validates the range
         self._uid = uuid.uuid4().hex[:12]
         self._static_shown = False
         self._build_figure(figsize)
@@ -142,13 +147,13 @@ class Viewer:
         """
         w = self._w
         if document is not None:
-            check_argument("document", document, self.names)
+            check_choice("document", document, self.names)
         if layer is not None:
-            check_argument("layer", layer, LAYERS)
+            check_choice("layer", layer, LAYERS)
         if show is not None:
-            check_argument("show", show, SHOW)
+            check_choice("show", show, SHOW)
         if threshold is not None:
-            below(pd.DataFrame(), threshold)
+            check_threshold(threshold)
         if w is None:
             reload = (document or self.document, layer or self.layer) != (self.document, self.layer)
             self.document, self.layer = document or self.document, layer or self.layer

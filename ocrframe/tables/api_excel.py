@@ -28,10 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_number, check_output, check_path
 from ..errors import InputError, WorkbookError
 from ..files import write_atomically
 from ..response import sdr_one_page
-from .grid import build_table, check_span
+from .grid import build_table, check_table_options
 from .workbook_scan import DEFAULT_MAX_CELLS, ZIP_ERRORS, scan_workbook
 
 __all__ = ["excel_tables", "save_excel", "decode_workbook", "iter_workbook_sheets", "as_responses",
@@ -256,6 +257,12 @@ def _sheet_cells(ws: Any, where: str, max_cells: int) -> pd.DataFrame:
     )
 
 
+def check_limits(max_bytes: Any, max_cells: Any) -> None:
+    """The one check of the workbook limits every reader of the API's Excel takes."""
+    check_number("max_bytes", max_bytes, low=1, integer=True)
+    check_number("max_cells", max_cells, low=1, integer=True)
+
+
 def iter_workbook_sheets(
     x: Any, *, max_bytes: int = DEFAULT_MAX_BYTES, max_cells: int = DEFAULT_MAX_CELLS
 ) -> Iterator[tuple[dict[str, Any], pd.DataFrame]]:
@@ -320,7 +327,8 @@ def excel_tables(
     >>> frames[0].attrs["payload"]  # doctest: +SKIP
     'result.excel'
     """
-    check_span(span)
+    check_table_options(span, header, multiindex, numeric)
+    check_limits(max_bytes, max_cells)
     out = []
     for info, cells in iter_workbook_sheets(x, max_bytes=max_bytes, max_cells=max_cells):
         frame = build_table(cells, span=span, header=header, multiindex=multiindex, numeric=numeric)
@@ -364,6 +372,9 @@ def save_excel(
         bomb, or a workbook with formulas or external links: the service writes recognised
         text only, so those were put there by someone else and would run when it is opened.
     """
+    check_limits(max_bytes, max_cells)
+    path = check_path("path", path)
+    path = check_output("path", path, folder=path.suffix.lower() != ".xlsx")
     items: list[tuple[str, bytes]] = []
     for k, resp in enumerate(as_responses(x)):
         stem = _slug(Path(resp.source).stem) if resp.source else f"response{k}"

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .api_excel import DEFAULT_MAX_BYTES, as_responses, iter_workbook_sheets
+from .api_excel import DEFAULT_MAX_BYTES, as_responses, check_limits, iter_workbook_sheets
 from .grid import cell_spans, iter_table_cells, place_cells
 from .workbook_scan import DEFAULT_MAX_CELLS
 
@@ -74,6 +74,7 @@ def compare_excel_cells(
     Columns: [source, page, kind, table, row, col, what, excel, cells]
     Index: []
     """
+    check_limits(max_bytes, max_cells)
     rows: list[tuple] = []
     for resp in as_responses(x):
         sheets = {

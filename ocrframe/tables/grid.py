@@ -25,18 +25,18 @@ position (a malformed response) share it: their texts are joined with a newline,
 
 from __future__ import annotations
 
-import functools
-import sys
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice, check_flag
 from ..errors import InputError
+from ..inputs.params import show_value
+from .numeric import to_numeric_table
 
-__all__ = ["tables", "grid", "join_tables", "to_numeric_table", "SPAN_POLICIES"]
+__all__ = ["tables", "grid", "join_tables", "SPAN_POLICIES"]
 
 SPAN_POLICIES = ("top_left", "fill", "blank")
 KINDS = ("table", "form")
@@ -50,9 +50,16 @@ _TABLE_KEYS = ("source", "api", "page", "kind", "table")
 
 def check_span(span: str) -> str:
     """``span`` if it is one of :data:`SPAN_POLICIES`, else :class:`InputError`."""
-    if span not in SPAN_POLICIES:
-        raise InputError(f"span must be one of {list(SPAN_POLICIES)}, but {span!r} was passed")
-    return span
+    return check_choice("span", span, SPAN_POLICIES)
+
+
+def check_table_options(span: Any, header: Any, multiindex: Any, numeric: Any) -> None:
+    """The one check of the options :func:`tables` and ``excel_tables`` share, made before
+    any table is read: InputError naming the first bad one."""
+    check_span(span)
+    _header_spec(header)
+    check_flag("multiindex", multiindex)
+    check_flag("numeric", numeric)
 
 
 def _int_column(cells: pd.DataFrame, name: str, default: int, minimum: int) -> np.ndarray:
@@ -212,24 +219,31 @@ def _auto_header_rows(cells: pd.DataFrame) -> list[int]:
     return list(range(min(depth, n_rows)))
 
 
+def _is_row(h: Any) -> bool:
+    return isinstance(h, (int, np.integer)) and not isinstance(h, bool)
+
+
+def _header_spec(header: Any) -> str | list[int] | None:
+    """``header`` as None, ``'first'``, ``'auto'`` or sorted row numbers; else InputError."""
+    if header is None or (isinstance(header, str) and header in ("first", "auto")):
+        return header
+    if _is_row(header):
+        return [int(header)]
+    if isinstance(header, Sequence) and not isinstance(header, str) and len(header):
+        if not all(_is_row(h) for h in header):
+            raise InputError(f"header list must hold row numbers (int), got {show_value(header)}")
+        return sorted({int(h) for h in header})
+    raise InputError(
+        "header must be None, 'first', 'auto', a row number or a list of row numbers, "
+        f"but {show_value(header)} was passed"
+    )
+
+
 def _header_rows(header: Any, cells: pd.DataFrame, n_rows: int) -> list[int]:
-    if header is None:
+    spec = _header_spec(header)
+    if spec is None:
         return []
-    if header == "first":
-        rows = [0]
-    elif header == "auto":
-        rows = _auto_header_rows(cells)
-    elif isinstance(header, (int, np.integer)) and not isinstance(header, bool):
-        rows = [int(header)]
-    elif isinstance(header, Sequence) and not isinstance(header, str) and header:
-        if not all(isinstance(h, (int, np.integer)) and not isinstance(h, bool) for h in header):
-            raise InputError(f"header list must hold row numbers (int), got {list(header)!r}")
-        rows = sorted({int(h) for h in header})
-    else:
-        raise InputError(
-            "header must be None, 'first', 'auto', a row number or a list of row numbers, "
-            f"but {header!r} was passed"
-        )
+    rows = [0] if spec == "first" else _auto_header_rows(cells) if spec == "auto" else spec
     if n_rows and (rows[0] < 0 or rows[-1] >= n_rows):
         raise InputError(f"header rows {rows} are outside the table's {n_rows} rows")
     return rows if n_rows else []
@@ -251,74 +265,6 @@ def _labels(head: np.ndarray, multiindex: bool) -> pd.Index:
             seen[name] = 0
         names.append(name)
     return pd.Index(names, dtype="str")
-
-
-# --- numeric conversion ----------------------------------------------------------------------
-
-_MINUS = "[\u2212\u2012\u2013\u2014\ufe63\uff0d]"
-_CURRENCY = "[$€£¥₹₩₽₺₫฿¢₱₦₴₪]"
-_SEPARATORS = "[,'\u00a0\u202f\u2009 ]"
-_NUMBER = (
-    rf"^([+-]?)(\d{{1,3}}(?:{_SEPARATORS}\d{{3}})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)"
-    r"(?:[eE][+-]?\d+)?$"
-)
-
-
-@functools.cache
-def _digits() -> dict[int, str]:
-    """Every non-ASCII Unicode decimal digit (Thai, Arabic-Indic, fullwidth, ...) -> its ASCII
-    digit: the number pattern's \\d accepts them and pd.to_numeric does not. Built on first use."""
-    return {
-        c: str(unicodedata.digit(chr(c)))
-        for c in range(0x80, sys.maxunicode + 1)
-        if unicodedata.category(chr(c)) == "Nd"
-    }
-
-
-def _numeric_column(s: pd.Series) -> pd.Series | None:
-    """The column as numbers when every non-empty value parses, else None."""
-    t = s.astype("str").str.strip().str.translate(_digits())
-    empty = t.isna() | (t == "")
-    if empty.all():
-        return None
-    t = t.str.replace(_MINUS, "-", regex=True)
-    paren = t.str.match(r"^\(.*\)$").fillna(False)
-    t = t.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.strip()
-    pct = t.str.endswith("%").fillna(False)
-    t = t.str.replace(r"\s*%$", "", regex=True)
-    t = t.str.replace(rf"^([+-]?)\s*{_CURRENCY}+\s*", r"\1", regex=True)
-    t = t.str.replace(rf"\s*{_CURRENCY}+$", "", regex=True)
-    t = t.str.replace(rf"^{_CURRENCY}+\s*([+-])", r"\1", regex=True)
-    ok = t.str.match(_NUMBER).fillna(False)
-    if not (ok | empty).all():
-        return None
-    t = t.str.replace(_SEPARATORS, "", regex=True).where(~empty, None)
-    num = pd.to_numeric(t, errors="coerce")
-    if paren.any():
-        num = num.where(~paren, -num.abs())
-    if pct.any():
-        num = num.astype("float64").where(~pct, num / 100.0)
-    return num
-
-
-def to_numeric_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Convert the columns whose every non-empty value is a number; leave the others as text.
-
-    Understood: thousands separators (``1,234`` ``1 234`` ``1'234``), currency symbols
-    (``$12``, ``12 €``), percent (``12.5%`` -> ``0.125``), parentheses for negatives (``(3)`` ->
-    ``-3``), unicode minus signs and non-ASCII digits (Thai, Arabic-Indic). Empty cells become NaN.
-
-    >>> import pandas as pd
-    >>> out = to_numeric_table(pd.DataFrame({"a": ["1,200", "(3)", "−4"], "b": ["5%", "x", ""]}))
-    >>> out["a"].tolist(), str(out["b"].dtype)
-    ([1200, -3, -4], 'str')
-    """
-    out = frame.copy()
-    for j in range(frame.shape[1]):
-        num = _numeric_column(frame.iloc[:, j])
-        if num is not None:
-            out.isetitem(j, num)
-    return out
 
 
 # --- public: every table of a response ------------------------------------------------------
@@ -356,8 +302,8 @@ def _cells_of(x: Any) -> list[pd.DataFrame]:
 
 def iter_table_cells(x: Any, kind: str | None = None):
     """Yield ``(info, cells)`` per table: info holds source, api, page, kind and table."""
-    if kind is not None and kind not in KINDS:
-        raise InputError(f"kind must be None or one of {list(KINDS)}, but {kind!r} was passed")
+    if kind is not None:
+        check_choice("kind", kind, [None, *KINDS])
     for frame in _cells_of(x):
         if not len(frame):
             continue
@@ -436,7 +382,7 @@ def tables(
        a a.1
     0  b   c
     """
-    check_span(span)
+    check_table_options(span, header, multiindex, numeric)
     out = []
     for info, cells in iter_table_cells(x, kind):
         frame = build_table(cells, span=span, header=header, multiindex=multiindex, numeric=numeric)
@@ -480,6 +426,11 @@ def join_tables(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     >>> [len(f) for f in join_tables([p1, p2])]
     [3]
     """
+    if isinstance(frames, pd.DataFrame) or not isinstance(frames, Iterable):
+        raise InputError(
+            f"join_tables takes a list of DataFrames (from ocrframe.tables), got "
+            f"{type(frames).__name__}"
+        )
     groups: list[list[pd.DataFrame]] = []
     for frame in frames:
         if not isinstance(frame, pd.DataFrame):

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_choice, check_flag, check_output, check_threshold
 from ..errors import InputError
 from ..files import write_atomically
 from .grid import cell_spans, iter_table_cells, place_cells
@@ -94,13 +95,10 @@ def _sheet_names(sheets: list[_Sheet]) -> list[str]:
     return names
 
 
-def _check_write_args(threshold: float, confidence: str | None) -> None:
-    if confidence not in _CONFIDENCE_MODES:
-        raise InputError(
-            f"confidence must be one of {list(_CONFIDENCE_MODES)}, but {confidence!r} was passed"
-        )
-    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        raise InputError(f"threshold must be a number in [0, 1], got {threshold!r}")
+def _check_write_args(threshold: float, confidence: str | None, sources: bool) -> None:
+    check_choice("confidence", confidence, _CONFIDENCE_MODES)
+    check_threshold(threshold)
+    check_flag("sources", sources)
 
 
 def _text_row(row: list[Any]) -> list[Any]:
@@ -190,8 +188,8 @@ def to_excel(
     >>> to_excel(body, "review.xlsx", threshold=0.9)  # doctest: +SKIP
     PosixPath('review.xlsx')
     """
-    _check_write_args(threshold, confidence)
-    path = Path(path)
+    _check_write_args(threshold, confidence, sources)
+    path = check_output("path", path, folder=False)
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"to_excel writes an .xlsx file; {str(path)!r} has another extension")
     if not path.parent.is_dir():

@@ -59,7 +59,7 @@ def known_formats() -> str:
 
 def check_vendor(vendor: str) -> str:
     """``vendor`` when it is a known engine name; a ResponseFormatError otherwise."""
-    if vendor not in VENDORS:
+    if not isinstance(vendor, str) or vendor not in VENDORS:
         raise ResponseFormatError(f"unknown vendor {vendor!r}; choose one of {', '.join(VENDORS)}")
     return vendor
 
