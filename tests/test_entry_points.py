@@ -397,3 +397,27 @@ def test_comparison_plot_and_the_demo_check_their_options(tmp_path):
         with pytest.raises(InputError, match=names):
             run_demo(tmp_path / "demo", **kw)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("entries", [None, 3, "r.json", {"result": {}}])
+def test_batch_refuses_what_is_no_list_of_responses(entries):
+    with pytest.raises(InputError, match="Batch takes a list of Responses"):
+        of.Batch(entries)
+    with pytest.raises(InputError, match="`repaired` must be a list"):
+        of.Batch([], repaired=None)
+
+
+def test_a_frame_name_that_is_no_name_is_refused():
+    batch = of.Batch([of.read_response({"result": {"words_block_list": []}})])
+    with pytest.raises(InputError, match="unknown frame"):  # was pandas' ambiguous truth
+        batch.frame(pd.Series(["words"]))
+
+
+def test_to_parquet_checks_its_folder_before_reading(tmp_path):
+    batch = of.Batch([of.read_response({"result": {"words_block_list": []}})])
+    under_a_file = tmp_path / "f"
+    under_a_file.write_text("x")
+    for bad in ("https://example.com/out", under_a_file / "out", "x" * 300, None):
+        with pytest.raises(InputError):
+            batch.to_parquet(bad)
+    assert not (tmp_path / "https:").exists()

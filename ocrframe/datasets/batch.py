@@ -28,10 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_output
 from ..errors import ApiError, InputError, OcrError
 from ..files import Budget, Snapshot, read_bytes, read_tail
 from ..flatten._schema import FRAMES, ID_COLUMNS
 from ..inputs.formats import RESULT_SUFFIXES, files_in
+from ..inputs.params import show_value
 from ..parsing import clean_info
 from ..response import Response, read_response
 
@@ -117,6 +119,13 @@ class Batch:
         errors: pd.DataFrame | None = None,
         repaired: Iterable[str] = (),
     ) -> None:
+        if isinstance(entries, (str, bytes, dict)) or not isinstance(entries, Iterable):
+            raise InputError(
+                f"Batch takes a list of Responses, not {type(entries).__name__} (for files use "
+                "read_responses)"
+            )
+        if isinstance(repaired, (str, bytes)) or not isinstance(repaired, Iterable):
+            raise InputError(f"`repaired` must be a list of sources, not {type(repaired).__name__}")
         self._entries: list[Entry] = []
         for i, e in enumerate(entries):
             if isinstance(e, Response):
@@ -298,9 +307,7 @@ class Batch:
         >>> batch.to_parquet("out/")  # doctest: +SKIP
         [PosixPath('out/words.parquet'), ..., PosixPath('out/errors.parquet')]
         """
-        out = Path(directory)
-        if out.exists() and not out.is_dir():
-            raise InputError(f"to_parquet needs a directory, but {str(out)!r} is a file")
+        out = check_output("directory", directory, folder=True)
         frames = self.flatten()
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -451,8 +458,8 @@ def _joined_in_order(frames: list[pd.DataFrame], order: np.ndarray) -> pd.DataFr
 
 
 def check_frame_name(name: str) -> None:
-    if name not in FLATTENERS:
-        raise InputError(f"unknown frame {name!r}; choose one of {', '.join(FLATTENERS)}")
+    if not isinstance(name, str) or name not in FLATTENERS:
+        raise InputError(f"unknown frame {show_value(name)}; choose one of {', '.join(FLATTENERS)}")
 
 
 def _empty(name: str) -> pd.DataFrame:
