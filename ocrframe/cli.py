@@ -387,7 +387,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if len(batch.errors):
         print(f"{len(batch.errors)} response file(s) could not be read:", file=sys.stderr)
         _print_errors(batch.errors)
-    return 0
+    return 0 if not len(batch.errors) else 1  # as the help says: a failed item is exit 1
 
 
 def _common_root(sources: Any) -> str | None:

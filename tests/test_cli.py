@@ -248,3 +248,14 @@ def test_ocr_out_as_a_url_or_a_long_input_name_is_one_line_error(tmp_path, monke
     assert main(["ocr", "general-text", "x" * 300 + ".png", "--out", "o", "--quiet"]) == 1
     assert capsys.readouterr().err.startswith("InputError: ")  # was OSError: File name too long
     assert not list(tmp_path.iterdir())
+
+
+def test_audit_exits_1_when_a_response_file_could_not_be_read(tmp_path, capsys):
+    # the help promises exit 1 for any failed item; audit listed them and exited 0
+    import shutil
+
+    folder = tmp_path / "responses"
+    shutil.copytree(RESPONSES, folder)
+    (folder / "broken.json").write_text('{"result": ', encoding="utf-8")
+    assert main(["audit", str(folder)]) == 1
+    assert "broken.json" in capsys.readouterr().err
