@@ -192,16 +192,25 @@ def test_utf8_is_judged_as_python_decodes_it(tmp_path: Path, seed: int):
 
 
 def test_taken_files_let_their_kept_bytes_go_and_the_others_keep_them(tmp_path, monkeypatch):
+    """Kept bytes go once in the buffer; a file left to the general walk gets them back (a
+    copy out of the buffer, or the kept bytes themselves when the buffer holds them altered,
+    as a cache file's body), so that it is not read again."""
     import ocrframe.files
     from ocrframe.datasets.batch import read_responses
+    from ocrframe.datasets.cache import Cache
 
     monkeypatch.setattr(ocrframe.files, "SETTLED_NS", 0)
     (tmp_path / "a.json").write_bytes(b'{"result": {"words_block_list": []}}')
     (tmp_path / "b.json").write_bytes(b'{"result": {"words_block_list": null}}')
-    entries = read_responses(sorted(tmp_path.iterdir())).entries
+    cache = Cache(tmp_path / "cache")
+    c = cache.put("0" * 64, {"result": {"words_block_list": None}}, api="general-text")
+    entries = read_responses([tmp_path / "a.json", tmp_path / "b.json", c]).entries
     assert all(e.kept is not None for e in entries)
+    cached = entries[2].kept
     groups, left = read_bodies(entries, MARKERS)
-    assert left == [1] and entries[0].kept is None and entries[1].kept is not None
+    assert left == [1, 2] and entries[0].kept is None
+    assert entries[1].kept.data == (tmp_path / "b.json").read_bytes()
+    assert entries[1].kept.fresh(entries[1].path) and entries[2].kept is cached
 
 
 def test_hits_are_found_once_per_body_in_runs_of_bodies():
@@ -231,7 +240,7 @@ def test_drop_deep_over_a_joined_buffer_counts_as_body_by_body(seed: int):
     expected = drop_deep(list(bodies))
     assert expected.any() and not expected.all()
     assert drop_deep(Joined(bodies)).tolist() == expected.tolist()
-    bodies[3] = bodies[3].replace(b"1", b"\n1")  # a line end within a body: counted one by one
+    bodies[3] = bodies[3].replace(b"1", b"\n1")  # a line end within a body
     assert drop_deep(Joined(bodies)).tolist() == drop_deep(bodies).tolist()
     assert drop_deep(Joined()).tolist() == [] == np.zeros(0).tolist()
 
@@ -262,3 +271,14 @@ def test_markers_sharing_an_ending_are_found_whole_within_one_body(tmp_path: Pat
     groups, left = read_bodies(entries, markers)
     assert {api: idx for api, (idx, _) in groups.items()} == {"any": [0, 2, 3], "sdr": [1, 4]}
     assert list(groups["sdr"][1]) == [files[1], files[4]] and left == []
+
+
+def test_markers_with_no_common_ending_are_each_found(tmp_path: Path):
+    markers = {"two": (b'"ab"', b'"cd":'), "any": (b"{",)}
+    files = [b'{"cd": 1}', b'{"x": "ab"}', b'{"cd" : 1}', b'{"c": "d"}']
+    entries = []
+    for i, body in enumerate(files):
+        (tmp_path / f"{i}").write_bytes(body)
+        entries.append(Entry(str(i), None, None, path=str(tmp_path / f"{i}")))
+    groups, _ = read_bodies(entries, markers)
+    assert {api: idx for api, (idx, _) in groups.items()} == {"two": [0, 1], "any": [2, 3]}

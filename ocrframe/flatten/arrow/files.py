@@ -15,7 +15,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from itertools import accumulate
 from typing import Any, overload
 
 import numpy as np
@@ -23,6 +22,7 @@ import numpy as np
 from ...catalog import APIS
 from ...datasets.cache import split_cache_file
 from ...errors import CacheCorruptError
+from ...files import Snapshot
 from ...parsing import MAX_DEPTH, nesting_depths
 from .columns import explode, field, valid, whole
 
@@ -31,7 +31,6 @@ __all__ = ["read_bodies", "Joined", "drop_deep", "parse", "unexpected",
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
 _SAVED_KEY = f'"{SAVED_HEADER}"'.encode()
-_NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{\n")
 
 Groups = dict[str, tuple[list[int], "Joined"]]
 
@@ -65,19 +64,25 @@ def read_bodies(
     left: list[int] = []
     idx: list[int] = []
     named: list[str | None] = []
-    parts: list[bytes] = []
+    stamps: list[tuple[int, ...] | None] = []
+    bodies = Joined()
     for i, entry in enumerate(entries):
         got = _saved_body(entry, markers)
         if got is None:
             left.append(i)
-        else:
-            idx.append(i)
-            named.append(got[0])
-            parts.append(got[1])
-    if not parts:
+            continue
+        idx.append(i)
+        named.append(got[0])
+        bodies.append(got[1])
+        # Kept bytes the buffer now holds as they are go now (their copy comes back out for a
+        # file left to the general walk); altered ones (a cache file's body) stay till then.
+        kept = entry.kept
+        stamps.append(kept.stamp if kept is not None and kept.data is got[1] else None)
+        if stamps[-1] is not None:
+            entry.kept = None
+        del got, kept
+    if not idx:
         return {}, left
-    bodies = Joined.join(parts)
-    del parts
     apis = _apis(bodies, named, markers)
     candidates = [j for j, api in enumerate(apis) if api is not None]
     for j in _with_null(bodies, candidates) | _not_utf8(bodies, candidates):
@@ -86,12 +91,14 @@ def read_bodies(
     for j, api in enumerate(apis):
         if api is None:
             left.append(idx[j])
+            if stamps[j] is not None:
+                entries[idx[j]].kept = Snapshot(bodies[j], stamps[j])
         else:
             by_api.setdefault(api, []).append(j)
             entries[idx[j]].kept = None  # taken: read again only if the reader gives it back
     left.sort()
-    if len(by_api) == 1 and len(next(iter(by_api.values()))) == len(bodies):
-        return {apis[0]: (idx, bodies)}, left  # type: ignore[dict-item]
+    if [len(js) for js in by_api.values()] == [len(bodies)]:  # one reader takes them all
+        return {next(iter(by_api)): (idx, bodies)}, left
     return {api: ([idx[j] for j in js], bodies.taking(js)) for api, js in by_api.items()}, left
 
 
@@ -106,8 +113,9 @@ def _saved_body(
         return None
     try:  # the bytes read_responses kept stay for the general walk until taken
         data = entry.read(keep=True)
-        # Only a file holding the header's key can be a cache file.
-        parts = split_cache_file(data) if _SAVED_KEY in data else None
+        # Only a file holding the header's key can be a cache file (looked for from the end,
+        # where a saved response's header is).
+        parts = split_cache_file(data) if data.rfind(_SAVED_KEY) >= 0 else None
     except (OSError, CacheCorruptError):
         return None
     api = entry.api
@@ -155,34 +163,37 @@ def _apis(
 
 
 def _holding(bodies: Joined, which: list[int], markers: tuple[bytes, ...]) -> set[int]:
-    """The bodies among ``which`` that hold one of ``markers``."""
+    """The bodies among ``which`` that hold one of ``markers``: several are looked for in one
+    pass, at their common ending (where the data holds that ending at all: a stretch without
+    it, the common case, costs one plain search)."""
     data = bodies.data
-    if len(markers) == 1:
-        marker = markers[0]
-        return {j for j, _ in bodies.first_hits(which, lambda a, b: data.find(marker, a, b))}
-    pattern = _any_of(markers)  # one pass, not one per marker
+    ending, pattern = _any_of(markers)
 
     def find(start: int, stop: int) -> int:
-        hit = pattern.search(data, start, stop)
+        at = data.find(ending, start, stop)
+        if at < 0 or pattern is None:
+            return at
+        hit = pattern.search(data, at, stop)
         return hit.start() if hit else -1
 
     return {j for j, _ in bodies.first_hits(which, find)}
 
 
 @lru_cache(maxsize=64)
-def _any_of(markers: tuple[bytes, ...]) -> re.Pattern[bytes]:
-    """A pattern found where one of ``markers`` is. When they share an ending (``_result"``)
-    it is that ending with each marker checked behind it: searching for a literal is several
-    times faster than for any of several strings that open with a quote.
+def _any_of(markers: tuple[bytes, ...]) -> tuple[bytes, re.Pattern[bytes] | None]:
+    """The ending ``markers`` share, and a pattern found at that ending where one of them
+    ends there (each checked behind it: several times faster than a search for any of several
+    strings opening with a quote); None for one marker (the ending is the marker).
 
-    >>> _any_of((b'"kv_result"', b'"ocr_result"')).search(b'{"x_result": 1, "kv_result": 2}')
-    <re.Match object; span=(19, 27), match=b'_result"'>
+    >>> ending, pattern = _any_of((b'"kv_result"', b'"ocr_result"'))
+    >>> ending, pattern.search(b'{"x_result": 1, "kv_result": 2}').start()
+    (b'_result"', 19)
     """
+    if len(markers) == 1:
+        return markers[0], None
     ending = bytes(os.path.commonprefix([m[::-1] for m in markers])[::-1])
-    if not ending:
-        return re.compile(b"|".join(re.escape(m) for m in markers))
     behind = b"|".join(b"(?<=" + re.escape(m) + b")" for m in markers)
-    return re.compile(re.escape(ending) + b"(?:" + behind + b")")
+    return ending, re.compile(re.escape(ending) + b"(?:" + behind + b")")
 
 
 def _with_null(bodies: Joined, which: list[int]) -> set[int]:
@@ -240,7 +251,7 @@ class Joined(Sequence[bytes]):
     >>> bodies.append(b"{}")
     >>> bytes(bodies.data), bodies[1], len(bodies)
     (b'{"a": 1}\\n{}', b'{}', 2)
-    >>> list(Joined.join([b"[1]", b"{}", b'"x"']).taking([0, 2]))
+    >>> list(Joined([b"[1]", b"{}", b'"x"']).taking([0, 2]))
     [b'[1]', b'"x"']
     """
 
@@ -259,27 +270,14 @@ class Joined(Sequence[bytes]):
         self.data += body
 
     @classmethod
-    def join(cls, bodies: Sequence[bytes | memoryview]) -> Joined:
-        """``bodies`` joined in one copy (appending them one by one grows the buffer
-        again and again)."""
-        out = cls()
-        out.data = bytearray(b"\n").join(bodies)
-        out._sizes = [len(b) for b in bodies]
-        out._starts = list(accumulate((n + 1 for n in out._sizes[:-1]), initial=0))
-        return out
-
-    @classmethod
     def of(cls, bodies: Sequence[bytes]) -> Joined:
         """``bodies`` joined (as they are when they already are)."""
         return bodies if isinstance(bodies, Joined) else cls(bodies)
 
     def taking(self, which: Sequence[int]) -> Joined:
-        """The bodies ``which`` alone, joined anew."""
-        view = memoryview(self.data)
-        try:
-            return Joined.join([view[slice(*self.span(j))] for j in which])
-        finally:
-            view.release()
+        """The bodies ``which`` alone, in a buffer of their own."""
+        view = memoryview(self.data)  # let go on return: ``data`` may grow again
+        return Joined(view[slice(*self.span(j))] for j in which)
 
     def span(self, i: int) -> tuple[int, int]:
         """Where body ``i`` starts and ends in ``data``."""
@@ -358,13 +356,14 @@ def drop_deep(bodies: Sequence[bytes]) -> np.ndarray:
 
 
 def _openers(bodies: Sequence[bytes]) -> np.ndarray:
-    """The opening brackets of each body: counted over a :class:`Joined` buffer in one pass
-    when its bodies are one a line (the brackets and line ends alone are kept, then split)."""
+    """The opening brackets of each body (of a :class:`Joined` buffer: counted in place, no
+    body copied out)."""
     if isinstance(bodies, Joined):
-        lines = bodies.data.translate(None, _NOT_OPENERS).split(b"\n")
-        if len(lines) == len(bodies):
-            return np.fromiter(map(len, lines), np.int64, len(lines))
-    return np.fromiter((b.count(b"[") + b.count(b"{") for b in bodies), np.int64, len(bodies))
+        data, spans = bodies.data, map(bodies.span, range(len(bodies)))
+        counts = (data.count(b"[", *span) + data.count(b"{", *span) for span in spans)
+    else:
+        counts = (b.count(b"[") + b.count(b"{") for b in bodies)
+    return np.fromiter(counts, np.int64, len(bodies))
 
 
 def parse(
