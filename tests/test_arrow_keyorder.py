@@ -2,8 +2,8 @@
 
 The readers' frames are checked against the general walk in test_arrow_readers.py; these
 tests pin what the cheaper formulations must keep: which body a key belongs to, the narrow
-token arrays, field rows built without a second copy of every column, and the per-file
-screen of ``read_body``.
+token arrays and field rows built without a second copy of every column (the screen of
+the bytes taken: test_arrow_files.py).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ import tracemalloc
 import numpy as np
 import pyarrow as pa
 
-from ocrframe.datasets.batch import Entry
 from ocrframe.flatten.arrow.field_rows import FieldRows, Level
-from ocrframe.flatten.arrow.files import Joined, read_body
+from ocrframe.flatten.arrow.files import Joined
 from ocrframe.flatten.arrow.keyorder import key_tokens
 
 
@@ -85,26 +84,6 @@ def test_field_rows_are_built_without_a_second_copy_of_the_polygons():
 def test_field_rows_without_polygons_leave_the_polygon_columns_to_the_frame():
     rows = _field_rows(2, with_polygons=False).rows(np.ones(2, dtype=np.int64))
     assert "x1" not in rows.columns and len(rows.file) == 16
-
-
-def test_read_body_screens_nulls_and_markers(tmp_path):
-    """A file is taken when its API's marker is there and no ``null`` is in the body (one in
-    the ``_ocrframe`` member ending a saved response is not the body's); a body holding no
-    reader's marker goes the general way."""
-    markers = {"general-text": (b'"words_block_list"',), "(any)": (b'"result"',),
-               "vat-invoice": (b'"result"',), "passport": (b'"result"',)}  # fmt: skip
-    cases = {
-        "plain": (b'{"result": {"a": "1"}}', "(any)"),
-        "null in body": (b'{"result": {"a": null}}', None),
-        "null in header": (b'{"result": {"a": "1"}, "_ocrframe": {"page": null}}', "(any)"),
-        "words": (b'{"result": {"words_block_list": []}}', "general-text"),
-        "no marker": (b'{"other": {"a": "1"}}', None),
-    }
-    for name, (body, api) in cases.items():
-        path = tmp_path / f"{name}.json"
-        path.write_bytes(body)
-        got = read_body(Entry(str(path), None, None, path=str(path)), markers)
-        assert (got and got[0]) == api, name
 
 
 def test_key_tokens_of_a_dataset_hold_about_twice_its_bytes_at_most():

@@ -27,7 +27,7 @@ from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import fields, general_table, general_text, smart_document
 from .columns import one_chunk, valid, whole
-from .files import Joined, parse, read_body, unexpected
+from .files import Joined, parse, read_bodies, unexpected
 from .rows import frame_of
 
 __all__ = ["FastFrames", "read_frames", "READERS"]
@@ -78,16 +78,8 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
 def _grouped(entries: Sequence[Any], out: FastFrames) -> dict[str, tuple[list[int], Joined]]:
     """The files a reader may take, by API: their indices and their bytes in one buffer (no
     bytes object per file kept); the others go to ``out.fallback``."""
-    markers = {api: r.MARKERS for api, r in READERS.items()}
-    groups: dict[str, tuple[list[int], Joined]] = {}
-    for i, e in enumerate(entries):
-        got = read_body(e, markers) if e.response is None and e.path else None
-        if got is None:
-            out.fallback.append(i)
-            continue
-        idx, bodies = groups.setdefault(got[0], ([], Joined()))
-        idx.append(i)
-        bodies.append(got[1])
+    groups, left = read_bodies(entries, {api: r.MARKERS for api, r in READERS.items()})
+    out.fallback += left
     return groups
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any, overload
 
@@ -21,27 +22,100 @@ import numpy as np
 from ...catalog import APIS
 from ...datasets.cache import split_cache_file
 from ...errors import CacheCorruptError
+from ...files import Snapshot
 from ...parsing import MAX_DEPTH, nesting_depths
 from .columns import explode, field, valid, whole
 
-__all__ = ["read_body", "holds_marker", "Joined", "drop_deep", "parse",
-           "unexpected", "with_scalars"]  # fmt: skip
+__all__ = ["read_bodies", "Joined", "drop_deep", "parse", "unexpected",
+           "with_scalars"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
+_SAVED_KEY = f'"{SAVED_HEADER}"'.encode()
+
+Groups = dict[str, tuple[list[int], "Joined"]]
 
 
-def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, bytes] | None:
-    """``(api, body bytes)`` of ``entry``'s file when a columnar reader may take it, else None
-    (the file goes the general way). ``markers`` maps each reader's API to byte strings one of
-    which its bodies hold; the API the entry or its cache header names wins, else the first
-    whose marker is in the body. The body must be valid UTF-8 with no JSON ``null`` and
-    becomes one line. The bytes come from ``entry.read`` (those kept since the entry was made,
-    when the file is unchanged); a file left to the general walk keeps them for it."""
+def read_bodies(
+    entries: Sequence[Any], markers: dict[str, tuple[bytes, ...]]
+) -> tuple[Groups, list[int]]:
+    """The saved files among ``entries`` a columnar reader may take, by API: ``{api: (entry
+    indices, their bodies joined)}``, and the indices of the others (the general walk's).
+
+    ``markers`` maps each reader's API to byte strings one of which its bodies hold; the API
+    the entry or its cache header names wins (its body must hold one of them), else the first
+    whose marker is in the body. A body is taken when it is valid UTF-8 and holds no JSON
+    ``null`` (Arrow reads null and absent alike; the general walk keeps a null it does not
+    know); its newlines become spaces (one body a line). Those checks run over all the bodies
+    joined, not file by file. The bytes come from ``entry.read`` (those kept since the entry
+    was made, when the file is unchanged); a file left to the general walk keeps them for it.
+
+    >>> import pathlib, tempfile
+    >>> from ocrframe.datasets.batch import Entry
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> entries = []
+    >>> for name, body in [("a", b'{"result": {"words_block_list": []}}'),
+    ...                    ("b", b'{"result": {"words_block_list": null}}')]:
+    ...     _ = (folder / name).write_bytes(body)
+    ...     entries.append(Entry(name, None, None, path=str(folder / name)))
+    >>> groups, left = read_bodies(entries, {"general-text": (b'"words_block_list"',)})
+    >>> [(api, idx, list(bodies)) for api, (idx, bodies) in groups.items()], left
+    ([('general-text', [0], [b'{"result": {"words_block_list": []}}'])], [1])
+    """
+    left: list[int] = []
+    idx: list[int] = []
+    named: list[str | None] = []
+    stamps: list[tuple[int, ...] | None] = []
+    bodies = Joined()
+    for i, entry in enumerate(entries):
+        got = _saved_body(entry, markers)
+        if got is None:
+            left.append(i)
+            continue
+        idx.append(i)
+        named.append(got[0])
+        bodies.append(got[1])
+        # Kept bytes the buffer now holds as they are go now (their copy comes back out for a
+        # file left to the general walk); altered ones (a cache file's body) stay till then.
+        kept = entry.kept
+        stamps.append(kept.stamp if kept is not None and kept.data is got[1] else None)
+        if stamps[-1] is not None:
+            entry.kept = None
+        del got, kept
+    if not idx:
+        return {}, left
+    apis = _apis(bodies, named, markers)
+    candidates = [j for j, api in enumerate(apis) if api is not None]
+    for j in _with_null(bodies, candidates) | _not_utf8(bodies, candidates):
+        apis[j] = None
+    by_api: dict[str, list[int]] = {}
+    for j, api in enumerate(apis):
+        if api is None:
+            left.append(idx[j])
+            if stamps[j] is not None:
+                entries[idx[j]].kept = Snapshot(bodies[j], stamps[j])
+        else:
+            by_api.setdefault(api, []).append(j)
+            entries[idx[j]].kept = None  # taken: read again only if the reader gives it back
+    left.sort()
+    if [len(js) for js in by_api.values()] == [len(bodies)]:  # one reader takes them all
+        return {next(iter(by_api)): (idx, bodies)}, left
+    return {api: ([idx[j] for j in js], bodies.taking(js)) for api, js in by_api.items()}, left
+
+
+def _saved_body(
+    entry: Any, markers: dict[str, tuple[bytes, ...]]
+) -> tuple[str | None, bytes] | None:
+    """The API ``entry`` or its cache header names (None: none does) and the bytes of its
+    body, one line; None when the file cannot go the columnar way."""
+    if entry.response is not None or not entry.path:
+        return None
     if entry.api is not None and (entry.api not in markers or entry.api not in APIS):
         return None
-    try:  # the bytes read_responses kept stay for the general walk until taken here
+    try:  # the bytes read_responses kept stay for the general walk until taken
         data = entry.read(keep=True)
-        parts = split_cache_file(data)
+        # Only a file holding the header's key can be a cache file (looked for from the end,
+        # where a saved response's header is).
+        parts = split_cache_file(data) if data.rfind(_SAVED_KEY) >= 0 else None
     except (OSError, CacheCorruptError):
         return None
     api = entry.api
@@ -53,84 +127,132 @@ def read_body(entry: Any, markers: dict[str, tuple[bytes, ...]]) -> tuple[str, b
             named = header["api"]
             if api not in (None, named) or named not in markers or named not in APIS:
                 return None
-            api = header["api"]
+            api = named
         data = body
-    if api is None:
-        api = _first_marked(data, markers)
-    elif not holds_marker(data, markers[api]):
-        return None
-    if api is None:
-        return None
-    # Arrow reads null and absent alike; the general walk keeps a null it does not know.
-    # (The ``_ocrframe`` member Response.to_json ends a file with may hold nulls: not the body.)
-    if b"null" in data and data.find(b"null", 0, _saved_header_start(data)) >= 0:
-        return None
-    if not data.isascii():
-        try:  # the general parser refuses invalid UTF-8, so must this path
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
     if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
         data = data.replace(b"\r", b" ").replace(b"\n", b" ")
-    entry.kept = None  # taken: the file is read again only if the reader gives it back
     return api, data
 
 
-def holds_marker(data: bytes, markers: tuple[bytes, ...]) -> bool:
-    """Whether ``data`` holds one of ``markers``; the markers' common ending is looked for
-    first, so a body holding none of several markers is scanned about once, not once each.
-
-    >>> holds_marker(b'{"kv_result": 1}', (b'"ocr_result"', b'"kv_result"'))
-    True
-    >>> holds_marker(b'{"result": 1}', (b'"ocr_result"', b'"kv_result"'))
-    False
-    """
-    if len(markers) > 1:
-        screen = _common_ending(markers)
-        if len(screen) > 2 and screen not in data:
-            return False
-    return any(m in data for m in markers)
-
-
-def _first_marked(data: bytes, markers: dict[str, tuple[bytes, ...]]) -> str | None:
-    """The first API of ``markers`` whose markers ``data`` holds; APIs in a row that share
-    their markers (the field APIs) are looked for once."""
-    tried = None
+def _apis(
+    bodies: Joined, named: list[str | None], markers: dict[str, tuple[bytes, ...]]
+) -> list[str | None]:
+    """The API of each body: the one named when the body holds one of its markers, else the
+    first in ``markers`` whose marker it holds; None when neither. Each set of markers is
+    looked for once over the bodies still undecided (the field APIs share theirs)."""
+    apis = list(named)
+    for api in dict.fromkeys(a for a in named if a is not None):
+        which = [j for j, a in enumerate(named) if a == api]
+        held = _holding(bodies, which, markers[api])
+        for j in which:
+            if j not in held:
+                apis[j] = None
+    todo = [j for j, a in enumerate(named) if a is None]
+    tried: set[tuple[bytes, ...]] = set()
     for api, ms in markers.items():
-        if ms is not tried and holds_marker(data, ms):
-            return api
-        tried = ms
-    return None
+        if not todo:
+            break
+        if ms in tried:
+            continue
+        tried.add(ms)
+        held = _holding(bodies, todo, ms)
+        for j in held:
+            apis[j] = api
+        todo = [j for j in todo if j not in held]
+    return apis
+
+
+def _holding(bodies: Joined, which: list[int], markers: tuple[bytes, ...]) -> set[int]:
+    """The bodies among ``which`` that hold one of ``markers``: several are looked for in one
+    pass, at their common ending (where the data holds that ending at all: a stretch without
+    it, the common case, costs one plain search)."""
+    data = bodies.data
+    ending, pattern = _any_of(markers)
+
+    def find(start: int, stop: int) -> int:
+        at = data.find(ending, start, stop)
+        if at < 0 or pattern is None:
+            return at
+        hit = pattern.search(data, at, stop)
+        return hit.start() if hit else -1
+
+    return {j for j, _ in bodies.first_hits(which, find)}
 
 
 @lru_cache(maxsize=64)
-def _common_ending(markers: tuple[bytes, ...]) -> bytes:
-    """The longest byte string every one of ``markers`` ends with."""
-    ending = os.path.commonprefix([m[::-1] for m in markers])
-    return bytes(ending[::-1])
+def _any_of(markers: tuple[bytes, ...]) -> tuple[bytes, re.Pattern[bytes] | None]:
+    """The ending ``markers`` share, and a pattern found at that ending where one of them
+    ends there (each checked behind it: several times faster than a search for any of several
+    strings opening with a quote); None for one marker (the ending is the marker).
+
+    >>> ending, pattern = _any_of((b'"kv_result"', b'"ocr_result"'))
+    >>> ending, pattern.search(b'{"x_result": 1, "kv_result": 2}').start()
+    (b'_result"', 19)
+    """
+    if len(markers) == 1:
+        return markers[0], None
+    ending = bytes(os.path.commonprefix([m[::-1] for m in markers])[::-1])
+    behind = b"|".join(b"(?<=" + re.escape(m) + b")" for m in markers)
+    return ending, re.compile(re.escape(ending) + b"(?:" + behind + b")")
+
+
+def _with_null(bodies: Joined, which: list[int]) -> set[int]:
+    """The bodies among ``which`` holding ``null`` (the ``_ocrframe`` member
+    Response.to_json ends a file with may hold nulls: not the body)."""
+    data = bodies.data
+    hits = bodies.first_hits(which, lambda a, b: data.find(b"null", a, b))
+    return {j for j, at in hits if at < _saved_header_start(data, *bodies.span(j))}
+
+
+def _not_utf8(bodies: Joined, which: list[int]) -> set[int]:
+    """The bodies among ``which`` that are not valid UTF-8 (the general parser refuses them,
+    so must this path): Arrow checks all at once; only when it finds a fault are the bodies
+    decoded one by one."""
+    import pyarrow as pa
+
+    data = bodies.data
+    if data.isascii():
+        return set()
+    offsets = pa.py_buffer(np.append(bodies.starts, len(data)))
+    try:
+        pa.Array.from_buffers(
+            pa.large_string(), len(bodies), [None, offsets, pa.py_buffer(data)]
+        ).validate(full=True)
+        return set()
+    except pa.ArrowInvalid:
+        pass
+    bad = set()
+    for j in which:
+        try:
+            bytes(memoryview(data)[slice(*bodies.span(j))]).decode("utf-8")
+        except UnicodeDecodeError:
+            bad.add(j)
+    return bad
 
 
 _SAVED_HEADER_MEMBER = re.compile(rb',\s*"_ocrframe"\s*:\s*\{[^{}\[\]]*\}\s*\}\s*$')
 
 
-def _saved_header_start(data: bytes) -> int:
-    """Where the ``_ocrframe`` member ending a saved response starts (a flat object as the
-    last member), else the length of ``data``."""
-    at = data.rfind(b'"_ocrframe"', max(0, len(data) - 4096))
+def _saved_header_start(data: bytes | bytearray, start: int, end: int) -> int:
+    """Where the ``_ocrframe`` member ending the saved response ``data[start:end]`` starts
+    (a flat object as the last member), else ``end``."""
+    at = data.rfind(_SAVED_KEY, max(start, end - 4096), end)
     if at < 0:
-        return len(data)
-    m = _SAVED_HEADER_MEMBER.search(data, max(0, data.rfind(b",", 0, at)))
-    return m.start() if m else len(data)
+        return end
+    m = _SAVED_HEADER_MEMBER.search(data, max(start, data.rfind(b",", start, at)), end)
+    return m.start() if m else end
 
 
 class Joined(Sequence[bytes]):
-    """Bodies as pyarrow reads them, one a line in one growing buffer (``data``), which a
-    parse of all of them reads without another copy; ``bodies[i]`` copies one back out.
+    """Bodies as pyarrow reads them, one a line in one buffer (``data``), which a parse of
+    all of them reads without another copy; ``bodies[i]`` copies one back out.
 
     >>> bodies = Joined([b'{"a": 1}'])
     >>> bodies.append(b"{}")
     >>> bytes(bodies.data), bodies[1], len(bodies)
     (b'{"a": 1}\\n{}', b'{}', 2)
+    >>> list(Joined([b"[1]", b"{}", b'"x"']).taking([0, 2]))
+    [b'[1]', b'"x"']
     """
 
     def __init__(self, bodies: Iterable[bytes] = ()) -> None:
@@ -151,6 +273,33 @@ class Joined(Sequence[bytes]):
     def of(cls, bodies: Sequence[bytes]) -> Joined:
         """``bodies`` joined (as they are when they already are)."""
         return bodies if isinstance(bodies, Joined) else cls(bodies)
+
+    def taking(self, which: Sequence[int]) -> Joined:
+        """The bodies ``which`` alone, in a buffer of their own."""
+        view = memoryview(self.data)  # let go on return: ``data`` may grow again
+        return Joined(view[slice(*self.span(j))] for j in which)
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Where body ``i`` starts and ends in ``data``."""
+        return self._starts[i], self._starts[i] + self._sizes[i]
+
+    def first_hits(
+        self, which: Sequence[int], find: Callable[[int, int], int]
+    ) -> list[tuple[int, int]]:
+        """``(body, position)`` of the first hit of ``find(start, stop)`` (a position in
+        ``data`` or -1, like ``bytes.find``) in each of the bodies ``which`` (ascending) that
+        holds one. Bodies next to each other are searched as one stretch, on from each hit
+        to the next body: one call per body hit, not one per body. ``find`` must not match
+        across a line end."""
+        hits = []
+        starts = self._starts
+        for first, last in _runs(which):
+            at, stop = starts[first], starts[last] + self._sizes[last]
+            while (hit := find(at, stop)) >= 0:
+                j = bisect_right(starts, hit) - 1
+                hits.append((j, hit))
+                at = starts[j] + self._sizes[j]
+        return hits
 
     @property
     def sizes(self) -> np.ndarray:
@@ -175,18 +324,46 @@ class Joined(Sequence[bytes]):
         return bytes(memoryview(self.data)[start : start + self._sizes[i]])
 
 
+def _runs(which: Sequence[int]) -> list[tuple[int, int]]:
+    """``which`` (ascending) as runs of consecutive numbers, ``(first, last)`` each.
+
+    >>> _runs([0, 1, 2, 5, 7, 8])
+    [(0, 2), (5, 5), (7, 8)]
+    """
+    if not len(which):
+        return []
+    w = np.asarray(which, dtype=np.int64)
+    breaks = np.flatnonzero(np.diff(w) != 1)
+    firsts = w[np.concatenate([[0], breaks + 1])].tolist()
+    lasts = w[np.concatenate([breaks, [len(w) - 1]])].tolist()
+    return list(zip(firsts, lasts, strict=True))
+
+
 def drop_deep(bodies: Sequence[bytes]) -> np.ndarray:
     """Mask of bodies nested deeper than the general parser accepts (they fail there). Only
     bodies with more opening brackets than that depth can be, so only those are measured.
 
     >>> drop_deep([b"[" * 101 + b"]" * 101, b"[]" * 101, b"[[1]]"]).tolist()
     [True, False, False]
+    >>> drop_deep(Joined([b"[" * 101 + b"]" * 101, b"[]" * 101, b"[[1]]"])).tolist()
+    [True, False, False]
     """
     deep = np.zeros(len(bodies), dtype=bool)
-    many = [j for j, b in enumerate(bodies) if b.count(b"[") + b.count(b"{") > MAX_DEPTH]
+    many = np.flatnonzero(_openers(bodies) > MAX_DEPTH).tolist()
     if many:
         deep[many] = nesting_depths([bodies[j] for j in many]) > MAX_DEPTH
     return deep
+
+
+def _openers(bodies: Sequence[bytes]) -> np.ndarray:
+    """The opening brackets of each body (of a :class:`Joined` buffer: counted in place, no
+    body copied out)."""
+    if isinstance(bodies, Joined):
+        data, spans = bodies.data, map(bodies.span, range(len(bodies)))
+        counts = (data.count(b"[", *span) + data.count(b"{", *span) for span in spans)
+    else:
+        counts = (b.count(b"[") + b.count(b"{") for b in bodies)
+    return np.fromiter(counts, np.int64, len(bodies))
 
 
 def parse(

@@ -1,0 +1,284 @@
+"""The bytes the columnar readers take (issue #14): ``read_bodies`` screens all the files of
+a chunk at once (markers, ``null``, UTF-8, newlines over one joined buffer) and must take and
+refuse exactly the files the rules take and refuse file by file, with the same API; the
+bracket count of ``drop_deep`` over a joined buffer equals the per-body one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ocrframe.catalog import APIS
+from ocrframe.datasets.batch import Entry
+from ocrframe.datasets.cache import split_cache_file
+from ocrframe.errors import CacheCorruptError
+from ocrframe.flatten.arrow.dispatch import READERS
+from ocrframe.flatten.arrow.files import Joined, drop_deep, read_bodies
+from ocrframe.response import Response
+
+MARKERS = {api: r.MARKERS for api, r in READERS.items()}
+SAVED_MEMBER = re.compile(rb',\s*"_ocrframe"\s*:\s*\{[^{}\[\]]*\}\s*\}\s*$')
+
+
+def one_by_one(entry: Entry, markers: dict) -> tuple[str, bytes] | None:
+    """The rules file by file, as the columnar path applied them before reading in bulk:
+    the oracle ``read_bodies`` must agree with."""
+    if entry.response is not None or not entry.path:
+        return None
+    if entry.api is not None and (entry.api not in markers or entry.api not in APIS):
+        return None
+    try:
+        data = Path(entry.path).read_bytes()
+        parts = split_cache_file(data)
+    except (OSError, CacheCorruptError):
+        return None
+    api = entry.api
+    if parts is not None:
+        body, header = parts
+        if hashlib.sha256(body).hexdigest() != header["cache"].get("sha256"):
+            return None
+        if header.get("api") is not None:
+            named = header["api"]
+            if api not in (None, named) or named not in markers or named not in APIS:
+                return None
+            api = named
+        data = body
+    if api is None:
+        api = next((a for a, ms in markers.items() if any(m in data for m in ms)), None)
+    elif not any(m in data for m in markers[api]):
+        return None
+    if api is None:
+        return None
+    at = data.rfind(b'"_ocrframe"', max(0, len(data) - 4096))
+    member = at >= 0 and SAVED_MEMBER.search(data, max(0, data.rfind(b",", 0, at)))
+    if data.find(b"null", 0, member.start() if member else len(data)) >= 0:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return api, data.replace(b"\r", b" ").replace(b"\n", b" ")
+
+
+BODIES = [
+    b'{"result": {"direction": 0, "words_block_list": [{"words": "a"}]}}',
+    b'{"result": {"words_region_list": [{"words_block_list": []}]}}',
+    b'{"result": [{"kv_result": {"kv_block_list": []}}, {"ocr_result": {}}]}',
+    b'{"result": {"detect_copy_result": true, "name": "\xe5\xbc\xa0\xe4\xb8\x89"}}',
+    b'{"result": {"a": "1", "b": [1, 2]}}',
+    b'{"other": {"a": "1"}}',
+    b'{"result": {"formula_result": {"x": "\xf0\x9f\x98\x80"}}}',
+]
+BREAKS = [  # inserted into a string value of the body
+    b"null", b"nul", b"\n", b"\r\n", b"\xff", b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80",
+    b"\xe4\xb8", b"\xe4\xb8\xad", b'"words_block_list"', b'"table_result"', b'"_ocrframe"',
+]  # fmt: skip
+
+
+def _file(rng: random.Random, folder: Path, i: int) -> Entry:
+    body = rng.choice(BODIES)
+    if rng.random() < 0.5:
+        at = body.index(b"{", 1) + 1
+        body = body[:at] + b'"s": "' + rng.choice(BREAKS) + b'", ' + body[at:]
+    if rng.random() < 0.2:
+        body = body[:-1] + b"\n" + body[-1:]
+    kind = rng.choice(["plain", "plain", "saved", "cache", "cache-bad", "missing"])
+    api = rng.choice([None, None, None, "general-text", "vat-invoice", "no-such-api"])
+    if kind == "saved":  # Response.to_json's member, with nulls of its own
+        head = {"source": f"s{i}", "page": None, "api": rng.choice([None, "passport"])}
+        body = body[:-1] + b', "_ocrframe": ' + json.dumps(head).encode() + b"}"
+    elif kind.startswith("cache"):
+        digest = hashlib.sha256(body if kind == "cache" else b"x").hexdigest()
+        head = {"api": rng.choice([None, "general-text", "smart-document-recognizer",
+                                   "vat-invoice", "id-card", "nope"]),
+                "cache": {"key": "k", "sha256": digest}}  # fmt: skip
+        body = body[:-1] + b',"_ocrframe":' + json.dumps(head).encode() + b"}"
+    path = folder / f"r{i:03d}.json"
+    if kind != "missing":
+        path.write_bytes(body)
+    return Entry(f"s{i}", None, api, path=str(path))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_read_bodies_takes_what_the_rules_take_file_by_file(tmp_path: Path, seed: int):
+    rng = random.Random(seed)
+    entries = [_file(rng, tmp_path, i) for i in range(rng.choice([1, 2, 9, 40]))]
+    if rng.random() < 0.3:
+        entries.insert(rng.randrange(len(entries) + 1),
+                       Entry("mem", None, None, response=Response({"result": {}})))  # fmt: skip
+    expected: dict[str, tuple[list[int], list[bytes]]] = {}
+    left = []
+    for i, e in enumerate(entries):
+        got = one_by_one(e, MARKERS)
+        if got is None:
+            left.append(i)
+        else:
+            expected.setdefault(got[0], ([], []))[0].append(i)
+            expected[got[0]][1].append(got[1])
+    groups, rest = read_bodies(entries, MARKERS)
+    assert rest == left
+    assert {api: (idx, list(b)) for api, (idx, b) in groups.items()} == expected
+    assert list(groups) == list(expected)  # in the order the APIs first come
+    for _, bodies in groups.values():
+        assert len(bodies.data) == sum(map(len, bodies)) + len(bodies) - 1  # one a line
+        assert bodies.data.count(b"\n") == len(bodies) - 1
+
+
+def test_read_bodies_screens_nulls_and_markers(tmp_path: Path):
+    """A file is taken when its API's marker is there and no ``null`` is in the body (one in
+    the ``_ocrframe`` member ending a saved response is not the body's); a body holding no
+    reader's marker goes the general way; a body naming its API must hold that API's marker."""
+    markers = {"general-text": (b'"words_block_list"',), "(any)": (b'"result"',),
+               "vat-invoice": (b'"result"',), "passport": (b'"result"',)}  # fmt: skip
+    cases = {
+        "plain": (b'{"result": {"a": "1"}}', None, "(any)"),
+        "null in body": (b'{"result": {"a": null}}', None, None),
+        "null in header": (b'{"result": {"a": "1"}, "_ocrframe": {"page": null}}', None, "(any)"),
+        "words": (b'{"result": {"words_block_list": []}}', None, "general-text"),
+        "no marker": (b'{"other": {"a": "1"}}', None, None),
+        "named": (b'{"result": {"words_block_list": []}}', "vat-invoice", "vat-invoice"),
+        "named, no marker": (b'{"other": {"words_block_list": []}}', "vat-invoice", None),
+    }
+    entries = []
+    for name, (body, api, _) in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_bytes(body)
+        entries.append(Entry(name, None, api, path=str(path)))
+    groups, left = read_bodies(entries, markers)
+    got = {entries[i].source: api for api, (idx, _) in groups.items() for i in idx}
+    assert got == {name: api for name, (_, _, api) in cases.items() if api is not None}
+    assert [entries[i].source for i in left] == [n for n, c in cases.items() if c[2] is None]
+
+
+def test_one_reader_takes_every_body_in_the_buffer_it_was_read_into(tmp_path: Path):
+    """All files taken by one API: the joined buffer of the screen is the group's, no copy."""
+    entries = []
+    for i in range(5):
+        (tmp_path / f"{i}.json").write_bytes(b'{"result": {"words_block_list": [%d]}}' % i)
+        entries.append(Entry(str(i), None, None, path=str(tmp_path / f"{i}.json")))
+    groups, left = read_bodies(entries, MARKERS)
+    (api, (idx, bodies)), = groups.items()  # fmt: skip
+    assert api == "general-text" and idx == [0, 1, 2, 3, 4] and left == []
+    assert bytes(bodies.data) == b"\n".join((tmp_path / f"{i}.json").read_bytes() for i in idx)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_utf8_is_judged_as_python_decodes_it(tmp_path: Path, seed: int):
+    """Arrow's check of the whole buffer refuses exactly what Python's decoder refuses (bodies
+    of random bytes, one per file, the faults next to the line ends between them too)."""
+    rng = random.Random(seed)
+    pieces = [b"a", b"\xe4\xb8\xad", b"\xf0\x9f\x98\x80", b"\xff", b"\xed\xa0\x80", b"\xed\x9f\xbf",
+              b"\xc0\xaf", b"\xc2\x80", b"\xe0\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
+              b"\xf5\x80\x80\x80", b"\x80", b"\xe4", b"\xf0\x9f"]  # fmt: skip
+    entries, valid = [], []
+    for i in range(30):
+        text = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
+        body = b'{"result": "' + text + b'"}' if i % 3 else text + b'{"result": 1}' + text
+        try:
+            body.decode("utf-8")
+            valid.append(i)
+        except UnicodeDecodeError:
+            pass
+        (tmp_path / f"{i}").write_bytes(body)
+        entries.append(Entry(str(i), None, "vat-invoice", path=str(tmp_path / f"{i}")))
+    groups, _ = read_bodies(entries, MARKERS)
+    assert sorted(i for idx, _ in groups.values() for i in idx) == valid
+
+
+def test_taken_files_let_their_kept_bytes_go_and_the_others_keep_them(tmp_path, monkeypatch):
+    """Kept bytes go once in the buffer; a file left to the general walk gets them back (a
+    copy out of the buffer, or the kept bytes themselves when the buffer holds them altered,
+    as a cache file's body), so that it is not read again."""
+    import ocrframe.files
+    from ocrframe.datasets.batch import read_responses
+    from ocrframe.datasets.cache import Cache
+
+    monkeypatch.setattr(ocrframe.files, "SETTLED_NS", 0)
+    (tmp_path / "a.json").write_bytes(b'{"result": {"words_block_list": []}}')
+    (tmp_path / "b.json").write_bytes(b'{"result": {"words_block_list": null}}')
+    cache = Cache(tmp_path / "cache")
+    c = cache.put("0" * 64, {"result": {"words_block_list": None}}, api="general-text")
+    entries = read_responses([tmp_path / "a.json", tmp_path / "b.json", c]).entries
+    assert all(e.kept is not None for e in entries)
+    cached = entries[2].kept
+    groups, left = read_bodies(entries, MARKERS)
+    assert left == [1, 2] and entries[0].kept is None
+    assert entries[1].kept.data == (tmp_path / "b.json").read_bytes()
+    assert entries[1].kept.fresh(entries[1].path) and entries[2].kept is cached
+
+
+def test_hits_are_found_once_per_body_in_runs_of_bodies():
+    bodies = Joined([b"xax", b"aa", b"b", b"a", b"", b"ba"])
+    calls = []
+
+    def find(start: int, stop: int) -> int:
+        calls.append((start, stop))
+        return bodies.data.find(b"a", start, stop)
+
+    hits = bodies.first_hits([0, 1, 2, 3, 5], find)
+    assert [(j, bytes(bodies.data[at : at + 1])) for j, at in hits] == [
+        (0, b"a"), (1, b"a"), (3, b"a"), (5, b"a")]  # fmt: skip
+    assert [j for j, at in hits] == [0, 1, 3, 5] and [at for _, at in hits] == [1, 4, 9, 13]
+    assert len(calls) == 4 + 2  # a call per hit, one more at the end of each run
+    assert bodies.first_hits([], find) == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_drop_deep_over_a_joined_buffer_counts_as_body_by_body(seed: int):
+    rng = random.Random(seed)
+    bodies = []
+    for _ in range(40):
+        depth = rng.choice([1, 50, 99, 100, 101, 150])
+        body = b'{"a": "[[{"' + b"[" * depth + b"1" + b"]" * depth + b"}"
+        bodies.append(body if rng.random() < 0.8 else b'{"s": "' + b"[{" * 60 + b'"}')
+    expected = drop_deep(list(bodies))
+    assert expected.any() and not expected.all()
+    assert drop_deep(Joined(bodies)).tolist() == expected.tolist()
+    bodies[3] = bodies[3].replace(b"1", b"\n1")  # a line end within a body
+    assert drop_deep(Joined(bodies)).tolist() == drop_deep(bodies).tolist()
+    assert drop_deep(Joined()).tolist() == [] == np.zeros(0).tolist()
+
+
+def test_drop_deep_counts_a_joined_buffer_without_copying_its_bodies_out(monkeypatch):
+    bodies = Joined([b"[" * 101 + b"]" * 101, b"[]" * 101, b"[[1]]"])
+
+    def copied(self, i):
+        raise AssertionError("a body was copied out of the buffer")
+
+    shallow = Joined([b"[]" * 100, b"[[1]]"])
+    monkeypatch.setattr(Joined, "__getitem__", copied)
+    assert drop_deep(shallow).tolist() == [False, False]
+    with pytest.raises(AssertionError):  # a deep one is measured: copied out, only then
+        drop_deep(bodies)
+
+
+def test_markers_sharing_an_ending_are_found_whole_within_one_body(tmp_path: Path):
+    """Several markers are looked for at their common ending (``_result"``), each checked
+    behind it: the ending alone, or a marker split across two files, is no marker."""
+    markers = {"sdr": (b'"kv_result"', b'"ocr_result"'), "any": (b'"r"',)}
+    files = [b'{"r": "x", "detect_result": 1}', b'{"r": 1, "kv_result": 2}', b'{"r": "kv',
+             b'_result": 1, "r": 2}', b'{"ocr_result": {"r": 3}}']  # fmt: skip
+    entries = []
+    for i, body in enumerate(files):
+        (tmp_path / f"{i}").write_bytes(body)
+        entries.append(Entry(str(i), None, None, path=str(tmp_path / f"{i}")))
+    groups, left = read_bodies(entries, markers)
+    assert {api: idx for api, (idx, _) in groups.items()} == {"any": [0, 2, 3], "sdr": [1, 4]}
+    assert list(groups["sdr"][1]) == [files[1], files[4]] and left == []
+
+
+def test_markers_with_no_common_ending_are_each_found(tmp_path: Path):
+    markers = {"two": (b'"ab"', b'"cd":'), "any": (b"{",)}
+    files = [b'{"cd": 1}', b'{"x": "ab"}', b'{"cd" : 1}', b'{"c": "d"}']
+    entries = []
+    for i, body in enumerate(files):
+        (tmp_path / f"{i}").write_bytes(body)
+        entries.append(Entry(str(i), None, None, path=str(tmp_path / f"{i}")))
+    groups, _ = read_bodies(entries, markers)
+    assert {api: idx for api, (idx, _) in groups.items()} == {"two": [0, 1], "any": [2, 3]}
