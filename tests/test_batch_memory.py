@@ -14,6 +14,7 @@ import pytest
 
 from ocrframe.datasets import batch as batch_module  # the chunk size and the join under test
 from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.datasets.frame_parts import in_order
 from ocrframe.flatten.arrow.files import Joined, parse
 from ocrframe.flatten.arrow.general_text import SCHEMA
 from ocrframe.response import Response
@@ -81,7 +82,7 @@ def test_joining_chunks_holds_no_second_copy_of_the_frames(monkeypatch, reverse:
             parts += batch._chunk_parts(["words"], range(start, start + 6))["words"]
         before = tracemalloc.get_traced_memory()[0]
         tracemalloc.reset_peak()
-        frame = batch_module._in_order(parts, "words")
+        frame = in_order(parts, "words")
         added = tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()

@@ -31,11 +31,12 @@ import pandas as pd
 from ..arguments import check_output
 from ..errors import ApiError, InputError, OcrError
 from ..files import Budget, Snapshot, read_bytes, read_tail
-from ..flatten._schema import FRAMES, ID_COLUMNS
+from ..flatten._schema import FRAMES
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..inputs.params import show_value
 from ..parsing import clean_info
 from ..response import Response, read_response
+from .frame_parts import concat_frames, in_order, joinable, joined_in_order
 
 __all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
 
@@ -272,9 +273,9 @@ class Batch:
             return _empty_with_ids(name)
         if len(parts) == 1:
             return parts[0]
-        if _joinable(parts):  # chunks in entry order: join column by column, as they are
-            return _joined_in_order(parts, np.arange(sum(map(len, parts))))
-        return _concat(parts)
+        if joinable(parts):  # chunks in entry order: join column by column, as they are
+            return joined_in_order(parts, np.arange(sum(map(len, parts))))
+        return concat_frames(parts)
 
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (files in chunks, each chunk's frames
@@ -284,7 +285,7 @@ class Batch:
             idx = range(start, min(start + CHUNK, len(self._entries)))
             for name, found in self._chunk_parts(FLATTENERS, idx).items():
                 parts.setdefault(name, []).extend(found)
-        return {name: _in_order(parts[name], name) for name in FLATTENERS if name in parts}
+        return {name: in_order(parts[name], name) for name in FLATTENERS if name in parts}
 
     def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
         """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""
@@ -319,7 +320,7 @@ class Batch:
 
     def _chunk_frame(self, name: str, idx: range) -> pd.DataFrame:
         parts = self._chunk_parts([name], idx).get(name)
-        return _in_order(parts, name) if parts else _empty_with_ids(name)
+        return in_order(parts, name) if parts else _empty_with_ids(name)
 
     def _chunk_parts(
         self, names: Iterable[str], idx: range
@@ -377,86 +378,6 @@ class Batch:
         return with_ids
 
 
-def _in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.DataFrame:
-    """Parts of frame ``name`` as one, rows in entry order (each part keeps its own order).
-    The ``document`` frame's columns are typed from all their values at once, as one walk
-    over every response would type them (the parts' walked values come untyped)."""
-    if len(parts) == 1 and name != "document":
-        return parts[0][1]
-    if len(parts) == 1 and _typed(parts[0][1]) and _ascending(parts[0][0]):
-        return _in_walk_order(parts[0][1])  # one typed part: its types are all its values'
-    order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
-    if name != "document" and _joinable([p[1] for p in parts]):
-        return _joined_in_order([p[1] for p in parts], order)
-    frame = _concat([p[1] for p in parts])
-    frame = frame.take(order).reset_index(drop=True)
-    if name == "document":
-        from ..flatten import build_frame
-
-        ids = [c for c in ID_COLUMNS if c in frame.columns]
-        values = {
-            c: [None if v is pd.NA or v is None or v != v else v for v in frame[c].tolist()]
-            for c in frame.columns
-            if c not in ids
-        }
-        first = {c: next((i for i, v in enumerate(vs) if v is not None), len(vs))
-                 for c, vs in values.items()}  # fmt: skip
-        values = {c: values[c] for c in _walk_order(values, first)}
-        frame = pd.concat([frame[ids], build_frame("document", values)], axis=1)
-    return frame
-
-
-def _walk_order(columns: Iterable[str], first: dict[str, int]) -> list[str]:
-    """``document`` columns in the order a walk over the rows first meets them (``first``:
-    the first row holding each), ``page`` first; ties keep their order."""
-    return sorted(columns, key=lambda c: (c != "page", first[c]))
-
-
-def _typed(frame: pd.DataFrame) -> bool:
-    """Whether a ``document`` part was typed from its values already (a columnar reader's):
-    no object column. The walk's parts hold only object columns, typed by :func:`_in_order`
-    once all values are known; typing a typed column again would give it back as it is."""
-    return not any(
-        pd.api.types.is_object_dtype(t) for c, t in frame.dtypes.items() if c not in ID_COLUMNS
-    )
-
-
-def _in_walk_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """A typed ``document`` frame with its columns in walk order (ids first)."""
-    given = frame.notna().to_numpy()  # one pass over the whole frame
-    at = np.where(given.any(axis=0), given.argmax(axis=0), len(given)).tolist()
-    first = dict(zip(frame.columns, at, strict=True))
-    ids = [c for c in frame.columns if c in ID_COLUMNS]
-    columns = ids + _walk_order([c for c in frame.columns if c not in ID_COLUMNS], first)
-    return frame if columns == list(frame.columns) else frame[columns]
-
-
-def _ascending(entry_of_row: np.ndarray) -> bool:
-    return bool((entry_of_row[1:] >= entry_of_row[:-1]).all())
-
-
-def _joinable(frames: list[pd.DataFrame]) -> bool:
-    """Whether ``frames`` can be joined column by column: the same columns with the same
-    dtypes, in the same order, and no ``vendor`` to fill (see :func:`_concat`)."""
-    if "vendor" in frames[0]:
-        return False
-    first = frames[0].dtypes
-    return all(f.dtypes.index.equals(first.index) and (f.dtypes == first).all() for f in frames)
-
-
-def _joined_in_order(frames: list[pd.DataFrame], order: np.ndarray) -> pd.DataFrame:
-    """``frames`` (same columns) as one, rows taken in ``order``, built column by column: each
-    column of the parts is let go once joined, so the parts and the whole never coexist (a
-    ``concat`` then ``take`` holds three copies). ``frames`` are emptied."""
-    ascending = bool((order[1:] > order[:-1]).all())
-    columns = {}
-    for col in list(frames[0].columns):
-        joined = pd.concat([f.pop(col) for f in frames], ignore_index=True)
-        columns[col] = joined if ascending else joined.take(order).reset_index(drop=True)
-        del joined
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(order)), copy=False)
-
-
 def check_frame_name(name: str) -> None:
     if not isinstance(name, str) or name not in FLATTENERS:
         raise InputError(f"unknown frame {show_value(name)}; choose one of {', '.join(FLATTENERS)}")
@@ -473,16 +394,6 @@ def _empty_with_ids(name: str) -> pd.DataFrame:
     frame = _empty(name)
     frame.insert(0, "source", pd.array([], dtype="str"))
     frame.insert(1, "api", pd.array([], dtype="str"))
-    return frame
-
-
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Frames of several responses as one; when some come from other engines, ``vendor``
-    (third column) is ``huawei`` for the rest."""
-    frame = pd.concat(parts, ignore_index=True)
-    if "vendor" in frame.columns:
-        vendor = frame.pop("vendor").fillna("huawei").astype("str")
-        frame.insert(2, "vendor", vendor)
     return frame
 
 
