@@ -19,7 +19,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from ..arguments import check_flag
+from ..arguments import check_flag, check_number
 from ..catalog import APIS, ApiSpec, endpoint_for, get_api
 from ..catalog.methods import method_parameters
 from ..datasets.runs import RunsBatches
@@ -50,12 +50,14 @@ MAX_TIMEOUT = 24 * 3600  # seconds; requests cannot wait longer than the platfor
 
 def _check_timeout(timeout: Any) -> float | tuple[float, float]:
     values = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
-    number = lambda v: isinstance(v, int | float) and not isinstance(v, bool)  # noqa: E731
-    if not all(number(v) and 0 < v <= MAX_TIMEOUT for v in values):
+    try:
+        for v in values:
+            check_number("timeout", v, low=0, high=MAX_TIMEOUT, above=True)
+    except InputError:
         raise InputError(
             f"timeout must be seconds in (0, {MAX_TIMEOUT:,}] or a (connect, read) pair of them, "
             f"e.g. (5, 60); got {show_value(timeout)}"
-        )
+        ) from None
     return timeout
 
 
