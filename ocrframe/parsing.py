@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from .errors import ResponseFormatError
 
-__all__ = ["MAX_DEPTH", "parse_json", "nesting_depths", "page_number", "clean_info"]
+__all__ = [
+    "MAX_DEPTH",
+    "parse_json",
+    "nesting_depths",
+    "page_number",
+    "clean_info",
+    "HEADER_TAIL",
+    "saved_header",
+]
 
 MAX_DEPTH = 100  # OCR responses nest < 10 levels; deeper bodies are refused, not walked
 
@@ -184,3 +193,31 @@ def clean_info(info: Any) -> dict[str, Any]:
     if isinstance(info.get("meta"), dict):
         out["meta"] = info["meta"]
     return out
+
+
+_HEADER = re.compile(rb'"_ocrframe"\s*:\s*')
+HEADER_TAIL = 65536  # how far from a file's end its saved header is looked for
+
+
+def saved_header(tail: bytes) -> dict[str, Any]:
+    """The cleaned ``_ocrframe`` member ending a saved response (``Response.to_json``), read
+    from the file's last ``HEADER_TAIL`` bytes (``tail`` may be the whole file or its end);
+    ``{}`` when the file does not end with one.
+
+    >>> saved_header(b'{"result": {}, "_ocrframe": {"page": 2, "api": "general-text"}}')
+    {'api': 'general-text', 'page': 2}
+    >>> saved_header(b'{"_ocrframe": {"page": 2}, "result": {}}')
+    {}
+    """
+    last, end, start = None, len(tail), max(0, len(tail) - HEADER_TAIL)
+    while last is None and (end := tail.rfind(b'"_ocrframe"', start, end)) >= 0:
+        last = _HEADER.match(tail, end)  # the last member is found first, not after the body
+    if last is None:
+        return {}
+    text = tail[last.end() :].rstrip()
+    if not text.endswith(b"}"):
+        return {}
+    try:
+        return clean_info(json.loads(text[:-1]))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return {}

@@ -286,6 +286,23 @@ def test_fast_and_general_paths_agree_on_fuzzed_bodies(tmp_path_factory, bodies)
     pd.testing.assert_frame_equal(fast, general)
 
 
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_a_saved_header_anywhere_at_the_top_gives_the_same_page_and_source(tmp_path, where):
+    header = '"_ocrframe": {"page": 2, "source": "scan.pdf"}'
+    body = '"result": {"words_block_list": [{"words": "b"}]}'
+    members = [header, body] if where == "first" else [body, header]
+    paths = [tmp_path / "a.json", tmp_path / "b.json"]
+    paths[0].write_text(_good(0))
+    paths[1].write_text("{%s}" % ", ".join(members))
+    words = read_responses([str(p) for p in paths]).words()
+    last = words.iloc[-1]
+    # The batch labels its entries when opened, from the header ending a file (where
+    # Response.to_json writes it); the page comes from the header wherever it is.
+    source = "scan.pdf" if where == "last" else str(paths[1])
+    assert (last["text"], last["page"], last["source"]) == ("b", 2, source)
+    pd.testing.assert_frame_equal(words, _general_words(paths))
+
+
 def test_fast_path_takes_clean_files_and_applies_the_same_rules(tmp_path):
     from ocrframe.flatten.arrow import read_frames
 

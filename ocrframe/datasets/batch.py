@@ -16,9 +16,7 @@ responses never holds all raw JSON at once; General Text word frames take a colu
 from __future__ import annotations
 
 import glob as _glob
-import json
 import os
-import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +32,7 @@ from ..files import Budget, Snapshot, read_bytes, read_tail
 from ..flatten._schema import FRAMES
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..inputs.params import show_value
-from ..parsing import clean_info
+from ..parsing import HEADER_TAIL, saved_header
 from ..response import Response, read_response
 from .frame_parts import concat_frames, in_order, joinable, joined_in_order
 
@@ -417,27 +415,9 @@ for _name in FLATTENERS:
 
 # --- reading saved responses -------------------------------------------------------------------
 
-_HEADER = re.compile(rb'"_ocrframe"\s*:\s*')
-_TAIL = 65536
 # The whole files a tail read took that read_responses keeps for the frames (read once, not
 # twice): at most a chunk of the largest such files, let go as the chunks are read.
-KEEP = CHUNK * _TAIL
-
-
-def _header(tail: bytes) -> dict[str, Any]:
-    """The ``_ocrframe`` member at the end of a saved response, from the file's ``tail``."""
-    last, end = None, len(tail)
-    while last is None and (end := tail.rfind(b'"_ocrframe"', 0, end)) >= 0:
-        last = _HEADER.match(tail, end)  # the last member is found first, not after the body
-    if last is None:
-        return {}
-    text = tail[last.end() :].rstrip()
-    if not text.endswith(b"}"):
-        return {}
-    try:
-        return clean_info(json.loads(text[:-1]))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return {}
+KEEP = CHUNK * HEADER_TAIL
 
 
 def _paths(x: Any) -> list[str]:
@@ -516,8 +496,8 @@ def _entry(path: str, budget: Budget) -> Entry:
     """The entry of a saved file, its header read from the file's tail (through the system
     calls alone: a dataset opens thousands of small files). When the tail is the whole file,
     its bytes are kept while ``budget`` allows, for the frames to read them once."""
-    tail, whole = read_tail(path, _TAIL)
-    info = _header(tail)
+    tail, whole = read_tail(path, HEADER_TAIL)
+    info = saved_header(tail)
     kept = whole if whole is not None and budget.take(len(whole.data)) else None
     return Entry(info.get("source", path), info.get("page"), info.get("api"), path=path,
                  kept=kept)  # fmt: skip

@@ -23,7 +23,7 @@ from ...catalog import APIS
 from ...datasets.cache import split_cache_file
 from ...errors import CacheCorruptError
 from ...files import Snapshot
-from ...parsing import MAX_DEPTH, nesting_depths
+from ...parsing import MAX_DEPTH, nesting_depths, saved_header
 from .columns import explode, field, valid, whole
 
 __all__ = ["read_bodies", "Joined", "drop_deep", "parse", "unexpected",
@@ -115,9 +115,12 @@ def _saved_body(
         data = entry.read(keep=True)
         # Only a file holding the header's key can be a cache file (looked for from the end,
         # where a saved response's header is).
-        parts = split_cache_file(data) if data.rfind(_SAVED_KEY) >= 0 else None
+        saved = data.rfind(_SAVED_KEY) >= 0
+        parts = split_cache_file(data) if saved else None
     except (OSError, CacheCorruptError):
         return None
+    if saved and parts is None and not saved_header(data):
+        return None  # the key elsewhere (a header first, say): the general walk reads it there
     api = entry.api
     if parts is not None:
         body, header = parts
