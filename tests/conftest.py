@@ -6,6 +6,13 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The property tests draw the same examples on every run, so that a CI result can be
+# reproduced; `pytest --hypothesis-profile=explore` draws new ones (a local fuzzing session).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared next to the repository
 
