@@ -84,6 +84,10 @@ def test_review_queue_bad_input(scan, tmp_path):
         review_queue(_words(scan), out=tmp_path / "file")
     with pytest.raises(InputError, match="does not exist"):
         review_queue(_words(scan), images=tmp_path / "nope", out=tmp_path / "r")
+    with pytest.raises(InputError, match="is a file; give the folder"):
+        review_queue(_words(scan), images=tmp_path / "file", out=tmp_path / "r")
+    with pytest.raises(InputError, match="NUL byte"):
+        review_queue(_words(scan), images="scans\x00", out=tmp_path / "r")
     with pytest.raises(InputError, match="confidence"):
         review_queue(_words(scan).drop(columns="confidence"), out=tmp_path / "r")
     with pytest.raises(InputError, match="margin"):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import check_flag, check_number, check_output, check_threshold
+from ..arguments import check_flag, check_number, check_output, check_path, check_threshold
 from ..errors import InputError
 from ..files import write_atomically
 from ..inputs.formats import INPUT_SUFFIXES
@@ -78,8 +78,15 @@ class _Images:
                     "images must be a folder, a {source: image} mapping, a function of the "
                     f"source, or None (use the source paths); got {type(images).__name__}"
                 )
-        if isinstance(images, str | os.PathLike) and not Path(images).is_dir():
-            raise InputError(f"images folder {os.fspath(images)!r} does not exist")
+        if isinstance(images, str | os.PathLike):
+            folder = check_path("images", images)
+            if folder.is_file():
+                raise InputError(
+                    f"images {os.fspath(images)!r} is a file; give the folder holding the "
+                    "source images (or leave it out to open the source paths)"
+                )
+            if not folder.is_dir():
+                raise InputError(f"images folder {os.fspath(images)!r} does not exist")
         self.images = images
         self._key: tuple[str, int] | None = None
         self._img: Any = None
