@@ -199,25 +199,27 @@ _HEADER = re.compile(rb'"_ocrframe"\s*:\s*')
 HEADER_TAIL = 65536  # how far from a file's end its saved header is looked for
 
 
-def saved_header(tail: bytes) -> dict[str, Any]:
+def saved_header(tail: bytes) -> dict[str, Any] | None:
     """The cleaned ``_ocrframe`` member ending a saved response (``Response.to_json``), read
     from the file's last ``HEADER_TAIL`` bytes (``tail`` may be the whole file or its end);
-    ``{}`` when the file does not end with one.
+    None when the file does not end with one (a member named so elsewhere is not a header).
 
     >>> saved_header(b'{"result": {}, "_ocrframe": {"page": 2, "api": "general-text"}}')
     {'api': 'general-text', 'page': 2}
-    >>> saved_header(b'{"_ocrframe": {"page": 2}, "result": {}}')
+    >>> saved_header(b'{"result": {}, "_ocrframe": {"page": null}}')
     {}
+    >>> saved_header(b'{"_ocrframe": {"page": 2}, "result": {}}') is None
+    True
     """
     last, end, start = None, len(tail), max(0, len(tail) - HEADER_TAIL)
     while last is None and (end := tail.rfind(b'"_ocrframe"', start, end)) >= 0:
         last = _HEADER.match(tail, end)  # the last member is found first, not after the body
     if last is None:
-        return {}
+        return None
     text = tail[last.end() :].rstrip()
     if not text.endswith(b"}"):
-        return {}
-    try:
+        return None
+    try:  # one brace after the member's value: the body's own, so the member is top-level
         return clean_info(json.loads(text[:-1]))
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return {}
+        return None

@@ -20,6 +20,7 @@ from ocrframe.datasets.cache import split_cache_file
 from ocrframe.errors import CacheCorruptError
 from ocrframe.flatten.arrow.dispatch import READERS
 from ocrframe.flatten.arrow.files import Joined, drop_deep, read_bodies
+from ocrframe.parsing import saved_header
 from ocrframe.response import Response
 
 MARKERS = {api: r.MARKERS for api, r in READERS.items()}
@@ -49,6 +50,8 @@ def one_by_one(entry: Entry, markers: dict) -> tuple[str, bytes] | None:
                 return None
             api = named
         data = body
+    elif b'"_ocrframe"' in data and saved_header(data) is None:
+        return None  # the key, but no header ending the file: the walk reads it
     if api is None:
         api = next((a for a, ms in markers.items() if any(m in data for m in ms)), None)
     elif not any(m in data for m in markers[api]):

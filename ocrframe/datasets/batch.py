@@ -55,7 +55,8 @@ CHUNK = 500
 @dataclass
 class Entry:
     """One item of a batch: where it came from, and its response or the file holding it (and
-    maybe its bytes, ``kept`` from reading its header: see :meth:`read`)."""
+    maybe its bytes, ``kept`` from reading its header: see :meth:`read`). ``labelled``:
+    whether the file ends with a saved header (``parsing.saved_header``), None if not known."""
 
     source: str
     page: int | None
@@ -63,6 +64,7 @@ class Entry:
     response: Response | None = None
     path: str | None = None
     kept: Snapshot | None = field(default=None, repr=False, compare=False)
+    labelled: bool | None = field(default=None, repr=False, compare=False)
 
     def read(self, keep: bool = False) -> bytes:
         """The bytes of the entry's file: the ``kept`` ones while the file is unchanged, then
@@ -497,7 +499,8 @@ def _entry(path: str, budget: Budget) -> Entry:
     calls alone: a dataset opens thousands of small files). When the tail is the whole file,
     its bytes are kept while ``budget`` allows, for the frames to read them once."""
     tail, whole = read_tail(path, HEADER_TAIL)
-    info = saved_header(tail)
+    header = saved_header(tail)
+    info = header or {}
     kept = whole if whole is not None and budget.take(len(whole.data)) else None
     return Entry(info.get("source", path), info.get("page"), info.get("api"), path=path,
-                 kept=kept)  # fmt: skip
+                 kept=kept, labelled=header is not None)  # fmt: skip

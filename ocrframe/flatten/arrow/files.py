@@ -119,8 +119,10 @@ def _saved_body(
         parts = split_cache_file(data) if saved else None
     except (OSError, CacheCorruptError):
         return None
-    if saved and parts is None and not saved_header(data):
-        return None  # the key elsewhere (a header first, say): the general walk reads it there
+    if saved and parts is None:
+        ends = entry.labelled if entry.labelled is not None else saved_header(data) is not None
+        if not ends:  # the key, but not a header ending the file (written first, say): the
+            return None  # general walk reads it where it is
     api = entry.api
     if parts is not None:
         body, header = parts
