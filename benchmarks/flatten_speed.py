@@ -9,6 +9,10 @@ For each, in one process and interleaved round by round (median of the rounds, w
 - floor: pyarrow's JSON reader over the same bytes (newline-delimited), 1 thread and threaded;
 - ocrframe: ``read_responses(folder).flatten()`` (General Text: ``.words()`` too).
 
+General Text and VAT invoice are measured again as users' files hold them: saved by
+``Response.to_json`` (a header ending each file) and as a run's cache (a header with the body's
+SHA-256, which reading checks).
+
 Per response: ``words()`` of one 20,000-block response beside ``json_normalize`` of its block
 list; the same with 6 characters per block (``words`` must not build the characters);
 ``plot_polygons`` of it beside a bare PolyCollection; ``flatten()`` of one large General Table,
@@ -40,6 +44,8 @@ import pandas as pd
 
 import ocrframe
 from ocrframe.datasets.batch import read_responses
+from ocrframe.datasets.cache import Cache
+from ocrframe.response import Response
 from ocrframe.synth import synthesize
 
 WORK = Path(__file__).parent / "_work" / "flatten_speed"
@@ -98,13 +104,31 @@ def records(data: dict, shape: str) -> list:
     return [result]
 
 
-def generate(shape: str, files: int) -> list[Path]:
-    folder = WORK / f"{shape}-{files}"
+LAYOUTS = ("plain", "to_json", "cache")  # how users' files hold a body (see generate)
+
+
+def generate(shape: str, files: int, layout: str = "plain") -> list[Path]:
+    """The dataset's files: plain bodies, bodies saved by ``Response.to_json`` (the
+    ``_ocrframe`` header ending each file), or a run's cache (``Cache.put``: a header with the
+    body's SHA-256, checked on reading)."""
+    folder = WORK / (f"{shape}-{files}" if layout == "plain" else f"{shape}-{files}-{layout}")
+    if layout == "cache":
+        paths = sorted(folder.glob("**/*.json"))
+        if len(paths) == files:
+            return paths
+        cache = Cache(folder)
+        for i in range(files):
+            key = cache.key(shape, {}, f"scan {i}".encode())
+            cache.put(key, SHAPES[shape](i), api=shape, source=f"scans/{i:05d}.png")
+        return sorted(folder.glob("**/*.json"))
     paths = [folder / f"r{i:05d}.json" for i in range(files)]
     if not all(p.exists() for p in paths):
         folder.mkdir(parents=True, exist_ok=True)
         for i, p in enumerate(paths):
-            p.write_text(json.dumps(SHAPES[shape](i), ensure_ascii=False), encoding="utf-8")
+            if layout == "to_json":
+                Response(SHAPES[shape](i), api=shape, source=f"scans/{i:05d}.png").to_json(p)
+            else:
+                p.write_text(json.dumps(SHAPES[shape](i), ensure_ascii=False), encoding="utf-8")
     return paths
 
 
@@ -142,26 +166,33 @@ def interleaved(methods: dict[str, Callable[[], object]], rounds: int) -> dict[s
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def datasets(files: int, rounds: int, shapes: list[str]) -> None:
+SAVED_SHAPES = ("general-text", "vat-invoice")  # measured in the other layouts too
+
+
+def datasets(files: int, rounds: int, shapes: list[str], layouts: list[str]) -> None:
     print(f"\nDatasets: {files} files per shape, median of {rounds} interleaved rounds (s)")
-    head = f"{'shape':<27}{'MB':>6}{'naive':>8}{'arrow1':>8}{'arrowT':>8}{'ours':>8}"
+    head = f"{'shape':<34}{'MB':>6}{'naive':>8}{'arrow1':>8}{'arrowT':>8}{'ours':>8}"
     print(head + f"{'vs naive':>10}{'/arrow1':>9}{'/arrowT':>9}")
-    for shape in shapes:
-        paths = generate(shape, files)
+    runs = [(shape, "plain") for shape in shapes if "plain" in layouts]
+    runs += [(s, lay) for lay in layouts if lay != "plain" for s in shapes if s in SAVED_SHAPES]
+    for shape, layout in runs:
+        paths = generate(shape, files, layout)
+        given = paths if layout != "cache" else paths[0].parents[1]  # a cache: its folder
         mb = sum(p.stat().st_size for p in paths) / 1e6
         methods = {
             "naive": lambda paths=paths, shape=shape: naive(paths, shape),
             "arrow1": lambda paths=paths: arrow_floor(paths, False),
             "arrowT": lambda paths=paths: arrow_floor(paths, True),
-            "ours": lambda paths=paths: read_responses(paths).flatten(),
+            "ours": lambda given=given: read_responses(given).flatten(),
         }
         if shape == "general-text":
-            methods["ours words"] = lambda paths=paths: read_responses(paths).words()
+            methods["ours words"] = lambda given=given: read_responses(given).words()
         t = interleaved(methods, rounds)
         for label in [k for k in t if k.startswith("ours")]:
-            name = shape if label == "ours" else f"{shape} (words)"
+            name = shape if layout == "plain" else f"{shape}, {layout}"
+            name += " (words)" if label != "ours" else ""
             print(
-                f"{name:<27}{mb:6.1f}{t['naive']:8.3f}{t['arrow1']:8.3f}{t['arrowT']:8.3f}"
+                f"{name:<34}{mb:6.1f}{t['naive']:8.3f}{t['arrow1']:8.3f}{t['arrowT']:8.3f}"
                 f"{t[label]:8.3f}{t['naive'] / t[label]:9.2f}x{t[label] / t['arrow1']:8.2f}x"
                 f"{t[label] / t['arrowT']:8.2f}x"
             )
@@ -342,6 +373,9 @@ def main(argv: list[str] | None = None) -> None:
                     choices=["datasets", "one", "memory", "import"])  # fmt: skip
     ap.add_argument("--shapes", nargs="*", default=list(SHAPES), choices=list(SHAPES),
                     help="dataset shapes to measure (default: all)")  # fmt: skip
+    ap.add_argument("--layouts", nargs="*", default=list(LAYOUTS), choices=list(LAYOUTS),
+                    help="files as plain bodies, saved by Response.to_json, or a run's cache "
+                    f"(the last two for {', '.join(SAVED_SHAPES)}; default: all)")  # fmt: skip
     ap.add_argument("--memory-of", choices=list(SHAPES), help=argparse.SUPPRESS)
     ap.add_argument("--measure", choices=["resident", "traced"], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -349,7 +383,7 @@ def main(argv: list[str] | None = None) -> None:
         memory_of(args.memory_of, args.files, args.measure)
         return
     if "datasets" not in args.skip:
-        datasets(args.files, args.rounds, args.shapes)
+        datasets(args.files, args.rounds, args.shapes, args.layouts)
     if "one" not in args.skip:
         one_response(args.rounds)
         one_response_shapes(args.rounds)

@@ -330,3 +330,26 @@ def test_one_list_of_image_suffixes():
 
     assert set(review._IMAGE_EXTS) == INPUT_SUFFIXES
     assert demo._IMAGE_SUFFIXES is IMAGE_SUFFIXES
+
+
+def test_files_in_lists_a_folder_as_rglob_did(tmp_path, monkeypatch):
+    """Recursive, sorted, any-case suffix; hidden files and folders left out; a symlink to a
+    file counts, a broken one or a symlinked folder is not followed; paths spelled from the
+    folder as given (``"."`` gives bare relative names)."""
+    from ocrframe.inputs.formats import files_in
+
+    for name in ["x.json", "X.JSON", "a/y.json", "a/b/z.hocr", ".h/q.json", "a/.p.json",
+                 "t.txt", "dir.json/in.json"]:  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "link.json").symlink_to(tmp_path / "x.json")
+    (tmp_path / "broken.json").symlink_to(tmp_path / "gone.json")
+    (tmp_path / "linked.json").symlink_to(tmp_path / "a", target_is_directory=True)
+    suffixes = frozenset({".json", ".hocr"})
+    want = ["X.JSON", "a/b/z.hocr", "a/y.json", "dir.json/in.json", "link.json", "x.json"]
+    assert files_in(tmp_path, suffixes) == [str(tmp_path / n) for n in want]
+    assert files_in(f"{tmp_path}/", suffixes) == files_in(tmp_path, suffixes)
+    monkeypatch.chdir(tmp_path)
+    assert files_in(".", suffixes) == want
+    assert files_in("./a", suffixes) == ["a/b/z.hocr", "a/y.json"]
+    assert files_in("missing", suffixes) == []
