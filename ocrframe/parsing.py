@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import ResponseFormatError
+from .catalog import get_api
+from .errors import InputError, ResponseFormatError
 
 __all__ = [
     "MAX_DEPTH",
@@ -175,9 +176,6 @@ def clean_info(info: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     api = info.get("api")
     if isinstance(api, str):
-        from .catalog import get_api
-        from .errors import InputError
-
         try:
             out["api"] = get_api(api).slug
         except InputError:
