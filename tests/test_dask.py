@@ -89,6 +89,24 @@ def test_run_dask_matches_runner_and_resumes(dask_client, inputs, tmp_path):
     pd.testing.assert_frame_equal(batch.words(), again.words())
 
 
+def test_identical_inputs_are_sent_once_across_partitions(dask_client, tmp_path):
+    """Eight files, two contents: as with run(), each content is billed once (the copies fell
+    in other partitions, which called them again) and every file keeps its own source."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(8):
+        (folder / f"img{i}.png").write_bytes(b"IMG" + bytes([i % 2]) * 5)
+    CALLS.clear()
+    batch = run_dask(make_engine, "general-text", folder, client=dask_client,
+                     cache=tmp_path / "c", partitions=4, progress=False, retries=0)  # fmt: skip
+    assert len(CALLS) == 2 and len(batch) == 8
+    assert batch.sources == [str(folder / f"img{i}.png") for i in range(8)]
+    CALLS.clear()
+    plain = run(FakeEngine(), "general-text", folder, progress=False, retries=0)
+    assert len(CALLS) == 2
+    pd.testing.assert_frame_equal(batch.words(), plain.words())
+
+
 def test_global_rate_limit_spaces_calls(dask_client, inputs, tmp_path):
     CALLS.clear()
     run_dask(make_engine, "general-text", inputs, client=dask_client, cache=tmp_path / "c",

@@ -210,7 +210,9 @@ def run_dask(
     Returns
     -------
     Batch
-        Responses (read from the cache) in input order; failures in ``.errors``.
+        Responses (read from the cache) in input order; failures in ``.errors``. Identical
+        inputs (same bytes, page and parameters) are sent once, as by ``run``, and each keeps
+        its own ``source``.
 
     Examples
     --------
@@ -224,7 +226,7 @@ def run_dask(
     from .batch import Batch, Entry, errors_frame
     from .cache import Cache
     from .expand import expand_inputs, task_key
-    from .job import cached_path, resolve_policy
+    from .job import cached_path, resolve_policy, share_copies, unique_items
 
     slug = get_api(api).slug
     if not callable(backend_factory):
@@ -235,9 +237,8 @@ def run_dask(
         )
     if cache is None:
         raise InputError("run_dask needs cache=DIR, a folder every worker can write to")
-    if partitions is not None and (isinstance(partitions, bool) or not isinstance(
-            partitions, int) or partitions < 1):  # fmt: skip
-        raise InputError(f"partitions must be a positive integer, got {partitions!r}")
+    if partitions is not None:
+        check_number("partitions", partitions, low=1, integer=True)
     check_flag("progress", progress)
     limiter = GlobalRateLimiter(rate)
     resolve_policy(None, retries, backoff)  # validates them before anything is sent
@@ -264,6 +265,7 @@ def run_dask(
             entries[i] = Entry(task.source, task.page, slug, path=str(path))
         else:
             todo.append((i, task, key))
+    todo, copies = unique_items(todo)  # identical inputs: sent once, wherever they fall
 
     errors: list[dict[str, Any]] = []
     if todo:
@@ -279,8 +281,8 @@ def run_dask(
         )  # fmt: skip
         from tqdm.auto import tqdm
 
-        with tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=f"{slug} (dask)",
-                  unit="item", disable=not progress) as bar:  # fmt: skip
+        with tqdm(total=len(tasks), initial=len(tasks) - len(todo) - len(copies),
+                  desc=f"{slug} (dask)", unit="item", disable=not progress) as bar:  # fmt: skip
             for fut in distributed.as_completed(futures):
                 outcomes = fut.result()
                 for out in outcomes:
@@ -289,6 +291,8 @@ def run_dask(
                     elif out.error is not None:
                         errors.append(out.error)
                 bar.update(len(outcomes))
+            share_copies(copies, tasks, entries, errors)
+            bar.update(len(copies))
     return Batch([e for e in entries if e is not None], errors=errors_frame(errors),
                  repaired=repaired)  # fmt: skip
 

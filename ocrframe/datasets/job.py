@@ -27,7 +27,15 @@ from .batch import Entry
 from .cache import Cache
 from .expand import Task
 
-__all__ = ["ItemJob", "Outcome", "cached_path", "error_category", "resolve_policy"]
+__all__ = [
+    "ItemJob",
+    "Outcome",
+    "cached_path",
+    "error_category",
+    "resolve_policy",
+    "share_copies",
+    "unique_items",
+]
 
 log = logging.getLogger("ocrframe.datasets.job")
 
@@ -202,3 +210,44 @@ def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
             k: v if isinstance(v, str | int | float | bool | type(None)) else str(v)
             for k, v in meta.items()
         }
+
+
+def unique_items(
+    todo: list[tuple[int, Task, str]],
+) -> tuple[list[tuple[int, Task, str]], list[tuple[int, int]]]:
+    """Items with the same cache key (identical bytes, page and parameters) are called once:
+    the first one, and ``(copy index, first index)`` pairs get its answer afterwards
+    (:func:`share_copies`). Every way of running a batch uses it, so none bills twice.
+
+    >>> unique_items([(0, None, "k1"), (1, None, "k2"), (2, None, "k1")])
+    ([(0, None, 'k1'), (1, None, 'k2')], [(2, 0)])
+    """
+    first: dict[str, int] = {}
+    unique, copies = [], []
+    for i, task, key in todo:
+        if key in first:
+            copies.append((i, first[key]))
+        else:
+            first[key] = i
+            unique.append((i, task, key))
+    return unique, copies
+
+
+def share_copies(
+    copies: list[tuple[int, int]],
+    tasks: list[Task],
+    entries: list[Entry | None],
+    errors: list[dict[str, Any]],
+) -> None:
+    """Give each duplicate input the response (or the error) of its first occurrence."""
+    for i, first in copies:
+        task, done = tasks[i], entries[first]
+        if done is not None:
+            entries[i] = Entry(task.source, task.page, done.api, response=done.response,
+                               path=done.path)  # fmt: skip
+            continue
+        origin = tasks[first]
+        for err in list(errors):
+            if (err["source"], err["page"]) == (origin.source, origin.page):
+                errors.append({**err, "source": task.source, "page": task.page})
+                break

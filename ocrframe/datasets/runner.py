@@ -34,7 +34,7 @@ from ..errors import InputError
 from .batch import Batch, Entry, errors_frame
 from .cache import Cache
 from .expand import Task, expand_inputs, task_key
-from .job import ItemJob, Outcome, cached_path, resolve_policy
+from .job import ItemJob, Outcome, cached_path, resolve_policy, share_copies, unique_items
 from .limiter import Limiter
 
 __all__ = ["run", "RUN_OPTIONS"]
@@ -141,7 +141,7 @@ def run(
                 entries[i] = Entry(task.source, task.page, slug, path=str(path))
                 continue
         todo.append((i, task, key))
-    todo, copies = _unique(todo)
+    todo, copies = unique_items(todo)
     if todo and cache is not None:
         cache.check_writable()  # before anything is sent (and billed)
 
@@ -152,48 +152,12 @@ def run(
     try:
         _drive(job, todo, workers, entries, errors, bar, stop)
     finally:
-        _share(copies, tasks, entries, errors)
+        share_copies(copies, tasks, entries, errors)
         bar.update(len(copies))
         bar.close()
     return Batch(
         [e for e in entries if e is not None], errors=errors_frame(errors), repaired=repaired
     )
-
-
-def _unique(
-    todo: list[tuple[int, Task, str]],
-) -> tuple[list[tuple[int, Task, str]], list[tuple[int, int]]]:
-    """Items with the same cache key (identical bytes, page and parameters) are called once:
-    the first one, and ``(copy index, first index)`` pairs get its answer afterwards."""
-    first: dict[str, int] = {}
-    unique, copies = [], []
-    for i, task, key in todo:
-        if key in first:
-            copies.append((i, first[key]))
-        else:
-            first[key] = i
-            unique.append((i, task, key))
-    return unique, copies
-
-
-def _share(
-    copies: list[tuple[int, int]],
-    tasks: list[Task],
-    entries: list[Entry | None],
-    errors: list[dict[str, Any]],
-) -> None:
-    """Give each duplicate input the response (or the error) of its first occurrence."""
-    for i, first in copies:
-        task, done = tasks[i], entries[first]
-        if done is not None:
-            entries[i] = Entry(task.source, task.page, done.api, response=done.response,
-                               path=done.path)  # fmt: skip
-            continue
-        origin = tasks[first]
-        for err in list(errors):
-            if (err["source"], err["page"]) == (origin.source, origin.page):
-                errors.append({**err, "source": task.source, "page": task.page})
-                break
 
 
 def _progress(enabled: bool, total: int, done: int, api: str):
