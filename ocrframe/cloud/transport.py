@@ -61,7 +61,8 @@ log = logging.getLogger("ocrframe.cloud.transport")
 
 
 def sleep(seconds: float) -> None:
-    """The one place ocrframe sleeps between retries (tests replace it)."""
+    """The one place ocrframe sleeps: between retries, and while another run sharing the
+    cache calls an item (tests replace it)."""
     time.sleep(seconds)
 
 

@@ -25,6 +25,7 @@ from ..errors import ApiError, CacheCorruptError, InputError, ResponseFormatErro
 from ..response import Response, error_body
 from .batch import Entry
 from .cache import Cache
+from .claims import claim
 from .expand import Task
 
 __all__ = [
@@ -122,6 +123,22 @@ class ItemJob:
         self._once = {"retries": 0} if _takes_retries(backend) else {}
 
     def __call__(self, index: int, task: Task, key: str) -> Outcome:
+        if self.cache is None:
+            return self._send(index, task, key)
+        # Another run sharing the cache may be calling the same input: one pays, the other
+        # takes its answer.
+        with claim(self.cache, key, self.api, stopped=self._stopped) as done:
+            if done is not None:
+                return Outcome(index, entry=Entry(task.source, task.page, self.api,
+                                                  path=str(done)))  # fmt: skip
+            if self._stopped():
+                return Outcome(index)  # stopped while waiting: neither done nor failed
+            return self._send(index, task, key)
+
+    def _stopped(self) -> bool:
+        return bool(getattr(self.limiter, "stopped", False))
+
+    def _send(self, index: int, task: Task, key: str) -> Outcome:
         try:
             payload = task.payload()
         except InputError as exc:
