@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import http.server
 import json
 import logging
@@ -219,6 +220,20 @@ def test_clients_and_their_auth_refuse_pickling(emulator):
             with pytest.raises(InputError, match="Client.from_env") as info:
                 ship(client)
             assert_hidden(everything(info.value), SK, PW, "MII" + ST)
+
+
+def test_run_dask_refuses_a_factory_that_carries_a_secret(tmp_path):
+    pytest.importorskip("distributed")
+    from ocrframe.dask import run_dask
+
+    image = tmp_path / "a.png"
+    image.write_bytes(b"not read: refused first")
+    for secret in ({"sk": SK, "ak": AK}, {"password": PW}, {"token": "MII" + ST}):
+        factory = functools.partial(Client.from_env, endpoint="http://127.0.0.1:9", **secret)
+        with pytest.raises(InputError, match="carries .*=: Dask would ship it") as info:
+            run_dask(factory, "general-text", [image], cache=tmp_path / "cache")
+        assert_hidden(everything(info.value), SK, PW, "MII" + ST)
+    assert not (tmp_path / "cache").exists()
 
 
 # --- masking keeps what debugging needs -------------------------------------------------------

@@ -30,12 +30,15 @@ __all__ = [
     "check_endpoint",
     "ASCII_CREDENTIALS",
     "SHORT",
+    "SECRET_KEYWORDS",
 ]
 
 # Credentials that travel in HTTP headers or the signature: the service issues them as
 # printable ASCII, and http.client refuses anything else with an error holding the value.
 ASCII_CREDENTIALS = frozenset({"ak", "sk", "token", "security_token", "project_id"})
 SHORT = 8  # secrets shorter than this are redacted only where they stand alone
+# Keyword arguments (of Client and Client.from_env) whose values are secrets.
+SECRET_KEYWORDS = frozenset({"sk", "password", "token", "security_token"})
 
 
 def mask(secret: str | None) -> str:
