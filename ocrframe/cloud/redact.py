@@ -42,8 +42,8 @@ SECRET_KEYWORDS = frozenset({"sk", "password", "token", "security_token"})
 
 
 def mask(secret: str | None) -> str:
-    """Show a credential in a repr: its first 4 characters (and last 4 when it is long
-    enough that 8 still hide most of it), never all of it.
+    """Show a credential in a repr: its first 4 characters, and its last 4 once it has 20
+    or more (an access key ID has 20), so keys can be told apart; never all of it.
 
     >>> mask("AKTESTEXAMPLE0000001")
     'AKTE****0001'
@@ -54,7 +54,7 @@ def mask(secret: str | None) -> str:
     """
     if not secret:
         return "''"
-    if len(secret) >= 16:
+    if len(secret) >= 20:
         return secret[:4] + "****" + secret[-4:]
     return secret[:4] + "****" if len(secret) >= 12 else "****"
 
