@@ -29,6 +29,7 @@ import requests
 from requests.auth import AuthBase
 
 from ..errors import InputError, SignatureError, TokenFetchError
+from .redact import check_credential, check_endpoint, mask, redact
 
 __all__ = [
     "ALGORITHM",
@@ -42,51 +43,13 @@ __all__ = [
     "TokenAuth",
     "mask",
     "check_credential",
+    "CredentialAuth",
 ]
 
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 TOKEN_LIFETIME = 24 * 3600.0
-
-
-def mask(secret: str | None) -> str:
-    """Show at most the first 4 characters of a credential, for reprs.
-
-    >>> mask("AKTESTEXAMPLE0000001")
-    'AKTE****'
-    >>> mask("short")
-    '****'
-    """
-    if not secret:
-        return "''"
-    return secret[:4] + "****" if len(secret) >= 12 else "****"
-
-
-def check_credential(name: str, value: object) -> str | None:
-    """``value`` unchanged when it is a usable credential (or None); InputError otherwise.
-
-    A credential read from a file often ends with a newline; sent as is it breaks the header
-    (and the HTTP library would echo it in its error). The message names the credential and
-    the problem, never its value.
-
-    >>> check_credential("sk", "s3cret\\n")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ocrframe.errors.InputError: sk has leading or trailing whitespace or a line break ...
-    """
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InputError(f"{name} must be a string, got {type(value).__name__}")
-    if value != value.strip() or any(c in value for c in "\r\n"):
-        raise InputError(
-            f"{name} has leading or trailing whitespace or a line break (read from a file?); "
-            "strip it, e.g. value.strip()"
-        )
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise InputError(f"{name} contains a control character; copy it again from the console")
-    return value
 
 
 # --- the signing algorithm ---------------------------------------------------------------------
@@ -258,7 +221,27 @@ def verify_request(
 # --- requests auth objects ---------------------------------------------------------------------
 
 
-class AkSkAuth(AuthBase):
+class CredentialAuth(AuthBase):
+    """What both auth objects share: the secrets they hold, and no pickling.
+
+    A pickled client would carry its secret key or password wherever the bytes go (a Dask
+    task graph, a spilled partition, a multiprocessing queue), so pickling and copying are
+    refused; build the client where it runs instead.
+    """
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values to keep out of any text built from a server's answer."""
+        raise NotImplementedError
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise InputError(
+            f"{type(self).__name__} holds credentials and is not pickled or copied: give Dask "
+            "or multiprocessing a function that builds the client where it runs, e.g. "
+            "functools.partial(Client.from_env), with the credentials in that environment"
+        )
+
+
+class AkSkAuth(CredentialAuth):
     """Sign each prepared request with AK/SK, as the official SDK does.
 
     Signs ``Content-Type``, ``Host``, ``User-Agent`` and the ``X-*`` headers (transport headers
@@ -269,7 +252,7 @@ class AkSkAuth(AuthBase):
     --------
     >>> auth = AkSkAuth("AKTESTEXAMPLE0000001", "secret-key-000000", project_id="p1")
     >>> auth
-    AkSkAuth(ak='AKTE****', sk=****, project_id='p1')
+    AkSkAuth(ak='AKTE****0001', sk=****, project_id='p1')
     """
 
     _SIGNED = ("content-type", "host", "user-agent")
@@ -295,6 +278,9 @@ class AkSkAuth(AuthBase):
         extra = f", project_id={self.project_id!r}" if self.project_id else ""
         return f"AkSkAuth(ak={mask(self.ak)!r}, sk=****{extra})"
 
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.ak, self._sk, self._security_token) if s)
+
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         for name in ("Authorization", "X-Sdk-Date", "X-Sdk-Content-Sha256"):
             r.headers.pop(name, None)
@@ -312,7 +298,7 @@ class AkSkAuth(AuthBase):
         return r
 
 
-class TokenAuth(AuthBase):
+class TokenAuth(CredentialAuth):
     """IAM token auth: sends ``X-Auth-Token``, fetching and caching the token as needed.
 
     With a username, password and domain the token is fetched from
@@ -363,7 +349,7 @@ class TokenAuth(AuthBase):
         self.username = username
         self._password = password
         self.domain = domain
-        self.iam_endpoint = iam_endpoint.rstrip("/") if iam_endpoint else None
+        self.iam_endpoint = check_endpoint("iam_endpoint", iam_endpoint) if iam_endpoint else None
         self.project_id = project_id
         self.project_name = project_name
         self._token = token
@@ -382,6 +368,9 @@ class TokenAuth(AuthBase):
             f"TokenAuth(username={self.username!r}, password=****, domain={self.domain!r}, "
             f"iam_endpoint={self.iam_endpoint!r})"
         )
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self._password, self._token) if s)
 
     @property
     def can_refresh(self) -> bool:
@@ -435,8 +424,8 @@ class TokenAuth(AuthBase):
         token = resp.headers.get("X-Subject-Token")
         if resp.status_code >= 300 or not token:
             raise TokenFetchError(
-                f"IAM refused the token request: {_iam_message(resp)}. Check username, "
-                "password, domain (account name) and the project/region",
+                f"IAM refused the token request: {_iam_message(resp, self.secrets())}. "
+                "Check username, password, domain (account name) and the project/region",
                 status=resp.status_code,
                 request_id=resp.headers.get("X-Request-Id"),
             )
@@ -456,12 +445,13 @@ class TokenAuth(AuthBase):
         return r
 
 
-def _iam_message(resp: requests.Response) -> str:
+def _iam_message(resp: requests.Response, secrets: tuple[str, ...]) -> str:
+    """IAM's reason for refusing, any secret it echoes redacted (before it is cut short)."""
     try:
         body: Any = resp.json()
     except ValueError:
         return f"HTTP {resp.status_code}"
     err = body.get("error") if isinstance(body, dict) else None
     if isinstance(err, dict) and err.get("message"):
-        return f"HTTP {resp.status_code} {str(err.get('message')).rstrip('.')}"
-    return f"HTTP {resp.status_code} {json.dumps(body)[:200]}"
+        return f"HTTP {resp.status_code} {redact(str(err.get('message')), secrets).rstrip('.')}"
+    return f"HTTP {resp.status_code} {redact(json.dumps(body), secrets)[:200]}"

@@ -27,7 +27,8 @@ from ..errors import InputError
 from ..inputs.images import prepare
 from ..inputs.params import check_params, show_value
 from ..response import Response
-from .auth import AkSkAuth, TokenAuth, check_credential
+from .auth import AkSkAuth, TokenAuth
+from .redact import check_credential, check_endpoint
 from .transport import RetryPolicy, send
 
 __all__ = ["Client"]
@@ -152,8 +153,8 @@ class Client(RunsBatches):
                     "pass region= (e.g. 'ap-southeast-1') or endpoint= for a custom endpoint"
                 )
             endpoint = endpoint_for(region)
-        elif not str(endpoint).startswith(("http://", "https://")):
-            raise InputError(f"endpoint must start with http:// or https://, got {endpoint!r}")
+        else:
+            endpoint = check_endpoint("endpoint", endpoint)
         self.region = region
         self.project_id = project_id
         self.endpoint = endpoint.rstrip("/")

@@ -32,7 +32,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
@@ -45,6 +45,7 @@ from ..errors import (
     TransportError,
 )
 from ..response import error_body
+from .redact import redact, redact_url
 
 __all__ = [
     "RetryPolicy",
@@ -322,16 +323,25 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _snippet(content: bytes) -> str:
-    return content[:80].decode("utf-8", "replace")
+def _snippet(content: bytes, secrets: Sequence[str]) -> str:
+    """The first 80 characters of a body, any secret it echoes (even one cut at the 80th
+    character) replaced first."""
+    window = 80 + max((len(s.encode("utf-8")) for s in secrets), default=0)
+    return redact(content[:window].decode("utf-8", "replace"), secrets)[:80]
 
 
-def read_http_response(resp: requests.Response, api: str | None) -> dict[str, Any]:
-    """The JSON body of a successful answer; raise the matching ``ApiError`` otherwise."""
+def read_http_response(
+    resp: requests.Response, api: str | None, secrets: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The JSON body of a successful answer; raise the matching ``ApiError`` otherwise.
+
+    ``secrets`` (the credentials the request carried) are taken out of any text of the
+    answer that goes into the error: a proxy or a broken gateway may echo the request.
+    """
     status = resp.status_code
     request_id = resp.headers.get("X-Request-Id")
     if 300 <= status < 400:  # never followed: the image and its signature stay with the endpoint
-        where = resp.headers.get("Location") or "no Location"
+        where = redact_url(redact(resp.headers.get("Location") or "no Location", secrets))
         raise ApiError.from_body(
             {"error_msg": f"HTTP {status}: the endpoint redirects to {where!r}, which ocrframe "
              "does not follow; set endpoint= (or the region) to the service's own URL"},
@@ -342,16 +352,17 @@ def read_http_response(resp: requests.Response, api: str | None) -> dict[str, An
     try:
         body = json.loads(resp.content)
     except (ValueError, UnicodeDecodeError):
+        start = _snippet(resp.content, secrets)
         if status >= 400:
             raise ApiError.from_body(
-                {"error_msg": f"HTTP {status} with a non-JSON body ({_snippet(resp.content)!r})"},
+                {"error_msg": f"HTTP {status} with a non-JSON body ({start!r})"},
                 status=status,
                 request_id=request_id,
                 api=api,
             ) from None
         raise MalformedResponseError(
             f"the response is not valid JSON ({len(resp.content)} bytes, starts with "
-            f"{_snippet(resp.content)!r}); it was cut short or did not come from the OCR service",
+            f"{start!r}); it was cut short or did not come from the OCR service",
             status=status,
             request_id=request_id,
             api=api,
@@ -369,6 +380,7 @@ def read_http_response(resp: requests.Response, api: str | None) -> dict[str, An
         err = {"error_code": inner.get("code"), "error_msg": inner.get("message")}
     if err is not None or status >= 400:
         err = err or {"error_msg": f"HTTP {status} without an error body"}
+        err = {k: redact(str(v), secrets) if v is not None else None for k, v in err.items()}
         raise ApiError.from_body(err, status=status, request_id=request_id, api=api)
     return body
 
@@ -392,6 +404,7 @@ def send(
     """
     headers = {"Content-Type": "application/json;charset=utf-8", **(headers or {})}
     last: list[requests.Response] = []
+    held = getattr(auth, "secrets", None)  # asked after each answer: a token may be new
 
     def attempt() -> dict[str, Any]:
         resp: requests.Response | None = None
@@ -400,7 +413,7 @@ def send(
                 url, data=body, headers=headers, auth=auth, timeout=timeout, allow_redirects=False
             )
             last.append(resp)
-            return read_http_response(resp, api)
+            return read_http_response(resp, api, held() if callable(held) else ())
         except ApiError as exc:
             exc.retry_after = (
                 parse_retry_after(resp.headers.get("Retry-After")) if resp is not None else None

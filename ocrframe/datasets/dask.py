@@ -42,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from ..arguments import check_flag, check_number, check_path
+from ..cloud.redact import SECRET_KEYWORDS
 from ..errors import InputError, MissingDependencyError
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 
@@ -234,6 +235,13 @@ def run_dask(
             "backend_factory must be a callable that builds the backend on a worker, e.g. "
             "functools.partial(Client.from_env) or a top-level function; got "
             f"{type(backend_factory).__name__}"
+        )
+    carried = sorted(SECRET_KEYWORDS & set(getattr(backend_factory, "keywords", None) or ()))
+    if carried:  # a functools.partial holding the secret would put it in every task
+        raise InputError(
+            f"backend_factory carries {', '.join(carried)}=: Dask would ship it to every worker "
+            "in the task graph (and may spill it to disk); set the credentials in the workers' "
+            "environment and pass functools.partial(Client.from_env, endpoint=...)"
         )
     if cache is None:
         raise InputError("run_dask needs cache=DIR, a folder every worker can write to")

@@ -123,11 +123,11 @@ class Backend:
             return 400, {}, iam_error(400, "The request body is invalid.")
         if "password" not in (auth.get("identity", {}).get("methods") or []):
             return 400, {}, iam_error(400, "Only the password method is supported.")
-        ok = (
-            secrets.compare_digest(str(name), self.username)
-            and secrets.compare_digest(str(password), self._password)
-            and secrets.compare_digest(str(domain), self.domain)
-        )
+        ok = all(  # as bytes: compare_digest refuses non-ASCII str (the handler would crash)
+            secrets.compare_digest(str(given).encode("utf-8"), own.encode("utf-8"))
+            for given, own in ((name, self.username), (password, self._password),
+                               (domain, self.domain))
+        )  # fmt: skip
         if not ok:
             return 401, {}, iam_error(401, "The username or password is wrong.")
         if not self._own_project(project):

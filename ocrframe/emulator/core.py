@@ -9,7 +9,7 @@ from typing import Any
 
 from ..arguments import check_number
 from ..catalog import endpoint_for, get_api
-from ..cloud.auth import check_credential, mask
+from ..cloud.redact import check_credential, mask
 from ..errors import InputError
 from .backend import Backend, LogRecord
 from .faults import FaultPlan, Faults
