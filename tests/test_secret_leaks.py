@@ -50,7 +50,9 @@ def everything(exc: BaseException) -> list[str]:
     texts = [str(exc), repr(exc), "".join(traceback.format_exception(exc))]
     cause: BaseException | None = exc
     while cause is not None:
-        texts.append(repr(cause))
+        # A chained error's own attributes too (a JSONDecodeError's ``doc`` is the whole
+        # body): pickled with its traceback (distributed installs that), it travels with it.
+        texts += [repr(cause), repr(vars(cause))]
         cause = cause.__cause__ or cause.__context__
     return texts + [pickle.dumps(exc).decode("latin-1")]
 

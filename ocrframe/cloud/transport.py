@@ -330,6 +330,9 @@ def _snippet(content: bytes, secrets: Sequence[str]) -> str:
     return redact(content[:window].decode("utf-8", "replace"), secrets)[:80]
 
 
+_NOT_JSON = object()  # json.loads failed
+
+
 def read_http_response(
     resp: requests.Response, api: str | None, secrets: Sequence[str] = ()
 ) -> dict[str, Any]:
@@ -352,21 +355,23 @@ def read_http_response(
     try:
         body = json.loads(resp.content)
     except (ValueError, UnicodeDecodeError):
-        start = _snippet(resp.content, secrets)
+        body = _NOT_JSON
+    if body is _NOT_JSON:  # raised here, not in the handler: the parser's error holds the
+        start = _snippet(resp.content, secrets)  # whole body, which a pickled traceback keeps
         if status >= 400:
             raise ApiError.from_body(
                 {"error_msg": f"HTTP {status} with a non-JSON body ({start!r})"},
                 status=status,
                 request_id=request_id,
                 api=api,
-            ) from None
+            )
         raise MalformedResponseError(
             f"the response is not valid JSON ({len(resp.content)} bytes, starts with "
             f"{start!r}); it was cut short or did not come from the OCR service",
             status=status,
             request_id=request_id,
             api=api,
-        ) from None
+        )
     if not isinstance(body, dict):
         raise MalformedResponseError(
             f"the response is JSON {type(body).__name__}, not an object",
