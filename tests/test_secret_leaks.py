@@ -289,3 +289,43 @@ def test_the_emulators_iam_answers_a_non_ascii_password():
             with pytest.raises(TokenFetchError) as info:
                 client.general_text(url=URL)
             assert info.value.status == 401
+
+
+# --- tracebacks pickled for Dask ---------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_network_error_pickled_with_its_causes_holds_no_credential():
+    """Dask ships a worker's exception with its traceback and causes (tblib). A requests
+    error keeps the request it failed to send: its headers (token, ``Access=<AK>``) and, for
+    IAM, the body with the password. ocrframe's errors keep the cause's type and reason only."""
+    tblib = pytest.importorskip("tblib.pickling_support")
+    closed = f"http://127.0.0.1:{_free_port()}"
+    clients = [
+        Client(endpoint=closed, project_id="p", ak=AK, sk=SK, security_token=ST, retries=0),
+        Client(endpoint=closed, project_id="p", token="MII" + ST, retries=0),
+        Client(
+            endpoint=closed,
+            iam_endpoint=closed,
+            project_id="p",
+            username="bob",
+            password=PW,
+            domain="acme",
+            retries=0,
+        ),  # fmt: skip
+    ]
+    for client in clients:
+        with pytest.raises(ApiError) as info:
+            client.general_text(url=URL)
+        tblib.install(info.value)
+        blob = pickle.dumps(info.value)
+        assert b"Connection refused" in blob or b"ConnectionError" in blob  # the cause stays
+        for secret in (AK, ST, PW):
+            assert secret.encode() not in blob, f"{secret[:4]}... in the pickled traceback"

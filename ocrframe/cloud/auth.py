@@ -29,7 +29,7 @@ import requests
 from requests.auth import AuthBase
 
 from ..errors import InputError, SignatureError, TokenFetchError
-from .redact import check_credential, check_endpoint, mask, redact
+from .redact import bare_cause, check_credential, check_endpoint, mask, redact
 
 __all__ = [
     "ALGORITHM",
@@ -410,17 +410,20 @@ class TokenAuth(CredentialAuth):
         }
         url = f"{self.iam_endpoint}/v3/auth/tokens"
         session = self._session or requests.Session()
+        resp = cause = None
         try:
             # never redirected: the body holds the password
             resp = session.post(url, json=body, timeout=self._timeout, allow_redirects=False)
-        except requests.RequestException as exc:
-            raise TokenFetchError(
-                f"could not reach IAM at {url} to get a token: {type(exc).__name__}",
-                status=None,
-            ) from exc
+        except requests.RequestException as exc:  # its request holds the password: not kept
+            cause = bare_cause(exc, str(exc))
         finally:
             if self._session is None:
                 session.close()
+        if resp is None:
+            raise TokenFetchError(
+                f"could not reach IAM at {url} to get a token: {type(cause).__name__}",
+                status=None,
+            ) from cause
         token = resp.headers.get("X-Subject-Token")
         if resp.status_code >= 300 or not token:
             raise TokenFetchError(

@@ -31,6 +31,7 @@ __all__ = [
     "ASCII_CREDENTIALS",
     "SHORT",
     "SECRET_KEYWORDS",
+    "bare_cause",
 ]
 
 # Credentials that travel in HTTP headers or the signature: the service issues them as
@@ -170,3 +171,21 @@ def check_endpoint(name: str, url: object) -> str:
             "path is appended to it"
         )
     return url.rstrip("/")
+
+
+def bare_cause(exc: BaseException, reason: str) -> BaseException:
+    """The cause an ocrframe error keeps of a network library's ``exc``: its type and
+    ``reason``, without the request, response and connection it holds (the request's headers
+    and body carry the credentials, and a traceback pickled for Dask takes its causes along).
+    Raise the error outside the ``except`` block, so ``exc`` is not kept as its context.
+
+    >>> import requests
+    >>> err = requests.ConnectionError("refused", request=requests.Request("POST", "http://x"))
+    >>> cause = bare_cause(err, "refused")
+    >>> type(cause).__name__, cause.request
+    ('ConnectionError', None)
+    """
+    try:
+        return type(exc)(reason)
+    except Exception:  # noqa: BLE001 - a type that needs other arguments: its name stays
+        return RuntimeError(f"{type(exc).__name__}: {reason}")

@@ -45,7 +45,7 @@ from ..errors import (
     TransportError,
 )
 from ..response import error_body
-from .redact import redact, redact_url
+from .redact import bare_cause, redact, redact_url
 
 __all__ = [
     "RetryPolicy",
@@ -429,14 +429,19 @@ def send(
             requests.exceptions.ContentDecodingError,
         ) as exc:
             # The service answered (and billed the call) but the body was cut short.
-            raise MalformedResponseError(
+            failure: ApiError = MalformedResponseError(
                 f"the answer was cut short ({_reason(exc)}); the service may bill it", api=api
-            ) from exc
+            )
+            cause = bare_cause(exc, _reason(exc))
         except requests.RequestException as exc:
-            raise TransportError(
+            failure = TransportError(
                 f"{type(exc).__name__} talking to {url.split('/v', 1)[0]}: {_reason(exc)}",
                 api=api,
-            ) from exc
+            )
+            cause = bare_cause(exc, _reason(exc))
+        # Raised out of the handler, so that the exception holding the request is not kept
+        # as the context either.
+        raise failure from cause
 
     def refresh() -> bool:
         if not getattr(auth, "can_refresh", False):
