@@ -1,0 +1,44 @@
+"""A dataset read the columnar way (``read_responses(paths)``) gives exactly the frames and
+errors of the general walk over its files: the cases a dataset-level fuzz found (mixed APIs,
+mutated bodies, saved headers, cache files, chunk boundaries), each pinned by a small test."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.flatten.arrow import read_frames
+from ocrframe.synth import synthesize
+
+SDR = "smart-document-recognizer"
+SDR_FLAGS = {"kv": True, "table": True, "form": True, "layout": True, "formula": True}
+
+
+def assert_same_as_walk(paths) -> None:
+    """Every frame of the batch equals the general walk's, in one flatten and one by one."""
+    paths = [str(p) for p in paths]
+    fast = read_responses(paths)
+    walk = Batch(list(read_responses(paths)))  # in memory: the general walk only
+    frames, ref = fast.flatten(), walk.flatten()
+    assert list(frames) == list(ref)
+    for name in ref:
+        pd.testing.assert_frame_equal(frames[name], ref[name], obj=name)
+        pd.testing.assert_frame_equal(fast.frame(name), ref[name], obj=name)
+
+
+def test_document_columns_first_met_in_a_walked_file_keep_its_order(tmp_path):
+    """A file the reader leaves to the walk (here: a null) whose page lists its kinds in
+    another order than the reader's file: the columns both first hold at the walked file's
+    row come in that file's order (they came in the order the parts were joined)."""
+    page = synthesize(SDR, seed=1, params=SDR_FLAGS, n_blocks=3)["result"][0]
+    one_kind = [{kind: value} for kind, value in reversed(page.items())]  # the reference form
+    one_kind[0]["note"] = None
+    paths = [tmp_path / "walked.json", tmp_path / "read.json"]
+    paths[0].write_text(json.dumps({"result": one_kind}))
+    paths[1].write_text(json.dumps({"result": [page]}))
+    assert read_frames(read_responses(paths).entries, ["document"]).fallback == [0]
+    document = read_responses(paths).document()
+    assert list(document.columns)[3] == "layout_result.layout_block_count"  # walked file's
+    assert_same_as_walk(paths)
