@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.flatten.arrow import read_frames
@@ -41,4 +42,45 @@ def test_document_columns_first_met_in_a_walked_file_keep_its_order(tmp_path):
     assert read_frames(read_responses(paths).entries, ["document"]).fallback == [0]
     document = read_responses(paths).document()
     assert list(document.columns)[3] == "layout_result.layout_block_count"  # walked file's
+    assert_same_as_walk(paths)
+
+
+def _chile(seed: int) -> dict:
+    return synthesize("chile-id-card", seed=seed)
+
+
+def _classified(seed: int) -> dict:
+    return synthesize("auto-id-doc-classification", seed=seed, params={"alarm": True})
+
+
+def _sdr_kv(seed: int) -> dict:
+    body = synthesize(SDR, seed=seed, params={"kv": True}, n_blocks=2)
+    for pair in body["result"][0]["kv_result"]["kv_block_list"]:
+        pair["confidence"] = 0.5
+    return body
+
+
+NAN_AT = {  # where a NaN confidence goes: each reader's own check of it
+    "field in a confidence map": (_chile, ("result", "confidence", "number")),
+    "list field in a confidence map": (_chile, ("result", "confidence", "surname")),
+    "classified object": (_classified, ("result", "confidence")),
+    "key-value pair": (_sdr_kv, ("result", 0, "kv_result", "kv_block_list", 0, "confidence")),
+}
+
+
+@pytest.mark.parametrize("case", list(NAN_AT))
+def test_a_nan_confidence_written_in_the_file_goes_to_other_as_the_walk_sends_it(tmp_path, case):
+    """A confidence written ``NaN`` is out of range (the walk keeps it in ``other``); the
+    readers took it for an absent one, which Arrow gives as NaN too, and lost the row."""
+    make, path = NAN_AT[case]
+    bodies = [make(0), make(1)]
+    node = bodies[1]
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = float("nan")
+    paths = [tmp_path / "clean.json", tmp_path / "nan.json"]
+    for p, body in zip(paths, bodies, strict=True):
+        p.write_text(json.dumps(body))  # NaN written as the literal NaN
+    other = read_responses(paths).other()
+    assert ".".join(map(str, path)).replace(".0.", "[0].") in other["path"].tolist()
     assert_same_as_walk(paths)

@@ -198,7 +198,7 @@ def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarra
         c = kids[at[2]]
         if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
             conf = floats(c)
-            bad |= chosen & out_of_range(conf)
+            bad |= chosen & out_of_range(conf, valid(c))
         else:
             bad |= chosen & valid(c)
     loc = kids[at[1]]
