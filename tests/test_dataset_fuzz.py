@@ -84,3 +84,49 @@ def test_a_nan_confidence_written_in_the_file_goes_to_other_as_the_walk_sends_it
     other = read_responses(paths).other()
     assert ".".join(map(str, path)).replace(".0.", "[0].") in other["path"].tolist()
     assert_same_as_walk(paths)
+
+
+def test_an_error_message_without_its_code_goes_to_other_on_the_field_path(tmp_path):
+    """``error_msg`` at the top level without an ``error_code`` is no error body: the walk
+    keeps it in ``other``, and the field reader dropped it."""
+    paths = [tmp_path / "a.json", tmp_path / "b.json"]
+    paths[0].write_text(json.dumps({"result": {}, "error_msg": "left over"}))
+    paths[1].write_text(json.dumps(_chile(0)))
+    other = read_responses(paths).other()
+    assert other[["path", "value"]].values.tolist()[0] == ["error_msg", "left over"]
+    assert_same_as_walk(paths)
+
+
+def test_source_labels_that_are_not_utf8_become_replacement_characters(tmp_path):
+    """A file name in another encoding (a lone surrogate in Python) or a saved header's
+    escaped surrogate: frames and errors carry U+FFFD in its place; building them crashed."""
+    folder = bytes(tmp_path) + b"/"
+    with open(folder + b"latin1-\xe9.json", "wb") as f:
+        f.write(json.dumps(synthesize("general-text", seed=0, n_blocks=2)).encode())
+    with open(folder + b"broken-\xe9.json", "wb") as f:
+        f.write(b'{"result": ')
+    labelled = {
+        **synthesize("general-text", seed=1, n_blocks=1),
+        "_ocrframe": {"source": "x\ud800"},
+    }
+    (tmp_path / "labelled.json").write_text(json.dumps(labelled))  # escaped: \\ud800
+    with pytest.warns(RuntimeWarning, match="skipping"):
+        batch = read_responses(str(tmp_path))
+        words = batch.words()
+    assert sorted(set(words["source"])) == [str(tmp_path / "latin1-\ufffd.json"), "x\ufffd"]
+    assert batch.errors["source"].tolist() == [str(tmp_path / "broken-\ufffd.json")]
+    paths = sorted(tmp_path.iterdir())
+    with pytest.warns(RuntimeWarning, match="skipping"):
+        assert_same_as_walk(paths)
+
+
+def test_a_document_value_with_a_lone_surrogate_is_typed_like_any_text(tmp_path):
+    """The walk's untyped document part made text columns ``str`` at once (pandas infers
+    them), which refuses a lone surrogate before the typing replaces it."""
+    body = {"result": {"words_block_list": [], "language": "x\ud800"}}
+    paths = [tmp_path / "a.json", tmp_path / "b.json"]
+    paths[0].write_text(json.dumps(body))
+    paths[1].write_text(json.dumps({"result": {"words_block_list": [], "language": "en"}}))
+    assert read_responses(str(paths[0])).document()["language"].tolist() == ["x\ufffd"]
+    assert read_responses(paths).document()["language"].tolist() == ["x\ufffd", "en"]
+    assert_same_as_walk(paths)

@@ -29,7 +29,7 @@ import pandas as pd
 from ..arguments import check_output
 from ..errors import ApiError, InputError, OcrError
 from ..files import Budget, Snapshot, read_bytes, read_tail
-from ..flatten._schema import FRAMES
+from ..flatten._schema import FRAMES, column_array
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..inputs.params import show_value
 from ..parsing import HEADER_TAIL, saved_header
@@ -87,7 +87,7 @@ def errors_frame(rows: Iterable[dict[str, Any]] = ()) -> pd.DataFrame:
         values = [r.get(col) for r in rows]
         if dtype == "int64":
             values = [0 if v is None else int(v) for v in values]
-        cols[col] = pd.array(values, dtype=dtype)
+        cols[col] = column_array(values, dtype, len(values))  # the frames' rules (surrogates)
     return pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..rules import valid_text
+
 __all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
            "strings", "floats", "repeat_ids", "nullable_ints", "missing_ints",
            "lex_order"]  # fmt: skip
@@ -174,7 +176,10 @@ def repeat_ids(values: Any, index: np.ndarray) -> Any:
         const = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
         return strings(const)
     # large_string: the type the frame's column holds (no cast after the take)
-    distinct = pa.array(values, type=pa.large_string())
+    try:
+        distinct = pa.array(values, type=pa.large_string())
+    except UnicodeEncodeError:  # a lone surrogate (a file name not in UTF-8, a header's)
+        distinct = pa.array(valid_text(values), type=pa.large_string())
     return strings(distinct.take(np.asarray(index, dtype=np.int64)))
 
 
