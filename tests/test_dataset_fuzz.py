@@ -8,25 +8,17 @@ import json
 
 import pandas as pd
 import pytest
+from test_arrow_readers import assert_same_as_general
 
+import ocrframe.datasets.batch as batch_module
 from ocrframe.datasets.batch import Batch, read_responses
+from ocrframe.datasets.cache import Cache
 from ocrframe.flatten.arrow import read_frames
+from ocrframe.response import Response
 from ocrframe.synth import synthesize
 
 SDR = "smart-document-recognizer"
 SDR_FLAGS = {"kv": True, "table": True, "form": True, "layout": True, "formula": True}
-
-
-def assert_same_as_walk(paths) -> None:
-    """Every frame of the batch equals the general walk's, in one flatten and one by one."""
-    paths = [str(p) for p in paths]
-    fast = read_responses(paths)
-    walk = Batch(list(read_responses(paths)))  # in memory: the general walk only
-    frames, ref = fast.flatten(), walk.flatten()
-    assert list(frames) == list(ref)
-    for name in ref:
-        pd.testing.assert_frame_equal(frames[name], ref[name], obj=name)
-        pd.testing.assert_frame_equal(fast.frame(name), ref[name], obj=name)
 
 
 def test_document_columns_first_met_in_a_walked_file_keep_its_order(tmp_path):
@@ -42,7 +34,7 @@ def test_document_columns_first_met_in_a_walked_file_keep_its_order(tmp_path):
     assert read_frames(read_responses(paths).entries, ["document"]).fallback == [0]
     document = read_responses(paths).document()
     assert list(document.columns)[3] == "layout_result.layout_block_count"  # walked file's
-    assert_same_as_walk(paths)
+    assert_same_as_general(paths)
 
 
 def _chile(seed: int) -> dict:
@@ -83,7 +75,7 @@ def test_a_nan_confidence_written_in_the_file_goes_to_other_as_the_walk_sends_it
         p.write_text(json.dumps(body))  # NaN written as the literal NaN
     other = read_responses(paths).other()
     assert ".".join(map(str, path)).replace(".0.", "[0].") in other["path"].tolist()
-    assert_same_as_walk(paths)
+    assert_same_as_general(paths)
 
 
 def test_an_error_message_without_its_code_goes_to_other_on_the_field_path(tmp_path):
@@ -94,7 +86,7 @@ def test_an_error_message_without_its_code_goes_to_other_on_the_field_path(tmp_p
     paths[1].write_text(json.dumps(_chile(0)))
     other = read_responses(paths).other()
     assert other[["path", "value"]].values.tolist()[0] == ["error_msg", "left over"]
-    assert_same_as_walk(paths)
+    assert_same_as_general(paths)
 
 
 def test_source_labels_that_are_not_utf8_become_replacement_characters(tmp_path):
@@ -117,7 +109,7 @@ def test_source_labels_that_are_not_utf8_become_replacement_characters(tmp_path)
     assert batch.errors["source"].tolist() == [str(tmp_path / "broken-\ufffd.json")]
     paths = sorted(tmp_path.iterdir())
     with pytest.warns(RuntimeWarning, match="skipping"):
-        assert_same_as_walk(paths)
+        assert_same_as_general(paths)
 
 
 def test_a_document_value_with_a_lone_surrogate_is_typed_like_any_text(tmp_path):
@@ -129,4 +121,30 @@ def test_a_document_value_with_a_lone_surrogate_is_typed_like_any_text(tmp_path)
     paths[1].write_text(json.dumps({"result": {"words_block_list": [], "language": "en"}}))
     assert read_responses(str(paths[0])).document()["language"].tolist() == ["x\ufffd"]
     assert read_responses(paths).document()["language"].tolist() == ["x\ufffd", "en"]
-    assert_same_as_walk(paths)
+    assert_same_as_general(paths)
+
+
+def test_a_cache_file_whose_body_holds_a_saved_header_is_left_to_the_walk(tmp_path):
+    """A cached body holding its own ``_ocrframe`` member (the walk keeps it in ``other``):
+    the readers skipped it as if it were the header."""
+    body = {"_ocrframe": {"page": 5, "api": "general-text"}, **synthesize("vin", seed=0)}
+    paths = [tmp_path / "clean.json", tmp_path / "cached.json"]
+    paths[0].write_text(json.dumps(synthesize("vin", seed=1)))
+    cache = Cache(tmp_path / "cache")
+    cache.put(cache.key("vin", {}, b"image"), body, api="vin", source="b.png").replace(paths[1])
+    assert read_frames(read_responses(paths).entries, ["other"]).fallback == [1]
+    assert_same_as_general(paths)
+
+
+def test_the_document_frame_alone_is_typed_over_every_chunk():
+    """``batch.document()`` typed each chunk's rows apart and joined them (a count of 6 in
+    the first 500 responses and a text after them: ints beside strings); ``flatten`` types
+    a column once over all of its values."""
+    counts = [6] * batch_module.CHUNK + ["text"]
+    responses = [
+        Response({"result": {"words_block_count": c, "words_block_list": []}}, source=f"r{i}")
+        for i, c in enumerate(counts)
+    ]
+    document = Batch(responses).document()
+    assert document["words_block_count"].tolist()[-2:] == ["6", "text"]
+    pd.testing.assert_frame_equal(document, Batch(responses).flatten()["document"])
