@@ -266,7 +266,10 @@ class Batch:
 
     def frame(self, name: str) -> pd.DataFrame:
         """One frame ``name`` (``"words"``, ``"cells"``...) over every response."""
-        parts = list(self.iter_frames(name))
+        check_frame_name(name)
+        if name == "document":  # typed once over every chunk's rows, as flatten types it
+            return self._frames([name]).get(name, _empty_with_ids(name))
+        parts = list(self.iter_frames(name, CHUNK))  # read now: flatten's chunks, the same
         if not parts:
             return _empty_with_ids(name)
         if len(parts) == 1:
@@ -278,12 +281,17 @@ class Batch:
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (files in chunks, each chunk's frames
         built once over all of its responses)."""
+        return self._frames(FLATTENERS)
+
+    def _frames(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+        """The non-empty frames ``names``, each chunk's parts joined once in entry order."""
+        names = tuple(names)
         parts: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {}
         for start in range(0, len(self._entries), CHUNK):
             idx = range(start, min(start + CHUNK, len(self._entries)))
-            for name, found in self._chunk_parts(FLATTENERS, idx).items():
+            for name, found in self._chunk_parts(names, idx).items():
                 parts.setdefault(name, []).extend(found)
-        return {name: in_order(parts[name], name) for name in FLATTENERS if name in parts}
+        return {name: in_order(parts[name], name) for name in names if name in parts}
 
     def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
         """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""
