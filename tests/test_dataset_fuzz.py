@@ -148,3 +148,40 @@ def test_the_document_frame_alone_is_typed_over_every_chunk():
     document = Batch(responses).document()
     assert document["words_block_count"].tolist()[-2:] == ["6", "text"]
     pd.testing.assert_frame_equal(document, Batch(responses).flatten()["document"])
+
+
+def _sdr(seed: int) -> dict:
+    return synthesize(SDR, seed=seed, params=SDR_FLAGS, n_blocks=2)
+
+
+def _card(seed: int) -> dict:
+    return synthesize("id-card", seed=seed, params={"return_text_location": True})
+
+
+POLYGON_AT = {  # a polygon each reader checks itself
+    "key-value box": (_sdr, ("result", 0, "kv_result", "kv_block_list", 0, "words_block_list", 0)),
+    "table outline": (_sdr, ("result", 0, "table_result", "table_list", 0)),
+    "formula": (_sdr, ("result", 0, "formula_result", "formula_list", 0)),
+    "card text location": (_card, ("result", "front")),
+    "classified object": (_classified, ("result",)),
+}
+
+
+@pytest.mark.parametrize("value", [float("inf"), 10**400], ids=["Infinity", "1e400 digits"])
+@pytest.mark.parametrize("case", list(POLYGON_AT))
+def test_a_polygon_with_a_coordinate_beyond_float_range_goes_to_other(tmp_path, case, value):
+    """The walk keeps such a polygon in ``other`` (no rules' polygon); the readers of SDR
+    boxes and outlines, field locations and classified objects checked only its shape."""
+    make, path = POLYGON_AT[case]
+    bodies = [make(0), json.loads(json.dumps(make(1)))]  # no list shared by two polygons
+    node = bodies[1]
+    for key in path:
+        node = node[key]
+    name = "location" if "location" in node else "text_location"
+    node[name][1][0] = value
+    paths = [tmp_path / "clean.json", tmp_path / "odd.json"]
+    for p, body in zip(paths, bodies, strict=True):
+        p.write_text(json.dumps(body))
+    other = read_responses(paths).other()
+    assert other["path"].str.contains("location").any()
+    assert_same_as_general(paths)

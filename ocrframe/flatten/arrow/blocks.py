@@ -32,7 +32,7 @@ def out_of_range(conf: np.ndarray, given: np.ndarray) -> np.ndarray:
 
 
 def polygon_columns(
-    arr: Any, names: list[str] = POLYGON, finite: bool = False
+    arr: Any, names: list[str] = POLYGON, finite: bool = True
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Polygon columns ``names`` of a location column, and the rows whose value is not one
     (see :func:`.columns.polygons` for ``finite``)."""

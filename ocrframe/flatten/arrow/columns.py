@@ -101,11 +101,13 @@ def field(arr: Any, name: str) -> Any:
     return pc.struct_field(arr, name)
 
 
-def polygons(arr: Any, finite: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def polygons(arr: Any, finite: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(n, 8)`` coordinates of a ``list<list<double>>`` column (NaN rows where absent), the
     mask of present polygons, and the mask of present values that are not 4 complete vertices
     (the caller sends those files the general way). ``finite``: a NaN or infinity written in
-    the file makes a value bad too (it is not the rules' polygon; the frame blanks it anyway)."""
+    the file (or a number beyond float range) makes a value bad too: it is not the rules'
+    polygon, and the walk keeps it in ``other``; False only where ``other`` is not wanted
+    (the frame blanks such a polygon anyway)."""
     import pyarrow as pa
 
     n = len(arr)
