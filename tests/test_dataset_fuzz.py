@@ -5,14 +5,19 @@ mutated bodies, saved headers, cache files, chunk boundaries), each pinned by a 
 from __future__ import annotations
 
 import json
+import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_arrow_readers import assert_same_as_general
 
 import ocrframe.datasets.batch as batch_module
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.cache import Cache
+from ocrframe.flatten import FRAMES
 from ocrframe.flatten.arrow import read_frames
 from ocrframe.response import Response
 from ocrframe.synth import synthesize
@@ -185,3 +190,160 @@ def test_a_polygon_with_a_coordinate_beyond_float_range_goes_to_other(tmp_path, 
     other = read_responses(paths).other()
     assert other["path"].str.contains("location").any()
     assert_same_as_general(paths)
+
+
+# --- the mixed dataset fuzz --------------------------------------------------------------------
+
+# The shapes the columnar readers serve (each with the flags that make every optional part),
+# and values a mutation writes anywhere: each reader must take a file exactly or leave it.
+SHAPES = {
+    "general-text": {"character_mode": True},
+    "general-table": {"return_text_location": True, "return_char_location": True,
+                      "return_confidence": True},
+    SDR: SDR_FLAGS,
+    "vat-invoice": {},
+    "id-card": {"return_verification": True, "return_text_location": True,
+                "detect_copy": True},
+    "driver-license": {},
+    "chile-id-card": {},
+    "auto-id-doc-classification": {"alarm": True},
+}  # fmt: skip
+JUNK = [None, True, 0, -1, 2, 1.5, float("nan"), float("inf"), 10**400, 2**64, "", "x", "0.5",
+        "2024-01-31", "a\ud800", "\\\"\n", [], {}, [1, 2], [[1, 1], [9, 1], [9, 5], [1, 5]],
+        {"x": 1}, {"words": "a"}, {"_ocrframe": {"page": 2}}, [{"confidence": 0.5}]]  # fmt: skip
+KEYS = ["_ocrframe", "text", "confidence", "page", "source", "api", "x1", "field", "value",
+        "path", "error_msg", "words_block_list", "kv_result", "direction", "zz"]  # fmt: skip
+HEADERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "page": st.sampled_from([1, 2, 0, -1, True, None, "2", 1.0, 10**400, [1]]),
+        "source": st.sampled_from(["a.png", "scan.pdf", None, 5, "", "x\ud800"]),
+        "api": st.sampled_from([*SHAPES, "general-text", "web-image", "nope", None, 3]),
+    },
+)
+
+
+def _nodes(node, path=()):
+    yield path, node
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for k, v in list(items):
+        yield from _nodes(v, (*path, k))
+
+
+def _mutate(body: dict, kind: str, where: int, junk: int, header: dict) -> None:
+    """One change at the ``where``-th node (modulo their number) of ``body``, in place."""
+    nodes = list(_nodes(body))
+    path, node = nodes[where % len(nodes)]
+    parent = body
+    for key in path[:-1]:
+        parent = parent[key]
+    if kind == "replace" and path:
+        parent[path[-1]] = JUNK[junk % len(JUNK)]
+    elif kind in ("add", "header") and isinstance(node, dict):
+        key = "_ocrframe" if kind == "header" else KEYS[junk % len(KEYS)]
+        value = header if kind == "header" else JUNK[junk % len(JUNK)]
+        items = list(node.items())
+        items.insert(junk % (len(items) + 1), (key, value))
+        node.clear()
+        node.update(items)
+    elif kind == "drop" and isinstance(node, dict) and node:
+        del node[list(node)[junk % len(node)]]
+    elif kind == "reorder" and isinstance(node, dict):
+        items = list(node.items())
+        node.clear()
+        node.update(items[junk % (len(items) or 1) :] + items[: junk % (len(items) or 1)])
+
+
+FILES = st.fixed_dictionaries(
+    {
+        "api": st.sampled_from(list(SHAPES)),
+        "seed": st.integers(0, 30),
+        "mutations": st.lists(
+            st.tuples(
+                st.sampled_from(["replace", "add", "header", "drop", "reorder"]),
+                st.integers(0, 10**6),
+                st.integers(0, 1000),
+                HEADERS,
+            ),
+            max_size=3,
+        ),
+        "saved": st.sampled_from(["plain", "plain", "to_json", "cache"]),
+        "header": HEADERS,
+        "indent": st.sampled_from([None, None, 2]),
+        "newline": st.sampled_from(["\n", "\n", "\r\n"]),
+        "ascii": st.booleans(),
+    }
+)
+
+
+def _write(folder: Path, i: int, spec: dict) -> Path:
+    body = synthesize(spec["api"], seed=spec["seed"], params=SHAPES[spec["api"]], n_blocks=2)
+    for kind, where, junk, header in spec["mutations"]:
+        _mutate(body, kind, where, junk, header)
+    path = folder / f"r{i:02d}.json"
+    if spec["saved"] == "cache":  # a cache file: the body, then a header with its checksum
+        cache = Cache(folder / "cache")
+        key = cache.key(spec["api"], {}, f"input {i}".encode())
+        written = cache.put(key, body, api=spec["api"], source=f"c{i}.png")
+        written.replace(path)
+        return path
+    if spec["saved"] == "to_json":  # Response.to_json: the header last, with its own keys
+        body = {**body, "_ocrframe": spec["header"]}
+    text = json.dumps(body, indent=spec["indent"], ensure_ascii=spec["ascii"])
+    path.write_bytes(text.replace("\n", spec["newline"]).encode("utf-8", "surrogatepass"))
+    return path
+
+
+def _per_file(paths: list[Path]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The reference: each file alone (too few for the columnar readers), frames joined."""
+    frames: dict[str, list[pd.DataFrame]] = {}
+    errors = []
+    for p in paths:
+        one = read_responses(str(p))
+        for name, frame in one.flatten().items():
+            frames.setdefault(name, []).append(frame)
+        errors.append(one.errors)
+    joined = {name: pd.concat(frames[name], ignore_index=True) for name in FRAMES if name in frames}
+    return joined, pd.concat(errors, ignore_index=True)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    files=st.lists(FILES, min_size=2, max_size=8),
+    chunk=st.sampled_from([2, 3, 500]),
+    alone=st.sampled_from(["words", "cells", "kv", "fields", "alarms", "document", "other"]),
+)
+def test_a_mixed_dataset_gives_the_frames_and_errors_of_its_files_read_one_by_one(
+    tmp_path_factory, files, chunk, alone
+):
+    """Mixed APIs, mutated bodies, saved headers anywhere, cache files, CRLF, chunks of a few
+    files: ``flatten()`` and a frame asked alone equal the walk's, and each non-document
+    frame and the errors equal those of the files read one at a time."""
+    folder = tmp_path_factory.mktemp("dataset")
+    paths = [_write(folder, i, spec) for i, spec in enumerate(files)]
+    with warnings.catch_warnings(), pytest.MonkeyPatch.context() as mp:
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mp.setattr(batch_module, "CHUNK", chunk)  # files of one API across chunk boundaries
+        frames, errors = _per_file(paths)
+        walk = Batch(list(read_responses(paths))).flatten()  # document: typed over all rows
+        batch = read_responses(paths)
+        flat = batch.flatten()
+        one = read_responses(paths)
+        single = one.frame(alone)
+    assert list(flat) == list(walk)
+    for name in walk:
+        pd.testing.assert_frame_equal(flat[name], walk[name], obj=name)
+        if name in frames and name != "document":
+            pd.testing.assert_frame_equal(flat[name], frames[name], obj=name)
+    expected = walk[alone] if alone in walk else single.iloc[:0]
+    pd.testing.assert_frame_equal(single, expected, obj=alone)
+    pd.testing.assert_frame_equal(batch.errors, errors)
+    pd.testing.assert_frame_equal(one.errors, errors)
