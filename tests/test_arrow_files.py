@@ -39,6 +39,9 @@ def one_by_one(entry: Entry, markers: dict) -> tuple[str, bytes] | None:
         parts = split_cache_file(data)
     except (OSError, CacheCorruptError):
         return None
+    keys = data.count(b'"_ocrframe"')
+    if keys > 1 or (keys and parts is None and not saved_header(data)):
+        return None  # the key twice, or not a header ending the file: the walk reads it
     api = entry.api
     if parts is not None:
         body, header = parts
@@ -142,7 +145,11 @@ def test_read_bodies_screens_nulls_and_markers(tmp_path: Path):
     cases = {
         "plain": (b'{"result": {"a": "1"}}', None, "(any)"),
         "null in body": (b'{"result": {"a": null}}', None, None),
-        "null in header": (b'{"result": {"a": "1"}, "_ocrframe": {"page": null}}', None, "(any)"),
+        "null in header": (
+            b'{"result": {"a": "1"}, "_ocrframe": {"source": "a.png", "page": null}}',
+            None,
+            "(any)",
+        ),
         "words": (b'{"result": {"words_block_list": []}}', None, "general-text"),
         "no marker": (b'{"other": {"a": "1"}}', None, None),
         "named": (b'{"result": {"words_block_list": []}}', "vat-invoice", "vat-invoice"),

@@ -29,7 +29,7 @@ import pandas as pd
 from ..arguments import check_output
 from ..errors import ApiError, InputError, OcrError
 from ..files import Budget, Snapshot, read_bytes, read_tail
-from ..flatten._schema import FRAMES
+from ..flatten._schema import FRAMES, column_array
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..inputs.params import show_value
 from ..parsing import HEADER_TAIL, saved_header
@@ -89,7 +89,7 @@ def errors_frame(rows: Iterable[dict[str, Any]] = ()) -> pd.DataFrame:
         values = [r.get(col) for r in rows]
         if dtype == "int64":
             values = [0 if v is None else int(v) for v in values]
-        cols[col] = pd.array(values, dtype=dtype)
+        cols[col] = column_array(values, dtype, len(values))  # the frames' rules (surrogates)
     return pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
 
 
@@ -268,7 +268,10 @@ class Batch:
 
     def frame(self, name: str) -> pd.DataFrame:
         """One frame ``name`` (``"words"``, ``"cells"``...) over every response."""
-        parts = list(self.iter_frames(name))
+        check_frame_name(name)
+        if name == "document":  # typed once over every chunk's rows, as flatten types it
+            return self._frames([name]).get(name, _empty_with_ids(name))
+        parts = list(self.iter_frames(name, CHUNK))  # read now: flatten's chunks, the same
         if not parts:
             return _empty_with_ids(name)
         if len(parts) == 1:
@@ -280,12 +283,17 @@ class Batch:
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (files in chunks, each chunk's frames
         built once over all of its responses)."""
+        return self._frames(FLATTENERS)
+
+    def _frames(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+        """The non-empty frames ``names``, each chunk's parts joined once in entry order."""
+        names = tuple(names)
         parts: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {}
         for start in range(0, len(self._entries), CHUNK):
             idx = range(start, min(start + CHUNK, len(self._entries)))
-            for name, found in self._chunk_parts(FLATTENERS, idx).items():
+            for name, found in self._chunk_parts(names, idx).items():
                 parts.setdefault(name, []).extend(found)
-        return {name: in_order(parts[name], name) for name in FLATTENERS if name in parts}
+        return {name: in_order(parts[name], name) for name in names if name in parts}
 
     def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
         """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""

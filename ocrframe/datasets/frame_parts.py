@@ -44,15 +44,24 @@ def in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Data
         }
         first = {c: next((i for i, v in enumerate(vs) if v is not None), len(vs))
                  for c, vs in values.items()}  # fmt: skip
-        values = {c: values[c] for c in _walk_order(values, first)}
+        # Columns first met at one row are in the order of that row's part (each part's
+        # columns are in its own walk order), not in the order the parts were joined.
+        part_of_row = np.repeat(np.arange(len(parts)), [len(p[1]) for p in parts])[order]
+        position = [{c: k for k, c in enumerate(p[1].columns)} for p in parts]
+        within = {c: position[part_of_row[i]][c] if i < len(order) else 0
+                  for c, i in first.items()}  # fmt: skip
+        values = {c: values[c] for c in _walk_order(values, first, within)}
         frame = pd.concat([frame[ids], build_frame("document", values)], axis=1)
     return frame
 
 
-def _walk_order(columns: Iterable[str], first: dict[str, int]) -> list[str]:
+def _walk_order(
+    columns: Iterable[str], first: dict[str, int], within: dict[str, int] | None = None
+) -> list[str]:
     """``document`` columns in the order a walk over the rows first meets them (``first``:
-    the first row holding each), ``page`` first; ties keep their order."""
-    return sorted(columns, key=lambda c: (c != "page", first[c]))
+    the first row holding each; ``within``: their order in that row), ``page`` first; ties
+    keep their order."""
+    return sorted(columns, key=lambda c: (c != "page", first[c], (within or {}).get(c, 0)))
 
 
 def _typed(frame: pd.DataFrame) -> bool:

@@ -140,7 +140,9 @@ class Collector:
             if typed:
                 frame = build_frame("document", cols)
             else:
-                frame = pd.DataFrame({k: pd.array(v, dtype=object) for k, v in cols.items()})
+                # object columns as read (pandas would make text columns ``str`` here, which
+                # refuses a lone surrogate before the typing replaces it)
+                frame = pd.DataFrame(cols, dtype=object)
         else:
             frame = build_frame(name, self.ex.take(name))
         of = self._response_of_row(name)

@@ -22,18 +22,17 @@ from .rows import Rows
 __all__ = ["word_rows", "char_rows", "out_of_range", "polygon_columns"]
 
 
-def out_of_range(conf: np.ndarray, given: np.ndarray | None = None) -> np.ndarray:
+def out_of_range(conf: np.ndarray, given: np.ndarray) -> np.ndarray:
     """Confidences given but outside the rule's range (the general walk sends them to other).
-    ``given`` tells a NaN written in the file (out of range) from an absent value; without
-    it every NaN counts as absent."""
+    ``given`` (the Arrow column's validity, :func:`.columns.valid`) tells a NaN written in the
+    file (out of range) from an absent value, which ``conf`` holds as NaN too."""
     low, high = CONFIDENCE_RANGE
-    given = ~np.isnan(conf) if given is None else given
     with np.errstate(invalid="ignore"):
         return given & ~((conf >= low) & (conf <= high))
 
 
 def polygon_columns(
-    arr: Any, names: list[str] = POLYGON, finite: bool = False
+    arr: Any, names: list[str] = POLYGON, finite: bool = True
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Polygon columns ``names`` of a location column, and the rows whose value is not one
     (see :func:`.columns.polygons` for ``finite``)."""

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..rules import valid_text
+
 __all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
            "strings", "floats", "repeat_ids", "nullable_ints", "missing_ints",
            "lex_order"]  # fmt: skip
@@ -99,11 +101,13 @@ def field(arr: Any, name: str) -> Any:
     return pc.struct_field(arr, name)
 
 
-def polygons(arr: Any, finite: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def polygons(arr: Any, finite: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(n, 8)`` coordinates of a ``list<list<double>>`` column (NaN rows where absent), the
     mask of present polygons, and the mask of present values that are not 4 complete vertices
     (the caller sends those files the general way). ``finite``: a NaN or infinity written in
-    the file makes a value bad too (it is not the rules' polygon; the frame blanks it anyway)."""
+    the file (or a number beyond float range) makes a value bad too: it is not the rules'
+    polygon, and the walk keeps it in ``other``; False only where ``other`` is not wanted
+    (the frame blanks such a polygon anyway)."""
     import pyarrow as pa
 
     n = len(arr)
@@ -174,7 +178,10 @@ def repeat_ids(values: Any, index: np.ndarray) -> Any:
         const = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
         return strings(const)
     # large_string: the type the frame's column holds (no cast after the take)
-    distinct = pa.array(values, type=pa.large_string())
+    try:
+        distinct = pa.array(values, type=pa.large_string())
+    except UnicodeEncodeError:  # a lone surrogate (a file name not in UTF-8, a header's)
+        distinct = pa.array(valid_text(values), type=pa.large_string())
     return strings(distinct.take(np.asarray(index, dtype=np.int64)))
 
 

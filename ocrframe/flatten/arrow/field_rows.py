@@ -275,6 +275,7 @@ def _scalar_rows(scalars: list[tuple[int, str, Any, np.ndarray]], level: Level, 
         if odd is not None:
             bad |= odd & given
     conf = np.full((m, n), np.nan)
+    conf_given = np.zeros((m, n), dtype=bool)  # a NaN written in the file, not an absent one
     if conf_map:
         numeric, columns = [], []
         for j, (_, name, _, given) in enumerate(scalars):
@@ -284,12 +285,13 @@ def _scalar_rows(scalars: list[tuple[int, str, Any, np.ndarray]], level: Level, 
             if pa.types.is_floating(c.type) or pa.types.is_integer(c.type):
                 numeric.append(j)
                 columns.append(c if pa.types.is_float64(c.type) else c.cast(pa.float64()))
+                conf_given[j] = valid(c)
             else:
                 bad |= valid(c) & given
         if columns:
             values = pa.concat_arrays(columns).to_numpy(zero_copy_only=False)
             conf[numeric] = values.reshape(len(numeric), n)
-            bad |= (out_of_range(conf) & present).any(axis=0)
+            bad |= (out_of_range(conf, conf_given) & present).any(axis=0)
     xy = None
     for j, (_, name, _, given) in enumerate(scalars if loc_map else ()):
         loc = loc_map.get(name)
@@ -340,7 +342,7 @@ def _maps(conf_map: dict[str, Any] | None, loc_map: dict[str, Any] | None, name:
         c = take(c)
         if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
             conf = floats(c)
-            odd |= out_of_range(conf)
+            odd |= out_of_range(conf, valid(c))
         else:
             odd |= valid(c)
     loc = (loc_map or {}).get(name)

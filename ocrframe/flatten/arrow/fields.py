@@ -198,7 +198,7 @@ def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarra
         c = kids[at[2]]
         if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
             conf = floats(c)
-            bad |= chosen & out_of_range(conf)
+            bad |= chosen & out_of_range(conf, valid(c))
         else:
             bad |= chosen & valid(c)
     loc = kids[at[1]]
@@ -298,8 +298,8 @@ def _under_result(keys: KeyTokens) -> np.ndarray:
 
 def _plain_top(table: Any, wanted: frozenset[str], api: str | None) -> np.ndarray:
     """Files whose top-level keys besides ``result`` change nothing: an ``error_code`` makes
-    an error body, other keys go to ``other``; a saved header naming an API the entry did
-    not know would name the API."""
+    an error body, other keys (an ``error_msg`` without its code too) go to ``other``; a saved
+    header naming an API the entry did not know would name the API."""
     import pyarrow as pa
 
     ok = np.ones(table.num_rows, dtype=bool)
@@ -310,7 +310,7 @@ def _plain_top(table: Any, wanted: frozenset[str], api: str | None) -> np.ndarra
         elif name == SAVED_HEADER:
             if api is None and pa.types.is_struct(col.type):
                 ok &= ~valid(field(col, "api"))
-        elif name not in ("result", "error_msg") and "other" in wanted:
+        elif name != "result" and "other" in wanted:
             ok &= ~valid(col)
     return ok
 

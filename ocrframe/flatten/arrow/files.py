@@ -115,7 +115,10 @@ def _saved_body(
         data = entry.read(keep=True)
         # Only a file holding the header's key can be a cache file (looked for from the end,
         # where a saved response's header is).
-        saved = data.rfind(_SAVED_KEY) >= 0
+        last = data.rfind(_SAVED_KEY)
+        if last >= 0 and data.find(_SAVED_KEY) < last:
+            return None  # the key twice (in a cache file's body, say): the walk reads each
+        saved = last >= 0
         parts = split_cache_file(data) if saved else None
     except (OSError, CacheCorruptError):
         return None

@@ -186,9 +186,10 @@ def _words(lists: Any, el: _Elements, wanted: frozenset[str], strict: bool,
 def _kv(lists: Any, el: _Elements, strict: bool, rows: dict[str, list[Rows]]) -> np.ndarray:
     bad_elem = np.zeros(len(el.file), dtype=bool)
     pairs, owner, pair, file, page = el.items(lists)
-    conf = floats(field(pairs, "confidence"))
+    given = field(pairs, "confidence")
+    conf = floats(given)
     if strict:
-        bad_elem[owner[out_of_range(conf)]] = True
+        bad_elem[owner[out_of_range(conf, valid(given))]] = True
     boxes_lists = field(pairs, "words_block_list")
     count = field(pairs, "words_block_count")
     given = valid(count)
