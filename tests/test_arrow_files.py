@@ -40,7 +40,7 @@ def one_by_one(entry: Entry, markers: dict) -> tuple[str, bytes] | None:
     except (OSError, CacheCorruptError):
         return None
     keys = data.count(b'"_ocrframe"')
-    if keys > 1 or (keys and parts is None and not saved_header(data)):
+    if keys > 1 or (keys and parts is None and saved_header(data) is None):
         return None  # the key twice, or not a header ending the file: the walk reads it
     api = entry.api
     if parts is not None:
@@ -53,8 +53,6 @@ def one_by_one(entry: Entry, markers: dict) -> tuple[str, bytes] | None:
                 return None
             api = named
         data = body
-    elif b'"_ocrframe"' in data and saved_header(data) is None:
-        return None  # the key, but no header ending the file: the walk reads it
     if api is None:
         api = next((a for a, ms in markers.items() if any(m in data for m in ms)), None)
     elif not any(m in data for m in markers[api]):
