@@ -42,6 +42,37 @@ def test_document_columns_first_met_in_a_walked_file_keep_its_order(tmp_path):
     assert_same_as_general(paths)
 
 
+@pytest.mark.parametrize("api", ["general-text", "general-table"])
+@pytest.mark.parametrize("saved", ["plain", "to_json", "cache"])
+def test_document_columns_of_a_file_with_its_result_keys_reversed_come_in_its_order(
+    tmp_path, api, saved
+):
+    """Arrow keeps one key order for every file: a reader took the first file's ``result``
+    scalars in its schema's order (``direction`` before ``words_block_count``), the walk in
+    the order the file writes them. The file is read again for its order, whether it is a
+    plain body, saved by ``to_json`` or a cache file."""
+    paths = []
+    for i in range(3):
+        body = synthesize(api, seed=i, n_blocks=2)
+        if i == 0:
+            body["result"] = dict(reversed(list(body["result"].items())))
+        path = tmp_path / f"r{i}.json"
+        if saved == "cache":
+            cache = Cache(tmp_path / "cache")
+            key = cache.key(api, {}, f"input {i}".encode())
+            cache.put(key, body, api=api, source=f"c{i}.png").replace(path)
+        else:
+            body = {**body, "_ocrframe": {"page": 1}} if saved == "to_json" else body
+            path.write_text(json.dumps(body))
+        paths.append(path)
+    assert read_frames(read_responses(paths).entries, ["document"]).fallback == []
+    written = list(json.loads(paths[0].read_text())["result"])
+    document = read_responses(paths).document()
+    columns = [c for c in document.columns if c in written]
+    assert columns == [k for k in written if k in columns]  # the file's own order
+    assert_same_as_general(paths)
+
+
 def _chile(seed: int) -> dict:
     return synthesize("chile-id-card", seed=seed)
 

@@ -10,7 +10,8 @@ scalars, default ``result``) and ``NEEDS_BODIES`` (``read`` then also gets the b
 the field APIs) parses with inferred types, checks every key itself and is told each file's
 API. Files a reader cannot take exactly as the general walk would (another shape, a key it does
 not know, a value of an odd type, anything that would go to ``other``) come back as
-``fallback`` for the general walk.
+``fallback`` for the general walk. The ``document`` columns every reader builds are put in the
+order the general walk meets them here (:func:`~.document.in_walk_key_order`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import fields, general_table, general_text, smart_document
 from .columns import one_chunk, valid, whole
-from .files import Joined, parse, read_bodies, unexpected
-from .rows import frame_of
+from .document import in_walk_key_order
+from .files import Joined, parse, read_bodies, saved_body, unexpected
+from .rows import Rows, frame_of
 
 __all__ = ["FastFrames", "read_frames", "READERS"]
 
@@ -106,7 +108,7 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
         taken.update(files.tolist())
         if bodies is None:
-            given: Sequence[bytes] = [b""] * len(part)
+            given: Sequence[bytes] | None = None
         else:
             given = bodies if len(part) == len(bodies) else [bodies[j] for j in part]
         found = _built(reader, api, table, given, [entries[i] for i in files], files, wanted,
@@ -121,11 +123,12 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
     out.fallback += [i for i in idx if i not in taken]
 
 
-def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes], entries: list[Any],
-           files: np.ndarray, wanted: frozenset[str],
+def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes] | None,
+           entries: list[Any], files: np.ndarray, wanted: frozenset[str],
            out: FastFrames) -> tuple[Any, np.ndarray] | None:  # fmt: skip
     """What ``reader`` builds of one parsed group and the files it took (None: none); files
-    it refuses go to ``out.fallback`` and it reads the rest again."""
+    it refuses go to ``out.fallback`` and it reads the rest again. ``bodies``: the files'
+    bytes, None when let go (read again from the file where a frame needs them)."""
     import pyarrow as pa
 
     bad = np.zeros(len(files), dtype=bool)
@@ -138,20 +141,36 @@ def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes], entries: 
             out.fallback += files[bad].tolist()
             table, files = table.filter(pa.array(~bad)), files[~bad]
             entries = [e for e, b in zip(entries, bad, strict=True) if not b]
-            bodies = [t for t, b in zip(bodies, bad, strict=True) if not b]
+            if bodies is not None:
+                bodies = [t for t, b in zip(bodies, bad, strict=True) if not b]
             if not len(files):
                 return None
         pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
         if hasattr(reader, "APIS"):  # told the API (None: detect it) and given the text
             named = None if api == reader.DETECTED else api
-            built = reader.read(table, pages, wanted, api=named, bodies=bodies)
+            built = reader.read(table, pages, wanted, api=named, bodies=bodies or [])
         else:
             extra = {"bodies": bodies} if getattr(reader, "NEEDS_BODIES", False) else {}
             built = reader.read(table, pages, wanted, **extra)
         bad = ~built.ok
         if not bad.any():
+            _document_in_walk_order(built, bodies, entries)
             return built, files
     return None
+
+
+def _document_in_walk_order(built: Any, bodies: Sequence[bytes] | None,
+                            entries: list[Any]) -> None:  # fmt: skip
+    """The ``document`` rows ``built`` holds, their columns in the general walk's order
+    (which may take the bytes of a file: ``bodies``, or the file read again)."""
+    if "document" not in built.rows:
+        return
+
+    def body_of(j: int) -> bytes:
+        return bodies[j] if bodies is not None else saved_body(entries[j])
+
+    built.rows["document"] = [in_walk_key_order(p, body_of) if isinstance(p, Rows) else p
+                              for p in built.rows["document"]]  # fmt: skip
 
 
 def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],

@@ -10,15 +10,19 @@ counts...), one row per file, as the general walk puts them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from ...parsing import parse_json
+from .._collect import Extraction
+from .._extract import extract
 from .._schema import DOCUMENT_RESERVED
 from .columns import field, valid
 from .rows import Rows
 
-__all__ = ["document_rows", "scalar_columns"]
+__all__ = ["document_rows", "scalar_columns", "in_walk_key_order"]
 
 _EXACT = 2**53  # beyond this a JSON integer read as a double may not be the integer written
 
@@ -76,3 +80,37 @@ def scalar_columns(result: Any, skip: tuple[str, ...] = ()) -> tuple[dict[str, A
             bad |= given
         found[child.name] = values
     return found, bad
+
+
+def in_walk_key_order(document: Rows, body_of: Callable[[int], bytes]) -> Rows:
+    """``document`` with its keys in the order the general walk meets them: by the first row
+    holding each, then, among keys first held by one file, in that file's order. Arrow keeps
+    one order for every file, so such a file (``body_of(file)`` gives its bytes) is walked
+    for its own, one per row that first holds two keys or more; a file that cannot be read
+    again or parsed leaves its keys in Arrow's order.
+
+    >>> rows = Rows({"page": [1], "direction": [0], "words_block_count": [2]}, np.array([0]))
+    >>> body = b'{"result": {"words_block_count": 2, "direction": 0, "words_block_list": []}}'
+    >>> list(in_walk_key_order(rows, lambda file: body).columns)
+    ['page', 'words_block_count', 'direction']
+    """
+    names = [k for k in document.columns if k != "page"]
+    first = {k: next((i for i, v in enumerate(document.columns[k]) if v is not None), -1)
+             for k in names}  # fmt: skip
+    held = np.bincount([r for r in first.values() if r >= 0], minlength=1)
+    walked: dict[int, dict[str, int]] = {}
+    for row in np.flatnonzero(held > 1).tolist():  # one key first held: nothing to order
+        try:
+            raw = parse_json(body_of(int(document.file[row])))
+        except (OSError, ValueError):  # gone, or what pyarrow read the parser refuses
+            continue
+        ex = extract(raw, ex=Extraction(("document",)))
+        met = dict.fromkeys(k for p in sorted(ex.document) for k in ex.document[p])
+        walked[row] = {k: i for i, k in enumerate(met)}
+    rank = {k: (first[k], walked.get(first[k], {}).get(k, len(names)), i)
+            for i, k in enumerate(names)}  # fmt: skip
+    ordered = sorted(names, key=rank.__getitem__)
+    if ordered == names:
+        return document
+    columns = {"page": document.columns["page"], **{k: document.columns[k] for k in ordered}}
+    return Rows(columns, document.file, document.order)

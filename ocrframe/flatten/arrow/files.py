@@ -26,7 +26,7 @@ from ...files import Snapshot
 from ...parsing import MAX_DEPTH, nesting_depths, saved_header
 from .columns import explode, field, valid, whole
 
-__all__ = ["read_bodies", "Joined", "drop_deep", "parse", "unexpected",
+__all__ = ["read_bodies", "saved_body", "Joined", "drop_deep", "parse", "unexpected",
            "with_scalars"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
@@ -140,6 +140,14 @@ def _saved_body(
     if b"\n" in data or b"\r" in data:  # raw newlines in JSON are whitespace only
         data = data.replace(b"\r", b" ").replace(b"\n", b" ")
     return api, data
+
+
+def saved_body(entry: Any) -> bytes:
+    """The body of ``entry``'s file read again, as the general walk reads it (a cache file's
+    body without its header line); OSError when it cannot be read."""
+    data = entry.read(keep=True)
+    parts = split_cache_file(data) if _SAVED_KEY in data else None
+    return parts[0] if parts is not None else data
 
 
 def _apis(

@@ -18,9 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...parsing import parse_json
-from .._collect import Extraction
-from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS, extract
+from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
 from .blocks import char_rows, out_of_range, polygon_columns, word_rows
 from .columns import explode, field, floats, lengths, strings, valid, whole
 from .document import scalar_columns
@@ -135,7 +133,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], bodies: list[byt
     if wanted & {"document", "other"}:
         document, bad = _document(kinds, counts, el)
         bad_elem |= bad
-        rows["document"] = [_in_walk_key_order(document, bodies)]
+        rows["document"] = [document]  # columns put in walk order by the dispatcher
     ok[elem_file[bad_elem]] = False
     return Built(ok, rows)
 
@@ -297,29 +295,6 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
     if len(keep) < n:
         keys = {k: [v[u] for u in keep.tolist()] for k, v in keys.items()}
     return Rows({"page": el.page[first].tolist(), **keys}, el.file[first]), bad_elem
-
-
-def _in_walk_key_order(document: Rows, bodies: Sequence[bytes]) -> Rows:
-    """``document`` with its keys in the order the general walk meets them: by the first row
-    holding each, then, among keys first held by one file, in that file's order (its body's
-    key order, which Arrow does not keep: the file is walked for it, one per such group)."""
-    names = [k for k in document.columns if k != "page"]
-    first = {k: next((i for i, v in enumerate(document.columns[k]) if v is not None), -1)
-             for k in names}  # fmt: skip
-    walked: dict[int, dict[str, int]] = {}
-    for row in sorted(set(first.values()) - {-1}):
-        try:
-            raw = parse_json(bodies[int(document.file[row])])
-        except ValueError:  # pyarrow read what the general parser refuses: keep this order
-            continue
-        ex = extract(raw, ex=Extraction(("document",)))
-        met = dict.fromkeys(k for p in sorted(ex.document) for k in ex.document[p])
-        walked[row] = {k: i for i, k in enumerate(met)}
-    rank = {k: (first[k], walked.get(first[k], {}).get(k, len(names)), i)
-            for i, k in enumerate(names)}  # fmt: skip
-    ordered = sorted(names, key=rank.__getitem__)
-    columns = {"page": document.columns["page"], **{k: document.columns[k] for k in ordered}}
-    return Rows(columns, document.file, document.order)
 
 
 _KIND_KEYS = (b'"table_result"', b'"form_result"')
