@@ -166,11 +166,12 @@ def check_output(name: str, value: Any, *, folder: bool) -> Path:
     ...
     ocrframe.errors.InputError: `out` 'https://example.com/review' is a URL; ...
     """
+    given = os.fsdecode(value) if isinstance(value, str | bytes) else ""
+    if _URL.match(given):  # before check_path, whose messages show the value
+        shown = show_value(url_label(given))  # a presigned upload URL's signature stays out
+        raise InputError(f"`{name}` {shown} is a URL; ocrframe writes local files only")
     path = check_path(name, value)
     text = os.fsdecode(os.fspath(value))
-    if _URL.match(text):
-        shown = show_value(url_label(text))  # a presigned upload URL's signature stays out
-        raise InputError(f"`{name}` {shown} is a URL; ocrframe writes local files only")
     if folder and os.path.exists(path) and not os.path.isdir(path):
         raise InputError(f"`{name}` {show_value(text)} is a file; pass a folder")
     if not folder and os.path.isdir(path):

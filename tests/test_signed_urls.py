@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
+from ocrframe.arguments import check_output
 from ocrframe.cloud.client import Client
 from ocrframe.datasets.cache import Cache, input_digest
 from ocrframe.datasets.expand import expand_inputs, task_key
@@ -177,6 +178,10 @@ def test_a_bad_url_is_refused_by_its_label():
     with pytest.raises(InputError, match=r"ftp://\*\*\*\*@files.example.com/a.png\?Sign") as info:
         prepare("general-text", url=bad)
     assert_hidden([str(info.value)], secrets_of([bad]))
+    upload = signed(1)[2]  # a presigned URL given where ocrframe writes (out=)
+    with pytest.raises(InputError, match="is a URL") as info:
+        check_output("out", upload, folder=True)
+    assert_hidden([str(info.value)], secrets_of([upload]))
     p = prepare("general-text", url=signed(1)[0])
     assert p.body["url"] == signed(1)[0]  # the full URL is what is sent
     assert_hidden([repr(p), p.source], secrets_of(signed(1)))
