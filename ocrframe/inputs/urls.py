@@ -25,7 +25,8 @@ is the same input (not billed twice). It holds no secret, so a cache key reveals
 with neither keeps its text as its identity (caches made before stay valid). The assumption:
 the host, path and other parameters name the object; a link naming its file only by a
 ``token=`` would share its label and identity with every other such link (download it, and pass
-the bytes). The full URL is still what is sent to the service.
+the bytes). The full URL is still what is sent to the service; :func:`url_secrets` lists its
+secret parts, which the client takes out of an error answer that echoes the request.
 
 >>> u = "https://b.obs.cn-north-4.myhuaweicloud.com/scan.jpg?AccessKeyId=AK1&Expires=17&Signature=s%2B"
 >>> url_label(u)
