@@ -158,3 +158,38 @@ def test_unknown_frame_is_an_input_error(tmp_path):
     for bad in ("wrods", "errors", "entries"):  # not frames, though Batch has such attributes
         with pytest.raises(InputError, match="unknown frame"):
             read_responses_dask(tmp_path, frame=bad)
+
+
+_EMULATOR: list = []  # the emulator the factory below connects to (workers are threads here)
+
+
+def emulator_client():
+    from ocrframe.cloud.client import Client
+
+    emu = _EMULATOR[0]
+    return Client(endpoint=emu.url, project_id=emu.project_id, ak=emu.ak, sk=emu.sk)
+
+
+def test_presigned_urls_signed_again_are_not_sent_again(dask_client, tmp_path):
+    """Over real HTTP from the workers: the same three objects, presigned twice, are sent
+    three times (the cache key is the URL's identity), with their full URLs; each run names
+    them by its own labels (no signature)."""
+    from ocrframe.emulator import Emulator
+    from ocrframe.inputs.urls import url_label
+
+    def signed(n):
+        return [f"https://b.obs.cn-north-4.myhuaweicloud.com/p{i}.jpg?AccessKeyId=AKDASKTEST"
+                f"&Expires={1700000000 + n}&Signature=S{n}{i}%2B" for i in range(3)]  # fmt: skip
+
+    with Emulator() as emu:
+        _EMULATOR[:] = [emu]
+        batches = [run_dask(emulator_client, "general-text", signed(n), client=dask_client,
+                            cache=tmp_path / "c", progress=False) for n in (1, 2)]  # fmt: skip
+        sent = [r for r in emu.request_log if r.api == "general-text"]
+    _EMULATOR.clear()
+    assert len(sent) == 3  # was 6
+    assert sorted(r.url_sha256 for r in sent) == sorted(
+        hashlib.sha256(u.encode()).hexdigest() for u in signed(1)
+    )
+    assert [b.sources for b in batches] == [[url_label(u) for u in signed(n)] for n in (1, 2)]
+    assert "S1" not in str(batches[0].sources) and not len(batches[1].errors)

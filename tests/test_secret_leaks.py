@@ -188,6 +188,20 @@ def test_an_answer_echoing_the_request_is_redacted_in_the_error(echo, mode, capl
         assert_hidden(everything(info.value) + [caplog.text], AK, SK, ST, "MII" + ST)
 
 
+def test_an_answer_echoing_a_presigned_url_is_redacted_in_the_error(echo, caplog):
+    # The body holds the full URL (the service must fetch it): its signature, access key ID
+    # and password are taken out of an answer that repeats it, as the client's own are.
+    sig = "SGleakTestSignature+/x="
+    url = (f"https://me:{PW}@b.obs.cn-north-4.myhuaweicloud.com/a.png?AccessKeyId={UI}"
+           f"&Expires=1700000000&Signature={quote(sig, safe='')}")  # fmt: skip
+    client = Client(endpoint=echo("json"), project_id="p", ak=AK, sk=SK, retries=0)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ApiError) as info:
+        client.general_text(url=url)
+    assert_hidden(everything(info.value) + [caplog.text], PW, UI, sig, AK, SK)
+    assert "b.obs.cn-north-4.myhuaweicloud.com/a.png?AccessKeyId=****" in str(info.value)
+
+
 @pytest.mark.parametrize("mode", ["iam", "iam-raw"])
 def test_an_iam_error_echoing_the_password_is_redacted(echo, mode):
     url = echo(mode)

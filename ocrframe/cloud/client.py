@@ -26,6 +26,7 @@ from ..datasets.runs import RunsBatches
 from ..errors import InputError
 from ..inputs.images import prepare
 from ..inputs.params import check_params, show_value
+from ..inputs.urls import url_secrets
 from ..response import Response
 from .auth import AkSkAuth, TokenAuth
 from .redact import check_credential, check_endpoint
@@ -377,6 +378,7 @@ class Client(RunsBatches):
             timeout=self.timeout,
             policy=self.retries if retries is None else RetryPolicy.from_value(retries),
             headers=headers,
+            secrets=url_secrets(prepared.body["url"]) if "url" in prepared.body else (),
         )
         meta: dict[str, Any] = {
             "attempts": attempts,

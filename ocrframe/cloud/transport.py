@@ -400,8 +400,12 @@ def send(
     timeout: float | tuple[float, float],
     policy: RetryPolicy,
     headers: dict[str, str] | None = None,
+    secrets: Sequence[str] = (),
 ) -> tuple[dict[str, Any], requests.Response, int]:
     """POST ``body`` to ``url`` under ``policy``; return ``(json_body, response, attempts)``.
+
+    ``secrets`` (those of the body, such as a presigned URL's signature) are taken out of an
+    error answer that echoes them, as the credentials of ``auth`` are.
 
     Raises the last :class:`ApiError` (``.attempts`` and ``.history`` set; its cause is the
     network exception, or else the previous attempt's error) when the failure is permanent or
@@ -418,7 +422,7 @@ def send(
                 url, data=body, headers=headers, auth=auth, timeout=timeout, allow_redirects=False
             )
             last.append(resp)
-            return read_http_response(resp, api, held() if callable(held) else ())
+            return read_http_response(resp, api, [*(held() if callable(held) else ()), *secrets])
         except ApiError as exc:
             exc.retry_after = (
                 parse_retry_after(resp.headers.get("Retry-After")) if resp is not None else None

@@ -4,8 +4,15 @@ PDF page.
 A file that cannot be expanded (a corrupt or encrypted PDF) becomes a task that carries its
 problem, so it ends as one error row naming the file while the other items run.
 
+A URL task is named by :func:`~ocrframe.inputs.urls.url_label` (password and signature
+hidden) and keyed by :func:`~ocrframe.inputs.urls.url_identity`, so the same object signed
+again is the same item; the full URL is only sent.
+
 >>> [t.source for t in expand_inputs(["https://example.com/a.png", b"..."])]
 ['https://example.com/a.png', '<bytes 1>']
+>>> [t.source for t in expand_inputs(["https://b.example.com/a.png?Expires=1&Signature=s1",
+...                                    "https://b.example.com/a.png?Expires=2&Signature=s2"])]
+['https://b.example.com/a.png?Expires=1&Signature=****']
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ from __future__ import annotations
 import glob as _glob
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..arguments import check_path
 from ..errors import InputError
 from ..inputs.formats import INPUT_SUFFIXES, files_in
+from ..inputs.urls import url_identity, url_label
 from .cache import Cache, input_digest
 
 __all__ = ["Task", "expand_inputs", "task_key"]
@@ -29,15 +37,23 @@ __all__ = ["Task", "expand_inputs", "task_key"]
 class Task:
     """One call to make: a file, in-memory bytes or a URL, and the PDF page (1-based) if any.
 
-    ``problem`` is set when the input is known to be unusable (it becomes an error row).
+    ``source`` names it in frames and messages (a URL's label); ``url`` is the full URL to
+    send, kept out of the repr. ``problem`` is set when the input is known to be unusable (it
+    becomes an error row).
     """
 
     source: str
     page: int | None = None
     path: str | None = None
     data: bytes | None = None
-    url: str | None = None
+    url: str | None = field(default=None, repr=False)
     problem: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """What makes two tasks the same input (with the page): the path or name, or the
+        URL's :func:`~ocrframe.inputs.urls.url_identity`."""
+        return self.source if self.url is None else url_identity(self.url)
 
     def payload(self) -> bytes | str:
         """The bytes to send (read from disk now), or the URL."""
@@ -54,9 +70,10 @@ class Task:
 
 
 def task_key(api: str, params: dict[str, Any], task: Task) -> str:
-    """The cache key of a task: API, parameters, the input's digest and its page."""
+    """The cache key of a task: API, parameters, the input's digest (a URL's identity) and
+    its page."""
     try:
-        payload: bytes | str = task.payload()
+        payload: bytes | str = task.identity if task.url is not None else task.payload()
     except InputError as exc:  # unreadable: a key of its own, never found in a cache
         payload = f"<unreadable {task.source}: {exc}>"
     return Cache.key(api, params, input_digest(payload), task.page)
@@ -67,7 +84,8 @@ def expand_inputs(inputs: Any) -> list[Task]:
 
     Accepts a path, a glob (``"scans/**/*.png"``), a folder (its images and PDFs, recursively),
     a URL (``http://``/``https://``), bytes, a pandas Series (or a one-column DataFrame), or a
-    list of any of these. Duplicate (source, page) pairs are kept once.
+    list of any of these. Duplicate (source, page) pairs are kept once, and so are URLs of
+    the same object signed more than once (same :attr:`Task.identity`).
 
     >>> len(expand_inputs(["https://example.com/a.png"] * 2))
     1
@@ -76,8 +94,8 @@ def expand_inputs(inputs: Any) -> list[Task]:
     seen: set[tuple[str, int | None]] = set()
     for i, item in enumerate(_flat_inputs(inputs)):
         for task in _tasks_for(item, i):
-            if (task.source, task.page) not in seen:
-                seen.add((task.source, task.page))
+            if (task.identity, task.page) not in seen:
+                seen.add((task.identity, task.page))
                 out.append(task)
     return out
 
@@ -113,7 +131,7 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
             raise InputError(f"input {i} is empty bytes")
         return _pdf_tasks(f"<bytes {i}>", data=data) or [Task(f"<bytes {i}>", data=data)]
     if isinstance(item, str) and item.startswith(("http://", "https://")):
-        return [Task(item, url=item)]
+        return [Task(url_label(item), url=item)]
     if not isinstance(item, str | os.PathLike):
         raise InputError(
             f"input {i} is a {type(item).__name__}; each input must be a path, glob, folder, "

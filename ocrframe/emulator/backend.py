@@ -37,8 +37,10 @@ class LogRecord:
     """One request the emulator answered.
 
     ``auth`` is ``"token"``, ``"aksk"``, ``"none"`` or ``"iam"`` (a token request);
-    ``image_sha256`` is the SHA-256 of the decoded image field (None for URLs); ``fault`` names
-    the injected fault, if any; ``status`` is 0 for a dropped connection.
+    ``image_sha256`` is the SHA-256 of the decoded image field (None for URLs); ``url_sha256``
+    that of the ``url`` field's UTF-8 text, exactly as received (the URL itself is not kept: a
+    presigned URL holds a signature); ``fault`` names the injected fault, if any; ``status`` is
+    0 for a dropped connection.
     """
 
     time: float
@@ -50,6 +52,7 @@ class LogRecord:
     image_sha256: str | None = None
     fault: str | None = None
     request_id: str | None = None
+    url_sha256: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -222,8 +225,9 @@ class Backend:
 
     # --- recognition -------------------------------------------------------------------------
 
-    def recognize(self, slug: str, raw: bytes) -> tuple[dict[str, Any], str | None]:
-        """Check a request body and answer it: (response body, sha256 of the image or None)."""
+    def recognize(self, slug: str, raw: bytes) -> tuple[dict[str, Any], str | None, str | None]:
+        """Check a request body and answer it: (response body, sha256 of the image or None,
+        sha256 of the URL or None)."""
         spec = get_api(slug)
         if len(raw) > MAX_BODY:
             raise WireError("ModelArts.4104")
@@ -241,13 +245,14 @@ class Backend:
         except InputError as exc:
             raise WireError("AIS.0101", str(exc)) from None
         if image_field is None:
-            return self._answer(spec, None, None, params, seed=_seed(raw)), None
+            return self._answer(spec, None, None, params, seed=_seed(raw)), None, None
         if bool(value) == bool(url):
             raise WireError("AIS.0101", f"set either {image_field} or url")
         if url is not None:
             if not isinstance(url, str) or not url.startswith(("http://", "https://")):
                 raise WireError("ModelArts.4601")
-            return self._answer(spec, None, None, params, seed=_seed(url.encode())), None
+            url_sha = hashlib.sha256(url.encode("utf-8")).hexdigest()
+            return self._answer(spec, None, None, params, seed=_seed(url.encode())), None, url_sha
         data = self._decode(spec, value)
         sha = hashlib.sha256(data).hexdigest()
         size = self._check_image(spec, data)
@@ -255,7 +260,7 @@ class Backend:
             raise WireError(
                 "AIS.0103", f"{size[0]}x{size[1]} px exceeds {spec.max_pixels:,} pixels"
             )
-        return self._answer(spec, data, size, params, seed=int(sha[:12], 16)), sha
+        return self._answer(spec, data, size, params, seed=int(sha[:12], 16)), sha, None
 
     @staticmethod
     def _decode(spec: ApiSpec, value: Any) -> bytes:

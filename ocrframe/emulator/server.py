@@ -139,6 +139,7 @@ class Handler(BaseHTTPRequestHandler):
         status: int,
         sha: str | None = None,
         fault: str | None = None,
+        url_sha: str | None = None,
     ) -> None:
         self.server.backend.record(
             LogRecord(
@@ -151,6 +152,7 @@ class Handler(BaseHTTPRequestHandler):
                 sha,
                 fault,
                 self.request_id,
+                url_sha,
             )
         )
 
@@ -287,14 +289,14 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "slow":
             time.sleep(server.plan.faults.slow_seconds)
         try:
-            answer, sha = server.backend.recognize(slug, body)
+            answer, sha, url_sha = server.backend.recognize(slug, body)
         except WireError as err:
             self._record(slug, auth, err.status, fault=fault)
             nested = APIS[slug].errors_in_result  # General Table nests them in "result"
             self._send_json(err.status, err.body(self.request_id, nested=nested))
             return
         payload = json.dumps(answer, ensure_ascii=False).encode("utf-8")
-        self._record(slug, auth, 200, sha, fault)
+        self._record(slug, auth, 200, sha, fault, url_sha)
         if fault == "non_json":
             html = b"<html><body><h1>502 Bad Gateway</h1>upstream hiccup</body></html>"
             self._send(200, html, content_type="text/html")

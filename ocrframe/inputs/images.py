@@ -26,6 +26,7 @@ from .check import MB, ImageFacts, base64_size, image_problems, probe
 from .formats import canonical_format
 from .load import describe, encode_pil, load_bytes
 from .params import PAGE_PARAMS, check_params
+from .urls import url_label
 
 __all__ = ["Prepared", "prepare"]
 
@@ -37,9 +38,11 @@ class Prepared:
     Attributes
     ----------
     body : dict
-        ``{"image" | "data": <base64>, ...params}`` or ``{"url": ..., ...params}``.
+        ``{"image" | "data": <base64>, ...params}`` or ``{"url": ..., ...params}`` (left out
+        of the repr: a presigned URL's signature is in it).
     source : str or None
-        The path, URL or file name, for ``Response.source``.
+        The path or file name, or the URL's :func:`~ocrframe.inputs.urls.url_label` (its
+        password and signature hidden), for ``Response.source``.
     page : int or None
         The PDF page (1-based) this request is for.
     image_bytes : int
@@ -48,7 +51,7 @@ class Prepared:
         What was changed on the way (PDF page rendered, image downscaled, ...).
     """
 
-    body: dict[str, Any]
+    body: dict[str, Any] = field(repr=False)
     source: str | None = None
     page: int | None = None
     image_bytes: int = 0
@@ -63,7 +66,7 @@ def _check_url(url: Any) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(
             f"url must be an http(s) URL such as https://bucket.obs.<region>.myhuaweicloud.com/"
-            f"a.jpg, got {url!r}; for a local file pass it as image="
+            f"a.jpg, got {url_label(url)!r}; for a local file pass it as image="
         )
     # The service rejects raw non-ASCII characters: percent-encode them (reference §6).
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
@@ -149,7 +152,8 @@ def prepare(
                     "page once (page=)"
                 )
             body_params[page_param] = page
-        return Prepared(body={"url": _check_url(url), **body_params}, source=url, page=page)
+        body = {"url": _check_url(url), **body_params}  # the full URL: the service needs it
+        return Prepared(body=body, source=url_label(url), page=page)
     data, source = load_bytes(image)
     return _prepare_bytes(spec, data, source, page, auto_downscale, body_params)
 

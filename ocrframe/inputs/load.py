@@ -19,6 +19,7 @@ from typing import Any
 
 from ..arguments import check_path
 from ..errors import InputError
+from .urls import url_label
 
 __all__ = ["load_input", "load_bytes", "encode_pil", "check_array", "describe"]
 
@@ -123,6 +124,11 @@ def _load_path_or_text(image: str | os.PathLike) -> tuple[bytes, str | None]:
         if len(text) >= 64 and "\n" not in text[:64] and not _exists(text):
             if _BASE64_RE.match(text.encode("ascii", "replace")):
                 return _b64decode(text, "the image string"), None
+    if text.lower().startswith(("http://", "https://")) and not _exists(text):
+        raise InputError(  # named by its label: a presigned URL's signature stays out
+            f"{url_label(text)!r} is a URL, not a file; pass it as url= (an engine that reads "
+            "local data only needs it downloaded first)"
+        )
     path = check_path("image", text).expanduser()
     if not _exists(str(path)):
         raise InputError(
