@@ -20,13 +20,15 @@ after percent-decoding):
 column, saved headers, error rows, messages, log lines): user info becomes ``****@``, secret
 values ``****``, everything else stays in its order, so different objects keep different
 labels. :func:`url_identity` is what the cache key, the dedupe of a run and the claims hash:
-the URL without user info and without any signing parameter, so the same object signed again
-is the same input (not billed twice). It holds no secret, so a cache key reveals none. A URL
-with neither keeps its text as its identity (caches made before stay valid). The assumption:
-the host, path and other parameters name the object; a link naming its file only by a
-``token=`` would share its label and identity with every other such link (download it, and pass
-the bytes). The full URL is still what is sent to the service; :func:`url_secrets` lists its
-secret parts, which the client takes out of an error answer that echoes the request.
+the URL without user info and without the parameters of a signing scheme, so the same object
+signed again is the same input (not billed twice). Generic credentials
+(:data:`GENERIC_SECRETS`: ``token``, ``password``, ``api_key``...) stay in it: a share link
+may name its file by its token alone, and two files must never share a cached answer (such
+links share their label, though: download them to tell them apart by name). A URL with
+neither keeps its text as its identity (caches made before stay valid). The identity is only
+hashed, never shown or written. The full URL is what is sent to the service;
+:func:`url_secrets` lists its secret parts, which the client takes out of an error answer that
+echoes the request.
 
 >>> u = "https://b.obs.cn-north-4.myhuaweicloud.com/scan.jpg?AccessKeyId=AK1&Expires=17&Signature=s%2B"
 >>> url_label(u)
@@ -40,7 +42,14 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, unquote_plus
 
-__all__ = ["SECRET_PARAMS", "VALIDITY_PARAMS", "url_identity", "url_label", "url_secrets"]
+__all__ = [
+    "SECRET_PARAMS",
+    "GENERIC_SECRETS",
+    "VALIDITY_PARAMS",
+    "url_identity",
+    "url_label",
+    "url_secrets",
+]
 
 # Lower-case names whose values are credentials or signatures.
 SECRET_PARAMS = frozenset(
@@ -54,10 +63,15 @@ SECRET_PARAMS = frozenset(
         "x-goog-signature", "x-goog-credential",
         # Azure SAS
         "sig",
-        # generic credentials
+        # generic credentials (GENERIC_SECRETS)
         "token", "access_token", "security_token", "password", "api_key", "apikey",
     }
 )  # fmt: skip
+# Credentials of no signing scheme: a share link may name its file by them alone, so they stay
+# in the identity (two links differing only there are two inputs, each called once).
+GENERIC_SECRETS = frozenset(
+    {"token", "access_token", "security_token", "password", "api_key", "apikey"}
+)
 
 # Lower-case names that say when and how a URL was signed, by the signature they go with.
 VALIDITY_PARAMS: dict[str, frozenset[str]] = {
@@ -144,7 +158,7 @@ def url_identity(url: str) -> str:
     query, fragment = _query(tail)
     pieces = _SEPARATOR.split(query)
     secret, validity = _signing(pieces[::2])
-    signing = secret | validity
+    signing = (secret - GENERIC_SECRETS) | validity
     if not user and not signing:
         return url
     kept: list[str] = []
