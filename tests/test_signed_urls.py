@@ -15,6 +15,7 @@ import pytest
 
 from ocrframe.arguments import check_output
 from ocrframe.cloud.client import Client
+from ocrframe.datasets.batch import read_responses
 from ocrframe.datasets.cache import Cache, input_digest
 from ocrframe.datasets.expand import expand_inputs, task_key
 from ocrframe.datasets.review import review_queue
@@ -262,3 +263,21 @@ def test_url_secrets_cover_every_spelling_a_server_may_echo():
     url = f"https://u:{PW}@e.com/a?Signature=a%2Bb%2F&X-Amz-Credential={AK}%2F2026&n=1"
     assert set(url_secrets(url)) >= {PW, "a%2Bb%2F", "a+b/", f"{AK}%2F2026", f"{AK}/2026"}
     assert "1" not in url_secrets(url)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: expand_inputs(x),
+        lambda x: expand_inputs([x + "?Signature=" + PW]),
+        lambda x: read_responses(x),
+        lambda x: read_responses(x + "/*.json"),
+        lambda x: check_output("out", "s3://k:" + PW + "@b/" + "x" * 300, folder=True),
+    ],
+)
+def test_a_url_of_another_scheme_is_named_without_its_password(call):
+    """Only http(s) URLs are inputs; any other (ftp, s3...) is taken for a path, and the
+    message saying no file is there must not show the password or signature it holds."""
+    with pytest.raises(InputError) as info:
+        call(f"ftp://me:{PW}@files.example.com/scans/a.png")
+    assert PW not in str(info.value) and "****" in str(info.value)

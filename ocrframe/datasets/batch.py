@@ -32,6 +32,7 @@ from ..files import Budget, Snapshot, read_bytes, read_tail
 from ..flatten._schema import FRAMES, column_array
 from ..inputs.formats import RESULT_SUFFIXES, files_in
 from ..inputs.params import show_value
+from ..inputs.urls import shown_input
 from ..parsing import HEADER_TAIL, saved_header
 from ..response import Response, read_response
 from .frame_parts import concat_frames, in_order, joinable, joined_in_order
@@ -440,9 +441,9 @@ def _paths(x: Any) -> list[str]:
         if any(c in text for c in "*?["):
             found = sorted(p for p in _glob.glob(text, recursive=True) if os.path.isfile(p))
             if not found:
-                raise InputError(f"the glob {text!r} matches no file")
+                raise InputError(f"the glob {shown_input(text)!r} matches no file")
             return found
-        raise InputError(f"no response file, folder or glob match at {text!r}")
+        raise InputError(f"no response file, folder or glob match at {shown_input(text)!r}")
     if isinstance(x, Iterable) and not isinstance(x, (bytes, dict)):
         out: list[str] = []
         for item in x:

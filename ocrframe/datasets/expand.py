@@ -27,7 +27,7 @@ from typing import Any
 from ..arguments import check_path
 from ..errors import InputError
 from ..inputs.formats import INPUT_SUFFIXES, files_in
-from ..inputs.urls import url_identity, url_label
+from ..inputs.urls import shown_input, url_identity, url_label
 from .cache import Cache, input_digest
 
 __all__ = ["Task", "expand_inputs", "task_key"]
@@ -142,17 +142,17 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
     if isinstance(item, str) and any(c in text for c in "*?[") and not os.path.exists(text):
         paths = sorted(p for p in _glob.glob(text, recursive=True) if os.path.isfile(p))
         if not paths:
-            raise InputError(f"the glob {text!r} matches no file")
+            raise InputError(f"the glob {shown_input(text)!r} matches no file")
         return [t for p in paths for t in _file_tasks(p)]
     if os.path.isdir(text):
         files = files_in(Path(text), INPUT_SUFFIXES)
         if not files:
-            raise InputError(f"the folder {text!r} holds no image or PDF file")
+            raise InputError(f"the folder {shown_input(text)!r} holds no image or PDF file")
         return [t for p in files for t in _file_tasks(p)]
     if os.path.exists(text) and not os.path.isfile(text):
-        raise InputError(f"{text!r} is not a regular file (a FIFO, socket or device)")
+        raise InputError(f"{shown_input(text)!r} is not a regular file (a FIFO, socket or device)")
     if not os.path.isfile(text):
-        raise InputError(f"no file, folder or glob match at {text!r}")
+        raise InputError(f"no file, folder or glob match at {shown_input(text)!r}")
     return _file_tasks(text)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..catalog import ApiSpec, Param, get_api
 from ..errors import InputError
+from .urls import shown_input
 
 __all__ = ["check_params", "requirements", "PAGE_PARAMS", "show_value"]
 
@@ -37,7 +38,7 @@ def show_value(value: Any) -> str:
     """
     if isinstance(value, bytes | bytearray | memoryview):
         return f"<{len(value)} bytes>"
-    text = repr(value)
+    text = repr(shown_input(value) if isinstance(value, str) else value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

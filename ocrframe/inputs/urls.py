@@ -123,6 +123,17 @@ def _signing(segments: list[str]) -> tuple[set[str], set[str]]:
     return secret, validity & names
 
 
+def shown_input(text: str) -> str:
+    """``text`` a user gave as an input or a path, fit for a message: its :func:`url_label`
+    when it holds ``://`` (a URL of any scheme, which may carry a password or a signature),
+    else unchanged.
+
+    >>> shown_input("ftp://me:pw@host/scans/*.png"), shown_input("scans/me@home/a.png")
+    ('ftp://****@host/scans/*.png', 'scans/me@home/a.png')
+    """
+    return url_label(text) if "://" in text else text
+
+
 def url_label(url: str) -> str:
     """What ocrframe calls ``url`` wherever it shows or writes it: user info and the values
     of secret parameters replaced by ``****``; path, other parameters, their order and the
