@@ -12,6 +12,8 @@ import codecs
 import re
 from typing import Any
 
+from ..errors import ResponseFormatError
+from ..parsing import DTD_REFUSED
 from .detect import TESSERACT_COLUMNS
 
 __all__ = ["parse_text", "decode_text"]
@@ -26,12 +28,16 @@ _XML_HEAD = 65536  # characters searched for the root element of an XML result
 
 def parse_text(text: str) -> dict[str, Any] | None:
     """``{"alto": text}`` for ALTO XML, ``{"hocr": text}`` for hOCR, pytesseract's
-    ``Output.DICT`` columns for a TSV; None when the text is none of them.
+    ``Output.DICT`` columns for a TSV; None when the text is none of them. ALTO declaring a
+    DTD is a ResponseFormatError (see :func:`ocrframe.parsing.xml_parser`).
 
     >>> parse_text('<?xml version="1.0"?><alto:alto xmlns:alto="x"/>')
     {'alto': '<?xml version="1.0"?><alto:alto xmlns:alto="x"/>'}
     """
-    if _ALTO_ROOT.match(text, 0, _XML_HEAD):
+    alto = _ALTO_ROOT.match(text, 0, _XML_HEAD)
+    if alto:
+        if "<!DOCTYPE" in alto.group(0):  # refused here, before anything reads it
+            raise ResponseFormatError(f"ALTO XML {DTD_REFUSED}: refused before reading it")
         return {"alto": text}
     head = text.lstrip()[:4096]
     if head.startswith("<") and ("ocr_page" in text or "ocrx_word" in text):
