@@ -92,13 +92,13 @@ class _Node:
     def named(self, name: str) -> Iterator[_Node]:
         return (c for c in self.children if c.name == name)
 
-    def path(self) -> str:
-        """The element's XPath (local names): its parent's, its name, and its position among
-        the siblings of that name when there are several (``TextLine[2]``)."""
+    def path(self, parent_path: str = "") -> str:
+        """The element's XPath (local names) under its parent's: its name, and its position
+        among the siblings of that name when there are several (``TextLine[2]``)."""
         if self.parent is None:
             return f"/{self.name}"
         many = self.parent.counts[self.name] > 1
-        return f"{self.parent.path()}/{self.name}" + (f"[{self.index}]" if many else "")
+        return f"{parent_path}/{self.name}" + (f"[{self.index}]" if many else "")
 
 
 def _parse(text: str) -> _Node:
@@ -313,18 +313,20 @@ def _confidence(node: _Node, name: str, percent: bool = False) -> float | None:
     return c
 
 
-def _leftovers(r: Reader, node: _Node, page: int, page_of: dict[int, int]) -> None:
+def _leftovers(
+    r: Reader, node: _Node, page: int, page_of: dict[int, int], parent_path: str = ""
+) -> None:
     """Every attribute and text no frame used goes to ``other`` at its XPath."""
     if node.used is _ALL:
         return
     page = page_of.get(id(node), page)
-    leftover = [(k, v) for k, v in node.attrs.items() if k not in node.used]
-    text = "".join(node.text).strip() if _TEXT not in node.used else ""
-    if leftover or text:
-        where = node.path()
-        for name, value in leftover:
+    where = node.path(parent_path)
+    for name, value in node.attrs.items():
+        if name not in node.used:
             r.ex.other(page, f"{where}/@{name}", value)
+    if node.text and _TEXT not in node.used:
+        text = "".join(node.text).strip()
         if text:
             r.ex.other(page, where, text)
     for child in node.children:
-        _leftovers(r, child, page, page_of)
+        _leftovers(r, child, page, page_of, where)
