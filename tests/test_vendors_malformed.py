@@ -378,3 +378,15 @@ def test_alto_values_that_are_no_numbers_or_no_confidences_are_kept_in_other(nam
         assert np.isnan(tokens["x1"][0]) and other[path] == odd
     else:
         assert path not in other and not np.isnan(tokens["x1"][0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<!DOCTYPE [" + "]" * 65536, "<!DOCTYPE " + "[" * 65536, "<!--" * 20000,
+     "<!DOCTYPE a [" + "<!--" * 16000, "<" + "a" * 65536 + ":alto>"],
+    ids=["brackets", "open-brackets", "comments", "doctype-comments", "long-prefix"],
+)  # fmt: skip
+def test_text_that_only_starts_like_xml_is_told_apart_in_one_pass(text):
+    # a backtracking pattern over the prolog took minutes on the first of these
+    with pytest.raises(ocrframe.ResponseFormatError, match="nor is it a Tesseract result"):
+        ocrframe.read_response(text)

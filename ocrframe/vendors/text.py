@@ -18,10 +18,9 @@ from .detect import TESSERACT_COLUMNS
 
 __all__ = ["parse_text", "decode_text"]
 
-# What may come before an XML document's root element: white space, the XML declaration and
-# other processing instructions, comments, a DOCTYPE (refused when the ALTO is read).
-_PROLOG = r"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*"
-_ALTO_ROOT = re.compile(_PROLOG + r"<(?:[\w.-]+:)?alto[\s/>]", re.DOTALL)
+# An ALTO root element's start tag; the prolog before it is skipped by _alto_root.
+_ALTO_TAG = re.compile(r"<(?:[\w.-]+:)?alto[\s/>]")
+_SPACE = re.compile(r"[\s\ufeff]*")
 _DECLARED = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _XML_HEAD = 65536  # characters searched for the root element of an XML result
 
@@ -34,10 +33,10 @@ def parse_text(text: str) -> dict[str, Any] | None:
     >>> parse_text('<?xml version="1.0"?><alto:alto xmlns:alto="x"/>')
     {'alto': '<?xml version="1.0"?><alto:alto xmlns:alto="x"/>'}
     """
-    alto = _ALTO_ROOT.match(text, 0, _XML_HEAD)
-    if alto:
-        if "<!DOCTYPE" in alto.group(0):  # refused here, before anything reads it
-            raise ResponseFormatError(f"ALTO XML {DTD_REFUSED}: refused before reading it")
+    alto = _alto_root(text)
+    if alto == "doctype":  # refused here, before anything reads it
+        raise ResponseFormatError(f"ALTO XML {DTD_REFUSED}: refused before reading it")
+    if alto == "alto":
         return {"alto": text}
     head = text.lstrip()[:4096]
     if head.startswith("<") and ("ocr_page" in text or "ocrx_word" in text):
@@ -64,6 +63,31 @@ def _number(v: str) -> Any:
             return float(v)
         except ValueError:
             return v
+
+
+def _alto_root(text: str) -> str | None:
+    """``"alto"`` when the first element of ``text`` is an ALTO root (after white space, the
+    XML declaration, processing instructions and comments), ``"doctype"`` when a DOCTYPE comes
+    first and an ALTO root after it, else None. Linear: str.find and anchored matches only.
+
+    >>> _alto_root("<?xml version='1.0'?><!-- x --><alto>"), _alto_root("<altoo>")
+    ('alto', None)
+    """
+    i, end = 0, min(len(text), _XML_HEAD)
+    while i < end:
+        i = _SPACE.match(text, i, end).end()
+        for opening, closing in (("<?", "?>"), ("<!--", "-->")):
+            if text.startswith(opening, i):
+                found = text.find(closing, i + len(opening), end)
+                if found < 0:
+                    return None
+                i = found + len(closing)
+                break
+        else:
+            if text.startswith("<!DOCTYPE", i):
+                return "doctype" if _ALTO_TAG.search(text, i, end) else None
+            return "alto" if _ALTO_TAG.match(text, i, end) else None
+    return None
 
 
 def decode_text(data: bytes) -> str:
