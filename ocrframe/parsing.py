@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+from xml.parsers import expat
 
 from .catalog import get_api
 from .errors import InputError, ResponseFormatError
@@ -24,9 +25,37 @@ __all__ = [
     "clean_info",
     "HEADER_TAIL",
     "saved_header",
+    "DTD_REFUSED",
+    "xml_parser",
 ]
 
 MAX_DEPTH = 100  # OCR responses nest < 10 levels; deeper bodies are refused, not walked
+# Why XML from elsewhere may not declare a DTD: entity attacks need one, and no OCR result or
+# workbook part has one (an undeclared entity is then not well-formed XML, refused too).
+DTD_REFUSED = "declares a DTD (<!DOCTYPE ...>), as entity attacks (XXE, 'billion laughs') do"
+
+
+def xml_parser(
+    refuse_dtd: Callable[..., Any],
+    namespace_separator: str | None = None,
+    encoding: str | None = None,
+) -> Any:
+    """An expat parser for XML from elsewhere: ``refuse_dtd`` (which raises, saying
+    :data:`DTD_REFUSED`) is called at a ``<!DOCTYPE``, before any entity is declared, and
+    external parameter entities are never read. The one rule for every XML ocrframe reads.
+    ``encoding`` overrides the document's declaration (text already decoded, fed as UTF-8).
+
+    >>> def refuse(*_):
+    ...     raise ValueError(DTD_REFUSED)
+    >>> xml_parser(refuse).Parse('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', True)
+    Traceback (most recent call last):
+    ...
+    ValueError: declares a DTD (<!DOCTYPE ...>), as entity attacks (XXE, 'billion laughs') do
+    """
+    parser = expat.ParserCreate(encoding=encoding, namespace_separator=namespace_separator)
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
 
 
 def parse_json(data: str | bytes, where: str = "") -> Any:

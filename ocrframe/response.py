@@ -373,8 +373,8 @@ def read_response(
 
     Other engines' saved results are recognised from their shape (``Response.vendor``):
     Amazon Textract, Azure Document Intelligence, Google Document AI and Vision, PaddleOCR
-    JSON, Tesseract hOCR and TSV (as text, bytes or a path); ``vendor=`` forces one. A top-level
-    JSON list is read as ``{"responses": [...]}``.
+    JSON, Tesseract hOCR and TSV and ALTO XML (as text, bytes or a path); ``vendor=`` forces
+    one. A top-level JSON list is read as ``{"responses": [...]}``.
 
     An error body — ``{"error_code", "error_msg"}`` at the top level or nested in ``result``
     (as the General Table example shows) — raises :class:`ocrframe.ApiError` unless
@@ -562,8 +562,9 @@ def _parse(data: str | bytes, path: str | None) -> Any:
         # Not JSON: maybe another engine's text format (Tesseract hOCR or TSV).
         from .vendors import parse_text
         from .vendors.detect import TESSERACT_COLUMNS
+        from .vendors.text import decode_text
 
-        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        text = data if isinstance(data, str) else decode_text(data)
         parsed = parse_text(text) if "\0" not in text else None
         if parsed is not None:
             return parsed
@@ -571,5 +572,6 @@ def _parse(data: str | bytes, path: str | None) -> Any:
             raise  # binary, or JSON gone wrong: parse_json's message says it best
         raise ResponseFormatError(
             f"{exc}; nor is it a Tesseract result (hOCR needs ocr_page or ocrx_word elements, "
-            f"TSV the header line of image_to_data: {' '.join(TESSERACT_COLUMNS)})"
+            f"TSV the header line of image_to_data: {' '.join(TESSERACT_COLUMNS)}; ALTO XML "
+            "an <alto> root element)"
         ) from None

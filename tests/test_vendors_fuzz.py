@@ -53,3 +53,55 @@ def test_mutated_results_of_other_engines_give_frames_or_an_ocr_error(path):
             except ocrframe.OcrError:
                 pass
     assert answered  # most mutations keep a readable result
+
+
+# --- ALTO XML: seeded mutations of the structures of tests/test_vendors_alto.py ------------------
+
+ODD_TEXT = ["", "x", "nan", "-inf", "1e400", "-1", "2", str(10**30), "0.", "0.1000", "&amp;",
+            " 3 ", "1,5", "\u00a0"]  # fmt: skip
+
+
+def mutated_alto(text: str, rng: random.Random) -> str:
+    """``text`` with elements dropped or doubled, attribute values made odd or dropped, and
+    now and then the XML itself damaged (cut short, a stray ``<`` or ``&``)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(text)  # the test's own document, not hostile
+    for parent in list(root.iter()):
+        for child in list(parent):
+            r = rng.random()
+            if r < 0.05:
+                parent.remove(child)
+            elif r < 0.08:
+                parent.append(child)  # the same element twice: the order changes too
+        for name in list(parent.attrib):
+            r = rng.random()
+            if r < 0.12:
+                parent.set(name, rng.choice(ODD_TEXT))
+            elif r < 0.16:
+                del parent.attrib[name]
+    out = ET.tostring(root, encoding="unicode")
+    r = rng.random()
+    if r < 0.1:
+        out = out[: rng.randrange(len(out))]
+    elif r < 0.2:
+        at = rng.randrange(len(out))
+        out = out[:at] + rng.choice("<&>\"'") + out[at:]
+    return out
+
+
+def test_mutated_alto_gives_frames_or_an_ocr_error():
+    from test_vendors_alto import ABBYY, GLYPHS, tesseract_alto
+
+    answered = 0
+    for name, text in (("tesseract", tesseract_alto()), ("abbyy", ABBYY), ("glyphs", GLYPHS)):
+        rng = random.Random(name)
+        for _ in range(40):
+            body = mutated_alto(text, rng)
+            for frame in FRAMES:
+                try:
+                    getattr(ocrframe, frame)(body)
+                    answered += 1
+                except ocrframe.OcrError:
+                    pass
+    assert answered > 500  # most mutations keep a readable result

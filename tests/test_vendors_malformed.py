@@ -7,6 +7,9 @@ changed, as a damaged or hand-edited file has it.
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
 import ocrframe
@@ -297,3 +300,93 @@ def test_docai_text_anchor_keeps_what_it_does_not_read():
     assert kept[f"{anchor}.note"] == "n"
     assert kept[f"{anchor}.textSegments[1].startIndex"] == "6"  # a segment with no end
     assert kept[f"{anchor}.content"] == "something else"
+
+
+# --- ALTO XML: hostile or damaged files -----------------------------------------------------------
+
+ALTO_LINE = (
+    '<TextLine ID="l"><String ID="s" CONTENT="Hi" WC="0.9" HPOS="1" VPOS="2" WIDTH="3" '
+    'HEIGHT="4"/></TextLine>'
+)
+NESTED = zip("abcdefgh", "bcdefghi", strict=True)  # each entity ten of the one before
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in NESTED)
+    + ']><alto><Layout><Page ID="p" PHYSICAL_IMG_NR="1"><TextBlock ID="b"><TextLine ID="l">'
+    '<String ID="s" CONTENT="&i;"/></TextLine></TextBlock></Page></Layout></alto>'
+)
+
+
+def alto_page(inner: str) -> str:
+    return (
+        '<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page ID="p" '
+        f'PHYSICAL_IMG_NR="1"><PrintSpace><TextBlock ID="b">{inner}</TextBlock></PrintSpace>'
+        "</Page></Layout></alto>"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (LAUGHS, "declares a DTD"),  # a billion laughs: 10**9 'a's if expanded
+        (  # an external entity (XXE) would read a local file
+            '<!DOCTYPE alto [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + alto_page("&x;"),
+            "declares a DTD",
+        ),
+        ('<!DOCTYPE alto SYSTEM "http://127.0.0.1:9/alto.dtd">' + alto_page(""), "declares a DTD"),
+        (alto_page(ALTO_LINE.replace("Hi", "&nbsp;")), "not well-formed .*undefined entity"),
+        (alto_page(ALTO_LINE)[:-20], "not well-formed"),  # cut short
+        (alto_page("<ComposedBlock>" * 150 + "</ComposedBlock>" * 150), "more than 100 levels"),
+        (alto_page(ALTO_LINE).replace("</TextLine>", "</TextBlock>", 1), "not well-formed"),
+    ],
+    ids=["billion-laughs", "xxe", "external-dtd", "undeclared-entity", "truncated", "deep",
+         "mismatched"],
+)  # fmt: skip
+def test_hostile_or_damaged_alto_is_a_response_format_error(text, message):
+    with pytest.raises(ocrframe.ResponseFormatError, match=message):
+        ocrframe.words(ocrframe.read_response(text))
+    # the same text saved inside a response's JSON is refused by the reader itself
+    with pytest.raises(ocrframe.ResponseFormatError, match=message):
+        ocrframe.flatten({"alto": text})
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("", "not well-formed"), ("<html><body/></html>", "root element is <html>, not <alto>"),
+     ("<alto>", "not well-formed")],
+)  # fmt: skip
+def test_an_alto_member_that_is_no_alto_says_so(text, message):
+    with pytest.raises(ocrframe.ResponseFormatError, match=message):
+        ocrframe.flatten({"alto": text})
+
+
+NOT_NUMBERS = ["", "x", "nan", "inf", "1e400", "0x10"]
+
+
+@pytest.mark.parametrize("name", ["WC", "HPOS", "WIDTH"])
+@pytest.mark.parametrize("odd", [*NOT_NUMBERS, "-1", "2"])
+def test_alto_values_that_are_no_numbers_or_no_confidences_are_kept_in_other(name, odd):
+    line = re.sub(f'{name}="[^"]*"', f'{name}="{odd}"', ALTO_LINE)
+    frames = ocrframe.flatten(alto_page(line))
+    tokens = frames["tokens"]
+    assert tokens["text"].tolist() == ["Hi"]
+    other = dict(zip(frames["other"]["path"], frames["other"]["value"], strict=True))
+    path = f"/alto/Layout/Page/PrintSpace/TextBlock/TextLine/String/@{name}"
+    if name == "WC":  # a confidence is from 0 to 1
+        assert np.isnan(tokens["confidence"][0]) and other[path] == odd
+    elif odd in NOT_NUMBERS:
+        assert np.isnan(tokens["x1"][0]) and other[path] == odd
+    else:
+        assert path not in other and not np.isnan(tokens["x1"][0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<!DOCTYPE [" + "]" * 65536, "<!DOCTYPE " + "[" * 65536, "<!--" * 20000,
+     "<!DOCTYPE a [" + "<!--" * 16000, "<" + "a" * 65536 + ":alto>"],
+    ids=["brackets", "open-brackets", "comments", "doctype-comments", "long-prefix"],
+)  # fmt: skip
+def test_text_that_only_starts_like_xml_is_told_apart_in_one_pass(text):
+    # a backtracking pattern over the prolog took minutes on the first of these
+    with pytest.raises(ocrframe.ResponseFormatError, match="nor is it a Tesseract result"):
+        ocrframe.read_response(text)

@@ -466,10 +466,10 @@ def read_responses(paths: Any) -> Batch:
     ----------
     paths : path, glob, folder or list of these
         JSON files written by ``Response.to_json``, plain response bodies, other engines'
-        saved results (JSON, Tesseract hOCR or TSV), or a cache directory of
+        saved results (JSON, Tesseract hOCR or TSV, ALTO XML), or a cache directory of
         :func:`ocrframe.runner.run`. A folder is searched recursively for ``.json``,
-        ``.hocr`` and ``.tsv`` files (hidden ones left out; a glob takes any other name). A
-        cache holds one response per distinct input (its key is the content, not the name),
+        ``.hocr``, ``.tsv`` and ``.xml`` files (hidden ones left out; a glob takes any other
+        name). A cache holds one response per distinct input (its key is the content, not the name),
         labelled with the source that first produced it.
 
     Returns

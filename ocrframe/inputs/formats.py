@@ -41,8 +41,8 @@ IMAGE_SUFFIXES = frozenset(
 # Suffixes of the files ocrframe reads as inputs: images and PDFs.
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 # Suffixes of saved results ocrframe reads from a folder: JSON bodies (ours, other services'),
-# Tesseract hOCR and ``image_to_data`` TSV.
-RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv"})
+# Tesseract hOCR, ``image_to_data`` TSV and ALTO XML.
+RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv", ".xml"})
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
 
 

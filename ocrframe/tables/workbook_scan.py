@@ -45,6 +45,7 @@ from typing import Any
 from xml.parsers import expat
 
 from ..errors import WorkbookError
+from ..parsing import DTD_REFUSED, xml_parser
 
 __all__ = ["scan_workbook", "WorkbookScan", "DEFAULT_MAX_CELLS", "EXCEL_MAX_ROWS",
            "EXCEL_MAX_COLS", "ELEMENTS_PER_CELL", "CELLS_PER_STYLE_RECORD",
@@ -164,10 +165,7 @@ class _Counter:
             handler(tag, attrs)
 
     def refuse_dtd(self, *_: Any) -> None:
-        raise _Refused(
-            f"declares a DTD (<!DOCTYPE ...>) in {self.part}, as entity attacks (XXE, 'billion "
-            "laughs') do; no .xlsx part has one"
-        )
+        raise _Refused(f"{DTD_REFUSED}; no .xlsx part has one (found in {self.part})")
 
     def _add(self, n: int, what: str) -> None:
         self.positions += n
@@ -245,9 +243,7 @@ class _Counter:
 
 
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter: _Counter) -> None:
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartDoctypeDeclHandler = counter.refuse_dtd
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = xml_parser(counter.refuse_dtd, namespace_separator=" ")
     parser.StartElementHandler = counter.start
     counter.start_part(info.filename)
     with zf.open(info) as fh:

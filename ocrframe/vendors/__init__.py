@@ -2,11 +2,11 @@
 
 ``read_response`` recognises the engine from the shape of the result (``Response.vendor``) and
 every frame function then reads it with the engine's module here: ``textract``, ``azure``,
-``docai``, ``gvision``, ``paddle``, ``tesseract``. The vocabulary is the same for all:
-``words`` one row per line, ``tokens`` one row per word as the engine segments it, ``chars``,
-``cells`` (0-based ``row``/``col`` and spans), ``kv``, ``fields``, ``layout``, ``document``
-(the polygons' coordinate space per page: ``width``, ``height``, ``unit``), and ``other`` for
-anything else, with its path.
+``docai``, ``gvision``, ``paddle``, ``tesseract`` (whose ALTO XML ``alto`` reads). The
+vocabulary is the same for all: ``words`` one row per line, ``tokens`` one row per word as the
+engine segments it, ``chars``, ``cells`` (0-based ``row``/``col`` and spans), ``kv``,
+``fields``, ``layout``, ``document`` (the polygons' coordinate space per page: ``width``,
+``height``, ``unit``), and ``other`` for anything else, with its path.
 
 >>> import ocrframe
 >>> r = ocrframe.read_response({"textAnnotations": [

@@ -32,7 +32,9 @@ VENDORS: dict[str, str] = {
     "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, one page or a "
     "list of pages; PP-StructureV3 results and PP-Structure 2.x region lists; or 2.x "
     "[[polygon, [text, score]], ...] per page)",
-    "tesseract": "Tesseract hOCR (HTML text) or image_to_data TSV / pytesseract Output.DICT",
+    "tesseract": "Tesseract hOCR (HTML text), image_to_data TSV / pytesseract Output.DICT, or "
+    "ALTO XML (v2, v3, v4 or no namespace; as ABBYY, Transkribus, eScriptorium, kraken and "
+    "OCR-D write it too)",
 }
 
 TESSERACT_COLUMNS = (
@@ -161,7 +163,7 @@ def detect_vendor(raw: Any) -> str | None:
         return "azure"
     if _has(raw, "textAnnotations", "fullTextAnnotation"):
         return "gvision"
-    if "hocr" in raw and isinstance(raw["hocr"], str):
+    if isinstance(raw.get("hocr"), str) or isinstance(raw.get("alto"), str):
         return "tesseract"
     if all(isinstance(raw.get(c), list) for c in TESSERACT_COLUMNS):
         return "tesseract"
@@ -229,6 +231,8 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
     if vendor == "docai":
         return "layout-parser" if _has(raw, "documentLayout") else "document"
     if vendor == "tesseract":
+        if isinstance(raw.get("alto"), str):
+            return "alto"
         return "hocr" if "hocr" in raw else "image-to-data"
     if vendor == "paddleocr":
         from .paddle import is_region, is_structure

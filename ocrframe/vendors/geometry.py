@@ -60,8 +60,11 @@ def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) ->
 
         document = document_of(document)
     keys = [k for k in ("source", "page") if k in frame.columns and k in document.columns]
-    if not {"width", "height", "unit"} <= set(document.columns) or not keys:
+    if "unit" not in document.columns or not keys:
         return frame.copy()  # Huawei and local results: pixels already
+    for c in ("width", "height"):  # no page gave it: a page with neither is refused below
+        if c not in document.columns:
+            document = document.assign(**{c: float("nan")})
     dims = document[[*keys, "width", "height", "unit"]].drop_duplicates(keys)
     merged = frame[keys].merge(dims, on=keys, how="left")
     pixel = merged["unit"].isin(["pixel", "pixels"]) | merged["unit"].isna()
@@ -73,6 +76,15 @@ def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) ->
         raise InputError(
             f"coordinates are in {', '.join(units)}: pass the image (or its (width, height)) "
             "to scale them to pixels"
+        )
+    unsized = ~pixel & (merged["width"].isna() & merged["height"].isna()).to_numpy()
+    if unsized.any():
+        pages = sorted(set(merged.loc[unsized, "page"]))
+        unit = merged.loc[unsized, "unit"].iloc[0]
+        raise InputError(
+            f"coordinates of page{'s' if len(pages) > 1 else ''} "
+            f"{', '.join(str(p) for p in pages)} are in {unit} and the result gives neither "
+            "width nor height for it: they cannot be scaled to the image's pixels"
         )
     w, h = _size(image)
     sx = (w / merged["width"].astype(float)).fillna(1.0).to_numpy()

@@ -1,7 +1,8 @@
-"""Tesseract: hOCR (``{"hocr": text}``, as ``read_response`` reads an hOCR file or string) and
+"""Tesseract: hOCR (``{"hocr": text}``, as ``read_response`` reads an hOCR file or string),
 ``image_to_data`` (a TSV read into pytesseract's ``Output.DICT`` columns, or that dict saved
-as JSON). Lines are ``words`` (their confidence is the mean of their words'), words are
-``tokens``, ``ocrx_cinfo`` characters are ``chars``, blocks and paragraphs are ``layout``.
+as JSON) and ALTO XML (``{"alto": text}``, read by :mod:`ocrframe.vendors.alto`). Lines are
+``words`` (their confidence is the mean of their words'), words are ``tokens``, ``ocrx_cinfo``
+characters are ``chars``, blocks and paragraphs are ``layout``.
 Coordinates are pixels; confidences 0-100 become 0-1 and -1 (none) becomes NaN.
 
 >>> hocr = ("<div class='ocr_page' title='bbox 0 0 100 50'><span class='ocr_line' "
@@ -40,7 +41,11 @@ _VOID = {"meta", "br", "img", "link", "hr", "input"}
 
 
 def read(raw: dict[str, Any]) -> Extraction:
-    """The frames of a Tesseract hOCR text or ``image_to_data`` columns."""
+    """The frames of a Tesseract hOCR text, ALTO text or ``image_to_data`` columns."""
+    if isinstance(raw.get("alto"), str):
+        from .alto import read as read_alto
+
+        return read_alto(raw)
     r = Reader(raw)
     if isinstance(raw.get("hocr"), str):
         r.use("hocr")

@@ -1,4 +1,4 @@
-"""Results saved as text rather than JSON: Tesseract hOCR and ``image_to_data`` TSV.
+"""Results saved as text rather than JSON: Tesseract hOCR, ``image_to_data`` TSV and ALTO XML.
 
 >>> tsv = ("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth"
 ...        "\\theight\\tconf\\ttext\\n5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t30\\t12\\t91.5\\tHi\\n")
@@ -8,16 +8,36 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from typing import Any
 
+from ..errors import ResponseFormatError
+from ..parsing import DTD_REFUSED
 from .detect import TESSERACT_COLUMNS
 
-__all__ = ["parse_text"]
+__all__ = ["parse_text", "decode_text"]
+
+# An ALTO root element's start tag; the prolog before it is skipped by _alto_root.
+_ALTO_TAG = re.compile(r"<(?:[\w.-]+:)?alto[\s/>]")
+_SPACE = re.compile(r"[\s\ufeff]*")
+_DECLARED = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_XML_HEAD = 65536  # characters searched for the root element of an XML result
 
 
 def parse_text(text: str) -> dict[str, Any] | None:
-    """``{"hocr": text}`` for hOCR, pytesseract's ``Output.DICT`` columns for a TSV; None
-    when the text is neither."""
+    """``{"alto": text}`` for ALTO XML, ``{"hocr": text}`` for hOCR, pytesseract's
+    ``Output.DICT`` columns for a TSV; None when the text is none of them. ALTO declaring a
+    DTD is a ResponseFormatError (see :func:`ocrframe.parsing.xml_parser`).
+
+    >>> parse_text('<?xml version="1.0"?><alto:alto xmlns:alto="x"/>')
+    {'alto': '<?xml version="1.0"?><alto:alto xmlns:alto="x"/>'}
+    """
+    alto = _alto_root(text)
+    if alto == "doctype":  # refused here, before anything reads it
+        raise ResponseFormatError(f"ALTO XML {DTD_REFUSED}: refused before reading it")
+    if alto == "alto":
+        return {"alto": text}
     head = text.lstrip()[:4096]
     if head.startswith("<") and ("ocr_page" in text or "ocrx_word" in text):
         return {"hocr": text}
@@ -43,3 +63,48 @@ def _number(v: str) -> Any:
             return float(v)
         except ValueError:
             return v
+
+
+def _alto_root(text: str) -> str | None:
+    """``"alto"`` when the first element of ``text`` is an ALTO root (after white space, the
+    XML declaration, processing instructions and comments), ``"doctype"`` when a DOCTYPE comes
+    first and an ALTO root after it, else None. Linear: str.find and anchored matches only.
+
+    >>> _alto_root("<?xml version='1.0'?><!-- x --><alto>"), _alto_root("<altoo>")
+    ('alto', None)
+    """
+    i, end = 0, min(len(text), _XML_HEAD)
+    while i < end:
+        i = _SPACE.match(text, i, end).end()
+        for opening, closing in (("<?", "?>"), ("<!--", "-->")):
+            if text.startswith(opening, i):
+                found = text.find(closing, i + len(opening), end)
+                if found < 0:
+                    return None
+                i = found + len(closing)
+                break
+        else:
+            if text.startswith("<!DOCTYPE", i):
+                return "doctype" if _ALTO_TAG.search(text, i, end) else None
+            return "alto" if _ALTO_TAG.match(text, i, end) else None
+    return None
+
+
+def decode_text(data: bytes) -> str:
+    """Saved text as characters: by its byte-order mark, else the encoding an XML declaration
+    names (ALTO from older tools may be ISO-8859-1), else UTF-8 (bad bytes as U+FFFD).
+
+    >>> decode_text('<?xml version="1.0" encoding="ISO-8859-1"?><a>é</a>'.encode("latin-1"))[-6:]
+    '>é</a>'
+    """
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+        if data.startswith(bom):
+            return data.decode(encoding, "replace")
+    declared = _DECLARED.match(data)
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), "replace")
+        except LookupError:  # an encoding Python does not know: UTF-8, as expat would
+            pass
+    return data.decode("utf-8", "replace")
