@@ -121,3 +121,18 @@ def test_streamed_review_queue_of_a_batch_without_items(tmp_path):
     q = review_queue(Batch([]), out=tmp_path / "r", stream=True)
     assert q.empty and {"item", "source", "text", "confidence", "crop"} <= set(q.columns)
     assert (tmp_path / "r" / "review.csv").is_file()
+
+
+def test_review_queue_of_one_response_crops_its_source_image(tmp_path):
+    """A Response's own frames have no ``source`` column: the queue found no image for any
+    item and every crop was silently NA. It is now read as a one-item batch."""
+    from ocrframe.response import Response
+    from ocrframe.synth import synthesize
+
+    image = tmp_path / "receipt.png"
+    Image.new("RGB", (1200, 1200), "white").save(image)
+    resp = Response(synthesize("general-text", seed=1), api="general-text", source=str(image))
+    q = review_queue(resp, threshold=1.0, out=tmp_path / "review", xlsx=False)
+    assert len(q) == len(resp.words()) and q["crop"].notna().all()
+    assert set(q["source"]) == {str(image)}
+    assert q["crop"].str.endswith("_receipt.png").all()

@@ -15,7 +15,7 @@ import pytest
 
 from ocrframe.arguments import check_output
 from ocrframe.cloud.client import Client
-from ocrframe.datasets.batch import read_responses
+from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.cache import Cache, input_digest
 from ocrframe.datasets.expand import expand_inputs, task_key
 from ocrframe.datasets.review import review_queue
@@ -281,3 +281,27 @@ def test_a_url_of_another_scheme_is_named_without_its_password(call):
     with pytest.raises(InputError) as info:
         call(f"ftp://me:{PW}@files.example.com/scans/a.png")
     assert PW not in str(info.value) and "****" in str(info.value)
+
+
+def test_an_images_folder_and_saved_workbooks_use_the_url_objects_file_name(tmp_path):
+    """A URL source's file name is its last path segment, not the query: the review queue
+    finds ``scan 1.png`` downloaded into a folder, and ``save_excel`` names its workbook after
+    the object (both took ``scan%201.png?AccessKeyId=****&...`` for the name)."""
+    from PIL import Image
+
+    from ocrframe import save_excel
+    from ocrframe.response import Response
+    from ocrframe.synth import synthesize
+
+    url = f"{OBS}/2024/scan%201.png?AccessKeyId={AK}&Expires=1&Signature=abc"
+    images = tmp_path / "images"
+    images.mkdir()
+    Image.new("RGB", (1200, 1200), "white").save(images / "scan 1.png")
+    words = Response(synthesize("general-text", seed=1), api="general-text", source=url_label(url))
+    queue = review_queue(Batch([words]), images=images, threshold=1.0, out=tmp_path / "review",
+                         xlsx=False)  # fmt: skip
+    assert len(queue) and queue["crop"].notna().all()
+    assert (tmp_path / "review" / queue["crop"].iloc[0]).is_file()
+    table = synthesize("general-table", seed=1, params={"return_excel": True})
+    saved = save_excel(Response(table, api="general-table", source=url_label(url)), tmp_path)
+    assert [p.name for p in saved] == ["scan_1_p1_tables.xlsx"]

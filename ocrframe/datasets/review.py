@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
@@ -22,8 +22,10 @@ import pandas as pd
 
 from ..arguments import check_flag, check_number, check_output, check_path, check_threshold
 from ..errors import InputError
-from ..files import write_atomically
+from ..files import safe_component, write_atomically
 from ..inputs.formats import INPUT_SUFFIXES
+from ..inputs.urls import source_name
+from ..response import Response
 from ..tables.safe_output import safe_value, write_csv
 from .audit import default_frame, frame_chunks, frame_of, should_stream
 
@@ -126,11 +128,13 @@ class _Images:
         if imgs is None:
             return source
         if isinstance(imgs, Mapping):
-            return imgs.get(source, imgs.get(Path(source).name))
+            return imgs.get(source, imgs.get(source_name(source)))
         if callable(imgs):
             return imgs(source)
         folder = Path(imgs)
-        name = Path(source).name
+        name = source_name(source)
+        if not name:
+            return None
         if (folder / name).is_file():
             return folder / name
         for ext in _IMAGE_EXTS:
@@ -218,6 +222,10 @@ def review_queue(
     check_number("embed_max", embed_max, low=0, integer=True)
     out = check_output("out", out, folder=True)
     finder = _Images(images)
+    if isinstance(data, Response):  # a response's own frames have no source to find images by
+        from .batch import Batch
+
+        data = Batch([data])
     queue = _low_items(data, t, frame, stream)
     queue = queue.sort_values("confidence", kind="stable").reset_index(drop=True)
     if limit is not None:
@@ -248,7 +256,8 @@ def _write_crops(queue: pd.DataFrame, finder: _Images, out: Path, margin: int) -
         box = None if img is None else crop_box(tuple(boxes[i]), img.size, margin)
         if box is None:
             continue
-        name = f"crops/{int(queue['item'].iloc[i]):05d}_{Path(str(src)).stem[:40]}.png"
+        stem = safe_component(PurePath(source_name(str(src))).stem[:40])
+        name = f"crops/{int(queue['item'].iloc[i]):05d}_{stem}.png"
         img.crop(box).save(out / name)
         crops.iloc[i] = name
     return crops

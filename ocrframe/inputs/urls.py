@@ -40,6 +40,7 @@ echoes the request.
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from urllib.parse import unquote, unquote_plus
 
 __all__ = [
@@ -132,6 +133,21 @@ def shown_input(text: str) -> str:
     ('ftp://****@host/scans/*.png', 'scans/me@home/a.png')
     """
     return url_label(text) if "://" in text else text
+
+
+def source_name(source: str) -> str:
+    """The file name a ``source`` names: a URL's last path segment (percent-decoded, without
+    its query or fragment), else the path's own name; what an images folder is searched for.
+
+    >>> source_name("https://b.example.com/scans/a%20b.jpg?Signature=****#p2")
+    'a b.jpg'
+    >>> source_name("scans/2024/x.png"), source_name("https://b.example.com/")
+    ('x.png', '')
+    """
+    if "://" not in source:
+        return PurePath(source).name
+    path = _parts(source)[3]
+    return unquote(path.rpartition("/")[2])
 
 
 def url_label(url: str) -> str:

@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ import pandas as pd
 from ..arguments import check_number, check_output, check_path
 from ..errors import InputError, WorkbookError
 from ..files import write_atomically
+from ..inputs.urls import source_name
 from ..response import sdr_one_page
 from .grid import build_table, check_table_options
 from .workbook_scan import DEFAULT_MAX_CELLS, ZIP_ERRORS, scan_workbook
@@ -377,7 +378,8 @@ def save_excel(
     path = check_output("path", path, folder=path.suffix.lower() != ".xlsx")
     items: list[tuple[str, bytes]] = []
     for k, resp in enumerate(as_responses(x)):
-        stem = _slug(Path(resp.source).stem) if resp.source else f"response{k}"
+        name = source_name(resp.source) if resp.source else ""
+        stem = _slug(PurePath(name).stem) if name else f"response{k}"
         for p in _payloads(resp):
             data = decode_workbook(p.b64, where=p.path, max_bytes=max_bytes)
             scan = scan_workbook(data, where=p.path, max_cells=max_cells)
