@@ -84,6 +84,14 @@ class Response:
         emulator) or another engine's saved result (``"textract"``, ``"azure"``, ``"docai"``,
         ``"gvision"``, ``"paddleocr"``, ``"tesseract"``; see :mod:`ocrframe.vendors`).
         Detected from the body when omitted; an unknown shape is a ResponseFormatError.
+
+    Examples
+    --------
+    >>> r = Response({"result": {"words_block_list": [{"words": "Hi"}]}}, source="a.png")
+    >>> r
+    Response(api='general-text', source='a.png')
+    >>> r.vendor, r.words()["text"].tolist()
+    ('huawei', ['Hi'])
     """
 
     __slots__ = (
@@ -174,7 +182,11 @@ class Response:
     # --- saving ----------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The raw body plus ocrframe's own keys under ``"_ocrframe"`` (api, source, page...)."""
+        """The raw body plus ocrframe's own keys under ``"_ocrframe"`` (api, source, page...).
+
+        >>> Response({"result": {}}, api="general-text", source="a.png").to_dict()
+        {'result': {}, '_ocrframe': {'api': 'general-text', 'source': 'a.png', 'page': None}}
+        """
         info = {"api": self.api, "source": self.source, "page": self.page}
         if self.vendor != "huawei":
             info["vendor"] = self.vendor
@@ -187,7 +199,11 @@ class Response:
         return {**self.raw, "_ocrframe": info}
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int | None = None):
-        """Serialise (with ocrframe's keys) to a JSON string, or write it atomically to ``path``."""
+        """Serialise (with ocrframe's keys) to a JSON string, or write it atomically to ``path``.
+
+        >>> Response({"result": {}}, api="general-text", page=2).to_json()
+        '{"result": {}, "_ocrframe": {"api": "general-text", "source": null, "page": 2}}'
+        """
         if path is not None:
             path = check_output("path", path, folder=False)
         if indent is not None and not (isinstance(indent, str) and not indent.strip()):
@@ -209,37 +225,84 @@ class Response:
     # --- flattening (thin delegates to ocrframe.flatten) -------------------------------------
 
     def flatten(self) -> dict[str, pd.DataFrame]:
-        """Every non-empty frame of this response; see :func:`ocrframe.flatten`."""
+        """Every non-empty frame of this response; see :func:`ocrframe.flatten`.
+
+        >>> from ocrframe import sample_path
+        >>> r = read_response(sample_path("general-text-chars"))
+        >>> {name: frame.shape for name, frame in r.flatten().items()}
+        {'words': (60, 20), 'chars': (1033, 21), 'document': (1, 4)}
+        """
         from .flatten import flatten
 
         return flatten(self)
 
     def words(self) -> pd.DataFrame:
+        """Text blocks (lines), one row each; see :func:`ocrframe.words`.
+
+        >>> from ocrframe import sample_path
+        >>> read_response(sample_path("general-text")).words()["text"].head(2).tolist()
+        ['Visa **** 1651', 'Subtotal 8779.59']
+        """
         from .flatten import words
 
         return words(self)
 
     def chars(self) -> pd.DataFrame:
+        """Characters with their confidence (``char_list``); see :func:`ocrframe.chars`.
+
+        >>> from ocrframe import sample_path
+        >>> read_response(sample_path("general-text-chars")).chars()["text"].head(4).tolist()
+        ['B', 'i', 'l', 'l']
+        """
         from .flatten import chars
 
         return chars(self)
 
     def cells(self) -> pd.DataFrame:
+        """Table and form cells in long form; see :func:`ocrframe.cells`.
+
+        >>> from ocrframe import sample_path
+        >>> read_response(sample_path("general-table")).cells()[["row", "col", "text"]].head(2)
+           row  col                        text
+        0    0    0  Quarterly purchase summary
+        1    1    0                        Item
+        """
         from .flatten import cells
 
         return cells(self)
 
     def kv(self) -> pd.DataFrame:
+        """Key-value pairs (Smart Document Recognizer); see :func:`ocrframe.kv`.
+
+        >>> from ocrframe import sample_path
+        >>> r = read_response(sample_path("smart-document-recognizer"))
+        >>> r.kv()[["key", "value"]].head(2).values.tolist()
+        [['Invoice date', '1954-02-08'], ['Invoice No.', 'INV-327453']]
+        """
         from .flatten import kv
 
         return kv(self)
 
     def fields(self) -> pd.DataFrame:
+        """Named fields of ID documents, passports, cards...; see :func:`ocrframe.fields`.
+
+        >>> from ocrframe import sample_path
+        >>> r = read_response(sample_path("passport"))
+        >>> r.fields()[["field_norm", "value"]].head(2).values.tolist()
+        [['country', 'ETF'], ['surname', 'MULLER']]
+        """
         from .flatten import fields
 
         return fields(self)
 
     def tokens(self) -> pd.DataFrame:
+        """Words inside lines, for engines that return them (empty for Huawei's lines); see
+        :func:`ocrframe.tokens`.
+
+        >>> r = Response({"Blocks": [{"BlockType": "WORD", "Id": "w", "Text": "Hi"}]})
+        >>> r.vendor, r.tokens()["text"].tolist()
+        ('textract', ['Hi'])
+        """
         from .flatten import tokens
 
         return tokens(self)
