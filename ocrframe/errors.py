@@ -62,7 +62,15 @@ __all__ = [
 
 
 class OcrError(Exception):
-    """Root of every exception ocrframe raises."""
+    """Root of every exception ocrframe raises.
+
+    >>> import ocrframe
+    >>> try:
+    ...     ocrframe.read_response(b"not json")
+    ... except ocrframe.OcrError as exc:
+    ...     print(type(exc).__name__)
+    ResponseFormatError
+    """
 
 
 class InputError(OcrError, ValueError):
@@ -70,15 +78,38 @@ class InputError(OcrError, ValueError):
 
     Example: ``InputError: image.png is 14.2 MB after Base64; general-text accepts at most
     10 MB. Downscale it (auto_downscale=True) or send a URL.``
+
+    >>> import ocrframe
+    >>> ocrframe.LocalEngine().call("general-text", b"not an image")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.InputError: the image is not a recognised image format; general-text ...
     """
 
 
 class ResponseFormatError(OcrError, ValueError):
-    """A response body is not valid JSON or not shaped like an OCR API response."""
+    """A response body is not valid JSON or not shaped like an OCR API response.
+
+    >>> import ocrframe
+    >>> ocrframe.read_response(b"not json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.ResponseFormatError: response is not valid JSON: Expecting value: ...
+    """
 
 
 class MissingDependencyError(OcrError, ImportError):
-    """An optional dependency is missing; the message names the extra to install."""
+    """An optional dependency is missing; the message names the extra to install.
+
+    Here the local engine's ``rapidocr`` is hidden to show the message:
+
+    >>> import sys, unittest.mock, ocrframe
+    >>> with unittest.mock.patch.dict(sys.modules, {"rapidocr": None}):  # doctest: +ELLIPSIS
+    ...     ocrframe.LocalEngine().call("general-text", ocrframe.sample_path("letter"))
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.MissingDependencyError: the local OCR engine needs 'rapidocr', which ...
+    """
 
 
 # --- the error-code table (../shared/reference/error_codes.md) ------------------------------
@@ -243,7 +274,14 @@ class WorkbookError(OcrError, ValueError):
     """A Base64 ``excel`` payload is not a readable, reasonably sized .xlsx workbook.
 
     Example: ``WorkbookError: result.excel is not valid Base64 (Incorrect padding); the
-    response may be truncated. Request it again with return_excel=true.``
+    response may be truncated or edited. Request it again with return_excel=true``
+
+    >>> import ocrframe
+    >>> r = ocrframe.read_response(ocrframe.sample_path("general-text"))  # no "excel" field
+    >>> ocrframe.save_excel(r, "tables.xlsx")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.WorkbookError: no Base64 'excel' field in the response; request it with ...
     """
 
 
@@ -380,19 +418,47 @@ def _rebuild_api_error(klass, message, code, status, request_id, api, attempts, 
 
 
 class BadRequestError(ApiError):
-    """The request itself is wrong (image, URL, parameters): change it before retrying."""
+    """The request itself is wrong (image, URL, parameters): change it before retrying.
+
+    >>> import ocrframe
+    >>> ocrframe.read_response({"error_code": "AIS.0102", "error_msg": "Unsupported format."})
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.BadRequestError: AIS.0102: Unsupported format.
+    """
 
 
 class AuthError(ApiError):
-    """Authentication, permission, subscription or account state."""
+    """Authentication, permission, subscription or account state.
+
+    >>> import ocrframe
+    >>> ocrframe.read_response({"error_code": "ModelArts.4102", "error_msg": "Parse Token error."})
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.AuthError: ModelArts.4102: Parse Token error.
+    """
 
 
 class ThrottlingError(ApiError):
-    """Rate or concurrency limit (HTTP 429, APIG.0308, ModelArts.4401): retry later."""
+    """Rate or concurrency limit (HTTP 429, APIG.0308, ModelArts.4401): retry later.
+
+    >>> import ocrframe
+    >>> ocrframe.read_response({"error_code": "APIG.0308", "error_msg": "Throttled."})
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.ThrottlingError: APIG.0308: Throttled.
+    """
 
 
 class ServerError(ApiError):
-    """A transient failure on the service side: retry with backoff."""
+    """A transient failure on the service side: retry with backoff.
+
+    >>> import ocrframe
+    >>> ocrframe.read_response({"error_code": "ModelArts.4403", "error_msg": "Unavailable."})
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.ServerError: ModelArts.4403: Unavailable.
+    """
 
 
 _BY_CATEGORY: dict[str, type[ApiError]] = {

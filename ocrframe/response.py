@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .arguments import check_flag, check_number, check_output
+from .bodies import parse_body, sdk_response_body, sdk_response_info
 from .catalog import CATALOG, ApiSpec, get_api
 from .errors import ApiError, InputError, ResponseFormatError
 from .inputs.params import show_value
-from .parsing import clean_info, parse_json
+from .parsing import clean_info
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,6 +84,14 @@ class Response:
         emulator) or another engine's saved result (``"textract"``, ``"azure"``, ``"docai"``,
         ``"gvision"``, ``"paddleocr"``, ``"tesseract"``; see :mod:`ocrframe.vendors`).
         Detected from the body when omitted; an unknown shape is a ResponseFormatError.
+
+    Examples
+    --------
+    >>> r = Response({"result": {"words_block_list": [{"words": "Hi"}]}}, source="a.png")
+    >>> r
+    Response(api='general-text', source='a.png')
+    >>> r.vendor, r.words()["text"].tolist()
+    ('huawei', ['Hi'])
     """
 
     __slots__ = (
@@ -173,7 +182,11 @@ class Response:
     # --- saving ----------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The raw body plus ocrframe's own keys under ``"_ocrframe"`` (api, source, page...)."""
+        """The raw body plus ocrframe's own keys under ``"_ocrframe"`` (api, source, page...).
+
+        >>> Response({"result": {}}, api="general-text", source="a.png").to_dict()
+        {'result': {}, '_ocrframe': {'api': 'general-text', 'source': 'a.png', 'page': None}}
+        """
         info = {"api": self.api, "source": self.source, "page": self.page}
         if self.vendor != "huawei":
             info["vendor"] = self.vendor
@@ -186,7 +199,11 @@ class Response:
         return {**self.raw, "_ocrframe": info}
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int | None = None):
-        """Serialise (with ocrframe's keys) to a JSON string, or write it atomically to ``path``."""
+        """Serialise (with ocrframe's keys) to a JSON string, or write it atomically to ``path``.
+
+        >>> Response({"result": {}}, api="general-text", page=2).to_json()
+        '{"result": {}, "_ocrframe": {"api": "general-text", "source": null, "page": 2}}'
+        """
         if path is not None:
             path = check_output("path", path, folder=False)
         if indent is not None and not (isinstance(indent, str) and not indent.strip()):
@@ -208,37 +225,84 @@ class Response:
     # --- flattening (thin delegates to ocrframe.flatten) -------------------------------------
 
     def flatten(self) -> dict[str, pd.DataFrame]:
-        """Every non-empty frame of this response; see :func:`ocrframe.flatten`."""
+        """Every non-empty frame of this response; see :func:`ocrframe.flatten`.
+
+        >>> from ocrframe import sample_path
+        >>> r = read_response(sample_path("general-text-chars"))
+        >>> {name: frame.shape for name, frame in r.flatten().items()}
+        {'words': (60, 20), 'chars': (1033, 21), 'document': (1, 4)}
+        """
         from .flatten import flatten
 
         return flatten(self)
 
     def words(self) -> pd.DataFrame:
+        """Text blocks (lines), one row each; see :func:`ocrframe.words`.
+
+        >>> from ocrframe import sample_path
+        >>> read_response(sample_path("general-text")).words()["text"].head(2).tolist()
+        ['Visa **** 1651', 'Subtotal 8779.59']
+        """
         from .flatten import words
 
         return words(self)
 
     def chars(self) -> pd.DataFrame:
+        """Characters with their confidence (``char_list``); see :func:`ocrframe.chars`.
+
+        >>> from ocrframe import sample_path
+        >>> read_response(sample_path("general-text-chars")).chars()["text"].head(4).tolist()
+        ['B', 'i', 'l', 'l']
+        """
         from .flatten import chars
 
         return chars(self)
 
     def cells(self) -> pd.DataFrame:
+        """Table and form cells in long form; see :func:`ocrframe.cells`.
+
+        >>> from ocrframe import sample_path
+        >>> read_response(sample_path("general-table")).cells()[["row", "col", "text"]].head(2)
+           row  col                        text
+        0    0    0  Quarterly purchase summary
+        1    1    0                        Item
+        """
         from .flatten import cells
 
         return cells(self)
 
     def kv(self) -> pd.DataFrame:
+        """Key-value pairs (Smart Document Recognizer); see :func:`ocrframe.kv`.
+
+        >>> from ocrframe import sample_path
+        >>> r = read_response(sample_path("smart-document-recognizer"))
+        >>> r.kv()[["key", "value"]].head(2).values.tolist()
+        [['Invoice date', '1954-02-08'], ['Invoice No.', 'INV-327453']]
+        """
         from .flatten import kv
 
         return kv(self)
 
     def fields(self) -> pd.DataFrame:
+        """Named fields of ID documents, passports, cards...; see :func:`ocrframe.fields`.
+
+        >>> from ocrframe import sample_path
+        >>> r = read_response(sample_path("passport"))
+        >>> r.fields()[["field_norm", "value"]].head(2).values.tolist()
+        [['country', 'ETF'], ['surname', 'MULLER']]
+        """
         from .flatten import fields
 
         return fields(self)
 
     def tokens(self) -> pd.DataFrame:
+        """Words inside lines, for engines that return them (empty for Huawei's lines); see
+        :func:`ocrframe.tokens`.
+
+        >>> r = Response({"Blocks": [{"BlockType": "WORD", "Id": "w", "Text": "Hi"}]})
+        >>> r.vendor, r.tokens()["text"].tolist()
+        ('textract', ['Hi'])
+        """
         from .flatten import tokens
 
         return tokens(self)
@@ -463,115 +527,14 @@ def _load_raw(x: Any) -> tuple[Any, str | None]:
                 f"no response file at {str(path)!r}; pass a path to a JSON file, a dict or a "
                 "JSON string"
             )
-        return _parse(path.read_bytes(), str(path)), str(path)
+        return parse_body(path.read_bytes(), str(path)), str(path)
     if isinstance(x, (bytes, bytearray, memoryview)):
-        return _parse(bytes(x), None), None
+        return parse_body(bytes(x), None), None
     if isinstance(x, str):
-        return _parse(x, None), None
+        return parse_body(x, None), None
     if callable(getattr(x, "to_dict", None)):
         return sdk_response_body(x), None
     raise ResponseFormatError(
         f"cannot read a response from {type(x).__name__}; pass a dict, a JSON string or "
         "bytes, a path, or an object with to_dict()"
     )
-
-
-# --- official SDK response objects (huaweicloudsdkocr) ------------------------------------------
-
-
-def sdk_response_body(obj: Any) -> Any:
-    """The JSON body behind an official SDK response object (or anything with ``to_dict()``).
-
-    ``raw_content`` (the bytes the SDK received) is the exact body and wins when present.
-    Otherwise the model (or its ``to_dict()``) is walked back into JSON values under the JSON
-    keys: the SDK parses numbers with ``parse_float=Decimal`` (they become floats again),
-    unset model fields are None (dropped, as are header attributes such as
-    ``x_request_id``). Explicit ``null`` values, fields the SDK model lacks and values it
-    coerced (a number in a string field) are lost on that path; ``raw_content`` keeps them.
-
-    >>> from decimal import Decimal
-    >>> class Sdk:
-    ...     x_request_id = "r1"
-    ...     def to_dict(self):
-    ...         return {"result": {"a": Decimal("0.5"), "b": None}, "x_request_id": "r1"}
-    >>> sdk_response_body(Sdk())
-    {'result': {'a': 0.5}}
-    """
-    content = getattr(obj, "raw_content", None)
-    if isinstance(content, bytes | bytearray | str) and content:
-        return _parse(content, None)
-    if _is_sdk_model(obj):
-        return _json_values(obj)
-    import warnings
-
-    with warnings.catch_warnings():  # the SDK deprecates to_dict() in favour of raw_content
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return _json_values(obj.to_dict())
-
-
-def sdk_response_info(obj: Any) -> dict[str, Any]:
-    """``request_id`` (``x_request_id``) and ``status`` (``status_code``) of an SDK object."""
-    info: dict[str, Any] = {}
-    request_id = getattr(obj, "x_request_id", None)
-    if isinstance(request_id, str) and request_id:
-        info["request_id"] = request_id
-    status = getattr(obj, "status_code", None)
-    if isinstance(status, int) and not isinstance(status, bool):
-        info["status"] = status
-    return info
-
-
-# Response attributes the SDK fills from HTTP headers, not from the body.
-_SDK_HEADER_FIELDS = frozenset({"x_request_id"})
-
-
-def _is_sdk_model(node: Any) -> bool:
-    types, names = getattr(node, "openapi_types", None), getattr(node, "attribute_map", None)
-    return isinstance(types, dict) and isinstance(names, dict)
-
-
-def _json_values(node: Any) -> Any:
-    """SDK models -> JSON values under their JSON keys (``attribute_map``: ``_class`` is
-    ``class``), unset fields and header attributes dropped, Decimals as floats."""
-    from decimal import Decimal
-
-    if _is_sdk_model(node):
-        out = {}
-        for attr in node.openapi_types:
-            value = getattr(node, attr, None)
-            if value is not None and attr not in _SDK_HEADER_FIELDS:
-                out[node.attribute_map.get(attr, attr)] = _json_values(value)
-        return out
-    if isinstance(node, dict):
-        return {
-            str(k): _json_values(v)
-            for k, v in node.items()
-            if v is not None and k not in _SDK_HEADER_FIELDS
-        }
-    if isinstance(node, list | tuple):
-        return [_json_values(v) for v in node]
-    if isinstance(node, Decimal):
-        return float(node)
-    return node
-
-
-def _parse(data: str | bytes, path: str | None) -> Any:
-    try:
-        return parse_json(data, f" in {path}" if path else "")
-    except ResponseFormatError as exc:
-        # Not JSON: maybe another engine's text format (Tesseract hOCR or TSV).
-        from .vendors import parse_text
-        from .vendors.detect import TESSERACT_COLUMNS
-        from .vendors.text import decode_text
-
-        text = data if isinstance(data, str) else decode_text(data)
-        parsed = parse_text(text) if "\0" not in text else None
-        if parsed is not None:
-            return parsed
-        if "\0" in text or "\ufffd" in text or text.lstrip()[:1] in ("{", "["):
-            raise  # binary, or JSON gone wrong: parse_json's message says it best
-        raise ResponseFormatError(
-            f"{exc}; nor is it a Tesseract result (hOCR needs ocr_page or ocrx_word elements, "
-            f"TSV the header line of image_to_data: {' '.join(TESSERACT_COLUMNS)}; ALTO XML "
-            "an <alto> root element)"
-        ) from None

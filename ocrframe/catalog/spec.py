@@ -31,7 +31,15 @@ class Param:
 
 @dataclass(frozen=True)
 class ApiSpec:
-    """Everything ocrframe knows about one OCR operation."""
+    """Everything ocrframe knows about one OCR operation.
+
+    >>> from ocrframe.catalog import get_api
+    >>> spec = get_api("General Text")
+    >>> spec.slug, spec.method, spec.sdk_method
+    ('general-text', 'general_text', 'recognize_general_text')
+    >>> spec.path, spec.accepts_pdf, spec.families
+    ('/v2/{project_id}/ocr/general-text', True, ('words', 'chars', 'document'))
+    """
 
     slug: str  # resource name in the URL: "general-text"
     name: str  # display name: "General Text"

@@ -272,7 +272,16 @@ class Client(RunsBatches):
     run.__doc__ = RunsBatches.run.__doc__
 
     def close(self) -> None:
-        """Release the connection pool (when the client created its session)."""
+        """Release the connection pool (when the client created its session). ``with Client(...)
+        as client:`` closes it at the end of the block.
+
+        >>> client = Client(endpoint="http://127.0.0.1:9", project_id="p", ak="a", sk="s")
+        >>> client.close()
+        >>> client.call("general-text", b"...")
+        Traceback (most recent call last):
+        ...
+        RuntimeError: this Client is closed; create a new one
+        """
         if self._own_session and not self._closed:
             self.session.close()
         self._closed = True
@@ -305,7 +314,11 @@ class Client(RunsBatches):
         return spec.slug
 
     def url_for(self, api: str | ApiSpec) -> str:
-        """Full URL of an operation, e.g. ``.../v2/<project_id>/ocr/general-text``."""
+        """Full URL of an operation, e.g. ``.../v2/<project_id>/ocr/general-text``.
+
+        >>> Client(region="ap-southeast-2", project_id="p", ak="a", sk="s").url_for("general_text")
+        'https://ocr.ap-southeast-2.myhuaweicloud.com/v2/p/ocr/general-text'
+        """
         return self.endpoint + get_api(api).path.format(project_id=self.project_id)
 
     def call(

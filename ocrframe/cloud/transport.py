@@ -171,7 +171,12 @@ class RetryPolicy:
         return "never"
 
     def cap(self, kind: str) -> int:
-        """Most retries a failure of ``kind`` gets under this policy."""
+        """Most retries a failure of ``kind`` gets under this policy.
+
+        >>> policy = RetryPolicy(total=4, limited=1)
+        >>> policy.cap("full"), policy.cap("limited"), policy.cap("never")
+        (4, 1, 0)
+        """
         caps = {
             "full": self.total,
             "limited": min(self.limited, self.total),
@@ -181,17 +186,35 @@ class RetryPolicy:
         return caps.get(kind, 0)
 
     def budget(self, err: BaseException) -> int:
-        """How many retries ``err`` deserves under this policy."""
+        """How many retries ``err`` deserves under this policy.
+
+        >>> RetryPolicy(total=4).budget(ApiError(code="ModelArts.4401", status=429))
+        4
+        >>> RetryPolicy(total=4).budget(ApiError(code="AIS.0103", status=400))
+        0
+        """
         return self.cap(self.kind(err))
 
     def delay(self, retry: int, retry_after: float | None) -> float:
-        """Seconds to wait before retry number ``retry`` (1-based)."""
+        """Seconds to wait before retry number ``retry`` (1-based).
+
+        >>> policy = RetryPolicy(backoff_factor=0.5, jitter=lambda: 1.0)
+        >>> policy.delay(1, None), policy.delay(3, None), policy.delay(3, retry_after=7)
+        (0.5, 2.0, 7.0)
+        """
         if retry_after is not None:
             return float(max(0.0, min(retry_after, self.retry_after_max)))
         cap = min(self.backoff_max, self.backoff_factor * 2 ** (retry - 1))
         return cap * self.jitter()
 
     def wait(self, seconds: float) -> None:
+        """Sleep ``seconds`` with the policy's ``sleep`` (:func:`sleep` by default).
+
+        >>> waits = []
+        >>> RetryPolicy(sleep=waits.append).wait(1.5)
+        >>> waits
+        [1.5]
+        """
         (self.sleep or sleep)(seconds)
 
     def call(

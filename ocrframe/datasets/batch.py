@@ -268,7 +268,13 @@ class Batch:
                 yield frame
 
     def frame(self, name: str) -> pd.DataFrame:
-        """One frame ``name`` (``"words"``, ``"cells"``...) over every response."""
+        """One frame ``name`` (``"words"``, ``"cells"``...) over every response.
+
+        >>> b = Batch([Response({"result": {"words_block_list": [{"words": "Hi"}]}}, source="a"),
+        ...            Response({"result": {"words_block_list": [{"words": "Yo"}]}}, source="b")])
+        >>> b.frame("words")[["source", "text"]].values.tolist()
+        [['a', 'Hi'], ['b', 'Yo']]
+        """
         check_frame_name(name)
         if name == "document":  # typed once over every chunk's rows, as flatten types it
             return self._frames([name]).get(name, _empty_with_ids(name))
@@ -283,7 +289,13 @@ class Batch:
 
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (files in chunks, each chunk's frames
-        built once over all of its responses)."""
+        built once over all of its responses).
+
+        >>> from ocrframe import sample_path
+        >>> b = Batch([read_response(sample_path(n)) for n in ("general-text", "passport")])
+        >>> {name: frame.shape for name, frame in b.flatten().items()}
+        {'words': (60, 22), 'fields': (9, 21), 'document': (1, 5)}
+        """
         return self._frames(FLATTENERS)
 
     def _frames(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
@@ -415,7 +427,10 @@ def _make_method(name: str):
     method.__doc__ = (
         f"The ``{name}`` frame of every response, with ``source`` and ``api`` (and ``vendor``) "
         f"first; see "
-        f":func:`ocrframe.{name}`."
+        f":func:`ocrframe.{name}`.\n\n"
+        f">>> b = Batch([Response({{'result': {{'words_block_list': []}}}}, source='a.png')])\n"
+        f">>> b.{name}().columns[:2].tolist()\n"
+        "['source', 'api']\n"
     )
     return method
 

@@ -133,6 +133,19 @@ class LocalEngine(RunsBatches):
         Response
             ``raw`` is ``{"result": {...}}`` as the service returns it; ``meta`` holds
             ``engine`` and ``text_source`` (``"ocr"`` or ``"pdf_text"``).
+
+        Examples
+        --------
+        A born-digital PDF page is read from its own text (no OCR model runs):
+
+        >>> import io, matplotlib.figure
+        >>> fig = matplotlib.figure.Figure(figsize=(3, 1))
+        >>> _ = fig.text(0.1, 0.5, "Invoice 42")
+        >>> pdf = io.BytesIO()
+        >>> fig.savefig(pdf, format="pdf")
+        >>> r = LocalEngine().call("general-text", pdf.getvalue())
+        >>> r.meta["text_source"], r.raw["result"]["words_block_list"][0]["words"]
+        ('pdf_text', 'Invoice 42')
         """
         slug = self.check_params(api, params)
         if (image is None) == (url is None):

@@ -372,6 +372,15 @@ def save_excel(
         No ``excel`` field (call with ``return_excel=true``), an invalid payload, a workbook
         bomb, or a workbook with formulas or external links: the service writes recognised
         text only, so those were put there by someone else and would run when it is opened.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl, ocrframe
+    >>> r = ocrframe.read_response(ocrframe.sample_path("general-table"))  # has "excel"
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path] = save_excel(r, folder)
+    ...     path.name, openpyxl.load_workbook(path).active["A1"].value
+    ('general-table_p1_tables.xlsx', 'Quarterly purchase summary')
     """
     check_limits(max_bytes, max_cells)
     path = check_path("path", path)

@@ -49,6 +49,17 @@ def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) ->
         response itself, whose ``document`` frame is read.
     image : (width, height) or PIL image, optional
         The image the polygons go over. Needed unless every page is already in pixels.
+
+    Examples
+    --------
+    >>> import ocrframe
+    >>> box = {"Left": 0.25, "Top": 0.5, "Width": 0.5, "Height": 0.25}
+    >>> r = ocrframe.read_response({"Blocks": [{"BlockType": "LINE", "Id": "l", "Text": "Hi",
+    ...                                         "Geometry": {"BoundingBox": box}}]})
+    >>> ocrframe.words(r)[["x_min", "y_max"]].values.tolist()  # Textract: fractions of the page
+    [[0.25, 0.75]]
+    >>> to_pixels(ocrframe.words(r), r, (1000, 400))[["x_min", "y_max"]].values.tolist()
+    [[250.0, 300.0]]
     """
     if not isinstance(frame, pd.DataFrame):
         raise InputError(
