@@ -471,7 +471,7 @@ def test_closed_client_refuses(emulator):
     client = _client(emulator)
     with client:
         pass
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(InputError, match="closed"):  # an OcrError, as every refusal
         client.general_text(url=URL)
 
 
@@ -484,7 +484,7 @@ def test_bad_timeout_is_refused_when_the_client_is_built(timeout):
 def test_closed_client_refuses_a_run(emulator):
     client = _client(emulator)
     client.close()
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(InputError, match="closed"):
         client.run("general-text", [URL], progress=False)
     assert emulator.request_log == []
 
@@ -606,3 +606,10 @@ def test_error_bodies_top_level_nested_and_iam():
         read_http_response(_http_response(401, iam), None)
     with pytest.raises(ServerError, match="HTTP 502 with a non-JSON body"):
         read_http_response(_http_response(502, b"<html>bad gateway</html>"), "passport")
+
+
+def test_a_stopped_emulator_has_no_url_and_says_so():
+    from ocrframe.emulator import Emulator
+
+    with pytest.raises(InputError, match="not running; call start"):
+        Emulator().url  # noqa: B018 (the property raises)

@@ -265,8 +265,7 @@ class Client(RunsBatches):
     # --- lifecycle ---------------------------------------------------------------------------
 
     def run(self, api: str, inputs: Any, **options: Any) -> Any:
-        if self._closed:
-            raise RuntimeError("this Client is closed; create a new one")
+        self._check_open()
         return super().run(api, inputs, **options)
 
     run.__doc__ = RunsBatches.run.__doc__
@@ -280,11 +279,15 @@ class Client(RunsBatches):
         >>> client.call("general-text", b"...")
         Traceback (most recent call last):
         ...
-        RuntimeError: this Client is closed; create a new one
+        ocrframe.errors.InputError: this Client is closed; create a new one
         """
         if self._own_session and not self._closed:
             self.session.close()
         self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise InputError("this Client is closed; create a new one")
 
     def __enter__(self) -> Client:
         return self
@@ -366,8 +369,7 @@ class Client(RunsBatches):
         --------
         >>> client.call("general-text", "receipt.jpg", detect_direction=True)  # doctest: +SKIP
         """
-        if self._closed:
-            raise RuntimeError("this Client is closed; create a new one")
+        self._check_open()
         spec = get_api(api)
         if self._check_region and spec.regions and self.region not in spec.regions:
             raise InputError(

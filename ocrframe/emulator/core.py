@@ -198,7 +198,7 @@ class Emulator:
     def url(self) -> str:
         """Base URL of the OCR endpoint, e.g. ``http://127.0.0.1:53124``."""
         if self._server is None:
-            raise RuntimeError("the emulator is not running; call start() or use it in a with")
+            raise InputError("the emulator is not running; call start() or use it in a with")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
