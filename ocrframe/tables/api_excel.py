@@ -324,9 +324,12 @@ def excel_tables(
 
     Examples
     --------
-    >>> frames = excel_tables("ocrframe/sample_data/responses/general-table.json")  # doctest: +SKIP
-    >>> frames[0].attrs["payload"]  # doctest: +SKIP
-    'result.excel'
+    >>> from ocrframe import sample_path
+    >>> frames = excel_tables(sample_path("general-table"))
+    >>> frames[0].attrs["payload"], frames[0].shape
+    ('result.excel', (8, 5))
+    >>> frames[0].iloc[1].tolist()
+    ['Item', 'Description', 'Qty', 'Unit price', 'Amount']
     """
     check_table_options(span, header, multiindex, numeric)
     check_limits(max_bytes, max_cells)
