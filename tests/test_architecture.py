@@ -104,6 +104,28 @@ def test_module_is_small(module):
     assert lines <= MAX_LINES, f"{module} has {lines} lines; split it by purpose"
 
 
+def test_every_public_name_has_a_runnable_example():
+    """Each name ``ocrframe`` exports (and each public method of its classes) shows a short
+    example in its docstring; ``--doctest-modules`` runs them."""
+    import inspect
+
+    import ocrframe
+
+    missing = []
+    for name in ocrframe.__all__:
+        obj = getattr(ocrframe, name)
+        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            continue
+        if ">>>" not in (inspect.getdoc(obj) or ""):
+            missing.append(name)
+        if inspect.isclass(obj):
+            for method, f in inspect.getmembers(obj, inspect.isfunction):
+                own = f.__qualname__.split(".")[0] == obj.__name__
+                if own and not method.startswith("_") and ">>>" not in (inspect.getdoc(f) or ""):
+                    missing.append(f"{name}.{method}")
+    assert not missing, f"public names without a docstring example: {missing}"
+
+
 def test_exceptions_live_in_errors_module():
     bad = []
     for module, path in MODULES.items():
