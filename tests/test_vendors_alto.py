@@ -279,6 +279,26 @@ def test_saved_and_read_again_and_read_from_a_folder(tmp_path):
     assert batch.words()["text"].tolist() == ["Date 25/12 &PM", "This"] * 2
 
 
+def test_a_folder_reads_its_alto_and_leaves_other_xml_out_quietly(tmp_path, recwarn):
+    """Results sit beside image annotations (Pascal VOC) and metadata: XML that is not ALTO is
+    no OCR result, left out like the images (it gave a warning and an error row per file);
+    an ALTO file declaring a DTD is taken, and refused with its reason."""
+    (tmp_path / "a.xml").write_text(tesseract_alto(V4))
+    for k in range(3):
+        (tmp_path / f"scan{k}.xml").write_text(
+            f"<annotation><filename>{k}.jpg</filename></annotation>"
+        )
+    batch = ocrframe.read_responses(tmp_path)
+    assert [Path(s).name for s in batch.sources] == ["a.xml"]
+    assert batch.words()["text"].tolist() == ["Date 25/12 &PM", "This"]
+    assert batch.errors.empty and not [w for w in recwarn if "skipping" in str(w.message)]
+    (tmp_path / "dtd.xml").write_text('<!DOCTYPE alto [<!ENTITY x "y">]><alto>&x;</alto>')
+    batch = ocrframe.read_responses(tmp_path)
+    with pytest.warns(RuntimeWarning, match="DTD"):
+        assert len(batch.words()) == 2
+    assert [Path(s).name for s in batch.errors["source"]] == ["dtd.xml"]
+
+
 def test_alto_in_a_declared_encoding_or_utf16_reads_its_characters():
     text = (
         tesseract_alto()

@@ -30,7 +30,7 @@ from ..arguments import check_output
 from ..errors import ApiError, InputError, OcrError
 from ..files import Budget, Snapshot, read_bytes, read_tail
 from ..flatten._schema import FRAMES, column_array
-from ..inputs.formats import RESULT_SUFFIXES, files_in
+from ..inputs.formats import result_files
 from ..inputs.params import show_value
 from ..inputs.urls import shown_input
 from ..parsing import HEADER_TAIL, saved_header
@@ -450,7 +450,7 @@ def _paths(x: Any) -> list[str]:
     if isinstance(x, (str, os.PathLike)):
         text = os.fspath(x)
         if os.path.isdir(text):
-            return files_in(text, RESULT_SUFFIXES)
+            return result_files(text)
         if os.path.isfile(text):
             return [text]
         if any(c in text for c in "*?["):
@@ -483,9 +483,10 @@ def read_responses(paths: Any) -> Batch:
         JSON files written by ``Response.to_json``, plain response bodies, other engines'
         saved results (JSON, Tesseract hOCR or TSV, ALTO XML), or a cache directory of
         :func:`ocrframe.runner.run`. A folder is searched recursively for ``.json``,
-        ``.hocr``, ``.tsv`` and ``.xml`` files (hidden ones left out; a glob takes any other
-        name). A cache holds one response per distinct input (its key is the content, not the name),
-        labelled with the source that first produced it.
+        ``.hocr`` and ``.tsv`` files and ALTO ``.xml`` files
+        (:func:`~ocrframe.inputs.formats.result_files`; hidden ones left out; a glob takes any
+        other name). A cache holds one response per distinct input (its key is the content, not
+        the name), labelled with the source that first produced it.
 
     Returns
     -------

@@ -44,7 +44,7 @@ import pandas as pd
 from ..arguments import check_flag, check_number, check_path
 from ..cloud.redact import SECRET_KEYWORDS
 from ..errors import InputError, MissingDependencyError
-from ..inputs.formats import RESULT_SUFFIXES, files_in
+from ..inputs.formats import RESULT_SUFFIXES, result_files
 
 __all__ = ["run_dask", "read_responses_dask", "audit_dask", "GlobalRateLimiter"]
 
@@ -312,7 +312,7 @@ def _response_files(where: str | os.PathLike[str] | Sequence[str]) -> list[str]:
     if isinstance(where, str | os.PathLike):
         text = os.fsdecode(check_path("where", where))
         if os.path.isdir(text):
-            files = files_in(text, RESULT_SUFFIXES)
+            files = result_files(text)
         elif os.path.isfile(text):
             files = [text]
         else:

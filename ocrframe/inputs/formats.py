@@ -19,6 +19,7 @@ __all__ = [
     "FORMAT_ALIASES",
     "canonical_format",
     "RESULT_SUFFIXES",
+    "result_files",
     "files_in",
 ]
 
@@ -44,6 +45,33 @@ INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 # Tesseract hOCR, ``image_to_data`` TSV and ALTO XML.
 RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv", ".xml"})
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
+
+
+def result_files(folder: str | Path) -> list[str]:
+    """The saved results under ``folder`` (see :func:`files_in`): every ``.json``, ``.hocr``
+    and ``.tsv`` file, and the ``.xml`` files that are ALTO. Other XML (image annotations,
+    metadata) is no OCR result and is left out, as images are; a file that cannot be read is
+    kept, so that reading it reports why.
+
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for name, text in [("a.json", "{}"), ("voc.xml", "<annotation/>"), ("b.xml", "<alto/>")]:
+    ...     _ = (d / name).write_text(text)
+    >>> [pathlib.Path(p).name for p in result_files(d)]
+    ['a.json', 'b.xml']
+    """
+    from ..vendors.text import XML_HEAD, is_alto
+
+    def taken(path: str) -> bool:
+        if not path.lower().endswith(".xml"):
+            return True
+        try:
+            with open(path, "rb") as fh:
+                return is_alto(fh.read(XML_HEAD))
+        except OSError:
+            return True
+
+    return [p for p in files_in(folder, RESULT_SUFFIXES) if taken(p)]
 
 
 def files_in(folder: str | Path, suffixes: frozenset[str]) -> list[str]:

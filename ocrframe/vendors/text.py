@@ -16,13 +16,13 @@ from ..errors import ResponseFormatError
 from ..parsing import DTD_REFUSED
 from .detect import TESSERACT_COLUMNS
 
-__all__ = ["parse_text", "decode_text"]
+__all__ = ["parse_text", "decode_text", "is_alto", "XML_HEAD"]
 
 # An ALTO root element's start tag; the prolog before it is skipped by _alto_root.
 _ALTO_TAG = re.compile(r"<(?:[\w.-]+:)?alto[\s/>]")
 _SPACE = re.compile(r"[\s\ufeff]*")
 _DECLARED = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
-_XML_HEAD = 65536  # characters searched for the root element of an XML result
+XML_HEAD = 65536  # characters (or bytes of a file) searched for an XML result's root element
 
 
 def parse_text(text: str) -> dict[str, Any] | None:
@@ -65,6 +65,16 @@ def _number(v: str) -> Any:
             return v
 
 
+def is_alto(head: bytes) -> bool:
+    """Whether ``head`` (the start of a file, up to 64 kB) opens an ALTO document (one
+    declaring a DTD too: reading it then says why it is refused).
+
+    >>> is_alto(b'<?xml version="1.0"?><alto xmlns="x">'), is_alto(b"<annotation/>")
+    (True, False)
+    """
+    return _alto_root(decode_text(head)) is not None
+
+
 def _alto_root(text: str) -> str | None:
     """``"alto"`` when the first element of ``text`` is an ALTO root (after white space, the
     XML declaration, processing instructions and comments), ``"doctype"`` when a DOCTYPE comes
@@ -73,7 +83,7 @@ def _alto_root(text: str) -> str | None:
     >>> _alto_root("<?xml version='1.0'?><!-- x --><alto>"), _alto_root("<altoo>")
     ('alto', None)
     """
-    i, end = 0, min(len(text), _XML_HEAD)
+    i, end = 0, min(len(text), XML_HEAD)
     while i < end:
         i = _SPACE.match(text, i, end).end()
         for opening, closing in (("<?", "?>"), ("<!--", "-->")):
