@@ -17,6 +17,7 @@ from ocrframe.arguments import check_output
 from ocrframe.cloud.client import Client
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.cache import Cache, input_digest
+from ocrframe.datasets.dask import read_responses_dask
 from ocrframe.datasets.expand import expand_inputs, task_key
 from ocrframe.datasets.review import review_queue
 from ocrframe.datasets.runner import run
@@ -273,6 +274,7 @@ def test_url_secrets_cover_every_spelling_a_server_may_echo():
         lambda x: read_responses(x),
         lambda x: read_responses(x + "/*.json"),
         lambda x: check_output("out", "s3://k:" + PW + "@b/" + "x" * 300, folder=True),
+        lambda x: read_responses_dask(x),
     ],
 )
 def test_a_url_of_another_scheme_is_named_without_its_password(call):

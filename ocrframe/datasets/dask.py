@@ -45,6 +45,7 @@ from ..arguments import check_flag, check_number, check_path
 from ..cloud.redact import SECRET_KEYWORDS
 from ..errors import InputError, MissingDependencyError
 from ..inputs.formats import RESULT_SUFFIXES, result_files
+from ..inputs.urls import shown_input
 
 __all__ = ["run_dask", "read_responses_dask", "audit_dask", "GlobalRateLimiter"]
 
@@ -325,7 +326,12 @@ def _response_files(where: str | os.PathLike[str] | Sequence[str]) -> list[str]:
         )
     if not files:
         raise InputError(
-            f"no saved response ({', '.join(sorted(RESULT_SUFFIXES))}) found at {where!r}"
+            f"no saved response ({', '.join(sorted(RESULT_SUFFIXES))}) found at "
+            + (
+                repr(shown_input(os.fsdecode(where)))
+                if isinstance(where, str | os.PathLike)
+                else "the paths given"
+            )
         )
     return files
 
