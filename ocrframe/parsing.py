@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
-from xml.parsers import expat
 
 from .catalog import get_api
 from .errors import InputError, ResponseFormatError
@@ -52,6 +51,8 @@ def xml_parser(
     ...
     ValueError: declares a DTD (<!DOCTYPE ...>), as entity attacks (XXE, 'billion laughs') do
     """
+    from xml.parsers import expat  # loaded on first use: most sessions read no XML
+
     parser = expat.ParserCreate(encoding=encoding, namespace_separator=namespace_separator)
     parser.StartDoctypeDeclHandler = refuse_dtd
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
