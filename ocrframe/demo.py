@@ -39,6 +39,7 @@ from .errors import InputError
 from .files import safe_component
 from .inputs.formats import IMAGE_SUFFIXES as _IMAGE_SUFFIXES
 from .inputs.params import show_value
+from .inputs.urls import source_name
 from .samples import ground_truth
 
 __all__ = [
@@ -316,11 +317,16 @@ def _parquet(df: pd.DataFrame, path: Path) -> Path:
 
 def _stems(sources: Sequence[Any]) -> dict[Any, str]:
     """A distinct file stem per source: ``scan``, then ``scan-2``, ``scan-3``... for other
-    sources with the same stem (``a/scan.png``, ``b/scan.png``, ``scan.jpg``)."""
+    sources with the same stem (``a/scan.png``, ``b/scan.png``, ``scan.jpg``); a URL's stem is
+    its object's (``https://b/scan.png?versionId=2.1&Signature=****`` is ``scan``).
+
+    >>> _stems(["a/scan.png", "https://b.example/scan.jpg?v=2.1", "x/receipt.png"])
+    {'a/scan.png': 'scan', 'https://b.example/scan.jpg?v=2.1': 'scan-2', 'x/receipt.png': 'receipt'}
+    """
     out: dict[Any, str] = {}
     used: set[str] = set()
     for src in sorted(dict.fromkeys(sources), key=str):
-        stem = base = safe_component(Path(str(src)).stem)
+        stem = base = safe_component(Path(source_name(str(src))).stem or str(src))
         n = 1
         while stem in used:
             n += 1

@@ -307,3 +307,16 @@ def test_an_images_folder_and_saved_workbooks_use_the_url_objects_file_name(tmp_
     table = synthesize("general-table", seed=1, params={"return_excel": True})
     saved = save_excel(Response(table, api="general-table", source=url_label(url)), tmp_path)
     assert [p.name for p in saved] == ["scan_1_p1_tables.xlsx"]
+
+
+def test_saved_responses_of_url_sources_are_named_after_the_object(tmp_path):
+    """``ocrframe ocr --out`` names each saved response after its source's stem: a URL's
+    query (here with a dot in it) made ``scan.png_versionId=2....json``."""
+    from ocrframe.demo import save_responses
+    from ocrframe.response import Response
+    from ocrframe.synth import synthesize
+
+    url = f"{OBS}/2024/scan.png?versionId=2.1&AccessKeyId={AK}&Expires=1&Signature=abc"
+    resp = Response(synthesize("general-text", seed=1), api="general-text", source=url_label(url))
+    saved = save_responses(Batch([resp]), tmp_path)
+    assert [p.name for p in saved] == ["scan.json"]
