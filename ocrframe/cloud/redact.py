@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from urllib.parse import quote, quote_plus, urlsplit
 
 from ..errors import InputError
+from ..inputs.urls import query_and_fragment, split_url
 
 __all__ = [
     "mask",
@@ -93,18 +94,12 @@ def redact_url(url: str) -> str:
     >>> redact_url("https://ocr.example.com/v2/p/ocr/general-text")
     'https://ocr.example.com/v2/p/ocr/general-text'
     """
-    text = str(url)
-    scheme, sep, rest = text.partition("://")
-    if not sep:
-        scheme, rest = "", text
-    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-    netloc, tail = rest[:end], rest[end:]
-    if "@" in netloc:
-        netloc = "****@" + netloc.rpartition("@")[2]
-    tail, hash_, fragment = tail.partition("#")
-    path, qmark, query = tail.partition("?")
+    scheme, user, host, path, tail = split_url(str(url))
+    query, fragment = query_and_fragment(tail)
+    qmark = "?" if tail.startswith("?") else ""
     query = re.sub(r"(^|[&;])([^=&;]*=)[^&;]*", r"\1\2****", query)
-    return scheme + sep + netloc + path + qmark + query + hash_ + ("****" if fragment else "")
+    hidden = "#****" if len(fragment) > 1 else fragment
+    return scheme + ("****@" if user else "") + host + path + qmark + query + hidden
 
 
 def check_credential(name: str, value: object) -> str | None:

@@ -92,9 +92,14 @@ VALIDITY_PARAMS: dict[str, frozenset[str]] = {
 _SEPARATOR = re.compile(r"(&)")
 
 
-def _parts(url: str) -> tuple[str, str, str, str, str]:
-    """``(scheme + "://", user info, host and port, path, "?query#fragment" tail)``; the tail
-    splits below. Works on any text (a URL refused as invalid is still named safely)."""
+def split_url(url: str) -> tuple[str, str, str, str, str]:
+    """``(scheme + "://", user info + "@", host and port, path, "?query#fragment" tail)``;
+    :func:`query_and_fragment` splits the tail. Works on any text (a URL refused as invalid is
+    still named safely); the one way ocrframe takes a URL apart for showing it.
+
+    >>> split_url("https://u:pw@h.example:8443/a/b.png?x=1#f")
+    ('https://', 'u:pw@', 'h.example:8443', '/a/b.png', '?x=1#f')
+    """
     scheme, sep, rest = url.partition("://")
     if not sep:
         scheme, rest = "", url
@@ -105,8 +110,12 @@ def _parts(url: str) -> tuple[str, str, str, str, str]:
     return scheme + sep, user + at, host, tail[:path_end], tail[path_end:]
 
 
-def _query(tail: str) -> tuple[str, str]:
-    """``(query, "#fragment")`` of the tail after the path."""
+def query_and_fragment(tail: str) -> tuple[str, str]:
+    """``(query, "#fragment")`` of the tail after the path (see :func:`split_url`).
+
+    >>> query_and_fragment("?x=1&y=2#top"), query_and_fragment("")
+    (('x=1&y=2', '#top'), ('', ''))
+    """
     before, hash_, fragment = tail.partition("#")
     return before[1:] if before.startswith("?") else before, hash_ + fragment
 
@@ -146,7 +155,7 @@ def source_name(source: str) -> str:
     """
     if "://" not in source:
         return PurePath(source).name
-    path = _parts(source)[3]
+    path = split_url(source)[3]
     return unquote(path.rpartition("/")[2])
 
 
@@ -160,8 +169,8 @@ def url_label(url: str) -> str:
     >>> url_label("https://example.com/a.png?page=2#top")
     'https://example.com/a.png?page=2#top'
     """
-    scheme, user, host, path, tail = _parts(url)
-    query, fragment = _query(tail)
+    scheme, user, host, path, tail = split_url(url)
+    query, fragment = query_and_fragment(tail)
     pieces = _SEPARATOR.split(query)
     secret, _ = _signing(pieces[::2])
     for i in range(0, len(pieces), 2):
@@ -181,8 +190,8 @@ def url_identity(url: str) -> str:
     >>> url_identity("https://example.com/render?sp=2")  # no Azure signature: its own param
     'https://example.com/render?sp=2'
     """
-    scheme, user, host, path, tail = _parts(url)
-    query, fragment = _query(tail)
+    scheme, user, host, path, tail = split_url(url)
+    query, fragment = query_and_fragment(tail)
     pieces = _SEPARATOR.split(query)
     secret, validity = _signing(pieces[::2])
     signing = (secret - GENERIC_SECRETS) | validity
@@ -208,8 +217,8 @@ def url_secrets(url: str) -> list[str]:
     >>> url_secrets("https://u:pw@example.com/a.png?Signature=a%2Bb&x=1")
     ['u:pw', 'pw', 'a%2Bb', 'a+b']
     """
-    scheme, user, host, path, tail = _parts(url)
-    query, _ = _query(tail)
+    scheme, user, host, path, tail = split_url(url)
+    query, _ = query_and_fragment(tail)
     pieces = _SEPARATOR.split(query)[::2]
     secret, _ = _signing(pieces)
     found = [user[:-1], user[:-1].partition(":")[2]] if user else []

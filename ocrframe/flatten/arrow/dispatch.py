@@ -29,7 +29,7 @@ from .._extract import ALARM_RESULT
 from . import fields, general_table, general_text, smart_document
 from .columns import one_chunk, valid, whole
 from .document import in_walk_key_order
-from .files import Joined, parse, read_bodies, saved_body, unexpected
+from .files import Joined, parse, read_bodies, reread_body, unexpected
 from .rows import Rows, frame_of
 
 __all__ = ["FastFrames", "read_frames", "READERS"]
@@ -167,7 +167,7 @@ def _document_in_walk_order(built: Any, bodies: Sequence[bytes] | None,
         return
 
     def body_of(j: int) -> bytes:
-        return bodies[j] if bodies is not None else saved_body(entries[j])
+        return bodies[j] if bodies is not None else reread_body(entries[j])
 
     built.rows["document"] = [in_walk_key_order(p, body_of) if isinstance(p, Rows) else p
                               for p in built.rows["document"]]  # fmt: skip

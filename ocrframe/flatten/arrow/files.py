@@ -26,7 +26,7 @@ from ...files import Snapshot
 from ...parsing import MAX_DEPTH, nesting_depths, saved_header
 from .columns import explode, field, valid, whole
 
-__all__ = ["read_bodies", "saved_body", "Joined", "drop_deep", "parse", "unexpected",
+__all__ = ["read_bodies", "reread_body", "Joined", "drop_deep", "parse", "unexpected",
            "with_scalars"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
@@ -142,7 +142,7 @@ def _saved_body(
     return api, data
 
 
-def saved_body(entry: Any) -> bytes:
+def reread_body(entry: Any) -> bytes:
     """The body of ``entry``'s file read again, as the general walk reads it (a cache file's
     body without its header line); OSError when it cannot be read."""
     data = entry.read(keep=True)
