@@ -29,7 +29,6 @@ from typing import Any
 from .errors import InputError
 from .files import NAME_MAX
 from .inputs.params import show_value
-from .inputs.urls import url_label
 
 __all__ = [
     "check_choice",
@@ -168,8 +167,7 @@ def check_output(name: str, value: Any, *, folder: bool) -> Path:
     """
     given = os.fsdecode(value) if isinstance(value, str | bytes) else ""
     if _URL.match(given):  # before check_path, whose messages show the value
-        shown = show_value(url_label(given))  # a presigned upload URL's signature stays out
-        raise InputError(f"`{name}` {shown} is a URL; ocrframe writes local files only")
+        raise InputError(f"`{name}` {show_value(given)} is a URL; ocrframe writes local files only")
     path = check_path(name, value)
     text = os.fsdecode(os.fspath(value))
     if folder and os.path.exists(path) and not os.path.isdir(path):
