@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..files import safe_component, write_atomically
 from ..inputs.formats import INPUT_SUFFIXES
 from ..inputs.urls import source_name
+from ..plots.data import upright
 from ..response import Response
 from ..tables.safe_output import safe_value, write_csv
 from .audit import default_frame, frame_chunks, frame_of, should_stream
@@ -106,7 +107,7 @@ class _Images:
         if img is None:
             return None
         if isinstance(img, Image.Image):
-            return img
+            return upright(img)
         if isinstance(img, np.ndarray):
             return Image.fromarray(img)
         path = Path(img)
@@ -119,7 +120,7 @@ class _Images:
         try:
             with Image.open(path) as im:
                 im.seek(min(max(page - 1, 0), getattr(im, "n_frames", 1) - 1))
-                return im.convert("RGB")
+                return upright(im).convert("RGB")
         except (OSError, ValueError):  # not an image (e.g. a saved response as source)
             return None
 

@@ -155,10 +155,11 @@ def _exists(text: str) -> bool:
 def encode_pil(img: Any, fmt: str = "PNG", quality: int = 90) -> bytes:
     """Encode a PIL image (PNG by default; JPEG converts to RGB). Grey images of 16 or 32
     bits are scaled to 8 (Pillow's RGB conversion clips them white)."""
+    from ..plots.data import load_image, to_uint8, upright
+
+    img = upright(img)  # the encoding keeps no EXIF: the pixels as they are displayed
     if img.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
         from PIL import Image
-
-        from ..plots.data import load_image, to_uint8
 
         img = Image.fromarray(to_uint8(load_image(img)))
     if fmt == "JPEG" and img.mode not in ("RGB", "L"):

@@ -237,9 +237,39 @@ def load_image(image: Any) -> np.ndarray:
     )
 
 
+# EXIF tag 0x0112: how the stored pixels are turned to be shown (1 upright; 2-8 mirrored or
+# rotated, as phones store photos taken sideways).
+ORIENTATION_TAG = 0x0112
+
+
+def upright(im: Any) -> Any:
+    """A PIL image as it is displayed: its EXIF orientation applied, as phones, browsers and
+    :func:`PIL.ImageOps.exif_transpose` do (the image itself when it needs no turning). Every
+    image ocrframe reads goes through here, so that the local engine's polygons, the plots and the
+    review crops are all in the coordinates of the picture users see.
+
+    >>> from PIL import Image
+    >>> stored = Image.new("L", (30, 10))
+    >>> stored.getexif()[ORIENTATION_TAG] = 6  # "turn 90 degrees clockwise to show"
+    >>> upright(stored).size
+    (10, 30)
+    """
+    try:
+        turn = im.getexif().get(ORIENTATION_TAG, 1)
+    except (OSError, ValueError, SyntaxError):  # a damaged EXIF block: the pixels as stored
+        return im
+    if turn not in range(2, 9):
+        return im
+    from PIL import ImageOps
+
+    return ImageOps.exif_transpose(im)
+
+
 def _pil_array(im: Any) -> np.ndarray:
-    """The pixels of a PIL image: grey modes as they are (Pillow's RGB conversion of 16-bit grey
-    clips everything above 255 to white), other modes as RGB or RGBA."""
+    """The pixels of a PIL image as displayed (:func:`upright`): grey modes as they are
+    (Pillow's RGB conversion of 16-bit grey clips everything above 255 to white), other modes as
+    RGB or RGBA."""
+    im = upright(im)
     if im.mode in ("L", "RGB", "RGBA", "1"):
         return np.asarray(im)
     if im.mode.startswith("I;16"):
