@@ -43,3 +43,18 @@ def test_error_kinds_say_where_the_errors_are(accuracy):
     assert kinds == {"spaces": 0, "dots": 5, "punct": 1, "alnum": 1}
     assert accuracy.error_kinds("cashrm 10.00", "cash rm 10.00")["spaces"] == 1
     assert sum(accuracy.error_kinds(ref, ref).values()) == 0
+
+
+def test_granularity_neutral_cer_neither_rewards_nor_punishes_block_size(accuracy):
+    """A reference line read as two pieces, or two reference pieces read as one line, costs
+    nothing, whatever the boxes' heights (a PDF's text layer is tighter than a detector's); a
+    line on another row is no part of the group."""
+    ref = [("Precinct RUN 12/3/2014 REGISTRAR-RECORDE", 73, 37, 731, 50),
+           ("R/COUNTY CLERK", 733, 37, 900, 50),
+           ("TOTAL 12", 73, 80, 300, 93)]  # fmt: skip
+    hyp = [("Precinct RUN 12/3/2014", 68, 34, 359, 54),
+           ("REGISTRAR-RECORDER/COUNTY CLERK", 544, 34, 905, 54),
+           ("TOTAL 12", 70, 77, 302, 96)]  # fmt: skip
+    assert accuracy.grouped_errors(hyp, ref, lower=False) == (1, 63)  # one space: RECORDE R/
+    missed = accuracy.grouped_errors(hyp[:2], ref, lower=False)
+    assert missed == (1 + 8, 63)  # the missing line costs its characters, once
