@@ -16,6 +16,7 @@ Hierarchy::
         ├── ThrottlingError                 rate or concurrency limit: retry later
         └── ServerError                     transient service failure: retry with backoff
             ├── TransportError              no usable answer: refused, dropped, timed out
+            │   └── NoAnswerError           sent whole, no answer in time (may be billed)
             └── MalformedResponseError (also ResponseFormatError)  a cut-short or non-JSON body
 
     Exception
@@ -49,6 +50,7 @@ __all__ = [
     "TokenFetchError",
     "SignatureError",
     "TransportError",
+    "NoAnswerError",
     "MalformedResponseError",
     "CacheCorruptError",
     "WireError",
@@ -386,6 +388,12 @@ class ApiError(OcrError):
         """True for failures that deserve a full backoff schedule, not a limited one."""
         return self.retry_kind == BACKOFF
 
+    @property
+    def maybe_billed(self) -> bool:
+        """True when the service may have read and billed the request although no usable
+        answer came back (so repeating it may bill it again)."""
+        return False
+
     @classmethod
     def from_body(
         cls,
@@ -497,8 +505,21 @@ class TransportError(ServerError):
         return True
 
 
+class NoAnswerError(TransportError):
+    """The request was sent whole but no answer came within the read timeout: the service may
+    still have read it, and bills it if it did.
+
+    >>> NoAnswerError("no answer in 60 s").maybe_billed
+    True
+    """
+
+    @property
+    def maybe_billed(self) -> bool:
+        return True
+
+
 class MalformedResponseError(ServerError, ResponseFormatError):
-    """The body was cut short or is not JSON (a proxy's HTML page, say). Safe to retry."""
+    """The body was cut short or is not JSON (a proxy's HTML page, say). The service bills it."""
 
     @property
     def retryable(self) -> bool:
@@ -506,6 +527,10 @@ class MalformedResponseError(ServerError, ResponseFormatError):
 
     @property
     def full_retry(self) -> bool:
+        return True
+
+    @property
+    def maybe_billed(self) -> bool:
         return True
 
 

@@ -3,12 +3,15 @@ in the emulator's request log, and ``batch.errors.attempts`` says how many were 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PIL import Image
 
 from ocrframe.cloud.client import Client
 from ocrframe.cloud.transport import RetryPolicy
 from ocrframe.emulator import Emulator, Faults
+from ocrframe.errors import NoAnswerError, TransportError
 
 
 @pytest.fixture
@@ -74,13 +77,75 @@ def test_recovered_item_reports_its_requests(scan, tmp_path):
 
 
 def test_retry_kinds_come_from_one_function():
-    from ocrframe.errors import ApiError, InputError, MalformedResponseError, TransportError
+    from ocrframe.errors import (
+        ApiError,
+        InputError,
+        MalformedResponseError,
+        NoAnswerError,
+        TransportError,
+    )
 
     p = RetryPolicy(total=3, limited=1, billed=1)
     assert p.kind(ApiError(code="APIG.0308", status=429)) == "full"
     assert p.kind(ApiError(code="AIS.0105", status=500)) == "limited"
     assert p.kind(MalformedResponseError("cut", status=200)) == "billed"
+    assert p.kind(NoAnswerError("no answer in time")) == "billed"
     assert p.kind(TransportError("reset")) == "full"
     assert p.kind(ApiError(code="APIG.0301", status=401)) == "refresh"
     assert p.kind(InputError("bad")) == "never"
     assert [p.cap(k) for k in ("full", "limited", "billed", "never")] == [3, 1, 1, 0]
+
+
+def _logged(emu, n, wait=5.0):
+    """The emulator's OCR requests once ``n`` are logged (a slow answer is logged when the
+    emulator finishes it, after the client has given up on it)."""
+    end = time.monotonic() + wait
+    while len(_ocr_requests(emu)) < n and time.monotonic() < end:
+        time.sleep(0.05)
+    return _ocr_requests(emu)
+
+
+def test_an_answer_that_never_comes_is_sent_twice_not_five_times(scan):
+    """A request sent whole whose answer does not come within the read timeout may have been
+    read and billed: it is repeated as often as a cut-short answer (once by default), not with
+    the full schedule of a refused connection."""
+    with Emulator(faults=Faults(slow=1.0, slow_seconds=0.8)) as emu:
+        client = _client(emu, timeout=(5, 0.2), retries=RetryPolicy(backoff_factor=0))
+        with pytest.raises(NoAnswerError) as exc:
+            client.call("general-text", scan)
+        assert exc.value.attempts == 2 and "may still have read the request" in str(exc.value)
+        batch = client.run("general-text", [scan], progress=False)
+        assert batch.errors["attempts"].tolist() == [2]
+        assert len(_logged(emu, 4)) == 4
+
+
+def test_a_body_that_stops_coming_is_no_answer_too():
+    """requests reports a timeout while reading the body as a ConnectionError around urllib3's
+    ReadTimeoutError: the service answered, so it billed the call (a refused connection did
+    not reach it and keeps the full schedule)."""
+    import requests
+    from urllib3.exceptions import ReadTimeoutError
+
+    from ocrframe.cloud.transport import send
+
+    class Session:
+        def __init__(self, exc):
+            self.exc, self.posts = exc, 0
+
+        def post(self, *args, **kwargs):
+            self.posts += 1
+            raise self.exc
+
+    stalled = Session(requests.ConnectionError(ReadTimeoutError(None, "/v2/x", "Read timed out.")))
+    refused = Session(requests.ConnectionError("Connection refused"))
+    policy = RetryPolicy(total=4, backoff_factor=0)
+    with pytest.raises(NoAnswerError):
+        send(
+            stalled, "http://127.0.0.1:9/v2/x", b"{}", api=None, auth=None, timeout=1, policy=policy
+        )
+    with pytest.raises(TransportError) as exc:
+        send(
+            refused, "http://127.0.0.1:9/v2/x", b"{}", api=None, auth=None, timeout=1, policy=policy
+        )
+    assert type(exc.value) is TransportError
+    assert (stalled.posts, refused.posts) == (2, 5)

@@ -7,12 +7,13 @@
 
 * ``"full"``: throttling and transient server codes (HTTP 429, 500, 502, 504, ModelArts.4401,
   APIG.0308, APIG.0201, ModelArts.4402/4403/4502/4505/4301/4302), connection errors and
-  timeouts: up to ``RetryPolicy.total`` retries, exponential backoff with full jitter,
+  connect timeouts: up to ``RetryPolicy.total`` retries, exponential backoff with full jitter,
   ``Retry-After`` honoured up to ``retry_after_max``;
 * ``"limited"``: other server codes and a bare 503 (AIS.0105, ModelArts.4508, ...): at most
   ``RetryPolicy.limited``;
-* ``"billed"``: a truncated or non-JSON HTTP 200 answer, which the service bills: at most
-  ``RetryPolicy.billed`` (once by default);
+* ``"billed"``: a truncated or non-JSON HTTP 200 answer, which the service bills, and a
+  request sent whole that got no answer within the read timeout, which it may have read and
+  billed (``ApiError.maybe_billed``): at most ``RetryPolicy.billed`` (once by default);
 * ``"refresh"``: an expired or invalid token: one retry after fetching a new token;
 * ``"never"``: everything else (bad input, wrong AK/SK, permissions, subscription).
 
@@ -42,6 +43,7 @@ from ..errors import (
     ApiError,
     InputError,
     MalformedResponseError,
+    NoAnswerError,
     TransportError,
 )
 from ..response import error_body
@@ -90,7 +92,8 @@ class RetryPolicy:
     limited : int
         Retries for failures that rarely clear up (AIS.0105, a bare HTTP 503, ...).
     billed : int
-        Retries for truncated or non-JSON HTTP 200 answers, which the service bills.
+        Retries for truncated or non-JSON HTTP 200 answers, which the service bills, and for
+        requests that got no answer within the read timeout, which it may have billed.
     backoff_factor, backoff_max : float
         Retry ``n`` waits ``uniform(0, min(backoff_max, backoff_factor * 2 ** (n - 1)))``
         seconds ("full jitter").
@@ -158,7 +161,7 @@ class RetryPolicy:
         >>> RetryPolicy().kind(ApiError(code="AIS.0103", status=400))
         'never'
         """
-        if isinstance(exc, MalformedResponseError):
+        if getattr(exc, "maybe_billed", False):  # a cut-short body, an answer that never came
             return "billed"
         if isinstance(exc, ApiError):
             if exc.refreshable:
@@ -461,10 +464,7 @@ def send(
             )
             cause = bare_cause(exc, _reason(exc))
         except requests.RequestException as exc:
-            failure = TransportError(
-                f"{type(exc).__name__} talking to {url.split('/v', 1)[0]}: {_reason(exc)}",
-                api=api,
-            )
+            failure = _transport_failure(exc, url.split("/v", 1)[0], api)
             cause = bare_cause(exc, _reason(exc))
         # Raised out of the handler, so that the exception holding the request is not kept
         # as the context either.
@@ -479,6 +479,23 @@ def send(
     result, history = policy.call(attempt, refresh=refresh, what=api)
     assert result is not None  # no pacer: never stopped
     return result, last[-1], len(history) + 1
+
+
+def _transport_failure(exc: requests.RequestException, host: str, api: str | None) -> ApiError:
+    """The error of a request that got no usable answer: :class:`NoAnswerError` when it went
+    out whole and the answer (its head, or its body: requests wraps that timeout in a
+    ConnectionError) did not come within the read timeout, else :class:`TransportError`."""
+    from urllib3.exceptions import ReadTimeoutError
+
+    if isinstance(exc, requests.exceptions.ReadTimeout) or (
+        exc.args and isinstance(exc.args[0], ReadTimeoutError)
+    ):
+        return NoAnswerError(
+            f"no answer from {host} within the read timeout; the service may still have read "
+            "the request and billed it",
+            api=api,
+        )
+    return TransportError(f"{type(exc).__name__} talking to {host}: {_reason(exc)}", api=api)
 
 
 def _reason(exc: requests.RequestException) -> str:
