@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import struct
 import zlib
 
@@ -190,3 +191,25 @@ def test_decompression_bomb_is_an_input_error_everywhere():
         LocalEngine().call("general-text", _bomb_png())
     with pytest.raises(InputError, match="too large to open safely"):
         prepare("general-text", _bomb_png())
+
+
+@pytest.mark.parametrize(
+    "options, said",
+    [
+        ({"split_gap": "x"}, "split_gap must be a positive number or None"),
+        ({"split_gap": -1}, "split_gap must be a positive number or None"),
+        ({"spaces": float("nan")}, "spaces must be a positive number or None"),
+        ({"numbers": 2}, "numbers must be a probability in (0, 1] or None"),
+        ({"leaders": "yes"}, "leaders"),
+        ({"min_side": 10}, "min_side"),
+        ({"engine": "tesseract", "psm": 99}, "psm"),
+        ({"engine": "tesseract", "lang": "../../etc/x"}, "lang must be Tesseract language names"),
+    ],
+)
+def test_local_engine_options_are_refused_when_it_is_made(options, said):
+    """Bad options were kept and refused at the first image (in a run: an error row per item);
+    they are refused now, with no model loaded and no extra needed to say so."""
+    from ocrframe import LocalEngine
+
+    with pytest.raises(InputError, match=re.escape(said)):
+        LocalEngine(**options)

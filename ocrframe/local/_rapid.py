@@ -45,6 +45,30 @@ class RapidBackend:
 
     name = "rapidocr"
 
+    @staticmethod
+    def check_options(
+        *,
+        text_score: float = 0.5,
+        min_side: int = 736,
+        split_gap: float | None = 0.8,
+        leaders: bool = True,
+        spaces: float | None = SPACE_GAP,
+        numbers: float | None = NUMBER_DIGITS,
+    ) -> None:
+        """Refuse bad options with an InputError, before any model is loaded.
+
+        >>> RapidBackend.check_options(split_gap=-1)
+        Traceback (most recent call last):
+        ...
+        ocrframe.errors.InputError: split_gap must be a positive number or None, got -1
+        """
+        check_number("text_score", text_score, low=0, high=1)
+        check_number("min_side", min_side, low=32, high=MAX_SIDE, integer=True)
+        check_flag("leaders", leaders)
+        _check_option("split_gap", split_gap)
+        _check_option("spaces", spaces)
+        _check_option("numbers", numbers, most=1.0, kind="a probability in (0, 1]")
+
     def __init__(
         self,
         *,
@@ -55,14 +79,12 @@ class RapidBackend:
         spaces: float | None = SPACE_GAP,
         numbers: float | None = NUMBER_DIGITS,
     ) -> None:
+        self.check_options(
+            text_score=text_score, min_side=min_side, split_gap=split_gap, leaders=leaders,
+            spaces=spaces, numbers=numbers,
+        )  # fmt: skip
         rapidocr = require("rapidocr")
         require("onnxruntime")
-        check_number("text_score", text_score, low=0, high=1)
-        check_number("min_side", min_side, low=32, high=MAX_SIDE, integer=True)
-        check_flag("leaders", leaders)
-        _check_option("split_gap", split_gap)
-        _check_option("spaces", spaces)
-        _check_option("numbers", numbers, most=1.0, kind="a probability in (0, 1]")
         self.numbers = numbers
         self.split_gap = split_gap
         self.spaces = spaces

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingDependencyError
+from ..arguments import check_number
+from ..errors import InputError, MissingDependencyError
 from ._deps import require
 from ._geometry import Line
 
@@ -31,7 +33,24 @@ class TesseractBackend:
 
     name = "tesseract"
 
+    @staticmethod
+    def check_options(*, lang: str = "eng", psm: int = 3) -> None:
+        """Refuse bad options with an InputError, before Tesseract is loaded.
+
+        >>> TesseractBackend.check_options(psm=14)
+        Traceback (most recent call last):
+        ...
+        ocrframe.errors.InputError: `psm` must be an integer in [0, 13], got 14
+        """
+        check_number("psm", psm, low=0, high=13, integer=True)
+        if not isinstance(lang, str) or not re.fullmatch(r"[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*", lang):
+            raise InputError(
+                f"lang must be Tesseract language names joined by '+' (e.g. 'eng+deu'), got "
+                f"{lang!r}"
+            )
+
     def __init__(self, *, lang: str = "eng", psm: int = 3) -> None:
+        self.check_options(lang=lang, psm=psm)
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # threads make it slower, not faster
         tesserocr = require("tesserocr")
         path = _tessdata_dir()

@@ -93,6 +93,7 @@ class LocalEngine(RunsBatches):
                 f"LocalEngine(engine={engine!r}) has no option {unknown[0]!r}; its options: "
                 f"{', '.join(known)}"
             )
+        _backend_class(engine).check_options(**options)  # now, not at the first image
         self.engine = engine
         self._options = options
         self._backend: Any = None
