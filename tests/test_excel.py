@@ -426,3 +426,28 @@ def test_an_empty_sheet_gives_an_empty_frame():
     openpyxl.Workbook().save(raw)
     (frame,) = excel_tables(body_with_excel(b64(raw.getvalue())))
     assert frame.shape == (0, 0) and frame.attrs["sheet"] == "Sheet"
+
+
+def test_text_longer_than_a_cell_holds_is_cut_with_a_note_not_silently(tmp_path):
+    """openpyxl cuts a cell's text at 32,767 characters without a word (a base64 portrait in a
+    fields frame, a page's markdown): the cut is now said in the cell and in a warning."""
+    from ocrframe.datasets.review import review_queue
+
+    long = "A" * 20_000 + "B" * 20_000
+    frame = pd.DataFrame({"text": [long, "ok"], "confidence": [0.5, 0.9]})
+    with pytest.warns(UserWarning, match="longer than an xlsx cell holds"):
+        to_excel(frame, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    cells = [c.value for c in ws["A"]]
+    cut = next(v for v in cells if v and v.startswith("A"))
+    assert len(cut) == 32_767 and cut.startswith("A" * 20_000 + "B")
+    assert cut.endswith(
+        f" [{40_000 - cut.index(' ['):,} more characters cut: an xlsx cell holds 32,767]"
+    )
+    assert "ok" in cells
+    words = frame.assign(source="x.png", page=1, x_min=0.0, y_min=0.0, x_max=1.0, y_max=1.0)
+    with pytest.warns(UserWarning, match="longer than an xlsx cell holds"):
+        review_queue(words, out=tmp_path / "review", threshold=0.95)
+    ws = openpyxl.load_workbook(tmp_path / "review" / "review.xlsx")["review"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(len(v) == 32_767 and "more characters cut" in v for v in texts)

@@ -172,7 +172,7 @@ def test_every_csv_and_xlsx_writer_uses_the_one_rule():
             offenders.append(rel)
     assert offenders == []
     for rel in ("tables/workbook.py", "datasets/review.py"):
-        assert "safe_value" in (root / rel).read_text(encoding="utf-8")
+        assert "xlsx_value" in (root / rel).read_text(encoding="utf-8")
 
 
 def test_service_like_workbooks_keep_formula_looking_text_as_text(tmp_path):

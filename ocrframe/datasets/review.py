@@ -27,7 +27,7 @@ from ..inputs.formats import INPUT_SUFFIXES
 from ..inputs.urls import source_name
 from ..plots.data import upright
 from ..response import Response
-from ..tables.safe_output import safe_value, write_csv
+from ..tables.safe_output import write_csv, xlsx_value
 from .audit import default_frame, frame_chunks, frame_of, should_stream
 
 __all__ = ["review_queue", "crop_box"]
@@ -301,7 +301,8 @@ def _write_xlsx(queue: pd.DataFrame, out: Path, *, embed: bool) -> None:
 
 
 def _cell(v: Any) -> Any:
-    """A queue value as written: text made safe (never a formula, controls escaped)."""
+    """A queue value as written: text made safe (never a formula, controls escaped, cut to
+    what a cell holds)."""
     if not isinstance(v, str) and (v is None or pd.isna(v)):
         return None
-    return safe_value(v)
+    return xlsx_value(v)

@@ -13,6 +13,10 @@ through :func:`safe_value`, one rule (OWASP's "CSV injection" advice):
   never dropped (xlsx cannot hold them; a CSV reader may choke on them);
 - numbers, dates, booleans and missing values are written as they are.
 
+:func:`xlsx_value` adds the xlsx writers' one further rule: a cell holds at most 32,767
+characters (openpyxl would cut the rest silently), so longer text is cut with a visible note
+at its end saying how much, and a warning says so.
+
 :func:`write_csv` also quotes every field holding a line break (CR or LF), so a row never splits,
 and files are replaced in one step by :func:`ocrframe.files.write_atomically`.
 
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +38,9 @@ from pandas.api.types import is_object_dtype, is_string_dtype
 
 from ..files import write_atomically
 
-__all__ = ["safe_text", "safe_value", "safe_frame", "write_csv"]
+__all__ = ["safe_text", "safe_value", "xlsx_value", "safe_frame", "write_csv", "XLSX_CELL_CHARS"]
+
+XLSX_CELL_CHARS = 32_767  # the most characters an xlsx cell holds
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NEGATIVE = re.compile(r"-(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -70,6 +77,36 @@ def safe_value(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def xlsx_value(value: Any) -> Any:
+    """A cell value for an xlsx writer: :func:`safe_value`, and text longer than a cell holds
+    cut to :data:`XLSX_CELL_CHARS` with a note at its end saying how many characters were cut
+    (with a warning: the whole text is in the frame, or in a CSV).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     cut = xlsx_value("x" * 40_000)
+    >>> len(cut), cut[-56:]
+    (32767, 'x [7,288 more characters cut: an xlsx cell holds 32,767]')
+    """
+    value = safe_value(value)
+    if not isinstance(value, str) or len(value) <= XLSX_CELL_CHARS:
+        return value
+    cut = len(value) - XLSX_CELL_CHARS
+    while True:  # the note takes room too, and says how much it displaced (converges in 2-3)
+        note = f" [{cut:,} more characters cut: an xlsx cell holds 32,767]"
+        if len(value) - (XLSX_CELL_CHARS - len(note)) == cut:
+            break
+        cut = len(value) - (XLSX_CELL_CHARS - len(note))
+    warnings.warn(
+        "text longer than an xlsx cell holds (32,767 characters) was cut, with a note at its "
+        "end; write a CSV (or keep the frame) for the whole text",
+        UserWarning,
+        stacklevel=2,
+    )
+    return value[:-cut] + note
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

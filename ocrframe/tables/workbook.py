@@ -2,7 +2,8 @@
 
 :func:`to_excel` writes one sheet per table with merged ranges from the spans, low-confidence
 cells highlighted, confidences as comments or a companion sheet, and a ``sources`` sheet. Every
-text goes through :func:`~ocrframe.tables.safe_output.safe_value`: nothing written is a formula.
+text goes through :func:`~ocrframe.tables.safe_output.xlsx_value`: nothing written is a formula,
+and text longer than a cell holds is cut with a note saying so.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from ..arguments import check_choice, check_flag, check_output, check_threshold
 from ..errors import InputError
 from ..files import write_atomically
 from .grid import cell_spans, iter_table_cells, place_cells
-from .safe_output import safe_value
+from .safe_output import xlsx_value
 from .workbook_scan import EXCEL_MAX_COLS, EXCEL_MAX_ROWS
 
 __all__ = ["to_excel", "LOW_CONFIDENCE_FILL"]
 
 _CONFIDENCE_MODES = ("comment", "sheet", None)
 LOW_CONFIDENCE_FILL = "FFFFC7CE"  # Excel's "light red fill" for bad values
-_safe_values = np.frompyfunc(safe_value, 1, 1)
+_safe_values = np.frompyfunc(xlsx_value, 1, 1)
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _check_write_args(threshold: float, confidence: str | None, sources: bool) -
 def _text_row(row: list[Any]) -> list[Any]:
     """A header or summary row as written: text made safe (a label or a source path starting
     with "=" is not a formula)."""
-    return [safe_value(v) for v in row]
+    return [xlsx_value(v) for v in row]
 
 
 def _write_sheet(wb: Any, name: str, sheet: _Sheet, low: np.ndarray, comments: bool) -> None:
