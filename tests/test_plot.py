@@ -87,6 +87,15 @@ def test_one_collection_with_every_polygon_and_rows_without_polygon_left_out(wor
     np.testing.assert_array_equal(first, [[10, 10], [60, 10], [60, 30], [10, 30]])
 
 
+def test_a_polygon_with_an_infinite_vertex_is_left_out_like_a_missing_one(words):
+    """An infinite coordinate (JSON's 1e999 parses to inf) made matplotlib raise a bare
+    ValueError ("Axis limits cannot be NaN or Inf")."""
+    words.loc[5] = [0, 0, np.inf, 0, 10, 5, 0, 5] + ["inf", 0.5, "text"]
+    ax = plot_polygons(words)
+    assert len(polys(ax).get_paths()) == 5
+    assert np.isfinite(ax.get_xlim()).all() and np.isfinite(ax.get_ylim()).all()
+
+
 def test_face_colours_come_from_confidence_and_nan_is_grey(words):
     ax = plot_polygons(words, alpha=0.5, cmap="viridis", vmin=0, vmax=1)
     face = polys(ax).get_facecolor()

@@ -93,7 +93,8 @@ def layer_frame(x: Any, kind: str) -> pd.DataFrame:
 def polygon_array(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Vertices ``(n, 4, 2)`` of the rows that have a polygon, and the boolean mask of those rows.
 
-    Uses x1..y4 when present, else the bbox as a rectangle. Rows with any NaN vertex are left out.
+    Uses x1..y4 when present, else the bbox as a rectangle. Rows with any missing or infinite
+    vertex are left out.
 
     >>> box = pd.DataFrame({"x_min": [0.0], "y_min": [0], "x_max": [2], "y_max": [1]})
     >>> v, m = polygon_array(box)
@@ -111,7 +112,7 @@ def polygon_array(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             f"the frame has no polygon columns ({', '.join(POLYGON)}) nor bbox columns "
             f"({', '.join(BBOX)}); it has {list(frame.columns)}"
         )
-    mask = ~np.isnan(flat).any(axis=1) if n else np.zeros(0, bool)
+    mask = np.isfinite(flat).all(axis=1) if n else np.zeros(0, bool)
     return flat[mask].reshape(-1, 4, 2), mask
 
 
