@@ -418,3 +418,42 @@ def test_textract_lending_results_give_fields_per_page():
     assert fields["confidence"].tolist() == pytest.approx([0.52, 0.99, 0.98])
     assert fields.loc[0, "x3"] == pytest.approx(0.2)
     assert frames["document"]["page_type"].tolist() == ["1003", "IDENTITY_DOCUMENT"]
+
+
+# --- Azure Document Intelligence v4 (2024-11-30): figures ---------------------------------------
+
+CAPTION_BOX = [1, 6, 4, 6, 4, 6.3, 1, 6.3]
+AZURE_V4_FIGURE = {
+    "status": "succeeded",
+    "analyzeResult": {
+        "apiVersion": "2024-11-30",
+        "modelId": "prebuilt-layout",
+        "content": "Chart\nFigure 1: sales",
+        "pages": [{"pageNumber": 1, "width": 8.5, "height": 11, "unit": "inch", "words": []}],
+        "paragraphs": [
+            {"role": "title", "content": "Chart",
+             "boundingRegions": [{"pageNumber": 1, "polygon": [1, 1, 3, 1, 3, 1.4, 1, 1.4]}]}
+        ],
+        "figures": [
+            {"id": "1.1", "elements": ["/paragraphs/0"],
+             "boundingRegions": [{"pageNumber": 1, "polygon": [1, 2, 7, 2, 7, 6, 1, 6]}],
+             "spans": [{"offset": 0, "length": 5}],
+             "caption": {"content": "Figure 1: sales", "spans": [{"offset": 6, "length": 15}],
+                         "boundingRegions": [{"pageNumber": 1, "polygon": CAPTION_BOX}]}},
+        ],
+    },
+}  # fmt: skip
+
+
+def test_azure_v4_figures_are_layout_areas_with_their_caption():
+    frames = ocrframe.read_response(json.dumps(AZURE_V4_FIGURE)).flatten()
+    layout = frames["layout"]
+    assert layout["type"].tolist() == ["title", "figure"]
+    figure = layout.iloc[1]
+    assert figure["text"] == "Figure 1: sales"
+    assert [figure[c] for c in ("x_min", "y_min", "x_max", "y_max")] == [1, 2, 7, 6]
+    other = frames["other"]["path"].tolist()
+    assert "analyzeResult.figures[0].id" in other  # what has no column stays, as always
+    assert not any(
+        p.startswith("analyzeResult.figures[0].boundingRegions[0].polygon") for p in other
+    )

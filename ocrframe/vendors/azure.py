@@ -159,6 +159,7 @@ def _v3(r: Reader, result: dict[str, Any], base: str) -> None:
     _tables(r, result, base, None)
     _pairs(r, result, base, None)
     _paragraphs(r, result, base)
+    _figures(r, result, base)
     _documents(r, result, base, "documents")
 
 
@@ -244,6 +245,17 @@ def _paragraphs(r: Reader, result: dict[str, Any], base: str) -> None:
             "text": _text(r, para, ppath),
         }
         _region(r, row, para, ppath)
+        row["block"] = r.count("layout", row["page"])
+        r.add("layout", row)
+
+
+def _figures(r: Reader, result: dict[str, Any], base: str) -> None:
+    """Figures (v4) as ``figure`` layout areas, their caption as the text."""
+    for fpath, fig in dict_items(result, base, "figures"):
+        key, caption = get(fig, "caption")
+        text = _text(r, caption, f"{fpath}.{key}") if isinstance(caption, dict) else None
+        row: dict[str, Any] = {"page": 1, "type": "figure", "text": text}
+        _region(r, row, fig, fpath)
         row["block"] = r.count("layout", row["page"])
         r.add("layout", row)
 
