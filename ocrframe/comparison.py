@@ -33,7 +33,7 @@ import pandas as pd
 
 from .arguments import check_choice, check_flag, check_number
 from .errors import InputError
-from .plots.data import load_image
+from .plots.data import displayed_size, load_image
 from .vendors import to_pixels
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ def _image_size(image: Any) -> tuple[float, float] | None:
             return image
         raise InputError(f"image as a size must be (width, height), got {image!r}")
     if hasattr(image, "size") and isinstance(image.size, tuple):  # a PIL image
-        return image.size
+        return displayed_size(image)
     pixels = load_image(image)
     return pixels.shape[1], pixels.shape[0]
 

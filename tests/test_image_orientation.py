@@ -109,3 +109,20 @@ def test_local_engine_reads_a_sideways_phone_photo_upright(tmp_path):
     words = ocrframe.LocalEngine().call("general-text", path).words()
     assert " ".join(words["text"]).replace(" ", "") == "TOTALRM25.90"
     assert words["x_max"].max() <= 900 and words["y_max"].max() <= 160  # the displayed frame
+
+
+def test_fractions_of_a_page_scale_to_the_displayed_photo():
+    """Other engines' page fractions (Textract, Google's normalized vertices) go over the
+    picture as displayed: a sideways photo's PIL size is that of its stored pixels."""
+    box = {"Left": 0.5, "Top": 0.5, "Width": 0.5, "Height": 0.5}
+    r = ocrframe.read_response(
+        {
+            "Blocks": [
+                {"BlockType": "LINE", "Id": "l", "Text": "Hi", "Geometry": {"BoundingBox": box}}
+            ]
+        }
+    )
+    with Image.open(io.BytesIO(_photo(_picture(), 6))) as im:
+        assert im.size == (24, 60)  # stored turned; displayed 60 x 24
+        pixels = ocrframe.to_pixels(ocrframe.words(r), r, image=im)
+    assert pixels[["x_max", "y_max"]].values.tolist() == [[60.0, 24.0]]

@@ -255,15 +255,33 @@ def upright(im: Any) -> Any:
     >>> upright(stored).size
     (10, 30)
     """
-    try:
-        turn = im.getexif().get(ORIENTATION_TAG, 1)
-    except (OSError, ValueError, SyntaxError):  # a damaged EXIF block: the pixels as stored
-        return im
-    if turn not in range(2, 9):
+    if _orientation(im) == 1:
         return im
     from PIL import ImageOps
 
     return ImageOps.exif_transpose(im)
+
+
+def displayed_size(im: Any) -> tuple[int, int]:
+    """``(width, height)`` of a PIL image as displayed (:func:`upright`), without turning it.
+
+    >>> from PIL import Image
+    >>> stored = Image.new("L", (30, 10))
+    >>> stored.getexif()[ORIENTATION_TAG] = 8  # "turn 90 degrees anticlockwise to show"
+    >>> displayed_size(stored)
+    (10, 30)
+    """
+    w, h = im.size
+    return (h, w) if _orientation(im) >= 5 else (w, h)
+
+
+def _orientation(im: Any) -> int:
+    """The EXIF orientation of a PIL image, 1 (as stored) when absent, unknown or damaged."""
+    try:
+        turn = im.getexif().get(ORIENTATION_TAG, 1)
+    except (OSError, ValueError, SyntaxError):  # a damaged EXIF block: the pixels as stored
+        return 1
+    return turn if turn in range(2, 9) else 1
 
 
 def _pil_array(im: Any) -> np.ndarray:

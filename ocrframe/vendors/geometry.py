@@ -26,7 +26,11 @@ __all__ = ["to_pixels"]
 
 
 def _size(image: Any) -> tuple[float, float]:
-    size = getattr(image, "size", image)  # a PIL image, or (width, height)
+    if not isinstance(image, tuple) and isinstance(getattr(image, "size", None), tuple):
+        from ..plots.data import displayed_size
+
+        image = displayed_size(image)  # a PIL image: as displayed (its EXIF orientation)
+    size = image
     if (
         isinstance(size, tuple)
         and len(size) == 2
