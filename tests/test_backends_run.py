@@ -70,3 +70,26 @@ def test_emulator_answers_a_tiny_image_within_the_documented_minimum(emulator):
     assert resp.status == 200
     words = resp.words()
     assert len(words) and words["x_max"].max() <= 19 and words["y_max"].max() <= 15
+
+
+def test_another_engine_or_option_is_another_cached_answer(emulator, tmp_path):
+    """A run's cache key said nothing of the engine: a LocalEngine run with other options (or the
+    cloud after a local run) took the answers cached by the first one as its own."""
+    pytest.importorskip("rapidocr")
+    image = tmp_path / "page.png"
+    image.write_bytes(_png(300, 120))
+    cache = tmp_path / "cache"
+
+    def files() -> int:
+        return len(list(cache.rglob("*.json")))
+
+    ocrframe.LocalEngine().run("general-text", [image], cache=cache, progress=False)
+    ocrframe.LocalEngine(split_gap=None).run("general-text", [image], cache=cache, progress=False)
+    assert files() == 2
+    ocrframe.LocalEngine(split_gap=0.8).run("general-text", [image], cache=cache, progress=False)
+    assert files() == 2  # the default, spelt out: the same engine, the same answer
+    with ocrframe.Client(
+        endpoint=emulator.url, project_id=emulator.project_id, ak=emulator.ak, sk=emulator.sk
+    ) as client:
+        client.run("general-text", [image], cache=cache, progress=False)
+    assert files() == 3 and len([r for r in emulator.request_log if r.api]) == 1

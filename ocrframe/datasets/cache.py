@@ -146,10 +146,25 @@ class Cache:
             ) from None
 
     @staticmethod
-    def key(api: str, params: dict[str, Any], data: bytes | str, page: int | None = None) -> str:
-        """Cache key: SHA-256 of the API slug, canonical parameters, input digest and page."""
+    def key(
+        api: str,
+        params: dict[str, Any],
+        data: bytes | str,
+        page: int | None = None,
+        engine: str | None = None,
+    ) -> str:
+        """Cache key: SHA-256 of the API slug, canonical parameters, input digest and page, and
+        of the engine that answers when it is not the cloud (``LocalEngine.cache_identity``:
+        another engine or option reads differently, so it is another answer).
+
+        >>> cloud = Cache.key("general-text", {}, b"x")
+        >>> cloud == Cache.key("general-text", {}, b"x", engine="local rapidocr {}")
+        False
+        """
         digest = data if _is_digest(data) else input_digest(data)
         text = f"{api}\n{_canonical(params)}\n{digest}\n{page}"
+        if engine is not None:  # the cloud's keys stay what they always were
+            text += f"\n{engine}"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def path(self, key: str, api: str) -> Path:

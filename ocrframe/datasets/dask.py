@@ -227,7 +227,7 @@ def run_dask(
     from ..catalog import get_api
     from .batch import Batch, Entry, errors_frame
     from .cache import Cache
-    from .expand import expand_inputs, task_key
+    from .expand import engine_identity, expand_inputs, task_key
     from .job import cached_path, resolve_policy, share_copies, unique_items
 
     slug = get_api(api).slug
@@ -254,6 +254,7 @@ def run_dask(
     store = Cache(cache)
     Cache.key(slug, params, b"")  # validates params before anything is sent
     tasks = expand_inputs(inputs)
+    engine = engine_identity(backend_factory)
     if client is None:
         try:
             client = distributed.get_client()
@@ -268,7 +269,7 @@ def run_dask(
     repaired: list[str] = []
     todo = []
     for i, task in enumerate(tasks):
-        key = task_key(slug, params, task)
+        key = task_key(slug, params, task, engine)
         path = cached_path(store, key, slug, repaired)
         if path is not None:
             entries[i] = Entry(task.source, task.page, slug, path=str(path))

@@ -30,7 +30,7 @@ from ..inputs.formats import INPUT_SUFFIXES, files_in
 from ..inputs.urls import shown_input, url_identity, url_label
 from .cache import Cache, input_digest
 
-__all__ = ["Task", "expand_inputs", "task_key"]
+__all__ = ["Task", "expand_inputs", "task_key", "engine_identity"]
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,37 @@ class Task:
             raise InputError(f"cannot read input {self.source!r}: {exc.strerror}") from None
 
 
-def task_key(api: str, params: dict[str, Any], task: Task) -> str:
-    """The cache key of a task: API, parameters, the input's digest (a URL's identity) and
-    its page."""
+def task_key(api: str, params: dict[str, Any], task: Task, engine: str | None = None) -> str:
+    """The cache key of a task: API, parameters, the input's digest (a URL's identity), its
+    page, and the engine answering when it is not the cloud (see :func:`engine_identity`)."""
     try:
         payload: bytes | str = task.identity if task.url is not None else task.payload()
     except InputError as exc:  # unreadable: a key of its own, never found in a cache
         payload = f"<unreadable {task.source}: {exc}>"
-    return Cache.key(api, params, input_digest(payload), task.page)
+    return Cache.key(api, params, input_digest(payload), task.page, engine)
+
+
+def engine_identity(backend: Any) -> str | None:
+    """What a cache key says of the engine answering: ``cache_identity`` of a backend (a
+    ``LocalEngine``: its engine and options), or of the backend a factory builds (the class or
+    a ``functools.partial`` of it, read without building it); None for the cloud.
+
+    >>> import functools
+    >>> from ocrframe import LocalEngine
+    >>> engine_identity(functools.partial(LocalEngine, split_gap=None)) == (
+    ...     LocalEngine(split_gap=None).cache_identity)
+    True
+    """
+    known = getattr(backend, "cache_identity", None)
+    if isinstance(known, str):
+        return known
+    make = getattr(backend, "func", backend)  # a functools.partial, or the class itself
+    identity_for = getattr(make, "identity_for", None)
+    if isinstance(make, type) and callable(identity_for):
+        return identity_for(
+            *getattr(backend, "args", ()), **(getattr(backend, "keywords", None) or {})
+        )
+    return None
 
 
 def expand_inputs(inputs: Any) -> list[Task]:

@@ -33,7 +33,7 @@ from ..cloud.transport import RetryPolicy
 from ..errors import InputError
 from .batch import Batch, Entry, errors_frame
 from .cache import Cache
-from .expand import Task, expand_inputs, task_key
+from .expand import Task, engine_identity, expand_inputs, task_key
 from .job import ItemJob, Outcome, cached_path, resolve_policy, share_copies, unique_items
 from .limiter import Limiter
 
@@ -128,13 +128,14 @@ def run(
         cache = Cache(cache)
     Cache.key(slug, params, b"")  # validates that params are JSON values
     tasks = expand_inputs(inputs)
+    engine = engine_identity(backend)
 
     entries: list[Entry | None] = [None] * len(tasks)
     errors: list[dict[str, Any]] = []
     repaired: list[str] = []
     todo: list[tuple[int, Task, str]] = []
     for i, task in enumerate(tasks):
-        key = task_key(slug, params, task)
+        key = task_key(slug, params, task, engine)
         if cache is not None:
             path = cached_path(cache, key, slug, repaired)
             if path is not None:

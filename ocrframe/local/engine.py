@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import threading
 from typing import Any
 
@@ -102,6 +103,33 @@ class LocalEngine(RunsBatches):
 
     def __repr__(self) -> str:
         return f"LocalEngine(engine={self.engine!r})"
+
+    @classmethod
+    def identity_for(cls, engine: str = "rapidocr", **options: Any) -> str:
+        """What a cache key says of this engine with these options (defaults filled in, so
+        ``split_gap=0.8`` is the default's identity): answers of another engine or option
+        are other answers, cached apart.
+
+        >>> LocalEngine.identity_for(split_gap=0.8) == LocalEngine.identity_for()
+        True
+        """
+        check_choice("engine", engine, ENGINES)
+        defaults = {
+            name: p.default
+            for name, p in inspect.signature(_backend_class(engine)).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        chosen = json.dumps({**defaults, **options}, sort_keys=True, default=repr)
+        return f"local {engine} {chosen}"
+
+    @property
+    def cache_identity(self) -> str:
+        """:meth:`identity_for` of this engine (part of every cache key its runs use).
+
+        >>> LocalEngine(split_gap=None).cache_identity != LocalEngine().cache_identity
+        True
+        """
+        return self.identity_for(self.engine, **self._options)
 
     def _get_backend(self) -> Any:
         if self._backend is None:
