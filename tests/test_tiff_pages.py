@@ -53,6 +53,16 @@ def pages() -> list[Image.Image]:
     return _pages()
 
 
+@pytest.fixture(scope="module")
+def engine_or_none():
+    """The local engine when its extra is installed (its input checks need no OCR model)."""
+    try:
+        import rapidocr  # noqa: F401
+    except ImportError:
+        return None
+    return ocrframe.LocalEngine()
+
+
 @pytest.fixture
 def three(tmp_path, pages) -> Path:
     path = tmp_path / "three.tif"
@@ -137,6 +147,17 @@ def test_frames_are_counted_from_headers_and_a_flood_of_pages_is_refused():
     assert "Split it" in task.problem
 
 
+def test_the_size_limits_apply_to_the_page_read(pages, tmp_path, engine_or_none):
+    path = tmp_path / "stub.tif"
+    path.write_bytes(_tiff([pages[0], Image.new("RGB", (10, 10), "white")]))
+    assert prepare("general-text", path, page=1).page == 1
+    with pytest.raises(InputError, match="10x10 px; general-text needs each side >= 15 px"):
+        prepare("general-text", path, page=2)
+    if engine_or_none is not None:
+        with pytest.raises(InputError, match="10x10 px; general-text needs each side >= 15 px"):
+            engine_or_none.call("general-text", path, page=2)
+
+
 # --- batches: one item per page ----------------------------------------------------------------
 
 
@@ -183,9 +204,10 @@ def test_a_damaged_tiff_is_one_error_row_and_the_others_run(emulator, pages, tmp
 
 
 @pytest.fixture(scope="module")
-def engine():
-    pytest.importorskip("rapidocr", reason="the local extra is not installed")
-    return ocrframe.LocalEngine()
+def engine(engine_or_none):
+    if engine_or_none is None:
+        pytest.skip("the local extra (rapidocr) is not installed")
+    return engine_or_none
 
 
 def _text(resp) -> str:

@@ -1,5 +1,5 @@
 """Load what a user hands the local engine into an RGB array (PDF pages rendered at 150 dpi,
-one page of a multi-page TIFF).
+one page of a multi-page TIFF read and checked).
 
 Loading and checking are the cloud client's (:mod:`ocrframe.inputs`): the same inputs are
 accepted, and the same ones refused with the same :class:`~ocrframe.InputError`.
@@ -57,10 +57,20 @@ def read_input(image: Any, api: str) -> tuple[Any, str, int]:
     return data, source, facts.frames
 
 
-def to_rgb_array(data: Any, page: int | None = None, name: str = "the image") -> np.ndarray:
-    """Decode checked image bytes / PIL / array (or render a PDF page, or read a page of a
-    multi-page image) to uint8 (H, W, 3). Grey images of 16 or 32 bits are scaled to 8
-    (Pillow's RGB conversion clips them white)."""
+def read_page(data: bytes, page: int, api: str, source: str) -> Any:
+    """Page ``page`` of a multi-page image as a PIL image, checked against the API's size
+    limits as the cloud client checks the page it sends."""
+    img = read_frame(data, page, describe(source))
+    facts = ImageFacts("png", img.size[0], img.size[1], None)
+    problems = image_problems(get_api(api), facts, source)
+    if problems:
+        raise InputError(problems[0].message)
+    return img
+
+
+def to_rgb_array(data: Any, page: int | None = None) -> np.ndarray:
+    """Decode checked image bytes / PIL / array (or render a PDF page) to uint8 (H, W, 3).
+    Grey images of 16 or 32 bits are scaled to 8 (Pillow's RGB conversion clips them white)."""
     from PIL import Image
 
     if isinstance(data, bytes):
@@ -68,8 +78,6 @@ def to_rgb_array(data: Any, page: int | None = None, name: str = "the image") ->
             from ..inputs.pdf import render_page
 
             data = render_page(data, page=page or 1)
-        elif page is not None:
-            data = read_frame(data, page, name)
         else:
             data = Image.open(io.BytesIO(data))
     arr = to_uint8(load_image(data))

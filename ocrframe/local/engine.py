@@ -18,7 +18,7 @@ from ..inputs.params import check_params
 from ..inputs.pdf import is_pdf
 from ..response import Response
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
-from ._image import read_input, to_rgb_array
+from ._image import read_input, read_page, to_rgb_array
 
 __all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "LOCAL_OPTIONS", "answers"]
 
@@ -163,11 +163,13 @@ class LocalEngine(RunsBatches):
             raise InputError(f"extract_type must be a list of strings, got {kinds!r}")
         data, source, frames = read_input(image, slug)
         page = _page_param(params, data, frames, source)
+        if frames > 1:
+            data = read_page(data, page, slug, source)  # type: ignore[arg-type]
         pdf = isinstance(data, bytes) and is_pdf(data)
         if slug == "general-table" and pdf:
             raise InputError("general-table reads images only (JPG, PNG, BMP, TIFF), not PDFs")
         if slug in _TABLE_APIS:
-            img = to_rgb_array(data, page, describe(source))
+            img = to_rgb_array(data, page)
             with self._lock:
                 result = self._table_answer(slug, img, params)
             meta = {"engine": self.engine, "text_source": "ocr"}
@@ -185,7 +187,7 @@ class LocalEngine(RunsBatches):
             elif use_text is True:
                 raise InputError(f"page {page} of {source} has no text layer; OCR it instead")
         if not lines:
-            img = to_rgb_array(data, page, describe(source))
+            img = to_rgb_array(data, page)
             size = (img.shape[1], img.shape[0])
             with self._lock:
                 lines, direction = self._ocr(img, chars=chars, detect=detect)
