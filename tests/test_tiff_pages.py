@@ -5,6 +5,7 @@ without ``page=`` reads page 1 and warns, so no page is dropped silently."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import struct
@@ -183,6 +184,28 @@ def test_run_over_http_sends_every_page(emulator, three, pages, tmp_path):
     words = batch.words()
     assert sorted(words["page"].unique()) == [1, 2, 3]
     assert set(again.words()["page"]) == {1, 2, 3} and len(batch.errors) == 0
+
+
+def test_run_dask_sends_every_page(emulator, three, pages, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from ocrframe.dask import run_dask
+
+    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", emulator.ak)  # the workers' environment
+    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", emulator.sk)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", emulator.project_id)
+    backend = functools.partial(ocrframe.Client.from_env, endpoint=emulator.url)
+
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as dask_client,
+    ):
+        batch = run_dask(backend, "general-text", [three], client=dask_client,
+                         cache=tmp_path / "cache", progress=False)  # fmt: skip
+    want = [hashlib.sha256(encode_pil(p)).hexdigest() for p in pages]
+    assert sorted(r.image_sha256 for r in emulator.request_log) == sorted(want)
+    assert sorted(batch.words()["page"].unique()) == [1, 2, 3]
 
 
 def test_a_damaged_tiff_is_one_error_row_and_the_others_run(emulator, pages, tmp_path):
