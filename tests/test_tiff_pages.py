@@ -211,16 +211,19 @@ def test_run_dask_sends_every_page(emulator, three, pages, tmp_path, monkeypatch
 def test_a_damaged_tiff_is_one_error_row_and_the_others_run(emulator, pages, tmp_path):
     broken = tmp_path / "broken.tif"
     broken.write_bytes(_broken_second_page(pages))
+    garbled = tmp_path / "garbled.tif"  # a TIFF signature, then noise: Pillow cannot open it
+    garbled.write_bytes(b"II*\x00" + bytes(range(256)) * 4)
     good = tmp_path / "good.png"
     pages[0].copy().save(good)
     client = ocrframe.Client(
         endpoint=emulator.url, project_id=emulator.project_id, ak=emulator.ak, sk=emulator.sk
     )
     with client, pytest.warns(UserWarning):  # Pillow's own note on the broken header
-        batch = client.run("general-text", [broken, good], progress=False)
-    assert len(batch) == 1 and len(batch.errors) == 1
-    assert batch.errors.loc[0, "source"] == str(broken)
-    assert "damaged TIFF" in batch.errors.loc[0, "message"]
+        batch = client.run("general-text", [broken, garbled, good], progress=False)
+    assert len(batch) == 1 and batch.words()["source"].unique().tolist() == [str(good)]
+    errors = batch.errors.set_index("source")["message"]
+    assert sorted(errors.index) == sorted([str(broken), str(garbled)])  # one row each
+    assert "damaged TIFF" in errors[str(broken)]
 
 
 # --- the local engine, directly and behind the emulator -----------------------------------------

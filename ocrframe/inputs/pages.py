@@ -51,8 +51,9 @@ def check_page(page: Any, count: int, name: str) -> int:
 def page_frames(image: bytes | str | os.PathLike, source: str | None = None) -> int:
     """Number of pages of a multi-page image (bytes or a path), 1 for any other input.
 
-    Only the headers are read. A multi-page image that cannot be opened, or that has more than
-    :data:`~ocrframe.inputs.check.MAX_FRAMES` pages, raises InputError.
+    Only the headers are read. A multi-page image whose chain of page headers is broken, or
+    that has more than :data:`~ocrframe.inputs.check.MAX_FRAMES` pages, raises InputError; one
+    that Pillow cannot open counts as 1 page (the call then checks it as any image).
 
     >>> page_frames(b"\\x89PNG\\r\\n\\x1a\\n...")
     1
@@ -68,11 +69,13 @@ def page_frames(image: bytes | str | os.PathLike, source: str | None = None) -> 
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(image) if isinstance(image, bytes) else image) as img:
+        img = Image.open(io.BytesIO(image) if isinstance(image, bytes) else image)
+    except Exception:  # noqa: BLE001 - not readable here: the call checks it, as any image
+        return 1
+    try:
+        with img:
             n = count_frames(img)
-    except Image.DecompressionBombError as exc:
-        raise InputError(f"{name} is too large to open safely ({exc})") from None
-    except Exception as exc:  # noqa: BLE001 - any decoder failure: the file is broken
+    except Exception as exc:  # noqa: BLE001 - a broken chain of page headers
         raise InputError(
             f"{name} is a damaged {detect_format(head).upper()} ({exc or type(exc).__name__}); "
             "export or scan it again"
