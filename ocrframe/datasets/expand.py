@@ -1,8 +1,9 @@
 """What the batch runner calls: a user's inputs expanded into one :class:`Task` per image or
-PDF page.
+page of a PDF or multi-page image (TIFF).
 
-A file that cannot be expanded (a corrupt or encrypted PDF) becomes a task that carries its
-problem, so it ends as one error row naming the file while the other items run.
+A file that cannot be expanded (a corrupt or encrypted PDF, a damaged TIFF) becomes a task
+that carries its problem, so it ends as one error row naming the file while the other items
+run.
 
 A URL task is named by :func:`~ocrframe.inputs.urls.url_label` (password and signature
 hidden) and keyed by :func:`~ocrframe.inputs.urls.url_identity`, so the same object signed
@@ -35,7 +36,8 @@ __all__ = ["Task", "expand_inputs", "task_key", "engine_identity"]
 
 @dataclass(frozen=True)
 class Task:
-    """One call to make: a file, in-memory bytes or a URL, and the PDF page (1-based) if any.
+    """One call to make: a file, in-memory bytes or a URL, and the page (1-based) of a PDF or
+    multi-page image if any.
 
     ``source`` names it in frames and messages (a URL's label); ``url`` is the full URL to
     send, kept out of the repr. ``problem`` is set when the input is known to be unusable (it
@@ -103,7 +105,8 @@ def engine_identity(backend: Any) -> str | None:
 
 
 def expand_inputs(inputs: Any) -> list[Task]:
-    """Turn what a user passes into a list of :class:`Task` (one per image or PDF page).
+    """Turn what a user passes into a list of :class:`Task` (one per image, PDF page or page
+    of a multi-page image).
 
     Accepts a path, a glob (``"scans/**/*.png"``), a folder (its images and PDFs, recursively),
     a URL (``http://``/``https://``), bytes, a pandas Series (or a one-column DataFrame), or a
@@ -152,7 +155,7 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
         data = bytes(item)
         if not data:
             raise InputError(f"input {i} is empty bytes")
-        return _pdf_tasks(f"<bytes {i}>", data=data) or [Task(f"<bytes {i}>", data=data)]
+        return _pdf_tasks(f"<bytes {i}>", data=data) or _frame_tasks(f"<bytes {i}>", data=data)
     if isinstance(item, str) and item.startswith(("http://", "https://")):
         return [Task(url_label(item), url=item)]
     if not isinstance(item, str | os.PathLike):
@@ -180,12 +183,29 @@ def _tasks_for(item: Any, i: int) -> list[Task]:
 
 
 def _file_tasks(path: str) -> list[Task]:
-    """A PDF (by content, not by name) gives one task per page; anything else one task."""
+    """A PDF or a multi-page image (by content, not by name) gives one task per page; anything
+    else one task."""
     from ..inputs.pdf import is_pdf
 
     if is_pdf(path):
         return _pdf_tasks(path, path=path)
-    return [Task(path, path=path)]
+    return _frame_tasks(path, path=path)
+
+
+def _frame_tasks(source: str, *, path: str | None = None, data: bytes | None = None) -> list[Task]:
+    """One task per page of a multi-page image (TIFF), with ``page`` set as for a PDF's pages;
+    one task without a page for any other image."""
+    from ..inputs.pages import page_frames
+
+    try:
+        n = page_frames(path if path is not None else data, source)  # type: ignore[arg-type]
+    except InputError as exc:  # damaged, or too many pages: one error row for the file
+        return [Task(source, path=path, data=data, problem=str(exc))]
+    except OSError:  # unreadable now: the call reports it, as for any file
+        return [Task(source, path=path, data=data)]
+    if n == 1:
+        return [Task(source, path=path, data=data)]
+    return [Task(source, page=p, path=path, data=data) for p in range(1, n + 1)]
 
 
 def _pdf_tasks(source: str, *, path: str | None = None, data: bytes | None = None) -> list[Task]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from ..catalog import ApiSpec
 from .formats import canonical_format, detect_format
@@ -24,6 +25,11 @@ from .load import describe
 
 __all__ = [
     "MAX_DECODE_PIXELS",
+    "MAX_FRAMES",
+    "MULTI_PAGE_FORMATS",
+    "WHOLE_FILE_PROBLEMS",
+    "count_frames",
+    "frame_limit_message",
     "ImageFacts",
     "ImageProblem",
     "probe",
@@ -36,21 +42,31 @@ MB = 1024 * 1024
 # ocrframe never decodes an image with more pixels than this (a decompression bomb): the
 # largest documented limit is 160 million pixels.
 MAX_DECODE_PIXELS = 160_000_000
+# Formats whose frames are the pages of one document (scanners and fax machines write TIFF);
+# animated GIF/WebP frames are not pages, and a phone JPEG's second picture (MPO) is a preview.
+MULTI_PAGE_FORMATS = frozenset({"tiff"})
+# ocrframe opens at most this many pages of one image: each page is a header to walk (about
+# 0.25 ms in Pillow), and a crafted file can chain hundreds of thousands of them.
+MAX_FRAMES = 2_000
 # Problems the client can cure by downscaling (auto_downscale=True).
 DOWNSCALABLE = ("side_max", "pixels", "bytes")
+# Problems of a multi-page image as a whole; the size limits apply to the one page read.
+WHOLE_FILE_PROBLEMS = ("empty", "format", "bomb", "corrupt")
 
 
 @dataclass(frozen=True)
 class ImageFacts:
     """What :func:`probe` learnt about an encoded image. ``width``/``height`` are None when
     unknown (a format Pillow cannot read, a PDF); ``nbytes`` is None for pixels given in memory;
-    ``error`` says why it does not decode."""
+    ``error`` says why it does not decode; ``frames`` is the page count of a multi-page image
+    (at most ``MAX_FRAMES + 1``: more is refused)."""
 
     fmt: str | None
     width: int | None = None
     height: int | None = None
     nbytes: int | None = 0
     error: str | None = None
+    frames: int = 1
 
 
 @dataclass(frozen=True)
@@ -77,9 +93,40 @@ def base64_size(n: int) -> int:
     return 4 * math.ceil(n / 3)
 
 
+def count_frames(img: Any) -> int:
+    """Frames (pages) of an opened PIL image of a :data:`MULTI_PAGE_FORMATS` format, 1 for
+    other formats. Only the frames' headers are read, never their pixels, and the count stops
+    at ``MAX_FRAMES + 1``; a broken header raises what Pillow raises.
+
+    >>> from PIL import Image
+    >>> count_frames(Image.new("L", (4, 4)))
+    1
+    """
+    if canonical_format(img.format or "") not in MULTI_PAGE_FORMATS:
+        return 1
+    n = 1
+    try:
+        while n <= MAX_FRAMES:
+            img.seek(n)
+            n += 1
+    except EOFError:
+        pass
+    img.seek(0)
+    return n
+
+
+def frame_limit_message(name: str) -> str:
+    """The refusal of an image with more than :data:`MAX_FRAMES` pages."""
+    return (
+        f"{name} has more than {MAX_FRAMES:,} pages; ocrframe opens at most {MAX_FRAMES:,} "
+        "pages of one image. Split it with another tool (e.g. tiffsplit)"
+    )
+
+
 def probe(data: bytes, *, decode: bool = True) -> ImageFacts:
-    """Format and size of ``data`` from its header; with ``decode``, also decode the pixels
-    (only when there are at most :data:`MAX_DECODE_PIXELS`) to catch truncated files.
+    """Format, size and page count of ``data`` from its headers; with ``decode``, also decode
+    the pixels of page 1 (only when there are at most :data:`MAX_DECODE_PIXELS`) to catch
+    truncated files.
 
     >>> probe(b"not an image").fmt is None
     True
@@ -97,14 +144,18 @@ def probe(data: bytes, *, decode: bool = True) -> ImageFacts:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         # Formats Pillow cannot read (PSD variants, ...) go unchecked to the service.
         return ImageFacts(fmt, nbytes=len(data))
+    try:
+        frames = count_frames(img)
+    except Exception as exc:  # noqa: BLE001 - a broken chain of page headers
+        return ImageFacts(fmt, width, height, len(data), error=_short(exc))
     if decode and width * height <= MAX_DECODE_PIXELS:
         try:
             if img.format == "JPEG":  # reads every byte, decodes at 1/8 scale: 5x faster
                 img.draft(img.mode, (max(1, width // 8), max(1, height // 8)))
             img.load()
         except Exception as exc:  # noqa: BLE001 - any decoder failure: the file is broken
-            return ImageFacts(fmt, width, height, len(data), error=_short(exc))
-    return ImageFacts(fmt, width, height, len(data))
+            return ImageFacts(fmt, width, height, len(data), error=_short(exc), frames=frames)
+    return ImageFacts(fmt, width, height, len(data), frames=frames)
 
 
 def _short(exc: BaseException) -> str:
@@ -145,6 +196,8 @@ def image_problems(
         ]
     if facts.error is not None and facts.error.startswith("bomb: "):
         return [_bomb(name, facts.error[6:])]
+    if facts.frames > MAX_FRAMES:
+        return [ImageProblem("bomb", "AIS.0103", frame_limit_message(name))]
     out: list[ImageProblem] = []
     w, h = facts.width, facts.height
     if w is not None and h is not None:

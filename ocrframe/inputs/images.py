@@ -22,9 +22,10 @@ from urllib.parse import quote, urlsplit
 from ..arguments import check_flag
 from ..catalog import ApiSpec, get_api
 from ..errors import InputError
-from .check import MB, ImageFacts, base64_size, image_problems, probe
+from .check import MB, WHOLE_FILE_PROBLEMS, ImageFacts, base64_size, image_problems, probe
 from .formats import canonical_format
 from .load import describe, encode_pil, load_bytes
+from .pages import check_page, frame_note, read_frame, warn_first_page
 from .params import PAGE_PARAMS, check_params
 from .urls import url_label
 
@@ -44,7 +45,7 @@ class Prepared:
         The path or file name, or the URL's :func:`~ocrframe.inputs.urls.url_label` (its
         password and signature hidden), for ``Response.source``.
     page : int or None
-        The PDF page (1-based) this request is for.
+        The page (1-based) of a PDF or multi-page image (TIFF) this request is for.
     image_bytes : int
         Size of the encoded image before Base64 (0 for URLs).
     notes : list of str
@@ -93,8 +94,10 @@ def prepare(
     url : str, optional
         An image on the web or in OBS; give either ``image`` or ``url``.
     page : int, optional
-        1-based PDF page. Sent as ``pdf_page_number`` to APIs that read PDFs, otherwise the
-        page is rendered at 150 dpi and sent as PNG.
+        1-based page of a PDF or a multi-page image (TIFF). A PDF page is sent as
+        ``pdf_page_number`` to APIs that read PDFs, otherwise rendered at 150 dpi and sent as
+        PNG; a TIFF page is sent as a single-page PNG. Without it, page 1 of a multi-page
+        TIFF is read, with a warning.
     auto_downscale : bool
         Shrink images above the Base64 cap or the pixel limit instead of raising.
     **params
@@ -164,24 +167,25 @@ def _page_param(spec: ApiSpec) -> str | None:
     return next((n for n in PAGE_PARAMS if n in spec.param_names), None)
 
 
-def _native_pdf_page(
-    data: bytes, name: str, page_param: str, page: int | None, params: dict[str, Any]
-) -> int | None:
-    """The page a PDF sent as is will be read at; checked against the PDF's page count."""
-    asked = params.get(page_param)
+def _one_page(page: int | None, page_param: str, asked: Any) -> Any:
+    """The page given as ``page=`` or as the API's PDF page parameter (both: they agree)."""
     if page is not None and asked is not None and asked != page:
         raise InputError(
             f"page={page} and {page_param}={asked} disagree; give the page once (page=)"
         )
-    page = page if page is not None else asked
+    return page if page is not None else asked
+
+
+def _native_pdf_page(
+    data: bytes, name: str, page_param: str, page: int | None, params: dict[str, Any]
+) -> int | None:
+    """The page a PDF sent as is will be read at; checked against the PDF's page count."""
+    page = _one_page(page, page_param, params.get(page_param))
     if page is None:
         return None
     from .pdf import page_count
 
-    n = page_count(data)
-    if not 1 <= page <= n:
-        raise InputError(f"page must be an integer from 1 to {n} (1-based) for {name}, got {page}")
-    params[page_param] = page
+    params[page_param] = check_page(page, page_count(data), name)
     return page
 
 
@@ -210,8 +214,16 @@ def _prepare_bytes(
         page = page or 1
         data = encode_pil(img)
         facts = ImageFacts("png", img.size[0], img.size[1], len(data))
+    elif facts.frames > 1:
+        page_param = _page_param(spec)
+        if page_param is not None:  # pdf_page_number= picks a page of a TIFF as of a PDF
+            page = _one_page(page, page_param, params.pop(page_param, None))
+        page, data, facts = _one_frame(spec, data, facts, source, page, notes)
     elif page is not None and facts.nbytes:
-        raise InputError(f"page= is only for PDFs; {name} is {facts.fmt or 'not a PDF'}")
+        raise InputError(
+            f"page= is only for PDFs and multi-page images; {name} is "
+            f"{'a single-page ' + facts.fmt.upper() if facts.fmt else 'not a PDF'}"
+        )
     problems = image_problems(spec, facts, source)
     fatal = [p for p in problems if not (auto_downscale and p.downscalable)]
     if fatal:
@@ -225,6 +237,29 @@ def _prepare_bytes(
 
         img = Image.open(io.BytesIO(data))
     return _finish(spec, data, source, page, params, name, notes, img)
+
+
+def _one_frame(
+    spec: ApiSpec,
+    data: bytes,
+    facts: ImageFacts,
+    source: str | None,
+    page: int | None,
+    notes: list[str],
+) -> tuple[int, bytes, ImageFacts]:
+    """Page ``page`` (default 1, with a warning) of a multi-page image as a single-page PNG:
+    the service documents nothing about the other pages, so only the page asked for is sent."""
+    name = describe(source)
+    fatal = [p for p in image_problems(spec, facts, source) if p.kind in WHOLE_FILE_PROBLEMS]
+    if fatal:
+        raise InputError(fatal[0].message)
+    if page is None:
+        warn_first_page(name, facts.frames, stacklevel=6)  # the caller of Client.call
+    page = check_page(1 if page is None else page, facts.frames, name)
+    img = read_frame(data, page, name)
+    notes.append(frame_note(page, facts.frames, facts.fmt))
+    data = encode_pil(img)
+    return page, data, ImageFacts("png", img.size[0], img.size[1], len(data))
 
 
 def _downscale(spec: ApiSpec, data: bytes, name: str, notes: list[str]) -> Any:

@@ -13,11 +13,13 @@ from ..arguments import check_choice, check_number
 from ..catalog import get_api, local_apis
 from ..datasets.runs import RunsBatches
 from ..errors import InputError
+from ..inputs.load import describe
+from ..inputs.pages import check_page, warn_first_page
 from ..inputs.params import check_params
 from ..inputs.pdf import is_pdf
 from ..response import Response
 from ._geometry import Line, reading_order, rotate_upright, skew_degrees, unrotate_lines
-from ._image import read_input, to_rgb_array
+from ._image import read_input, read_page, to_rgb_array
 
 __all__ = ["LocalEngine", "ENGINES", "SUPPORTED_APIS", "LOCAL_OPTIONS", "answers"]
 
@@ -139,7 +141,7 @@ class LocalEngine(RunsBatches):
     def call(
         self, api: str, image: Any = None, *, url: str | None = None, **params: Any
     ) -> Response:
-        """OCR one image (or PDF page) and return the API's response.
+        """OCR one image (or PDF or TIFF page) and return the API's response.
 
         Parameters
         ----------
@@ -152,7 +154,8 @@ class LocalEngine(RunsBatches):
         **params
             The API's request parameters (``character_mode``, ``detect_direction``,
             ``return_markdown_result``, ``extract_type``, ``pdf_page_number``, ...), plus
-            ``page`` (1-based PDF page, default 1) and, for the text APIs, ``use_text_layer``
+            ``page`` (1-based page of a PDF or multi-page TIFF, default 1; a multi-page TIFF
+            read without it warns) and, for the text APIs, ``use_text_layer``
             (True, False or ``"auto"``: read a born-digital PDF page's own text instead of OCR).
             ``smart-document-recognizer`` answers ``table=True``; ``kv``, ``layout``, ``form``
             and ``formula`` need the cloud.
@@ -187,9 +190,12 @@ class LocalEngine(RunsBatches):
         kinds = params.get("extract_type") or []
         if isinstance(kinds, str) or not all(isinstance(k, str) for k in kinds):
             raise InputError(f"extract_type must be a list of strings, got {kinds!r}")
-        data, source = read_input(image, slug)
-        page = _page_param(params, data)
-        if slug == "general-table" and page is not None:
+        data, source, frames = read_input(image, slug)
+        page = _page_param(params, data, frames, source)
+        if frames > 1:
+            data = read_page(data, page, slug, source)  # type: ignore[arg-type]
+        pdf = isinstance(data, bytes) and is_pdf(data)
+        if slug == "general-table" and pdf:
             raise InputError("general-table reads images only (JPG, PNG, BMP, TIFF), not PDFs")
         if slug in _TABLE_APIS:
             img = to_rgb_array(data, page)
@@ -203,7 +209,7 @@ class LocalEngine(RunsBatches):
         lines, direction, size, text_source = None, -1.0, None, "ocr"
         detect = bool(params.get("detect_direction", False))
         chars = bool(params.get("character_mode", False))
-        if page is not None and use_text is not False:
+        if pdf and use_text is not False:
             lines, size = _pdf_text_lines(data, page, chars)
             if lines:
                 text_source, direction = "pdf_text", (0.0 if detect else -1.0)
@@ -301,7 +307,7 @@ def _backend_class(engine: str) -> type:
     return TesseractBackend
 
 
-def _page_param(params: dict[str, Any], data: Any) -> int | None:
+def _page_param(params: dict[str, Any], data: Any, frames: int, source: str) -> int | None:
     given = {k: params[k] for k in ("page", "pdf_page_number") if params.get(k) is not None}
     for name, value in given.items():
         check_number(name, value, low=1, integer=True)
@@ -311,10 +317,17 @@ def _page_param(params: dict[str, Any], data: Any) -> int | None:
             "give the page once (page=)"
         )
     page = given.get("page", given.get("pdf_page_number"))
+    if frames > 1:  # a multi-page image (TIFF): read like a PDF
+        if page is None:
+            warn_first_page(describe(source), frames, stacklevel=4)  # LocalEngine.call's caller
+        return check_page(1 if page is None else page, frames, describe(source))
     pdf = isinstance(data, bytes) and is_pdf(data)
     if not pdf:
         if page not in (None, 1):
-            raise InputError(f"page={page!r} was given but the input is not a PDF")
+            raise InputError(
+                f"page={page!r} was given but the input is not a PDF or a multi-page image "
+                "(page= is only for PDFs and multi-page images such as a scanner's TIFF)"
+            )
         return None
     if page is None:
         return 1
