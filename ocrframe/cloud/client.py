@@ -347,7 +347,7 @@ class Client(RunsBatches):
         url : str, optional
             Image URL instead of ``image``.
         page : int, optional
-            1-based PDF page.
+            1-based page of a PDF or a multi-page TIFF.
         auto_downscale : bool, optional
             Override the client's setting for this call.
         retries : int or RetryPolicy, optional
@@ -426,7 +426,7 @@ def _param_doc(spec: ApiSpec) -> str:
             "url : str, optional",
             "    Image URL instead of ``image``.",
             "page : int, optional",
-            "    1-based page of a PDF.",
+            "    1-based page of a PDF or a multi-page TIFF.",
             "auto_downscale : bool, optional",
             "    Shrink an image over the size or pixel limits instead of raising (default: the",
             "    client's setting).",

@@ -65,10 +65,9 @@ def _open(pdf: PdfInput) -> Any:
 
 
 def _page(doc: Any, page: int) -> Any:
-    n = len(doc)
-    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= n:
-        raise InputError(f"page must be an integer from 1 to {n} (1-based), got {page!r}")
-    return doc[page - 1]
+    from .pages import check_page
+
+    return doc[check_page(page, len(doc), "the PDF") - 1]
 
 
 def page_count(pdf: PdfInput) -> int:
