@@ -538,3 +538,36 @@ def test_table_over_image_from_a_response():
     assert ax.get_ylim()[0] >= first["y_max"].max()
     schematic = plot_table(r, schematic=True, ax=plt.figure().gca())
     assert schematic.get_xlim()[1] == (first["col"] + first["col_span"]).max()
+
+
+def test_a_pdf_or_tiff_page_is_drawn_under_its_polygons(tmp_path):
+    """plot_polygons(response, image="doc.pdf") said "cannot identify image file": the page
+    is now rendered at the service's 150 dpi (a TIFF's page is read), the one the frame is on."""
+    pytest.importorskip("pypdfium2")
+    from PIL import ImageDraw
+
+    from ocrframe.inputs.pdf import render_page
+
+    pages = []
+    for n in (1, 2):
+        page = Image.new("RGB", (400, 300), "white")
+        ImageDraw.Draw(page).rectangle((50 * n, 40, 50 * n + 80, 90), fill=(0, 0, 0))
+        pages.append(page)
+    pdf, tif = tmp_path / "doc.pdf", tmp_path / "doc.tif"
+    pages[0].save(tif, save_all=True, append_images=pages[1:])
+    pages[0].copy().save(pdf, save_all=True, append_images=[pages[1].copy()], resolution=150.0)
+    words = pd.DataFrame(
+        {"page": [1, 2], "text": ["a", "b"], "confidence": [0.9, 0.8],
+         "x_min": [50.0, 100.0], "y_min": [40.0, 40.0], "x_max": [130.0, 180.0],
+         "y_max": [90.0, 90.0]}
+    )  # fmt: skip
+    for image, want in ((pdf, np.asarray(render_page(pdf, page=2))), (tif, np.asarray(pages[1]))):
+        ax = plot_polygons(words, image=image, page=2)
+        drawn = ax.get_images()[0].get_array()
+        assert drawn.shape == want.shape and np.array_equal(np.asarray(drawn), want)
+        plt.close(ax.figure)
+        one_page = plot_polygons(words[words["page"] == 2], image=image)  # the frame's page
+        assert np.array_equal(np.asarray(one_page.get_images()[0].get_array()), want)
+        plt.close(one_page.figure)
+    with pytest.raises(InputError, match="page must be an integer from 1 to 2"):
+        plot_polygons(words.assign(page=3), image=tif, page=3)

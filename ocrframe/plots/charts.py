@@ -123,7 +123,7 @@ def plot_polygons(
     frame = _one_page(frame, page)
     kind = KINDS[kind]
     color_by = _resolve_color_by(frame, color_by, kind)
-    img = None if image is None else load_image(image)
+    img = None if image is None else load_image(image, _page_drawn(frame, page))
     frames_given = isinstance(x, pd.DataFrame) or (
         isinstance(x, dict) and all(isinstance(v, pd.DataFrame) for v in x.values())
     )
@@ -147,6 +147,15 @@ def plot_polygons(
     if colorbar:
         _key(ax, color_by, cmap, legend, conf, vrange)
     return ax
+
+
+def _page_drawn(frame: pd.DataFrame, page: int | None) -> int | None:
+    """The page the polygons are on (of a PDF or multi-page TIFF given as the image): the one
+    asked for, else the frame's only page."""
+    if page is not None or "page" not in frame.columns:
+        return page
+    pages = pd.unique(frame["page"].dropna())
+    return int(pages[0]) if len(pages) == 1 else None
 
 
 def _one_page(frame: pd.DataFrame, page: int | None) -> pd.DataFrame:

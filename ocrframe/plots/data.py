@@ -202,12 +202,15 @@ def category_colors(values: pd.Series) -> tuple[np.ndarray, dict[str, tuple]]:
     return table[codes] if len(codes) else np.zeros((0, 4)), legend
 
 
-def load_image(image: Any) -> np.ndarray:
-    """An image as a numpy array from a path, bytes, a PIL image or an array.
+def load_image(image: Any, page: int | None = None) -> np.ndarray:
+    """An image as a numpy array from a path, bytes, a PIL image or an array; of a PDF or a
+    multi-page TIFF, page ``page`` (1-based, default 1; a PDF page rendered at the service's
+    150 dpi, the coordinates of its answers).
 
     Grey images stay 2-D with their own grey levels (8, 16 or 32 bits: see :func:`gray_range`),
     colour images become RGB(A); palette, CMYK and grey+alpha images are converted, and
     RGB(A) arrays of more than 8 bits are scaled to [0, 1] (matplotlib would clip them at 255).
+    Photos are turned as displayed (:func:`upright`).
 
     >>> load_image(np.full((2, 3, 3), 65535, np.uint16)).max()
     np.float64(1.0)
@@ -217,17 +220,22 @@ def load_image(image: Any) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
     if isinstance(image, Image.Image):
-        return _display_array(_pil_array(image))
+        return _display_array(_pil_array(_at_page(image, page, "the image")))
     try:
         if isinstance(image, bytes | bytearray | memoryview):
-            with Image.open(io.BytesIO(bytes(image))) as im:
-                return _display_array(_pil_array(im))
+            image = bytes(image)
+            if _is_pdf(image):
+                return _pdf_page(image, page)
+            with Image.open(io.BytesIO(image)) as im:
+                return _display_array(_pil_array(_at_page(im, page, "the image")))
         if isinstance(image, str | os.PathLike):
             path = Path(image)
             if not path.is_file():
                 raise InputError(f"no image file at {str(path)!r}")
+            if _is_pdf(path):
+                return _pdf_page(path, page)
             with Image.open(path) as im:
-                return _display_array(_pil_array(im))
+                return _display_array(_pil_array(_at_page(im, page, repr(str(path)))))
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise InputError(f"cannot read the image: {exc}") from exc
     except OSError as exc:  # unreadable (permissions, a FIFO, a folder) or truncated
@@ -236,6 +244,29 @@ def load_image(image: Any) -> np.ndarray:
     raise InputError(
         f"image must be a path, bytes, a PIL image or a numpy array, got {type(image).__name__}"
     )
+
+
+def _is_pdf(data: Any) -> bool:
+    from ..inputs.pdf import is_pdf
+
+    return is_pdf(data)
+
+
+def _pdf_page(pdf: Any, page: int | None) -> np.ndarray:
+    from ..inputs.pdf import render_page
+
+    return _display_array(_pil_array(render_page(pdf, page=1 if page is None else page)))
+
+
+def _at_page(im: Any, page: int | None, name: str) -> Any:
+    """``im`` at page ``page`` of a multi-page image (TIFF); a one-page image has page 1."""
+    if page is None or page == 1:
+        return im
+    from ..inputs.check import count_frames
+    from ..inputs.pages import check_page
+
+    im.seek(check_page(page, count_frames(im), name) - 1)
+    return im
 
 
 # EXIF tag 0x0112: how the stored pixels are turned to be shown (1 upright; 2-8 mirrored or
@@ -416,7 +447,8 @@ PLOT_DOCS = {
     "image": (
         "image : path, bytes, PIL image or numpy array, optional\n"
         "        Drawn underneath with its pixel grid on the API's coordinates (origin top-left,\n"
-        "        y down). Without it the canvas spans the polygons."
+        "        y down); a PDF or multi-page TIFF at the page drawn (a PDF page rendered at 150\n"
+        "        dpi, as the service reads it). Without it the canvas spans the polygons."
     ),
 }
 
