@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..files import safe_component, write_atomically
 from ..inputs.formats import INPUT_SUFFIXES
 from ..inputs.urls import source_name
-from ..plots.data import upright
+from ..plots.data import page_picture, upright
 from ..response import Response
 from ..tables.safe_output import write_csv, xlsx_value
 from .audit import default_frame, frame_chunks, frame_of, should_stream
@@ -110,18 +110,9 @@ class _Images:
             return upright(img)
         if isinstance(img, np.ndarray):
             return Image.fromarray(img)
-        path = Path(img)
-        if not path.is_file():
-            return None
-        if path.suffix.lower() == ".pdf":
-            from ..inputs.pdf import render_page
-
-            return render_page(path, page=page)
         try:
-            with Image.open(path) as im:
-                im.seek(min(max(page - 1, 0), getattr(im, "n_frames", 1) - 1))
-                return upright(im).convert("RGB")
-        except (OSError, ValueError):  # not an image (e.g. a saved response as source)
+            return page_picture(img, page).convert("RGB")
+        except InputError:  # no such file or page, or not an image (a saved response)
             return None
 
     def _lookup(self, source: str) -> Any:

@@ -217,33 +217,52 @@ def load_image(image: Any, page: int | None = None) -> np.ndarray:
     """
     if isinstance(image, np.ndarray):
         return _display_array(image)
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     if isinstance(image, Image.Image):
         return _display_array(_pil_array(_at_page(image, page, "the image")))
+    if isinstance(image, bytes | bytearray | memoryview | str | os.PathLike):
+        return _display_array(_pil_array(page_picture(image, page)))
+    raise InputError(
+        f"image must be a path, bytes, a PIL image or a numpy array, got {type(image).__name__}"
+    )
+
+
+def page_picture(image: Any, page: int | None = None) -> Any:
+    """Page ``page`` (1-based, default 1) of an image file or its bytes as a PIL image, as it
+    is displayed (:func:`upright`): a PDF page rendered at the service's 150 dpi, a page of a
+    multi-page TIFF, any other image itself. InputError when it cannot be read.
+
+    >>> import io
+    >>> from PIL import Image
+    >>> buf = io.BytesIO()
+    >>> Image.new("L", (4, 3)).save(buf, "PNG")
+    >>> page_picture(buf.getvalue()).size
+    (4, 3)
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(image, bytes | bytearray | memoryview):
+        image = bytes(image)
+        name, opened = "the image", io.BytesIO(image)
+    else:
+        path = Path(image)
+        if not path.is_file():
+            raise InputError(f"no image file at {str(path)!r}")
+        name, opened = repr(str(path)), path
     try:
-        if isinstance(image, bytes | bytearray | memoryview):
-            image = bytes(image)
-            if _is_pdf(image):
-                return _pdf_page(image, page)
-            with Image.open(io.BytesIO(image)) as im:
-                return _display_array(_pil_array(_at_page(im, page, "the image")))
-        if isinstance(image, str | os.PathLike):
-            path = Path(image)
-            if not path.is_file():
-                raise InputError(f"no image file at {str(path)!r}")
-            if _is_pdf(path):
-                return _pdf_page(path, page)
-            with Image.open(path) as im:
-                return _display_array(_pil_array(_at_page(im, page, repr(str(path)))))
+        if _is_pdf(image):
+            from ..inputs.pdf import render_page
+
+            return render_page(image, page=1 if page is None else page)
+        with Image.open(opened) as im:
+            shown = upright(_at_page(im, page, name))
+            return shown.copy() if shown is im else shown  # its pixels, read before closing
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise InputError(f"cannot read the image: {exc}") from exc
     except OSError as exc:  # unreadable (permissions, a FIFO, a folder) or truncated
         why = exc.strerror or exc
         raise InputError(f"cannot read the image {show_value(image)}: {why}") from exc
-    raise InputError(
-        f"image must be a path, bytes, a PIL image or a numpy array, got {type(image).__name__}"
-    )
 
 
 def _is_pdf(data: Any) -> bool:
