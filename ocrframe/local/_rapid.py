@@ -6,6 +6,7 @@ import contextlib
 import unicodedata
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,33 @@ from ._spaces import SPACE_GAP, restore_spaces
 _MODELS = {"Det": "*det*.onnx", "Rec": "*rec*.onnx", "Cls": "*cls*.onnx"}
 MAX_BOXES = 5000  # rapidocr's default of 1,000 silently drops the rest of a dense page
 MAX_SIDE = 8192  # the detector's short side: more costs memory and time, never accuracy
+
+
+@dataclass(frozen=True)
+class RapidOptions:
+    """The rapidocr engine's options (see :class:`ocrframe.LocalEngine`), checked when made:
+    an InputError before any model is loaded.
+
+    >>> RapidOptions(split_gap=-1)
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.InputError: split_gap must be a positive number or None, got -1
+    """
+
+    text_score: float = 0.5
+    min_side: int = 736
+    split_gap: float | None = 0.8
+    leaders: bool = True
+    spaces: float | None = SPACE_GAP
+    numbers: float | None = NUMBER_DIGITS
+
+    def __post_init__(self) -> None:
+        check_number("text_score", self.text_score, low=0, high=1)
+        check_number("min_side", self.min_side, low=32, high=MAX_SIDE, integer=True)
+        check_flag("leaders", self.leaders)
+        _check_option("split_gap", self.split_gap)
+        _check_option("spaces", self.spaces)
+        _check_option("numbers", self.numbers, most=1.0, kind="a probability in (0, 1]")
 
 
 class RapidBackend:
@@ -44,52 +72,18 @@ class RapidBackend:
     """
 
     name = "rapidocr"
+    options = RapidOptions
 
-    @staticmethod
-    def check_options(
-        *,
-        text_score: float = 0.5,
-        min_side: int = 736,
-        split_gap: float | None = 0.8,
-        leaders: bool = True,
-        spaces: float | None = SPACE_GAP,
-        numbers: float | None = NUMBER_DIGITS,
-    ) -> None:
-        """Refuse bad options with an InputError, before any model is loaded.
-
-        >>> RapidBackend.check_options(split_gap=-1)
-        Traceback (most recent call last):
-        ...
-        ocrframe.errors.InputError: split_gap must be a positive number or None, got -1
-        """
-        check_number("text_score", text_score, low=0, high=1)
-        check_number("min_side", min_side, low=32, high=MAX_SIDE, integer=True)
-        check_flag("leaders", leaders)
-        _check_option("split_gap", split_gap)
-        _check_option("spaces", spaces)
-        _check_option("numbers", numbers, most=1.0, kind="a probability in (0, 1]")
-
-    def __init__(
-        self,
-        *,
-        text_score: float = 0.5,
-        min_side: int = 736,
-        split_gap: float | None = 0.8,
-        leaders: bool = True,
-        spaces: float | None = SPACE_GAP,
-        numbers: float | None = NUMBER_DIGITS,
-    ) -> None:
-        self.check_options(
-            text_score=text_score, min_side=min_side, split_gap=split_gap, leaders=leaders,
-            spaces=spaces, numbers=numbers,
-        )  # fmt: skip
+    def __init__(self, **options: Any) -> None:
+        chosen = RapidOptions(**options)  # checked before any model is loaded
+        text_score, min_side = chosen.text_score, chosen.min_side
+        self.numbers = chosen.numbers
+        self.split_gap = chosen.split_gap
+        self.spaces = chosen.spaces
+        self.leaders = chosen.leaders
+        self.text_score = text_score
         rapidocr = require("rapidocr")
         require("onnxruntime")
-        self.numbers = numbers
-        self.split_gap = split_gap
-        self.spaces = spaces
-        self.leaders = leaders
-        self.text_score = text_score
         models = Path(rapidocr.__file__).parent / "models"
         params: dict[str, Any] = {
             "Global.log_level": "error",
@@ -114,7 +108,7 @@ class RapidBackend:
             self._engine._load_cls_model()
             recogniser = self._engine._load_rec_model()
         self._digits: DigitTap | None = None
-        if numbers is not None:  # LocalEngine's lock serialises recognitions: one tap serves
+        if self.numbers is not None:  # LocalEngine's lock serialises recognitions: one tap serves
             self._digits = DigitTap(recogniser.postprocess_op)
             recogniser.postprocess_op = self._digits
 

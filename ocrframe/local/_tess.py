@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +27,29 @@ def _tessdata_dir() -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class TesseractOptions:
+    """The tesseract engine's options, checked when made (before Tesseract is loaded).
+
+    >>> TesseractOptions(psm=14)
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.InputError: `psm` must be an integer in [0, 13], got 14
+    """
+
+    lang: str = "eng"
+    psm: int = 3
+
+    def __post_init__(self) -> None:
+        check_number("psm", self.psm, low=0, high=13, integer=True)
+        lang = self.lang
+        if not isinstance(lang, str) or not re.fullmatch(r"[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*", lang):
+            raise InputError(
+                f"lang must be Tesseract language names joined by '+' (e.g. 'eng+deu'), got "
+                f"{lang!r}"
+            )
+
+
 class TesseractBackend:
     """Lines and symbols from Tesseract's LSTM engine (page segmentation ``psm``, default auto).
 
@@ -32,25 +57,11 @@ class TesseractBackend:
     """
 
     name = "tesseract"
+    options = TesseractOptions
 
-    @staticmethod
-    def check_options(*, lang: str = "eng", psm: int = 3) -> None:
-        """Refuse bad options with an InputError, before Tesseract is loaded.
-
-        >>> TesseractBackend.check_options(psm=14)
-        Traceback (most recent call last):
-        ...
-        ocrframe.errors.InputError: `psm` must be an integer in [0, 13], got 14
-        """
-        check_number("psm", psm, low=0, high=13, integer=True)
-        if not isinstance(lang, str) or not re.fullmatch(r"[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*", lang):
-            raise InputError(
-                f"lang must be Tesseract language names joined by '+' (e.g. 'eng+deu'), got "
-                f"{lang!r}"
-            )
-
-    def __init__(self, *, lang: str = "eng", psm: int = 3) -> None:
-        self.check_options(lang=lang, psm=psm)
+    def __init__(self, **options: Any) -> None:
+        chosen = TesseractOptions(**options)  # checked before Tesseract is loaded
+        lang, psm = chosen.lang, chosen.psm
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # threads make it slower, not faster
         tesserocr = require("tesserocr")
         path = _tessdata_dir()

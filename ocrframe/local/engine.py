@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import threading
@@ -89,14 +90,14 @@ class LocalEngine(RunsBatches):
 
     def __init__(self, engine: str = "rapidocr", **options: Any) -> None:
         check_choice("engine", engine, ENGINES)
-        known = inspect.signature(_backend_class(engine)).parameters
+        known = inspect.signature(_backend_class(engine).options).parameters
         unknown = [name for name in options if name not in known]
         if unknown:
             raise InputError(
                 f"LocalEngine(engine={engine!r}) has no option {unknown[0]!r}; its options: "
                 f"{', '.join(known)}"
             )
-        _backend_class(engine).check_options(**options)  # now, not at the first image
+        _backend_class(engine).options(**options)  # checked now, not at the first image
         self.engine = engine
         self._options = options
         self._backend: Any = None
@@ -116,13 +117,8 @@ class LocalEngine(RunsBatches):
         True
         """
         check_choice("engine", engine, ENGINES)
-        defaults = {
-            name: p.default
-            for name, p in inspect.signature(_backend_class(engine)).parameters.items()
-            if p.default is not inspect.Parameter.empty
-        }
-        chosen = json.dumps({**defaults, **options}, sort_keys=True, default=repr)
-        return f"local {engine} {chosen}"
+        chosen = dataclasses.asdict(_backend_class(engine).options(**options))  # with defaults
+        return f"local {engine} {json.dumps(chosen, sort_keys=True)}"
 
     @property
     def cache_identity(self) -> str:
