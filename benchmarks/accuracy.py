@@ -182,7 +182,9 @@ def cases(data: Path):
     """Yield (dataset, path, reference blocks or None, reference text, lowercase?, table)."""
     for img in sorted((data / "receipts").glob("*.jpg")):
         with open(img.with_suffix(".csv"), newline="", encoding="utf-8") as fh:
-            rows = [r for r in csv.reader(fh) if len(r) > 8]
+            # SROIE's box files are not CSV-quoted: a text starting with '"' would swallow the
+            # lines after it (coordinates and all) into one reference line.
+            rows = [r for r in csv.reader(fh, quoting=csv.QUOTE_NONE) if len(r) > 8]
         blocks = []
         for r in rows:
             xy = np.array([float(v) for v in r[:8]]).reshape(4, 2)
@@ -302,12 +304,10 @@ def main(argv: list[str] | None = None) -> int:
             hyp, ref_n = norm(read_text(hyp_blocks)), norm(ref)
             if lower:
                 hyp, ref_n = hyp.lower(), ref_n.lower()
-            row = {
-                "dist": edit_distance(hyp, ref_n),
-                "chars": len(ref_n),
-                "recall": word_recall(hyp, ref_n),
-                "secs": secs,
-            }
+            row: dict[str, float] = {"secs": secs}
+            if ref_n:  # table crops annotated without cell boxes have structure, not text
+                row.update(dist=edit_distance(hyp, ref_n), chars=len(ref_n))
+                row["recall"] = word_recall(hyp, ref_n)
             if ds == "receipts":
                 row.update(error_kinds(hyp, ref_n))
                 if args.errors and name == list(methods)[-1]:
@@ -345,22 +345,17 @@ def report(stats: dict[tuple[str, str], list[dict[str, float]]], names: list[str
 
 
 def _metric(rows: list[dict[str, float]], metric: str) -> float | None:
-    if not rows:
-        return None
-    if metric == "CER":
-        return sum(r["dist"] for r in rows) / max(sum(r["chars"] for r in rows), 1)
-    if metric.startswith("~"):
-        if metric[1:] not in rows[0]:
+    """The metric over the items that have it (None when none has)."""
+    if metric in ("CER", "gCER") or metric.startswith("~"):
+        dist = {"CER": "dist", "gCER": "gdist"}.get(metric, metric[1:])
+        chars = "gchars" if metric == "gCER" else "chars"
+        rows = [r for r in rows if dist in r]
+        if not rows:
             return None
-        return sum(r[metric[1:]] for r in rows) / max(sum(r["chars"] for r in rows), 1)
-    if metric == "gCER":
-        if "gdist" not in rows[0]:
-            return None
-        return sum(r["gdist"] for r in rows) / max(sum(r["gchars"] for r in rows), 1)
+        return sum(r[dist] for r in rows) / max(sum(r[chars] for r in rows), 1)
     key = {"recall": "recall", "TEDS": "teds", "s/page": "secs"}[metric]
-    if key not in rows[0]:
-        return None
-    return sum(r[key] for r in rows) / len(rows)
+    rows = [r for r in rows if key in r]
+    return sum(r[key] for r in rows) / len(rows) if rows else None
 
 
 if __name__ == "__main__":
