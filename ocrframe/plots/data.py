@@ -219,8 +219,8 @@ def load_image(image: Any, page: int | None = None) -> np.ndarray:
         return _display_array(image)
     from PIL import Image
 
-    if isinstance(image, Image.Image):
-        return _display_array(_pil_array(_at_page(image, page, "the image")))
+    if isinstance(image, Image.Image):  # drawn as given (the frame its holder chose)
+        return _display_array(_pil_array(image))
     if isinstance(image, bytes | bytearray | memoryview | str | os.PathLike):
         return _display_array(_pil_array(page_picture(image, page)))
     raise InputError(
@@ -244,19 +244,27 @@ def page_picture(image: Any, page: int | None = None) -> Any:
 
     if isinstance(image, bytes | bytearray | memoryview):
         image = bytes(image)
-        name, opened = "the image", io.BytesIO(image)
+        source, opened = None, io.BytesIO(image)
     else:
         path = Path(image)
         if not path.is_file():
             raise InputError(f"no image file at {str(path)!r}")
-        name, opened = repr(str(path)), path
+        source, opened = str(path), path
     try:
         if _is_pdf(image):
             from ..inputs.pdf import render_page
 
             return render_page(image, page=1 if page is None else page)
+        if page not in (None, 1):  # a page of a multi-page TIFF: the client's own rules
+            from ..inputs.load import describe
+            from ..inputs.pages import check_page, page_frames, read_frame
+
+            data = image if isinstance(image, bytes) else path.read_bytes()
+            name = describe(source)
+            page = check_page(page, page_frames(data, source), name)
+            return upright(read_frame(data, page, name))
         with Image.open(opened) as im:
-            shown = upright(_at_page(im, page, name))
+            shown = upright(im)
             return shown.copy() if shown is im else shown  # its pixels, read before closing
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise InputError(f"cannot read the image: {exc}") from exc
@@ -269,23 +277,6 @@ def _is_pdf(data: Any) -> bool:
     from ..inputs.pdf import is_pdf
 
     return is_pdf(data)
-
-
-def _pdf_page(pdf: Any, page: int | None) -> np.ndarray:
-    from ..inputs.pdf import render_page
-
-    return _display_array(_pil_array(render_page(pdf, page=1 if page is None else page)))
-
-
-def _at_page(im: Any, page: int | None, name: str) -> Any:
-    """``im`` at page ``page`` of a multi-page image (TIFF); a one-page image has page 1."""
-    if page is None or page == 1:
-        return im
-    from ..inputs.check import count_frames
-    from ..inputs.pages import check_page
-
-    im.seek(check_page(page, count_frames(im), name) - 1)
-    return im
 
 
 # EXIF tag 0x0112: how the stored pixels are turned to be shown (1 upright; 2-8 mirrored or
