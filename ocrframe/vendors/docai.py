@@ -39,10 +39,11 @@ class _Doc:
     def __init__(self, r: Reader, text: str, base: str) -> None:
         self.r, self.text, self.base = r, text, base
         self.dims: dict[int, tuple[float, float]] = {}
+        self.numbers: list[int] = []  # each entry of ``pages``: its page number
 
     def run(self, doc: dict[str, Any]) -> None:
         for i, (path, page) in enumerate(dict_items(doc, self.base, "pages")):
-            self.page(page, path, i + 1)
+            self.numbers.append(self.page(page, path, i + 1))
         self.entities(doc)
         key, layout = get(doc, "documentLayout")
         if isinstance(layout, dict):
@@ -117,7 +118,8 @@ class _Doc:
 
     # --- pages -------------------------------------------------------------------------------
 
-    def page(self, p: dict[str, Any], path: str, position: int) -> None:
+    def page(self, p: dict[str, Any], path: str, position: int) -> int:
+        """Read one entry of ``pages``; returns its page number."""
         r = self.r
         page = r.page(p, path, "pageNumber") or position
         r.page_of[path] = page
@@ -174,6 +176,7 @@ class _Doc:
             self.table(table, tpath, page)
         for fpath, field in dict_items(p, path, "formFields"):
             self.form_field(field, fpath, page)
+        return page
 
     def spans(self, p, path, name, rows) -> list[tuple[int, int, int]]:
         out = []
@@ -230,6 +233,12 @@ class _Doc:
 
     # --- entities and the layout parser ------------------------------------------------------
 
+    def page_at(self, index: int) -> int:
+        """The page number of ``pages[index]`` (a page reference is an index into this
+        document's ``pages``; a shard of a batch's output numbers its pages from its first,
+        e.g. 11-20), or ``index + 1`` when the document has no such page."""
+        return self.numbers[index] if index < len(self.numbers) else index + 1
+
     def entities(self, doc: dict[str, Any], base: str | None = None, group: str = "") -> None:
         for path, ent in dict_items(doc, self.base if base is None else base, "entities"):
             self.entity(ent, path, group)
@@ -259,7 +268,7 @@ class _Doc:
         if isinstance(refs[1], list) and refs[1] and isinstance(refs[1][0], dict):
             ref, where = refs[1][0], f"{path}.{akey}.{refs[0]}[0]"
             page, _ = r.value(ref, where, "page")
-            row["page"] = _page_index(page) + 1
+            row["page"] = self.page_at(_page_index(page))
             self.geometry(row, ref, where, row["page"])
         r.add("fields", row)
         sub = f"{group}.{name}" if group else str(name)
