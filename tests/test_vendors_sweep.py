@@ -42,3 +42,38 @@ def test_docai_shard_entities_are_on_the_pages_they_refer_to():
     assert fields["page"].tolist() == [11, 12]  # pages[0] and pages[1], not pages 1 and 2
     assert set(fields["page"]) <= set(frames["document"]["page"])
     assert fields["x_min"].tolist()[0] == 0.1
+
+
+# --- Vision ---------------------------------------------------------------------------------------
+
+
+def _annotation(text, x, y):
+    verts = [
+        {"x": x, "y": y},
+        {"x": x + 20, "y": y},
+        {"x": x + 20, "y": y + 30},
+        {"x": x, "y": y + 30},
+    ]
+    return {"description": text, "boundingPoly": {"vertices": verts}}
+
+
+# TEXT_DETECTION of a vertical Japanese page: the whole text (textAnnotations[0]) holds the
+# first columns only, the words go on to the later ones.
+VISION_VERTICAL = {
+    "responses": [{"textAnnotations": [
+        {"locale": "ja", "description": "光学文字認識\n光学文字認識は、\n"},
+        _annotation("光学", 700, 80), _annotation("文字", 700, 110), _annotation("認識", 700, 140),
+        _annotation("光学", 670, 80), _annotation("文字", 670, 110), _annotation("認識", 670, 140),
+        _annotation("は", 670, 170), _annotation("、", 670, 200),
+        _annotation("歴", 350, 80), _annotation("史", 350, 110),
+    ]}]
+}  # fmt: skip
+
+
+def test_vision_words_beyond_the_whole_text_keep_the_lines_it_gives():
+    resp = ocrframe.read_response(json.dumps(VISION_VERTICAL))
+    assert resp.words()["text"].tolist() == ["光学文字認識", "光学文字認識は、"]
+    tokens = resp.tokens()
+    assert tokens["text"].str.cat() == "光学文字認識光学文字認識は、歴史"
+    assert tokens["block"].tolist()[:8] == [0, 0, 0, 1, 1, 1, 1, 1]
+    assert tokens["block"].isna().tolist()[8:] == [True, True]  # no line for them, not lost

@@ -112,24 +112,28 @@ def _response(r: Reader, resp: dict[str, Any], base: str, page: int) -> int:
             r.use(f"{path}.{dkey}")
             _poly(r, row, a, path)
             words.append(row)
-        if not _annotation_lines(r, words, whole, page):
-            for w in words:
-                r.add("tokens", {**w, "token": r.count("tokens", page)})
+        for w in words[_annotation_lines(r, words, whole, page) :]:
+            r.add("tokens", {**w, "token": r.count("tokens", page)})
         r.doc(page, "unit", "pixel")
     return page + max(len(pages), 1)
 
 
-def _annotation_lines(r: Reader, words: list[dict[str, Any]], whole: Any, page: int) -> bool:
+def _annotation_lines(r: Reader, words: list[dict[str, Any]], whole: Any, page: int) -> int:
     """Lines of a ``textAnnotations`` result: each line of the whole text is the run of words
-    whose texts make it up. False (nothing added) when the words do not line up with it.
+    whose texts make it up. Returns how many words went into lines (the caller adds the others
+    as tokens without a line): all of them, or the first ones when the whole text ends before
+    its words do (a vertical Japanese page's later columns), or none (nothing added) when the
+    words do not line up with it.
 
     >>> r = Reader({})
     >>> w = [{"page": 1, "text": t, "_break": None, "chars": []} for t in ("Hi", "you", "ok")]
     >>> _annotation_lines(r, w, "Hi you\\nok\\n", 1), r.ex.cols["words"]["text"]
-    (True, ['Hi you', 'ok'])
+    (3, ['Hi you', 'ok'])
+    >>> _annotation_lines(Reader({}), w, "Hi you\\n", 1), _annotation_lines(r, w, "Hi me\\n", 1)
+    (2, 0)
     """
     if not isinstance(whole, str):
-        return False
+        return 0
     runs, k = [], 0
     for line in (ln.strip() for ln in whole.split("\n")):
         if not line:
@@ -139,13 +143,11 @@ def _annotation_lines(r: Reader, words: list[dict[str, Any]], whole: Any, page: 
             got += "".join(str(words[k]["text"] or "").split())
             k += 1
         if got != want:
-            return False
+            return 0
         runs.append((line, words[start:k]))
-    if k != len(words) or not runs:
-        return False
     for line, run in runs:
         _line(r, run, page, line)
-    return True
+    return k
 
 
 def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
