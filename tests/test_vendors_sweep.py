@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import ocrframe
+from ocrframe import ResponseFormatError
 
 # --- Document AI ---------------------------------------------------------------------------------
 
@@ -77,3 +80,37 @@ def test_vision_words_beyond_the_whole_text_keep_the_lines_it_gives():
     assert tokens["text"].str.cat() == "光学文字認識光学文字認識は、歴史"
     assert tokens["block"].tolist()[:8] == [0, 0, 0, 1, 1, 1, 1, 1]
     assert tokens["block"].isna().tolist()[8:] == [True, True]  # no line for them, not lost
+
+
+# --- PaddleOCR -----------------------------------------------------------------------------------
+
+# 3.x single modules' res.save_to_json(): TextDetection (boxes only) and the text line / document
+# orientation classifiers. They were "unrecognised response" with PaddleOCR's OCR formats listed.
+PADDLE_DETECTION = {
+    "input_path": "scan.jpeg", "page_index": None,
+    "dt_polys": [[[632, 1429], [1106, 1429], [1106, 1450], [632, 1450]]],
+    "dt_scores": [0.87],
+}  # fmt: skip
+PADDLE_CLASSIFICATION = {
+    "input_path": "textline_rot180_demo.jpg", "page_index": None,
+    "class_ids": [2], "scores": [0.56], "label_names": ["180"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (PADDLE_DETECTION, "a PaddleOCR text detection result (dt_polys, dt_scores: 1 boxes"),
+        (PADDLE_CLASSIFICATION, "a PaddleOCR classification result (label_names 180)"),
+    ],
+)
+def test_paddle_module_results_without_text_say_what_they_are(tmp_path, body, said):
+    with pytest.raises(ResponseFormatError, match=r"PaddleOCR\(\)\.predict") as err:
+        ocrframe.read_response(json.dumps(body))
+    assert str(err.value).startswith(said)
+    (tmp_path / "ok.json").write_text(json.dumps({"rec_texts": ["Hi"], "rec_scores": [0.9]}))
+    (tmp_path / "module_res.json").write_text(json.dumps(body))
+    batch = ocrframe.read_responses(tmp_path)
+    with pytest.warns(RuntimeWarning, match="skipping"):  # the file is skipped, the rest read
+        assert batch.flatten()["words"]["text"].tolist() == ["Hi"]
+    assert batch.errors["message"].str.startswith(said).tolist() == [True]
