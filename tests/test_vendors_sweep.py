@@ -114,3 +114,61 @@ def test_paddle_module_results_without_text_say_what_they_are(tmp_path, body, sa
     with pytest.warns(RuntimeWarning, match="skipping"):  # the file is skipped, the rest read
         assert batch.flatten()["words"]["text"].tolist() == ["Hi"]
     assert batch.errors["message"].str.startswith(said).tolist() == [True]
+
+
+# --- Textract ------------------------------------------------------------------------------------
+
+# AnalyzeExpense's fields of type OTHER (a receipt's ST#, ACCOUNT #, APPROVAL #...) and
+# AnalyzeLending's (most of a loan form's) are named only by the label printed beside them.
+EXPENSE_OTHER = {
+    "DocumentMetadata": {"Pages": 1},
+    "ExpenseDocuments": [{"ExpenseIndex": 1, "SummaryFields": [
+        {"Type": {"Text": "TOTAL", "Confidence": 99.0},
+         "LabelDetection": {"Text": "TOTAL", "Confidence": 98.0},
+         "ValueDetection": {"Text": "$1810.46", "Confidence": 99.0}, "PageNumber": 1},
+        {"Type": {"Text": "OTHER", "Confidence": 99.0},
+         "LabelDetection": {"Text": "ACCOUNT #", "Confidence": 97.0},
+         "ValueDetection": {"Text": "**** VISA 3433", "Confidence": 96.0}, "PageNumber": 1},
+        {"Type": {"Text": "OTHER", "Confidence": 90.0},
+         "LabelDetection": {"Text": "Email:", "Confidence": 97.0},
+         "ValueDetection": {"Text": "a@b.example", "Confidence": 96.0}, "PageNumber": 1},
+        {"Type": {"Text": "OTHER", "Confidence": 90.0},
+         "ValueDetection": {"Text": "no label", "Confidence": 96.0}, "PageNumber": 1},
+    ], "LineItemGroups": [{"LineItemGroupIndex": 1, "LineItems": [{"LineItemExpenseFields": [
+        {"Type": {"Text": "OTHER", "Confidence": 90.0},
+         "LabelDetection": {"Text": "Date of Birth", "Confidence": 90.0},
+         "ValueDetection": {"Text": "01/02/1990", "Confidence": 90.0}, "PageNumber": 1},
+    ]}]}]}],
+}  # fmt: skip
+LENDING_OTHER = {
+    "DocumentMetadata": {"Pages": 1}, "JobStatus": "SUCCEEDED",
+    "AnalyzeLendingModelVersion": "1.0",
+    "Results": [{"Page": 1, "Extractions": [{"LendingDocument": {"LendingFields": [
+        {"Type": "OTHER", "KeyDetection": {"Text": "Loan Term", "Confidence": 90.0},
+         "ValueDetections": [{"Text": "30 years", "Confidence": 80.0}]},
+        {"Type": "BORROWER_NAME", "KeyDetection": {"Text": "Borrower", "Confidence": 90.0},
+         "ValueDetections": [{"Text": "A. Souza", "Confidence": 80.0}]},
+    ]}}]}],
+}  # fmt: skip
+
+
+def test_textract_other_fields_are_named_by_their_printed_label():
+    frames = ocrframe.read_response(json.dumps(EXPENSE_OTHER)).flatten()
+    fields = frames["fields"]
+    assert fields[["field", "field_norm", "value"]].values.tolist() == [
+        ["TOTAL", "total", "$1810.46"],
+        ["ACCOUNT #", "account", "**** VISA 3433"],
+        ["Email:", "email", "a@b.example"],
+        ["OTHER", "other", "no label"],  # nothing printed: the type as before
+        ["Date of Birth", "date_of_birth", "01/02/1990"],
+    ]
+    read = set(frames["other"]["path"])
+    assert "ExpenseDocuments[0].SummaryFields[1].LabelDetection.Text" not in read
+    assert "ExpenseDocuments[0].SummaryFields[0].LabelDetection.Text" in read  # a typed field's
+    assert "ExpenseDocuments[0].SummaryFields[1].Type.Text" in read  # "OTHER", kept
+
+    lending = ocrframe.read_response(json.dumps(LENDING_OTHER)).flatten()["fields"]
+    assert lending[["field", "field_norm", "value"]].values.tolist() == [
+        ["Loan Term", "loan_term", "30 years"],
+        ["BORROWER_NAME", "borrower_name", "A. Souza"],
+    ]

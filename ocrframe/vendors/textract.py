@@ -15,6 +15,7 @@ AnalyzeLending's (GetLendingAnalysis ``Results``) fields. Coordinates are normal
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..flatten import Extraction, normalise_field
@@ -324,6 +325,28 @@ def _layout(r: Reader, g: _Graph) -> None:
         r.add("layout", row)
 
 
+def _printed_name(r: Reader, f: dict[str, Any], where: str, name: Any, key: str) -> Any:
+    """A field's name: its type, or for a field of type ``OTHER`` (no type of Textract's own:
+    most of an invoice's extra fields, most of a lending form's) the label printed beside
+    it (``LabelDetection`` / ``KeyDetection`` text as printed; the type ``OTHER`` then stays
+    in ``other``)."""
+    label = f.get(key) if isinstance(f.get(key), dict) else {}
+    text = label.get("Text")
+    if name != "OTHER" or not isinstance(text, str) or not text.strip(" :\n"):
+        return name
+    r.use(f"{where}.{key}.Text")
+    return text.strip()
+
+
+def _label_norm(name: str) -> str:
+    """``ACCOUNT #`` -> ``account``, ``Date of Birth`` -> ``date_of_birth``.
+
+    >>> _label_norm("ACCOUNT #"), _label_norm("Date of Birth"), _label_norm("E-mail")
+    ('account', 'date_of_birth', 'e_mail')
+    """
+    return re.sub(r"\W+", "_", name.lower()).strip("_") or "other"
+
+
 def _field_rows(
     r: Reader, fields: Any, path: str, group: str, id_doc: bool, default_page: int = 1
 ) -> None:
@@ -334,7 +357,8 @@ def _field_rows(
         where = f"{path}[{i}]"
         kind = f.get("Type") if isinstance(f.get("Type"), dict) else {}
         name = kind.get("Text")
-        r.use(f"{where}.Type.Text")
+        label = _printed_name(r, f, where, name, "LabelDetection")
+        r.use(f"{where}.Type.Text" if label is name else None)  # else "OTHER" stays in other
         value = f.get("ValueDetection") if isinstance(f.get("ValueDetection"), dict) else {}
         page = r.page(f, where, "PageNumber") or default_page
         groups = [
@@ -345,6 +369,8 @@ def _field_rows(
             if text_of(t)
         ]
         norm = snake(str(name)) if name else None
+        if label is not name:
+            norm = _label_norm(label)
         if norm and id_doc:
             norm = normalise_field(norm)
         elif norm and groups:
@@ -352,7 +378,7 @@ def _field_rows(
         row = {
             "page": page,
             "group": group,
-            "field": name,
+            "field": label,
             "field_norm": norm,
             "value": value.get("Text"),
         }
@@ -431,6 +457,8 @@ def _lending(r: Reader, raw: dict[str, Any]) -> None:
                 if not isinstance(f, dict) or not isinstance(f.get("Type"), str):
                     continue
                 fpath = f"{where}.LendingDocument.LendingFields[{i}]"
+                name = _printed_name(r, f, fpath, f["Type"], "KeyDetection")
+                norm = snake(name) if name is f["Type"] else _label_norm(name)
                 for j, value in enumerate(listed(f.get("ValueDetections"))):
                     if not isinstance(value, dict):
                         continue
@@ -440,12 +468,12 @@ def _lending(r: Reader, raw: dict[str, Any]) -> None:
                     row = {
                         "page": page,
                         "group": group,
-                        "field": f["Type"],
-                        "field_norm": snake(f["Type"]),
+                        "field": name,
+                        "field_norm": norm,
                         "item": j,
                         "value": value.get(key),
                     }
-                    r.use(f"{fpath}.Type", f"{vpath}.{key}")
+                    r.use(f"{fpath}.Type" if name is f["Type"] else None, f"{vpath}.{key}")
                     row["confidence"] = r.confidence(value, vpath, "Confidence", SCALE)
                     _geometry(r, row, value, vpath)
                     r.add("fields", row)
