@@ -172,3 +172,28 @@ def test_textract_other_fields_are_named_by_their_printed_label():
         ["Loan Term", "loan_term", "30 years"],
         ["BORROWER_NAME", "borrower_name", "A. Souza"],
     ]
+
+
+# --- Tesseract ------------------------------------------------------------------------------------
+
+# hOCR saved as .html (Tesseract 3.02 wrote `out.html`; many scripts still name it so): a
+# results folder skipped it without a word, while a report page beside it is no result.
+HOCR_AS_HTML = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head>
+<meta name='ocr-system' content='tesseract v4.0.0.20181030' /></head><body>
+ <div class='ocr_page' id='page_1' title='image "1.jpeg"; bbox 0 0 2480 3436; ppageno 0'>
+  <span class='ocr_line' id='line_1_1' title="bbox 10 10 200 40; baseline 0 -8; x_size 30">
+   <span class='ocrx_word' id='word_1_1' title='bbox 10 10 90 40; x_wconf 96'>Changi</span>
+   <span class='ocrx_word' id='word_1_2' title='bbox 100 10 200 40; x_wconf 91'>Airport</span>
+  </span></div></body></html>"""
+
+
+def test_results_folder_takes_hocr_saved_as_html(tmp_path):
+    (tmp_path / "output.html").write_text(HOCR_AS_HTML)
+    (tmp_path / "index.html").write_text("<html><body><p>OCR report</p></body></html>")
+    (tmp_path / "page.json").write_text(json.dumps({"rec_texts": ["Hi"], "rec_scores": [0.9]}))
+    batch = ocrframe.read_responses(tmp_path)
+    words = batch.flatten()["words"]
+    assert sorted(words["text"]) == ["Changi Airport", "Hi"]
+    assert sorted(words["vendor"]) == ["paddleocr", "tesseract"]
+    assert len(batch.errors) == 0  # the report page is no result: left out, not an error

@@ -42,34 +42,42 @@ IMAGE_SUFFIXES = frozenset(
 # Suffixes of the files ocrframe reads as inputs: images and PDFs.
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 # Suffixes of saved results ocrframe reads from a folder: JSON bodies (ours, other services'),
-# Tesseract hOCR, ``image_to_data`` TSV and ALTO XML.
-RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv", ".xml"})
+# Tesseract hOCR (``.hocr``, or ``.html`` as Tesseract 3.02 and many scripts name it),
+# ``image_to_data`` TSV and ALTO XML.
+RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv", ".xml", ".html", ".htm"})
+_HOCR_MARKS = (b"ocr_page", b"ocrx_word", b"ocr_line")
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
 
 
 def result_files(folder: str | Path) -> list[str]:
     """The saved results under ``folder`` (see :func:`files_in`): every ``.json``, ``.hocr``
-    and ``.tsv`` file, and the ``.xml`` files that are ALTO. Other XML (image annotations,
-    metadata) is no OCR result and is left out, as images are; a file that cannot be read is
-    kept, so that reading it reports why.
+    and ``.tsv`` file, the ``.xml`` files that are ALTO and the ``.html``/``.htm`` files that
+    are hOCR. Other XML (image annotations, metadata) and HTML (reports, pages) is no OCR
+    result and is left out, as images are; a file that cannot be read is kept, so that reading
+    it reports why.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> for name, text in [("a.json", "{}"), ("voc.xml", "<annotation/>"), ("b.xml", "<alto/>")]:
+    >>> for name, text in [("a.json", "{}"), ("voc.xml", "<annotation/>"), ("b.xml", "<alto/>"),
+    ...                    ("c.html", "<div class='ocr_page'>"), ("index.html", "<p>Hi</p>")]:
     ...     _ = (d / name).write_text(text)
     >>> [pathlib.Path(p).name for p in result_files(d)]
-    ['a.json', 'b.xml']
+    ['a.json', 'b.xml', 'c.html']
     """
     from ..vendors.text import XML_HEAD, is_alto
 
     def taken(path: str) -> bool:
-        if not path.lower().endswith(".xml"):
+        name = path.lower()
+        if not name.endswith((".xml", ".html", ".htm")):
             return True
         try:
             with open(path, "rb") as fh:
-                return is_alto(fh.read(XML_HEAD))
+                head = fh.read(XML_HEAD)
         except OSError:
             return True
+        if name.endswith(".xml"):
+            return is_alto(head)
+        return any(mark in head for mark in _HOCR_MARKS)
 
     return [p for p in files_in(folder, RESULT_SUFFIXES) if taken(p)]
 
