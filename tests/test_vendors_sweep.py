@@ -116,6 +116,62 @@ def test_paddle_module_results_without_text_say_what_they_are(tmp_path, body, sa
     assert batch.errors["message"].str.startswith(said).tolist() == [True]
 
 
+# The text files PaddleOCR 2.x writes itself were "not valid JSON": tools/infer/predict_system.py's
+# system_results.txt (a line per image: name, TAB, its lines as JSON) and PP-Structure's
+# res_<n>.txt (a JSON region per line).
+SYSTEM_RESULTS = (
+    'G3.jpg\t[{"transcription": "品标价签", "points": [[4685, 1287], [5266, 1309], [5261, 1444], '
+    '[4680, 1421]]}, {"transcription": "3.80", "points": [[1646, 1764], [3292, 1748], '
+    "[3298, 2402], [1653, 2418]]}]\n"
+    'G4.jpg\t[{"transcription": "条码", "points": [[3986, 1904], [4192, 1904], [4192, 2012], '
+    "[3986, 2012]]}]\n"
+)
+STRUCTURE_REGIONS = [
+    {"type": "table", "bbox": [0, 0, 400, 163], "img_idx": 0,
+     "res": {"cell_bbox": [[16.5, 11.3, 47.4, 27.5], [77.7, 11.8, 160.4, 30.2]],
+             "html": "<html><body><table><thead><tr><td>No.</td><td> Full Name</td></tr></thead>"
+                     "</table></body></html>"}},
+    {"type": "text", "bbox": [0, 170, 400, 200], "img_idx": 0,
+     "res": [{"text": "Hello", "confidence": 0.99,
+              "text_region": [[0, 170], [50, 170], [50, 200], [0, 200]]}]},
+]  # fmt: skip
+
+
+def test_paddle_system_results_txt_gives_a_page_per_image(tmp_path):
+    path = tmp_path / "system_results.txt"
+    path.write_text(SYSTEM_RESULTS, encoding="utf-8")
+    resp = ocrframe.read_response(path)
+    assert (resp.vendor, resp.api) == ("paddleocr", "ocr")
+    words = resp.words()
+    assert words[["page", "text"]].values.tolist() == [[1, "品标价签"], [1, "3.80"], [2, "条码"]]
+    assert words.loc[1, ["x1", "y1", "x3", "y3"]].tolist() == [1646, 1764, 3298, 2402]
+    assert ocrframe.document(resp)[["page", "image"]].values.tolist() == [
+        [1, "G3.jpg"],
+        [2, "G4.jpg"],
+    ]
+
+
+def test_paddle_structure_res_txt_is_read_one_region_a_line(tmp_path):
+    for name, regions in (("res_0.txt", STRUCTURE_REGIONS), ("res_1.txt", STRUCTURE_REGIONS[:1])):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in regions))
+    resp = ocrframe.read_response(tmp_path / "res_0.txt")
+    assert (resp.vendor, resp.api) == ("paddleocr", "structure")
+    frames = resp.flatten()
+    assert frames["cells"]["text"].tolist() == ["No.", "Full Name"]
+    assert frames["cells"]["x1"].tolist() == [16.5, 77.7]
+    assert frames["layout"][["type", "text"]].values.tolist()[1] == ["text", "Hello"]
+    assert frames["words"]["text"].tolist() == ["Hello"]
+    one = ocrframe.read_response(tmp_path / "res_1.txt").flatten()  # one line: a JSON object
+    assert one["cells"]["text"].tolist() == ["No.", "Full Name"]
+    assert one["layout"]["x3"].tolist() == [400]
+    (tmp_path / "notes.txt").write_text("ground truth: Hello\n")  # other text is no result
+    batch = ocrframe.read_responses(tmp_path)
+    assert sorted(batch.flatten()["cells"]["source"].map(lambda s: s.rsplit("/", 1)[-1])) == [
+        "res_0.txt", "res_0.txt", "res_1.txt", "res_1.txt",
+    ]  # fmt: skip
+    assert len(batch.errors) == 0
+
+
 # --- Textract ------------------------------------------------------------------------------------
 
 # AnalyzeExpense's fields of type OTHER (a receipt's ST#, ACCOUNT #, APPROVAL #...) and

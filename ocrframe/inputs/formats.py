@@ -43,32 +43,34 @@ IMAGE_SUFFIXES = frozenset(
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 # Suffixes of saved results ocrframe reads from a folder: JSON bodies (ours, other services'),
 # Tesseract hOCR (``.hocr``, or ``.html`` as Tesseract 3.02 and many scripts name it),
-# ``image_to_data`` TSV and ALTO XML.
-RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv", ".xml", ".html", ".htm"})
+# ``image_to_data`` TSV, ALTO XML and PaddleOCR 2.x's ``.txt`` files.
+RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv", ".xml", ".html", ".htm", ".txt"})
 _HOCR_MARKS = (b"ocr_page", b"ocrx_word", b"ocr_line")
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
 
 
 def result_files(folder: str | Path) -> list[str]:
     """The saved results under ``folder`` (see :func:`files_in`): every ``.json``, ``.hocr``
-    and ``.tsv`` file, the ``.xml`` files that are ALTO and the ``.html``/``.htm`` files that
-    are hOCR. Other XML (image annotations, metadata) and HTML (reports, pages) is no OCR
-    result and is left out, as images are; a file that cannot be read is kept, so that reading
-    it reports why.
+    and ``.tsv`` file, the ``.xml`` files that are ALTO, the ``.html``/``.htm`` files that
+    are hOCR and the ``.txt`` files that PaddleOCR 2.x wrote (``system_results.txt``,
+    PP-Structure's ``res_<n>.txt``). Other XML (image annotations, metadata), HTML (reports,
+    pages) and text (ground truth, notes) is no OCR result and is left out, as images are; a
+    file that cannot be read is kept, so that reading it reports why.
 
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> for name, text in [("a.json", "{}"), ("voc.xml", "<annotation/>"), ("b.xml", "<alto/>"),
-    ...                    ("c.html", "<div class='ocr_page'>"), ("index.html", "<p>Hi</p>")]:
+    ...                    ("c.html", "<div class='ocr_page'>"), ("index.html", "<p>Hi</p>"),
+    ...                    ("gt.txt", "Hi"), ("res_0.txt", '{"type": "", "bbox": 0, "res": 0}')]:
     ...     _ = (d / name).write_text(text)
     >>> [pathlib.Path(p).name for p in result_files(d)]
-    ['a.json', 'b.xml', 'c.html']
+    ['a.json', 'b.xml', 'c.html', 'res_0.txt']
     """
-    from ..vendors.text import XML_HEAD, is_alto
+    from ..vendors.text import XML_HEAD, is_alto, is_paddle_text
 
     def taken(path: str) -> bool:
         name = path.lower()
-        if not name.endswith((".xml", ".html", ".htm")):
+        if not name.endswith((".xml", ".html", ".htm", ".txt")):
             return True
         try:
             with open(path, "rb") as fh:
@@ -77,6 +79,8 @@ def result_files(folder: str | Path) -> list[str]:
             return True
         if name.endswith(".xml"):
             return is_alto(head)
+        if name.endswith(".txt"):
+            return is_paddle_text(head)
         return any(mark in head for mark in _HOCR_MARKS)
 
     return [p for p in files_in(folder, RESULT_SUFFIXES) if taken(p)]

@@ -30,8 +30,8 @@ VENDORS: dict[str, str] = {
     "gvision": "Google Cloud Vision annotate response (textAnnotations, fullTextAnnotation, "
     "or a 'responses' list of them)",
     "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, one page or a "
-    "list of pages; PP-StructureV3 results and PP-Structure 2.x region lists; or 2.x "
-    "[[polygon, [text, score]], ...] per page)",
+    "list of pages; PP-StructureV3 results and PP-Structure 2.x region lists or res_<n>.txt; "
+    "2.x [[polygon, [text, score]], ...] per page, or system_results.txt)",
     "tesseract": "Tesseract hOCR (HTML text), image_to_data TSV / pytesseract Output.DICT, or "
     "ALTO XML (v2, v3, v4 or no namespace; as ABBYY, Transkribus, eScriptorium, kraken and "
     "OCR-D write it too)",
@@ -197,9 +197,9 @@ def detect_vendor(raw: Any) -> str | None:
         return "tesseract"
     if "rec_texts" in raw or (isinstance(raw.get("res"), dict) and "rec_texts" in raw["res"]):
         return "paddleocr"
-    from .paddle import is_structure
+    from .paddle import is_region, is_structure
 
-    if is_structure(raw):
+    if is_structure(raw) or is_region(raw):
         return "paddleocr"
     _, document = _get(raw, "document")
     if isinstance(document, dict) and _is_docai(document):
@@ -208,9 +208,12 @@ def detect_vendor(raw: Any) -> str | None:
         return "docai"
     responses = raw.get("responses")
     if isinstance(responses, list) and responses:
-        from .paddle import is_labelled, is_region
+        from .paddle import is_labelled, is_labelled_page
 
-        if _is_paddle2(responses) or is_labelled(responses[0]) or is_region(responses[0]):
+        first_page = responses[0]
+        if _is_paddle2(responses) or is_region(first_page):
+            return "paddleocr"
+        if is_labelled(first_page) or is_labelled_page(first_page):
             return "paddleocr"
         first = next((r for r in responses if isinstance(r, dict) and r), None)
         inner = detect_vendor(first) if first is not None else None

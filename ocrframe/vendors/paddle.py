@@ -21,7 +21,7 @@ from ..flatten import Extraction
 from .base import Reader, conf, listed, quad_flat
 from .html_table import table_cells
 
-__all__ = ["read", "is_line", "is_labelled", "is_structure", "is_region"]
+__all__ = ["read", "is_line", "is_labelled", "is_labelled_page", "is_structure", "is_region"]
 
 STRUCTURE_KEYS = ("overall_ocr_res", "parsing_res_list", "table_res_list")
 
@@ -29,12 +29,19 @@ STRUCTURE_KEYS = ("overall_ocr_res", "parsing_res_list", "table_res_list")
 def read(raw: dict[str, Any]) -> Extraction:
     """The frames of a PaddleOCR result."""
     r = Reader(raw)
-    if isinstance(raw.get("responses"), list):
+    if is_region(raw):  # one PP-Structure region (a res_<n>.txt of one line)
+        _regions(r, [raw], "")
+    elif isinstance(raw.get("responses"), list):
         pages = raw["responses"]
         if pages and is_labelled(pages[0]):
-            _labelled(r, pages)
+            _labelled(r, pages, "responses", 1)
+        elif pages and is_labelled_page(pages[0]):  # system_results.txt: a page per image
+            for i, page in enumerate(pages):
+                _labelled(r, page, f"responses[{i}]", i + 1)
+            for i, name in enumerate(listed(raw.get("images"))):
+                r.doc(i + 1, "image", name, f"images[{i}]") if isinstance(name, str) else None
         elif pages and is_region(pages[0]):
-            _regions(r, pages)
+            _regions(r, pages, "responses")
         elif pages and is_line(pages[0]):
             pages = [pages]  # one page given as its lines
             _v2_page(r, raw["responses"], "responses", 1)
@@ -145,14 +152,19 @@ def is_labelled(e: Any) -> bool:
     return isinstance(e, dict) and "transcription" in e and "points" in e
 
 
-def _labelled(r: Reader, lines: list[Any]) -> None:
-    r.doc(1, "unit", "pixel")
-    for i, line in enumerate(lines):
+def is_labelled_page(e: Any) -> bool:
+    """A list of :func:`is_labelled` lines (one image of ``system_results.txt``)."""
+    return isinstance(e, list) and bool(e) and is_labelled(e[0])
+
+
+def _labelled(r: Reader, lines: Any, path: str, page: int) -> None:
+    r.doc(page, "unit", "pixel")
+    for i, line in enumerate(listed(lines)):
         if is_labelled(line):
-            where = f"responses[{i}]"
+            where = f"{path}[{i}]"
             _line(
                 r,
-                1,
+                page,
                 line["transcription"],
                 line.get("score"),
                 line["points"],
@@ -221,33 +233,35 @@ def _table(r: Reader, table: dict[str, Any], keys: tuple[str, str], where: str, 
         r.add("cells", row)
 
 
-def _regions(r: Reader, regions: list[Any]) -> None:
-    """PP-Structure 2.x: per region a layout row; its text lines, or its table's cells."""
+def _regions(r: Reader, regions: list[Any], path: str) -> None:
+    """PP-Structure 2.x: per region a layout row; its text lines, or its table's cells.
+    ``path`` is the regions' list (``""``: one region, the body itself)."""
     for i, region in enumerate(regions):
         if not is_region(region):
             continue
-        where = f"responses[{i}]"
+        where = f"{path}[{i}]" if path else ""
+        at = f"{where}." if where else ""
         page = r.page_index(region, where, "img_idx") or 1
         r.page_of[where] = page
         r.doc(page, "unit", "pixel")
         row = {"page": page, "block": r.count("layout", page), "type": str(region["type"])}
-        r.use(f"{where}.type")
-        r.polygon(row, quad_flat(region["bbox"]), f"{where}.bbox")
+        r.use(f"{at}type")
+        r.polygon(row, quad_flat(region["bbox"]), f"{at}bbox")
         res = region["res"]
         if isinstance(res, dict) and isinstance(res.get("html"), str):
-            _table(r, res, ("html", "cell_bbox"), f"{where}.res", page)
+            _table(r, res, ("html", "cell_bbox"), f"{at}res", page)
         elif isinstance(res, list):
             texts = []
             for j, line in enumerate(res):
                 if isinstance(line, dict) and isinstance(line.get("text"), str):
-                    at = f"{where}.res[{j}]"
+                    line_at = f"{at}res[{j}]."
                     _line(
                         r,
                         page,
                         line["text"],
                         line.get("confidence"),
                         line.get("text_region"),
-                        (f"{at}.text", f"{at}.confidence", f"{at}.text_region"),
+                        (f"{line_at}text", f"{line_at}confidence", f"{line_at}text_region"),
                     )
                     texts.append(line["text"])
             row["text"] = " ".join(texts) or None

@@ -1,4 +1,7 @@
-"""Results saved as text rather than JSON: Tesseract hOCR, ``image_to_data`` TSV and ALTO XML.
+"""Results saved as text rather than JSON: Tesseract hOCR, ``image_to_data`` TSV and ALTO XML,
+and the text files PaddleOCR 2.x writes itself: ``system_results.txt`` (``predict_system``; a
+line per image, ``name<TAB>[{"transcription", "points"}, ...]``, as PPOCRLabel's ``Label.txt``)
+and PP-Structure's ``res_<n>.txt`` (a JSON region per line).
 
 >>> tsv = ("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth"
 ...        "\\theight\\tconf\\ttext\\n5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t30\\t12\\t91.5\\tHi\\n")
@@ -16,7 +19,7 @@ from ..errors import ResponseFormatError
 from ..parsing import DTD_REFUSED
 from .detect import TESSERACT_COLUMNS
 
-__all__ = ["parse_text", "decode_text", "is_alto", "XML_HEAD"]
+__all__ = ["parse_text", "decode_text", "is_alto", "is_paddle_text", "XML_HEAD"]
 
 # An ALTO root element's start tag; the prolog before it is skipped by _alto_root.
 _ALTO_TAG = re.compile(r"<(?:[\w.-]+:)?alto[\s/>]")
@@ -43,7 +46,7 @@ def parse_text(text: str) -> dict[str, Any] | None:
         return {"hocr": text}
     lines = text.splitlines()
     if not lines or tuple(lines[0].strip().split("\t")) != TESSERACT_COLUMNS:
-        return None
+        return _paddle_text(lines)
     out: dict[str, list[Any]] = {c: [] for c in TESSERACT_COLUMNS}
     for line in lines[1:]:
         if not line.strip():
@@ -53,6 +56,57 @@ def parse_text(text: str) -> dict[str, Any] | None:
         for col, value in zip(TESSERACT_COLUMNS, parts, strict=True):
             out[col].append(value if col == "text" else _number(value))
     return out
+
+
+def _paddle_text(lines: list[str]) -> dict[str, Any] | None:
+    """PaddleOCR 2.x's own text files as the JSON its reader takes: PP-Structure's ``res_<n>.txt``
+    as ``{"responses": regions}``, ``system_results.txt`` as ``{"images": names, "responses":
+    [lines of each image]}`` (each image a page); None when ``lines`` are not one of them.
+
+    >>> _paddle_text(['a.jpg\\t[{"transcription": "Hi", "points": [[0, 0], [9, 4]]}]'])
+    {'images': ['a.jpg'], 'responses': [[{'transcription': 'Hi', 'points': [[0, 0], [9, 4]]}]]}
+    """
+    from ..parsing import parse_json
+    from .paddle import is_labelled, is_region
+
+    lines = [ln for ln in lines if ln.strip()]
+    if not lines or not is_paddle_text(lines[0]):
+        return None
+    regions, images, pages = [], [], []
+    try:
+        for line in lines:
+            name, tab, rest = line.partition("\t")
+            if tab and rest.lstrip().startswith("["):
+                found = parse_json(rest)
+                if not isinstance(found, list) or not all(is_labelled(e) for e in found):
+                    return None
+                images.append(name)
+                pages.append(found)
+            else:
+                found = parse_json(line)
+                if not is_region(found):
+                    return None
+                regions.append(found)
+    except ResponseFormatError:
+        return None
+    if regions and pages:
+        return None
+    return {"responses": regions} if regions else {"images": images, "responses": pages}
+
+
+def is_paddle_text(head: str | bytes) -> bool:
+    """Whether the first line of ``head`` opens one of PaddleOCR's text files (see
+    :func:`parse_text`): a PP-Structure region or an image's ``transcription`` list.
+
+    >>> is_paddle_text(b'{"type": "table", "bbox": [0, 0, 9, 9], "res": {}, "img_idx": 0}')
+    True
+    """
+    text = decode_text(head) if isinstance(head, bytes) else head
+    line = text.lstrip().split("\n", 1)[0]
+    if line.startswith("{"):
+        return all(f'"{k}"' in line for k in ("type", "bbox", "res"))
+    name, tab, rest = line.partition("\t")
+    return bool(tab) and rest.lstrip().startswith("[") and '"transcription"' in rest
 
 
 def _number(v: str) -> Any:
