@@ -47,6 +47,34 @@ def test_docai_shard_entities_are_on_the_pages_they_refer_to():
     assert fields["x_min"].tolist()[0] == 0.1
 
 
+# Document.to_dict() of the Python client (google-cloud-documentai 3.16, proto-plus): snake_case,
+# and a field named like a Python builtin written with a trailing underscore: an entity's and a
+# visual element's "type_". The entities had no names.
+DOCAI_TO_DICT = {
+    "text": "Total 9\n", "mime_type": "", "docid": "",
+    "pages": [{"page_number": 1, "dimension": {"width": 100.0, "height": 50.0, "unit": "pixels"},
+               "tokens": [{"layout": {"text_anchor": {"text_segments": [
+                   {"start_index": "0", "end_index": "5"}], "content": ""},
+                   "confidence": 0.9, "orientation": 1},
+                   "detected_break": {"type_": 1}, "detected_languages": []}],
+               "visual_elements": [{"type_": "math_formula", "detected_languages": [],
+                                    "layout": {"text_anchor": {"text_segments": [
+                                        {"start_index": "6", "end_index": "7"}]}}}],
+               "lines": [], "blocks": [], "tables": [], "form_fields": []}],
+    "entities": [{"type_": "total_amount", "mention_text": "9", "confidence": 0.8,
+                  "mention_id": "", "id": "", "properties": [], "redacted": False}],
+}  # fmt: skip
+
+
+def test_docai_python_client_to_dict_keeps_entity_and_element_types():
+    resp = ocrframe.read_response(json.dumps(DOCAI_TO_DICT))
+    assert resp.vendor == "docai"
+    frames = resp.flatten()
+    assert frames["fields"][["field", "value"]].values.tolist() == [["total_amount", "9"]]
+    assert frames["layout"][["type", "text"]].values.tolist() == [["math_formula", "9"]]
+    assert "entities[0].type_" not in set(frames["other"]["path"])
+
+
 # --- Vision ---------------------------------------------------------------------------------------
 
 
@@ -71,6 +99,33 @@ VISION_VERTICAL = {
         _annotation("歴", 350, 80), _annotation("史", 350, 110),
     ]}]
 }  # fmt: skip
+
+
+# AnnotateImageResponse.to_dict() of the Python client (google-cloud-vision 3.16): snake_case,
+# enums as numbers (block_type 1 = TEXT, a break's type_ 1 = SPACE, 5 = LINE_BREAK). Lines ran
+# together without spaces or breaks, and blocks were of type "1".
+def _symbols(text, brk):
+    out = [{"text": c, "confidence": 0.99, "property": {"detected_languages": []}} for c in text]
+    out[-1]["property"]["detected_break"] = {"type_": brk, "is_prefix": False}
+    return out
+
+
+VISION_TO_DICT = {
+    "full_text_annotation": {"text": "Hi you\nok\n", "pages": [{
+        "width": 90, "height": 40, "confidence": 0.0, "property": {"detected_languages": []},
+        "blocks": [{"block_type": 1, "confidence": 0.98, "paragraphs": [{"confidence": 0.98,
+            "words": [{"symbols": _symbols("Hi", 1), "confidence": 0.99},
+                      {"symbols": _symbols("you", 5), "confidence": 0.97},
+                      {"symbols": _symbols("ok", 5), "confidence": 0.95}]}]}]}]},
+    "text_annotations": [{"description": "Hi you\nok\n", "mid": "", "locale": "", "score": 0.0}],
+}  # fmt: skip
+
+
+def test_vision_python_client_to_dict_reads_numbered_breaks_and_block_types():
+    resp = ocrframe.read_response(json.dumps(VISION_TO_DICT))
+    assert (resp.vendor, resp.api) == ("gvision", "document-text-detection")
+    assert resp.words()["text"].tolist() == ["Hi you", "ok"]
+    assert ocrframe.layout(resp)["type"].tolist() == ["text", "paragraph"]
 
 
 def test_vision_words_beyond_the_whole_text_keep_the_lines_it_gives():

@@ -172,15 +172,20 @@ def snake(name: str) -> str:
 
 def get(obj: Any, name: str) -> tuple[str | None, Any]:
     """``(key, value)`` of ``obj[name]`` in camelCase or snake_case; ``(None, None)`` if absent.
+    Google's Python clients write a field named like a Python builtin with a trailing
+    underscore (``Document.to_dict()``: an entity's ``type_``), so that spelling is taken too.
 
-    >>> get({"row_index": 2}, "rowIndex")
-    ('row_index', 2)
+    >>> get({"row_index": 2}, "rowIndex"), get({"type_": "total"}, "type")
+    (('row_index', 2), ('type_', 'total'))
     """
     if not isinstance(obj, dict):
         return None, None
     if name in obj:
         return name, obj[name]
     alt = snake(name)
+    if alt in obj:
+        return alt, obj[alt]
+    alt += "_"
     if alt in obj:
         return alt, obj[alt]
     return None, None

@@ -35,6 +35,20 @@ __all__ = ["read"]
 
 _LINE_END = {"LINE_BREAK", "EOL_SURE_SPACE"}
 _SPACE = {"SPACE": " ", "SURE_SPACE": " ", "EOL_SURE_SPACE": "", "LINE_BREAK": "", "HYPHEN": "-"}
+# Enum values by number, as the Python client's ``AnnotateImageResponse.to_dict()`` writes them.
+_BREAKS = ("UNKNOWN", "SPACE", "SURE_SPACE", "EOL_SURE_SPACE", "HYPHEN", "LINE_BREAK")
+_BLOCKS = ("UNKNOWN", "TEXT", "TABLE", "PICTURE", "RULER", "BARCODE")
+
+
+def _enum(v: Any, names: tuple[str, ...]) -> Any:
+    """An enum value by its name: ``v``, or the name of its number.
+
+    >>> _enum(3, _BREAKS), _enum("SPACE", _BREAKS), _enum(9, _BREAKS)
+    ('EOL_SURE_SPACE', 'SPACE', 9)
+    """
+    if type(v) is int and 0 <= v < len(names):
+        return names[v]
+    return v
 
 
 def read(raw: dict[str, Any]) -> Extraction:
@@ -174,7 +188,11 @@ def _page(r: Reader, p: dict[str, Any], path: str, page: int) -> None:
 
 def _layout(r: Reader, obj: dict[str, Any], path: str, page: int, type_key: str | None) -> None:
     kind, _ = r.value(obj, path, type_key) if type_key else ("PARAGRAPH", None)
-    row = {"page": page, "block": r.count("layout", page), "type": str(kind).lower()}
+    row = {
+        "page": page,
+        "block": r.count("layout", page),
+        "type": str(_enum(kind, _BLOCKS)).lower(),
+    }
     _poly(r, row, obj, path)
     r.add("layout", row)
 
@@ -192,9 +210,10 @@ def _word(r: Reader, word: dict[str, Any], path: str, page: int) -> dict[str, An
         text.append(s if isinstance(s, str) else "")
         pkey, prop = get(sym, "property")
         bkey, detected = get(prop, "detectedBreak")
-        brk = detected.get("type") if isinstance(detected, dict) else None
+        tkey, brk = get(detected, "type")
+        brk = _enum(brk, _BREAKS)
         if brk is not None:
-            r.use(f"{spath}.{pkey}.{bkey}.type")
+            r.use(f"{spath}.{pkey}.{bkey}.{tkey}")
     row["text"], row["_break"] = "".join(text), brk
     return row
 
