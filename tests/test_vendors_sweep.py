@@ -137,6 +137,53 @@ def test_vision_words_beyond_the_whole_text_keep_the_lines_it_gives():
     assert tokens["block"].isna().tolist()[8:] == [True, True]  # no line for them, not lost
 
 
+# --- Azure -------------------------------------------------------------------------------------
+
+# AnalyzeResult.to_dict() of azure-ai-formrecognizer 3.3 (as its samples save results): a
+# field's "value" with its "value_type"; a list's items and a dictionary's fields are fields.
+# The items of a receipt (Items: Description, TotalPrice...) were lost to other.
+AZURE_SDK_RECEIPT = {
+    "api_version": "2023-07-31", "model_id": "prebuilt-receipt", "content": "Contoso\nCoffee 4.75",
+    "pages": [{"page_number": 1, "angle": 0.0, "width": 100.0, "height": 50.0, "unit": "pixel",
+               "words": [], "lines": [], "selection_marks": [], "spans": []}],
+    "documents": [{"doc_type": "receipt.retailMeal", "confidence": 0.98, "bounding_regions": [],
+                   "spans": [], "fields": {
+        "MerchantName": {"value_type": "string", "value": "Contoso", "content": "Contoso",
+                         "bounding_regions": [{"page_number": 1, "polygon": [
+                             {"x": 1.0, "y": 1.0}, {"x": 9.0, "y": 1.0}, {"x": 9.0, "y": 4.0},
+                             {"x": 1.0, "y": 4.0}]}], "spans": [], "confidence": 0.97},
+        "TransactionDate": {"value_type": "date", "value": "2019-06-10", "content": None,
+                            "bounding_regions": [], "spans": [], "confidence": 0.5},
+        "Items": {"value_type": "list", "value": [
+            {"value_type": "dictionary", "value": {
+                "Description": {"value_type": "string", "value": "Coffee", "content": "Coffee",
+                                "bounding_regions": [], "spans": [], "confidence": 0.9},
+                "TotalPrice": {"value_type": "currency",
+                               "value": {"amount": 4.75, "symbol": None, "code": None},
+                               "content": "4.75", "bounding_regions": [], "spans": [],
+                               "confidence": 0.8}},
+             "content": "Coffee 4.75", "bounding_regions": [], "spans": [], "confidence": 0.9}],
+                  "content": None, "bounding_regions": [], "spans": [], "confidence": None}}}],
+}  # fmt: skip
+
+
+def test_azure_sdk_to_dict_fields_keep_their_items():
+    resp = ocrframe.read_response(json.dumps(AZURE_SDK_RECEIPT))
+    assert (resp.vendor, resp.api) == ("azure", "prebuilt-receipt")
+    fields = resp.flatten()["fields"]
+    assert fields[["group", "field"]].values.tolist() == [
+        ["", "MerchantName"],
+        ["", "TransactionDate"],
+        ["", "Items"],
+        ["Items[0]", "Description"],
+        ["Items[0]", "TotalPrice"],
+    ]
+    values = fields["value"].tolist()  # a date not read from the page: the value itself
+    assert values[:2] + values[3:] == ["Contoso", "2019-06-10", "Coffee", "4.75"]
+    assert fields["confidence"].tolist()[3:] == [0.9, 0.8]
+    assert fields.loc[0, ["x1", "y3"]].tolist() == [1.0, 4.0]
+
+
 # --- PaddleOCR -----------------------------------------------------------------------------------
 
 # 3.x single modules' res.save_to_json(): TextDetection (boxes only) and the text line / document

@@ -304,6 +304,21 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
         "field_norm": normalise_field(norm) if is_id else norm,
     }
     value = _text(r, f, path)
+    # The Python SDK's to_dict() (azure-ai-formrecognizer 3.x): "value" with its "value_type";
+    # a list's items and a dictionary's fields are fields themselves (valueArray/valueObject).
+    vkey, sdk_value = get(f, "value")
+    items_key, items = get(f, "valueArray")
+    obj_key, obj = get(f, "valueObject")
+    if vkey is not None and isinstance(sdk_value, list) and items_key is None:
+        items_key, items, sdk_value = vkey, sdk_value, None
+    elif vkey is not None and isinstance(sdk_value, dict) and obj_key is None:
+        if get(f, "valueType")[1] == "dictionary":
+            obj_key, obj, sdk_value = vkey, sdk_value, None
+    if value is None and sdk_value is not None:
+        value = (
+            json.dumps(sdk_value, ensure_ascii=False) if isinstance(sdk_value, dict) else sdk_value
+        )
+        r.use(f"{path}.{vkey}")
     if value is None:  # no text read from the page: the normalised value
         for vname in _VALUE_KEYS:
             key, v = get(f, vname)
@@ -322,17 +337,23 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
         row["page"] = page
     _region(r, row, f, path)
     r.add("fields", row)
-    key, items = get(f, "valueArray")
     for i, item in enumerate(items if isinstance(items, list) else ()):
         sub = f"{group}.{name}[{i}]" if group else f"{name}[{i}]"
-        ikey, obj = get(item, "valueObject")
-        if isinstance(obj, dict):
-            for cname, child in obj.items():
-                _field(r, child, f"{path}.{key}[{i}].{ikey}.{cname}", cname, sub, is_id)
+        ikey, iobj = _object(item)
+        if isinstance(iobj, dict):
+            for cname, child in iobj.items():
+                _field(r, child, f"{path}.{items_key}[{i}].{ikey}.{cname}", cname, sub, is_id)
         else:
-            _field(r, item, f"{path}.{key}[{i}]", name, sub, is_id)
-    key, obj = get(f, "valueObject")
+            _field(r, item, f"{path}.{items_key}[{i}]", name, sub, is_id)
     if isinstance(obj, dict):
         sub = f"{group}.{name}" if group else name
         for cname, child in obj.items():
-            _field(r, child, f"{path}.{key}.{cname}", cname, sub, is_id)
+            _field(r, child, f"{path}.{obj_key}.{cname}", cname, sub, is_id)
+
+
+def _object(f: Any) -> tuple[str | None, Any]:
+    """A field's object value: ``valueObject``, or the SDK's ``value`` of a ``dictionary``."""
+    key, obj = get(f, "valueObject")
+    if key is None and get(f, "valueType")[1] == "dictionary":
+        key, obj = get(f, "value")
+    return key, obj
