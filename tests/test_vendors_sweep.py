@@ -274,6 +274,66 @@ def test_paddle_structure_res_txt_is_read_one_region_a_line(tmp_path):
     assert len(batch.errors) == 0
 
 
+# The PaddleOCR 3.x serving response (paddleocr / PaddleX serving, the hosted PaddleOCR API):
+# its "result" made it Huawei's, so words() was empty and "fields" held its settings.
+PADDLE_SERVING_OCR = {
+    "logId": "5e5e1a8c-5c5b-4d5b-9c3d-3f7f0e0f1a2b", "errorCode": 0, "errorMsg": "Success",
+    "result": {"ocrResults": [{"prunedResult": {
+        "model_settings": {"use_doc_preprocessor": False, "use_textline_orientation": False},
+        "text_det_params": {"limit_side_len": 64, "limit_type": "min"}, "text_type": "general",
+        "text_rec_score_thresh": 0.0, "rec_texts": ["Hello", "world"], "rec_scores": [0.98, 0.9],
+        "rec_polys": [[[10, 10], [90, 10], [90, 30], [10, 30]],
+                      [[10, 40], [90, 40], [90, 60], [10, 60]]],
+        "rec_boxes": [[10, 10, 90, 30], [10, 40, 90, 60]]},
+        "ocrImage": None, "docPreprocessingImage": None, "inputImage": None}],
+        "dataInfo": {"width": 100, "height": 70, "type": "image"}},
+}  # fmt: skip
+PADDLE_SERVING_LAYOUT = {
+    "logId": "x", "errorCode": 0, "errorMsg": "Success",
+    "result": {"layoutParsingResults": [
+        {"prunedResult": {"page_count": 2, "width": 1700, "height": 2200, "parsing_res_list": [
+            {"block_label": "paragraph_title", "block_content": "## Key Benefits",
+             "block_bbox": [166, 235, 359, 275], "block_id": 1, "block_order": 2}]},
+         "markdown": {"text": "## Key Benefits", "images": {}}},
+        {"prunedResult": {"parsing_res_list": [
+            {"block_label": "text", "block_content": "Time Savings",
+             "block_bbox": [170, 395, 1054, 436]}]},
+         "markdown": {"text": "Time Savings", "images": {}}}],
+        "dataInfo": {"type": "pdf", "numPages": 2,
+                     "pages": [{"width": 1700, "height": 2200}, {"width": 1700, "height": 2200}]}},
+}  # fmt: skip
+
+
+def test_paddle_serving_responses_are_paddleocr_not_huawei(tmp_path):
+    resp = ocrframe.read_response(json.dumps(PADDLE_SERVING_OCR))
+    assert (resp.vendor, resp.api) == ("paddleocr", "ocr")
+    assert resp.words()[["text", "confidence", "x3"]].values.tolist() == [
+        ["Hello", 0.98, 90.0],
+        ["world", 0.9, 90.0],
+    ]
+    assert ocrframe.document(resp)[["width", "height", "unit"]].values.tolist() == [
+        [100, 70, "pixel"]
+    ]
+    layout = ocrframe.read_response(json.dumps(PADDLE_SERVING_LAYOUT))
+    assert (layout.vendor, layout.api) == ("paddleocr", "structure")
+    blocks = ocrframe.layout(layout)
+    assert blocks[["page", "type", "text"]].values.tolist() == [
+        [1, "paragraph_title", "## Key Benefits"],
+        [2, "text", "Time Savings"],
+    ]
+    assert ocrframe.document(layout)["height"].tolist() == [2200, 2200]
+    failed = {"logId": "x", "errorCode": 422, "errorMsg": "Invalid file", "result": None}
+    with pytest.raises(ResponseFormatError, match="PaddleOCR serving error .*422: Invalid file"):
+        ocrframe.read_response(json.dumps(failed))
+    (tmp_path / "served.json").write_text(json.dumps(PADDLE_SERVING_OCR))
+    (tmp_path / "huawei.json").write_text(json.dumps({"result": {"words_block_list": [
+        {"words": "Hi", "location": [[0, 0], [9, 0], [9, 4], [0, 4]]}]}}))  # fmt: skip
+    words = ocrframe.read_responses(tmp_path).flatten()["words"]
+    assert sorted(zip(words["vendor"], words["text"], strict=True)) == [
+        ("huawei", "Hi"), ("paddleocr", "Hello"), ("paddleocr", "world"),
+    ]  # fmt: skip
+
+
 # --- Textract ------------------------------------------------------------------------------------
 
 # AnalyzeExpense's fields of type OTHER (a receipt's ST#, ACCOUNT #, APPROVAL #...) and

@@ -31,7 +31,8 @@ VENDORS: dict[str, str] = {
     "or a 'responses' list of them)",
     "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, one page or a "
     "list of pages; PP-StructureV3 results and PP-Structure 2.x region lists or res_<n>.txt; "
-    "2.x [[polygon, [text, score]], ...] per page, or system_results.txt)",
+    "2.x [[polygon, [text, score]], ...] per page, or system_results.txt; 3.x serving "
+    "responses: result.ocrResults / result.layoutParsingResults)",
     "tesseract": "Tesseract hOCR (HTML text), image_to_data TSV / pytesseract Output.DICT, or "
     "ALTO XML (v2, v3, v4 or no namespace; as ABBYY, Transkribus, eScriptorium, kraken and "
     "OCR-D write it too)",
@@ -140,6 +141,22 @@ def unfinished_job(raw: Any) -> str | None:
     return None
 
 
+def _paddle_serving_error(raw: dict[str, Any]) -> str | None:
+    """What a PaddleOCR serving error body says (``errorCode`` not 0, ``errorMsg``, ``logId``,
+    ``result`` null); None otherwise.
+
+    >>> _paddle_serving_error({"logId": "x", "errorCode": 422, "errorMsg": "Bad file"})[:45]
+    'a PaddleOCR serving error response (errorCode'
+    """
+    code = raw.get("errorCode")
+    if code in (None, 0) or not {"logId", "errorMsg"} <= set(raw) or raw.get("result"):
+        return None
+    return (
+        f"a PaddleOCR serving error response (errorCode {code}: {raw['errorMsg']}), not a "
+        "result: fix the request and call the service again"
+    )
+
+
 def _paddle_without_text(raw: dict[str, Any]) -> str | None:
     """What a PaddleOCR 3.x module's saved result holds when it is no OCR result: a text
     detection (``dt_polys``/``dt_scores``: boxes, no text) or a classification (``class_ids``/
@@ -173,6 +190,13 @@ def detect_vendor(raw: Any) -> str | None:
     no text (text detection, orientation classification), is a ResponseFormatError saying so."""
     if not isinstance(raw, dict):
         return None
+    from .paddle import serving_results
+
+    if serving_results(raw) is not None:  # {"result": {"ocrResults": ...}}: not Huawei's
+        return "paddleocr"
+    unfinished = _paddle_serving_error(raw)
+    if unfinished is not None:
+        raise ResponseFormatError(unfinished)
     if "result" in raw or "error_code" in raw:
         return "huawei"
     unfinished = unfinished_job(raw) or _paddle_without_text(raw)
@@ -266,8 +290,11 @@ def vendor_api(raw: dict[str, Any], vendor: str) -> str | None:
             return "alto"
         return "hocr" if "hocr" in raw else "image-to-data"
     if vendor == "paddleocr":
-        from .paddle import is_region, is_structure
+        from .paddle import is_region, is_structure, serving_results
 
+        served = serving_results(raw)
+        if served is not None:
+            return "structure" if served[0] == "layoutParsingResults" else "ocr"
         pages = raw.get("responses")
         first = pages[0] if isinstance(pages, list) and pages else raw
         return "structure" if is_structure(first) or is_region(first) else "ocr"

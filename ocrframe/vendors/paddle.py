@@ -18,10 +18,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..flatten import Extraction
-from .base import Reader, conf, listed, quad_flat
+from .base import Reader, conf, listed, quad_flat, whole
 from .html_table import table_cells
 
-__all__ = ["read", "is_line", "is_labelled", "is_labelled_page", "is_structure", "is_region"]
+__all__ = [
+    "read",
+    "serving_results",
+    "is_line",
+    "is_labelled",
+    "is_labelled_page",
+    "is_structure",
+    "is_region",
+]
 
 STRUCTURE_KEYS = ("overall_ocr_res", "parsing_res_list", "table_res_list")
 
@@ -29,7 +37,10 @@ STRUCTURE_KEYS = ("overall_ocr_res", "parsing_res_list", "table_res_list")
 def read(raw: dict[str, Any]) -> Extraction:
     """The frames of a PaddleOCR result."""
     r = Reader(raw)
-    if is_region(raw):  # one PP-Structure region (a res_<n>.txt of one line)
+    served = serving_results(raw)
+    if served is not None:
+        _serving(r, raw, *served)
+    elif is_region(raw):  # one PP-Structure region (a res_<n>.txt of one line)
         _regions(r, [raw], "")
     elif isinstance(raw.get("responses"), list):
         pages = raw["responses"]
@@ -64,6 +75,41 @@ def _v3_result(r: Reader, result: dict[str, Any], prefix: str, page: int) -> Non
         _structure(r, result, prefix, page)
     else:
         _v3(r, result, prefix, page)
+
+
+SERVING_KEYS = ("ocrResults", "layoutParsingResults")
+
+
+def serving_results(raw: Any) -> tuple[str, list[Any]] | None:
+    """``(key, results)`` of a PaddleOCR 3.x serving response (``paddleocr`` / PaddleX serving,
+    the hosted PaddleOCR API): ``{"logId", "errorCode", "errorMsg", "result": {"ocrResults" or
+    "layoutParsingResults": [{"prunedResult": ..., images...}], "dataInfo": ...}}``; else None.
+
+    >>> serving_results({"result": {"ocrResults": [{"prunedResult": {"rec_texts": []}}]}})[0]
+    'ocrResults'
+    """
+    result = raw.get("result") if isinstance(raw, dict) else None
+    for key in SERVING_KEYS:
+        if isinstance(result, dict) and isinstance(result.get(key), list):
+            return key, result[key]
+    return None
+
+
+def _serving(r: Reader, raw: dict[str, Any], key: str, results: list[Any]) -> None:
+    """Each result a page (an image, or a PDF's page): its ``prunedResult`` is the pipeline's
+    result; the page size from ``dataInfo`` (``width``/``height``, or a PDF's ``pages``)."""
+    for i, item in enumerate(results):
+        if isinstance(item, dict) and isinstance(item.get("prunedResult"), dict):
+            _v3_result(r, item["prunedResult"], f"result.{key}[{i}].prunedResult.", i + 1)
+    info = raw["result"].get("dataInfo")
+    if not isinstance(info, dict):
+        return
+    sizes = [("result.dataInfo", info)] if "width" in info else []
+    sizes += [(f"result.dataInfo.pages[{i}]", p) for i, p in enumerate(listed(info.get("pages")))]
+    for page, (path, size) in enumerate(sizes, 1):
+        for name in ("width", "height"):
+            if isinstance(size, dict) and whole(size.get(name), least=1) is not None:
+                r.doc(page, name, size[name], f"{path}.{name}")
 
 
 def is_line(e: Any) -> bool:
