@@ -334,6 +334,28 @@ def test_paddle_serving_responses_are_paddleocr_not_huawei(tmp_path):
     ]  # fmt: skip
 
 
+# PaddleOCR 2.x PaddleHub serving (deploy/hubserving, ocr_system): a list of lines per image sent.
+PADDLE_HUB_SERVING = {
+    "msg": "", "status": "000",
+    "results": [
+        [{"confidence": 0.99, "text": "Hello",
+          "text_region": [[10, 10], [90, 10], [90, 30], [10, 30]]}],
+        [],
+        [{"confidence": 0.8, "text": "again", "text_region": [[5, 5], [50, 5], [50, 20], [5, 20]]}],
+    ],
+}  # fmt: skip
+
+
+def test_paddle_hub_serving_response_gives_a_page_per_image():
+    resp = ocrframe.read_response(json.dumps(PADDLE_HUB_SERVING))
+    assert (resp.vendor, resp.api) == ("paddleocr", "ocr")
+    words = resp.words()
+    assert words[["page", "text", "confidence", "x3"]].values.tolist() == [
+        [1, "Hello", 0.99, 90.0],
+        [3, "again", 0.8, 50.0],
+    ]
+
+
 # --- Textract ------------------------------------------------------------------------------------
 
 # AnalyzeExpense's fields of type OTHER (a receipt's ST#, ACCOUNT #, APPROVAL #...) and

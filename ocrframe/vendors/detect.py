@@ -31,8 +31,8 @@ VENDORS: dict[str, str] = {
     "or a 'responses' list of them)",
     "paddleocr": "PaddleOCR result JSON (3.x rec_texts/rec_scores/rec_polys, one page or a "
     "list of pages; PP-StructureV3 results and PP-Structure 2.x region lists or res_<n>.txt; "
-    "2.x [[polygon, [text, score]], ...] per page, or system_results.txt; 3.x serving "
-    "responses: result.ocrResults / result.layoutParsingResults)",
+    "2.x [[polygon, [text, score]], ...] per page, system_results.txt or hub serving results; "
+    "3.x serving responses: result.ocrResults / result.layoutParsingResults)",
     "tesseract": "Tesseract hOCR (HTML text), image_to_data TSV / pytesseract Output.DICT, or "
     "ALTO XML (v2, v3, v4 or no namespace; as ABBYY, Transkribus, eScriptorium, kraken and "
     "OCR-D write it too)",
@@ -190,9 +190,9 @@ def detect_vendor(raw: Any) -> str | None:
     no text (text detection, orientation classification), is a ResponseFormatError saying so."""
     if not isinstance(raw, dict):
         return None
-    from .paddle import serving_results
+    from .paddle import is_hub_serving, serving_results
 
-    if serving_results(raw) is not None:  # {"result": {"ocrResults": ...}}: not Huawei's
+    if serving_results(raw) is not None or is_hub_serving(raw):  # not Huawei's "result"
         return "paddleocr"
     unfinished = _paddle_serving_error(raw)
     if unfinished is not None:

@@ -40,6 +40,9 @@ def read(raw: dict[str, Any]) -> Extraction:
     served = serving_results(raw)
     if served is not None:
         _serving(r, raw, *served)
+    elif is_hub_serving(raw):
+        for i, page in enumerate(raw["results"]):
+            _hub_lines(r, page, f"results[{i}]", i + 1)
     elif is_region(raw):  # one PP-Structure region (a res_<n>.txt of one line)
         _regions(r, [raw], "")
     elif isinstance(raw.get("responses"), list):
@@ -93,6 +96,42 @@ def serving_results(raw: Any) -> tuple[str, list[Any]] | None:
         if isinstance(result, dict) and isinstance(result.get(key), list):
             return key, result[key]
     return None
+
+
+def is_hub_serving(raw: Any) -> bool:
+    """A PaddleOCR 2.x PaddleHub serving response (``deploy/hubserving``, ``ocr_system``):
+    ``{"msg", "results": [[{"text", "confidence", "text_region"}, ...] per image], "status"}``.
+
+    >>> is_hub_serving({"msg": "", "status": "000", "results": [[{"text": "Hi",
+    ...     "confidence": 0.9, "text_region": [[0, 0], [9, 0], [9, 4], [0, 4]]}]]})
+    True
+    """
+    results = raw.get("results") if isinstance(raw, dict) else None
+    pages = [p for p in results if p] if isinstance(results, list) else []
+    return bool(pages) and isinstance(pages[0], list) and _is_hub_line(pages[0][0])
+
+
+def _is_hub_line(e: Any) -> bool:
+    return isinstance(e, dict) and isinstance(e.get("text"), str) and "text_region" in e
+
+
+def _hub_lines(r: Reader, lines: Any, path: str, page: int) -> list[str]:
+    """Text lines as PaddleHub serving and PP-Structure 2.x regions give them; their texts."""
+    r.doc(page, "unit", "pixel")
+    texts = []
+    for j, line in enumerate(listed(lines)):
+        if isinstance(line, dict) and isinstance(line.get("text"), str):
+            at = f"{path}[{j}]."
+            _line(
+                r,
+                page,
+                line["text"],
+                line.get("confidence"),
+                line.get("text_region"),
+                (f"{at}text", f"{at}confidence", f"{at}text_region"),
+            )
+            texts.append(line["text"])
+    return texts
 
 
 def _serving(r: Reader, raw: dict[str, Any], key: str, results: list[Any]) -> None:
@@ -297,18 +336,5 @@ def _regions(r: Reader, regions: list[Any], path: str) -> None:
         if isinstance(res, dict) and isinstance(res.get("html"), str):
             _table(r, res, ("html", "cell_bbox"), f"{at}res", page)
         elif isinstance(res, list):
-            texts = []
-            for j, line in enumerate(res):
-                if isinstance(line, dict) and isinstance(line.get("text"), str):
-                    line_at = f"{at}res[{j}]."
-                    _line(
-                        r,
-                        page,
-                        line["text"],
-                        line.get("confidence"),
-                        line.get("text_region"),
-                        (f"{line_at}text", f"{line_at}confidence", f"{line_at}text_region"),
-                    )
-                    texts.append(line["text"])
-            row["text"] = " ".join(texts) or None
+            row["text"] = " ".join(_hub_lines(r, res, f"{at}res", page)) or None
         r.add("layout", row)
