@@ -108,7 +108,7 @@ def parse_body(data: str | bytes, path: str | None) -> Any:
         # Not JSON: maybe another engine's text format (Tesseract hOCR or TSV).
         from .vendors import parse_text
         from .vendors.detect import TESSERACT_COLUMNS
-        from .vendors.text import decode_text
+        from .vendors.text import decode_text, xml_root
 
         text = data if isinstance(data, str) else decode_text(data)
         parsed = parse_text(text) if "\0" not in text else None
@@ -116,6 +116,13 @@ def parse_body(data: str | bytes, path: str | None) -> Any:
             return parsed
         if "\0" in text or "\ufffd" in text or text.lstrip()[:1] in ("{", "["):
             raise  # binary, or JSON gone wrong: parse_json's message says it best
+        root = xml_root(text)
+        if root is not None and "<html" not in root.lower():
+            raise ResponseFormatError(
+                f"{path or 'the response'} is XML whose root element is {root}: neither ALTO "
+                "(an <alto> root) nor hOCR, the XML results ocrframe reads; save the engine's "
+                "result as ALTO or hOCR (ABBYY FineReader, Transkribus and Tesseract write ALTO)"
+            ) from None
         raise ResponseFormatError(
             f"{exc}; nor is it a Tesseract result (hOCR needs ocr_page or ocrx_word elements, "
             f"TSV the header line of image_to_data: {' '.join(TESSERACT_COLUMNS)}; ALTO XML "

@@ -356,6 +356,29 @@ def test_paddle_hub_serving_response_gives_a_page_per_image():
     ]
 
 
+# --- Other XML ---------------------------------------------------------------------------------
+
+# ABBYY FineReader's own XML (not its ALTO export): the message said only that it was not valid
+# JSON, nor hOCR/TSV/ALTO; it names the root element and what to save instead now.
+ABBYY_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<document xmlns="http://www.abbyy.com/FineReader_xml/FineReader10-schema-v1.xml" version="1.0"
+  producer="ABBYY FineReader Engine 11" languages=""><page width="2480" height="3508"
+  resolution="300" originalCoords="1"><block blockType="Text" l="0" t="0" r="9" b="9"><text>
+  <par><line baseline="8" l="0" t="0" r="9" b="9"><formatting lang="GermanNewSpelling">
+  <charParams l="0" t="0" r="4" b="9">H</charParams></formatting></line></par></text></block>
+  </page></document>"""
+
+
+def test_other_xml_says_its_root_element_and_what_to_save(tmp_path):
+    path = tmp_path / "page.abbyy.xml"
+    path.write_text(ABBYY_XML)
+    with pytest.raises(ResponseFormatError) as err:
+        ocrframe.read_response(path)
+    said = str(err.value)
+    assert 'root element is <document xmlns="http://www.abbyy.com/FineReader_xml/' in said
+    assert "save the engine's result as ALTO or hOCR" in said and str(path) in said
+
+
 # --- Textract ------------------------------------------------------------------------------------
 
 # AnalyzeExpense's fields of type OTHER (a receipt's ST#, ACCOUNT #, APPROVAL #...) and

@@ -19,7 +19,7 @@ from ..errors import ResponseFormatError
 from ..parsing import DTD_REFUSED
 from .detect import TESSERACT_COLUMNS
 
-__all__ = ["parse_text", "decode_text", "is_alto", "is_paddle_text", "XML_HEAD"]
+__all__ = ["parse_text", "decode_text", "is_alto", "is_paddle_text", "xml_root", "XML_HEAD"]
 
 # An ALTO root element's start tag; the prolog before it is skipped by _alto_root.
 _ALTO_TAG = re.compile(r"<(?:[\w.-]+:)?alto[\s/>]")
@@ -137,6 +137,18 @@ def _alto_root(text: str) -> str | None:
     >>> _alto_root("<?xml version='1.0'?><!-- x --><alto>"), _alto_root("<altoo>")
     ('alto', None)
     """
+    i, end = _first_element(text)
+    if i is None:
+        return None
+    if text.startswith("<!DOCTYPE", i):
+        return "doctype" if _ALTO_TAG.search(text, i, end) else None
+    return "alto" if _ALTO_TAG.match(text, i, end) else None
+
+
+def _first_element(text: str) -> tuple[int | None, int]:
+    """Where the first element (or DOCTYPE) of ``text`` starts, after white space, the XML
+    declaration, processing instructions and comments (None: none in the first
+    :data:`XML_HEAD` characters), and where the search ends."""
     i, end = 0, min(len(text), XML_HEAD)
     while i < end:
         i = _SPACE.match(text, i, end).end()
@@ -144,14 +156,33 @@ def _alto_root(text: str) -> str | None:
             if text.startswith(opening, i):
                 found = text.find(closing, i + len(opening), end)
                 if found < 0:
-                    return None
+                    return None, end
                 i = found + len(closing)
                 break
         else:
-            if text.startswith("<!DOCTYPE", i):
-                return "doctype" if _ALTO_TAG.search(text, i, end) else None
-            return "alto" if _ALTO_TAG.match(text, i, end) else None
-    return None
+            return (i if text.startswith("<", i) else None), end
+    return None, end
+
+
+_ROOT_TAG = re.compile(
+    r"<([\w.:-]{1,100})(?=[\s/>])(?:[^>]{0,2000}?\sxmlns(?::\w+)?=[\"']([^\"']{1,200})[\"'])?"
+)
+
+
+def xml_root(text: str) -> str | None:
+    """The root element of XML ``text`` with its namespace, for messages: ``<document
+    xmlns="http://www.abbyy.com/FineReader_xml/FineReader10-schema-v1.xml">``; None when the
+    text opens no element.
+
+    >>> xml_root('<?xml version="1.0"?><document xmlns="http://www.abbyy.com/x" version="1">')
+    '<document xmlns="http://www.abbyy.com/x">'
+    """
+    i, end = _first_element(text)
+    found = _ROOT_TAG.match(text, i, end) if i is not None else None
+    if not found or text.startswith("<!", i):
+        return None
+    name, space = found.groups()
+    return f'<{name} xmlns="{space}">' if space else f"<{name}>"
 
 
 def decode_text(data: bytes) -> str:
