@@ -184,6 +184,27 @@ def test_azure_sdk_to_dict_fields_keep_their_items():
     assert fields.loc[0, ["x1", "y3"]].tolist() == [1.0, 4.0]
 
 
+# The legacy Computer Vision OCR API gives no line text; for Chinese and Japanese each character
+# is a word, and lines were joined with spaces ("台 北 市").
+AZURE_LEGACY_OCR_ZH = {
+    "language": "zh-Hant", "textAngle": 0.0, "orientation": "Up",
+    "regions": [{"boundingBox": "30,25,90,40", "lines": [
+        {"boundingBox": "30,25,90,13", "words": [{"boundingBox": "30,25,90,13", "text": "2021"}]},
+        {"boundingBox": "30,45,60,13", "words": [
+            {"boundingBox": "30,45,20,13", "text": "台"},
+            {"boundingBox": "50,45,20,13", "text": "北"},
+            {"boundingBox": "70,45,20,13", "text": "市"}]}]}],
+}  # fmt: skip
+
+
+def test_azure_legacy_ocr_lines_of_chinese_are_not_spaced():
+    resp = ocrframe.read_response(json.dumps(AZURE_LEGACY_OCR_ZH))
+    assert (resp.vendor, resp.api) == ("azure", "vision-ocr")
+    assert resp.words()["text"].tolist() == ["2021", "台北市"]
+    english = {**AZURE_LEGACY_OCR_ZH, "language": "en"}
+    assert ocrframe.words(json.dumps(english))["text"].tolist() == ["2021", "台 北 市"]
+
+
 # --- PaddleOCR -----------------------------------------------------------------------------------
 
 # 3.x single modules' res.save_to_json(): TextDetection (boxes only) and the text line / document

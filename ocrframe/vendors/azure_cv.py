@@ -59,6 +59,9 @@ def read_regions(raw: dict[str, Any], r: Reader) -> Extraction:
         if name in raw:
             r.doc(1, name, raw[name], name)
     r.doc(1, "unit", "pixel")
+    # Chinese and Japanese come a character a word, with no space between them in the text.
+    language = raw.get("language")
+    space = "" if isinstance(language, str) and language.startswith(("zh", "ja")) else " "
     for gpath, region in dict_items(raw, "", "regions"):
         lines = []
         for lpath, line in dict_items(region, gpath, "lines"):
@@ -71,7 +74,7 @@ def read_regions(raw: dict[str, Any], r: Reader) -> Extraction:
                 tok = {"page": 1, "block": block, "token": r.count("tokens", 1), "text": text}
                 _box(r, tok, word, wpath)
                 r.add("tokens", tok)
-            row = {"page": 1, "block": block, "text": " ".join(texts)}
+            row = {"page": 1, "block": block, "text": space.join(texts)}
             _box(r, row, line, lpath)
             r.add("words", row)
         layout = {"page": 1, "block": r.count("layout", 1), "type": "region", "words_ids": lines}
