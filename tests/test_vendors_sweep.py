@@ -239,10 +239,11 @@ def test_paddle_module_results_without_text_say_what_they_are(tmp_path, body, sa
     assert batch.errors["message"].str.startswith(said).tolist() == [True]
 
 
-# The text files PaddleOCR 2.x writes itself were "not valid JSON": tools/infer/predict_system.py's
-# system_results.txt (a line per image: name, TAB, its lines as JSON) and PP-Structure's
-# res_<n>.txt (a JSON region per line).
+# The text files PaddleOCR 2.x writes itself were "not valid JSON": predict_system.py's
+# system_results.txt (a line per image: name, TAB, its lines as JSON, [] when none) and
+# PP-Structure's res_<n>.txt (a JSON region per line).
 SYSTEM_RESULTS = (
+    "blank.jpg\t[]\n"
     'G3.jpg\t[{"transcription": "品标价签", "points": [[4685, 1287], [5266, 1309], [5261, 1444], '
     '[4680, 1421]]}, {"transcription": "3.80", "points": [[1646, 1764], [3292, 1748], '
     "[3298, 2402], [1653, 2418]]}]\n"
@@ -266,11 +267,12 @@ def test_paddle_system_results_txt_gives_a_page_per_image(tmp_path):
     resp = ocrframe.read_response(path)
     assert (resp.vendor, resp.api) == ("paddleocr", "ocr")
     words = resp.words()
-    assert words[["page", "text"]].values.tolist() == [[1, "品标价签"], [1, "3.80"], [2, "条码"]]
+    assert words[["page", "text"]].values.tolist() == [[2, "品标价签"], [2, "3.80"], [3, "条码"]]
     assert words.loc[1, ["x1", "y1", "x3", "y3"]].tolist() == [1646, 1764, 3298, 2402]
     assert ocrframe.document(resp)[["page", "image"]].values.tolist() == [
-        [1, "G3.jpg"],
-        [2, "G4.jpg"],
+        [1, "blank.jpg"],  # an image without text is a page without lines
+        [2, "G3.jpg"],
+        [3, "G4.jpg"],
     ]
 
 

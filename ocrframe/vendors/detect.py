@@ -237,7 +237,8 @@ def detect_vendor(raw: Any) -> str | None:
         first_page = responses[0]
         if _is_paddle2(responses) or is_region(first_page):
             return "paddleocr"
-        if is_labelled(first_page) or is_labelled_page(first_page):
+        some_page = next((p for p in responses if p), None)
+        if is_labelled(first_page) or is_labelled_page(some_page):
             return "paddleocr"
         first = next((r for r in responses if isinstance(r, dict) and r), None)
         inner = detect_vendor(first) if first is not None else None

@@ -49,7 +49,8 @@ def read(raw: dict[str, Any]) -> Extraction:
         pages = raw["responses"]
         if pages and is_labelled(pages[0]):
             _labelled(r, pages, "responses", 1)
-        elif pages and is_labelled_page(pages[0]):  # system_results.txt: a page per image
+        elif is_labelled_page(next((p for p in pages if p), None)):
+            # system_results.txt: a page per image (an image without text an empty page)
             for i, page in enumerate(pages):
                 _labelled(r, page, f"responses[{i}]", i + 1)
             for i, name in enumerate(listed(raw.get("images"))):

@@ -70,7 +70,7 @@ def _paddle_text(lines: list[str]) -> dict[str, Any] | None:
     from .paddle import is_labelled, is_region
 
     lines = [ln for ln in lines if ln.strip()]
-    if not lines or not is_paddle_text(lines[0]):
+    if not lines or not is_paddle_text("\n".join(lines[:100])):
         return None
     regions, images, pages = [], [], []
     try:
@@ -100,13 +100,19 @@ def is_paddle_text(head: str | bytes) -> bool:
 
     >>> is_paddle_text(b'{"type": "table", "bbox": [0, 0, 9, 9], "res": {}, "img_idx": 0}')
     True
+    >>> is_paddle_text('blank.jpg\\t[]\\nb.jpg\\t[{"transcription": "Hi", "points": []}]')
+    True
     """
     text = decode_text(head) if isinstance(head, bytes) else head
-    line = text.lstrip().split("\n", 1)[0]
-    if line.startswith("{"):
-        return all(f'"{k}"' in line for k in ("type", "bbox", "res"))
-    name, tab, rest = line.partition("\t")
-    return bool(tab) and rest.lstrip().startswith("[") and '"transcription"' in rest
+    for line in text.lstrip().split("\n", 100)[:100]:
+        if line.startswith("{"):
+            return all(f'"{k}"' in line for k in ("type", "bbox", "res"))
+        name, tab, rest = line.partition("\t")
+        if not tab or not rest.lstrip().startswith("["):
+            return False
+        if rest.strip() != "[]":  # an image without text says nothing yet
+            return '"transcription"' in rest
+    return False
 
 
 def _number(v: str) -> Any:
