@@ -192,3 +192,38 @@ def test_teds_of_identical_and_merged_tables(monkeypatch):
     assert teds.teds(tree, teds.cells_tree(same)) == 1.0
     assert teds.teds(tree, teds.cells_tree(one_typo)) == pytest.approx(1 - 0.5 / 4)
     assert teds.teds(tree, teds.cells_tree(merged)) == pytest.approx(1 - 2 / 4)
+
+
+def _hyphen_break_table(path: Path) -> None:
+    """A ruled two-column table whose first body cell breaks "Binding-site" after the hyphen."""
+    import matplotlib
+
+    font = ImageFont.truetype(
+        str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), 16
+    )
+    img = Image.new("RGB", (360, 200), "white")
+    draw = ImageDraw.Draw(img)
+    y = 10
+    draw.line([(10, y), (350, y)], fill="black", width=2)
+    for left, right, height in [
+        (["Method"], "Sensitivity (%)", 36),
+        (["Binding-", "site scan"], "91.2", 52),
+        (["Motif count"], "87.5", 36),
+        (["Five-", "fold check"], "90.1", 52),
+    ]:
+        for k, text in enumerate(left):
+            draw.text((18, y + 8 + 20 * k), text, fill="black", font=font)
+        draw.text((170, y + 8), right, fill="black", font=font)
+        y += height
+        draw.line([(10, y), (350, y)], fill="black", width=1)
+    img.crop((0, 0, 360, y + 10)).save(path)
+
+
+def test_a_word_broken_at_its_hyphen_is_joined_without_a_space(tmp_path):
+    # PubTabNet's validation crops write such cells "binding-site", "5-fold", "n-mers"; a space
+    # after the hyphen split the word and cost each of those cells in TEDS
+    _hyphen_break_table(tmp_path / "hyphen.png")
+    resp = LocalEngine().call("general-table", tmp_path / "hyphen.png")
+    table = [r for r in resp.raw["result"]["words_region_list"] if r["type"] == "table"][0]
+    words = [b["words"] for b in table["words_block_list"]]
+    assert "Binding-site scan" in words, words

@@ -4,6 +4,7 @@ OCR lines matched into its cells."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,30 @@ class Cell:
 
     @property
     def text(self) -> str:
-        return " ".join(ln.text for row in reading_order(self.lines) for ln in row)
+        return join_rows(" ".join(ln.text for ln in row) for row in reading_order(self.lines))
+
+
+_BROKEN_WORD = re.compile(r"\w-$")
+
+
+def join_rows(rows: Iterable[str]) -> str:
+    """A cell's text from its visual rows, top to bottom: joined by a space, except after a
+    row ending in a hyphen glued to a word when the next row starts with a letter or digit,
+    where the hyphen and the next row join as written ("binding-" + "site", "5-" + "fold").
+    A space there would split one word in two; a hyphen at a line break in a narrow table
+    cell is part of a compound far more often than a soft hyphen, and either way the text
+    then differs from the word by at most the hyphen.
+
+    >>> join_rows(["binding-", "site location", "- 3", "n-", "(mers)"])
+    'binding-site location - 3 n- (mers)'
+    """
+    out = ""
+    for row in rows:
+        if not row:
+            continue
+        glue = "" if _BROKEN_WORD.search(out) and row[0].isalnum() else " "
+        out = f"{out}{glue}{row}" if out else row
+    return out
 
 
 class TableModel:
