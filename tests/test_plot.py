@@ -138,6 +138,15 @@ def test_threshold_highlights_exactly_the_items_below(words):
     assert list(coll.get_linewidth()) == [1.0, 3.0, 1.0, 1.0, 3.0]
 
 
+def test_one_line_width_for_all_is_given_once(words):
+    """Every polygon drawn at the same width: the collection gets one width, not one per
+    polygon (matplotlib scales the dash pattern per width given: 20,000 of them cost about a
+    tenth of drawing 20,000 polygons)."""
+    assert list(polys(plot_polygons(words)).get_linewidth()) == [1.0]
+    plt.close("all")
+    assert list(polys(plot_polygons(words, threshold=0.01)).get_linewidth()) == [1.0]
+
+
 def test_limits_are_the_image_extent_with_y_down(words):
     image = np.zeros((120, 200, 3), np.uint8)
     ax = plot_polygons(words, image)

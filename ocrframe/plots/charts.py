@@ -198,6 +198,8 @@ def _draw(ax, verts, img, face, edge, lw, kwargs, *, label) -> PolyCollection:
             ax.imshow(img, extent=(0, w, h, 0), cmap="gray", vmin=vmin, vmax=vmax, zorder=0)
         else:
             ax.imshow(img, extent=(0, w, h, 0), zorder=0)
+    if np.ndim(lw) and len(lw) and (lw == lw[0]).all():
+        lw = float(lw[0])  # one width: matplotlib scales the dash pattern once, not per polygon
     style = {"facecolor": face, "edgecolor": edge, "linewidth": lw, "label": label}
     style.update(cbook.normalize_kwargs(kwargs, PolyCollection))
     coll = PolyCollection(verts, closed=True, **style)
