@@ -120,11 +120,11 @@ def _floats(values: list[Any]) -> np.ndarray | None:
         return None
     try:
         if types == {int}:  # the common case; converting ints to int64 first is twice as fast
-            return np.array(values, dtype=np.int64).astype(np.float64)
+            return np.fromiter(values, dtype=np.int64, count=len(values)).astype(np.float64)
     except OverflowError:  # beyond int64: float conversion decides
         pass
-    try:
-        return np.array(values, dtype=np.float64)
+    try:  # fromiter: a flat list of numbers, without np.array's look for nested sequences
+        return np.fromiter(values, dtype=np.float64, count=len(values))
     except OverflowError:
         return None
 
