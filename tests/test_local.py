@@ -168,6 +168,29 @@ def test_rotated_input_gives_tilted_boxes_and_direction(engine, page):
     assert y1 < y0 - 100 and abs(x1 - x0) < 20  # starts at the text's own top-left
 
 
+def _serif_page(lines: list[str]) -> Image.Image:
+    import matplotlib
+
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"
+    font = ImageFont.truetype(str(path), 40)
+    img = Image.new("RGB", (2200, 360), "white")
+    draw = ImageDraw.Draw(img)
+    for i, text in enumerate(lines):
+        draw.text((60, 60 + 88 * i), text, fill="black", font=font)
+    return img
+
+
+def test_a_line_reads_the_same_beside_a_much_wider_one(engine):
+    # rapidocr recognises crops in batches padded to the widest: beside this wide line, "QTY 1"
+    # and "RM 8.90" lost their spaces ("QTY1", "RM8.90"); each crop is now read on its own.
+    wide = "THANK YOU PLEASE COME AGAIN GOODS SOLD ARE NOT RETURNABLE OR EXCHANGEABLE"
+    for short in ("QTY 1", "RM 8.90"):
+        alone = engine.call("general-text", _serif_page([short])).raw["result"]
+        both = engine.call("general-text", _serif_page([short, wide])).raw["result"]
+        assert [b["words"] for b in alone["words_block_list"]] == [short]
+        assert [b["words"] for b in both["words_block_list"]] == [short, wide]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not (DATA / "receipts").is_dir(), reason="../shared/data is absent")
 def test_real_receipt(engine):

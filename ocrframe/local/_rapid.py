@@ -93,6 +93,9 @@ class RapidBackend:
             # 0.5 (rapidocr's default) drops faint receipt print; 1,000 boxes cut dense pages
             "Det.box_thresh": 0.3,
             "Det.max_candidates": MAX_BOXES,
+            # one crop per recognition: in rapidocr's batches of 6, padded to the widest, a
+            # short line beside a long one lost spaces and read O as 0
+            "Rec.rec_batch_num": 1,
         }
         for task, pattern in _MODELS.items():
             found = sorted(models.glob(pattern))
