@@ -54,7 +54,8 @@ def read(raw: dict[str, Any]) -> Extraction:
             for i, page in enumerate(pages):
                 _labelled(r, page, f"responses[{i}]", i + 1)
             for i, name in enumerate(listed(raw.get("images"))):
-                r.doc(i + 1, "image", name, f"images[{i}]") if isinstance(name, str) else None
+                if isinstance(name, str):
+                    r.doc(i + 1, "image", name, f"images[{i}]")
         elif pages and is_region(pages[0]):
             _regions(r, pages, "responses")
         elif pages and is_line(pages[0]):
