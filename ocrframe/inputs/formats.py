@@ -45,7 +45,6 @@ INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 # Tesseract hOCR (``.hocr``, or ``.html`` as Tesseract 3.02 and many scripts name it),
 # ``image_to_data`` TSV, ALTO XML and PaddleOCR 2.x's ``.txt`` files.
 RESULT_SUFFIXES = frozenset({".json", ".hocr", ".tsv", ".xml", ".html", ".htm", ".txt"})
-_HOCR_MARKS = (b"ocr_page", b"ocrx_word", b"ocr_line")
 FORMAT_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
 
 
@@ -66,7 +65,7 @@ def result_files(folder: str | Path) -> list[str]:
     >>> [pathlib.Path(p).name for p in result_files(d)]
     ['a.json', 'b.xml', 'c.html', 'res_0.txt']
     """
-    from ..vendors.text import XML_HEAD, is_alto, is_paddle_text
+    from ..vendors.text import XML_HEAD, is_alto, is_hocr, is_paddle_text
 
     def taken(path: str) -> bool:
         name = path.lower()
@@ -81,7 +80,7 @@ def result_files(folder: str | Path) -> list[str]:
             return is_alto(head)
         if name.endswith(".txt"):
             return is_paddle_text(head)
-        return any(mark in head for mark in _HOCR_MARKS)
+        return is_hocr(head)
 
     return [p for p in files_in(folder, RESULT_SUFFIXES) if taken(p)]
 

@@ -308,12 +308,11 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
     # a list's items and a dictionary's fields are fields themselves (valueArray/valueObject).
     vkey, sdk_value = get(f, "value")
     items_key, items = get(f, "valueArray")
-    obj_key, obj = get(f, "valueObject")
-    if vkey is not None and isinstance(sdk_value, list) and items_key is None:
-        items_key, items, sdk_value = vkey, sdk_value, None
-    elif vkey is not None and isinstance(sdk_value, dict) and obj_key is None:
-        if get(f, "valueType")[1] == "dictionary":
-            obj_key, obj, sdk_value = vkey, sdk_value, None
+    obj_key, obj = _object(f)
+    if items_key is None and isinstance(sdk_value, list):
+        items_key, items = vkey, sdk_value
+    if vkey is not None and vkey in (items_key, obj_key):  # the value is the items or fields
+        sdk_value = None
     if value is None and sdk_value is not None:
         value = (
             json.dumps(sdk_value, ensure_ascii=False) if isinstance(sdk_value, dict) else sdk_value

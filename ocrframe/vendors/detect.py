@@ -141,65 +141,22 @@ def unfinished_job(raw: Any) -> str | None:
     return None
 
 
-def _paddle_serving_error(raw: dict[str, Any]) -> str | None:
-    """What a PaddleOCR serving error body says (``errorCode`` not 0, ``errorMsg``, ``logId``,
-    ``result`` null); None otherwise.
-
-    >>> _paddle_serving_error({"logId": "x", "errorCode": 422, "errorMsg": "Bad file"})[:45]
-    'a PaddleOCR serving error response (errorCode'
-    """
-    code = raw.get("errorCode")
-    if code in (None, 0) or not {"logId", "errorMsg"} <= set(raw) or raw.get("result"):
-        return None
-    return (
-        f"a PaddleOCR serving error response (errorCode {code}: {raw['errorMsg']}), not a "
-        "result: fix the request and call the service again"
-    )
-
-
-def _paddle_without_text(raw: dict[str, Any]) -> str | None:
-    """What a PaddleOCR 3.x module's saved result holds when it is no OCR result: a text
-    detection (``dt_polys``/``dt_scores``: boxes, no text) or a classification (``class_ids``/
-    ``label_names``: text line or document orientation); None otherwise.
-
-    >>> _paddle_without_text({"input_path": "a.png", "dt_polys": [], "dt_scores": []})[:37]
-    'a PaddleOCR text detection result (dt'
-    """
-    res = raw.get("res") if isinstance(raw.get("res"), dict) else raw
-    if "rec_texts" in res:
-        return None
-    todo = (
-        "to read its text, run the OCR pipeline (paddleocr.PaddleOCR().predict(image)) and "
-        "save its results with res.save_to_json(path)"
-    )
-    if isinstance(res.get("dt_polys"), list) and isinstance(res.get("dt_scores"), list):
-        return (
-            f"a PaddleOCR text detection result (dt_polys, dt_scores: {len(res['dt_polys'])} "
-            f"boxes without text), not an OCR result: {todo}"
-        )
-    labels = res.get("label_names")
-    if isinstance(labels, list) and isinstance(res.get("class_ids"), list):
-        shown = ", ".join(str(x) for x in labels[:5])
-        return f"a PaddleOCR classification result (label_names {shown}), not an OCR result: {todo}"
-    return None
-
-
 def detect_vendor(raw: Any) -> str | None:
     """The engine of a parsed result (a key of ``VENDORS``), or None when unknown. A job
     status without a result (:func:`unfinished_job`), or a PaddleOCR module's result that holds
     no text (text detection, orientation classification), is a ResponseFormatError saying so."""
     if not isinstance(raw, dict):
         return None
-    from .paddle import is_hub_serving, serving_results
+    from .paddle import is_hub_serving, serving_error, serving_results, without_text
 
     if serving_results(raw) is not None or is_hub_serving(raw):  # not Huawei's "result"
         return "paddleocr"
-    unfinished = _paddle_serving_error(raw)
+    unfinished = serving_error(raw)
     if unfinished is not None:
         raise ResponseFormatError(unfinished)
     if "result" in raw or "error_code" in raw:
         return "huawei"
-    unfinished = unfinished_job(raw) or _paddle_without_text(raw)
+    unfinished = unfinished_job(raw) or without_text(raw)
     if unfinished is not None:
         raise ResponseFormatError(unfinished)
     if _has(raw, "Blocks", "ExpenseDocuments", "IdentityDocuments") or "DocumentMetadata" in raw:

@@ -24,6 +24,8 @@ from .html_table import table_cells
 __all__ = [
     "read",
     "serving_results",
+    "serving_error",
+    "without_text",
     "is_line",
     "is_labelled",
     "is_labelled_page",
@@ -80,6 +82,49 @@ def _v3_result(r: Reader, result: dict[str, Any], prefix: str, page: int) -> Non
         _structure(r, result, prefix, page)
     else:
         _v3(r, result, prefix, page)
+
+
+def serving_error(raw: dict[str, Any]) -> str | None:
+    """What a PaddleOCR serving error body says (``errorCode`` not 0, ``errorMsg``, ``logId``,
+    ``result`` null); None otherwise.
+
+    >>> serving_error({"logId": "x", "errorCode": 422, "errorMsg": "Bad file"})[:45]
+    'a PaddleOCR serving error response (errorCode'
+    """
+    code = raw.get("errorCode")
+    if code in (None, 0) or not {"logId", "errorMsg"} <= set(raw) or raw.get("result"):
+        return None
+    return (
+        f"a PaddleOCR serving error response (errorCode {code}: {raw['errorMsg']}), not a "
+        "result: fix the request and call the service again"
+    )
+
+
+def without_text(raw: dict[str, Any]) -> str | None:
+    """What a PaddleOCR 3.x module's saved result holds when it is no OCR result: a text
+    detection (``dt_polys``/``dt_scores``: boxes, no text) or a classification (``class_ids``/
+    ``label_names``: text line or document orientation); None otherwise.
+
+    >>> without_text({"input_path": "a.png", "dt_polys": [], "dt_scores": []})[:37]
+    'a PaddleOCR text detection result (dt'
+    """
+    res = raw.get("res") if isinstance(raw.get("res"), dict) else raw
+    if "rec_texts" in res:
+        return None
+    todo = (
+        "to read its text, run the OCR pipeline (paddleocr.PaddleOCR().predict(image)) and "
+        "save its results with res.save_to_json(path)"
+    )
+    if isinstance(res.get("dt_polys"), list) and isinstance(res.get("dt_scores"), list):
+        return (
+            f"a PaddleOCR text detection result (dt_polys, dt_scores: {len(res['dt_polys'])} "
+            f"boxes without text), not an OCR result: {todo}"
+        )
+    labels = res.get("label_names")
+    if isinstance(labels, list) and isinstance(res.get("class_ids"), list):
+        shown = ", ".join(str(x) for x in labels[:5])
+        return f"a PaddleOCR classification result (label_names {shown}), not an OCR result: {todo}"
+    return None
 
 
 SERVING_KEYS = ("ocrResults", "layoutParsingResults")

@@ -19,7 +19,15 @@ from ..errors import ResponseFormatError
 from ..parsing import DTD_REFUSED
 from .detect import TESSERACT_COLUMNS
 
-__all__ = ["parse_text", "decode_text", "is_alto", "is_paddle_text", "xml_root", "XML_HEAD"]
+__all__ = [
+    "parse_text",
+    "decode_text",
+    "is_alto",
+    "is_hocr",
+    "is_paddle_text",
+    "xml_root",
+    "XML_HEAD",
+]
 
 # An ALTO root element's start tag; the prolog before it is skipped by _alto_root.
 _ALTO_TAG = re.compile(r"<(?:[\w.-]+:)?alto[\s/>]")
@@ -41,8 +49,7 @@ def parse_text(text: str) -> dict[str, Any] | None:
         raise ResponseFormatError(f"ALTO XML {DTD_REFUSED}: refused before reading it")
     if alto == "alto":
         return {"alto": text}
-    head = text.lstrip()[:4096]
-    if head.startswith("<") and ("ocr_page" in text or "ocrx_word" in text):
+    if is_hocr(text):
         return {"hocr": text}
     lines = text.splitlines()
     if not lines or tuple(lines[0].strip().split("\t")) != TESSERACT_COLUMNS:
@@ -123,6 +130,17 @@ def _number(v: str) -> Any:
             return float(v)
         except ValueError:
             return v
+
+
+def is_hocr(text: str | bytes) -> bool:
+    """Whether ``text`` (a whole file or its start) is hOCR: markup holding an ``ocr_page`` or
+    ``ocrx_word`` element (class).
+
+    >>> is_hocr("<div class='ocr_page'>"), is_hocr(b"<p>Hi</p>"), is_hocr("ocr_page")
+    (True, False, False)
+    """
+    text = decode_text(text) if isinstance(text, bytes) else text
+    return text.lstrip().startswith("<") and ("ocr_page" in text or "ocrx_word" in text)
 
 
 def is_alto(head: bytes) -> bool:

@@ -368,9 +368,10 @@ def _field_rows(
             for t in listed(gp.get("Types"))
             if text_of(t)
         ]
-        norm = snake(str(name)) if name else None
         if label is not name:
             norm = _label_norm(label)
+        else:
+            norm = snake(str(name)) if name else None
         if norm and id_doc:
             norm = normalise_field(norm)
         elif norm and groups:
