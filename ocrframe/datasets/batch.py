@@ -306,7 +306,7 @@ class Batch:
             idx = range(start, min(start + CHUNK, len(self._entries)))
             for name, found in self._chunk_parts(names, idx).items():
                 parts.setdefault(name, []).extend(found)
-        return {name: in_order(parts[name], name) for name in names if name in parts}
+        return {name: in_order(parts.pop(name), name) for name in names if name in parts}
 
     def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
         """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""

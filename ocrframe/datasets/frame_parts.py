@@ -23,14 +23,18 @@ __all__ = ["concat_frames", "in_order", "joinable", "joined_in_order"]
 def in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.DataFrame:
     """Parts of frame ``name`` as one, rows in entry order (each part keeps its own order).
     The ``document`` frame's columns are typed from all their values at once, as one walk
-    over every response would type them (the parts' walked values come untyped)."""
+    over every response would type them (the parts' walked values come untyped). Parts
+    joined column by column are taken out of ``parts`` (so that each column can go once
+    joined)."""
     if len(parts) == 1 and name != "document":
         return parts[0][1]
     if len(parts) == 1 and _typed(parts[0][1]) and _ascending(parts[0][0]):
         return _in_walk_order(parts[0][1])  # one typed part: its types are all its values'
     order = np.argsort(np.concatenate([p[0] for p in parts]), kind="stable")
     if name != "document" and joinable([p[1] for p in parts]):
-        return joined_in_order([p[1] for p in parts], order)
+        frames = [p[1] for p in parts]
+        parts.clear()  # the frames' one holder is now ``frames``, which the join empties
+        return joined_in_order(frames, order)
     frame = concat_frames([p[1] for p in parts])
     frame = frame.take(order).reset_index(drop=True)
     if name == "document":
@@ -99,11 +103,15 @@ def joinable(frames: list[pd.DataFrame]) -> bool:
 def joined_in_order(frames: list[pd.DataFrame], order: np.ndarray) -> pd.DataFrame:
     """``frames`` (same columns) as one, rows taken in ``order``, built column by column: each
     column of the parts is let go once joined, so the parts and the whole never coexist (a
-    ``concat`` then ``take`` holds three copies). ``frames`` are emptied."""
+    ``concat`` then ``take`` holds three copies). The list is emptied: a frame it alone holds
+    goes, its columns held one by one (``pop`` from a frame rebuilds it, column by column)."""
     ascending = bool((order[1:] > order[:-1]).all())
+    parts = [dict(f.items()) for f in frames]
+    names = list(frames[0].columns)
+    frames.clear()
     columns = {}
-    for col in list(frames[0].columns):
-        joined = pd.concat([f.pop(col) for f in frames], ignore_index=True)
+    for col in names:
+        joined = pd.concat([p.pop(col) for p in parts], ignore_index=True)
         columns[col] = joined if ascending else joined.take(order).reset_index(drop=True)
         del joined
     return pd.DataFrame(columns, index=pd.RangeIndex(len(order)), copy=False)
