@@ -9,12 +9,13 @@ import random
 import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from ocrframe.datasets import batch as batch_module  # the chunk size and the join under test
 from ocrframe.datasets.batch import Batch, read_responses
-from ocrframe.datasets.frame_parts import in_order
+from ocrframe.datasets.frame_parts import in_order, joined_in_order
 from ocrframe.flatten.arrow.files import Joined, parse
 from ocrframe.flatten.arrow.general_text import SCHEMA
 from ocrframe.response import Response
@@ -91,6 +92,37 @@ def test_joining_chunks_holds_no_second_copy_of_the_frames(monkeypatch, reverse:
     heap = sum(int(frame[c].memory_usage(deep=True, index=False)) for c in frame.columns
                if frame[c].dtype != "str")  # fmt: skip
     assert added < 0.3 * heap, (added, heap)
+
+
+@pytest.mark.parametrize("shape", ["in order", "a few runs", "shuffled", "no rows"])
+def test_joined_parts_equal_a_concat_then_take(shape: str):
+    """The array-level join (run by run, or one gather when rows are shuffled) gives what
+    pandas' ``concat`` and ``take`` give, for every kind of column a frame holds."""
+    rng = np.random.default_rng(7)
+    # Shuffled: more runs than are copied one by one (one gather instead).
+    sizes = {"no rows": [0, 0], "shuffled": [500, 0, 300, 10]}.get(shape, [5, 0, 7, 3])
+
+    def part(n: int) -> pd.DataFrame:
+        return pd.DataFrame({
+            "x": rng.random(n),
+            "id": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+            "text": pd.array([f"t{k}" if k % 3 else None for k in range(n)], dtype="str"),
+            "flag": pd.array([bool(k % 2) for k in range(n)], dtype="boolean"),
+            "words_ids": pd.Series([[k] for k in range(n)], dtype=object),
+        })  # fmt: skip
+
+    frames = [part(n) for n in sizes]
+    total = sum(sizes)
+    order = {
+        "in order": np.arange(total),
+        "a few runs": np.r_[0:5, 12:15, 5:12],
+        "shuffled": rng.permutation(total),
+        "no rows": np.arange(0),
+    }[shape]
+    expected = pd.concat([f.copy() for f in frames], ignore_index=True)
+    expected = expected.take(order).reset_index(drop=True)
+    pd.testing.assert_frame_equal(joined_in_order(frames, order), expected)
+    assert frames == []
 
 
 @pytest.mark.parametrize("n", [0, 1])

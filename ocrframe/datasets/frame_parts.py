@@ -11,9 +11,11 @@ response would make them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.arrays import NumpyExtensionArray
 
 from ..flatten._schema import ID_COLUMNS
 
@@ -104,17 +106,64 @@ def joined_in_order(frames: list[pd.DataFrame], order: np.ndarray) -> pd.DataFra
     """``frames`` (same columns) as one, rows taken in ``order``, built column by column: each
     column of the parts is let go once joined, so the parts and the whole never coexist (a
     ``concat`` then ``take`` holds three copies). The list is emptied: a frame it alone holds
-    goes, its columns held one by one (``pop`` from a frame rebuilds it, column by column)."""
-    ascending = bool((order[1:] > order[:-1]).all())
-    parts = [dict(f.items()) for f in frames]
+    goes, its columns held one by one (``pop`` from a frame rebuilds it, column by column).
+
+    Columns are joined as arrays (a pandas ``concat`` and ``take`` per column cost more than
+    the copy on frames of a few thousand rows). Rows that come in a few runs (the usual case:
+    a file or two of a chunk read the general way) are copied run by run, not gathered.
+
+    >>> frames = [pd.DataFrame({"a": [1, 2, 3]}), pd.DataFrame({"a": [9]})]
+    >>> joined_in_order(frames, np.array([0, 3, 1, 2]))["a"].tolist(), frames
+    ([1, 9, 2, 3], [])
+    """
+    sizes = [len(f) for f in frames]
+    parts = [{col: _array_of(s) for col, s in f.items()} for f in frames]
     names = list(frames[0].columns)
     frames.clear()
+    runs = _runs(order, sizes)
     columns = {}
     for col in names:
-        joined = pd.concat([p.pop(col) for p in parts], ignore_index=True)
-        columns[col] = joined if ascending else joined.take(order).reset_index(drop=True)
+        arrays = [p.pop(col) for p in parts]
+        if runs:
+            arrays = [arrays[k][a:b] for k, a, b in runs]
+        joined = _concat(arrays)
+        del arrays
+        columns[col] = joined if runs is not None else joined.take(order)
         del joined
     return pd.DataFrame(columns, index=pd.RangeIndex(len(order)), copy=False)
+
+
+# More runs than this: one gather (``take``) per column costs less than a copy per run.
+_MAX_RUNS = 256
+
+
+def _runs(order: np.ndarray, sizes: list[int]) -> list[tuple[int, int, int]] | None:
+    """``order`` (rows of the parts of ``sizes`` joined) as ``(part, start, stop)`` runs of
+    consecutive rows of one part; None when there are more than :data:`_MAX_RUNS`."""
+    if not len(order):
+        return []
+    bounds = np.cumsum([0, *sizes])
+    cuts = np.flatnonzero((np.diff(order) != 1) | np.isin(order[1:], bounds[1:-1])) + 1
+    if len(cuts) >= _MAX_RUNS:
+        return None
+    firsts = order[np.concatenate([[0], cuts])]
+    lengths = np.diff(np.concatenate([[0], cuts, [len(order)]]))
+    part = np.searchsorted(bounds, firsts, side="right") - 1
+    start = firsts - bounds[part]
+    return list(zip(part.tolist(), start.tolist(), (start + lengths).tolist(), strict=True))
+
+
+def _array_of(column: pd.Series) -> Any:
+    """The array a frame's column holds (a numpy one as such, no copy)."""
+    values = column.array
+    return values.to_numpy() if isinstance(values, NumpyExtensionArray) else values
+
+
+def _concat(arrays: list[Any]) -> Any:
+    """Arrays of one type as one."""
+    if isinstance(arrays[0], np.ndarray):
+        return np.concatenate(arrays)
+    return type(arrays[0])._concat_same_type(arrays)
 
 
 def concat_frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
