@@ -207,3 +207,40 @@ def test_smart_document_shapes_match_the_general_walk(tmp_path):
     # Frames that do not depend on that order take them all.
     assert read_frames(entries, ["chars", "document", "kv", "layout"]).fallback == []
     assert_same_as_general(paths)
+
+
+def _with_direction(body: dict, api: str, value) -> dict:
+    body = copy.deepcopy(body)
+    sdr = api == "smart-document-recognizer"
+    (body["result"][0]["ocr_result"] if sdr else body["result"])["direction"] = value
+    return body
+
+
+@pytest.mark.parametrize("api", ["general-text", "smart-document-recognizer"])
+def test_integral_doubles_are_read_as_written(tmp_path, api):
+    """A direction written ``-1.0`` (as the official SDK writes its floats), beside ``-1`` and
+    fractions: Arrow reads them all as doubles, the general walk keeps ``-1`` an int; the
+    bytes tell them apart, so the columnar reader keeps every file (it sent them all the
+    general way, six times slower on a dataset of ``-1.0``) and its frames are the walk's."""
+    clean = bodies(api, 4)
+    values = [-1.0, -1, 0.5, 2.0, 0, 1e2]
+    items = [_with_direction(clean[i % 4], api, v) for i, v in enumerate(values)]
+    paths = write(tmp_path, items)
+    assert b'"direction": -1.0' in paths[0].read_bytes()
+    assert b'"direction": 100.0' in paths[5].read_bytes()
+    assert read_frames(read_responses(paths).entries, ["document"]).fallback == []
+    assert_same_as_general(paths)
+    only_floats = write(tmp_path, [_with_direction(b, api, -1.0) for b in clean])
+    assert read_frames(read_responses(only_floats).entries, ["document"]).fallback == []
+    assert_same_as_general(only_floats)
+
+
+def test_an_integral_double_under_an_escaped_key_goes_the_general_way(tmp_path):
+    """The number is read after the key's name; a key written with escapes could be the one
+    (Arrow reads ``"direc\\u0074ion"`` as ``direction``), so such a file is walked."""
+    clean = bodies("general-text", 2)
+    paths = write(tmp_path, [_with_direction(b, "general-text", -1.0) for b in clean])
+    text = paths[1].read_bytes()
+    paths[1].write_bytes(text.replace(b'"direction"', b'"direc\\u0074ion"'))
+    assert read_frames(read_responses(paths).entries, ["document"]).fallback == [1]
+    assert_same_as_general(paths)

@@ -28,7 +28,7 @@ from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import fields, general_table, general_text, smart_document
 from .columns import one_chunk, valid, whole
-from .document import in_walk_key_order
+from .document import in_walk_key_order, read_as_written
 from .files import Joined, parse, read_bodies, reread_body, unexpected
 from .rows import Rows, frame_of
 
@@ -154,9 +154,32 @@ def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes] | None,
             built = reader.read(table, pages, wanted, **extra)
         bad = ~built.ok
         if not bad.any():
+            bad = _document_as_written(built, bodies, entries)
+        if not bad.any():
             _document_in_walk_order(built, bodies, entries)
             return built, files
     return None
+
+
+def _body_of(bodies: Sequence[bytes] | None, entries: list[Any]) -> Any:
+    """A function giving the bytes of file ``j``: ``bodies[j]``, or the file read again."""
+
+    def body_of(j: int) -> bytes:
+        return bodies[j] if bodies is not None else reread_body(entries[j])
+
+    return body_of
+
+
+def _document_as_written(built: Any, bodies: Sequence[bytes] | None,
+                         entries: list[Any]) -> np.ndarray:  # fmt: skip
+    """Read the integral doubles of ``built``'s ``document`` rows as their bodies write them
+    (see :func:`~.document.read_as_written`); returns the mask of files the general walk must
+    read instead."""
+    bad = np.zeros(len(entries), dtype=bool)
+    for part in built.rows.get("document", []):
+        if isinstance(part, Rows) and part.written:
+            bad[list(read_as_written(part, _body_of(bodies, entries)))] = True
+    return bad
 
 
 def _document_in_walk_order(built: Any, bodies: Sequence[bytes] | None,
@@ -165,10 +188,7 @@ def _document_in_walk_order(built: Any, bodies: Sequence[bytes] | None,
     (which may take the bytes of a file: ``bodies``, or the file read again)."""
     if "document" not in built.rows:
         return
-
-    def body_of(j: int) -> bytes:
-        return bodies[j] if bodies is not None else reread_body(entries[j])
-
+    body_of = _body_of(bodies, entries)
     built.rows["document"] = [in_walk_key_order(p, body_of) if isinstance(p, Rows) else p
                               for p in built.rows["document"]]  # fmt: skip
 

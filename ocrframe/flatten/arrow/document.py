@@ -10,6 +10,7 @@ counts...), one row per file, as the general walk puts them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ from .._schema import DOCUMENT_RESERVED
 from .columns import field, valid
 from .rows import Rows
 
-__all__ = ["document_rows", "scalar_columns", "in_walk_key_order"]
+__all__ = ["document_rows", "scalar_columns", "read_as_written", "in_walk_key_order"]
 
 _EXACT = 2**53  # beyond this a JSON integer read as a double may not be the integer written
 
@@ -36,8 +37,9 @@ def document_rows(
     """One row per file that has any: ``page`` and each scalar key of ``result`` not in
     ``skip``, as Python values (the frame infers dtypes as the general walk's does), then the
     ``extra`` keys a reader found deeper (a value per file, None where absent). Also the
-    mask of files with a value :func:`scalar_columns` refuses."""
-    found, bad = scalar_columns(result, skip)
+    mask of files with a value :func:`scalar_columns` refuses. Integral doubles are
+    ``written`` cells of the rows (see :func:`read_as_written`)."""
+    found, bad, written = scalar_columns(result, skip)
     has = np.zeros(len(pages), dtype=bool)
     for values in found.values():
         has |= valid(values)
@@ -47,18 +49,24 @@ def document_rows(
         cols[name] = values
     keep = np.flatnonzero(has)
     cols = {"page": pages[keep].tolist(), **{k: [v[i] for i in keep] for k, v in cols.items()}}
-    return Rows(cols, keep), bad
+    cells = {k: np.flatnonzero(mask[keep]).tolist() for k, mask in written.items()}
+    return Rows(cols, keep, written={k: v for k, v in cells.items() if v}), bad
 
 
-def scalar_columns(result: Any, skip: tuple[str, ...] = ()) -> tuple[dict[str, Any], np.ndarray]:
+def scalar_columns(
+    result: Any, skip: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], np.ndarray, dict[str, np.ndarray]]:
     """The scalar children of struct column ``result`` that hold a value somewhere (Arrow
-    arrays, in the struct's order), but those in ``skip``; and the mask of rows with a value
-    other than a plain number or boolean (strings, huge numbers: the general walk decides
-    their column's type over all files; integral floats), or with a key whose name a frame
-    uses already (``page``, ``source``...: the general walk names its column)."""
+    arrays, in the struct's order), but those in ``skip``; the mask of rows with a value
+    other than a plain number or boolean (strings, NaN: the general walk decides their
+    column's type over all files), or with a key whose name a frame uses already (``page``,
+    ``source``...: the general walk names its column); and, per double column, the rows
+    holding an integral value: the general walk keeps one written ``-1`` as an int and one
+    written ``-1.0`` as a float, which only the bytes tell (:func:`read_as_written`)."""
     import pyarrow as pa
 
     found: dict[str, Any] = {}
+    written: dict[str, np.ndarray] = {}
     bad = np.zeros(len(result), dtype=bool)
     for child in result.type:
         if child.name in skip or pa.types.is_struct(child.type) or pa.types.is_list(child.type):
@@ -71,15 +79,85 @@ def scalar_columns(result: Any, skip: tuple[str, ...] = ()) -> tuple[dict[str, A
         if child.name in DOCUMENT_RESERVED:
             bad |= given
         elif pa.types.is_floating(t):
-            # Integral values in a float column may have been written as integers ("-1" among
-            # "0.5"): the general walk keeps those as ints, so let it read them.
             x = values.to_numpy(zero_copy_only=False)
             with np.errstate(invalid="ignore"):
-                bad |= given & (~(np.abs(x) < _EXACT) | (x == np.round(x)))
+                bad |= given & ~np.isfinite(x)
+                integral = given & np.isfinite(x) & ((np.abs(x) >= _EXACT) | (x == np.round(x)))
+            if integral.any():
+                written[child.name] = integral
         elif not (pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_null(t)):
             bad |= given
         found[child.name] = values
-    return found, bad
+    return found, bad, written
+
+
+def read_as_written(document: Rows, body_of: Callable[[int], bytes]) -> set[int]:
+    """Give each ``written`` cell of ``document`` (an integral double) the value the general
+    walk reads: an int where the body writes an integer (``-1``), else a float (``-1.0``,
+    ``1e2``). The number is read from the body of the row's file (``body_of(file)``), after
+    the one member of the column's name it holds. Returns the files whose number could not
+    be read so (the name written twice, a key with escapes, a body gone): the walk reads
+    those.
+
+    >>> rows = Rows({"page": [1], "direction": [-1.0]}, np.array([0]), written={"direction": [0]})
+    >>> read_as_written(rows, lambda file: b'{"result": {"direction": -1}}'), rows.columns
+    (set(), {'page': [1], 'direction': [-1]})
+    """
+    unread: set[int] = set()
+    for name, cells in document.written.items():
+        key = name.rsplit(".", 1)[-1]
+        values = document.columns[name]
+        for row in cells:
+            file = int(document.file[row])
+            try:
+                number = _written_number(body_of(file), key)
+                same = number is not None and float(number) == values[row]
+            except (OSError, OverflowError):  # gone; an integer beyond any double
+                same = False
+            if same:
+                values[row] = number
+            else:
+                unread.add(file)
+        kinds = {type(v) for v in values if v is not None}
+        document.untyped |= int in kinds and float in kinds  # typed over every file's values
+    document.written = {}
+    return unread
+
+
+def _written_number(body: bytes, key: str) -> int | float | None:
+    """The JSON number of the one member named ``key`` in ``body``, as the general parser
+    reads it (an int unless written with a fraction or an exponent); None when the name is
+    written more than once (a key elsewhere, a string), holds no number, or when a key of the
+    body is written with escapes (it could be this one, in another spelling).
+
+    >>> _written_number(b'{"a": {"d": 1.0}}', "d"), _written_number(b'{"d": 1, "e": [3]}', "d")
+    (1.0, 1)
+    >>> _written_number(b'{"d": 1, "x": "d"}', "d")  # "d" twice
+    >>> _written_number(b'{"\\\\u0064": 1.0, "x": {"d": 1}}', "d")  # a key with an escape
+    """
+    name = b'"' + key.encode() + b'"'
+    at = body.find(name)
+    if at < 0 or body.find(name, at + 1) >= 0:
+        return None
+    if b"\\" in body and _ESCAPED_KEY.search(body):
+        return None
+    before = at - 1
+    while before >= 0 and body[before] in b" \t\r\n":
+        before -= 1
+    hit = _MEMBER_NUMBER.match(body, at + len(name))
+    if before < 0 or body[before] not in b"{," or hit is None:
+        return None  # not a member (the name is a value's text), or no number
+    token = hit.group(1)
+    return float(token) if any(c in token for c in b".eE") else int(token)
+
+
+# A key written with an escape: a backslash, then the rest of its string and a colon (a value
+# holding a backslash is followed by a comma or a bracket; one holding an escaped quote then a
+# colon is taken for a key too, which only sends its file the general way).
+_ESCAPED_KEY = re.compile(rb'\\[^"]*"\s*:')
+_MEMBER_NUMBER = re.compile(
+    rb"\s*:\s*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*[,}]"
+)
 
 
 def in_walk_key_order(document: Rows, body_of: Callable[[int], bytes]) -> Rows:
@@ -113,4 +191,4 @@ def in_walk_key_order(document: Rows, body_of: Callable[[int], bytes]) -> Rows:
     if ordered == names:
         return document
     columns = {"page": document.columns["page"], **{k: document.columns[k] for k in ordered}}
-    return Rows(columns, document.file, document.order)
+    return Rows(columns, document.file, document.order, document.written, document.untyped)

@@ -11,7 +11,7 @@ from and its place in the general walk's order.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,11 +27,17 @@ class Rows:
     """Rows of one frame: ``columns`` as :func:`build_frame` takes them, ``file`` (index of the
     parsed file of each row) and ``order``: sort keys that put rows of one file in the order
     the general walk emits them (rows of several Rows objects of one frame are merged by
-    ``(file, *order)``, so their keys must be comparable)."""
+    ``(file, *order)``, so their keys must be comparable). ``written``: per column, the
+    rows whose number the bytes must tell (``document``'s integral doubles, see
+    :func:`~.document.read_as_written`); ``untyped``: the frame keeps the values as they
+    are (object columns), for the batch to type each column over all files, as it types
+    the general walk's ``document`` rows (a column of ints and floats, say)."""
 
     columns: dict[str, Any]
     file: np.ndarray
     order: tuple[np.ndarray, ...] = ()
+    written: dict[str, list[int]] = field(default_factory=dict)
+    untyped: bool = False
 
     def subset(self, keep: np.ndarray) -> Rows:
         """The rows where boolean mask ``keep`` is True."""
@@ -64,6 +70,8 @@ def frame_of(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
     if whole is None:  # columns of different kinds: join whole frames
         return _frames_joined(name, parts)
     file = np.asarray(whole.file, dtype=np.int64)
+    if whole.untyped:
+        return pd.DataFrame(whole.columns, index=pd.RangeIndex(len(file)), dtype=object), file
     keys = (file, *whole.order)
     if not whole.order or _ascending(keys):
         return build_frame(name, whole.columns), file
@@ -93,7 +101,8 @@ def _joined(parts: list[Rows]) -> Rows | None:
         else:
             return None
     order = tuple(np.concatenate([p.order[k] for p in parts]) for k in range(len(parts[0].order)))
-    return Rows(columns, np.concatenate([p.file for p in parts]), order)
+    untyped = any(p.untyped for p in parts)
+    return Rows(columns, np.concatenate([p.file for p in parts]), order, untyped=untyped)
 
 
 def _frames_joined(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:

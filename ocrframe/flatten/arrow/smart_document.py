@@ -45,7 +45,7 @@ LISTS = {"ocr_result": "words_block_list", "kv_result": "kv_block_list",
          "table_result": "table_list", "form_result": "form_list",
          "layout_result": "layout_block_list", "formula_result": "formula_list"}  # fmt: skip
 # The documented scalars of each kind, declared so a clean body needs no inference (an
-# integral direction is then read as a float: document_rows sends such a file the general way).
+# integral direction is then read as a float: the bytes tell how it was written).
 KIND_SCALARS = {"ocr_result": {"direction": "float64", "words_block_count": "int64"},
                 "kv_result": {"kv_block_count": "int64"},
                 "table_result": {"table_count": "int64"}, "form_result": {"form_count": "int64"},
@@ -268,6 +268,7 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
     n = int(unit[-1]) + 1 if len(unit) else 0
     used = np.zeros(n, dtype=bool)
     keys: dict[str, list[Any]] = {}
+    written: dict[str, np.ndarray] = {}  # per key: the rows whose number the bytes tell
 
     def put(key: str, elements: np.ndarray, values: list[Any]) -> None:
         column = keys.setdefault(key, [None] * n)
@@ -276,7 +277,7 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
         used[unit[elements]] = True
 
     for kind, struct in kinds.items():
-        found, bad = scalar_columns(struct, skip=(LISTS[kind],))
+        found, bad, integral = scalar_columns(struct, skip=(LISTS[kind],))
         bad_elem |= bad
         if not found:
             continue
@@ -284,6 +285,9 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
         at = np.flatnonzero(has)  # elements with any scalar of this kind: a key each
         for key, values in found.items():
             put(f"{kind}.{key}", at, values.take(at).to_pylist())
+        for key, mask in integral.items():
+            written[f"{kind}.{key}"] = np.zeros(n, dtype=bool)
+            written[f"{kind}.{key}"][unit[mask]] = True
     for kind, column, owner, number in counts:
         given = valid(column)
         numbers = np.asarray(column.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
@@ -294,7 +298,9 @@ def _document(kinds: dict[str, Any], counts: list[tuple[Any, ...]],
     first = np.flatnonzero(new)[keep]  # an element of each kept row
     if len(keep) < n:
         keys = {k: [v[u] for u in keep.tolist()] for k, v in keys.items()}
-    return Rows({"page": el.page[first].tolist(), **keys}, el.file[first]), bad_elem
+    cells = {k: np.flatnonzero(mask[keep]).tolist() for k, mask in written.items()}
+    return Rows({"page": el.page[first].tolist(), **keys}, el.file[first],
+                written={k: v for k, v in cells.items() if v}), bad_elem  # fmt: skip
 
 
 _KIND_KEYS = (b'"table_result"', b'"form_result"')
