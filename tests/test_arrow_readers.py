@@ -244,3 +244,21 @@ def test_an_integral_double_under_an_escaped_key_goes_the_general_way(tmp_path):
     paths[1].write_bytes(text.replace(b'"direction"', b'"direc\\u0074ion"'))
     assert read_frames(read_responses(paths).entries, ["document"]).fallback == [1]
     assert_same_as_general(paths)
+
+
+def test_a_dataset_writing_its_integers_as_floats_is_parsed_once(tmp_path, monkeypatch):
+    """The strict parse declares ``direction`` an int64; a dataset writing ``-1.0`` would fail
+    it and be parsed again with inference. The first body tells how the dataset writes it."""
+    from ocrframe.flatten.arrow import files
+
+    parses, read = [], files._read
+
+    def counted(part, schema, strict):
+        parses.append(strict)
+        return read(part, schema, strict)
+
+    monkeypatch.setattr(files, "_read", counted)
+    clean = bodies("general-text", 3)
+    paths = write(tmp_path, [_with_direction(b, "general-text", -1.0) for b in clean])
+    assert read_frames(read_responses(paths).entries, ["document"]).fallback == []
+    assert parses == [True]

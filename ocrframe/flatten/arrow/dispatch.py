@@ -28,7 +28,7 @@ from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import fields, general_table, general_text, smart_document
 from .columns import one_chunk, valid, whole
-from .document import in_walk_key_order, read_as_written
+from .document import in_walk_key_order, read_as_written, written_number
 from .files import Joined, parse, read_bodies, reread_body, unexpected
 from .rows import Rows, frame_of
 
@@ -98,7 +98,8 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
     if hasattr(reader, "APIS"):  # inferred types, partial schema: no strict parse
         parsed = parse(bodies, reader.SCHEMA(api), strict=False)
     else:
-        parsed = parse(bodies, reader.SCHEMA(), getattr(reader, "DOCUMENT", None))
+        document = _as_first_writes(getattr(reader, "DOCUMENT", None), bodies)
+        parsed = parse(bodies, reader.SCHEMA(), document)
     if not (hasattr(reader, "APIS") or getattr(reader, "NEEDS_BODIES", False)):
         bodies = None  # the bytes are in Arrow now: free them
     taken: set[int] = set()
@@ -121,6 +122,22 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         del found
         pa.default_memory_pool().release_unused()
     out.fallback += [i for i in idx if i not in taken]
+
+
+def _as_first_writes(document: dict[str, dict[str, str]] | None,
+                     bodies: Joined) -> dict[str, dict[str, str]] | None:  # fmt: skip
+    """A reader's ``DOCUMENT`` types for the strict parse, with each ``int64`` the first body
+    writes with a fraction (``"direction": -1.0``, as the official SDK writes its floats)
+    declared ``float64``: a dataset written so then parses strictly, not twice (its integral
+    values are read as written, see :func:`~.document.read_as_written`)."""
+    if not document or not len(bodies):
+        return document
+    first = bodies[0]
+    return {
+        at: {k: "float64" if t == "int64" and isinstance(written_number(first, k), float) else t
+             for k, t in scalars.items()}
+        for at, scalars in document.items()
+    }  # fmt: skip
 
 
 def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes] | None,

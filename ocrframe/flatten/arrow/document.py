@@ -23,7 +23,8 @@ from .._schema import DOCUMENT_RESERVED
 from .columns import field, valid
 from .rows import Rows
 
-__all__ = ["document_rows", "scalar_columns", "read_as_written", "in_walk_key_order"]
+__all__ = ["document_rows", "scalar_columns", "read_as_written", "written_number",
+           "in_walk_key_order"]  # fmt: skip
 
 _EXACT = 2**53  # beyond this a JSON integer read as a double may not be the integer written
 
@@ -110,7 +111,7 @@ def read_as_written(document: Rows, body_of: Callable[[int], bytes]) -> set[int]
         for row in cells:
             file = int(document.file[row])
             try:
-                number = _written_number(body_of(file), key)
+                number = written_number(body_of(file), key)
                 same = number is not None and float(number) == values[row]
             except (OSError, OverflowError):  # gone; an integer beyond any double
                 same = False
@@ -124,16 +125,16 @@ def read_as_written(document: Rows, body_of: Callable[[int], bytes]) -> set[int]
     return unread
 
 
-def _written_number(body: bytes, key: str) -> int | float | None:
+def written_number(body: bytes, key: str) -> int | float | None:
     """The JSON number of the one member named ``key`` in ``body``, as the general parser
     reads it (an int unless written with a fraction or an exponent); None when the name is
     written more than once (a key elsewhere, a string), holds no number, or when a key of the
     body is written with escapes (it could be this one, in another spelling).
 
-    >>> _written_number(b'{"a": {"d": 1.0}}', "d"), _written_number(b'{"d": 1, "e": [3]}', "d")
+    >>> written_number(b'{"a": {"d": 1.0}}', "d"), written_number(b'{"d": 1, "e": [3]}', "d")
     (1.0, 1)
-    >>> _written_number(b'{"d": 1, "x": "d"}', "d")  # "d" twice
-    >>> _written_number(b'{"\\\\u0064": 1.0, "x": {"d": 1}}', "d")  # a key with an escape
+    >>> written_number(b'{"d": 1, "x": "d"}', "d")  # "d" twice
+    >>> written_number(b'{"\\\\u0064": 1.0, "x": {"d": 1}}', "d")  # a key with an escape
     """
     name = b'"' + key.encode() + b'"'
     at = body.find(name)
