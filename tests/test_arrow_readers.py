@@ -262,3 +262,32 @@ def test_a_dataset_writing_its_integers_as_floats_is_parsed_once(tmp_path, monke
     paths = write(tmp_path, [_with_direction(b, "general-text", -1.0) for b in clean])
     assert read_frames(read_responses(paths).entries, ["document"]).fallback == []
     assert parses == [True]
+
+
+@pytest.mark.parametrize("api", ["general-text", "smart-document-recognizer", "id-card"])
+def test_a_file_the_reader_refuses_costs_no_second_read_of_the_others(tmp_path, monkeypatch, api):
+    """A reader makes each row of its own file's values: the rows of a file it refuses are
+    dropped (the general walk reads that file) and the others stand, read once. A chunk of a
+    real dataset often holds one odd file; it cost the whole chunk a second read."""
+    reader = READERS[api]
+    calls, read = [], reader.read
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "read", counted)
+    items = bodies(api, 5)
+    odd = copy.deepcopy(items[2])  # a polygon of three points: the walk keeps it in other
+    triangle = [[1, 2], [3, 4], [5, 6]]
+    if api == "id-card":
+        odd["result"]["front"]["text_location"] = triangle
+    elif api == "general-text":
+        odd["result"]["words_block_list"][0]["location"] = triangle
+    else:
+        odd["result"][0]["ocr_result"]["words_block_list"][0]["location"] = triangle
+    paths = write(tmp_path, [*items[:2], odd, *items[3:]])
+    assert read_frames(read_responses(paths).entries, ["words", "fields"]).fallback == [2]
+    assert calls == [1]
+    monkeypatch.setattr(reader, "read", read)
+    assert_same_as_general(paths)

@@ -144,8 +144,9 @@ def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes] | None,
            entries: list[Any], files: np.ndarray, wanted: frozenset[str],
            out: FastFrames) -> tuple[Any, np.ndarray] | None:  # fmt: skip
     """What ``reader`` builds of one parsed group and the files it took (None: none); files
-    it refuses go to ``out.fallback`` and it reads the rest again. ``bodies``: the files'
-    bytes, None when let go (read again from the file where a frame needs them)."""
+    it refuses go to ``out.fallback`` and their rows are dropped (``Built.ok`` says which
+    were taken). ``bodies``: the files' bytes, None when let go (read again from the file
+    where a frame needs them)."""
     import pyarrow as pa
 
     bad = np.zeros(len(files), dtype=bool)
@@ -153,29 +154,28 @@ def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes] | None,
         scalars_at = getattr(reader, "SCALARS_AT", ("result",))
         bad |= unexpected(table, reader.SCHEMA(), scalars_at=scalars_at)
         bad |= _other_api(table, reader.API) | _alarm_flags(table)
-    while len(files):
-        if bad.any():
-            out.fallback += files[bad].tolist()
-            table, files = table.filter(pa.array(~bad)), files[~bad]
-            entries = [e for e, b in zip(entries, bad, strict=True) if not b]
-            if bodies is not None:
-                bodies = [t for t, b in zip(bodies, bad, strict=True) if not b]
-            if not len(files):
-                return None
-        pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
-        if hasattr(reader, "APIS"):  # told the API (None: detect it) and given the text
-            named = None if api == reader.DETECTED else api
-            built = reader.read(table, pages, wanted, api=named, bodies=bodies or [])
-        else:
-            extra = {"bodies": bodies} if getattr(reader, "NEEDS_BODIES", False) else {}
-            built = reader.read(table, pages, wanted, **extra)
-        bad = ~built.ok
-        if not bad.any():
-            bad = _document_as_written(built, bodies, entries)
-        if not bad.any():
-            _document_in_walk_order(built, bodies, entries)
-            return built, files
-    return None
+    if bad.any():
+        out.fallback += files[bad].tolist()
+        table, files = table.filter(pa.array(~bad)), files[~bad]
+        entries = [e for e, b in zip(entries, bad, strict=True) if not b]
+        if bodies is not None:
+            bodies = [t for t, b in zip(bodies, bad, strict=True) if not b]
+    if not len(files):
+        return None
+    pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
+    if hasattr(reader, "APIS"):  # told the API (None: detect it) and given the text
+        named = None if api == reader.DETECTED else api
+        built = reader.read(table, pages, wanted, api=named, bodies=bodies or [])
+    else:
+        extra = {"bodies": bodies} if getattr(reader, "NEEDS_BODIES", False) else {}
+        built = reader.read(table, pages, wanted, **extra)
+    built = built.without(~built.ok)
+    built = built.without(_document_as_written(built, bodies, entries))
+    out.fallback += files[~built.ok].tolist()
+    if not built.ok.any():
+        return None
+    _document_in_walk_order(built, bodies, entries)
+    return built, files
 
 
 def _body_of(bodies: Sequence[bytes] | None, entries: list[Any]) -> Any:
@@ -213,7 +213,9 @@ def _document_in_walk_order(built: Any, bodies: Sequence[bytes] | None,
 def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],
                 out: FastFrames) -> None:  # fmt: skip
     """The frames of what a reader built, each part let go once its frame is made."""
-    out.apis.update(zip(files.tolist(), built.apis or [api] * len(files), strict=True))
+    apis = built.apis or [api] * len(files)
+    out.apis.update((f, a) for f, a, ok in zip(files.tolist(), apis, built.ok.tolist(), strict=True)
+                    if ok)  # fmt: skip
     while built.rows:
         name, parts = built.rows.popitem()
         if name in wanted:

@@ -78,9 +78,8 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     rank = _ranks(top, keys.file[top], result.type, n, keys)
     walk = _Walk(keys, _parents(keys.depth), out, AlarmRows())
     ok &= ~walk.level(result, Level(np.arange(n), rank))
-    if not ok.all():  # read again without the files marked: these rows would be dropped
-        return Built(ok, {}, apis)
-    # Built once the parse, the bodies and the key tokens are let go (see Built).
+    # Built once the parse, the bodies and the key tokens are let go (see Built); the rows
+    # of files not ok are dropped then.
     rows: dict[str, list[Any]] = {}
     if "fields" in wanted:
         rows["fields"] = [partial(out.rows, pages)]

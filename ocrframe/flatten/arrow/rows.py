@@ -40,24 +40,67 @@ class Rows:
     untyped: bool = False
 
     def subset(self, keep: np.ndarray) -> Rows:
-        """The rows where boolean mask ``keep`` is True."""
+        """The rows where boolean mask ``keep`` is True. A column of Python values (a
+        ``document`` key) that no kept row holds goes, as a reader makes no column for a key
+        no file holds.
+
+        >>> r = Rows({"n": np.array([1, 2, 3]), "v": [None, 2.0, 3], "w": [1, None, None]},
+        ...          np.array([0, 1, 1]), written={"v": [1]})
+        >>> s = r.subset(np.array([False, True, True]))
+        >>> s.columns, s.file.tolist(), s.written
+        ({'n': array([2, 3]), 'v': [2.0, 3]}, [1, 1], {'v': [0]})
+        """
         if keep.all():
             return self
-        return Rows({k: v[keep] for k, v in self.columns.items()}, self.file[keep],
-                    tuple(o[keep] for o in self.order))  # fmt: skip
+        place = np.cumsum(keep) - 1  # each kept row's new position
+        written = {k: [int(place[r]) for r in rows if keep[r]] for k, rows in self.written.items()}
+        columns = {k: _kept(v, keep) for k, v in self.columns.items()}
+        columns = {k: v for k, v in columns.items()
+                   if not isinstance(v, list) or any(x is not None for x in v)}  # fmt: skip
+        return Rows(columns, self.file[keep],
+                    tuple(o[keep] for o in self.order), {k: v for k, v in written.items() if v},
+                    self.untyped)  # fmt: skip
+
+
+def _kept(values: Any, keep: np.ndarray) -> Any:
+    """The values of a column (numpy, pandas or Arrow array, or list) where ``keep``."""
+    if isinstance(values, list):
+        return [v for v, k in zip(values, keep.tolist(), strict=True) if k]
+    if isinstance(values, (np.ndarray, pd.api.extensions.ExtensionArray)):
+        return values[keep]
+    import pyarrow as pa
+
+    return values.filter(pa.array(keep))
 
 
 @dataclass
 class Built:
-    """A reader's answer: ``ok`` per parsed file (False: the general walk must read it, and the
-    reader is called again without it), the rows per frame name and, from a reader of several
-    APIs, the API of each file (as the general path names it; None when it names none). A
-    part may be a function giving the Rows: it is called once the parsed table and the bodies
-    are let go, so that they and the rows are not alive at once."""
+    """A reader's answer: ``ok`` per parsed file (False: the general walk must read it; the
+    rows of such a file are dropped, see :meth:`without`), the rows per frame name and, from
+    a reader of several APIs, the API of each file (as the general path names it; None when
+    it names none). A part may be a function giving the Rows: it is called once the parsed
+    table and the bodies are let go, so that they and the rows are not alive at once. A
+    reader makes each row of its own file's values alone, so a file's rows do not depend on
+    which other files were read beside it."""
 
     ok: np.ndarray
     rows: dict[str, list[Rows | Callable[[], Rows]]]
     apis: list[str | None] | None = None
+
+    def without(self, files: np.ndarray) -> Built:
+        """This answer without the rows of the files where mask ``files`` is True (they are
+        no longer ``ok``)."""
+        if not files.any():
+            return self
+        keep = ~files
+
+        def dropped(part: Rows | Callable[[], Rows]) -> Rows | Callable[[], Rows]:
+            if isinstance(part, Rows):
+                return part.subset(keep[part.file])
+            return lambda: dropped(part())  # type: ignore[return-value]
+
+        rows = {name: [dropped(p) for p in parts] for name, parts in self.rows.items()}
+        return Built(self.ok & keep, rows, self.apis)
 
 
 def frame_of(name: str, parts: list[Rows]) -> tuple[pd.DataFrame, np.ndarray]:
