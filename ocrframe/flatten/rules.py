@@ -168,20 +168,26 @@ def confidence_array(values: np.ndarray) -> np.ndarray:
 def polygon_columns(columns: list[np.ndarray]) -> list[np.ndarray]:
     """The polygon rule on the 8 coordinate columns of ``n`` polygons: a polygon with any
     non-finite coordinate becomes all NaN (complete or absent, never partly there). Columns
-    are copied only when a polygon changes.
+    are copied only when a polygon changes (an absent one, all NaN, stays as it is).
 
     >>> [c.tolist() for c in polygon_columns([np.array([1.0, 2.0]), np.array([np.inf, 3.0])])]
     [[nan, 2.0], [nan, 3.0]]
+    >>> cols = [np.array([np.nan, 1.0]), np.array([np.nan, 2.0])]
+    >>> all(a is b for a, b in zip(polygon_columns(cols), cols))
+    True
     """
     columns = [np.asarray(c, dtype=np.float64) for c in columns]
     finite = np.ones(len(columns[0]), dtype=bool) if columns else np.ones(0, dtype=bool)
+    absent = np.ones_like(finite)
     for c in columns:
         finite &= np.isfinite(c)
-    if finite.all():
+        absent &= np.isnan(c)
+    change = ~finite & ~absent
+    if not change.any():
         return columns
     out = []
     for c in columns:
         c = c.copy()
-        c[~finite] = np.nan
+        c[change] = np.nan
         out.append(c)
     return out
