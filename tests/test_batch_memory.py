@@ -125,6 +125,68 @@ def test_joined_parts_equal_a_concat_then_take(shape: str):
     assert frames == []
 
 
+def test_chunk_frames_go_before_their_columns_are_joined(tmp_path: Path, monkeypatch):
+    """The join lets each chunk's column go once joined only if nothing else holds the
+    chunk's frames: a batch kept the last chunk's frames alive through the join (driving
+    licences over 1,000 files peaked at 1.45x the frames, not 1.2x)."""
+    import weakref
+
+    from ocrframe.datasets import frame_parts
+
+    paths = []
+    for i, body in enumerate(field_bodies(6)[:6]):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_bytes(body)
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    batch = read_responses(paths)
+    made, alive = [], []
+    chunk_parts, concat = batch._chunk_parts, frame_parts._concat
+
+    def recorded(names, idx):
+        parts = chunk_parts(names, idx)
+        made.extend(weakref.ref(f) for found in parts.values() for _, f in found)
+        return parts
+
+    def joining(arrays):
+        alive.append(sum(r() is not None for r in made))
+        return concat(arrays)
+
+    monkeypatch.setattr(batch, "_chunk_parts", recorded)
+    monkeypatch.setattr(frame_parts, "_concat", joining)
+    frames = batch.flatten()
+    assert len(frames["fields"]) and len(made) >= 3 and alive
+    assert max(alive) == 0, alive
+
+
+def test_field_polygons_are_columns_of_their_own(tmp_path: Path):
+    """Each polygon column of the field reader is an array of its own (rows of one block
+    would go only once all eight were joined with another chunk's)."""
+    from ocrframe.synth import synthesize
+
+    paths = []
+    for i in range(4):
+        body = synthesize("id-card", seed=i, params={"return_text_location": True})
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps(body))
+    assert read_frames_fallback(paths) == []
+    fields = read_responses(paths).flatten()["fields"]
+
+    def owner(a: np.ndarray) -> np.ndarray:
+        while a.base is not None:
+            a = a.base
+        return a
+
+    owners = [id(owner(fields[c].to_numpy())) for c in ("x1", "y1", "x2", "y4")]
+    assert fields["x1"].notna().any()
+    assert len(set(owners)) == 4
+
+
+def read_frames_fallback(paths: list[Path]) -> list[int]:
+    from ocrframe.flatten.arrow import read_frames
+
+    return read_frames(read_responses(paths).entries, ["fields"]).fallback
+
+
 @pytest.mark.parametrize("n", [0, 1])
 def test_one_or_no_file_takes_the_same_path(tmp_path: Path, n: int):
     paths = []

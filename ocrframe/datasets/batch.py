@@ -304,8 +304,9 @@ class Batch:
         parts: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {}
         for start in range(0, len(self._entries), CHUNK):
             idx = range(start, min(start + CHUNK, len(self._entries)))
-            for name, found in self._chunk_parts(names, idx).items():
-                parts.setdefault(name, []).extend(found)
+            chunk = self._chunk_parts(names, idx)
+            for name in list(chunk):  # no variable left holding a chunk's frames: the join
+                parts.setdefault(name, []).extend(chunk.pop(name))  # lets each one go
         return {name: in_order(parts.pop(name), name) for name in names if name in parts}
 
     def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:

@@ -137,10 +137,14 @@ class FieldRows:
         if any(p is not None for p in parts["xy"]):
             place = np.empty_like(perm)  # where each gathered row goes
             place[perm] = np.arange(len(perm))
-            xy = np.full((8, len(perm)), np.nan)  # one row per column: each contiguous
+            # An array per column (not rows of one block): a column joined with another
+            # chunk's can then go on its own.
+            xy = [np.full(len(perm), np.nan) for _ in POLYGON]
             for at, size, part in zip(starts, sizes, parts["xy"], strict=True):
                 if part is not None:
-                    xy[:, place[at : at + size]] = part.T
+                    rows = place[at : at + size]
+                    for k, column in enumerate(xy):
+                        column[rows] = part[:, k]
             cols.update(zip(POLYGON, xy, strict=True))
         return Rows(cols, file)
 
