@@ -291,3 +291,13 @@ def test_a_file_the_reader_refuses_costs_no_second_read_of_the_others(tmp_path, 
     assert calls == [1]
     monkeypatch.setattr(reader, "read", read)
     assert_same_as_general(paths)
+
+
+def test_a_direction_of_thousands_of_digits_is_read_like_the_walk_reads_it(tmp_path):
+    """Python refuses to read an integer of over 4,300 digits: the first file's direction
+    (which sets the strict parse's types) may be one, and must not stop the read."""
+    clean = bodies("general-text", 3)
+    paths = write(tmp_path, [_with_direction(b, "general-text", -1) for b in clean])
+    text = paths[0].read_bytes().replace(b'"direction": -1', b'"direction": ' + b"9" * 5000)
+    paths[0].write_bytes(text)
+    assert_same_as_general(paths)

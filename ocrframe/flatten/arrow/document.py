@@ -135,6 +135,7 @@ def written_number(body: bytes, key: str) -> int | float | None:
     (1.0, 1)
     >>> written_number(b'{"d": 1, "x": "d"}', "d")  # "d" twice
     >>> written_number(b'{"\\\\u0064": 1.0, "x": {"d": 1}}', "d")  # a key with an escape
+    >>> written_number(b'{"d": ' + b"9" * 5000 + b"}", "d")  # no int Python reads, no double
     """
     name = b'"' + key.encode() + b'"'
     at = body.find(name)
@@ -149,9 +150,12 @@ def written_number(body: bytes, key: str) -> int | float | None:
     if before < 0 or body[before] not in b"{," or hit is None:
         return None  # not a member (the name is a value's text), or no number
     token = hit.group(1)
-    return float(token) if any(c in token for c in b".eE") else int(token)
+    if any(c in token for c in b".eE"):
+        return float(token)
+    return int(token) if len(token) <= _DIGITS else None  # longer: beyond any double anyway
 
 
+_DIGITS = 400  # Python refuses to read integers of over 4,300 digits; a double ends at 309
 # A key written with an escape: a backslash, then the rest of its string and a colon (a value
 # holding a backslash is followed by a comma or a bracket; one holding an escaped quote then a
 # colon is taken for a key too, which only sends its file the general way).
