@@ -140,7 +140,7 @@ def test_chunk_frames_go_before_their_columns_are_joined(tmp_path: Path, monkeyp
     monkeypatch.setattr(batch_module, "CHUNK", 2)
     batch = read_responses(paths)
     made, alive = [], []
-    chunk_parts, concat = batch._chunk_parts, frame_parts._concat
+    chunk_parts, concat = batch._chunk_parts, frame_parts.concat_arrays
 
     def recorded(names, idx):
         parts = chunk_parts(names, idx)
@@ -152,7 +152,7 @@ def test_chunk_frames_go_before_their_columns_are_joined(tmp_path: Path, monkeyp
         return concat(arrays)
 
     monkeypatch.setattr(batch, "_chunk_parts", recorded)
-    monkeypatch.setattr(frame_parts, "_concat", joining)
+    monkeypatch.setattr(frame_parts, "concat_arrays", joining)
     frames = batch.flatten()
     assert len(frames["fields"]) and len(made) >= 3 and alive
     assert max(alive) == 0, alive

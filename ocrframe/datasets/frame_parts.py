@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.arrays import NumpyExtensionArray
 
-from ..flatten._schema import ID_COLUMNS
+from ..flatten._schema import ID_COLUMNS, concat_arrays
 
 __all__ = ["concat_frames", "in_order", "joinable", "joined_in_order"]
 
@@ -126,7 +126,7 @@ def joined_in_order(frames: list[pd.DataFrame], order: np.ndarray) -> pd.DataFra
         arrays = [p.pop(col) for p in parts]
         if runs:
             arrays = [arrays[k][a:b] for k, a, b in runs]
-        joined = _concat(arrays)
+        joined = concat_arrays(arrays)
         del arrays
         columns[col] = joined if runs is not None else joined.take(order)
         del joined
@@ -157,13 +157,6 @@ def _array_of(column: pd.Series) -> Any:
     """The array a frame's column holds (a numpy one as such, no copy)."""
     values = column.array
     return values.to_numpy() if isinstance(values, NumpyExtensionArray) else values
-
-
-def _concat(arrays: list[Any]) -> Any:
-    """Arrays of one type as one."""
-    if isinstance(arrays[0], np.ndarray):
-        return np.concatenate(arrays)
-    return type(arrays[0])._concat_same_type(arrays)
 
 
 def concat_frames(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..response import FONT_KEYS
 from . import rules
-from ._schema import BBOX, SCHEMAS, column_array
+from ._schema import BBOX, SCHEMAS, column_array, concat_arrays
 
 # The members each structure's frame covers (the rest of an object goes to other).
 WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "words_list"}) | FONT_KEYS
@@ -186,10 +186,7 @@ def _joined(chunks: list[Any]) -> Any:
     """One array from the typed arrays of :meth:`Extraction.pack` (released once joined)."""
     if len(chunks) == 1:
         return chunks.pop()
-    if isinstance(chunks[0], np.ndarray):
-        out = np.concatenate(chunks)
-    else:  # a pandas extension array (Int64, boolean, str)
-        out = type(chunks[0])._concat_same_type(chunks)
+    out = concat_arrays(chunks)  # numpy, or a pandas extension array (Int64, boolean, str)
     chunks.clear()
     return out
 

@@ -188,6 +188,17 @@ def _inferred(values: list[Any]) -> Any:
     return pd.array(values)
 
 
+def concat_arrays(arrays: list[Any]) -> Any:
+    """Column arrays of one type (numpy or pandas extension arrays) as one.
+
+    >>> concat_arrays([np.array([1.0]), np.array([2.0])]).tolist()
+    [1.0, 2.0]
+    """
+    if isinstance(arrays[0], np.ndarray):
+        return np.concatenate(arrays)
+    return type(arrays[0])._concat_same_type(arrays)
+
+
 def column_array(values: Any, dtype: str, n: int) -> Any:
     """Column ``values`` (a list, or an array taken as it is) as an array of ``dtype``.
 

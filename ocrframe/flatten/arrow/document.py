@@ -104,23 +104,31 @@ def read_as_written(document: Rows, body_of: Callable[[int], bytes]) -> set[int]
     >>> read_as_written(rows, lambda file: b'{"result": {"direction": -1}}'), rows.columns
     (set(), {'page': [1], 'direction': [-1]})
     """
+    cells: dict[int, list[tuple[str, int]]] = {}  # by file: each body is read once
+    for name, rows in document.written.items():
+        for row in rows:
+            cells.setdefault(int(document.file[row]), []).append((name, row))
     unread: set[int] = set()
-    for name, cells in document.written.items():
-        key = name.rsplit(".", 1)[-1]
-        values = document.columns[name]
-        for row in cells:
-            file = int(document.file[row])
+    for file, named in cells.items():
+        try:
+            body = body_of(file)
+        except OSError:  # gone
+            unread.add(file)
+            continue
+        for name, row in named:
+            values = document.columns[name]
+            number = written_number(body, name.rsplit(".", 1)[-1])
             try:
-                number = written_number(body_of(file), key)
                 same = number is not None and float(number) == values[row]
-            except (OSError, OverflowError):  # gone; an integer beyond any double
+            except OverflowError:  # an integer beyond any double
                 same = False
             if same:
                 values[row] = number
             else:
                 unread.add(file)
-        kinds = {type(v) for v in values if v is not None}
-        document.untyped |= int in kinds and float in kinds  # typed over every file's values
+    for name in document.written:  # a column of ints and floats: typed over every file's
+        kinds = {type(v) for v in document.columns[name] if v is not None}
+        document.untyped |= int in kinds and float in kinds
     document.written = {}
     return unread
 

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._schema import build_frame
+from .._schema import build_frame, concat_arrays
+from .columns import kept
 
 __all__ = ["Rows", "Built", "frame_of"]
 
@@ -68,9 +69,7 @@ def _kept(values: Any, keep: np.ndarray) -> Any:
         return [v for v, k in zip(values, keep.tolist(), strict=True) if k]
     if isinstance(values, (np.ndarray, pd.api.extensions.ExtensionArray)):
         return values[keep]
-    import pyarrow as pa
-
-    return values.filter(pa.array(keep))
+    return kept(values, keep)  # an Arrow array
 
 
 @dataclass
@@ -137,12 +136,9 @@ def _joined(parts: list[Rows]) -> Rows | None:
         kind = type(values[0])
         if any(type(v) is not kind for v in values):
             return None
-        if issubclass(kind, np.ndarray):
-            columns[k] = np.concatenate(values)
-        elif issubclass(kind, pd.api.extensions.ExtensionArray):
-            columns[k] = kind._concat_same_type(values)
-        else:
+        if not issubclass(kind, (np.ndarray, pd.api.extensions.ExtensionArray)):
             return None
+        columns[k] = concat_arrays(values)
     order = tuple(np.concatenate([p.order[k] for p in parts]) for k in range(len(parts[0].order)))
     untyped = any(p.untyped for p in parts)
     return Rows(columns, np.concatenate([p.file for p in parts]), order, untyped=untyped)
