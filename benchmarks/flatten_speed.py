@@ -217,6 +217,8 @@ def one_response(rounds: int) -> None:
         print(f"  {name:<40}{secs * 1000:9.1f}")
     ratio = t["ocrframe.words(body)"] / t["json_normalize(blocks)"]
     print(f"  words / json_normalize: {ratio:.2f}x  (target <= 1x)")
+    ratio = t["ocrframe.words(body with chars)"] / t["json_normalize(blocks with chars)"]
+    print(f"  the same, characters present: {ratio:.2f}x")
     try:
         plot(chars, rounds)
     except ImportError as exc:

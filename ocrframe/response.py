@@ -370,12 +370,16 @@ def detect_api(raw: Any) -> str | None:
             return spec.slug
     if "words_block_list" in keys:
         blocks = result.get("words_block_list")
-        if isinstance(blocks, list) and any(
-            isinstance(b, dict) and not FONT_KEYS.isdisjoint(b) for b in blocks
-        ):
-            return "web-image"
-        return "general-text"
+        return "web-image" if isinstance(blocks, list) and _with_fonts(blocks) else "general-text"
     return None
+
+
+def _with_fonts(blocks: list[Any]) -> bool:
+    """Whether a block of ``blocks`` holds a font key (Web Image's). One C-level pass when all
+    are dicts (a 20,000-block list: a Python step per block costs a millisecond)."""
+    if set(map(type, blocks)) <= {dict}:
+        return not all(map(FONT_KEYS.isdisjoint, blocks))
+    return any(isinstance(b, dict) and not FONT_KEYS.isdisjoint(b) for b in blocks)
 
 
 def guess_api(raw: Any) -> str | None:

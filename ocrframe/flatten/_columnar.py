@@ -13,8 +13,9 @@ row is added, and the caller walks the objects one by one.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -58,10 +59,10 @@ def plain_columns(
     if not set(map(type, items)) <= {dict} or not set().union(*items) <= allowed:
         return None
     text_key, conf_key, loc_key = keys
-    text = [d.get(text_key) for d in items]
+    text = values_at(items, text_key)
     if not set(map(type, text)) <= _TEXT_TYPES:
         return None
-    conf = [d.get(conf_key) for d in items]
+    conf = values_at(items, conf_key)
     given = [c for c in conf if c is not None] if _NONE in set(map(type, conf)) else conf
     values = _floats(given)
     if values is None:
@@ -75,33 +76,43 @@ def plain_columns(
     else:
         confs = np.full(len(conf), np.nan)
         confs[np.array([c is not None for c in conf], dtype=bool)] = values
-    xy = _polygons([d.get(loc_key) for d in items], strict)
+    xy = _polygons(values_at(items, loc_key), strict)
     if xy is None:
         return None
     return Plain(text, confs, xy)
+
+
+def values_at(items: list[dict[str, Any]], key: str) -> list[Any]:
+    """``item.get(key)`` of each of ``items`` (dicts), at C level when every one holds it.
+
+    >>> values_at([{"a": 1}, {"a": 2}], "a"), values_at([{"a": 1}, {}], "a")
+    ([1, 2], [1, None])
+    """
+    try:
+        return list(map(operator.itemgetter(key), items))
+    except KeyError:
+        return [d.get(key) for d in items]
 
 
 def _polygons(locs: list[Any], strict: bool) -> np.ndarray | None:
     """``(n, 8)`` floats (NaN rows where absent), or None when some location is not a list of
     4 vertices of 2 numbers (ints or floats, not bools), or (``strict``) has a non-finite
     coordinate. A vertex is read as :func:`~ocrframe.flatten.rules.polygon` reads it: any
-    pair that unpacks into two numbers."""
+    pair that unpacks into two numbers.
+
+    >>> _polygons([[[0, 1], [2, 1], [2, 3], [0, 3]], None], True).tolist()[0]
+    [0.0, 1.0, 2.0, 1.0, 2.0, 3.0, 0.0, 3.0]
+    >>> _polygons([[[0, 1], [2, 1], [2, 3]]], True) is None
+    True
+    """
     types = set(map(type, locs))
     if not types <= {list, _NONE}:
         return None
     given = [loc for loc in locs if loc is not None] if _NONE in types else locs
     if not given:
         return np.full((len(locs), 8), np.nan)
-    if set(map(len, given)) != {4}:
-        return None
-    vertices = list(chain.from_iterable(given))
-    try:
-        if set(map(len, vertices)) != {2}:
-            return None
-    except TypeError:  # a vertex without a length (a number)
-        return None
-    coords = list(chain.from_iterable(vertices))
-    values = _floats(coords)
+    coords = _coordinates(given)
+    values = None if coords is None else _floats(coords)
     if values is None or (strict and not np.isfinite(values).all()):
         return None
     values = values.reshape(-1, 8)
@@ -110,6 +121,20 @@ def _polygons(locs: list[Any], strict: bool) -> np.ndarray | None:
     xy = np.full((len(locs), 8), np.nan)
     xy[np.array([loc is not None for loc in locs], dtype=bool)] = values
     return xy
+
+
+def _coordinates(polygons: list[list[Any]]) -> list[Any] | None:
+    """The 8 coordinates of each polygon of 4 vertices, in one list; None when one is not 4
+    pairs. Unpacking reads each vertex once (vertices lie scattered in memory among the
+    other objects of a parsed body: each pass over them costs a cache miss per vertex)."""
+    out: list[Any] = []
+    extend = out.extend
+    try:
+        for (x1, y1), (x2, y2), (x3, y3), (x4, y4) in polygons:
+            extend((x1, y1, x2, y2, x3, y3, x4, y4))
+    except (TypeError, ValueError):  # not 4 vertices, a vertex not a pair
+        return None
+    return out
 
 
 def _floats(values: list[Any]) -> np.ndarray | None:
@@ -151,7 +176,7 @@ def _plain_words(ex: Extraction, items: list[Any], allowed: frozenset[str]) -> _
         return None
     if not ex.wants("chars", "other"):  # characters are not looked at
         return _Words(words)
-    lists = [d.get("char_list") for d in items]
+    lists = values_at(items, "char_list")
     if not set(map(type, lists)) <= {list, _NONE}:
         return None
     counts = np.array([len(c) if c else 0 for c in lists], dtype=np.int64)
@@ -197,7 +222,8 @@ def add_plain_blocks(ex: Extraction, blocks: list[Any], page: int, region: int |
     if not set(map(type, blocks)) <= {dict}:
         return False
     items, block, piece = blocks, list(range(len(blocks))), None
-    if any("words_list" in b for b in blocks):  # General Table: a block, then its pieces
+    # General Table: a block, then its pieces (looked for at C level: no step per block)
+    if any(map(operator.contains, blocks, repeat("words_list"))):
         items, block, piece, pieces = [], [], [], []
         for i, b in enumerate(blocks):
             items.append(b)
@@ -240,7 +266,7 @@ def add_plain_cells(
     spans = [_run(c.get("rows")) for c in cells] + [_run(c.get("columns")) for c in cells]
     if None in spans:
         return False
-    cell_xy = _polygons([c.get("cell_location") for c in cells], strict)
+    cell_xy = _polygons(values_at(cells, "cell_location"), strict)
     if cell_xy is None:
         return False
     items, block, cell = [], [], []
