@@ -13,11 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ocrframe.catalog import APIS
 from ocrframe.datasets.batch import Entry
 from ocrframe.datasets.cache import split_cache_file
 from ocrframe.errors import CacheCorruptError
+from ocrframe.flatten.arrow import files
 from ocrframe.flatten.arrow.dispatch import READERS
 from ocrframe.flatten.arrow.files import Joined, drop_deep, read_bodies
 from ocrframe.parsing import saved_header
@@ -290,3 +293,25 @@ def test_markers_with_no_common_ending_are_each_found(tmp_path: Path):
         entries.append(Entry(str(i), None, None, path=str(tmp_path / f"{i}")))
     groups, _ = read_bodies(entries, markers)
     assert {api: idx for api, (idx, _) in groups.items()} == {"two": [0, 1], "any": [2, 3]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.binary(max_size=120).map(lambda b: b.replace(b"n", b"nu")),
+    needle=st.sampled_from([b"null", b'_result"', b'"words_block_list"', b"nu", b"abcd"]),
+    where=st.lists(st.integers(0, 130), max_size=3),
+    span=st.tuples(st.integers(0, 140), st.integers(0, 140)),
+)
+def test_find_bytes_finds_what_bytes_find_finds(data, needle, where, span):
+    for at in sorted(where, reverse=True):
+        data = data[:at] + needle + data[at:]
+    start, stop = min(span), min(max(span), len(data))
+    with pytest.MonkeyPatch.context() as mp:
+        # Stretches of a few bytes, so the numpy search, its alignments and the seams between
+        # stretches are all crossed by short inputs.
+        mp.setattr(files, "_NEAR", 7)
+        mp.setattr(files, "_STRETCH", 11)
+        for given_data in (data, bytearray(data)):
+            assert files.find_bytes(given_data, needle, start, stop) == data.find(
+                needle, start, stop
+            )

@@ -186,7 +186,7 @@ def _holding(bodies: Joined, which: list[int], markers: tuple[bytes, ...]) -> se
     ending, pattern = _any_of(markers)
 
     def find(start: int, stop: int) -> int:
-        at = data.find(ending, start, stop)
+        at = find_bytes(data, ending, start, stop)
         if at < 0 or pattern is None:
             return at
         hit = pattern.search(data, at, stop)
@@ -216,7 +216,7 @@ def _with_null(bodies: Joined, which: list[int]) -> set[int]:
     """The bodies among ``which`` holding ``null`` (the ``_ocrframe`` member
     Response.to_json ends a file with may hold nulls: not the body)."""
     data = bodies.data
-    hits = bodies.first_hits(which, lambda a, b: data.find(b"null", a, b))
+    hits = bodies.first_hits(which, lambda a, b: find_bytes(data, b"null", a, b))
     return {j for j, at in hits if at < _saved_header_start(data, *bodies.span(j))}
 
 
@@ -257,6 +257,56 @@ def _saved_header_start(data: bytes | bytearray, start: int, end: int) -> int:
         return end
     m = _SAVED_HEADER_MEMBER.search(data, max(start, data.rfind(b",", start, at)), end)
     return m.start() if m else end
+
+
+_NEAR = 1 << 16  # bytes searched plainly first: most hits are near
+_STRETCH = 1 << 20  # positions looked through at once past that (views of the bytes, a quarter
+# as many booleans per pass)
+
+
+def find_bytes(data: bytes | bytearray, needle: bytes, start: int, stop: int) -> int:
+    """``data.find(needle, start, stop)``, 3-4x faster through long stretches without it
+    (looking for a key that none of a dataset's bodies holds): past the first ``_NEAR`` bytes
+    the stretch is looked through with numpy, a megabyte at a time.
+
+    >>> data = b"x" * 300_000 + b'"kv_result"' + b"y" * 10
+    >>> find_bytes(data, b'_result"', 0, len(data)) == data.find(b'_result"')
+    True
+    >>> find_bytes(data, b"null", 0, len(data)), find_bytes(data, b"xx", 5, 9)
+    (-1, 5)
+    """
+    near = min(stop, start + _NEAR)
+    at = data.find(needle, start, near)
+    if at >= 0 or near >= stop:
+        return at
+    begin = max(start, near - len(needle) + 1)  # a hit across ``near`` counts
+    if len(needle) < 4:
+        return data.find(needle, begin, stop)
+    while True:  # ``_STRETCH`` starting positions at a time
+        end = min(stop, begin + _STRETCH + len(needle) - 1)
+        at = _first_in(data, needle, begin, end)
+        if at >= 0 or end >= stop:
+            return at
+        begin += _STRETCH
+
+
+def _first_in(data: bytes | bytearray, needle: bytes, begin: int, end: int) -> int:
+    """The first ``needle`` (4 bytes or more) wholly inside ``data[begin:end]``, or -1: its
+    first 4 bytes compared as one 32-bit word at each of the 4 alignments, the rest checked
+    at those candidates only."""
+    buf = np.frombuffer(memoryview(data)[begin:end], dtype=np.uint8)
+    n, size = len(buf), len(needle)
+    head = np.frombuffer(needle[:4], dtype="<u4")[0]
+    found = [
+        np.flatnonzero(np.frombuffer(buf, dtype="<u4", offset=k, count=(n - k) // 4) == head) * 4
+        + k
+        for k in range(min(4, n - 3))
+    ]
+    at = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    at = at[at <= n - size]
+    for i in range(4, size):  # the bytes after the first 4 (none for "null")
+        at = at[buf[at + i] == needle[i]]
+    return begin + int(at[0]) if len(at) else -1
 
 
 class Joined(Sequence[bytes]):
@@ -374,12 +424,26 @@ def drop_deep(bodies: Sequence[bytes]) -> np.ndarray:
 def _openers(bodies: Sequence[bytes]) -> np.ndarray:
     """The opening brackets of each body (of a :class:`Joined` buffer: counted in place, no
     body copied out)."""
-    if isinstance(bodies, Joined):
-        data, spans = bodies.data, map(bodies.span, range(len(bodies)))
-        counts = (data.count(b"[", *span) + data.count(b"{", *span) for span in spans)
-    else:
-        counts = (b.count(b"[") + b.count(b"{") for b in bodies)
+    if isinstance(bodies, Joined):  # where the brackets are, ``_PIECE`` bytes at a time
+        data = bodies.data
+        at = [begin + np.flatnonzero(_folded(data, begin) == _OPENING)
+              for begin in range(0, len(data), _PIECE)]  # fmt: skip
+        found = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
+        return np.diff(np.searchsorted(found, np.append(bodies.starts, len(data))))
+    counts = (b.count(b"[") + b.count(b"{") for b in bodies)
     return np.fromiter(counts, np.int64, len(bodies))
+
+
+_OPENING = ord("{")  # and "[", which is "{" with bit 5 cleared
+# Bytes per array pass: arrays of this size come back from the allocator already mapped (a
+# megabyte each is mapped anew, a page fault per 4 kB: 4x the pass itself).
+_PIECE = 1 << 17
+
+
+def _folded(data: bytes | bytearray, begin: int) -> np.ndarray:
+    """``_PIECE`` bytes of ``data`` from ``begin``, bit 5 set: "[" reads as "{" (and "]" as
+    "}"), no other byte does."""
+    return np.frombuffer(memoryview(data)[begin : begin + _PIECE], dtype=np.uint8) | 32
 
 
 def parse(
