@@ -20,7 +20,8 @@ Smart Document Recognizer and VAT response beside ``json_normalize`` of its reco
 peak of a dataset flatten against the final frames' deep size, fresh process per shape: all
 that is alive at once (resident high-water mark, allocators that return freed memory), and the
 sum of the Python heap's and Arrow pool's peaks taken apart (an upper bound: they need not
-coincide). Import: ``import ocrframe`` over pandas.
+coincide). First call: one call in a fresh process, ours and the floor's (the medians leave
+out what a session pays once). Import: ``import ocrframe`` over pandas.
 
 Run: python benchmarks/flatten_speed.py [--files 300 --rounds 3 --shapes vat-invoice]
 """
@@ -198,6 +199,65 @@ def datasets(files: int, rounds: int, shapes: list[str], layouts: list[str]) -> 
             )
 
 
+def first_calls(files: int, shapes: list[str], rounds: int) -> None:
+    """The first call in a fresh process, which the medians above leave out: what a notebook
+    pays once per session (each process imports pandas, pyarrow and ocrframe first; what the
+    call itself loads, its allocator's first pages and any per-process memo are counted)."""
+    print(
+        f"\nFirst call in a fresh process ({files} files; median of {rounds} processes per "
+        "method, s)"
+    )
+    for shape in shapes:
+        generate(shape, files)
+        got = {
+            how: statistics.median(
+                float(
+                    subprocess.run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--first-of",
+                            shape,
+                            "--files",
+                            str(files),
+                            "--measure",
+                            how,
+                        ],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout
+                )  # fmt: skip
+                for _ in range(rounds)
+            )
+            for how in ("arrow1", "ours")
+        }
+        print(f"  {shape:<27}arrow1 {got['arrow1']:7.3f}  ours {got['ours']:7.3f}  "
+              f"/arrow1 {got['ours'] / got['arrow1']:5.2f}x")  # fmt: skip
+
+
+def compiled() -> None:
+    """Compile ocrframe's modules to bytecode, as installing a package does, so that fresh
+    processes do not compile them from source (they would where ``PYTHONDONTWRITEBYTECODE``
+    is set, as on CI machines: 20 ms of a field-API first call)."""
+    import compileall
+
+    compileall.compile_dir(Path(ocrframe.__file__).parent, quiet=1)
+
+
+def first_of(shape: str, files: int, measure: str) -> None:
+    """Print the seconds of one first call (``arrow1`` or ``ours``) over the dataset."""
+    import pyarrow.json  # noqa: F401 (imported by users before they call it)
+
+    paths = generate(shape, files)
+    t = time.perf_counter()
+    if measure == "arrow1":
+        arrow_floor(paths, False)
+    else:
+        read_responses(paths).flatten()
+    print(time.perf_counter() - t)
+
+
 def one_response(rounds: int) -> None:
     print(f"\nOne 20,000-block response (median of {rounds}, ms)")
     plain = general_text(random.Random(1), 20_000)
@@ -372,20 +432,29 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--files", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--skip", nargs="*", default=[],
-                    choices=["datasets", "one", "memory", "import"])  # fmt: skip
+                    choices=["datasets", "first", "one", "memory", "import"])  # fmt: skip
     ap.add_argument("--shapes", nargs="*", default=list(SHAPES), choices=list(SHAPES),
                     help="dataset shapes to measure (default: all)")  # fmt: skip
     ap.add_argument("--layouts", nargs="*", default=list(LAYOUTS), choices=list(LAYOUTS),
                     help="files as plain bodies, saved by Response.to_json, or a run's cache "
                     f"(the last two for {', '.join(SAVED_SHAPES)}; default: all)")  # fmt: skip
     ap.add_argument("--memory-of", choices=list(SHAPES), help=argparse.SUPPRESS)
-    ap.add_argument("--measure", choices=["resident", "traced"], help=argparse.SUPPRESS)
+    ap.add_argument("--first-of", choices=list(SHAPES), help=argparse.SUPPRESS)
+    ap.add_argument("--measure", choices=["resident", "traced", "arrow1", "ours"],
+                    help=argparse.SUPPRESS)  # fmt: skip
     args = ap.parse_args(argv)
     if args.memory_of:
         memory_of(args.memory_of, args.files, args.measure)
         return
+    if args.first_of:
+        first_of(args.first_of, args.files, args.measure)
+        return
     if "datasets" not in args.skip:
         datasets(args.files, args.rounds, args.shapes, args.layouts)
+    if not {"first", "import"} <= set(args.skip):
+        compiled()
+    if "first" not in args.skip:
+        first_calls(args.files, args.shapes, args.rounds)
     if "one" not in args.skip:
         one_response(args.rounds)
         one_response_shapes(args.rounds)

@@ -5,6 +5,7 @@ frames, and the common ones must be read column-wise (not handed back)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -78,6 +79,28 @@ def test_dates_numbers_and_escapes_keep_their_text(tmp_path):
     assert values["issue_date"].tolist()[:2] == ["2018-11-13 17:11:10", "2019-01-01"]
     assert values["count"].tolist()[:2] == ["12", "7"]
     assert values["quote"].tolist()[0] == 'say "hi" \\ bye'
+
+
+def test_a_dataset_with_dates_is_parsed_once_in_a_new_process(tmp_path, monkeypatch):
+    # pyarrow reads "2018-11-13" as a timestamp; the dates a dataset holds are learnt from
+    # its first body, so the dataset is not parsed twice (once inferred, once as text).
+    files = importlib.import_module("ocrframe.flatten.arrow.files")
+    fields = importlib.import_module("ocrframe.flatten.arrow.fields")
+    monkeypatch.setattr(fields, "_TEXT_SCHEMAS", {})  # what a new process knows
+    sizes = []
+    read = files._read
+
+    def counted(part, schema, strict):
+        sizes.append(len(part))
+        return read(part, schema, strict)
+
+    monkeypatch.setattr(files, "_read", counted)
+    items = [synthesize("vat-invoice", seed=i) for i in range(4)]
+    assert all("-" in body["result"]["issue_date"] for body in items)
+    paths = write(tmp_path, items)
+    values = read_responses(paths).fields().set_index("field")["value"]
+    assert values["issue_date"].tolist() == [body["result"]["issue_date"] for body in items]
+    assert sizes.count(len(items)) == 1, sizes
 
 
 def test_odd_files_go_the_general_way_and_change_nothing(tmp_path):

@@ -96,7 +96,7 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
 
     bodies: Joined | None = held.pop()
     if hasattr(reader, "APIS"):  # inferred types, partial schema: no strict parse
-        parsed = parse(bodies, reader.SCHEMA(api), strict=False)
+        parsed = parse(bodies, reader.SCHEMA(api, bodies[0]), strict=False)
     else:
         document = _as_first_writes(getattr(reader, "DOCUMENT", None), bodies)
         parsed = parse(bodies, reader.SCHEMA(), document)
