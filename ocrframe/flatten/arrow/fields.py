@@ -45,15 +45,16 @@ MARKERS = (b'"result"',)
 _TEXT_SCHEMAS: dict[str, Any] = {}
 
 
-def SCHEMA(api: str | None = None, sample: bytes | None = None) -> Any:  # noqa: N802 (named
-    # like the other readers')
+# Named like the other readers' SCHEMA (a constant there).
+def SCHEMA(api: str | None = None, sample: bytes | None = None) -> Any:  # noqa: N802
     """The explicit part of the parse schema: the date-like strings seen so far (None: infer
     everything). With none seen yet, those of body ``sample`` (parsed alone, a fraction of a
     millisecond): the usual dataset then parses once, not twice (see :func:`_dates_as_text`).
 
-    >>> SCHEMA("passport", b'{"result": {"date_of_birth": "1990-01-31"}}')
+    >>> SCHEMA("an API", b'{"result": {"date_of_birth": "1990-01-31"}}')
     result: struct<date_of_birth: string>
       child 0, date_of_birth: string
+    >>> _ = _TEXT_SCHEMAS.pop("an API")
     """
     key = api or DETECTED
     if key not in _TEXT_SCHEMAS and sample is not None:
