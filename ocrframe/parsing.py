@@ -223,7 +223,8 @@ def clean_info(info: Any) -> dict[str, Any]:
     return out
 
 
-_HEADER = re.compile(rb'"_ocrframe"\s*:\s*')
+SAVED_KEY = b'"_ocrframe"'  # the key of the header Response.to_json ends a file with
+_HEADER = re.compile(re.escape(SAVED_KEY) + rb"\s*:\s*")
 HEADER_TAIL = 65536  # how far from a file's end its saved header is looked for
 
 
@@ -240,7 +241,7 @@ def saved_header(tail: bytes) -> dict[str, Any] | None:
     True
     """
     last, end, start = None, len(tail), max(0, len(tail) - HEADER_TAIL)
-    while last is None and (end := tail.rfind(b'"_ocrframe"', start, end)) >= 0:
+    while last is None and (end := tail.rfind(SAVED_KEY, start, end)) >= 0:
         last = _HEADER.match(tail, end)  # the last member is found first, not after the body
     if last is None:
         return None

@@ -224,6 +224,26 @@ def test_taken_files_let_their_kept_bytes_go_and_the_others_keep_them(tmp_path, 
     assert entries[1].kept.fresh(entries[1].path) and entries[2].kept is cached
 
 
+def test_a_body_listed_without_the_header_key_is_not_searched_again_unless_it_changed(
+    tmp_path, monkeypatch
+):
+    """Listing reads a file whole and looks for ``"_ocrframe"`` once; the screen takes that
+    answer for the same bytes, and looks again in bytes read anew (a file changed since)."""
+    import ocrframe.files
+    from ocrframe.datasets.batch import read_responses
+
+    monkeypatch.setattr(ocrframe.files, "SETTLED_NS", 0)
+    plain = b'{"result": {"words_block_list": []}}'
+    keyed = b'{"result": {"words_block_list": [], "_ocrframe": {}}}'  # not a header: walked
+    for name, body in [("a", plain), ("b", keyed), ("c", plain)]:
+        (tmp_path / f"{name}.json").write_bytes(body)
+    entries = read_responses(sorted(tmp_path.glob("*.json"))).entries
+    assert [e.keyless for e in entries] == [True, False, True]
+    (tmp_path / "c.json").write_bytes(keyed.replace(b"[]", b"[ ]"))  # changed since listing
+    groups, left = read_bodies(entries, MARKERS)
+    assert [idx for idx, _ in groups.values()] == [[0]] and left == [1, 2]
+
+
 def test_hits_are_found_once_per_body_in_runs_of_bodies():
     bodies = Joined([b"xax", b"aa", b"b", b"a", b"", b"ba"])
     calls = []

@@ -33,7 +33,7 @@ from ..flatten._schema import FRAMES, column_array
 from ..inputs.formats import result_files
 from ..inputs.params import show_value
 from ..inputs.urls import shown_input
-from ..parsing import HEADER_TAIL, saved_header
+from ..parsing import HEADER_TAIL, SAVED_KEY, saved_header
 from ..response import Response, read_response
 from .frame_parts import concat_frames, in_order, joinable, joined_in_order
 
@@ -57,7 +57,8 @@ CHUNK = 500
 class Entry:
     """One item of a batch: where it came from, and its response or the file holding it (and
     maybe its bytes, ``kept`` from reading its header: see :meth:`read`). ``labelled``:
-    whether the file ends with a saved header (``parsing.saved_header``), None if not known."""
+    whether the file ends with a saved header (``parsing.saved_header``), None if not known;
+    ``keyless``: the ``kept`` bytes hold no header key anywhere (so no reader looks again)."""
 
     source: str
     page: int | None
@@ -66,6 +67,7 @@ class Entry:
     path: str | None = None
     kept: Snapshot | None = field(default=None, repr=False, compare=False)
     labelled: bool | None = field(default=None, repr=False, compare=False)
+    keyless: bool = field(default=False, repr=False, compare=False)
 
     def read(self, keep: bool = False) -> bytes:
         """The bytes of the entry's file: the ``kept`` ones while the file is unchanged, then
@@ -525,8 +527,10 @@ def _entry(path: str, budget: Budget) -> Entry:
     calls alone: a dataset opens thousands of small files). When the tail is the whole file,
     its bytes are kept while ``budget`` allows, for the frames to read them once."""
     tail, whole = read_tail(path, HEADER_TAIL)
-    header = saved_header(tail)
+    keyless = tail.rfind(SAVED_KEY) < 0  # the usual plain body: one search, from the end
+    header = None if keyless else saved_header(tail)
     info = header or {}
     kept = whole if whole is not None and budget.take(len(whole.data)) else None
     return Entry(info.get("source", path), info.get("page"), info.get("api"), path=path,
-                 kept=kept, labelled=header is not None)  # fmt: skip
+                 kept=kept, labelled=header is not None,
+                 keyless=keyless and kept is not None)  # fmt: skip

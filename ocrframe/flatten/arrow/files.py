@@ -23,14 +23,13 @@ from ...catalog import APIS
 from ...datasets.cache import split_cache_file
 from ...errors import CacheCorruptError
 from ...files import Snapshot
-from ...parsing import MAX_DEPTH, nesting_depths, saved_header
+from ...parsing import MAX_DEPTH, SAVED_KEY, nesting_depths, saved_header
 from .columns import explode, field, valid, whole
 
 __all__ = ["read_bodies", "reread_body", "Joined", "drop_deep", "parse", "unexpected",
            "with_scalars"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
-_SAVED_KEY = f'"{SAVED_HEADER}"'.encode()
 
 Groups = dict[str, tuple[list[int], "Joined"]]
 
@@ -112,11 +111,13 @@ def _saved_body(
     if entry.api is not None and (entry.api not in markers or entry.api not in APIS):
         return None
     try:  # the bytes read_responses kept stay for the general walk until taken
+        kept = entry.kept
         data = entry.read(keep=True)
         # Only a file holding the header's key can be a cache file (looked for from the end,
-        # where a saved response's header is).
-        last = data.rfind(_SAVED_KEY)
-        if last >= 0 and data.find(_SAVED_KEY) < last:
+        # where a saved response's header is; not again in the bytes listing found without).
+        keyless = entry.keyless and kept is not None and data is kept.data
+        last = -1 if keyless else data.rfind(SAVED_KEY)
+        if last >= 0 and data.find(SAVED_KEY) < last:
             return None  # the key twice (in a cache file's body, say): the walk reads each
         saved = last >= 0
         parts = split_cache_file(data) if saved else None
@@ -146,7 +147,7 @@ def reread_body(entry: Any) -> bytes:
     """The body of ``entry``'s file read again, as the general walk reads it (a cache file's
     body without its header line); OSError when it cannot be read."""
     data = entry.read(keep=True)
-    parts = split_cache_file(data) if _SAVED_KEY in data else None
+    parts = split_cache_file(data) if SAVED_KEY in data else None
     return parts[0] if parts is not None else data
 
 
@@ -252,7 +253,7 @@ _SAVED_HEADER_MEMBER = re.compile(rb',\s*"_ocrframe"\s*:\s*\{[^{}\[\]]*\}\s*\}\s
 def _saved_header_start(data: bytes | bytearray, start: int, end: int) -> int:
     """Where the ``_ocrframe`` member ending the saved response ``data[start:end]`` starts
     (a flat object as the last member), else ``end``."""
-    at = data.rfind(_SAVED_KEY, max(start, end - 4096), end)
+    at = data.rfind(SAVED_KEY, max(start, end - 4096), end)
     if at < 0:
         return end
     m = _SAVED_HEADER_MEMBER.search(data, max(start, data.rfind(b",", start, at)), end)
