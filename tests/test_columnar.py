@@ -218,3 +218,25 @@ def test_long_lists_kept_as_typed_arrays_agree_with_the_walk(odd):
     if odd:
         body["result"]["words_block_list"][399]["char_list"][2][odd[0]] = odd[1]
     assert_same(body)
+
+
+@pytest.mark.parametrize(
+    "family, read", [("chars", ["char"]), ("words", ["words"]), ("other", ["words", "char"])]
+)
+def test_one_family_reads_only_the_columns_it_keeps(family, read, monkeypatch):
+    # chars() keeps nothing of the blocks but their ids: their text, confidences and polygons
+    # are not converted; words() does not look into the characters.
+    columnar = importlib.import_module("ocrframe.flatten._columnar")
+    converted = []
+    original = columnar.plain_columns
+
+    def counted(items, allowed, keys, strict):
+        converted.append(keys[0])
+        return original(items, allowed, keys, strict)
+
+    monkeypatch.setattr(columnar, "plain_columns", counted)
+    body = text_with_chars()
+    frame = getattr(flat, family)(body)
+    assert converted == read
+    monkeypatch.setattr(columnar, "plain_columns", original)
+    pd.testing.assert_frame_equal(frame, walked(body)[family])

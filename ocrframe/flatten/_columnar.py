@@ -154,6 +154,9 @@ def _floats(values: list[Any]) -> np.ndarray | None:
         return None
 
 
+_NO_POLYGONS = np.empty((0, 8))  # of word rows no frame keeps
+
+
 @dataclass
 class _Words:
     """Checked word rows (blocks or pieces) and, when needed, all their characters."""
@@ -171,7 +174,12 @@ def _plain_words(ex: Extraction, items: list[Any], allowed: frozenset[str]) -> _
     if not items:
         return _Words(Plain([], np.empty(0), np.empty((0, 8))))
     strict = ex.wants("other")
-    words = plain_columns(items, allowed, ("words", "confidence", "location"), strict)
+    if ex.wants("words", "fonts", "other"):
+        words = plain_columns(items, allowed, ("words", "confidence", "location"), strict)
+    elif set(map(type, items)) <= {dict}:  # characters alone: nothing of the words is kept
+        words = Plain([None] * len(items), np.full(len(items), np.nan), _NO_POLYGONS)
+    else:
+        words = None
     if words is None:
         return None
     if not ex.wants("chars", "other"):  # characters are not looked at
