@@ -301,3 +301,22 @@ def test_a_direction_of_thousands_of_digits_is_read_like_the_walk_reads_it(tmp_p
     text = paths[0].read_bytes().replace(b'"direction": -1', b'"direction": ' + b"9" * 5000)
     paths[0].write_bytes(text)
     assert_same_as_general(paths)
+
+
+def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
+    plate = synthesize("thailand-license-plate", seed=1)
+    item = plate["result"][0]
+    odd = [
+        {"result": [item, {"province": "x", "confidence": 0.5}]},  # no plate key: fields
+        {"result": [{"plate_location": item["plate_location"]}]},  # one plate key is enough
+        {"result": {"plate_number": "1กข 1"}},  # an object: fields, not plates
+        {"result": [item], "error_code": "AIS.0103", "error_msg": "bad image"},
+        {"result": [{**item, "confidence": 1.5}]},  # out of range: other
+        {"result": []},
+    ]
+    items = [x for body in odd for x in (body, plate)]
+    paths = write(tmp_path, items)
+    assert_same_as_general(paths)
+    fallback = read_frames(read_responses(paths).entries, ["plates", "other"]).fallback
+    # odd 0, 2, 3, 4, and the empty list (no plate marker: no plate reader) go the general way
+    assert sorted(fallback) == [0, 4, 6, 8, 10]

@@ -26,7 +26,7 @@ import pandas as pd
 from ...catalog import signature_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
-from . import fields, general_table, general_text, smart_document
+from . import fields, general_table, general_text, plates, smart_document
 from .columns import one_chunk, valid, whole
 from .document import in_walk_key_order, read_as_written, written_number
 from .files import Joined, parse, read_bodies, reread_body, unexpected
@@ -41,6 +41,7 @@ READERS = {r.API: r for r in (
     smart_document,
     general_table,
     general_text,
+    plates,
 )}
 # fmt: on
 # Field APIs, one reader: bodies without a named API last (its marker matches any body).

@@ -1,0 +1,70 @@
+"""Columnar reader of Thailand Plate Number bodies: ``result`` is a list of plates (text,
+province, confidence, ``plate_location``), one ``plates`` row each, as the general walk's
+``walk_plate`` gives them.
+
+>>> API, MARKERS
+('thailand-license-plate', (b'"plate_number"', b'"plate_location"'))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .blocks import out_of_range, polygon_columns
+from .columns import explode, field, floats, strings, valid, whole
+from .general_text import polygon_type
+from .rows import Built, Rows
+
+__all__ = ["API", "MARKERS", "SCALARS_AT", "SCHEMA", "read"]
+
+API = "thailand-license-plate"
+# What makes the walk read a list element as a plate (``_walk_result_list``).
+PLATE_KEYS = ("plate_number", "plate_location")
+MARKERS = tuple(f'"{key}"'.encode() for key in PLATE_KEYS)
+SCALARS_AT = ()  # no document scalars: any key the schema does not declare goes to other
+
+
+def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
+    import pyarrow as pa
+
+    plate = pa.struct([("plate_number", pa.string()), ("province", pa.string()),
+                       ("confidence", pa.float64()),
+                       ("plate_location", polygon_type())])  # fmt: skip
+    return pa.schema([("result", pa.list_(plate)), ("error_code", pa.string())])
+
+
+def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
+    """Frames of plate bodies (see :mod:`ocrframe.flatten.arrow.dispatch`): a file whose
+    ``result`` is no list, or holds an element with neither plate key (the walk reads that one
+    as an object of fields), goes the general way; so does one holding any key the schema
+    does not declare (the dispatcher finds those: SDR's kinds, a plate's other keys)."""
+    import pyarrow as pa
+
+    result = whole(table, "result")
+    ok = np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
+    if not pa.types.is_list(result.type) or not pa.types.is_struct(result.type.value_type):
+        return Built(np.zeros(len(result), dtype=bool), {})
+    ok &= valid(result)
+    plates, file, number = explode(result, np.arange(len(result)))
+    keyed = np.zeros(len(plates), dtype=bool)
+    for key in PLATE_KEYS:
+        keyed |= valid(field(plates, key))
+    bad = ~(valid(plates) & keyed)
+    strict = "other" in wanted
+    given = field(plates, "confidence")
+    conf = floats(given)
+    loc, bad_loc = polygon_columns(field(plates, "plate_location"), finite=strict)
+    bad |= bad_loc
+    if strict:
+        bad |= out_of_range(conf, valid(given))
+    ok[file[bad]] = False
+    rows: dict[str, list[Rows]] = {}
+    if wanted & {"plates", "other"}:
+        cols = {"page": pages[file], "plate": number,
+                "text": strings(field(plates, "plate_number")),
+                "province": strings(field(plates, "province")),
+                "confidence": conf, **loc}  # fmt: skip
+        rows["plates"] = [Rows(cols, file, (number,))]
+    return Built(ok, rows)
