@@ -2,7 +2,8 @@
 
 Datasets (one folder of saved responses per shape, generated once under benchmarks/_work/):
 General Text (words), General Table (text location, characters), Smart Document Recognizer
-(tables, forms, kv, layout, formulas) and field APIs (VAT invoice, driving licence, ID card).
+(tables, forms, kv, layout, formulas), field APIs (VAT invoice, driving licence, ID card), Web
+Image with fonts and Thailand plates.
 For each, in one process and interleaved round by round (median of the rounds, wall clock):
 
 - naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
@@ -90,14 +91,19 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     # resident ID card (its alarm flags and scores send it the general way today).
     "driver-license": lambda i: synthesize("driver-license", seed=i),
     "id-card": lambda i: synthesize("id-card", seed=i),
+    # Blocks with their fonts (the fonts frame), and a list of plates (the plates frame).
+    "web-image": lambda i: synthesize("web-image", seed=i, params={"detect_font": True}),
+    "thailand-license-plate": lambda i: synthesize("thailand-license-plate", seed=i),
 }
 
 
 def records(data: dict, shape: str) -> list:
     """The main record list a naive user would json_normalize."""
     result = data["result"]
-    if shape == "general-text":
+    if shape in ("general-text", "web-image"):
         return result["words_block_list"]
+    if shape == "thailand-license-plate":
+        return result
     if shape == "general-table":
         return [b for r in result["words_region_list"] for b in r["words_block_list"]]
     if shape == "smart-document-recognizer":

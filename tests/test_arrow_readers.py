@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from ocrframe.synth import synthesize
 # Request flags per API that make the synthesizer emit every optional part of its shape.
 FLAGS = {
     "general-text": [{}, {"character_mode": True}],
+    "web-image": [{"detect_font": True}, {}],  # fonts, and blocks with extracted_data alone
     "general-table": [
         {},
         {"return_text_location": True, "return_char_location": True, "return_confidence": True},
@@ -320,3 +322,29 @@ def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
     fallback = read_frames(read_responses(paths).entries, ["plates", "other"]).fallback
     # odd 0, 2, 3, 4, and the empty list (no plate marker: no plate reader) go the general way
     assert sorted(fallback) == [0, 4, 6, 8, 10]
+
+
+def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(tmp_path):
+    body = synthesize("web-image", seed=2, params={"detect_font": True})
+    blocks = body["result"]["words_block_list"]
+
+    def changed(**over) -> dict:
+        out = copy.deepcopy(body)
+        out["result"]["words_block_list"][1].update(over)
+        return out
+
+    odd = [
+        changed(font_list=["Arial", "SimSun", "KaiTi"], font_scores=[0.9]),  # more fonts
+        changed(font_list=["Arial"], font_scores=[0.9, 0.5, 0.2]),  # more scores
+        changed(font_list=[], font_scores=[]),
+        {"result": {**body["result"], "words_block_list": [
+            {k: v for k, v in b.items() if k != "font_list"} for b in blocks]}},  # scores alone
+        {"result": {**body["result"], "extracted_data": {"image_size": {"width": 9}}}},
+    ]  # fmt: skip
+    paths = write(tmp_path, [x for b in odd for x in (b, body)])
+    beyond = json.dumps(changed(font_scores=[0.5, math.inf])).replace("Infinity", "1e400")
+    (tmp_path / "r999.json").write_text(beyond)
+    paths.append(tmp_path / "r999.json")  # a score beyond float range: other
+    assert_same_as_general(paths)
+    fallback = read_frames(read_responses(paths).entries, ["fonts", "other"]).fallback
+    assert sorted(fallback) == [8, 10]  # the extraction result; the score beyond range

@@ -16,10 +16,10 @@ import numpy as np
 
 from ...flatten.rules import CONFIDENCE_RANGE
 from .._schema import POLYGON
-from .columns import explode, field, floats, polygons, strings, valid
+from .columns import explode, field, floats, lengths, polygons, strings, valid
 from .rows import Rows
 
-__all__ = ["word_rows", "char_rows", "out_of_range", "polygon_columns"]
+__all__ = ["word_rows", "char_rows", "font_rows", "out_of_range", "polygon_columns"]
 
 
 def out_of_range(conf: np.ndarray, given: np.ndarray) -> np.ndarray:
@@ -81,3 +81,36 @@ def char_rows(
         **loc,
     }
     return Rows(cols, file[of_block], tuple(o[of_block] for o in order) + (number,)), bad, of_block
+
+
+def font_rows(
+    blocks: Any, file: np.ndarray, ids: dict[str, Any], strict: bool = True
+) -> tuple[Rows, np.ndarray]:
+    """``fonts`` rows of each block's ``font_list`` and parallel ``font_scores`` (Web Image):
+    a row per rank up to the longer list, the font or the score missing past the shorter one;
+    ``ids`` gives ``page`` and ``block``. Returns the rows and the mask of blocks the general
+    walk would read otherwise (``strict``: a score beyond float range, which it keeps in
+    ``other``)."""
+    import pyarrow as pa
+
+    names, scores = field(blocks, "font_list"), field(blocks, "font_scores")
+    per_font, per_score = lengths(names), lengths(scores)
+    ranks = np.maximum(per_font, per_score)
+    of_block = np.repeat(np.arange(len(blocks)), ranks)
+    rank = np.arange(len(of_block)) - np.repeat(np.cumsum(ranks) - ranks, ranks)
+
+    def ranked(values: Any, per: np.ndarray) -> Any:
+        """The value at each row's rank of its block's list (null past its end)."""
+        if pa.types.is_null(values.type):
+            return pa.nulls(len(of_block), pa.float64())
+        at = np.repeat(np.cumsum(per) - per, ranks) + rank
+        return values.flatten().take(pa.array(at, mask=rank >= per[of_block]))
+
+    score = ranked(scores, per_score)
+    score_values = floats(score)
+    bad = np.zeros(len(blocks), dtype=bool)
+    if strict:
+        bad[of_block[valid(score) & ~np.isfinite(score_values)]] = True
+    cols = {**{k: v[of_block] for k, v in ids.items()}, "rank": rank,
+            "font": strings(ranked(names, per_font)), "score": score_values}  # fmt: skip
+    return Rows(cols, file[of_block], (ids["block"][of_block], rank)), bad

@@ -26,7 +26,7 @@ import pandas as pd
 from ...catalog import signature_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
-from . import fields, general_table, general_text, plates, smart_document
+from . import fields, general_table, general_text, plates, smart_document, web_image
 from .columns import one_chunk, valid, whole
 from .document import in_walk_key_order, read_as_written, written_number
 from .files import Joined, parse, read_bodies, reread_body, unexpected
@@ -40,6 +40,7 @@ __all__ = ["FastFrames", "read_frames", "READERS"]
 READERS = {r.API: r for r in (
     smart_document,
     general_table,
+    web_image,
     general_text,
     plates,
 )}

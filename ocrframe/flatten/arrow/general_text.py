@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from .blocks import char_rows, word_rows
+from .blocks import char_rows, font_rows, word_rows
 from .columns import explode, field, lengths, missing_ints, whole
 from .document import document_rows
 from .rows import Built, Rows
 
-__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
+__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read", "block_list"]
 
 API = "general-text"
 MARKERS = (b'"words_block_list"',)
@@ -51,6 +51,14 @@ def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on f
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     """Frames of General Text bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
+    return block_list(table, pages, wanted)
+
+
+def block_list(table: Any, pages: np.ndarray, wanted: frozenset[str],
+               fonts: bool = False, skip: tuple[str, ...] = ()) -> Built:  # fmt: skip
+    """Frames of bodies whose ``result`` holds a ``words_block_list`` (General Text; Web
+    Image with ``fonts``) and scalars (``document``); ``skip``: other keys of ``result`` that
+    give no row (the schema holds them as an empty object)."""
     result = whole(table, "result")
     lists = field(result, "words_block_list")
     ok = np.asarray(lists.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
@@ -69,8 +77,13 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
         chars, bad, _ = char_rows(blocks, file, ids, (block,))
         ok[file[bad]] = False
         rows["chars"] = [chars]
+    if fonts and wanted & {"fonts", "other"}:
+        found, bad = font_rows(blocks, file, {"page": ids["page"], "block": block},
+                               strict="other" in wanted)  # fmt: skip
+        ok[file[bad]] = False
+        rows["fonts"] = [found]
     if wanted & {"document", "other"}:
-        document, bad = document_rows(result, pages, skip=("words_block_list",))
+        document, bad = document_rows(result, pages, skip=("words_block_list", *skip))
         ok &= ~bad
         rows["document"] = [document]
     return Built(ok, rows)

@@ -1,0 +1,42 @@
+"""Columnar reader of Web Image bodies: General Text's blocks, each with its ``font_list``
+and ``font_scores`` (``detect_font``), as ``words`` and ``fonts`` rows, and the service's
+``extracted_data`` when empty (extraction results are fields: those files go the general way).
+A body is Web Image's when it holds either (as :func:`ocrframe.response.detect_api` tells);
+blocks alone are General Text's.
+
+>>> API, MARKERS
+('web-image', (b'"extracted_data"', b'"font_list"', b'"font_scores"'))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...response import FONT_KEYS
+from .general_text import block_list, polygon_type
+from .rows import Built
+
+__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
+
+API = "web-image"
+# Extraction results (contact_info, image_size) are fields: an empty object alone is read here.
+EMPTY = ("extracted_data",)
+MARKERS = tuple(f'"{key}"'.encode() for key in sorted({*EMPTY, *FONT_KEYS}))
+DOCUMENT = {"result": {"words_block_count": "int64"}}
+
+
+def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
+    import pyarrow as pa
+
+    block = pa.struct([("words", pa.string()), ("confidence", pa.float64()),
+                       ("location", polygon_type()), ("font_list", pa.list_(pa.string())),
+                       ("font_scores", pa.list_(pa.float64()))])  # fmt: skip
+    kids = [("words_block_list", pa.list_(block)), *((key, pa.struct([])) for key in EMPTY)]
+    return pa.schema([("result", pa.struct(kids)), ("error_code", pa.string())])
+
+
+def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
+    """Frames of Web Image bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
+    return block_list(table, pages, wanted, fonts=True, skip=EMPTY)
