@@ -44,6 +44,7 @@ def bodies() -> dict[str, dict]:
         "smart-document-recognizer": synthesize(
             "smart-document-recognizer", seed=5, params={"table": True, "form": True}
         ),
+        "web-image fonts": synthesize("web-image", seed=6, params={"detect_font": True}),
     }
 
 
@@ -240,3 +241,20 @@ def test_one_family_reads_only_the_columns_it_keeps(family, read, monkeypatch):
     assert converted == read
     monkeypatch.setattr(columnar, "plain_columns", original)
     pd.testing.assert_frame_equal(frame, walked(body)[family])
+
+
+@pytest.mark.parametrize(
+    "fonts, scores",
+    [(["Arial", "SimSun", "KaiTi"], [0.9]), (["Arial"], [0.9, 0.5, 0.2]), ([], []), (None, [0.5]),
+     (["Arial"], None), ("Arial", [0.5]), (["Arial", 3], [0.5, 0.4]), (["A", "B"], [0.5, "0.4"]),
+     (["A", "B"], [0.5, True]), (["A", "B"], [0.5, 1e400]), (["A", "B"], [0.5, 10**400])],
+)  # fmt: skip
+def test_uneven_and_odd_fonts_give_the_frames_of_the_walk(fonts, scores):
+    body = synthesize("web-image", seed=6, params={"detect_font": True})
+    block = body["result"]["words_block_list"][3]
+    for key, value in (("font_list", fonts), ("font_scores", scores)):
+        if value is None:
+            del block[key]
+        else:
+            block[key] = value
+    assert_same(body)

@@ -250,12 +250,53 @@ def add_plain_blocks(ex: Extraction, blocks: list[Any], page: int, region: int |
             return False
     if len(items) < MIN_ROWS and not any("char_list" in b for b in items):
         return False
-    w = _plain_words(ex, items, _BLOCK_KEYS)
+    allowed, fonts = _BLOCK_KEYS, None
+    if not all(map(FONT_KEYS.isdisjoint, items)):  # Web Image's fonts (of blocks, not pieces)
+        if piece is not None:
+            return False
+        allowed = WORD_KEYS
+        if ex.wants("fonts", "other"):
+            fonts = _plain_fonts(items, ex.wants("other"))
+            if fonts is None:
+                return False
+    w = _plain_words(ex, items, allowed)
     if w is None or w.rows < MIN_ROWS:
         return False
     ids = {"page": page, "region": region, "table": None, "cell": None}
     _add_words(ex, w, {**ids, "block": block, "piece": piece})
+    if fonts is not None:
+        ex.add_columns("fonts", len(fonts["rank"]), {"page": page, **fonts})
     return True
+
+
+def _plain_fonts(blocks: list[dict[str, Any]], strict: bool) -> dict[str, Any] | None:
+    """The ``fonts`` columns of ``blocks`` (``block``, ``rank``, ``font``, ``score``): a row per
+    rank up to the longer of each block's ``font_list`` and ``font_scores``, as the walk gives
+    them; None unless the fonts are lists of strings and the scores lists of numbers (and,
+    ``strict``, finite ones: the walk keeps the others in ``other``)."""
+    names, scores = values_at(blocks, "font_list"), values_at(blocks, "font_scores")
+    if not set(map(type, names)) | set(map(type, scores)) <= {list, _NONE}:
+        return None
+    per_font = np.fromiter((len(x) if x else 0 for x in names), np.int64, len(names))
+    per_score = np.fromiter((len(x) if x else 0 for x in scores), np.int64, len(scores))
+    fonts = list(chain.from_iterable(x for x in names if x))
+    values = _floats(list(chain.from_iterable(x for x in scores if x)))
+    if values is None or not set(map(type, fonts)) <= {str}:
+        return None
+    finite = np.isfinite(values)
+    if strict and not finite.all():
+        return None
+    values[~finite] = np.nan  # beyond float range: the rules' number is None
+    ranks = np.maximum(per_font, per_score)
+    block = np.repeat(np.arange(len(blocks)), ranks)
+    rank = np.arange(len(block)) - np.repeat(np.cumsum(ranks) - ranks, ranks)
+    at_font = np.repeat(np.cumsum(per_font) - per_font, ranks) + rank
+    at_score = np.repeat(np.cumsum(per_score) - per_score, ranks) + rank
+    has_font, has_score = rank < per_font[block], rank < per_score[block]
+    font = np.array([*fonts, None], dtype=object)[np.where(has_font, at_font, len(fonts))]
+    score = np.full(len(block), np.nan)
+    score[has_score] = values[at_score[has_score]]
+    return {"block": block, "rank": rank, "font": font, "score": score}
 
 
 def add_plain_cells(
