@@ -348,3 +348,13 @@ def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(t
     assert_same_as_general(paths)
     fallback = read_frames(read_responses(paths).entries, ["fonts", "other"]).fallback
     assert sorted(fallback) == [8, 10]  # the extraction result; the score beyond range
+
+
+def test_a_marker_written_as_text_does_not_name_the_api(tmp_path):
+    # A General Text block reading "font_list" holds Web Image's marker, not its keys: the
+    # general walk detects General Text, and so must the api column.
+    text = synthesize("general-text", seed=1)
+    text["result"]["words_block_list"][0]["words"] = "font_list"
+    paths = write(tmp_path, [text, synthesize("web-image", seed=1, params={"detect_font": True})])
+    assert_same_as_general(paths)
+    assert read_responses(paths).words()["api"].unique().tolist() == ["general-text", "web-image"]

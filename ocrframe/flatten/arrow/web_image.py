@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ...response import FONT_KEYS
+from .columns import explode, field, valid, whole
 from .general_text import block_list, polygon_type
 from .rows import Built
 
@@ -38,5 +39,23 @@ def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on f
 
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
-    """Frames of Web Image bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
-    return block_list(table, pages, wanted, fonts=True, skip=EMPTY)
+    """Frames of Web Image bodies (see :mod:`ocrframe.flatten.arrow.dispatch`). A file that
+    holds a marker only in its text (a block reading ``"font_list"``) is General Text's by
+    detection: it goes the general way, which names its API so."""
+    built = block_list(table, pages, wanted, fonts=True, skip=EMPTY)
+    built.ok &= _detected(whole(table, "result"))
+    return built
+
+
+def _detected(result: Any) -> np.ndarray:
+    """Files :func:`ocrframe.response.detect_api` calls Web Image's: ``extracted_data``, or a
+    block holding a font key."""
+    blocks, file, _ = explode(field(result, "words_block_list"), np.arange(len(result)))
+    fonts = np.zeros(len(blocks), dtype=bool)
+    for key in sorted(FONT_KEYS):
+        fonts |= valid(field(blocks, key))
+    found = np.zeros(len(result), dtype=bool)
+    found[file[fonts]] = True
+    for key in EMPTY:
+        found |= valid(field(result, key))
+    return found
