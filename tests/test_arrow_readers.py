@@ -305,6 +305,7 @@ def test_a_direction_of_thousands_of_digits_is_read_like_the_walk_reads_it(tmp_p
     assert_same_as_general(paths)
 
 
+@pytest.mark.filterwarnings("ignore:skipping .*AIS.0103:RuntimeWarning")  # the error body
 def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
     plate = synthesize("thailand-license-plate", seed=1)
     item = plate["result"][0]
