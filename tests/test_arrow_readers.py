@@ -311,7 +311,7 @@ def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
     item = plate["result"][0]
     odd = [
         {"result": [item, {"province": "x", "confidence": 0.5}]},  # no plate key: fields
-        {"result": [{"plate_location": item["plate_location"]}]},  # one plate key is enough
+        {"result": [{"plate_location": item["plate_location"]}]},  # a plate, but no marker
         {"result": {"plate_number": "1กข 1"}},  # an object: fields, not plates
         {"result": [item], "error_code": "AIS.0103", "error_msg": "bad image"},
         {"result": [{**item, "confidence": 1.5}]},  # out of range: other
@@ -321,8 +321,9 @@ def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
     paths = write(tmp_path, items)
     assert_same_as_general(paths)
     fallback = read_frames(read_responses(paths).entries, ["plates", "other"]).fallback
-    # odd 0, 2, 3, 4, and the empty list (no plate marker: no plate reader) go the general way
-    assert sorted(fallback) == [0, 4, 6, 8, 10]
+    # every odd body goes the general way (no plate text: no marker; the rest refused, the
+    # confidence out of range as other is asked for); the clean ones between are read
+    assert sorted(fallback) == [0, 2, 4, 6, 8, 10]
 
 
 def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(tmp_path):
@@ -352,10 +353,10 @@ def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(t
 
 
 def test_a_marker_written_as_text_does_not_name_the_api(tmp_path):
-    # A General Text block reading "font_list" holds Web Image's marker, not its keys: the
-    # general walk detects General Text, and so must the api column.
+    # A General Text block reading "extracted_data" holds Web Image's marker, not its key:
+    # the general walk detects General Text, and so must the api column.
     text = synthesize("general-text", seed=1)
-    text["result"]["words_block_list"][0]["words"] = "font_list"
+    text["result"]["words_block_list"][0]["words"] = "extracted_data"
     paths = write(tmp_path, [text, synthesize("web-image", seed=1, params={"detect_font": True})])
     assert_same_as_general(paths)
     assert read_responses(paths).words()["api"].unique().tolist() == ["general-text", "web-image"]

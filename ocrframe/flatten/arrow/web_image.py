@@ -2,10 +2,12 @@
 and ``font_scores`` (``detect_font``), as ``words`` and ``fonts`` rows, and the service's
 ``extracted_data`` when empty (extraction results are fields: those files go the general way).
 A body is Web Image's when it holds either (as :func:`ocrframe.response.detect_api` tells);
-blocks alone are General Text's.
+blocks alone are General Text's. The service always sends ``extracted_data`` (empty unless
+extraction was asked for): that is the marker, one search of the bytes (a body with fonts but
+without it takes the general way).
 
 >>> API, MARKERS
-('web-image', (b'"extracted_data"', b'"font_list"', b'"font_scores"'))
+('web-image', (b'"extracted_data"',))
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ __all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
 API = "web-image"
 # Extraction results (contact_info, image_size) are fields: an empty object alone is read here.
 EMPTY = ("extracted_data",)
-MARKERS = tuple(f'"{key}"'.encode() for key in sorted({*EMPTY, *FONT_KEYS}))
+MARKERS = tuple(f'"{key}"'.encode() for key in EMPTY)
 DOCUMENT = {"result": {"words_block_count": "int64"}}
 
 
