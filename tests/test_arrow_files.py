@@ -335,3 +335,12 @@ def test_find_bytes_finds_what_bytes_find_finds(data, needle, where, span):
             assert files.find_bytes(given_data, needle, start, stop) == data.find(
                 needle, start, stop
             )
+
+
+def test_each_readers_markers_share_an_ending_worth_searching_for():
+    # The screen looks for a reader's markers at their common ending, then checks which one
+    # ends there: an ending of a byte or two (a quote) runs that check at every quote of the
+    # dataset, several times the whole screen.
+    for api, markers in MARKERS.items():
+        ending, _ = files._any_of(markers)
+        assert len(ending) >= 6, (api, markers)
