@@ -90,7 +90,15 @@ def font_rows(
     a row per rank up to the longer list, the font or the score missing past the shorter one;
     ``ids`` gives ``page`` and ``block``. Returns the rows and the mask of blocks the general
     walk would read otherwise (``strict``: a score beyond float range, which it keeps in
-    ``other``)."""
+    ``other``).
+
+    >>> import pyarrow as pa, numpy as np
+    >>> blocks = pa.array([{"font_list": ["Arial", "SimSun"], "font_scores": [0.9]}])
+    >>> rows, bad = font_rows(blocks, np.array([0]), {"page": np.array([1]),
+    ...                                              "block": np.array([0])})
+    >>> rows.columns["font"].tolist(), rows.columns["score"].tolist()
+    (['Arial', 'SimSun'], [0.9, nan])
+    """
     import pyarrow as pa
 
     names, scores = field(blocks, "font_list"), field(blocks, "font_scores")
@@ -99,18 +107,19 @@ def font_rows(
     of_block = np.repeat(np.arange(len(blocks)), ranks)
     rank = np.arange(len(of_block)) - np.repeat(np.cumsum(ranks) - ranks, ranks)
 
-    def ranked(values: Any, per: np.ndarray) -> Any:
+    def ranked(values: Any, per: np.ndarray, kind: Any) -> Any:
         """The value at each row's rank of its block's list (null past its end)."""
-        if pa.types.is_null(values.type):
-            return pa.nulls(len(of_block), pa.float64())
+        if pa.types.is_null(values.type):  # no block has the key
+            return pa.nulls(len(of_block), kind)
         at = np.repeat(np.cumsum(per) - per, ranks) + rank
         return values.flatten().take(pa.array(at, mask=rank >= per[of_block]))
 
-    score = ranked(scores, per_score)
+    score = ranked(scores, per_score, pa.float64())
     score_values = floats(score)
     bad = np.zeros(len(blocks), dtype=bool)
     if strict:
         bad[of_block[valid(score) & ~np.isfinite(score_values)]] = True
     cols = {**{k: v[of_block] for k, v in ids.items()}, "rank": rank,
-            "font": strings(ranked(names, per_font)), "score": score_values}  # fmt: skip
+            "font": strings(ranked(names, per_font, pa.string())),
+            "score": score_values}  # fmt: skip
     return Rows(cols, file[of_block], (ids["block"][of_block], rank)), bad
