@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ...catalog import get_api
 from ...response import FONT_KEYS
 from .columns import explode, field, valid, whole
 from .general_text import block_list, polygon_type
@@ -24,8 +25,10 @@ from .rows import Built
 __all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
 
 API = "web-image"
-# Extraction results (contact_info, image_size) are fields: an empty object alone is read here.
-EMPTY = ("extracted_data",)
+# The keys that tell Web Image (the catalog's signature: ``extracted_data``). They hold
+# extraction results (contact_info, image_size), which are fields: an empty object alone is
+# read here.
+EMPTY = tuple(sorted(set().union(*get_api(API).signatures)))
 MARKERS = tuple(f'"{key}"'.encode() for key in EMPTY)
 DOCUMENT = {"result": {"words_block_count": "int64"}}
 
