@@ -209,10 +209,10 @@ def test_key_tokens_read_in_pieces_are_those_of_one_scan(monkeypatch):
     from ocrframe.flatten.arrow import keyorder
 
     texts = field_bodies(12)
-    monkeypatch.setattr(keyorder, "_PIECE", 1 << 40)
+    monkeypatch.setattr(keyorder, "ARRAY_PIECE", 1 << 40)
     whole = keyorder.key_tokens(texts)
     for piece in (1, 3000, 20000):  # one body a piece, a few, most
-        monkeypatch.setattr(keyorder, "_PIECE", piece)
+        monkeypatch.setattr(keyorder, "ARRAY_PIECE", piece)
         for given in (texts, Joined(texts)):
             got = keyorder.key_tokens(given)
             for name in ("file", "depth", "hash", "top", "element"):

@@ -23,6 +23,7 @@ import numpy as np
 from ..response import FONT_KEYS
 from ._collect import CELL_KEYS, CHAR_KEYS, PIECE_KEYS, WORD_KEYS, Extraction
 from ._schema import POLYGON, TEXT_POLYGON
+from .arrow.columns import parallel_ranks
 from .rules import CONFIDENCE_RANGE
 
 MIN_ROWS = 16  # fewer rows than this: the walk is as fast
@@ -287,12 +288,9 @@ def _plain_fonts(blocks: list[dict[str, Any]], strict: bool) -> dict[str, Any] |
     if strict and not finite.all():
         return None
     values[~finite] = np.nan  # beyond float range: the rules' number is None
-    ranks = np.maximum(per_font, per_score)
-    block = np.repeat(np.arange(len(blocks)), ranks)
-    rank = np.arange(len(block)) - np.repeat(np.cumsum(ranks) - ranks, ranks)
-    at_font = np.repeat(np.cumsum(per_font) - per_font, ranks) + rank
-    at_score = np.repeat(np.cumsum(per_score) - per_score, ranks) + rank
-    has_font, has_score = rank < per_font[block], rank < per_score[block]
+    block, rank, ((at_font, has_font), (at_score, has_score)) = parallel_ranks(
+        (per_font, per_score)
+    )
     font = np.array([*fonts, None], dtype=object)[np.where(has_font, at_font, len(fonts))]
     score = np.full(len(block), np.nan)
     score[has_score] = values[at_score[has_score]]

@@ -16,7 +16,7 @@ import numpy as np
 
 from ...flatten.rules import CONFIDENCE_RANGE
 from .._schema import POLYGON
-from .columns import explode, field, floats, lengths, polygons, strings, valid
+from .columns import explode, field, floats, lengths, parallel_ranks, polygons, strings, valid
 from .rows import Rows
 
 __all__ = ["word_rows", "char_rows", "font_rows", "out_of_range", "polygon_columns"]
@@ -102,24 +102,21 @@ def font_rows(
     import pyarrow as pa
 
     names, scores = field(blocks, "font_list"), field(blocks, "font_scores")
-    per_font, per_score = lengths(names), lengths(scores)
-    ranks = np.maximum(per_font, per_score)
-    of_block = np.repeat(np.arange(len(blocks)), ranks)
-    rank = np.arange(len(of_block)) - np.repeat(np.cumsum(ranks) - ranks, ranks)
+    of_block, rank, (by_font, by_score) = parallel_ranks((lengths(names), lengths(scores)))
 
-    def ranked(values: Any, per: np.ndarray, kind: Any) -> Any:
+    def ranked(values: Any, where: tuple[np.ndarray, np.ndarray], kind: Any) -> Any:
         """The value at each row's rank of its block's list (null past its end)."""
         if pa.types.is_null(values.type):  # no block has the key
             return pa.nulls(len(of_block), kind)
-        at = np.repeat(np.cumsum(per) - per, ranks) + rank
-        return values.flatten().take(pa.array(at, mask=rank >= per[of_block]))
+        at, has = where
+        return values.flatten().take(pa.array(at, mask=~has))
 
-    score = ranked(scores, per_score, pa.float64())
+    score = ranked(scores, by_score, pa.float64())
     score_values = floats(score)
     bad = np.zeros(len(blocks), dtype=bool)
     if strict:
         bad[of_block[valid(score) & ~np.isfinite(score_values)]] = True
     cols = {**{k: v[of_block] for k, v in ids.items()}, "rank": rank,
-            "font": strings(ranked(names, per_font, pa.string())),
+            "font": strings(ranked(names, by_font, pa.string())),
             "score": score_values}  # fmt: skip
     return Rows(cols, file[of_block], (ids["block"][of_block], rank)), bad

@@ -16,7 +16,7 @@ from ..rules import valid_text
 
 __all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
            "strings", "floats", "repeat_ids", "nullable_ints", "missing_ints",
-           "lex_order"]  # fmt: skip
+           "lex_order", "parallel_ranks"]  # fmt: skip
 
 
 def whole(table: Any, name: str) -> Any:
@@ -214,3 +214,22 @@ def lex_order(keys: tuple[np.ndarray, ...]) -> np.ndarray:
         packed += key.astype(np.int64) * span
         span *= high + 1
     return np.argsort(packed, kind="stable")
+
+
+def parallel_ranks(
+    sizes: tuple[np.ndarray, ...],
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """Rows of lists read side by side (a block's fonts and their scores): one per rank up to
+    the longest list of each owner. Given each list's ``sizes`` per owner, returns each row's
+    owner and rank, and per list the index of the row's value in the lists' flattened values
+    and whether the list is that long.
+
+    >>> owner, rank, ((at, has), _) = parallel_ranks((np.array([2, 0]), np.array([1, 1])))
+    >>> owner.tolist(), rank.tolist(), at[has].tolist()
+    ([0, 0, 1], [0, 1, 0], [0, 1])
+    """
+    longest = np.maximum.reduce(sizes)
+    owner = np.repeat(np.arange(len(longest)), longest)
+    rank = np.arange(len(owner)) - np.repeat(np.cumsum(longest) - longest, longest)
+    lists = [(np.repeat(np.cumsum(n) - n, longest) + rank, rank < n[owner]) for n in sizes]
+    return owner, rank, lists

@@ -27,7 +27,8 @@ from ...parsing import MAX_DEPTH, SAVED_KEY, nesting_depths, saved_header
 from .columns import explode, field, valid, whole
 
 __all__ = ["read_bodies", "reread_body", "Joined", "drop_deep", "parse", "unexpected",
-           "with_scalars"]  # fmt: skip
+           "with_scalars", "find_bytes", "folded", "ARRAY_PIECE", "OPENING",
+           "CLOSING"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
 
@@ -425,26 +426,32 @@ def drop_deep(bodies: Sequence[bytes]) -> np.ndarray:
 def _openers(bodies: Sequence[bytes]) -> np.ndarray:
     """The opening brackets of each body (of a :class:`Joined` buffer: counted in place, no
     body copied out)."""
-    if isinstance(bodies, Joined):  # where the brackets are, ``_PIECE`` bytes at a time
+    if isinstance(bodies, Joined):  # where the brackets are, ``ARRAY_PIECE`` bytes at a time
         data = bodies.data
-        at = [begin + np.flatnonzero(_folded(data, begin) == _OPENING)
-              for begin in range(0, len(data), _PIECE)]  # fmt: skip
+        at = [begin + np.flatnonzero(folded(data, begin) == OPENING)
+              for begin in range(0, len(data), ARRAY_PIECE)]  # fmt: skip
         found = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
         return np.diff(np.searchsorted(found, np.append(bodies.starts, len(data))))
     counts = (b.count(b"[") + b.count(b"{") for b in bodies)
     return np.fromiter(counts, np.int64, len(bodies))
 
 
-_OPENING = ord("{")  # and "[", which is "{" with bit 5 cleared
-# Bytes per array pass: arrays of this size come back from the allocator already mapped (a
-# megabyte each is mapped anew, a page fault per 4 kB: 4x the pass itself).
-_PIECE = 1 << 17
+OPENING, CLOSING = ord("{"), ord("}")  # and "[", "]", which are these with bit 5 cleared
+# Bytes per array pass over bodies: arrays of this size come back from the allocator already
+# mapped (a megabyte each is mapped anew, a page fault per 4 kB: 4x the pass itself).
+ARRAY_PIECE = 1 << 17
 
 
-def _folded(data: bytes | bytearray, begin: int) -> np.ndarray:
-    """``_PIECE`` bytes of ``data`` from ``begin``, bit 5 set: "[" reads as "{" (and "]" as
-    "}"), no other byte does."""
-    return np.frombuffer(memoryview(data)[begin : begin + _PIECE], dtype=np.uint8) | 32
+def folded(data: bytes | bytearray | np.ndarray, begin: int = 0) -> np.ndarray:
+    """``ARRAY_PIECE`` bytes of ``data`` from ``begin`` (all of an array), bit 5 set: "[" reads
+    as ``OPENING`` and "]" as ``CLOSING``, no other byte as either.
+
+    >>> (folded(b'[{"]"}]') == OPENING).tolist()[:2]
+    [True, True]
+    """
+    if isinstance(data, np.ndarray):
+        return data | 32
+    return np.frombuffer(memoryview(data)[begin : begin + ARRAY_PIECE], dtype=np.uint8) | 32
 
 
 def parse(

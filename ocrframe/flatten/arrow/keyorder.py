@@ -18,14 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .files import Joined
+from .files import ARRAY_PIECE, CLOSING, OPENING, Joined, folded
 
 __all__ = ["KeyTokens", "key_tokens", "key_hashes"]
 
 _QUOTE, _BACKSLASH, _COLON = 34, 92, 58
 _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[9, 10, 13, 32]] = True
-_OPEN, _CLOSE = 123, 125  # "{" and "}"; "[" and "]" are these with bit 5 cleared
 
 
 @dataclass
@@ -53,7 +52,7 @@ def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     view, starts, ends = memoryview(joined.data), joined.starts, joined.starts + joined.sizes
     pieces, first, keys = [], 0, 0
     while first < len(starts):
-        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _PIECE, side="right")))
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + ARRAY_PIECE, side="right")))
         buf = np.frombuffer(view[starts[first] : ends[last - 1]], dtype=np.uint8)
         piece = _scan(buf, starts[first:last] - starts[first])
         piece.file += first
@@ -67,7 +66,6 @@ def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     return KeyTokens(*(np.concatenate([getattr(p, k) for p in pieces]) for k in _FIELDS))
 
 
-_PIECE = 1 << 17  # bytes of bodies per scan (its arrays: a few times that, at once)
 _FIELDS = ("file", "depth", "hash", "top", "element")
 
 
@@ -82,10 +80,10 @@ def _scan(buf: np.ndarray, starts: np.ndarray) -> KeyTokens:
     slashes = np.flatnonzero(buf == _BACKSLASH)
     if len(slashes):
         quotes = quotes[~np.isin(quotes, _escaped(slashes))]
-    folded = buf | 32  # "[" and "]" fold onto "{" and "}"
-    brackets = np.flatnonzero((folded == _OPEN) | (folded == _CLOSE))
+    folds = folded(buf)  # "[" and "]" read as "{" and "}"
+    brackets = np.flatnonzero((folds == OPENING) | (folds == CLOSING))
     brackets = brackets[(np.searchsorted(quotes, brackets) & 1) == 0]  # not inside a string
-    opening = folded[brackets] == _OPEN
+    opening = folds[brackets] == OPENING
     level = np.cumsum(np.where(opening, 1, -1), dtype=np.int64)  # depth after each bracket
     opens, closes = quotes[0::2], quotes[1::2]
     after = closes + 1

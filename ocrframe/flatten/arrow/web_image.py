@@ -19,7 +19,7 @@ import numpy as np
 from ...catalog import get_api
 from ...response import FONT_KEYS
 from .columns import explode, field, valid, whole
-from .general_text import block_list, polygon_type
+from .general_text import block_list, block_type
 from .rows import Built
 
 __all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
@@ -36,17 +36,16 @@ DOCUMENT = {"result": {"words_block_count": "int64"}}
 def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
     import pyarrow as pa
 
-    block = pa.struct([("words", pa.string()), ("confidence", pa.float64()),
-                       ("location", polygon_type()), ("font_list", pa.list_(pa.string())),
-                       ("font_scores", pa.list_(pa.float64()))])  # fmt: skip
+    fonts = [("font_list", pa.list_(pa.string())), ("font_scores", pa.list_(pa.float64()))]
+    block = pa.struct([*block_type(), *fonts])  # General Text's, with its fonts
     kids = [("words_block_list", pa.list_(block)), *((key, pa.struct([])) for key in EMPTY)]
     return pa.schema([("result", pa.struct(kids)), ("error_code", pa.string())])
 
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     """Frames of Web Image bodies (see :mod:`ocrframe.flatten.arrow.dispatch`). A file that
-    holds a marker only in its text (a block reading ``"font_list"``) is General Text's by
-    detection: it goes the general way, which names its API so."""
+    holds the marker only in its text (a block reading ``"extracted_data"``) is General
+    Text's by detection: it goes the general way, which names its API so."""
     built = block_list(table, pages, wanted, fonts=True, skip=EMPTY)
     built.ok &= _detected(whole(table, "result"))
     return built
