@@ -34,6 +34,7 @@ __all__ = [
     "guess_api",
     "BASE64_FIELDS",
     "SDR_KINDS",
+    "PLATE_KEYS",
     "sdr_one_page",
 ]
 
@@ -43,6 +44,9 @@ BASE64_FIELDS = frozenset({"excel", "portrait_image", "adjusted_image", "image",
 # flattener and the workbook finder read them from here).
 SDR_KINDS = ("ocr_result", "kv_result", "table_result", "form_result", "layout_result",
              "formula_result")  # fmt: skip
+# The members that make an element of a list ``result`` a licence plate (detection, the
+# flattener and the columnar plate reader read them from here).
+PLATE_KEYS = ("plate_number", "plate_location")
 # The block members that tell a Web Image response (fonts detected) from a General Text one.
 FONT_KEYS = frozenset({"font_list", "font_scores"})
 MAX_INDENT = 64  # spaces of JSON indentation: more is a mistake (json.dumps would try)
@@ -349,6 +353,8 @@ def detect_api(raw: Any) -> str | None:
 
     >>> detect_api({"result": [{"plate_number": "1กข 1234"}]})
     'thailand-license-plate'
+    >>> detect_api({"result": [{"plate_number": "苏N3C2J3", "plate_color": "blue"}]})
+    'license-plate'
     """
     if not isinstance(raw, dict):
         return None
@@ -357,8 +363,8 @@ def detect_api(raw: Any) -> str | None:
         first = next((e for e in result if isinstance(e, dict)), None)
         if first is None:
             return None
-        if "plate_number" in first or "plate_location" in first:
-            return "thailand-license-plate"
+        if any(key in first for key in PLATE_KEYS):  # plates: the catalog tells whose
+            return _listed_api(first) or "thailand-license-plate"
         if any(set(SDR_KINDS) & set(e) for e in result if isinstance(e, dict)):
             return "smart-document-recognizer"
         return None
@@ -366,11 +372,21 @@ def detect_api(raw: Any) -> str | None:
         return None
     keys = set(result)
     for spec in CATALOG:
-        if any(needed <= keys for needed in spec.signatures):
+        if spec.result_kind == "object" and any(needed <= keys for needed in spec.signatures):
             return spec.slug
     if "words_block_list" in keys:
         blocks = result.get("words_block_list")
         return "web-image" if isinstance(blocks, list) and _with_fonts(blocks) else "general-text"
+    return None
+
+
+def _listed_api(element: dict[str, Any]) -> str | None:
+    """The API whose list-shaped ``result`` holds elements like ``element``, from the
+    catalog's signatures (a Chinese plate's colour: License Plate); None when none says."""
+    keys = set(element)
+    for spec in CATALOG:
+        if spec.result_kind == "list" and any(needed <= keys for needed in spec.signatures):
+            return spec.slug
     return None
 
 

@@ -326,6 +326,30 @@ def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
     assert sorted(fallback) == [0, 2, 4, 6, 8, 10]
 
 
+def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_them(tmp_path):
+    """Thailand and Chinese (License Plate) plates share a shape; a colour on the first
+    plate tells a body saved without its API as License Plate's. Each reader takes its own
+    and names them so; a body a saved header names otherwise goes the general way (the header
+    wins there), as does a colour on a later plate only (the first plate tells the API)."""
+    from ocrframe.response import Response
+
+    thai, chinese = synthesize("thailand-license-plate", seed=1), synthesize("license-plate", seed=2)
+    assert "plate_color" in chinese["result"][0]
+    later = copy.deepcopy(thai)
+    later["result"].append({**chinese["result"][0]})
+    paths = write(tmp_path, [thai, chinese, thai, chinese, later])
+    named = tmp_path / "named.json"  # Chinese plates saved as Thailand's by its header
+    Response(chinese, source="named", api="thailand-license-plate").to_json(named)
+    paths.append(named)
+    fast = read_frames(read_responses(paths).entries, ["plates"])
+    assert fast.fallback == [4, 5]
+    assert [fast.apis[i] for i in range(4)] == ["thailand-license-plate", "license-plate"] * 2
+    assert_same_as_general(paths)
+    plates = read_responses(paths).plates()
+    assert plates.loc[plates["api"] == "license-plate", "color"].notna().all()
+    assert plates.loc[plates["api"] == "thailand-license-plate", "province"].notna().any()
+
+
 def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(tmp_path):
     body = synthesize("web-image", seed=2, params={"detect_font": True})
     blocks = body["result"]["words_block_list"]

@@ -300,6 +300,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         min_side=15,
         max_side=4096,
         families=("plates",),
+        signatures=(frozenset({"plate_color"}),),  # what each plate holds (Thailand's: no colour)
         doc="Chinese licence plates; one result per plate.",
     ),
     _undocumented(

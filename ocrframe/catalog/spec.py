@@ -58,7 +58,8 @@ class ApiSpec:
     max_side: int | None = None
     max_pixels: int | None = None  # cap on width x height, when documented
     families: tuple[str, ...] = ()  # frames its results feed: "words", "chars", "cells", ...
-    # Key sets of ``result`` that identify its responses (any one set, all its keys present).
+    # Key sets of ``result`` (of its first element, for a list) that identify its responses
+    # (any one set, all its keys present).
     signatures: tuple[frozenset[str], ...] = ()
     # Fields every successful response carries (``audit`` counts the missing ones; a flat
     # field body with no signature is guessed from them).

@@ -240,11 +240,14 @@ def alarms(x: Any) -> pd.DataFrame:
 
 
 def plates(x: Any) -> pd.DataFrame:
-    """Licence plates (Thailand Plate Number): text, province, confidence, polygon.
+    """Licence plates (Thailand Plate Number, License Plate): text, province (Thailand's),
+    colour (Chinese plates'), confidence, polygon.
 
     >>> plates({"result": [{"plate_number": "1กข 234", "province": "กรุงเทพมหานคร",
     ...                     "confidence": 0.97}]})[["text", "confidence"]].values.tolist()
     [['1กข 234', 0.97]]
+    >>> plates({"result": [{"plate_number": "苏N3C2J3", "plate_color": "blue"}]})["color"].tolist()
+    ['blue']
     """
     return _frame("plates", x)
 

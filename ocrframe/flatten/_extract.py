@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ..parsing import page_number
-from ..response import BASE64_FIELDS, SDR_KINDS, sdr_one_page
+from ..response import BASE64_FIELDS, PLATE_KEYS, SDR_KINDS, sdr_one_page
 from . import rules
 from ._collect import Extraction
 from ._families import (
@@ -97,7 +97,7 @@ def _walk_result_list(ex: Extraction, result: list[Any], api: str | None, page: 
         return
     for i, elem in enumerate(result):
         path = f"result[{i}]"
-        if isinstance(elem, dict) and ("plate_number" in elem or "plate_location" in elem):
+        if isinstance(elem, dict) and any(key in elem for key in PLATE_KEYS):
             walk_plate(ex, elem, path, page, i)
         elif isinstance(elem, dict):
             _walk_object(ex, elem, path, page, api, f"[{i}]")

@@ -279,8 +279,9 @@ def walk_formulas(ex: Extraction, formulas: Any, path: str, page: int) -> None:
 
 
 def walk_plate(ex: Extraction, p: dict[str, Any], path: str, page: int, index: int) -> None:
-    row = (page, index, rules.text(p.get("plate_number")), rules.text(p.get("province")))
+    texts = (rules.text(p.get(key)) for key in ("plate_number", "province", "plate_color"))
     conf = checked_confidence(ex, p.get("confidence"), page, path, "confidence")
     poly = checked_polygon(ex, p.get("plate_location"), page, path, "plate_location")
-    ex.add_row("plates", (*row, conf, *(poly or NO_POLYGON)))
-    keep_rest(ex, p, path, page, ("plate_number", "province", "confidence", "plate_location"))
+    ex.add_row("plates", (page, index, *texts, conf, *(poly or NO_POLYGON)))
+    known = ("plate_number", "province", "plate_color", "confidence", "plate_location")
+    keep_rest(ex, p, path, page, known)

@@ -107,6 +107,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("plate", INT),
         ("text", STR),
         ("province", STR),
+        ("color", STR),
         ("confidence", FLOAT),
         *_GEOM,
     ],

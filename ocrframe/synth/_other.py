@@ -80,6 +80,8 @@ def _value_for(g: Gen, name: str) -> str:
                 "1 Science Park Ave",
             )
         )
+    if n.endswith("_color"):  # a licence plate's
+        return g.r.choice(("blue", "yellow", "green", "white", "black"))
     if n in ("type", "status", "state", "color", "side", "class", "category"):
         return g.r.choice(("normal", "front", "blue", "valid", "C1"))
     return g.line()

@@ -1,6 +1,7 @@
 """Columnar reader of Thailand Plate Number bodies: ``result`` is a list of plates (text,
 province, confidence, ``plate_location``), one ``plates`` row each, as the general walk's
-``walk_plate`` gives them.
+``walk_plate`` gives them. License Plate's bodies (Chinese plates, with a colour) have the
+same shape: :mod:`.license_plate` reads them with :func:`read_plates`.
 
 >>> API, MARKERS
 ('thailand-license-plate', (b'"plate_number"',))
@@ -12,16 +13,15 @@ from typing import Any
 
 import numpy as np
 
+from ...response import PLATE_KEYS, detect_api
 from .blocks import out_of_range, polygon_columns
 from .columns import explode, field, floats, strings, valid, whole
 from .general_text import polygon_type
 from .rows import Built, Rows
 
-__all__ = ["API", "MARKERS", "SCALARS_AT", "SCHEMA", "read"]
+__all__ = ["API", "MARKERS", "SCALARS_AT", "SCHEMA", "read", "read_plates"]
 
 API = "thailand-license-plate"
-# What makes the walk read a list element as a plate (``_walk_result_list``).
-PLATE_KEYS = ("plate_number", "plate_location")
 # Every plate has its text: one marker, one search of the bytes (markers without a common
 # ending of a few bytes would cost a pattern search at every quote).
 MARKERS = (b'"plate_number"',)
@@ -32,16 +32,23 @@ def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on f
     import pyarrow as pa
 
     plate = pa.struct([("plate_number", pa.string()), ("province", pa.string()),
-                       ("confidence", pa.float64()),
+                       ("plate_color", pa.string()), ("confidence", pa.float64()),
                        ("plate_location", polygon_type())])  # fmt: skip
     return pa.schema([("result", pa.list_(plate)), ("error_code", pa.string())])
 
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
-    """Frames of plate bodies (see :mod:`ocrframe.flatten.arrow.dispatch`): a file whose
-    ``result`` is no list, or holds an element with neither plate key (the walk reads that one
-    as an object of fields), goes the general way; so does one holding any key the schema
-    does not declare (the dispatcher finds those: SDR's kinds, a plate's other keys)."""
+    """Frames of Thailand plate bodies (see :func:`read_plates`)."""
+    return read_plates(API, table, pages, wanted)
+
+
+def read_plates(api: str, table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
+    """Frames of the plate bodies of ``api`` (see :mod:`ocrframe.flatten.arrow.dispatch`): a
+    file whose ``result`` is no list, or holds an element with neither plate key (the walk
+    reads that one as an object of fields), goes the general way; so does one holding any key
+    the schema does not declare (the dispatcher finds those: SDR's kinds, a plate's other
+    keys), and one whose plates tell another API (:func:`ocrframe.response.detect_api`: a
+    colour on the first plate is License Plate's)."""
     import pyarrow as pa
 
     result = whole(table, "result")
@@ -62,11 +69,30 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     if strict:
         bad |= out_of_range(conf, valid(given))
     ok[file[bad]] = False
+    told = _told(plates, file, number, len(result))
+    ok &= (told == api) | (told == None)  # noqa: E711 (elementwise; None: no plate)
     rows: dict[str, list[Rows]] = {}
     if wanted & {"plates", "other"}:
         cols = {"page": pages[file], "plate": number,
                 "text": strings(field(plates, "plate_number")),
                 "province": strings(field(plates, "province")),
+                "color": strings(field(plates, "plate_color")),
                 "confidence": conf, **loc}  # fmt: skip
         rows["plates"] = [Rows(cols, file, (number,))]
     return Built(ok, rows)
+
+
+def _told(plates: Any, file: np.ndarray, number: np.ndarray, n: int) -> np.ndarray:
+    """The API :func:`ocrframe.response.detect_api` tells for each of ``n`` files from its
+    first plate (``plates``: every file's, ``file`` and ``number`` of each): one detection
+    per distinct set of keys present, not per file."""
+    out = np.full(n, None, dtype=object)
+    first = np.flatnonzero(number == 0)
+    if not len(first):
+        return out
+    names = [f.name for f in plates.type]
+    has = np.column_stack([valid(field(plates, name))[first] for name in names])
+    kinds, inverse = np.unique(has, axis=0, return_inverse=True)
+    told = [detect_api({"result": [dict.fromkeys(np.asarray(names)[k].tolist())]}) for k in kinds]
+    out[file[first]] = np.asarray(told, dtype=object)[inverse.reshape(-1)]
+    return out
