@@ -363,8 +363,11 @@ def detect_api(raw: Any) -> str | None:
         first = next((e for e in result if isinstance(e, dict)), None)
         if first is None:
             return None
-        if any(key in first for key in PLATE_KEYS):  # plates: the catalog tells whose
-            return _listed_api(first) or "thailand-license-plate"
+        listed = _listed_api(first)
+        if listed is not None:
+            return listed
+        if any(key in first for key in PLATE_KEYS):  # plates the catalog names no one else's
+            return "thailand-license-plate"
         if any(set(SDR_KINDS) & set(e) for e in result if isinstance(e, dict)):
             return "smart-document-recognizer"
         return None

@@ -37,7 +37,8 @@ def test_records_are_frozen_and_carry_their_facts():
 def test_every_signature_detects_its_api():
     for spec in CATALOG:
         for key_set in spec.signatures:
-            body = {"result": dict.fromkeys(sorted(key_set), "x")}
+            result = dict.fromkeys(sorted(key_set), "x")
+            body = {"result": [result] if spec.result_kind == "list" else result}
             assert detect_api(body) == spec.slug, (spec.slug, key_set)
 
 
