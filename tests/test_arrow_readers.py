@@ -333,7 +333,8 @@ def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_t
     wins there), as does a colour on a later plate only (the first plate tells the API)."""
     from ocrframe.response import Response
 
-    thai, chinese = synthesize("thailand-license-plate", seed=1), synthesize("license-plate", seed=2)
+    thai = synthesize("thailand-license-plate", seed=1)
+    chinese = synthesize("license-plate", seed=2)
     assert "plate_color" in chinese["result"][0]
     later = copy.deepcopy(thai)
     later["result"].append({**chinese["result"][0]})
@@ -348,6 +349,30 @@ def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_t
     plates = read_responses(paths).plates()
     assert plates.loc[plates["api"] == "license-plate", "color"].notna().all()
     assert plates.loc[plates["api"] == "thailand-license-plate", "province"].notna().any()
+
+
+def test_handwriting_blocks_keep_their_type_in_other_on_the_columnar_path(tmp_path):
+    """Handwriting's blocks hold a ``type`` no frame column holds: the walk keeps it in
+    ``other``. Such bodies, named Handwriting's or saved without their API (detected as
+    General Text's), are read column-wise with those rows; a type that is no text goes the
+    general way."""
+    from ocrframe.response import Response
+
+    items = [synthesize("handwriting", seed=i) for i in range(4)]
+    assert all("type" in block for block in items[0]["result"]["words_block_list"])
+    odd = copy.deepcopy(items[1])
+    odd["result"]["words_block_list"][-1]["type"] = 7
+    paths = write(tmp_path, [items[0], odd, items[1]])
+    for i, body in enumerate(items[2:]):
+        paths.append(tmp_path / f"named{i}.json")
+        Response(body, source=f"named{i}", api="handwriting").to_json(paths[-1])
+    fast = read_frames(read_responses(paths).entries, ["words", "other"])
+    assert fast.fallback == [1]
+    assert [fast.apis[i] for i in (0, 2, 3, 4)] == ["general-text"] * 2 + ["handwriting"] * 2
+    assert_same_as_general(paths)
+    other = read_responses(paths).other()
+    assert other["path"].str.fullmatch(r"result\.words_block_list\[\d+\]\.type").all()
+    assert len(other) == sum(len(b["result"]["words_block_list"]) for b in [*items, odd])
 
 
 def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(tmp_path):

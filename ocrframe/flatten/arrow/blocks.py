@@ -19,7 +19,7 @@ from .._schema import POLYGON
 from .columns import explode, field, floats, lengths, parallel_ranks, polygons, strings, valid
 from .rows import Rows
 
-__all__ = ["word_rows", "char_rows", "font_rows", "out_of_range", "polygon_columns"]
+__all__ = ["word_rows", "char_rows", "font_rows", "other_rows", "out_of_range", "polygon_columns"]
 
 
 def out_of_range(conf: np.ndarray, given: np.ndarray) -> np.ndarray:
@@ -60,6 +60,30 @@ def word_rows(
         bad |= out_of_range(conf, valid(given))
     cols = {**ids, "text": strings(field(blocks, "words")), "confidence": conf, **loc}
     return Rows(cols, file, order), bad
+
+
+def other_rows(items: Any, file: np.ndarray, page: np.ndarray, index: np.ndarray,
+               path: str, key: str) -> Rows:  # fmt: skip
+    """``other`` rows of the text member ``key`` of list items ``items`` (of files ``file``,
+    pages ``page``, at ``index`` in their list ``path``), where given: the member no frame
+    column holds, kept as the general walk keeps it (``{path}[{index}].{key}``, its text).
+
+    >>> import pyarrow as pa
+    >>> blocks = pa.array([{"type": "print"}, {"type": None}, {"type": "handwriting"}])
+    >>> rows = other_rows(blocks, np.zeros(3, int), np.ones(3, int), np.arange(3), "result.b",
+    ...                   "type")
+    >>> rows.columns["path"].tolist(), rows.columns["value"].tolist(), rows.order[0].tolist()
+    (['result.b[0].type', 'result.b[2].type'], ['print', 'handwriting'], [0, 2])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = field(items, key)
+    at = np.flatnonzero(valid(values))
+    number = pa.array(index[at]).cast(pa.string())
+    paths = pc.binary_join_element_wise(f"{path}[", number, f"].{key}", "")
+    cols = {"page": page[at], "path": strings(paths), "value": strings(values.take(pa.array(at)))}
+    return Rows(cols, file[at], (index[at],))
 
 
 def char_rows(

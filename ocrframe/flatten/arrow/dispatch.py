@@ -26,7 +26,16 @@ import pandas as pd
 from ...catalog import signature_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
-from . import fields, general_table, general_text, license_plate, plates, smart_document, web_image
+from . import (
+    fields,
+    general_table,
+    general_text,
+    handwriting,
+    license_plate,
+    plates,
+    smart_document,
+    web_image,
+)
 from .columns import one_chunk, valid, whole
 from .document import in_walk_key_order, read_as_written, written_number
 from .files import Joined, parse, read_bodies, reread_body, unexpected
@@ -42,6 +51,7 @@ READERS = {r.API: r for r in (
     general_table,
     web_image,
     general_text,
+    handwriting,  # General Text's marker: after it, so only bodies named Handwriting's
     license_plate,
     plates,
 )}

@@ -1,5 +1,7 @@
 """Columnar reader of General Text bodies: ``result.words_block_list`` of text blocks (with
-their ``char_list`` when asked for characters) and the result's scalars as ``document``.
+their ``char_list`` when asked for characters) and the result's scalars as ``document``. A
+block's ``type`` (Handwriting's: printed or handwritten text), which no frame column holds, is
+an ``other`` row, as the general walk keeps it.
 
 >>> API
 'general-text'
@@ -11,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .blocks import char_rows, font_rows, word_rows
+from .blocks import char_rows, font_rows, other_rows, word_rows
 from .columns import explode, field, lengths, missing_ints, whole
 from .document import document_rows
 from .rows import Built, Rows
@@ -19,10 +21,13 @@ from .rows import Built, Rows
 __all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read", "block_list"]
 
 API = "general-text"
-MARKERS = (b'"words_block_list"',)
+BLOCKS = "words_block_list"
+MARKERS = (f'"{BLOCKS}"'.encode(),)
 # Document scalars under ``result`` with the type the service usually sends, for the strict
 # first parse (files that differ, e.g. a fractional direction, are read by the second one).
 DOCUMENT = {"result": {"direction": "int64", "words_block_count": "int64"}}
+# The block member read as text into ``other`` rows (where the schema declares it).
+KEPT = "type"
 
 
 def polygon_type() -> Any:
@@ -45,7 +50,8 @@ def block_type() -> Any:
 def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
     import pyarrow as pa
 
-    result = pa.struct([("words_block_list", pa.list_(block_type()))])
+    block = pa.struct([*block_type(), (KEPT, pa.string())])
+    result = pa.struct([(BLOCKS, pa.list_(block))])
     return pa.schema([("result", result), ("error_code", pa.string())])
 
 
@@ -60,7 +66,7 @@ def block_list(table: Any, pages: np.ndarray, wanted: frozenset[str],
     Image with ``fonts``) and scalars (``document``); ``skip``: other keys of ``result`` that
     give no row (the schema holds them as an empty object)."""
     result = whole(table, "result")
-    lists = field(result, "words_block_list")
+    lists = field(result, BLOCKS)
     ok = np.asarray(lists.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     ok &= np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
     rows: dict[str, list[Rows]] = {}
@@ -82,8 +88,11 @@ def block_list(table: Any, pages: np.ndarray, wanted: frozenset[str],
                                strict="other" in wanted)  # fmt: skip
         ok[file[bad]] = False
         rows["fonts"] = [found]
+    if "other" in wanted and blocks.type.get_field_index(KEPT) >= 0:
+        where = f"result.{BLOCKS}"
+        rows["other"] = [other_rows(blocks, file, ids["page"], block, where, KEPT)]
     if wanted & {"document", "other"}:
-        document, bad = document_rows(result, pages, skip=("words_block_list", *skip))
+        document, bad = document_rows(result, pages, skip=(BLOCKS, *skip))
         ok &= ~bad
         rows["document"] = [document]
     return Built(ok, rows)
