@@ -94,13 +94,22 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     # Blocks with their fonts (the fonts frame), and a list of plates (the plates frame).
     "web-image": lambda i: synthesize("web-image", seed=i, params={"detect_font": True}),
     "thailand-license-plate": lambda i: synthesize("thailand-license-plate", seed=i),
+    # General Text's shape, each block with its type (kept in other), saved without its API.
+    "handwriting": lambda i: handwriting(random.Random(i), 200),
 }
+
+
+def handwriting(rng: random.Random, blocks: int) -> dict:
+    body = general_text(rng, blocks)
+    for block in body["result"]["words_block_list"]:
+        block["type"] = rng.choice(["handwriting", "print"])
+    return body
 
 
 def records(data: dict, shape: str) -> list:
     """The main record list a naive user would json_normalize."""
     result = data["result"]
-    if shape in ("general-text", "web-image"):
+    if shape in ("general-text", "web-image", "handwriting"):
         return result["words_block_list"]
     if shape == "thailand-license-plate":
         return result

@@ -373,6 +373,19 @@ def test_handwriting_blocks_keep_their_type_in_other_on_the_columnar_path(tmp_pa
     other = read_responses(paths).other()
     assert other["path"].str.fullmatch(r"result\.words_block_list\[\d+\]\.type").all()
     assert len(other) == sum(len(b["result"]["words_block_list"]) for b in [*items, odd])
+    # A first body without types parses the dataset without them; one holding a type then
+    # fails that parse, and the second (types inferred) reads it: as text, or the general way.
+    plain, flag = bodies("general-text", 1)[0], copy.deepcopy(items[3])
+    flag["result"]["words_block_list"][0]["type"] = True
+    (tmp_path / "mixed").mkdir()
+    mixed = write(tmp_path / "mixed", [plain, items[0], flag])
+    assert read_frames(read_responses(mixed).entries, ["other"]).fallback == [2]
+    assert_same_as_general(mixed)
+    for block in flag["result"]["words_block_list"]:  # every type a flag: read as booleans
+        block["type"] = False
+    flags = write(tmp_path / "mixed", [plain, flag])
+    assert read_frames(read_responses(flags).entries, ["other"]).fallback == [1]
+    assert_same_as_general(flags)
 
 
 def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(tmp_path):

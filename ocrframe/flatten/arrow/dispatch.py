@@ -112,7 +112,10 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         parsed = parse(bodies, reader.SCHEMA(api, bodies[0]), strict=False)
     else:
         document = _as_first_writes(getattr(reader, "DOCUMENT", None), bodies)
-        parsed = parse(bodies, reader.SCHEMA(), document)
+        # A reader may parse with less than its SCHEMA, as its first body tells (its files
+        # are still checked against the whole SCHEMA).
+        told = getattr(reader, "parse_schema", None)
+        parsed = parse(bodies, told(bodies[0]) if told else reader.SCHEMA(), document)
     if not (hasattr(reader, "APIS") or getattr(reader, "NEEDS_BODIES", False)):
         bodies = None  # the bytes are in Arrow now: free them
     taken: set[int] = set()

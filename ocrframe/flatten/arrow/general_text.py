@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 
 from .blocks import char_rows, font_rows, other_rows, word_rows
-from .columns import explode, field, lengths, missing_ints, whole
+from .columns import explode, field, lengths, missing_ints, valid, whole
 from .document import document_rows
 from .rows import Built, Rows
 
-__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read", "block_list"]
+__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "parse_schema", "read", "block_list"]
 
 API = "general-text"
 BLOCKS = "words_block_list"
@@ -47,12 +47,26 @@ def block_type() -> Any:
                       ("location", polygon_type()), ("char_list", pa.list_(char))])  # fmt: skip
 
 
-def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
+def SCHEMA(kept: bool = True) -> Any:  # noqa: N802 (a constant, built lazily)
+    """The bodies' schema (``kept``: blocks with their ``KEPT`` member)."""
     import pyarrow as pa
 
-    block = pa.struct([*block_type(), (KEPT, pa.string())])
+    block = pa.struct([*block_type(), *([(KEPT, pa.string())] if kept else [])])
     result = pa.struct([(BLOCKS, pa.list_(block))])
     return pa.schema([("result", result), ("error_code", pa.string())])
+
+
+def parse_schema(first: bytes) -> Any:
+    """The schema a dataset whose first body is ``first`` is parsed with: blocks without
+    their ``KEPT`` member when that body holds none (the usual General Text dataset parses
+    no column of nulls for it; a later body holding one fails that parse, and the dataset is
+    parsed again with it inferred).
+
+    >>> blocks = parse_schema(b'{"result": {}}').field("result").type.field(BLOCKS).type
+    >>> blocks.value_type.get_field_index(KEPT)
+    -1
+    """
+    return SCHEMA(kept=f'"{KEPT}"'.encode() in first)
 
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
@@ -65,6 +79,8 @@ def block_list(table: Any, pages: np.ndarray, wanted: frozenset[str],
     """Frames of bodies whose ``result`` holds a ``words_block_list`` (General Text; Web
     Image with ``fonts``) and scalars (``document``); ``skip``: other keys of ``result`` that
     give no row (the schema holds them as an empty object)."""
+    import pyarrow as pa
+
     result = whole(table, "result")
     lists = field(result, BLOCKS)
     ok = np.asarray(lists.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
@@ -89,8 +105,11 @@ def block_list(table: Any, pages: np.ndarray, wanted: frozenset[str],
         ok[file[bad]] = False
         rows["fonts"] = [found]
     if "other" in wanted and blocks.type.get_field_index(KEPT) >= 0:
-        where = f"result.{BLOCKS}"
-        rows["other"] = [other_rows(blocks, file, ids["page"], block, where, KEPT)]
+        if pa.types.is_string(field(blocks, KEPT).type):
+            where = f"result.{BLOCKS}"
+            rows["other"] = [other_rows(blocks, file, ids["page"], block, where, KEPT)]
+        else:  # inferred otherwise (see parse_schema): the walk writes it as JSON
+            ok[file[valid(field(blocks, KEPT))]] = False
     if wanted & {"document", "other"}:
         document, bad = document_rows(result, pages, skip=(BLOCKS, *skip))
         ok &= ~bad

@@ -9,8 +9,8 @@ the caller names Handwriting's.
 
 from __future__ import annotations
 
-from .general_text import DOCUMENT, MARKERS, SCHEMA, read
+from .general_text import DOCUMENT, MARKERS, SCHEMA, parse_schema, read
 
-__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
+__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "parse_schema", "read"]
 
 API = "handwriting"
