@@ -181,3 +181,31 @@ def test_saved_labels_are_read_from_the_tail_of_small_and_large_files(tmp_path):
     batch = read_responses([tmp_path / "s.json", tmp_path / "l.json"])
     got = batch.words().groupby("source", sort=False)["page"].first()
     assert got.to_dict() == {"small.png": 2, "large.png": 3}
+
+
+def test_a_batch_mixing_engines_says_vendor_in_every_frame_whichever_path_read_it(tmp_path):
+    """Saved Huawei bodies are read column-wise, other engines' results the general way. A
+    frame whose rows all came from Huawei files lacked the ``vendor`` column that the same
+    batch held in memory gives (the PaddleOCR file gives words, no fields)."""
+    import json
+
+    from ocrframe.synth import synthesize
+
+    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
+              "result": {"ocrResults": [{"prunedResult": {
+                  "rec_texts": ["Hi"], "rec_scores": [0.9],
+                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
+    bodies = [paddle, synthesize("vat-invoice", seed=1), synthesize("vat-invoice", seed=2)]
+    for i, body in enumerate(bodies):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(body))
+    files = read_responses(tmp_path)
+    in_memory = Batch(list(read_responses(tmp_path)))
+    for name in ("fields", "words", "alarms"):
+        pd.testing.assert_frame_equal(files.frame(name), in_memory.frame(name), obj=name)
+    fields = files.fields()
+    assert fields.columns[:3].tolist() == ["source", "api", "vendor"]
+    assert set(fields["vendor"]) == {"huawei"} and len(fields)
+    flat, ref = files.flatten(), in_memory.flatten()
+    assert flat.keys() == ref.keys()
+    for name in ref:
+        pd.testing.assert_frame_equal(flat[name], ref[name], obj=name)

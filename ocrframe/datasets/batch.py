@@ -149,6 +149,11 @@ class Batch:
         self._errors: pd.DataFrame | None = errors
         self._load_errors: dict[int, dict[str, Any]] = {}
         self.repaired: list[str] = list(repaired)
+        # Other engines' results among the entries: known for responses, learnt for files as
+        # they are walked (the columnar readers take Huawei's alone). Frames then say
+        # ``vendor``, whichever path read the files holding their rows.
+        self._mixed = any(e.response is not None and e.response.vendor != "huawei"
+                          for e in self._entries)  # fmt: skip
 
     # --- container -----------------------------------------------------------------------------
 
@@ -267,7 +272,7 @@ class Batch:
         for start in range(0, len(self._entries), chunk):
             frame = self._chunk_frame(name, range(start, min(start + chunk, len(self._entries))))
             if len(frame):
-                yield frame
+                yield self._with_vendor(frame)
 
     def frame(self, name: str) -> pd.DataFrame:
         """One frame ``name`` (``"words"``, ``"cells"``...) over every response.
@@ -279,15 +284,24 @@ class Batch:
         """
         check_frame_name(name)
         if name == "document":  # typed once over every chunk's rows, as flatten types it
-            return self._frames([name]).get(name, _empty_with_ids(name))
+            return self._frames([name]).get(name, self._with_vendor(_empty_with_ids(name)))
         parts = list(self.iter_frames(name, CHUNK))  # read now: flatten's chunks, the same
         if not parts:
-            return _empty_with_ids(name)
+            return self._with_vendor(_empty_with_ids(name))
         if len(parts) == 1:
-            return parts[0]
+            return self._with_vendor(parts[0])
         if joinable(parts):  # chunks in entry order: join column by column, as they are
             return joined_in_order(parts, np.arange(sum(map(len, parts))))
-        return concat_frames(parts)
+        return self._with_vendor(concat_frames(parts))
+
+    def _with_vendor(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with its ``vendor`` column (``huawei`` for every row) when the batch
+        mixes engines and none of its rows came from another one."""
+        if self._mixed and "vendor" not in frame.columns:
+            from ..flatten.arrow.columns import repeat_ids
+
+            frame.insert(2, "vendor", repeat_ids(["huawei"], np.zeros(len(frame), np.int64)))
+        return frame
 
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (files in chunks, each chunk's frames
@@ -309,7 +323,8 @@ class Batch:
             chunk = self._chunk_parts(names, idx)
             for name in list(chunk):  # no variable left holding a chunk's frames: the join
                 parts.setdefault(name, []).extend(chunk.pop(name))  # lets each one go
-        return {name: in_order(parts.pop(name), name) for name in names if name in parts}
+        return {name: self._with_vendor(in_order(parts.pop(name), name))
+                for name in names if name in parts}  # fmt: skip
 
     def _collect(self, names: Iterable[str], idx: Iterable[int]) -> Any:
         """A Collector of frames ``names`` over entries ``idx``; unreadable ones are recorded."""
@@ -368,6 +383,7 @@ class Batch:
             rest = {files[j] for j in fast.fallback}
             todo = [i for i in todo if i in rest or self._entries[i].response is not None]
         collector = self._collect(names, todo)
+        self._mixed |= collector.mixed
         for name in names:
             if collector.count(name):
                 parts.setdefault(name, []).append(

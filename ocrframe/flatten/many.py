@@ -106,6 +106,11 @@ class Collector:
         if self.ex.held() >= PACK_ROWS:
             self.ex.pack()
 
+    @property
+    def mixed(self) -> bool:
+        """Whether other engines' results are among those added (frames then say ``vendor``)."""
+        return any(v != "huawei" for v in self._vendors)
+
     def count(self, name: str) -> int:
         return len(self._document) if name == "document" else sum(self._rows[name])
 
@@ -148,6 +153,6 @@ class Collector:
         of = self._response_of_row(name)
         frame.insert(0, "source", repeat_ids(self._sources, of))
         frame.insert(1, "api", repeat_ids(self._apis, of))
-        if any(v != "huawei" for v in self._vendors):  # a batch mixing engines says which
+        if self.mixed:  # a batch mixing engines says which
             frame.insert(2, "vendor", repeat_ids(self._vendors, of))
         return frame
