@@ -320,3 +320,19 @@ def test_classified_objects_whose_type_is_no_text_go_the_general_way(tmp_path):
     body = {"type": [], "location": square(5), "confidence": 0.9, "name": "Ana"}
     paths = write(tmp_path, [{"result": body}, {"result": {**body, "name": "Bo"}}])
     assert same_as_general(paths) == [0, 1]
+
+
+def test_another_engines_result_holding_a_result_key_goes_the_general_way(tmp_path):
+    """A PaddleOCR serving response holds a ``result`` (``ocrResults``, ``dataInfo``) beside
+    ``logId`` and ``errorCode``: PaddleOCR's, by detection. Asked for fields alone, the field
+    reader read its ``dataInfo`` as fields (9 rows over 3 files the general walk never
+    makes); such files now go the general way, whatever frames are asked for."""
+    serving = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
+               "result": {"ocrResults": [], "dataInfo": {"width": 10, "height": 20}}}  # fmt: skip
+    bare = {"result": {"ocrResults": [], "dataInfo": {"width": 10, "height": 20}}}
+    paths = write(tmp_path, [serving, bare, synthesize("vat-invoice", seed=1), serving])
+    batch, general = read_responses(paths), Batch(list(read_responses(paths)))
+    assert read_frames(batch.entries, ["fields"]).fallback == [0, 1, 3]
+    pd.testing.assert_frame_equal(batch.fields(), general.fields())
+    assert set(batch.fields()["source"]) == {str(paths[2])}
+    assert same_as_general(paths) == [0, 1, 3]

@@ -49,9 +49,11 @@ FLAGS = {
 # shapes: item lists (VAT), list-valued fields (Chile), confidence maps, API-dependent names,
 # nested objects and alarms (ID card, vehicle licence), classified objects (auto classification).
 FIELD_APIS = ["vat-invoice", "chile-id-card", "vietnam-id-card", "myanmar-driver-license",
-              "id-card", "vehicle-license", "auto-id-doc-classification"]  # fmt: skip
+              "id-card", "vehicle-license", "auto-id-doc-classification",
+              "household-register", "auto-classification"]  # fmt: skip
 # fields kept per object: these hold many objects
-KEEP = {"id-card": 1, "vehicle-license": 1, "auto-id-doc-classification": 4}
+KEEP = {"id-card": 1, "vehicle-license": 1, "auto-id-doc-classification": 4,
+        "household-register": 3}  # fmt: skip
 TESTED = sorted({*READERS} - {fields.DETECTED, *fields.APIS}) + FIELD_APIS
 
 
@@ -315,15 +317,16 @@ def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
         {"result": {"plate_number": "1กข 1"}},  # an object: fields, not plates
         {"result": [item], "error_code": "AIS.0103", "error_msg": "bad image"},
         {"result": [{**item, "confidence": 1.5}]},  # out of range: other
-        {"result": []},
+        {"result": []},  # no marker: the field reader's, which gives no row, as the walk
     ]
     items = [x for body in odd for x in (body, plate)]
     paths = write(tmp_path, items)
     assert_same_as_general(paths)
     fallback = read_frames(read_responses(paths).entries, ["plates", "other"]).fallback
-    # every odd body goes the general way (no plate text: no marker; the rest refused, the
-    # confidence out of range as other is asked for); the clean ones between are read
-    assert sorted(fallback) == [0, 2, 4, 6, 8, 10]
+    # every odd body but the empty list goes the general way (no plate text: no marker; the
+    # rest refused, the confidence out of range as other is asked for); the clean ones
+    # between are read
+    assert sorted(fallback) == [0, 2, 4, 6, 8]
 
 
 def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_them(tmp_path):
@@ -386,6 +389,20 @@ def test_handwriting_blocks_keep_their_type_in_other_on_the_columnar_path(tmp_pa
     flags = write(tmp_path / "mixed", [plain, flag])
     assert read_frames(read_responses(flags).entries, ["other"]).fallback == [1]
     assert_same_as_general(flags)
+
+
+def test_field_datasets_saved_without_their_api_teach_the_next_one_nothing(tmp_path):
+    """Bodies saved without their API may be of any field API: a list of household records
+    (dates inside each element), then object bodies and other lists. What the parse learnt of
+    one dataset's dates must not contradict the next one's shape, or every file of that one
+    went the general way."""
+    order = ["household-register", "vat-invoice", "auto-classification", "household-register"]
+    for k, api in enumerate(order):
+        folder = tmp_path / f"{k}-{api}"
+        folder.mkdir()
+        paths = write(folder, [synthesize(api, seed=i) for i in range(4)])
+        assert read_frames(read_responses(paths).entries, ["fields"]).fallback == [], api
+        assert_same_as_general(paths)
 
 
 def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(tmp_path):

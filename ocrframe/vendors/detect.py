@@ -14,7 +14,14 @@ from typing import Any
 
 from ..errors import ResponseFormatError
 
-__all__ = ["VENDORS", "detect_vendor", "vendor_api", "unfinished_job", "TESSERACT_COLUMNS"]
+__all__ = [
+    "VENDORS",
+    "detect_vendor",
+    "vendor_api",
+    "unfinished_job",
+    "TESSERACT_COLUMNS",
+    "SERVING_KEYS",
+]
 
 # Engine name -> the formats it is recognised in (for messages and the README).
 VENDORS: dict[str, str] = {
@@ -37,6 +44,9 @@ VENDORS: dict[str, str] = {
     "ALTO XML (v2, v3, v4 or no namespace; as ABBYY, Transkribus, eScriptorium, kraken and "
     "OCR-D write it too)",
 }
+
+# The lists under ``result`` that make a PaddleOCR 3.x serving response (not Huawei's result).
+SERVING_KEYS = ("ocrResults", "layoutParsingResults")
 
 TESSERACT_COLUMNS = (
     "level",

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..flatten import Extraction
 from .base import Reader, conf, listed, quad_flat, whole
+from .detect import SERVING_KEYS
 from .html_table import table_cells
 
 __all__ = [
@@ -125,9 +126,6 @@ def without_text(raw: dict[str, Any]) -> str | None:
         shown = ", ".join(str(x) for x in labels[:5])
         return f"a PaddleOCR classification result (label_names {shown}), not an OCR result: {todo}"
     return None
-
-
-SERVING_KEYS = ("ocrResults", "layoutParsingResults")
 
 
 def serving_results(raw: Any) -> tuple[str, list[Any]] | None:

@@ -199,8 +199,10 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
     conf_map, loc_map = _map(kids, "confidence"), _map(kids, "text_location")
     used_conf: dict[str, np.ndarray] = {}
     used_loc: dict[str, np.ndarray] = {}
-    if "type" in kids and "location" in kids:  # a classified object (auto classification)
-        bad |= valid(kids["type"]) & valid(kids["location"])
+    if "type" in kids and "location" in kids:  # a classified object (auto classification),
+        # which the caller reads; with a confidence map, its two keys are plain fields
+        mapped = valid(kids["confidence"]) if conf_map is not None else np.zeros(n, dtype=bool)
+        bad |= valid(kids["type"]) & valid(kids["location"]) & ~mapped
     scalars: list[tuple[int, str, Any, np.ndarray]] = []
     for k, (name, values) in enumerate(kids.items()):
         if values.null_count == n:

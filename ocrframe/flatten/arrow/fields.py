@@ -8,7 +8,7 @@ and :func:`~ocrframe.response.guess_api` tell it). There is no fixed schema: pya
 the types, this reader checks them. Rows come in the order keys are written in each file
 (:mod:`.keyorder`), as the general walk emits them.
 
->>> "vat-invoice" in APIS, "passport" in APIS, "general-text" in APIS
+>>> "vat-invoice" in APIS, "household-register" in APIS, "general-text" in APIS
 (True, True, False)
 """
 
@@ -21,10 +21,12 @@ from typing import Any
 import numpy as np
 
 from ...catalog import CATALOG
-from ...response import detect_api, guess_api
+from ...response import PLATE_KEYS, SDR_KINDS
+from ...vendors.detect import SERVING_KEYS
 from .alarm_rows import AlarmRows
 from .blocks import out_of_range
 from .columns import explode, field, floats, kept, polygons, valid, whole
+from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse
 from .keyorder import KeyTokens, key_hashes, key_tokens
@@ -33,42 +35,51 @@ from .rows import Built
 __all__ = ["APIS", "DETECTED", "MARKERS", "SCHEMA", "read"]
 
 APIS = tuple(
-    s.slug
-    for s in CATALOG
-    if "fields" in s.families and s.result_kind == "object" and "words" not in s.families
+    s.slug for s in CATALOG if "fields" in s.families and set(s.families) <= {"fields", "alarms"}
 )
 DETECTED = "(field API told from the body)"  # the group of bodies saved without their API
 MARKERS = (b'"result"',)
 
-# Per group (an API or DETECTED): the paths pyarrow read as timestamps, declared as strings
-# (its JSON reader turns "2024-01-31" into a timestamp; the frame needs the text as written).
+# Per API: the paths pyarrow read as timestamps, declared as strings (its JSON reader turns
+# "2024-01-31" into a timestamp; the frame needs the text as written). Bodies saved without
+# their API (DETECTED) may be of any field API, a list or an object: what one dataset taught
+# the parse could contradict the next, so each group of those learns from its own bodies.
 _TEXT_SCHEMAS: dict[str, Any] = {}
 
 
 # Named like the other readers' SCHEMA (a constant there).
 def SCHEMA(api: str | None = None, sample: bytes | None = None) -> Any:  # noqa: N802
-    """The explicit part of the parse schema: the date-like strings seen so far (None: infer
-    everything). With none seen yet, those of body ``sample`` (parsed alone, a fraction of a
-    millisecond): the usual dataset then parses once, not twice (see :func:`_dates_as_text`).
+    """The explicit part of the parse schema: the date-like strings seen so far for ``api``
+    (None: infer everything). With none seen yet, or no API, those of body ``sample``
+    (parsed alone, a fraction of a millisecond): the usual dataset then parses once, not
+    twice (see :func:`_dates_as_text`).
 
     >>> SCHEMA("an API", b'{"result": {"date_of_birth": "1990-01-31"}}')
     result: struct<date_of_birth: string>
       child 0, date_of_birth: string
     >>> _ = _TEXT_SCHEMAS.pop("an API")
     """
-    key = api or DETECTED
-    if key not in _TEXT_SCHEMAS and sample is not None:
-        parts = parse([sample], None, strict=False)  # depth screened first
-        text = _timestamps_as_strings(parts[0][1].schema) if parts else None
-        if text is not None:
-            _TEXT_SCHEMAS[key] = text
-    return _TEXT_SCHEMAS.get(key)
+    api = None if api == DETECTED else api
+    if api is not None and api in _TEXT_SCHEMAS:
+        return _TEXT_SCHEMAS[api]
+    text = _dates_of(sample) if sample is not None else None
+    if api is not None and text is not None:
+        _TEXT_SCHEMAS[api] = text
+    return text
+
+
+def _dates_of(body: bytes) -> Any:
+    """The date paths of ``body`` (parsed alone) as a schema of strings; None for none."""
+    parts = parse([body], None, strict=False)  # depth screened first
+    return _timestamps_as_strings(parts[0][1].schema) if parts else None
 
 
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None = None,
          bodies: list[bytes] | None = None) -> Built:  # fmt: skip
     """Frames of field-API bodies (see :mod:`ocrframe.flatten.arrow.dispatch`); ``api`` None
-    means the bodies named none, ``bodies`` are their texts (for the order of keys)."""
+    means the bodies named none, ``bodies`` are their texts (for the order of keys). A
+    ``result`` that is a list of objects (household register, auto classification) gives
+    each element's fields, grouped ``[0]``, ``[1]``..."""
     import pyarrow as pa
 
     n = table.num_rows
@@ -77,21 +88,27 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     if table is None or "result" not in table.column_names:
         return Built(np.zeros(n, dtype=bool), {})
     result = whole(table, "result")
-    if not pa.types.is_struct(result.type):
+    listed = pa.types.is_list(result.type) and pa.types.is_struct(result.type.value_type)
+    if not (listed or pa.types.is_struct(result.type)):
         return Built(np.zeros(n, dtype=bool), {})
-    ok = valid(result) & _plain_top(table, wanted, api)
-    if result.type.get_field_index("error_code") >= 0:  # an error body nested in result
-        ok &= ~valid(field(result, "error_code"))
-    apis = [api] * n if api is not None else _detected(result)
+    ok = valid(result) & _plain_top(table, api)
+    keys = key_tokens(bodies)
+    under = _under_result(keys)
+    if listed:
+        objs, file, index = explode(result, np.arange(n))
+        ok[file[_walked_otherwise(objs)]] = False
+        apis = [api] * n if api is not None else list_apis(objs, file, index, n).tolist()
+    else:
+        objs, file, index = result, np.arange(n), None
+        if result.type.get_field_index("error_code") >= 0:  # an error body nested in result
+            ok &= ~valid(field(result, "error_code"))
+        apis = [api] * n if api is not None else struct_apis(result)
     names = sorted(set(apis), key=str)
     code = {a: i for i, a in enumerate(names)}
     out = FieldRows(names, np.array([code[a] for a in apis], dtype=np.int64))
-    keys = key_tokens(bodies)
-    under = _under_result(keys)
-    top = np.flatnonzero((keys.depth == 2) & under)  # the keys of result
-    rank = _ranks(top, keys.file[top], result.type, n, keys)
     walk = _Walk(keys, _parents(keys.depth), out, AlarmRows())
-    ok &= ~walk.level(result, Level(np.arange(n), rank))
+    level = _top_level(objs, file, index, keys, under, out)
+    ok[file[walk.level(objs, level)]] = False
     # Built once the parse, the bodies and the key tokens are let go (see Built); the rows
     # of files not ok are dropped then.
     rows: dict[str, list[Any]] = {}
@@ -100,6 +117,36 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     if "alarms" in wanted:
         rows["alarms"] = [partial(walk.alarms.rows, pages)]
     return Built(ok, rows, apis)
+
+
+def _top_level(objs: Any, file: np.ndarray, index: np.ndarray | None, keys: KeyTokens,
+               under: np.ndarray, out: FieldRows) -> Level:  # fmt: skip
+    """The level of the objects ``result`` holds: itself (``index`` None), or the elements of
+    a list (``index``: each one's place in its list; group ``[index]``), with the key token
+    of each of their children."""
+    if index is None:
+        top = np.flatnonzero((keys.depth == 2) & under)  # the keys of result
+        return Level(file, _ranks(top, keys.file[top], objs.type, len(objs), keys))
+    sizes = np.bincount(file, minlength=int(file.max(initial=-1)) + 1)
+    starts = np.cumsum(sizes) - sizes
+    tok = np.flatnonzero((keys.depth == 3) & under)  # the keys of the elements
+    of, elem = keys.file[tok], keys.element[tok]
+    inside = of < len(sizes)
+    inside[inside] &= elem[inside] < sizes[of[inside]]
+    tok = tok[inside]
+    rank = _ranks(tok, starts[of[inside]] + elem[inside], objs.type, len(objs), keys)
+    codes = np.asarray([out.group(f"[{e}]") for e in range(int(index.max(initial=-1)) + 1)])
+    return Level(file, rank, codes.astype(np.int64)[index])
+
+
+def _walked_otherwise(objs: Any) -> np.ndarray:
+    """Elements of a list ``result`` the general walk does not read as objects of fields:
+    plates, and Smart Document Recognizer pages (then every element of their body is)."""
+    walked = np.zeros(len(objs), dtype=bool)
+    for key in (*PLATE_KEYS, *SDR_KINDS):
+        if objs.type.get_field_index(key) >= 0:
+            walked |= valid(field(objs, key))
+    return walked
 
 
 @dataclass
@@ -309,40 +356,28 @@ def _under_result(keys: KeyTokens) -> np.ndarray:
     return (keys.depth >= 2) & (last_top >= 0) & is_result[np.maximum(last_top, 0)]
 
 
-def _plain_top(table: Any, wanted: frozenset[str], api: str | None) -> np.ndarray:
-    """Files whose top-level keys besides ``result`` change nothing: an ``error_code`` makes
-    an error body, other keys (an ``error_msg`` without its code too) go to ``other``; a saved
-    header naming an API the entry did not know would name the API."""
+def _plain_top(table: Any, api: str | None) -> np.ndarray:
+    """Files whose keys besides ``result`` change nothing: an ``error_code`` makes an error
+    body; a saved header naming an API the entry did not know would name the API; other
+    top-level keys go to ``other`` or make another engine's result (a PaddleOCR serving
+    response: ``logId``, ``errorCode``, ``result.ocrResults``), which the general walk tells
+    (as every other reader, such files go its way)."""
     import pyarrow as pa
 
     ok = np.ones(table.num_rows, dtype=bool)
     for name in table.column_names:
         col = whole(table, name)
-        if name == "error_code":
-            ok &= ~valid(col)
-        elif name == SAVED_HEADER:
+        if name == SAVED_HEADER:
             if api is None and pa.types.is_struct(col.type):
                 ok &= ~valid(field(col, "api"))
-        elif name != "result" and "other" in wanted:
+        elif name != "result":  # error_code included
             ok &= ~valid(col)
+    result = whole(table, "result")
+    if pa.types.is_struct(result.type):
+        for key in SERVING_KEYS:
+            if result.type.get_field_index(key) >= 0:
+                ok &= ~valid(field(result, key))
     return ok
-
-
-def _detected(result: Any) -> list[str | None]:
-    """The API the general path finds for each body, from the keys ``result`` holds."""
-    names = [f.name for f in result.type]
-    if not names:
-        return [None] * len(result)
-    has = np.column_stack([valid(kid) for kid in result.flatten()])  # bodies x keys
-    if (has == has[:1]).all():  # the usual dataset: every body holds the same keys
-        kinds, inverse = has[:1], np.zeros(len(has), dtype=np.int64)
-    else:
-        kinds, inverse = np.unique(has, axis=0, return_inverse=True)
-    found = []
-    for mask in kinds:
-        body = {"result": dict.fromkeys(np.asarray(names)[mask].tolist(), "")}
-        found.append(detect_api(body) or guess_api(body))
-    return [found[i] for i in inverse.reshape(-1)]
 
 
 def _dates_as_text(table: Any, bodies: list[bytes], api: str | None) -> Any:
@@ -353,12 +388,12 @@ def _dates_as_text(table: Any, bodies: list[bytes], api: str | None) -> Any:
         return table
     import pyarrow as pa
 
-    key = api or DETECTED
-    known = _TEXT_SCHEMAS.get(key)
+    known = SCHEMA(api, bodies[0]) if bodies else None  # what the parse was given
     merged = (
         text if known is None else pa.schema(_merged(pa.struct(list(known)), pa.struct(list(text))))
     )
-    _TEXT_SCHEMAS[key] = merged
+    if api is not None:
+        _TEXT_SCHEMAS[api] = merged
     parts = parse(bodies, merged)
     if len(parts) != 1 or len(parts[0][0]) != len(bodies):
         return None

@@ -9,6 +9,8 @@ key's file, nesting depth, text order and name; a reader turns these into sort k
 True
 >>> keys.depth.tolist(), keys.top.tolist()
 ([1, 2, 2, 3], [-1, 1, 2, 2])
+>>> key_tokens([b'{"result": [{"a": 1}, {"b": {"c": 2}, "d": 3}]}']).element.tolist()
+[0, 0, 1, 0, 1]
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ class KeyTokens:
     ``depth`` (1 for the keys of the body itself), ``hash`` (of the name, see
     :func:`key_hashes`; -1 for a name written with escapes, which it cannot tell),
     ``top`` (index of the enclosing depth-2 key, i.e. the key under ``result`` it belongs to,
-    or -1) and ``element`` (for depth-4 keys under a depth-2 one: the index of the list
-    element holding them; else 0)."""
+    or -1) and ``element``: the index of the list element holding the key, for depth-4 keys
+    under a depth-2 one (``{"result": {"items": [{"k": 1}]}}``) and depth-3 keys under a
+    depth-1 one (``{"result": [{"k": 1}]}``); else 0."""
 
     file: np.ndarray
     depth: np.ndarray
@@ -101,14 +104,16 @@ def _scan(buf: np.ndarray, starts: np.ndarray) -> KeyTokens:
     idx = np.arange(n)
     top = np.maximum.accumulate(np.where(depth == 2, idx, -1)) if n else idx
     top = np.where(depth >= 2, top, -1)
-    # Elements of a list of objects under a depth-2 key: braces opening depth 4 (counted for
-    # the keys at depth 4 and their depth-2 keys only).
-    deep = np.flatnonzero((depth == 4) & (top >= 0))
+    # Elements of a list of objects under a depth-2 key (a depth-1 one): brackets opening
+    # depth 4 (3) between that key and each key at depth 4 (3).
     element = np.zeros(n, dtype=np.int32)
-    if len(deep):
-        braces = brackets[opening & (level == 4)]
-        within = np.searchsorted(braces, kopen[deep]) - np.searchsorted(braces, kopen[top[deep]])
-        element[deep] = within - 1
+    outer = np.maximum.accumulate(np.where(depth == 1, idx, -1)) if n else idx
+    for d, holder in ((4, top), (3, outer)):
+        deep = np.flatnonzero((depth == d) & (holder >= 0))
+        if len(deep):
+            braces = brackets[opening & (level == d)]
+            held = kopen[holder[deep]]
+            element[deep] = np.searchsorted(braces, kopen[deep]) - np.searchsorted(braces, held) - 1
     hashes = _span_hashes(buf, kopen + 1, kclose)
     if len(slashes):  # an escape in the name
         hashes[np.searchsorted(slashes, kopen) != np.searchsorted(slashes, kclose)] = -1

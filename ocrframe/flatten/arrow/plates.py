@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from ...response import PLATE_KEYS, detect_api
+from ...response import PLATE_KEYS
 from .blocks import out_of_range, polygon_columns
 from .columns import explode, field, floats, strings, valid, whole
+from .detection import list_apis
 from .general_text import polygon_type
 from .rows import Built, Rows
 
@@ -69,7 +70,7 @@ def read_plates(api: str, table: Any, pages: np.ndarray, wanted: frozenset[str])
     if strict:
         bad |= out_of_range(conf, valid(given))
     ok[file[bad]] = False
-    told = _told(plates, file, number, len(result))
+    told = list_apis(plates, file, number, len(result))
     ok &= (told == api) | (told == None)  # noqa: E711 (elementwise; None: no plate)
     rows: dict[str, list[Rows]] = {}
     if wanted & {"plates", "other"}:
@@ -80,19 +81,3 @@ def read_plates(api: str, table: Any, pages: np.ndarray, wanted: frozenset[str])
                 "confidence": conf, **loc}  # fmt: skip
         rows["plates"] = [Rows(cols, file, (number,))]
     return Built(ok, rows)
-
-
-def _told(plates: Any, file: np.ndarray, number: np.ndarray, n: int) -> np.ndarray:
-    """The API :func:`ocrframe.response.detect_api` tells for each of ``n`` files from its
-    first plate (``plates``: every file's, ``file`` and ``number`` of each): one detection
-    per distinct set of keys present, not per file."""
-    out = np.full(n, None, dtype=object)
-    first = np.flatnonzero(number == 0)
-    if not len(first):
-        return out
-    names = [f.name for f in plates.type]
-    has = np.column_stack([valid(field(plates, name))[first] for name in names])
-    kinds, inverse = np.unique(has, axis=0, return_inverse=True)
-    told = [detect_api({"result": [dict.fromkeys(np.asarray(names)[k].tolist())]}) for k in kinds]
-    out[file[first]] = np.asarray(told, dtype=object)[inverse.reshape(-1)]
-    return out
