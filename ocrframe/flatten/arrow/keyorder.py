@@ -9,7 +9,7 @@ key's file, nesting depth, text order and name; a reader turns these into sort k
 True
 >>> keys.depth.tolist(), keys.top.tolist()
 ([1, 2, 2, 3], [-1, 1, 2, 2])
->>> key_tokens([b'{"result": [{"a": 1}, {"b": {"c": 2}, "d": 3}]}']).element.tolist()
+>>> key_tokens([b'{"result": [{"a": 1}, {"b": {"c": 2}, "d": 3}]}'], listed=True).element.tolist()
 [0, 0, 1, 0, 1]
 """
 
@@ -46,8 +46,9 @@ class KeyTokens:
     element: np.ndarray
 
 
-def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
-    """The keys of ``bodies`` (valid JSON objects, one line each), see :class:`KeyTokens`.
+def key_tokens(bodies: Sequence[bytes], listed: bool = False) -> KeyTokens:
+    """The keys of ``bodies`` (valid JSON objects, one line each), see :class:`KeyTokens`;
+    ``listed``: with the elements of lists under the bodies' own keys (else 0 there).
 
     Bodies are scanned about 128 kB at a time (each body whole), so the scan's arrays
     stay a few times as long as the bytes they read, not a dozen times the dataset."""
@@ -57,7 +58,7 @@ def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     while first < len(starts):
         last = max(first + 1, int(np.searchsorted(ends, starts[first] + ARRAY_PIECE, side="right")))
         buf = np.frombuffer(view[starts[first] : ends[last - 1]], dtype=np.uint8)
-        piece = _scan(buf, starts[first:last] - starts[first])
+        piece = _scan(buf, starts[first:last] - starts[first], listed)
         piece.file += first
         piece.top[piece.top >= 0] += keys
         pieces.append(piece)
@@ -65,14 +66,14 @@ def key_tokens(bodies: Sequence[bytes]) -> KeyTokens:
     if len(pieces) == 1:
         return pieces[0]
     if not pieces:
-        return _scan(np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64))
+        return _scan(np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64), listed)
     return KeyTokens(*(np.concatenate([getattr(p, k) for p in pieces]) for k in _FIELDS))
 
 
 _FIELDS = ("file", "depth", "hash", "top", "element")
 
 
-def _scan(buf: np.ndarray, starts: np.ndarray) -> KeyTokens:
+def _scan(buf: np.ndarray, starts: np.ndarray, listed: bool) -> KeyTokens:
     """The keys of ``buf``: whole bodies, one a line, starting at ``starts`` (see
     :func:`key_tokens`).
 
@@ -107,8 +108,10 @@ def _scan(buf: np.ndarray, starts: np.ndarray) -> KeyTokens:
     # Elements of a list of objects under a depth-2 key (a depth-1 one): brackets opening
     # depth 4 (3) between that key and each key at depth 4 (3).
     element = np.zeros(n, dtype=np.int32)
-    outer = np.maximum.accumulate(np.where(depth == 1, idx, -1)) if n else idx
-    for d, holder in ((4, top), (3, outer)):
+    levels = [(4, top)]
+    if listed and n:
+        levels.append((3, np.maximum.accumulate(np.where(depth == 1, idx, -1))))
+    for d, holder in levels:
         deep = np.flatnonzero((depth == d) & (holder >= 0))
         if len(deep):
             braces = brackets[opening & (level == d)]
