@@ -405,6 +405,21 @@ def test_field_datasets_saved_without_their_api_teach_the_next_one_nothing(tmp_p
         assert_same_as_general(paths)
 
 
+def test_alarms_in_the_elements_of_a_list_result_match_the_walk(tmp_path):
+    """Flags, scores and score objects may sit in any element of a list ``result``: the
+    alarms frame (and the fields) read column-wise are the walk's."""
+    items = []
+    for i in range(3):
+        body = synthesize("auto-classification", seed=i)
+        body["result"][0] |= {"detect_blur_result": i % 2 == 0, "blur_score": 80 + i}
+        body["result"][-1]["score_info"] = {"blur_score": 10, "copy_score": i}
+        items.append(body)
+    paths = write(tmp_path, items)
+    assert read_frames(read_responses(paths).entries, ["fields", "alarms"]).fallback == []
+    assert_same_as_general(paths)
+    assert len(read_responses(paths).alarms()) == 6
+
+
 def test_web_image_fonts_of_uneven_lists_and_extraction_results_match_the_walk(tmp_path):
     body = synthesize("web-image", seed=2, params={"detect_font": True})
     blocks = body["result"]["words_block_list"]

@@ -382,6 +382,8 @@ class Batch:
                     parts.setdefault(name, []).append((entry_of_row, ids(frame, rows)))
             rest = {files[j] for j in fast.fallback}
             todo = [i for i in todo if i in rest or self._entries[i].response is not None]
+        if not todo:  # the columnar readers took every file
+            return parts
         collector = self._collect(names, todo)
         self._mixed |= collector.mixed
         for name in names:

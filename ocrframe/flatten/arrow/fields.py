@@ -54,8 +54,8 @@ _TEXT_SCHEMAS: dict[str, Any] = {}
 def SCHEMA(api: str | None = None, sample: bytes | None = None) -> Any:  # noqa: N802
     """The explicit part of the parse schema: the date-like strings seen so far for ``api``
     (None: infer everything). With none seen yet, or no API, those of body ``sample``
-    (parsed alone, a fraction of a millisecond): the usual dataset then parses once, not
-    twice (see :func:`_dates_as_text`).
+    (:func:`_dates_of`): the usual dataset then parses once, not twice (see
+    :func:`_dates_as_text`).
 
     >>> SCHEMA("an API", b'{"result": {"date_of_birth": "1990-01-31"}}')
     result: struct<date_of_birth: string>
