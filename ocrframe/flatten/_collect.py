@@ -175,7 +175,7 @@ class Extraction:
             return
         if value is not None and not isinstance(value, str):
             value = rules.to_json(value)
-        self.add("other", {"page": page, "path": path, "value": value})
+        self.add_row("other", (page, path, value))
 
     def doc(self, page: int, key: str, value: Any) -> None:
         if "document" in self.wanted:

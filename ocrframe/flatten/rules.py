@@ -123,8 +123,22 @@ def integer(v: Any) -> int | None:
 
 def to_json(v: Any) -> str:
     """JSON text of a value kept in ``other`` (non-ASCII kept readable; Decimals of
-    official-SDK objects as numbers)."""
+    official-SDK objects as numbers).
+
+    >>> to_json(True), to_json(-3), to_json(0.1), to_json(float("-inf")), to_json([1, "é"])
+    ('true', '-3', '0.1', '-Infinity', '[1, "é"]')
+    """
+    kind = type(v)
+    if kind is bool:  # the numbers of a result (most of what goes to other) as json.dumps
+        return "true" if v else "false"  # writes them, without its encoder per value
+    if kind is int:
+        return int.__repr__(v)
+    if kind is float:
+        return float.__repr__(v) if math.isfinite(v) else _NON_FINITE[str(v)]
     return json.dumps(v, ensure_ascii=False, default=_plain)
+
+
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 
 def _plain(v: Any) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from ..flatten import Extraction
@@ -156,6 +157,7 @@ def quad_flat(v: Any) -> Any:
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+@lru_cache(maxsize=4096)
 def snake(name: str) -> str:
     """``rowIndex`` -> ``row_index`` (the Python SDKs' spelling of the REST names);
     ``FIRST_NAME`` -> ``first_name``; ``Given Names`` -> ``given_names``.
@@ -361,20 +363,20 @@ class Reader:
 
     def finish(self) -> Extraction:
         """Every scalar not marked used goes to ``other`` with its path; returns the frames."""
-        for path, page, value in self._leftovers(self.raw, "", False, 1):
-            self.ex.other(page, path, value)
+        self._leftovers(self.raw, "", 1)
         return self.ex
 
-    def _leftovers(
-        self, node: Any, path: str, covered: bool, page: int
-    ) -> Iterator[tuple[str, int, Any]]:
-        covered = covered or path in self.used
+    def _leftovers(self, node: Any, path: str, page: int) -> None:
+        """The scalars under ``node`` (at ``path``) no frame holds, into ``other`` in text
+        order. A used path holds everything under it: its subtree is not walked."""
+        if path in self.used:
+            return
         page = self.page_of.get(path, page)
         if isinstance(node, dict):
             for k, v in node.items():
-                yield from self._leftovers(v, f"{path}.{k}" if path else str(k), covered, page)
-        elif isinstance(node, list) and node:
+                self._leftovers(v, f"{path}.{k}" if path else str(k), page)
+        elif isinstance(node, list):
             for i, v in enumerate(node):
-                yield from self._leftovers(v, f"{path}[{i}]", covered, page)
-        elif not covered and not (isinstance(node, (dict, list)) and not node):
-            yield path, page, node
+                self._leftovers(v, f"{path}[{i}]", page)
+        else:
+            self.ex.other(page, path, node)

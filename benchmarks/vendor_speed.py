@@ -1,0 +1,106 @@
+"""Flattening speed of other engines' saved results (Textract, Azure, Document AI, Vision,
+PaddleOCR, Tesseract), per real file of ``../shared/data/vendors``, beside Python's and
+pyarrow's parse of the same bytes.
+
+Each file is copied ``--files`` times into a folder under benchmarks/_work/vendors/ (a dataset of
+one engine's results); in one process and interleaved round by round (median of the rounds):
+
+- ``json.loads``: reading and parsing every file (what any reader written in Python pays first);
+- pyarrow: its JSON reader over the same bytes, newline-delimited, 1 thread (n/a where it refuses
+  them: a list at the top, or values it cannot type alike);
+- ocrframe: ``read_responses(folder).flatten()``, every frame with ``other`` (each value no frame
+  column holds, with its path).
+
+Other engines' results are read by their readers in Python, file by file (the columnar readers
+take Huawei's shapes), so this measures how far from the parse that walk is.
+
+Run: python benchmarks/vendor_speed.py [--files 100 --rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.json as pj
+
+from ocrframe.datasets.batch import read_responses
+
+VENDORS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "vendors"
+WORK = Path(__file__).resolve().parent / "_work" / "vendors"
+
+
+def dataset(source: Path, files: int) -> list[Path]:
+    """``files`` copies of ``source`` in a folder of their own (made once)."""
+    folder = WORK / f"{source.parent.name}-{source.stem}-{files}"
+    paths = [folder / f"r{i:05d}{source.suffix}" for i in range(files)]
+    if not all(p.exists() for p in paths):
+        folder.mkdir(parents=True, exist_ok=True)
+        for p in paths:
+            shutil.copyfile(source, p)
+    return paths
+
+
+def python_parse(paths: list[Path]) -> int:
+    return sum(len(json.loads(p.read_bytes())) for p in paths)
+
+
+def arrow_parse(paths: list[Path]) -> int:
+    data = b"\n".join(p.read_bytes().replace(b"\n", b" ") for p in paths)
+    options = pj.ReadOptions(use_threads=False, block_size=max(1 << 20, len(data) + 1))
+    return pj.read_json(pa.BufferReader(data), read_options=options).num_rows
+
+
+def ours(paths: list[Path]) -> int:
+    return sum(len(f) for f in read_responses(paths[0].parent).flatten().values())
+
+
+def timed(method: Callable[[list[Path]], int], paths: list[Path]) -> float | None:
+    start = time.perf_counter()
+    try:
+        method(paths)
+    except (pa.ArrowInvalid, ValueError):  # pyarrow refuses the bytes (json: no JSON file)
+        return None
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    sources = sorted(p for p in VENDORS.glob("*/*") if p.suffix in (".json", ".hocr", ".xml"))
+    if not sources:
+        raise SystemExit(f"no vendor files under {VENDORS}")
+    methods = {"json.loads": python_parse, "pyarrow": arrow_parse, "ocrframe": ours}
+    print(f"\n{args.files} copies per file, median of {args.rounds} interleaved rounds (s)")
+    print(f"{'file':<62}{'MB':>6}{'json':>8}{'arrow':>8}{'ours':>8}{'/json':>8}{'/arrow':>8}")
+    for source in sources:
+        paths = dataset(source, args.files)
+        times: dict[str, list[float]] = {name: [] for name in methods}
+        for method in methods.values():
+            timed(method, paths)  # warm-up: files cached, modules loaded
+        for _ in range(args.rounds):
+            for name, method in methods.items():
+                t = timed(method, paths)
+                if t is not None:
+                    times[name].append(t)
+        med = {name: statistics.median(ts) if ts else None for name, ts in times.items()}
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        cells = [f"{med[n]:8.3f}" if med[n] is not None else f"{'n/a':>8}" for n in methods]
+        ratios = [
+            f"{med['ocrframe'] / med[n]:7.1f}x" if med[n] else f"{'n/a':>8}"
+            for n in ("json.loads", "pyarrow")
+        ]
+        name = f"{source.parent.name}/{source.name}"[:60]
+        print(f"{name:<62}{mb:6.1f}{''.join(cells)}{''.join(ratios)}")
+
+
+if __name__ == "__main__":
+    main()
