@@ -46,7 +46,13 @@ POLYGON_COLUMNS = ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")
 
 
 def num(v: Any) -> float | None:
-    """A finite float from a number or numeric string; None otherwise."""
+    """A finite float from a number or numeric string; None otherwise.
+
+    >>> num(2), num("1.5"), num(True), num(float("nan")), num(None)
+    (2.0, 1.5, None, None, None)
+    """
+    if type(v) is float:  # what engines write most: no other test
+        return v if math.isfinite(v) else None
     if isinstance(v, bool) or v is None:
         return None
     if isinstance(v, (int, float)):
