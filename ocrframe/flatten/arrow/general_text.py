@@ -1,7 +1,7 @@
 """Columnar reader of General Text bodies: ``result.words_block_list`` of text blocks (with
 their ``char_list`` when asked for characters) and the result's scalars as ``document``. A
-block's ``type`` (Handwriting's: printed or handwritten text), which no frame column holds, is
-an ``other`` row, as the general walk keeps it.
+block's ``type`` (Handwriting's blocks hold one), which no frame column holds, is an ``other``
+row, as the general walk keeps it.
 
 >>> API
 'general-text'

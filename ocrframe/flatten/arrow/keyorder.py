@@ -36,8 +36,8 @@ class KeyTokens:
     :func:`key_hashes`; -1 for a name written with escapes, which it cannot tell),
     ``top`` (index of the enclosing depth-2 key, i.e. the key under ``result`` it belongs to,
     or -1) and ``element``: the index of the list element holding the key, for depth-4 keys
-    under a depth-2 one (``{"result": {"items": [{"k": 1}]}}``) and depth-3 keys under a
-    depth-1 one (``{"result": [{"k": 1}]}``); else 0."""
+    under a depth-2 one (``{"result": {"items": [{"k": 1}]}}``) and, when asked for
+    (``listed``), depth-3 keys under a depth-1 one (``{"result": [{"k": 1}]}``); else 0."""
 
     file: np.ndarray
     depth: np.ndarray
