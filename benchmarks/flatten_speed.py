@@ -214,6 +214,37 @@ def datasets(files: int, rounds: int, shapes: list[str], layouts: list[str]) -> 
             )
 
 
+def audits(files: int, rounds: int, shapes: list[str]) -> None:
+    """``ocrframe.audit(folder)`` beside the frame it audits alone (``read_responses``, then
+    ``fields()`` or ``words()``) and a pandas user's summary of that frame (``groupby(source)``
+    of the confidence: count, mean, quantiles): what the audit adds to flattening."""
+    import warnings
+
+    import ocrframe
+    from ocrframe.datasets.audit import default_frame
+
+    print(f"\nAudits: {files} files per shape, median of {rounds} interleaved rounds (s)")
+    print(f"{'shape':<34}{'frame':>8}{'+pandas':>9}{'audit':>8}{'audit/frame':>13}")
+    for shape in shapes:
+        folder = generate(shape, files)[0].parent
+        name = default_frame(read_responses(folder))
+
+        def pandas_summary(folder: Path = folder, name: str = name) -> object:
+            conf = getattr(read_responses(folder), name)().groupby("source")["confidence"]
+            return conf.agg(["count", "mean", "median", "min"]), conf.quantile([0.05, 0.25])
+
+        methods = {
+            "frame": lambda folder=folder, name=name: getattr(read_responses(folder), name)(),
+            "pandas": pandas_summary,
+            "audit": lambda folder=folder: ocrframe.audit(folder),
+        }
+        with warnings.catch_warnings():  # a shape without confidences says so
+            warnings.simplefilter("ignore")
+            t = interleaved(methods, rounds)
+        print(f"{shape:<34}{t['frame']:8.3f}{t['pandas']:9.3f}{t['audit']:8.3f}"
+              f"{t['audit'] / t['frame']:12.2f}x")  # fmt: skip
+
+
 def first_calls(files: int, shapes: list[str], rounds: int) -> None:
     """The first call in a fresh process, which the medians above leave out: what a notebook
     pays once per session (each process imports pandas, pyarrow and ocrframe first; what the
@@ -447,7 +478,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--files", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--skip", nargs="*", default=[],
-                    choices=["datasets", "first", "one", "memory", "import"])  # fmt: skip
+                    choices=["datasets", "audit", "first", "one", "memory", "import"])  # fmt: skip
     ap.add_argument("--shapes", nargs="*", default=list(SHAPES), choices=list(SHAPES),
                     help="dataset shapes to measure (default: all)")  # fmt: skip
     ap.add_argument("--layouts", nargs="*", default=list(LAYOUTS), choices=list(LAYOUTS),
@@ -466,6 +497,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if "datasets" not in args.skip:
         datasets(args.files, args.rounds, args.shapes, args.layouts)
+    if "audit" not in args.skip:
+        audits(args.files, args.rounds, args.shapes)
     if not {"first", "import"} <= set(args.skip):
         compiled()
     if "first" not in args.skip:
