@@ -136,3 +136,37 @@ def test_review_queue_of_one_response_crops_its_source_image(tmp_path):
     assert len(q) == len(resp.words()) and q["crop"].notna().all()
     assert set(q["source"]) == {str(image)}
     assert q["crop"].str.endswith("_receipt.png").all()
+
+
+def test_a_queue_of_fields_keeps_their_item_beside_its_own(scan, tmp_path):
+    """The fields frame has an ``item`` column (the place of a value in a list field): the
+    queue numbered its rows under that name and stopped with ``cannot insert item, already
+    exists``. The field's index is kept as ``field_item``; the queue's own numbering stays
+    ``item``, as for every other frame."""
+    fields = pd.DataFrame(
+        {
+            "source": [str(scan)] * 3,
+            "page": [1, 1, 1],
+            "field": ["name", "phone", "phone"],
+            "field_norm": ["full_name", "phone", "phone"],
+            "item": pd.array([pd.NA, 0, 1], dtype="Int64"),
+            "value": ["ANNA", "123", "456"],
+            "confidence": [0.5, 0.95, 0.6],
+            "x_min": [10.0, np.nan, np.nan],
+            "y_min": [20.0, np.nan, np.nan],
+            "x_max": [60.0, np.nan, np.nan],
+            "y_max": [40.0, np.nan, np.nan],
+        }
+    )
+    out = tmp_path / "review"
+    q = review_queue(fields, threshold=0.9, out=out)
+    assert q["item"].tolist() == [1, 2]
+    assert q["value"].tolist() == ["ANNA", "456"]
+    assert q["field_item"].astype(object).where(q["field_item"].notna(), None).tolist() == [
+        None,
+        1,
+    ]
+    back = pd.read_csv(out / "review.csv")
+    assert back["field_item"].tolist()[1] == 1
+    ws = load_workbook(out / "review.xlsx")["review"]
+    assert "field_item" in [c.value for c in ws[1]]

@@ -198,8 +198,8 @@ def review_queue(
     Returns
     -------
     DataFrame
-        The queue: ``item``, the item's columns, ``crop`` (path relative to ``out``, NA when
-        no image or box was found).
+        The queue: ``item``, the item's columns (a field's own ``item`` as ``field_item``),
+        ``crop`` (path relative to ``out``, NA when no image or box was found).
 
     Examples
     --------
@@ -219,6 +219,9 @@ def review_queue(
 
         data = Batch([data])
     queue = _low_items(data, t, frame, stream)
+    # A fields frame's own ``item`` (a value's place in a list field) keeps its meaning under
+    # another name: ``item`` numbers the queue, whatever frame it holds.
+    queue = queue.rename(columns={"item": "field_item"})
     queue = queue.sort_values("confidence", kind="stable").reset_index(drop=True)
     if limit is not None:
         queue = queue.head(int(limit))
@@ -263,7 +266,7 @@ def _write_xlsx(queue: pd.DataFrame, out: Path, *, embed: bool) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "review"
-    shown = [c for c in ("item", "source", "page", "text", "value", "field_norm", "confidence")]
+    shown = ("item", "source", "page", "text", "value", "field_norm", "field_item", "confidence")
     shown = [c for c in shown if c in queue.columns]
     header = [*shown, "crop", "image", "corrected_text", "ok"]
     ws.append(header)
