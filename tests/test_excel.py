@@ -451,3 +451,32 @@ def test_text_longer_than_a_cell_holds_is_cut_with_a_note_not_silently(tmp_path)
     ws = openpyxl.load_workbook(tmp_path / "review" / "review.xlsx")["review"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(len(v) == 32_767 and "more characters cut" in v for v in texts)
+
+
+def test_a_batch_of_saved_responses_goes_to_one_workbook_a_sheet_per_table(tmp_path):
+    """``to_excel`` and ``tables`` take a Batch (the tables of all its responses), as they
+    take its cells frame: given the Batch itself they refused it ("cannot read a response
+    from Batch"). Read back, each sheet holds its table's cells."""
+    import json
+
+    from ocrframe import tables, to_excel
+    from ocrframe.datasets.batch import read_responses
+    from ocrframe.synth import synthesize
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for i in range(3):
+        body = synthesize("general-table", seed=i)
+        (folder / f"r{i}.json").write_text(json.dumps(body))
+    batch = read_responses(folder)
+    grids = tables(batch)
+    assert len(grids) == len(tables(batch.cells())) >= 3
+    out = to_excel(batch, tmp_path / "all.xlsx")
+    book = openpyxl.load_workbook(out)
+    sheets = [name for name in book.sheetnames if name != "sources"]
+    assert len(sheets) == len(grids)
+    first = book[sheets[0]]
+    written = {c.value for row in first.iter_rows() for c in row if c.value is not None}
+    assert set(grids[0].stack().dropna().astype(str)) <= written
+    listed = [row[1] for row in book["sources"].iter_rows(min_row=2, values_only=True)]
+    assert {str(p) for p in folder.iterdir()} == set(listed)

@@ -291,6 +291,10 @@ def _cells_of(x: Any) -> list[pd.DataFrame]:
         return [x]
     if isinstance(x, (list, tuple)):
         return [f for item in x for f in _cells_of(item)]
+    from ..datasets.batch import Batch
+
+    if isinstance(x, Batch):  # every table of every response (read column-wise)
+        return [x.cells()]
     from ..flatten import cells as flatten_cells
     from ..response import read_response
 
@@ -346,9 +350,10 @@ def tables(
 
     Parameters
     ----------
-    x : response, cells DataFrame, or list
+    x : response, cells DataFrame, Batch, or list
         Anything :func:`ocrframe.read_response` accepts, a frame from :func:`ocrframe.cells`
-        (with or without ``source``/``api`` columns, as a Batch gives), or a list of those.
+        (with or without ``source``/``api`` columns, as a Batch gives), a Batch (its tables),
+        or a list of those.
     span : {"top_left", "fill", "blank"}
         Merged-cell policy, also applied to header rows.
     header : None, "first", "auto", int or list of int

@@ -157,10 +157,11 @@ def to_excel(
 
     Parameters
     ----------
-    x_or_frames : response, cells DataFrame, grid DataFrame, or list of them
+    x_or_frames : response, cells DataFrame, grid DataFrame, Batch, or list of them
         Anything :func:`ocrframe.read_response` accepts, a frame from :func:`ocrframe.cells`
-        (a Batch's frame with ``source``/``api`` columns too), or frames from
-        :func:`ocrframe.tables` (written as they are, without spans or confidences).
+        (a Batch's frame with ``source``/``api`` columns too), a Batch (every table of its
+        responses, a sheet each), or frames from :func:`ocrframe.tables` (written as they are,
+        without spans or confidences).
     path : path
         The ``.xlsx`` file to write (replaced atomically; the folder must exist).
     threshold : float
