@@ -557,6 +557,14 @@ def _load_raw(x: Any) -> tuple[Any, str | None]:
         return parse_body(x, None), None
     if callable(getattr(x, "to_dict", None)):
         return sdk_response_body(x), None
+    from .datasets.batch import Batch  # (here: the batch module imports this one)
+
+    if isinstance(x, Batch):
+        raise ResponseFormatError(
+            f"this takes one response, and a Batch holds {len(x)}: pass one (batch[0]), "
+            "iterate them (for r in batch: ...), or use the Batch's frames (batch.cells(), "
+            "batch.words()...)"
+        )
     raise ResponseFormatError(
         f"cannot read a response from {type(x).__name__}; pass a dict, a JSON string or "
         "bytes, a path, or an object with to_dict()"

@@ -480,3 +480,44 @@ def test_a_batch_of_saved_responses_goes_to_one_workbook_a_sheet_per_table(tmp_p
     assert set(grids[0].stack().dropna().astype(str)) <= written
     listed = [row[1] for row in book["sources"].iter_rows(min_row=2, values_only=True)]
     assert {str(p) for p in folder.iterdir()} == set(listed)
+
+
+def test_the_api_workbooks_of_a_batch_are_read_saved_and_compared(tmp_path):
+    """``excel_tables``, ``save_excel`` and ``compare_excel_cells`` take a Batch of saved
+    responses (each response's Base64 workbooks, in order), as they take a list of
+    responses; given the Batch they refused it ("cannot read a response from Batch")."""
+    import json
+
+    from ocrframe import compare_excel_cells, excel_tables, save_excel
+    from ocrframe.datasets.batch import read_responses
+    from ocrframe.synth import synthesize
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for i in range(3):
+        body = synthesize("general-table", seed=i, params={"return_excel": True})
+        (folder / f"scan{i}.json").write_text(json.dumps(body))
+    batch = read_responses(folder)
+    each = list(batch)
+    assert len(excel_tables(batch)) == len(excel_tables(each)) >= 3
+    saved = save_excel(batch, tmp_path / "books")
+    assert sorted(p.name for p in saved) == [f"scan{i}_p1_tables.xlsx" for i in range(3)]
+    assert all(openpyxl.load_workbook(p).active.max_row >= 1 for p in saved)
+    pd.testing.assert_frame_equal(compare_excel_cells(batch), compare_excel_cells(each))
+
+
+def test_a_batch_given_where_one_response_belongs_says_what_to_do(tmp_path):
+    """A per-response function given a Batch named the type it could not read and listed
+    dicts and paths; it now says a Batch holds many and how to get one, or its frames."""
+    import json
+
+    from ocrframe import plot_table, read_response
+    from ocrframe.datasets.batch import read_responses
+    from ocrframe.errors import OcrError
+    from ocrframe.synth import synthesize
+
+    (tmp_path / "a.json").write_text(json.dumps(synthesize("general-table", seed=1)))
+    batch = read_responses(tmp_path)
+    for call in (lambda: read_response(batch), lambda: plot_table(batch)):
+        with pytest.raises(OcrError, match=r"a Batch holds 1: pass one \(batch\[0\]\)"):
+            call()

@@ -187,11 +187,16 @@ def _payloads(resp: Any) -> list[_Payload]:
 
 
 def as_responses(x: Any) -> list[Any]:
-    """``x`` (a response, a path, a body, or a list of them) as a list of Responses."""
+    """``x`` (a response, a path, a body, a Batch, or a list of them) as a list of Responses
+    (a Batch's in order, files it cannot read warned about and skipped, as iterating it
+    does)."""
+    from ..datasets.batch import Batch
     from ..response import read_response
 
+    if isinstance(x, Batch):
+        return list(x)
     if isinstance(x, (list, tuple)):
-        return [read_response(item) for item in x]
+        return [r for item in x for r in as_responses(item)]
     return [read_response(x)]
 
 
@@ -300,8 +305,8 @@ def excel_tables(
 
     Parameters
     ----------
-    x : response or list of responses
-        Anything :func:`ocrframe.read_response` accepts.
+    x : response, list of responses, or Batch
+        Anything :func:`ocrframe.read_response` accepts, or a Batch of saved responses.
     span, header, multiindex, numeric
         As in :func:`ocrframe.tables`; merged ranges are spans.
     max_bytes : int
@@ -356,8 +361,8 @@ def save_excel(
 
     Parameters
     ----------
-    x : response or list of responses
-        Anything :func:`ocrframe.read_response` accepts.
+    x : response, list of responses, or Batch
+        Anything :func:`ocrframe.read_response` accepts, or a Batch of saved responses.
     path : path
         A ``.xlsx`` file when there is exactly one payload, otherwise a directory (created if
         needed) that receives ``<source>_p<page>_<kind><table>.xlsx`` (General Table's
