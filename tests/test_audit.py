@@ -267,3 +267,18 @@ def test_all_nan_audit_says_which_request_switch_gives_confidences():
     with pytest.warns(UserWarning, match="general-table .* return_confidence=True"):
         table = audit(cells)
     assert table["mean"].isna().all()
+
+
+def test_plates_are_audited_by_default(tmp_path):
+    """A folder of licence plates (Thailand's or Chinese) holds no words: the audit looked at
+    the empty words frame (n = 0 everywhere) unless told ``frame="plates"``."""
+    import json
+
+    from ocrframe.synth import synthesize
+
+    for i, api in enumerate(["thailand-license-plate", "license-plate"] * 2):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(synthesize(api, seed=i)))
+    got = audit(tmp_path)
+    plates = ocrframe.read_responses(tmp_path).plates()
+    assert got["n"].sum() == len(plates) > 0
+    pd.testing.assert_frame_equal(got, audit(tmp_path, frame="plates"))

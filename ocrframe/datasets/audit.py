@@ -75,13 +75,15 @@ def frame_of(data: Any, frame: str | None) -> pd.DataFrame:
 
 
 def default_frame(data: Any) -> str:
-    """``fields`` for ID / card APIs, ``words`` otherwise."""
+    """``fields`` for ID / card APIs, ``plates`` for licence plates, ``words`` otherwise
+    (the first of those the APIs' results all give, without words)."""
     from ..catalog import APIS
 
     apis = _apis_of(data)
     families = [APIS[a].families for a in apis if a in APIS]
-    if families and all("fields" in f and "words" not in f for f in families):
-        return "fields"
+    for name in ("fields", "plates"):
+        if families and all(name in f and "words" not in f for f in families):
+            return name
     return "words"
 
 
@@ -271,8 +273,8 @@ def audit(
         Group columns. Aliases: ``"document"`` = ``source``, ``"field"`` = ``field_norm``.
         Default: ``source`` when the frame has it, else one row for everything.
     frame : str, optional
-        Which frame of a Batch / Response to audit; default ``fields`` for card APIs, else
-        ``words``.
+        Which frame of a Batch / Response to audit; default ``fields`` for card APIs,
+        ``plates`` for licence plates, else ``words``.
     expected : mapping or list, optional
         Expected ``field_norm`` values (per API slug, or one list for all) of a fields frame;
         each one absent from a document counts in ``n_missing``. Default: the catalog's
