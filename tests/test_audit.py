@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -282,3 +283,34 @@ def test_plates_are_audited_by_default(tmp_path):
     plates = ocrframe.read_responses(tmp_path).plates()
     assert got["n"].sum() == len(plates) > 0
     pd.testing.assert_frame_equal(got, audit(tmp_path, frame="plates"))
+
+
+@pytest.mark.filterwarnings("ignore:no item has a confidence")  # the synthetic licences'
+@pytest.mark.filterwarnings("ignore:skipping .*AIS.0103:RuntimeWarning")  # the error body
+def test_responses_of_no_known_api_are_audited_by_what_they_hold(tmp_path):
+    """Driving licences saved without their API are told by no key: the default frame came
+    from the catalog alone, so they were audited from an empty words frame (n = 0
+    everywhere). The responses' own frames now tell it."""
+    import json
+
+    from ocrframe.synth import synthesize
+
+    for i in range(3):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(synthesize("driver-license", seed=i)))
+    error = {"error_code": "AIS.0103", "error_msg": "The image size does not meet the needs."}
+    (tmp_path / "r3.json").write_text(json.dumps(error))  # an error body says nothing
+    assert ocrframe.read_responses(tmp_path)[0].api is None
+    fields = ocrframe.read_responses(tmp_path).fields()
+    assert audit(tmp_path)["n"].sum() == len(fields) > 0
+
+
+VENDORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "vendors"
+
+
+@pytest.mark.skipif(not VENDORS.is_dir(), reason="../shared/data/vendors absent")
+def test_another_engines_result_with_fields_alone_is_audited_by_its_fields():
+    """An Azure receipt (prebuilt receipt model) gives fields and no words: its audit looked at
+    the empty words frame."""
+    path = next((VENDORS / "azure-read").glob("*receipt*.json"))
+    expected = len(ocrframe.fields(ocrframe.read_response(path)))
+    assert audit(ocrframe.read_responses([path]))["n"].sum() == expected > 0

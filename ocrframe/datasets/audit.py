@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import check_flag, check_number, check_threshold
-from ..errors import InputError
+from ..errors import InputError, OcrError
 from ..inputs.params import show_value
 from .calibration import accuracy_by_confidence, expected_calibration_error  # ground-truth checks
 
@@ -76,15 +76,42 @@ def frame_of(data: Any, frame: str | None) -> pd.DataFrame:
 
 def default_frame(data: Any) -> str:
     """``fields`` for ID / card APIs, ``plates`` for licence plates, ``words`` otherwise
-    (the first of those the APIs' results all give, without words)."""
-    from ..catalog import APIS
-
-    apis = _apis_of(data)
-    families = [APIS[a].families for a in apis if a in APIS]
+    (the first of those the responses all give, without words). The catalog tells what an
+    API's responses give; a response whose API is not known (saved without it, and not told
+    by its keys) is looked at: a folder of such driving licences holds fields, no words."""
+    families = _families_of(data)
     for name in ("fields", "plates"):
         if families and all(name in f and "words" not in f for f in families):
             return name
     return "words"
+
+
+def _families_of(data: Any, sample: int = 20) -> list[tuple[str, ...]]:
+    """The frame families of a Batch (from the APIs its entries name: no file is parsed when
+    they all do) or of its first ``sample`` responses (of anything else)."""
+    from ..catalog import APIS
+
+    entries = getattr(data, "entries", None)
+    if isinstance(entries, list) and all(getattr(e, "api", None) in APIS for e in entries):
+        return [APIS[api].families for api in {e.api for e in entries}]
+    found = []
+    for i, resp in enumerate(_responses(data)):
+        api = getattr(resp, "api", None)
+        found.append(APIS[api].families if api in APIS else _held(resp))
+        if i + 1 >= sample:
+            break
+    return [f for f in found if f]  # an error body, or an empty result, says nothing
+
+
+def _held(resp: Any) -> tuple[str, ...]:
+    """The frames a response gives rows to (none for an error body: the audit reports it)."""
+    from ..flatten import flatten
+
+    try:
+        frames = flatten(resp)
+    except OcrError:
+        return ()
+    return tuple(name for name, frame in frames.items() if len(frame))
 
 
 def _apis_of(data: Any, sample: int = 20) -> set[Any]:
@@ -274,7 +301,8 @@ def audit(
         Default: ``source`` when the frame has it, else one row for everything.
     frame : str, optional
         Which frame of a Batch / Response to audit; default ``fields`` for card APIs,
-        ``plates`` for licence plates, else ``words``.
+        ``plates`` for licence plates, else ``words`` (a response of no known API: the
+        frames it gives tell).
     expected : mapping or list, optional
         Expected ``field_norm`` values (per API slug, or one list for all) of a fields frame;
         each one absent from a document counts in ``n_missing``. Default: the catalog's
