@@ -79,39 +79,49 @@ def default_frame(data: Any) -> str:
     (the first of those the responses all give, without words). The catalog tells what an
     API's responses give; a response whose API is not known (saved without it, and not told
     by its keys) is looked at: a folder of such driving licences holds fields, no words."""
-    families = _families_of(data)
+    families = []
+    for found in _families_of(data):
+        if "words" in found:  # one response with words decides: no need to look further
+            return "words"
+        families.append(found)
     for name in ("fields", "plates"):
-        if families and all(name in f and "words" not in f for f in families):
+        if families and all(name in f for f in families):
             return name
     return "words"
 
 
-def _families_of(data: Any, sample: int = 20) -> list[tuple[str, ...]]:
+def _families_of(data: Any, sample: int = 20) -> Iterator[tuple[str, ...]]:
     """The frame families of a Batch (from the APIs its entries name: no file is parsed when
-    they all do) or of its first ``sample`` responses (of anything else)."""
+    they all do) or of its first ``sample`` responses (of anything else); an error body, or
+    an empty result, says nothing."""
     from ..catalog import APIS
 
     entries = getattr(data, "entries", None)
     if isinstance(entries, list) and all(getattr(e, "api", None) in APIS for e in entries):
-        return [APIS[api].families for api in {e.api for e in entries}]
-    found = []
+        yield from (APIS[api].families for api in {e.api for e in entries})
+        return
     for i, resp in enumerate(_responses(data)):
         api = getattr(resp, "api", None)
-        found.append(APIS[api].families if api in APIS else _held(resp))
+        found = APIS[api].families if api in APIS else _held(resp)
+        if found:
+            yield found
         if i + 1 >= sample:
-            break
-    return [f for f in found if f]  # an error body, or an empty result, says nothing
+            return
+
+
+_CHOSEN = ("fields", "plates", "words")  # the frames default_frame chooses among
 
 
 def _held(resp: Any) -> tuple[str, ...]:
-    """The frames a response gives rows to (none for an error body: the audit reports it)."""
-    from ..flatten import flatten
+    """Which of ``_CHOSEN`` a response gives rows to (counted, no frame built; none for an
+    error body: the audit reports it)."""
+    from ..flatten import extraction
 
     try:
-        frames = flatten(resp)
+        _, ex = extraction(resp, _CHOSEN)
     except OcrError:
         return ()
-    return tuple(name for name, frame in frames.items() if len(frame))
+    return tuple(name for name in _CHOSEN if ex.rows(name))
 
 
 def _apis_of(data: Any, sample: int = 20) -> set[Any]:
