@@ -238,7 +238,7 @@ def test_large_batch_of_card_responses_streams_the_fields_frame(monkeypatch):
 def test_default_frame_of_a_cached_batch_reads_no_file(tmp_path):
     # The frame is chosen from the APIs the batch entries already know (the cache headers):
     # deciding it must not parse every response of a large dataset.
-    from ocrframe.datasets.audit import default_frame
+    from ocrframe.datasets.audit_inputs import default_frame
     from ocrframe.datasets.batch import read_responses
     from ocrframe.datasets.cache import Cache
 

@@ -28,7 +28,7 @@ from ..inputs.urls import source_name
 from ..plots.data import page_picture, upright
 from ..response import Response
 from ..tables.safe_output import write_csv, xlsx_value
-from .audit import default_frame, frame_chunks, frame_of, should_stream
+from .audit_inputs import default_frame, frame_chunks, frame_of, should_stream
 
 __all__ = ["review_queue", "crop_box"]
 
