@@ -209,3 +209,24 @@ def test_a_batch_mixing_engines_says_vendor_in_every_frame_whichever_path_read_i
     assert flat.keys() == ref.keys()
     for name in ref:
         pd.testing.assert_frame_equal(flat[name], ref[name], obj=name)
+
+
+def test_vendor_is_said_when_the_other_engine_comes_in_a_later_chunk(tmp_path, monkeypatch):
+    """Frames are read chunk by chunk: the chunks giving fields came before the one holding
+    the PaddleOCR file (which gives none), and the joined frame lacked ``vendor``."""
+    import json
+
+    from ocrframe.datasets import batch as batch_module
+    from ocrframe.synth import synthesize
+
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
+              "result": {"ocrResults": [{"prunedResult": {
+                  "rec_texts": ["Hi"], "rec_scores": [0.9],
+                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
+    bodies = [synthesize("vat-invoice", seed=i) for i in range(4)] + [paddle]
+    for i, body in enumerate(bodies):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(body))
+    fields = read_responses(tmp_path).fields()
+    assert fields.columns[:3].tolist() == ["source", "api", "vendor"]
+    assert set(fields["vendor"]) == {"huawei"}

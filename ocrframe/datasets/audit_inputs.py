@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 import pandas as pd
@@ -55,7 +56,7 @@ def default_frame(data: Any) -> str:
         if "words" in found:  # one response with words decides: no need to look further
             return "words"
         families.append(found)
-    for name in ("fields", "plates"):
+    for name in _CHOSEN[:-1]:  # words are the default
         if families and all(name in f for f in families):
             return name
     return "words"
@@ -71,16 +72,14 @@ def _families_of(data: Any, sample: int = 20) -> Iterator[tuple[str, ...]]:
     if isinstance(entries, list) and all(getattr(e, "api", None) in APIS for e in entries):
         yield from (APIS[api].families for api in {e.api for e in entries})
         return
-    for i, resp in enumerate(_responses(data)):
+    for resp in _responses(data, sample):
         api = getattr(resp, "api", None)
         found = APIS[api].families if api in APIS else _held(resp)
         if found:
             yield found
-        if i + 1 >= sample:
-            return
 
 
-_CHOSEN = ("fields", "plates", "words")  # the frames default_frame chooses among
+_CHOSEN = ("fields", "plates", "words")  # the frames default_frame chooses among, in order
 
 
 def _held(resp: Any) -> tuple[str, ...]:
@@ -101,20 +100,16 @@ def apis_of(data: Any, sample: int = 20) -> set[Any]:
     entries = getattr(data, "entries", None)
     if isinstance(entries, list) and all(getattr(e, "api", None) for e in entries):
         return {e.api for e in entries}
-    apis = set()
-    for i, resp in enumerate(_responses(data)):
-        apis.add(getattr(resp, "api", None))
-        if i + 1 >= sample:
-            break
-    return apis
+    return {getattr(resp, "api", None) for resp in _responses(data, sample)}
 
 
-def _responses(data: Any) -> Iterator[Any]:
+def _responses(data: Any, sample: int) -> Iterator[Any]:
+    """The first ``sample`` responses of ``data`` (a Response: itself)."""
     if hasattr(data, "raw"):  # a single Response
         yield data
         return
     try:
-        yield from iter(data)
+        yield from islice(iter(data), sample)
     except TypeError:
         return
 

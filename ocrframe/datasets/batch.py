@@ -288,11 +288,9 @@ class Batch:
         parts = list(self.iter_frames(name, CHUNK))  # read now: flatten's chunks, the same
         if not parts:
             return self._with_vendor(_empty_with_ids(name))
-        if len(parts) == 1:
-            return self._with_vendor(parts[0])
-        if joinable(parts):  # chunks in entry order: join column by column, as they are
-            return joined_in_order(parts, np.arange(sum(map(len, parts))))
-        return self._with_vendor(concat_frames(parts))
+        if len(parts) > 1 and joinable(parts):  # chunks in entry order: join column by
+            parts = [joined_in_order(parts, np.arange(sum(map(len, parts))))]  # column, as is
+        return self._with_vendor(parts[0] if len(parts) == 1 else concat_frames(parts))
 
     def _with_vendor(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with its ``vendor`` column (``huawei`` for every row) when the batch
