@@ -51,7 +51,9 @@ def test_flatten_matches_methods_and_iter_frames_chunks(samples):
     pd.testing.assert_frame_equal(frames["words"], batch.words())
     parts = list(batch.iter_frames("fields", chunk=3))
     assert len(parts) > 1
-    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), batch.fields())
+    streamed = pd.concat(parts, ignore_index=True)
+    assert set(streamed.pop("vendor")) == {"huawei"}  # every chunk says it (one schema)
+    pd.testing.assert_frame_equal(streamed, batch.fields())
     with pytest.raises(InputError, match="unknown frame"):
         list(batch.iter_frames("wrods"))
     with pytest.raises(InputError, match="chunk"):
@@ -230,3 +232,26 @@ def test_vendor_is_said_when_the_other_engine_comes_in_a_later_chunk(tmp_path, m
     fields = read_responses(tmp_path).fields()
     assert fields.columns[:3].tolist() == ["source", "api", "vendor"]
     assert set(fields["vendor"]) == {"huawei"}
+
+
+def test_every_chunk_of_a_stream_has_one_schema_when_a_later_file_is_another_engines(tmp_path):
+    """The first chunk (Huawei files only) had no ``vendor`` and the next one did: a Parquet
+    writer fed the chunks failed on the second, and the audit of a stream saw two schemas."""
+    import json
+
+    from ocrframe.synth import synthesize
+
+    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
+              "result": {"ocrResults": [{"prunedResult": {
+                  "rec_texts": ["Hi"], "rec_scores": [0.9],
+                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
+    bodies = [synthesize("general-text", seed=i) for i in range(2)] + [paddle]
+    for i, body in enumerate(bodies):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(body))
+    batch = read_responses(tmp_path)
+    chunks = list(batch.iter_frames("words", chunk=2))
+    assert len(chunks) == 2
+    assert chunks[0].columns.tolist() == chunks[1].columns.tolist()
+    assert chunks[0].dtypes.tolist() == chunks[1].dtypes.tolist()
+    assert set(chunks[0]["vendor"]) == {"huawei"} and set(chunks[1]["vendor"]) == {"paddleocr"}
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), batch.words())

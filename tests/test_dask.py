@@ -131,6 +131,7 @@ def test_read_responses_dask_equals_pandas(dask_client, inputs, tmp_path):
     cache = tmp_path / "cache"
     run(FakeEngine(), "general-text", inputs, cache=cache, progress=False, retries=0)
     want = read_responses(cache).words()
+    want.insert(2, "vendor", pd.array(["huawei"] * len(want), dtype="str"))
     ddf = read_responses_dask(cache, frame="words", files_per_partition=5)
     assert ddf.npartitions == 3
     assert list(ddf.columns) == list(want.columns)
@@ -193,3 +194,25 @@ def test_presigned_urls_signed_again_are_not_sent_again(dask_client, tmp_path):
     )
     assert [b.sources for b in batches] == [[url_label(u) for u in signed(n)] for n in (1, 2)]
     assert "S1" not in str(batches[0].sources) and not len(batches[1].errors)
+
+
+def test_read_responses_dask_partitions_share_meta_when_engines_are_mixed(tmp_path):
+    """The meta had no ``vendor`` while a partition holding another engine's file had one:
+    ``ddf["vendor"]`` raised, and Huawei-only partitions came back with NaN there."""
+    import json
+
+    from ocrframe.synth import synthesize
+
+    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
+              "result": {"ocrResults": [{"prunedResult": {
+                  "rec_texts": ["Hi"], "rec_scores": [0.9],
+                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
+    bodies = [synthesize("general-text", seed=i) for i in range(2)] + [paddle]
+    for i, body in enumerate(bodies):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(body))
+    ddf = read_responses_dask(tmp_path, frame="words", files_per_partition=2)
+    got = ddf.compute()
+    assert list(ddf.columns) == list(got.columns)
+    counts = ddf["vendor"].value_counts().compute()
+    assert counts.to_dict() == read_responses(tmp_path).words()["vendor"].value_counts().to_dict()
+    assert got["vendor"].notna().all()

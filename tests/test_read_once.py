@@ -87,7 +87,8 @@ def test_each_saved_file_is_opened_once_from_read_responses_to_frames(
         pd.testing.assert_frame_equal(batch.words(), expected["words"])
     else:
         parts = list(batch.iter_frames("words", chunk=2))
-        pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), expected["words"])
+        streamed = pd.concat(parts, ignore_index=True).drop(columns="vendor")  # streams say it
+        pd.testing.assert_frame_equal(streamed, expected["words"])
     assert opens == {p.name: 1 for p in paths}
 
 

@@ -263,16 +263,25 @@ class Batch:
     def iter_frames(self, name: str, chunk: int = CHUNK) -> Iterator[pd.DataFrame]:
         """Frame ``name`` over the batch, ``chunk`` responses at a time (bounded memory).
 
+        Every chunk has the ``vendor`` column (``huawei`` for Huawei's rows), whatever the
+        batch holds: a stream cannot know whether a later file comes from another engine, and
+        its chunks share one schema, as a Parquet writer needs.
+
         >>> for part in batch.iter_frames("words", chunk=1000):  # doctest: +SKIP
         ...     part.to_parquet(...)
         """
         check_frame_name(name)
         if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
             raise InputError(f"chunk must be a positive integer, got {chunk!r}")
+        for frame in self._chunks(name, chunk):
+            yield with_vendor(frame)
+
+    def _chunks(self, name: str, chunk: int) -> Iterator[pd.DataFrame]:
+        """The non-empty frames ``name`` of ``chunk`` responses at a time."""
         for start in range(0, len(self._entries), chunk):
             frame = self._chunk_frame(name, range(start, min(start + chunk, len(self._entries))))
             if len(frame):
-                yield self._with_vendor(frame)
+                yield frame
 
     def frame(self, name: str) -> pd.DataFrame:
         """One frame ``name`` (``"words"``, ``"cells"``...) over every response.
@@ -285,7 +294,7 @@ class Batch:
         check_frame_name(name)
         if name == "document":  # typed once over every chunk's rows, as flatten types it
             return self._frames([name]).get(name, self._with_vendor(_empty_with_ids(name)))
-        parts = list(self.iter_frames(name, CHUNK))  # read now: flatten's chunks, the same
+        parts = list(self._chunks(name, CHUNK))  # read now: flatten's chunks, the same
         if not parts:
             return self._with_vendor(_empty_with_ids(name))
         if len(parts) > 1 and joinable(parts):  # chunks in entry order: join column by
@@ -293,13 +302,8 @@ class Batch:
         return self._with_vendor(parts[0] if len(parts) == 1 else concat_frames(parts))
 
     def _with_vendor(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` with its ``vendor`` column (``huawei`` for every row) when the batch
-        mixes engines and none of its rows came from another one."""
-        if self._mixed and "vendor" not in frame.columns:
-            from ..flatten.arrow.columns import repeat_ids
-
-            frame.insert(2, "vendor", repeat_ids(["huawei"], np.zeros(len(frame), np.int64)))
-        return frame
+        """``frame`` with its ``vendor`` column when the batch mixes engines."""
+        return with_vendor(frame) if self._mixed else frame
 
     def flatten(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame over the batch, by name (files in chunks, each chunk's frames
@@ -416,6 +420,16 @@ class Batch:
             return frame
 
         return with_ids
+
+
+def with_vendor(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a Batch frame: ``source``, ``api`` first) with the ``vendor`` column third,
+    ``huawei`` for every row, when it has none (all its rows came from Huawei)."""
+    if "vendor" not in frame.columns:
+        from ..flatten.arrow.columns import repeat_ids
+
+        frame.insert(2, "vendor", repeat_ids(["huawei"], np.zeros(len(frame), np.int64)))
+    return frame
 
 
 def check_frame_name(name: str) -> None:

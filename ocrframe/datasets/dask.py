@@ -338,9 +338,9 @@ def _response_files(where: str | os.PathLike[str] | Sequence[str]) -> list[str]:
 
 
 def _read_frame(paths: list[str], frame: str) -> pd.DataFrame:
-    from .batch import read_responses
+    from .batch import read_responses, with_vendor
 
-    return getattr(read_responses(paths), frame)()
+    return with_vendor(getattr(read_responses(paths), frame)())
 
 
 def read_responses_dask(
@@ -364,8 +364,10 @@ def read_responses_dask(
     Returns
     -------
     dask.dataframe.DataFrame
-        Same columns and dtypes as ``read_responses(where).<frame>()``; ``meta`` is the
-        empty frame with the full schema. Nothing is read until computed.
+        The columns and dtypes of ``read_responses(where).<frame>()``, with ``vendor``
+        (third; ``huawei`` for Huawei's rows) whatever the files hold: a partition cannot
+        know whether another holds other engines' results. ``meta`` is the empty frame with
+        the full schema. Nothing is read until computed.
 
     Examples
     --------
