@@ -216,3 +216,10 @@ def test_read_responses_dask_partitions_share_meta_when_engines_are_mixed(tmp_pa
     counts = ddf["vendor"].value_counts().compute()
     assert counts.to_dict() == read_responses(tmp_path).words()["vendor"].value_counts().to_dict()
     assert got["vendor"].notna().all()
+
+
+def test_read_responses_dask_refuses_the_document_frame_before_reading(tmp_path):
+    """Its meta had 4 columns and a computed partition 21 (a column per key of the files):
+    ``ddf["direction"]`` raised on a column the data has."""
+    with pytest.raises(InputError, match=r"document.*read_responses\(where\)\.document\(\)"):
+        read_responses_dask(tmp_path / "nothing-read", frame="document")

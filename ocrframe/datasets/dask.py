@@ -357,7 +357,7 @@ def read_responses_dask(
         A cache folder (all ``*.json`` below it), a glob, or paths of saved responses.
     frame : str
         Frame name as on :class:`~ocrframe.datasets.batch.Batch`: ``words``, ``chars``, ``cells``,
-        ``kv``, ``fields``, ...
+        ``kv``, ``fields``, ... (not ``document``, whose columns depend on every file).
     files_per_partition : int
         Response files per partition.
 
@@ -380,6 +380,11 @@ def read_responses_dask(
     from .batch import check_frame_name
 
     check_frame_name(frame)  # "unknown frame 'x'; choose one of words, chars, ..."
+    if frame == "document":  # its columns are the keys every file holds: no meta before all
+        raise InputError(  # are read
+            "frame 'document' has a column per key the files hold, so a lazy frame cannot "
+            "know its columns; read it with read_responses(where).document() (a row per page)"
+        )
     if isinstance(files_per_partition, bool) or not isinstance(files_per_partition, int) or (
             files_per_partition < 1):  # fmt: skip
         raise InputError(f"files_per_partition must be a positive integer, got "
