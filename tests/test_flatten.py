@@ -702,3 +702,34 @@ def test_hostile_numbers_and_lists_do_not_crash_or_blow_up_memory():
         ocrframe.other(body)["path"]
     )
     assert ocrframe.document(body)["region0.words_block_count"].tolist() == [[1, 2]]
+
+
+def test_seal_text_confidence_is_the_words_confidence():
+    """Seal's text blocks give their confidence as ``words_confidence`` (the SDK's model);
+    the words frame had NaN there and the values sat in ``other``, out of every audit."""
+    body = {"result": {"seal_list": [{"type": "normal", "confidence": 0.91,
+                                      "words_block_list": [
+                                          {"words": "ACME", "words_confidence": 0.82},
+                                          {"words": "Ltd", "confidence": 0.7,
+                                           "words_confidence": 0.6}]}]}}  # fmt: skip
+    frames = ocrframe.flatten(body)
+    assert frames["words"]["confidence"].tolist() == [0.82, 0.7]
+    # both given: ``confidence`` is the block's, the other one is kept with its path
+    assert frames["other"]["path"].tolist() == [
+        "result.seal_list[0].words_block_list[1].words_confidence"
+    ]
+
+
+def test_financial_statement_table_location_is_the_tables_outline():
+    """A Financial Statement region gives its table's polygon as ``table_location``, which
+    went to ``other`` while General Table's ``location`` became an ``outlines`` row."""
+    cell = {"words": "12", "rows": [0], "columns": [0],
+            "location": [[0, 0], [9, 0], [9, 9], [0, 9]]}  # fmt: skip
+    body = {"result": {"words_region_list": [{
+        "type": "table", "words_block_list": [cell],
+        "table_location": [[1, 2], [50, 2], [50, 40], [1, 40]]}]}}  # fmt: skip
+    frames = ocrframe.flatten(body)
+    assert frames["outlines"][["kind", "table", "x1", "y3"]].values.tolist() == [
+        ["table", 0, 1.0, 40.0]
+    ]
+    assert "other" not in frames

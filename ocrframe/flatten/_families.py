@@ -47,7 +47,10 @@ def _word(
     and pieces."""
     ids = (page, region, table, cell, block, piece)
     text = rules.text(b.get("words"))
-    conf = checked_confidence(ex, b.get("confidence"), page, path, "confidence")
+    handled, conf_key = (WORD_KEYS if piece is None else PIECE_KEYS), "confidence"
+    if "words_confidence" in b and "confidence" not in b:  # Seal's blocks name it so
+        handled, conf_key = handled | {"words_confidence"}, "words_confidence"
+    conf = checked_confidence(ex, b.get(conf_key), page, path, conf_key)
     poly = checked_polygon(ex, b.get("location"), page, path, "location")
     ex.add_row("words", (*ids, text, conf, *(poly or NO_POLYGON)))
     if "char_list" in b and ex.wants("chars", "other"):
@@ -61,7 +64,7 @@ def _word(
         _fonts(ex, b.get("font_list"), b.get("font_scores"), path, page, block)
     if "words_list" in b and piece is None:
         _pieces(ex, b["words_list"], f"{path}.words_list", page, block, region, table, cell)
-    keep_rest(ex, b, path, page, WORD_KEYS if piece is None else PIECE_KEYS)
+    keep_rest(ex, b, path, page, handled)
 
 
 def _pieces(ex, pieces, path, page, block, region, table, cell) -> None:
@@ -102,8 +105,10 @@ def walk_regions(ex: Extraction, regions: Any, path: str, page: int) -> None:
         handled = ["words_block_list", "words_block_count"]
         if is_table:
             _cells(ex, blocks, f"{where}.words_block_list", page, table_no, "table", region=r)
-            if _outline(ex, region, where, page, "table", table_no):
-                handled.append("location")
+            # Financial Statement names the table's polygon ``table_location``
+            key = "location" if "location" in region else "table_location"
+            if _outline(ex, region, page, "table", table_no, key):
+                handled.append(key)
             table_no = ex.next_id((page, "table"), 1) + 1
         else:
             walk_blocks(ex, blocks, f"{where}.words_block_list", page, region=r)
@@ -125,15 +130,17 @@ def walk_tables(ex: Extraction, tables: Any, path: str, page: int, kind: str) ->
         if "words_block_count" in table:
             ex.doc(page, f"{kind}{start + t}.words_block_count", table["words_block_count"])
         payload = ["excel"] if isinstance(table.get("excel"), str) else []
-        outline = ["location"] if _outline(ex, table, where, page, kind, start + t) else []
+        outline = ["location"] if _outline(ex, table, page, kind, start + t) else []
         keep_rest(
             ex, table, where, page, ["words_block_list", "words_block_count", *payload, *outline]
         )
 
 
-def _outline(ex: Extraction, obj: dict, where: str, page: int, kind: str, table: int) -> bool:
-    """The ``outlines`` row of a whole table or form with a polygon ``location``."""
-    poly = rules.polygon(obj.get("location"))
+def _outline(
+    ex: Extraction, obj: dict, page: int, kind: str, table: int, key: str = "location"
+) -> bool:
+    """The ``outlines`` row of a whole table or form with a polygon (member ``key``)."""
+    poly = rules.polygon(obj.get(key))
     if poly is None:
         return False
     ex.add_row("outlines", (page, kind, table, *poly))
