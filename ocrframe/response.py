@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from .arguments import check_flag, check_number, check_output
 from .bodies import parse_body, sdk_response_body, sdk_response_info
-from .catalog import CATALOG, ApiSpec, get_api
+from .catalog import APIS, CATALOG, ApiSpec, get_api
+from .catalog.model_keys import model_keys
 from .errors import ApiError, InputError, ResponseFormatError
 from .inputs.params import show_value
 from .parsing import clean_info
@@ -363,7 +364,7 @@ def detect_api(raw: Any) -> str | None:
         first = next((e for e in result if isinstance(e, dict)), None)
         if first is None:
             return None
-        listed = _listed_api(first)
+        listed = _listed_api(first) or fitting_api(set(first), "list")
         if listed is not None:
             return listed
         if any(key in first for key in PLATE_KEYS):  # plates the catalog names no one else's
@@ -376,11 +377,48 @@ def detect_api(raw: Any) -> str | None:
     keys = set(result)
     for spec in CATALOG:
         if spec.result_kind == "object" and any(needed <= keys for needed in spec.signatures):
-            return spec.slug
+            return refit(keys, spec.slug)
     if "words_block_list" in keys:
         blocks = result.get("words_block_list")
-        return "web-image" if isinstance(blocks, list) and _with_fonts(blocks) else "general-text"
+        found = "web-image" if isinstance(blocks, list) and _with_fonts(blocks) else "general-text"
+        return refit(keys, found)
     return None
+
+
+def refit(keys: set[str], found: str) -> str:
+    """``found``, unless its SDK response model lacks some of ``keys`` while another API's
+    declares them all (:func:`fitting_api`): then that one.
+
+    >>> refit({"alarm_result", "vin", "engine_no", "register_date"}, "auto-id-doc-classification")
+    'vehicle-license'
+    >>> refit({"words_block_list", "direction"}, "general-text")
+    'general-text'
+    """
+    own = model_keys().get(found)
+    if own is None or keys <= own:
+        return found
+    return fitting_api(keys) or found
+
+
+def fitting_api(keys: set[str], kind: str = "object") -> str | None:
+    """The API whose SDK response model declares every one of ``keys`` (of ``result``, or of
+    its elements for ``kind="list"``), the one declaring the fewest when several do. None
+    when none does, two tie, or the keys are fewer than 3 and none is that model's alone.
+
+    >>> fitting_api({"sum_amount", "sum_tax", "seller_name", "buyer_name"})
+    'vat-invoice'
+    >>> fitting_api({"seal_list"}), fitting_api({"name", "sex"})
+    ('seal', None)
+    """
+    models = model_keys()
+    fits = sorted((len(declared), slug) for slug, declared in models.items()
+                  if keys <= declared and APIS[slug].result_kind == kind)  # fmt: skip
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None
+    slug = fits[0][1]
+    if len(keys) < 3 and all(any(k in d for s, d in models.items() if s != slug) for k in keys):
+        return None
+    return slug
 
 
 def _listed_api(element: dict[str, Any]) -> str | None:
@@ -404,9 +442,11 @@ def _with_fonts(blocks: list[Any]) -> bool:
 def guess_api(raw: Any) -> str | None:
     """Guess the API of a flat field body that no signature identifies (an ID card, a VIN).
 
-    The guess is the API whose catalog ``expected_fields`` are all present, the one expecting
-    the most fields winning; at least half of the body's keys must be expected ones unless it
-    expects three or more. ``Response.api_guessed`` is True when the API came from here.
+    The guess is the API whose SDK response model declares every key of the body
+    (:func:`fitting_api`), else the API whose catalog ``expected_fields`` are all present, the
+    one expecting the most fields winning; at least half of the body's keys must be expected
+    ones unless it expects three or more. ``Response.api_guessed`` is True when the API came
+    from here.
 
     >>> guess_api({"result": {"vin": "LSVNV2182E2100001", "confidence": 0.99}})
     'vin'
@@ -417,6 +457,9 @@ def guess_api(raw: Any) -> str | None:
     if not isinstance(result, dict) or not result:
         return None
     keys = set(result)
+    fitting = fitting_api(keys)
+    if fitting is not None:
+        return fitting
     fits = sorted(
         ((len(spec.expected_fields), spec.slug) for spec in CATALOG if _fits(spec, keys)),
         reverse=True,

@@ -454,3 +454,17 @@ def test_a_marker_written_as_text_does_not_name_the_api(tmp_path):
     paths = write(tmp_path, [text, synthesize("web-image", seed=1, params={"detect_font": True})])
     assert_same_as_general(paths)
     assert read_responses(paths).words()["api"].unique().tolist() == ["general-text", "web-image"]
+
+
+def test_a_body_another_apis_model_explains_is_named_as_the_walk_names_it(tmp_path):
+    """General Text's reader took a body holding Health Code's keys with numbers (scalars it
+    makes document columns) and named it General Text, where reading it whole names it Health
+    Code (the one model declaring all its keys)."""
+    blocks = [{"words": "Hi", "confidence": 0.9, "location": [[0, 0], [1, 0], [1, 1], [0, 1]]}]
+    body = {"result": {"words_block_count": 1, "words_block_list": blocks,
+                       "test_interval": 3, "time": 5, "city": 7}}  # fmt: skip
+    for i in range(2):
+        (tmp_path / f"{i}.json").write_text(json.dumps(body))
+    files = read_responses(tmp_path)
+    assert files.words()["api"].tolist() == ["health-code", "health-code"]
+    pd.testing.assert_frame_equal(files.words(), Batch(list(files)).words())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import ocrframe
@@ -194,3 +196,41 @@ def test_no_import_cycle_among_catalog_response_errors():
 
 def test_catalog_knows_all_52_operations():
     assert len(APIS) == 52
+
+
+# --- detection by the SDK's response models ------------------------------------------------------
+
+# Bodies no reading can tell apart: Handwriting's and Custom Template's hold General Text's keys
+# alone, a Financial Statement without image_size or rectification_matrix General Table's.
+ALIKE = {"handwriting": "general-text", "custom-template": "general-text",
+         "financial-statement": "general-table"}  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", CATALOG, ids=lambda s: s.slug)
+def test_a_body_saved_without_its_api_is_named_as_its_model_says(spec):
+    """A VAT invoice read without its API was named Invoice Verification (whose expected
+    fields it holds), a Vehicle License Auto ID Document Classification (its alarm_result is
+    that API's signature), a Health Code General Text, and 24 others none at all."""
+    for seed in range(4):
+        got = read_response(json.dumps(synthesize(spec.slug, seed=seed))).api
+        assert got in {spec.slug, ALIKE.get(spec.slug, spec.slug)}, (seed, got)
+
+
+def test_model_keys_are_generated_from_the_installed_sdk():
+    pytest.importorskip("huaweicloudsdkocr")
+    from ocrframe.catalog.model_keys import KEYS_FILE, render
+
+    assert KEYS_FILE.read_text("utf-8") == render(), "run python -m ocrframe.catalog.model_keys"
+
+
+def test_a_fit_needs_every_key_declared_and_one_model_tightest():
+    from ocrframe.response import fitting_api, refit
+
+    assert fitting_api({"sum_amount", "sum_tax", "seller_name", "unheard_of"}) is None
+    assert fitting_api({"name", "sex"}) is None  # two keys many models declare
+    # a signature's API is kept when its model declares every key, or no other model does
+    assert refit({"type", "location", "confidence"}, "auto-id-doc-classification") == (
+        "auto-id-doc-classification"
+    )
+    assert refit({"passport_number", "machine_code"}, "passport") == "passport"
+

@@ -15,9 +15,10 @@ import pytest
 
 from ocrframe import flatten, read_response
 from ocrframe.catalog import CATALOG
+from ocrframe.catalog.model_keys import response_model_name
 from ocrframe.response import sdk_response_body
 from ocrframe.synth import synthesize
-from ocrframe.synth.sdk_models import TREES_FILE, render, response_model_name
+from ocrframe.synth.sdk_models import TREES_FILE, render
 
 sdk = pytest.importorskip("huaweicloudsdkocr.v1")
 core_client = pytest.importorskip("huaweicloudsdkcore.client")

@@ -25,10 +25,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..catalog import CATALOG, ApiSpec
+from ..catalog import CATALOG
+from ..catalog.model_keys import response_model
 from ..files import write_generated
 
-__all__ = ["TREES_FILE", "model_tree", "response_model_name", "render", "load_trees", "main"]
+__all__ = ["TREES_FILE", "model_tree", "render", "load_trees", "main"]
 
 TREES_FILE = Path(__file__).resolve().parent / "sdk_trees.json"
 _LEAVES = {
@@ -43,11 +44,6 @@ _LEAVES = {
     "dict(str, float)": "conf",
 }
 _PAYLOAD = re.compile(r"(^|_)(image|excel)$")
-
-
-def response_model_name(spec: ApiSpec) -> str:
-    """``RecognizeXxxResponse`` of the SDK for an operation (CamelCase of its SDK method)."""
-    return "".join(part.capitalize() for part in spec.sdk_method.split("_")) + "Response"
 
 
 def model_tree(types: dict[str, str], model: Callable[[str], Any], names: Any = None) -> Any:
@@ -88,11 +84,7 @@ def _sdk_trees() -> dict[str, Any]:
     for spec in CATALOG:
         if spec.documented:
             continue
-        response = getattr(sdk, response_model_name(spec), None)
-        if response is None:  # the SDK spells a few in other cases (VIN, Idcard ...)
-            wanted = response_model_name(spec).lower()
-            response = next(getattr(sdk, n) for n in dir(sdk) if n.lower() == wanted)
-        kind = response.openapi_types["result"]
+        kind = response_model(spec, sdk).openapi_types["result"]
         if kind != "object":  # free-form results keep their hand trees
             trees[spec.slug] = _leaf("result", kind, model)
     return trees

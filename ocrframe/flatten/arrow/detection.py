@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from ...response import detect_api, guess_api
+from ...catalog.model_keys import model_keys
+from ...response import detect_api, guess_api, refit
 from .columns import field, valid
 
-__all__ = ["struct_apis", "list_apis"]
+__all__ = ["struct_apis", "refitted", "list_apis"]
 
 
 def struct_apis(result: Any) -> list[str | None]:
@@ -34,6 +35,20 @@ def struct_apis(result: Any) -> list[str | None]:
         body = {"result": dict.fromkeys(np.asarray(names)[mask].tolist(), "")}
         found.append(detect_api(body) or guess_api(body))
     return [found[i] for i in inverse]
+
+
+def refitted(result: Any, api: str) -> np.ndarray:
+    """Per body (``result``: a struct column): True where the general path names it another
+    API than ``api``, the one whose SDK response model declares all its keys where ``api``'s
+    does not (:func:`ocrframe.response.refit`)."""
+    names = [f.name for f in result.type]
+    own = model_keys().get(api)
+    if own is None or own.issuperset(names):  # the usual dataset: told without a look
+        return np.zeros(len(result), dtype=bool)
+    has = np.column_stack([valid(field(result, name)) for name in names])  # bodies x keys
+    kinds, inverse = _distinct(has)
+    moved = [refit(set(np.asarray(names)[mask].tolist()), api) != api for mask in kinds]
+    return np.asarray(moved, dtype=bool)[inverse]
 
 
 def list_apis(items: Any, file: np.ndarray, number: np.ndarray, n: int) -> np.ndarray:

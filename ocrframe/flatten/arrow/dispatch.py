@@ -37,6 +37,7 @@ from . import (
     web_image,
 )
 from .columns import one_chunk, valid, whole
+from .detection import refitted
 from .document import in_walk_key_order, read_as_written, written_number
 from .files import Joined, parse, read_bodies, reread_body, unexpected
 from .rows import Rows, frame_of
@@ -259,7 +260,9 @@ def _alarm_flags(table: Any) -> np.ndarray:
 
 
 def _other_api(table: Any, api: str) -> np.ndarray:
-    """Rows whose ``result`` holds a key by which another API would be detected."""
+    """Rows whose ``result`` holds a key by which another API would be detected, or keys
+    another API's response model declares and ``api``'s does not (the general path names
+    those bodies so)."""
     import pyarrow as pa
 
     bad = np.zeros(table.num_rows, dtype=bool)
@@ -272,4 +275,4 @@ def _other_api(table: Any, api: str) -> np.ndarray:
     for child in result.type:
         if child.name in others:
             bad |= valid(result.field(child.name))
-    return bad
+    return bad | refitted(result, api)
