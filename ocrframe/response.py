@@ -39,8 +39,10 @@ __all__ = [
     "sdr_one_page",
 ]
 
-# Keys whose values are Base64 payloads: kept in the raw JSON, never expanded into cells.
-BASE64_FIELDS = frozenset({"excel", "portrait_image", "adjusted_image", "image", "data"})
+# Keys whose values are Base64 payloads: kept in the raw JSON, never expanded into cells (a
+# test holds them to the payloads of the SDK's response models).
+BASE64_FIELDS = frozenset({"excel", "portrait_image", "adjusted_image", "image", "data",
+                           "seal_image", "erased_seal_image"})  # fmt: skip
 # The kinds of result a Smart Document Recognizer page holds (one home: detection, the
 # flattener and the workbook finder read them from here).
 SDR_KINDS = ("ocr_result", "kv_result", "table_result", "form_result", "layout_result",

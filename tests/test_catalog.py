@@ -234,3 +234,28 @@ def test_a_fit_needs_every_key_declared_and_one_model_tightest():
     )
     assert refit({"passport_number", "machine_code"}, "passport") == "passport"
 
+
+def test_every_payload_of_the_sdk_models_is_kept_out_of_the_frames():
+    """Seal's ``seal_image`` went to the document frame and ``erased_seal_image`` to a
+    fields row: each a whole Base64 image in a cell."""
+    from ocrframe.response import BASE64_FIELDS
+    from ocrframe.synth.sdk_models import load_trees
+
+    def payloads(tree):
+        if isinstance(tree, dict):
+            for key, value in tree.items():
+                yield from [key] if value == "b64" else payloads(value)
+        elif isinstance(tree, list):
+            for element in tree:
+                yield from payloads(element)
+
+    assert set(payloads(load_trees())) <= BASE64_FIELDS
+    resp = read_response(
+        synthesize(
+            "seal", seed=1, params={"return_seal_image": True, "return_erased_seal_image": True}
+        )
+    )
+    frames = resp.flatten()
+    cells = pd.concat([f.astype(str) for f in frames.values()], ignore_index=True)
+    assert not cells.stack().str.startswith("/9j/").any()
+    assert {p.rsplit(".", 1)[-1] for p in resp.payloads()} == {"seal_image", "erased_seal_image"}
