@@ -11,12 +11,10 @@ import pytest
 
 from ocrframe.catalog import APIS, DOCUMENTED, MB, REGION_ENDPOINTS, ApiSpec, get_api
 from ocrframe.errors import InputError
+from ocrframe.flatten._schema import FRAMES
 
 SHARED = Path(__file__).parents[2] / "shared" / "reference"
-FAMILIES = {
-    "words", "chars", "cells", "kv", "kv_boxes", "layout", "formulas", "fields", "alarms",
-    "plates", "fonts", "document",
-}  # fmt: skip
+FAMILIES = set(FRAMES) - {"other"}  # the frames a record may name
 PARAM_TYPES = {"string", "boolean", "integer", "number", "array", "object"}
 PY_TYPES = {"string": str, "boolean": bool, "integer": int, "number": (int, float)}
 SDK_TYPES = {"str": "string", "bool": "boolean", "int": "integer", "list[str]": "array"}
@@ -225,6 +223,38 @@ def test_params_are_well_formed():
                     assert p.default in p.choices, (spec.slug, p.name)
             if not spec.documented:
                 assert p.default is None and p.choices == ()
+
+
+@pytest.mark.parametrize("slug", sorted(APIS))
+def test_families_name_every_frame_a_response_gives(slug):
+    """A response with every flag on gave frames its record did not name (Smart Document
+    Recognizer's outlines, Custom Template's words, which named fields)."""
+    import ocrframe
+    from ocrframe.synth import synthesize
+
+    spec = APIS[slug]
+    params = {p.name: True for p in spec.params if p.type == "boolean"}
+    if slug == "web-image":
+        params["extract_type"] = ["image_size"]
+    for seed in range(4):
+        body = synthesize(slug, seed=seed, params=params)
+        frames = ocrframe.read_response(body, api=slug).flatten()
+        assert set(frames) - {"other"} <= set(spec.families), (seed, sorted(frames))
+
+
+def test_readme_lists_every_operation_as_the_catalog_records_it():
+    """README's table of the 52 operations, row by row: slug, method, image field, frames."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    row = r"^\| [^|]+ \| `([a-z0-9-]+)` \| `(\w+)` \| ([^|]+) \|[^|]+\| ([a-z_, ]+) \|$"
+    rows = re.findall(row, readme, re.M)
+    assert sorted(r[0] for r in rows) == sorted(APIS)
+    for slug, method, image_field, frames in rows:
+        spec = APIS[slug]
+        assert (method, image_field.strip(), frames) == (
+            spec.method,
+            spec.image_field or "—",
+            ", ".join(spec.families),
+        ), slug
 
 
 def test_families():

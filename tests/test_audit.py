@@ -288,15 +288,17 @@ def test_plates_are_audited_by_default(tmp_path):
 @pytest.mark.filterwarnings("ignore:no item has a confidence")  # the synthetic licences'
 @pytest.mark.filterwarnings("ignore:skipping .*AIS.0103:RuntimeWarning")  # the error body
 def test_responses_of_no_known_api_are_audited_by_what_they_hold(tmp_path):
-    """Driving licences saved without their API are told by no key: the default frame came
-    from the catalog alone, so they were audited from an empty words frame (n = 0
-    everywhere). The responses' own frames now tell it."""
+    """Driving licences saved without their API, holding a key no SDK model declares, are
+    told by nothing: the default frame came from the catalog alone, so they were audited from
+    an empty words frame (n = 0 everywhere). The responses' own frames now tell it."""
     import json
 
     from ocrframe.synth import synthesize
 
     for i in range(3):
-        (tmp_path / f"r{i}.json").write_text(json.dumps(synthesize("driver-license", seed=i)))
+        body = synthesize("driver-license", seed=i)
+        body["result"]["stamp_note"] = "void"
+        (tmp_path / f"r{i}.json").write_text(json.dumps(body))
     error = {"error_code": "AIS.0103", "error_msg": "The image size does not meet the needs."}
     (tmp_path / "r3.json").write_text(json.dumps(error))  # an error body says nothing
     assert ocrframe.read_responses(tmp_path)[0].api is None

@@ -44,7 +44,17 @@ DOCUMENTED_RECORDS: tuple[ApiSpec, ...] = (
         accepts_pdf=True,
         min_side=15,
         max_side=30000,
-        families=("words", "chars", "kv", "kv_boxes", "cells", "layout", "formulas", "document"),
+        families=(
+            "words",
+            "chars",
+            "kv",
+            "kv_boxes",
+            "cells",
+            "outlines",
+            "layout",
+            "formulas",
+            "document",
+        ),
         local=True,  # its ocr_result and table_result (LocalEngine, table model)
         params=(
             Param("single_orientation_mode", "boolean", True, doc="false = multi-direction text"),

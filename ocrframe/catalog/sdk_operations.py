@@ -75,7 +75,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         accepts_pdf=True,
         min_side=15,
         max_side=8192,
-        families=("kv",),
+        families=("kv", "fields"),
         doc="Receipts hold key/value pairs (kv_pair_list).",
     ),
     _undocumented(
@@ -123,7 +123,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         formats=("jpeg", "jpg", "png", "bmp", "tiff", "gif", "webp"),
         min_side=15,
         max_side=8192,
-        families=("fields",),
+        families=("words", "document"),
         doc="Result is a free-form dict defined by the template.",
     ),
     _undocumented(
@@ -171,7 +171,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         formats=("jpeg", "jpg", "png", "bmp", "tiff"),
         min_side=15,
         max_side=8192,
-        families=("words", "cells", "document"),
+        families=("words", "cells", "outlines", "fields", "document"),
         doc="Words_region_list like General Table.",
     ),
     _undocumented(
@@ -206,7 +206,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         formats=("jpeg", "jpg", "png", "bmp", "tiff"),
         min_side=15,
         max_side=8192,
-        families=("fields", "words"),
+        families=("words", "fields", "document"),
     ),
     _undocumented(
         "hk-id-card",
@@ -353,7 +353,7 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         formats=("jpeg", "jpg", "png", "bmp", "tiff"),
         min_side=15,
         max_side=8192,
-        families=("fields", "words"),
+        families=("words", "fields", "document"),
     ),
     _undocumented(
         "transportation-qualification-certificate",
