@@ -14,9 +14,10 @@ import pytest
 import ocrframe
 from ocrframe.catalog import APIS, CATALOG, get_api, local_apis, signature_keys
 from ocrframe.cloud.transport import RetryPolicy
+from ocrframe.detection import detect_api, guess_api
 from ocrframe.emulator.errors import WireError
 from ocrframe.errors import ERROR_CODES, RETRY_KINDS, ApiError, classify_error, retry_kind
-from ocrframe.response import detect_api, guess_api, read_response
+from ocrframe.response import read_response
 from ocrframe.synth import synthesize, synthesize_error
 
 PACKAGE = Path(ocrframe.__file__).parent
@@ -224,10 +225,12 @@ def test_model_keys_are_generated_from_the_installed_sdk():
 
 
 def test_a_fit_needs_every_key_declared_and_one_model_tightest():
-    from ocrframe.response import fitting_api, refit
+    from ocrframe.detection import fitting_api, refit
 
     assert fitting_api({"sum_amount", "sum_tax", "seller_name", "unheard_of"}) is None
     assert fitting_api({"name", "sex"}) is None  # two keys many models declare
+    # an auto classification element without status or seal_mark: household register's too
+    assert fitting_api({"type", "location", "content"}, "list") is None
     # a signature's API is kept when its model declares every key, or no other model does
     assert refit({"type", "location", "confidence"}, "auto-id-doc-classification") == (
         "auto-id-doc-classification"

@@ -180,7 +180,7 @@ def test_api_is_detected_from_the_body(api):
     ],
 )
 def test_fonts_in_any_block_tell_web_image_from_general_text(blocks, api):
-    from ocrframe.response import detect_api
+    from ocrframe.detection import detect_api
 
     assert detect_api({"result": {"words_block_list": blocks}}) == api
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..response import FONT_KEYS
+from ..detection import FONT_KEYS
 from . import rules
 from ._schema import BBOX, SCHEMAS, column_array, concat_arrays
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..response import FONT_KEYS
+from ..detection import FONT_KEYS
 from ._collect import CELL_KEYS, CHAR_KEYS, PIECE_KEYS, WORD_KEYS, Extraction
 from ._schema import POLYGON, TEXT_POLYGON
 from .arrow.columns import parallel_ranks

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..detection import PLATE_KEYS, SDR_KINDS
 from ..parsing import page_number
-from ..response import BASE64_FIELDS, PLATE_KEYS, SDR_KINDS, sdr_one_page
+from ..response import BASE64_FIELDS, sdr_one_page
 from . import rules
 from ._collect import Extraction
 from ._families import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..response import FONT_KEYS
+from ..detection import FONT_KEYS
 from . import rules
 from ._collect import (
     CELL_KEYS,

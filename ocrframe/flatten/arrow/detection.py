@@ -1,4 +1,4 @@
-"""The API :func:`ocrframe.response.detect_api` tells for bodies held as Arrow columns: one
+"""The API :func:`ocrframe.detection.detect_api` tells for bodies held as Arrow columns: one
 detection per distinct set of keys present, not one per body.
 
 >>> import pyarrow as pa, numpy as np
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ...catalog.model_keys import model_keys
-from ...response import detect_api, guess_api, refit
+from ...detection import detect_api, guess_api, refit
 from .columns import field, valid
 
 __all__ = ["struct_apis", "refitted", "list_apis"]
@@ -40,7 +40,7 @@ def struct_apis(result: Any) -> list[str | None]:
 def refitted(result: Any, api: str) -> np.ndarray:
     """Per body (``result``: a struct column): True where the general path names it another
     API than ``api``, the one whose SDK response model declares all its keys where ``api``'s
-    does not (:func:`ocrframe.response.refit`)."""
+    does not (:func:`ocrframe.detection.refit`)."""
     names = [f.name for f in result.type]
     own = model_keys().get(api)
     if own is None or own.issuperset(names):  # the usual dataset: told without a look

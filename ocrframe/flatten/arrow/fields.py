@@ -3,8 +3,8 @@ object of fields (and of objects holding fields, at any depth), flattened into t
 frame (see :mod:`.field_rows`) and the ``alarms`` frame (see :mod:`.alarm_rows`).
 
 One reader serves every such API (``APIS``) and bodies saved without their API
-(``DETECTED``: the API is told from ``result``'s keys as :func:`ocrframe.response.detect_api`
-and :func:`~ocrframe.response.guess_api` tell it). There is no fixed schema: pyarrow infers
+(``DETECTED``: the API is told from ``result``'s keys as :func:`ocrframe.detection.detect_api`
+and :func:`~ocrframe.detection.guess_api` tell it). There is no fixed schema: pyarrow infers
 the types, this reader checks them. Rows come in the order keys are written in each file
 (:mod:`.keyorder`), as the general walk emits them.
 
@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from ...catalog import CATALOG
+from ...detection import PLATE_KEYS, SDR_KINDS
 from ...errors import OcrError
 from ...parsing import parse_json
-from ...response import PLATE_KEYS, SDR_KINDS
 from ...vendors.detect import SERVING_KEYS
 from .alarm_rows import AlarmRows
 from .blocks import out_of_range

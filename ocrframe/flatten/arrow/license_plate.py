@@ -1,6 +1,6 @@
 """Columnar reader of License Plate bodies (Chinese plates): Thailand's plate reader
 (:mod:`.plates`), for the bodies whose plates hold a colour, which is what tells them apart
-(:func:`ocrframe.response.detect_api`). The colour is the marker: one search of the bytes.
+(:func:`ocrframe.detection.detect_api`). The colour is the marker: one search of the bytes.
 
 >>> API, MARKERS
 ('license-plate', (b'"plate_color"',))

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ...response import PLATE_KEYS
+from ...detection import PLATE_KEYS
 from .blocks import out_of_range, polygon_columns
 from .columns import explode, field, floats, strings, valid, whole
 from .detection import list_apis
@@ -48,7 +48,7 @@ def read_plates(api: str, table: Any, pages: np.ndarray, wanted: frozenset[str])
     file whose ``result`` is no list, or holds an element with neither plate key (the walk
     reads that one as an object of fields), goes the general way; so does one holding any key
     the schema does not declare (the dispatcher finds those: SDR's kinds, a plate's other
-    keys), and one whose plates tell another API (:func:`ocrframe.response.detect_api`: a
+    keys), and one whose plates tell another API (:func:`ocrframe.detection.detect_api`: a
     colour on the first plate is License Plate's)."""
     import pyarrow as pa
 

@@ -1,7 +1,7 @@
 """Columnar reader of Web Image bodies: General Text's blocks, each with its ``font_list``
 and ``font_scores`` (``detect_font``), as ``words`` and ``fonts`` rows, and the service's
 ``extracted_data`` when empty (extraction results are fields: those files go the general way).
-A body is Web Image's when it holds either (as :func:`ocrframe.response.detect_api` tells);
+A body is Web Image's when it holds either (as :func:`ocrframe.detection.detect_api` tells);
 blocks alone are General Text's. The service always sends ``extracted_data`` (empty unless
 extraction was asked for): that is the marker, one search of the bytes (a body with fonts but
 without it takes the general way).
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...catalog import get_api
-from ...response import FONT_KEYS
+from ...detection import FONT_KEYS
 from .columns import explode, field, valid, whole
 from .general_text import block_list, block_type
 from .rows import Built
@@ -52,7 +52,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
 
 
 def _detected(result: Any) -> np.ndarray:
-    """Files :func:`ocrframe.response.detect_api` calls Web Image's: ``extracted_data``, or a
+    """Files :func:`ocrframe.detection.detect_api` calls Web Image's: ``extracted_data``, or a
     block holding a font key."""
     blocks, file, _ = explode(field(result, "words_block_list"), np.arange(len(result)))
     fonts = np.zeros(len(blocks), dtype=bool)
