@@ -109,7 +109,7 @@ class Response:
             )
         self.raw = raw
         self.vendor = _vendor(raw, vendor, api)
-        # True when the API was only guessed from the expected fields (see guess_api).
+        # True when no signature named the API: it was guessed from the keys (guess_api).
         self.api_guessed = False
         if self.vendor != "huawei":
             from .vendors import vendor_api
