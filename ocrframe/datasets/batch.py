@@ -265,7 +265,8 @@ class Batch:
 
         Every chunk has the ``vendor`` column (``huawei`` for Huawei's rows), whatever the
         batch holds: a stream cannot know whether a later file comes from another engine, and
-        its chunks share one schema, as a Parquet writer needs.
+        its chunks share one schema, as a Parquet writer needs (``document`` aside: its
+        columns are the keys each chunk's files hold).
 
         >>> for part in batch.iter_frames("words", chunk=1000):  # doctest: +SKIP
         ...     part.to_parquet(...)
