@@ -425,7 +425,11 @@ class Batch:
 
 def with_vendor(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (a Batch frame: ``source``, ``api`` first) with the ``vendor`` column third,
-    ``huawei`` for every row, when it has none (all its rows came from Huawei)."""
+    ``huawei`` for every row, when it has none (all its rows came from Huawei).
+
+    >>> with_vendor(pd.DataFrame({"source": ["a"], "api": ["vin"], "page": [1]})).columns.tolist()
+    ['source', 'api', 'vendor', 'page']
+    """
     if "vendor" not in frame.columns:
         from ..flatten.arrow.columns import repeat_ids
 

@@ -40,7 +40,15 @@ def struct_apis(result: Any) -> list[str | None]:
 def refitted(result: Any, api: str) -> np.ndarray:
     """Per body (``result``: a struct column): True where the general path names it another
     API than ``api``, the one whose SDK response model declares all its keys where ``api``'s
-    does not (:func:`ocrframe.detection.refit`)."""
+    does not (:func:`ocrframe.detection.refit`).
+
+    >>> import pyarrow as pa
+    >>> blocks = [{"words": "Hi"}]
+    >>> result = pa.array([{"words_block_list": blocks, "test_result": "x", "test_time": "y"},
+    ...                    {"words_block_list": blocks, "test_result": None, "test_time": None}])
+    >>> refitted(result, "general-text").tolist()
+    [True, False]
+    """
     names = [f.name for f in result.type]
     own = model_keys().get(api)
     if own is None or own.issuperset(names):  # the usual dataset: told without a look
