@@ -60,3 +60,12 @@ def png_bytes() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (160, 120), "white").save(buf, format="PNG")
     return buf.getvalue()
+
+
+@pytest.fixture
+def paddle() -> dict:
+    """A PaddleOCR 3.x serving response (another engine's result) of one line, ``Hi``."""
+    return {"logId": "x", "errorCode": 0, "errorMsg": "Success",
+            "result": {"ocrResults": [{"prunedResult": {
+                "rec_texts": ["Hi"], "rec_scores": [0.9],
+                "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip

@@ -185,7 +185,7 @@ def test_saved_labels_are_read_from_the_tail_of_small_and_large_files(tmp_path):
     assert got.to_dict() == {"small.png": 2, "large.png": 3}
 
 
-def test_a_batch_mixing_engines_says_vendor_in_every_frame_whichever_path_read_it(tmp_path):
+def test_a_batch_mixing_engines_says_vendor_in_every_frame_whichever_path_read_it(tmp_path, paddle):
     """Saved Huawei bodies are read column-wise, other engines' results the general way. A
     frame whose rows all came from Huawei files lacked the ``vendor`` column that the same
     batch held in memory gives (the PaddleOCR file gives words, no fields)."""
@@ -193,10 +193,6 @@ def test_a_batch_mixing_engines_says_vendor_in_every_frame_whichever_path_read_i
 
     from ocrframe.synth import synthesize
 
-    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
-              "result": {"ocrResults": [{"prunedResult": {
-                  "rec_texts": ["Hi"], "rec_scores": [0.9],
-                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
     bodies = [paddle, synthesize("vat-invoice", seed=1), synthesize("vat-invoice", seed=2)]
     for i, body in enumerate(bodies):
         (tmp_path / f"r{i}.json").write_text(json.dumps(body))
@@ -213,7 +209,7 @@ def test_a_batch_mixing_engines_says_vendor_in_every_frame_whichever_path_read_i
         pd.testing.assert_frame_equal(flat[name], ref[name], obj=name)
 
 
-def test_vendor_is_said_when_the_other_engine_comes_in_a_later_chunk(tmp_path, monkeypatch):
+def test_vendor_is_said_when_the_other_engine_comes_in_a_later_chunk(tmp_path, monkeypatch, paddle):
     """Frames are read chunk by chunk: the chunks giving fields came before the one holding
     the PaddleOCR file (which gives none), and the joined frame lacked ``vendor``."""
     import json
@@ -222,10 +218,6 @@ def test_vendor_is_said_when_the_other_engine_comes_in_a_later_chunk(tmp_path, m
     from ocrframe.synth import synthesize
 
     monkeypatch.setattr(batch_module, "CHUNK", 2)
-    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
-              "result": {"ocrResults": [{"prunedResult": {
-                  "rec_texts": ["Hi"], "rec_scores": [0.9],
-                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
     bodies = [synthesize("vat-invoice", seed=i) for i in range(4)] + [paddle]
     for i, body in enumerate(bodies):
         (tmp_path / f"r{i}.json").write_text(json.dumps(body))
@@ -234,17 +226,13 @@ def test_vendor_is_said_when_the_other_engine_comes_in_a_later_chunk(tmp_path, m
     assert set(fields["vendor"]) == {"huawei"}
 
 
-def test_every_chunk_of_a_stream_has_one_schema_when_a_later_file_is_another_engines(tmp_path):
+def test_every_chunk_of_a_stream_has_one_schema_when_a_later_file_is_anothers(tmp_path, paddle):
     """The first chunk (Huawei files only) had no ``vendor`` and the next one did: a Parquet
     writer fed the chunks failed on the second, and the audit of a stream saw two schemas."""
     import json
 
     from ocrframe.synth import synthesize
 
-    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
-              "result": {"ocrResults": [{"prunedResult": {
-                  "rec_texts": ["Hi"], "rec_scores": [0.9],
-                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
     bodies = [synthesize("general-text", seed=i) for i in range(2)] + [paddle]
     for i, body in enumerate(bodies):
         (tmp_path / f"r{i}.json").write_text(json.dumps(body))

@@ -196,17 +196,13 @@ def test_presigned_urls_signed_again_are_not_sent_again(dask_client, tmp_path):
     assert "S1" not in str(batches[0].sources) and not len(batches[1].errors)
 
 
-def test_read_responses_dask_partitions_share_meta_when_engines_are_mixed(tmp_path):
+def test_read_responses_dask_partitions_share_meta_when_engines_are_mixed(tmp_path, paddle):
     """The meta had no ``vendor`` while a partition holding another engine's file had one:
     ``ddf["vendor"]`` raised, and Huawei-only partitions came back with NaN there."""
     import json
 
     from ocrframe.synth import synthesize
 
-    paddle = {"logId": "x", "errorCode": 0, "errorMsg": "Success",
-              "result": {"ocrResults": [{"prunedResult": {
-                  "rec_texts": ["Hi"], "rec_scores": [0.9],
-                  "rec_polys": [[[0, 0], [10, 0], [10, 5], [0, 5]]]}}]}}  # fmt: skip
     bodies = [synthesize("general-text", seed=i) for i in range(2)] + [paddle]
     for i, body in enumerate(bodies):
         (tmp_path / f"r{i}.json").write_text(json.dumps(body))
