@@ -316,3 +316,21 @@ def test_another_engines_result_with_fields_alone_is_audited_by_its_fields():
     path = next((VENDORS / "azure-read").glob("*receipt*.json"))
     expected = len(ocrframe.fields(ocrframe.read_response(path)))
     assert audit(ocrframe.read_responses([path]))["n"].sum() == expected > 0
+
+
+def test_grouping_by_vendor_does_not_depend_on_streaming(tmp_path):
+    """A large batch is audited chunk by chunk, and its chunks carry ``vendor``; a small one
+    was audited whole from a frame without it: ``by="vendor"`` worked on the one and raised
+    on the other."""
+    import json
+
+    from ocrframe.synth import synthesize
+
+    for i in range(3):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(synthesize("general-text", seed=i)))
+    batch = ocrframe.read_responses(tmp_path)
+    whole = audit(batch, by="vendor", stream=False)
+    streamed = audit(batch, by="vendor", stream=True, chunk=1)
+    assert whole["vendor"].tolist() == ["huawei"]
+    exact = ["vendor", "n", "n_scored", "n_below", "n_empty", "share_below", "mean"]
+    pd.testing.assert_frame_equal(whole[exact], streamed[exact])  # quantiles stream to 0.001

@@ -580,3 +580,20 @@ def test_a_pdf_or_tiff_page_is_drawn_under_its_polygons(tmp_path):
         plt.close(one_page.figure)
     with pytest.raises(InputError, match="page must be an integer from 1 to 2"):
         plot_polygons(words.assign(page=3), image=tif, page=3)
+
+
+def test_a_batch_of_huawei_files_splits_by_vendor_as_a_list_of_its_responses_does(tmp_path):
+    """``plot_confidence(list_of_responses, by="vendor")`` worked and the same responses as a
+    Batch raised: a Batch's frame has ``vendor`` only when it mixes engines."""
+    import json
+
+    import ocrframe
+    from ocrframe.synth import synthesize
+
+    for i in range(2):
+        (tmp_path / f"r{i}.json").write_text(json.dumps(synthesize("general-text", seed=i)))
+    batch = ocrframe.read_responses(tmp_path)
+    for data in (batch, list(batch)):
+        ax = plot_confidence(data, by="vendor")
+        assert [t.get_text() for t in ax.get_legend().get_texts()][0].startswith("huawei")
+        plt.close(ax.figure)

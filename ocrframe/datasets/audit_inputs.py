@@ -25,7 +25,9 @@ STREAM_AFTER = 1000  # responses; larger batches are audited chunk by chunk
 
 
 def frame_of(data: Any, frame: str | None) -> pd.DataFrame:
-    """The frame to audit from a DataFrame, Response, Batch or path."""
+    """The frame to audit from a DataFrame, Response, Batch or path. A Batch's has the
+    ``vendor`` column, as its streamed chunks have (so ``by="vendor"`` and the columns a
+    review shows do not depend on whether the batch was large enough to stream)."""
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, str | os.PathLike):
@@ -43,7 +45,9 @@ def frame_of(data: Any, frame: str | None) -> pd.DataFrame:
             f"cannot audit a {type(data).__name__}: pass a DataFrame, a Response, a Batch or "
             "a folder of saved responses"
         )
-    return method()
+    from .batch import Batch, with_vendor
+
+    return with_vendor(method()) if isinstance(data, Batch) else method()
 
 
 def default_frame(data: Any) -> str:

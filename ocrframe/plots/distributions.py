@@ -136,9 +136,11 @@ def _confidence_frame(data: Any, layer: str) -> pd.DataFrame:
         return pd.concat(frames, ignore_index=True)
     method = getattr(data, KINDS.get(layer, layer), None)
     if not isinstance(data, Response | dict) and callable(method):
+        from ..datasets.batch import Batch, with_vendor
+
         frame = method()
-        if isinstance(frame, pd.DataFrame):
-            return frame
+        if isinstance(frame, pd.DataFrame):  # a Batch's says its vendor, as a list's does
+            return with_vendor(frame) if isinstance(data, Batch) else frame
     return layer_frame(data, layer)
 
 
