@@ -11,6 +11,7 @@ detection per distinct set of keys present, not one per body.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,16 +26,12 @@ __all__ = ["struct_apis", "refitted", "list_apis"]
 def struct_apis(result: Any) -> list[str | None]:
     """The API the general path names each body whose ``result`` is an object (struct
     column ``result``): detected, else guessed, from the keys it holds."""
-    names = [f.name for f in result.type]
-    if not names:
-        return [None] * len(result)
-    has = np.column_stack([valid(field(result, name)) for name in names])  # bodies x keys
-    kinds, inverse = _distinct(has)
-    found = []
-    for mask in kinds:
-        body = {"result": dict.fromkeys(np.asarray(names)[mask].tolist(), "")}
-        found.append(detect_api(body) or guess_api(body))
-    return [found[i] for i in inverse]
+
+    def told(keys: list[str]) -> str | None:
+        body = {"result": dict.fromkeys(keys, "")}
+        return detect_api(body) or guess_api(body)
+
+    return _per_key_set(result, told)
 
 
 def refitted(result: Any, api: str) -> np.ndarray:
@@ -49,14 +46,10 @@ def refitted(result: Any, api: str) -> np.ndarray:
     >>> refitted(result, "general-text").tolist()
     [True, False]
     """
-    names = [f.name for f in result.type]
     own = model_keys().get(api)
-    if own is None or own.issuperset(names):  # the usual dataset: told without a look
+    if own is None or own.issuperset(f.name for f in result.type):  # the usual dataset
         return np.zeros(len(result), dtype=bool)
-    has = np.column_stack([valid(field(result, name)) for name in names])  # bodies x keys
-    kinds, inverse = _distinct(has)
-    moved = [refit(set(np.asarray(names)[mask].tolist()), api) != api for mask in kinds]
-    return np.asarray(moved, dtype=bool)[inverse]
+    return np.asarray(_per_key_set(result, lambda keys: refit(set(keys), api) != api), bool)
 
 
 def list_apis(items: Any, file: np.ndarray, number: np.ndarray, n: int) -> np.ndarray:
@@ -66,14 +59,26 @@ def list_apis(items: Any, file: np.ndarray, number: np.ndarray, n: int) -> np.nd
     detection names nothing."""
     out = np.full(n, None, dtype=object)
     first = np.flatnonzero(number == 0)
-    names = [f.name for f in items.type]
-    if not len(first) or not names:
-        return out
-    has = np.column_stack([valid(field(items, name))[first] for name in names])
-    kinds, inverse = _distinct(has)
-    told = [detect_api({"result": [dict.fromkeys(np.asarray(names)[k].tolist())]}) for k in kinds]
-    out[file[first]] = np.asarray(told, dtype=object)[inverse]
+    if len(first):
+        told = _per_key_set(items, lambda keys: detect_api({"result": [dict.fromkeys(keys)]}),
+                            first)  # fmt: skip
+        out[file[first]] = np.asarray(told, dtype=object)
     return out
+
+
+def _per_key_set(struct: Any, told: Callable[[list[str]], Any],
+                 rows: np.ndarray | None = None) -> list[Any]:  # fmt: skip
+    """``told(keys)`` for each row of struct column ``struct`` (its ``rows`` alone, when
+    given), ``keys`` the members the row holds: one call per distinct set of them."""
+    names = [f.name for f in struct.type]
+    n = len(struct) if rows is None else len(rows)
+    if not names:
+        return [told([])] * n
+    has = [valid(field(struct, name)) for name in names]
+    has = np.column_stack(has if rows is None else [h[rows] for h in has])  # rows x keys
+    kinds, inverse = _distinct(has)
+    values = [told(np.asarray(names)[mask].tolist()) for mask in kinds]
+    return [values[i] for i in inverse]
 
 
 def _distinct(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
