@@ -313,7 +313,7 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield path, node
 
 
-# --- which engine ----------------------------------------------------------------------------
+# --- which engine ------------------------------------------------------------------------------
 
 
 def _vendor(raw: dict[str, Any], vendor: str | None, api: str | None) -> str:
