@@ -678,6 +678,25 @@ def test_key_value_lists_of_any_operation_become_kv_with_boxes():
     assert_lossless(body)
 
 
+def test_a_list_of_values_beside_blocks_is_a_list_valued_field():
+    """Health Code's ``reached_city`` (list[str] in its SDK model) sits beside the words
+    blocks and the fields' confidence map: one ``fields`` row per city, not an ``other``
+    row holding the list as JSON."""
+    block = {"words": "Hi", "confidence": 0.9, "location": [[0, 0], [1, 0], [1, 1], [0, 1]]}
+    body = {"result": {"name": "Li Lei", "reached_city": ["Xi'an", "Lanzhou"],
+                       "confidence": {"name": 0.9, "reached_city": [0.8, 0.7]},
+                       "words_block_count": 1, "words_block_list": [block]}}  # fmt: skip
+    resp = ocrframe.read_response(body, api="health-code")
+    fields = resp.fields()
+    assert fields[["field", "item", "value", "confidence"]].astype(object).values.tolist() == [
+        ["name", pd.NA, "Li Lei", 0.9],
+        ["reached_city", 0, "Xi'an", 0.8],
+        ["reached_city", 1, "Lanzhou", 0.7],
+    ]
+    assert "other" not in resp.flatten()
+    assert_lossless(body)
+
+
 def test_hostile_numbers_and_lists_do_not_crash_or_blow_up_memory():
     # A span claimed as [0, 10**9] must not build a billion-element list; integers beyond int64
     # and list-valued counts must land somewhere (cells / other / document) instead of crashing.

@@ -181,6 +181,9 @@ def _walk_object(
                     ex.other(page, p, value)  # polygon of a table or region
                 elif isinstance(value, dict):
                     nested(key, value)
+                elif conf_map and _scalars(value):  # fields beside blocks (Health Code's
+                    _field(ex, page, group, key, value, conf_map.get(key),  # reached_city)
+                           loc_map.get(key), api, p)  # fmt: skip
                 else:
                     ex.other(page, p, value)
             elif key in conf_map or key in loc_map:
@@ -309,9 +312,12 @@ def _confidence_path(path: str, name: str) -> str:
 
 def _items(value: Any) -> list[Any] | None:
     """The elements of a list-valued field (a non-empty list of scalars), else None."""
-    if isinstance(value, list) and value and not any(isinstance(e, (list, dict)) for e in value):
-        return value
-    return None
+    return value if value and _scalars(value) else None
+
+
+def _scalars(value: Any) -> bool:
+    """Whether ``value`` is a list of scalars (empty included)."""
+    return isinstance(value, list) and not any(isinstance(e, (list, dict)) for e in value)
 
 
 _MAPS = ("confidence", "text_location")  # per-field maps an object holds beside its fields
