@@ -678,6 +678,34 @@ def test_key_value_lists_of_any_operation_become_kv_with_boxes():
     assert_lossless(body)
 
 
+def test_each_key_value_pair_tells_the_receipt_it_is_on():
+    """A page of Bank Receipts holds several receipts, each with its pairs: ``group`` names
+    the receipt as ``fields`` rows name it, so pairs can be pivoted to one row per receipt."""
+
+    def receipt(*pairs):
+        listed = [{"key": k, "value": v} for k, v in pairs]
+        return {"kv_pair_count": len(pairs), "kv_pair_list": listed}
+
+    receipts = [receipt(("Payer", "ACME"), ("Amount", "12.00")), receipt(("Payer", "Globex"))]
+    body = {"result": {"bank_receipt_count": 2, "bank_receipt_list": receipts}}
+    resp = ocrframe.read_response(body, api="bank-receipt")
+    kv = resp.kv()
+    assert kv[["group", "pair", "key", "value"]].values.tolist() == [
+        ["bank_receipt_list[0]", 0, "Payer", "ACME"],
+        ["bank_receipt_list[0]", 1, "Amount", "12.00"],
+        ["bank_receipt_list[1]", 2, "Payer", "Globex"],
+    ]
+    wide = kv.pivot(index="group", columns="key", values="value")
+    assert wide.to_dict("index")["bank_receipt_list[1]"]["Payer"] == "Globex"
+    counts = resp.fields().set_index("group")["value"]
+    assert counts["bank_receipt_list[0]"] == "2"  # its kv_pair_count, in the same group
+    # Pairs that sit in no list element (Smart Document Recognizer's) have the top level's "".
+    sdr = ocrframe.read_response(synthesize("smart-document-recognizer", seed=1,
+                                            params={"kv": True}))  # fmt: skip
+    assert (sdr.kv()["group"] == "").all() and empty_frame("kv")["group"].dtype == "str"
+    assert_lossless(body)
+
+
 def test_a_list_of_values_beside_blocks_is_a_list_valued_field():
     """Health Code's ``reached_city`` (list[str] in its SDK model) sits beside the words
     blocks and the fields' confidence map: one ``fields`` row per city, not an ``other``
@@ -737,6 +765,31 @@ def test_seal_text_confidence_is_the_words_confidence():
     assert frames["other"]["path"].tolist() == [
         "result.seal_list[0].words_block_list[1].words_confidence"
     ]
+
+
+def test_each_seal_is_a_fields_row_and_its_words_name_it():
+    """Two seals on a page: each seal's polygon went to ``other``, its type and confidence to
+    ``document`` columns per seal (``seal_list[1].type``), and its words restarted ``block``
+    at 0 with nothing telling which seal they came from."""
+
+    def seal(kind, conf, x, *texts):
+        blocks = [{"words": t, "words_confidence": 0.9} for t in texts]
+        square = [[x, 0], [x + 9, 0], [x + 9, 9], [x, 9]]
+        return {"type": kind, "confidence": conf, "location": square, "words_block_list": blocks}
+
+    body = {"result": {"seal_list": [seal("round", 0.91, 0, "ACME", "Ltd"),
+                                     seal("oval", 0.8, 50, "PAID")]}}  # fmt: skip
+    frames = ocrframe.read_response(body, api="seal").flatten()
+    assert set(frames) == {"words", "fields"}
+    assert frames["words"][["region", "block", "text"]].astype(object).values.tolist() == [
+        [0, 0, "ACME"], [0, 1, "Ltd"], [1, 0, "PAID"],
+    ]  # fmt: skip
+    seals = frames["fields"][["group", "field", "value", "confidence", "x1", "x3"]]
+    assert seals.values.tolist() == [
+        ["seal_list[0]", "type", "round", 0.91, 0.0, 9.0],
+        ["seal_list[1]", "type", "oval", 0.8, 50.0, 59.0],
+    ]
+    assert_lossless(body)
 
 
 def test_financial_statement_table_location_is_the_tables_outline():

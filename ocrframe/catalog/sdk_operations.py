@@ -399,8 +399,8 @@ SDK_RECORDS: tuple[ApiSpec, ...] = (
         accepts_pdf=True,
         min_side=15,
         max_side=8192,
-        families=("words", "document"),
-        doc="Seal_list items carry text blocks with words_confidence.",
+        families=("words", "fields"),
+        doc="Seal_list items carry text blocks with words_confidence; each seal is a fields row.",
     ),
     _undocumented(
         "taxi-invoice",

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..detection import FONT_KEYS
 from . import rules
-from ._schema import BBOX, SCHEMAS, column_array, concat_arrays
+from ._schema import BBOX, MISSING, SCHEMAS, column_array, concat_arrays
 
 # The members each structure's frame covers (the rest of an object goes to other).
 WORD_KEYS = frozenset({"words", "confidence", "location", "char_list", "words_list"}) | FONT_KEYS
@@ -107,7 +107,7 @@ class Extraction:
             return
         if n < ARRAY_ROWS:  # a typed array per column costs more than it saves
             for col, lst in self.cols[family].items():
-                values = columns.get(col)
+                values = columns.get(col, MISSING.get(col))
                 if isinstance(values, np.ndarray):
                     lst.extend(values.tolist())
                 else:
@@ -117,7 +117,7 @@ class Extraction:
         self.pack([family])  # the rows held so far come first
         dtypes = dict(SCHEMAS[family])
         for col, chunks in self.packed[family].items():
-            values = columns.get(col)
+            values = columns.get(col, MISSING.get(col))
             if not isinstance(values, (list, np.ndarray)):
                 values = [values] * n
             chunks.append(column_array(values, dtypes[col], n))
@@ -147,7 +147,7 @@ class Extraction:
             return
         get = values.get
         for col, append in self._appends[family]:
-            append(get(col))
+            append(get(col, MISSING.get(col)))
         self.counts[family] += 1
 
     def add_row(self, family: str, values: tuple[Any, ...]) -> None:

@@ -17,7 +17,7 @@ from ..detection import PLATE_KEYS, SDR_KINDS
 from ..parsing import page_number
 from ..response import BASE64_FIELDS, sdr_one_page
 from . import rules
-from ._collect import Extraction
+from ._collect import Extraction, dict_items
 from ._families import (
     is_kv_list,
     walk_blocks,
@@ -153,12 +153,14 @@ def _walk_object(
             walk_blocks(ex, value, p, page)
         elif key == "words_region_list":
             walk_regions(ex, value, p, page)
+        elif key == "seal_list" and isinstance(value, list):
+            _walk_seals(ex, value, p, page, api, group)
         elif key in SDR_KINDS and isinstance(value, dict):
             _walk_object(ex, value, p, page, api, group)
         elif key in ("table_list", "form_list"):
             walk_tables(ex, value, p, page, "table" if key == "table_list" else "form")
         elif key == "kv_block_list" or is_kv_list(value):
-            walk_kv(ex, value, p, page)
+            walk_kv(ex, value, p, page, group)
         elif key == "layout_block_list":
             walk_layout(ex, value, p, page)
         elif key == "formula_list":
@@ -215,6 +217,19 @@ def _walk_object(
             _field(ex, page, group, key, None, conf_map.get(key), value, api, p)
         else:
             _field(ex, page, group, key, value, conf_map.get(key), loc_map.get(key), api, p)
+
+
+def _walk_seals(
+    ex: Extraction, seals: list[Any], path: str, page: int, api: str | None, group: str
+) -> None:
+    """Seal: each seal's text blocks are ``words`` rows whose ``region`` is the seal's index
+    in the list; the seal itself (type, confidence, polygon) is one ``fields`` row of group
+    ``seal_list[i]``, as any object with a type and a location gives."""
+    for i, where, seal in dict_items(ex, seals, path, page):
+        if "words_block_list" in seal:
+            walk_blocks(ex, seal["words_block_list"], f"{where}.words_block_list", page, region=i)
+        rest = {k: v for k, v in seal.items() if k != "words_block_list"}
+        _walk_object(ex, rest, where, page, api, _join(group, f"seal_list[{i}]"))
 
 
 def _child_map(ex: Extraction, page: int, where: str, given: Any, value: Any) -> Any:

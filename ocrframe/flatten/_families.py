@@ -212,9 +212,10 @@ _KV_KEYS = {"key", "value", "confidence", "words_block_list", "words_block_count
             "key_location", "value_location"}  # fmt: skip
 
 
-def walk_kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
+def walk_kv(ex: Extraction, pairs: Any, path: str, page: int, group: str = "") -> None:
     """Key-value pairs: Smart Document Recognizer's (boxes in ``words_block_list``) and other
-    operations' (``key_location`` / ``value_location``)."""
+    operations' (``key_location`` / ``value_location``). ``group``: the list element holding
+    the list (Bank Receipt's ``bank_receipt_list[1]``: which receipt a pair is on)."""
     start = ex.next_id((page, "pair"), len(pairs) if isinstance(pairs, list) else 0)
     for i, where, pair in dict_items(ex, pairs, path, page):
         # (box path, where its location is: object path and key, box) for every key or value
@@ -231,7 +232,7 @@ def walk_kv(ex: Extraction, pairs: Any, path: str, page: int) -> None:
                 boxes.append((where, where, f"{role}_location", box))
         key, value = rules.text(pair.get("key")), rules.text(pair.get("value"))
         conf = checked_confidence(ex, pair.get("confidence"), page, where, "confidence")
-        ex.add_row("kv", (page, start + i, key, value, conf, len(boxes)))
+        ex.add_row("kv", (page, start + i, key, value, conf, len(boxes), group))
         for j, (box_path, location_path, location_key, box) in enumerate(boxes):
             role, text = rules.text(box.get("type")), rules.text(box.get("words"))
             poly = checked_polygon(ex, box.get("location"), page, location_path, location_key)

@@ -77,6 +77,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("value", STR),
         ("confidence", FLOAT),
         ("n_boxes", INT),
+        ("group", STR),
     ],
     "kv_boxes": [("page", INT), ("pair", INT), ("box", INT), ("role", STR), ("text", STR), *_GEOM],
     "layout": [
@@ -118,6 +119,10 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
 
 FRAMES: tuple[str, ...] = tuple(SCHEMAS)
 
+# What a row that gives no value for a column holds there (NA unless named here): ``group``,
+# the list element or nested object a row belongs to, is "" for the top level.
+MISSING: dict[str, Any] = {"group": ""}
+
 # Which response a row comes from: a batch puts these first in every frame.
 ID_COLUMNS: tuple[str, ...] = ("source", "api", "vendor")
 # Names a key of the response may not take as a ``document`` column: it keeps its path.
@@ -143,7 +148,10 @@ def build_frame(name: str, columns: dict[str, Any]) -> pd.DataFrame:
     for col, dtype in schema:
         if col in BBOX:
             continue
-        data[col] = column_array(columns.get(col), dtype, n)
+        values = columns.get(col)
+        if values is None and col in MISSING:
+            values = [MISSING[col]] * n
+        data[col] = column_array(values, dtype, n)
     if "confidence" in data:
         data["confidence"] = confidence_array(data["confidence"])
     for names in (POLYGON, TEXT_POLYGON):
