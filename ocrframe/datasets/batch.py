@@ -294,7 +294,8 @@ class Batch:
         """
         check_frame_name(name)
         if name == "document":  # typed once over every chunk's rows, as flatten types it
-            return self._frames([name]).get(name, self._with_vendor(_empty_with_ids(name)))
+            found = self._frames([name]).get(name)
+            return found if found is not None else self._with_vendor(_empty_with_ids(name))
         parts = list(self._chunks(name, CHUNK))  # read now: flatten's chunks, the same
         if not parts:
             return self._with_vendor(_empty_with_ids(name))
