@@ -151,7 +151,12 @@ def _frame_values(frames: dict[str, pd.DataFrame]) -> tuple[set[str], set[float]
 @needs_data
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.endswith(".json")))
 def test_no_scalar_value_is_lost(name):
-    raw = json.loads((VENDORS / name).read_text())
+    assert_nothing_lost(json.loads((VENDORS / name).read_text()))
+
+
+def assert_nothing_lost(raw: dict) -> None:
+    """Every scalar of ``raw`` is in a frame: in ``other`` at its path, or a frame value (a
+    number as it is, on the 0-100 scale divided by 100, or as its JSON text)."""
     frames = ocrframe.flatten(raw)
     other = set(frames["other"]["path"]) if "other" in frames else set()
     texts, numbers = _frame_values(frames)
@@ -163,7 +168,9 @@ def test_no_scalar_value_is_lost(name):
         if isinstance(value, str) and {value, value.strip(), value.lower()} & texts:
             continue
         if isinstance(value, (int, float)) and (
-            round(float(value), 6) in numbers or round(float(value) / 100, 6) in numbers
+            round(float(value), 6) in numbers
+            or round(float(value) / 100, 6) in numbers
+            or json.dumps(value) in texts
         ):
             continue
         lost.append((path, value))
@@ -651,3 +658,55 @@ def test_hocr_lines_without_word_elements_keep_their_text():
     resp = ocrframe.read_response(hocr)
     assert resp.vendor == "tesseract" and len(resp.tokens()) == 0
     assert resp.words()["text"].tolist() == ["Down the Rabbit-Hole"]
+
+
+@needs_data
+def test_fields_keep_the_engines_normalised_values():
+    """A field's value as read and as the engine normalised it (Azure's valueNumber /
+    valueDate, Document AI's normalizedValue, Textract AnalyzeID's NormalizedValue): the
+    normalised one sat in ``other``, out of reach of a sum or a date comparison."""
+    receipt = (
+        VENDORS
+        / "azure-read"
+        / ("Azure-Samples_cognitive-services-REST-api-samples__receipt-result.json")
+    )
+    fields = ocrframe.read_response(receipt).fields().set_index("field")
+    assert fields.loc["Total", ["value", "value_norm"]].tolist() == ["$14.50", "14.5"]
+    assert fields.loc["TransactionDate", ["value", "value_norm"]].tolist() == [
+        "6/10/2019", "2019-06-10"
+    ]  # fmt: skip
+    total = {
+        "type": "currency",
+        "content": "$14.50",
+        "confidence": 0.97,
+        "valueCurrency": {"currencySymbol": "$", "amount": 14.5, "currencyCode": "USD"},
+    }
+    invoice = {"analyzeResult": {"modelId": "prebuilt-invoice", "content": "Total $14.50",
+                                 "documents": [{"fields": {"InvoiceTotal": total}}]}}  # fmt: skip
+    f = ocrframe.read_response(invoice).fields()
+    assert f[["value", "value_norm"]].values.tolist() == [["$14.50", "14.5"]]  # the amount
+    assert {"USD", "$"} <= set(ocrframe.read_response(invoice).flatten()["other"]["value"])
+    money = {"text": "9.5", "moneyValue": {"currencyCode": "USD", "units": 9}}
+    date = {"text": "2024-01-31"}
+    docai = {"text": "Total $9.50", "entities": [
+        {"type": "total_amount", "mentionText": "$9.50", "confidence": 0.9,
+         "normalizedValue": money},
+        {"type": "invoice_date", "confidence": 0.8, "normalizedValue": date}]}  # fmt: skip
+    f = ocrframe.read_response(docai).fields()
+    assert f[["field", "value", "value_norm"]].values.tolist() == [
+        ["total_amount", "$9.50", "9.5"], ["invoice_date", "2024-01-31", "2024-01-31"]
+    ]  # fmt: skip
+    born = {"Text": "01/02/1990", "Confidence": 99.0,
+            "NormalizedValue": {"Value": "1990-01-02T00:00:00", "ValueType": "Date"}}  # fmt: skip
+    textract = {"DocumentMetadata": {"Pages": 1}, "IdentityDocuments": [{
+        "DocumentIndex": 1, "IdentityDocumentFields": [
+            {"Type": {"Text": "DATE_OF_BIRTH"}, "ValueDetection": born},
+            {"Type": {"Text": "FIRST_NAME"}, "ValueDetection": {"Text": "JANE"}}]}]}  # fmt: skip
+    f = ocrframe.read_response(textract).fields()
+    assert f["value_norm"].tolist()[0] == "1990-01-02T00:00:00"
+    assert pd.isna(f["value_norm"].tolist()[1])
+    # Huawei gives no normalised value: the column is there, empty.
+    passport = ocrframe.read_response(ocrframe.sample_path("passport")).fields()
+    assert passport["value_norm"].isna().all() and passport["value_norm"].dtype == "str"
+    for body in (invoice, docai, textract):
+        assert_nothing_lost(body)

@@ -314,7 +314,7 @@ class Batch:
         >>> from ocrframe import sample_path
         >>> b = Batch([read_response(sample_path(n)) for n in ("general-text", "passport")])
         >>> {name: frame.shape for name, frame in b.flatten().items()}
-        {'words': (60, 22), 'fields': (9, 21), 'document': (1, 5)}
+        {'words': (60, 22), 'fields': (9, 22), 'document': (1, 5)}
         """
         return self._frames(FLATTENERS)
 

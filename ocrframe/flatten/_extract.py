@@ -317,7 +317,7 @@ def _field_row(
     poly = None if loc is None else rules.polygon(loc)
     if poly is None and loc is not None:
         ex.other(page, path + suffix + "#location", loc)
-    ex.add_row("fields", (*ids, rules.text(value), c, *(poly or _NO_POLYGON)))
+    ex.add_row("fields", (*ids, rules.text(value), None, c, *(poly or _NO_POLYGON)))
 
 
 def _confidence_path(path: str, name: str) -> str:

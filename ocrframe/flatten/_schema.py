@@ -99,6 +99,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
         ("field_norm", STR),
         ("item", NULLABLE_INT),
         ("value", STR),
+        ("value_norm", STR),
         ("confidence", FLOAT),
         *_GEOM,
     ],
@@ -214,9 +215,11 @@ def column_array(values: Any, dtype: str, n: int) -> Any:
     >>> column_array([1, None], "Int64", 2).tolist()
     [1, <NA>]
     """
-    if values is None:
-        if dtype == FLOAT:  # a column no row has (cells without boxes): no list of Nones
+    if values is None:  # a column no row has (cells without boxes): no list of Nones
+        if dtype == FLOAT:
             return np.full(n, np.nan)
+        if dtype == STR:
+            return _missing_strings(n)
         values = [None] * n
     if dtype == NULLABLE_INT and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
         return pd.arrays.IntegerArray(values.astype(np.int64), np.zeros(len(values), dtype=bool))
@@ -238,6 +241,13 @@ def column_array(values: Any, dtype: str, n: int) -> Any:
     if dtype == NULLABLE_INT:
         return _nullable_int(values, n)
     return pd.array(values, dtype=dtype)
+
+
+def _missing_strings(n: int) -> Any:
+    """A ``str`` column of ``n`` missing values, as the frames' string columns hold them."""
+    import pyarrow as pa
+
+    return pd.array(pa.nulls(n, pa.large_string()), dtype="str")
 
 
 def _nullable_int(values: list[Any], n: int) -> Any:

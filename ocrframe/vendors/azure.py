@@ -15,10 +15,9 @@ see :mod:`.azure_cv`): v2.x ``readResults`` / ``pageResults`` /
 from __future__ import annotations
 
 import bisect
-import json
 from typing import Any
 
-from ..flatten import Extraction, normalise_field
+from ..flatten import Extraction, normalise_field, rules
 from .azure_cv import read_image_analysis, read_regions
 from .base import Reader, dict_items, get, quad_flat, quad_xy, snake, whole
 
@@ -313,23 +312,17 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
         items_key, items = vkey, sdk_value
     if vkey is not None and vkey in (items_key, obj_key):  # the value is the items or fields
         sdk_value = None
-    if value is None and sdk_value is not None:
-        value = (
-            json.dumps(sdk_value, ensure_ascii=False) if isinstance(sdk_value, dict) else sdk_value
-        )
-        r.use(f"{path}.{vkey}")
-    if value is None:  # no text read from the page: the normalised value
+    typed = None  # the service's normalised value (valueNumber, valueDate...) as text
+    if sdk_value is not None:
+        typed = _normalised(r, sdk_value, f"{path}.{vkey}")
+    else:
         for vname in _VALUE_KEYS:
             key, v = get(f, vname)
-            if key is not None and not isinstance(v, (dict, list)):
-                value = v
-                r.use(f"{path}.{key}")
-                break
             if key is not None:
-                value = json.dumps(v, ensure_ascii=False)
-                r.use(f"{path}.{key}")
+                typed = _normalised(r, v, f"{path}.{key}")
                 break
-    row["value"] = None if value is None else str(value)
+    row["value_norm"] = rules.text(typed)
+    row["value"] = rules.text(value) if value is not None else row["value_norm"]
     row["confidence"] = r.confidence(f, path)
     page = r.page(f, path, "page")  # v2
     if page is not None:
@@ -348,6 +341,16 @@ def _field(r: Reader, f: Any, path: str, name: str, group: str, is_id: bool) -> 
         sub = f"{group}.{name}" if group else name
         for cname, child in obj.items():
             _field(r, child, f"{path}.{obj_key}.{cname}", cname, sub, is_id)
+
+
+def _normalised(r: Reader, value: Any, path: str) -> Any:
+    """A field's typed value (at ``path``), marked used: a currency's ``amount`` (its symbol
+    and code stay in ``other``), anything else whole."""
+    if isinstance(value, dict) and isinstance(value.get("amount"), (int, float)):
+        r.use(f"{path}.amount")
+        return value["amount"]
+    r.use(path)
+    return value
 
 
 def _object(f: Any) -> tuple[str | None, Any]:

@@ -247,17 +247,19 @@ class _Doc:
         r = self.r
         kind, _ = r.value(ent, path, "type")
         value, _ = r.value(ent, path, "mentionText")
-        if value is None:
-            key, norm = get(ent, "normalizedValue")
-            if isinstance(norm, dict) and isinstance(norm.get("text"), str):
-                value = norm["text"]
-                r.use(f"{path}.{key}.text")
+        key, norm = get(ent, "normalizedValue")  # the canonical text (ISO date, amount)
+        normalised = norm.get("text") if isinstance(norm, dict) else None
+        if isinstance(normalised, str):
+            r.use(f"{path}.{key}.text")
+        else:
+            normalised = None
         name = str(kind) if kind is not None else None
         row: dict[str, Any] = {
             "page": 1,
             "group": group,
             "field": name,
-            "value": value,
+            "value": normalised if value is None else value,
+            "value_norm": normalised,
             "confidence": r.confidence(ent, path),
             "field_norm": normalise_field(name.lower().replace(" ", "_").replace("-", "_"))
             if name

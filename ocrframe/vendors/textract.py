@@ -382,11 +382,23 @@ def _field_rows(
             "field": label,
             "field_norm": norm,
             "value": value.get("Text"),
+            "value_norm": _normalised(r, value, f"{where}.ValueDetection"),
         }
         r.use(f"{where}.ValueDetection.Text")
         row["confidence"] = r.confidence(value, f"{where}.ValueDetection", "Confidence", SCALE)
         _geometry(r, row, value, f"{where}.ValueDetection")
         r.add("fields", row)
+
+
+def _normalised(r: Reader, detection: dict[str, Any], path: str) -> str | None:
+    """AnalyzeID's ``NormalizedValue.Value`` of a detection (a date as ISO 8601), marked
+    used; None without one."""
+    norm = detection.get("NormalizedValue")
+    value = norm.get("Value") if isinstance(norm, dict) else None
+    if not isinstance(value, str):
+        return None
+    r.use(f"{path}.NormalizedValue.Value")
+    return value
 
 
 def _expense(r: Reader, raw: dict[str, Any]) -> None:
