@@ -9,7 +9,9 @@ one engine's results); in one process and interleaved round by round (median of 
 - pyarrow: its JSON reader over the same bytes, newline-delimited, 1 thread (n/a where it refuses
   them: a list at the top, or values it cannot type alike);
 - ocrframe: ``read_responses(folder).flatten()``, every frame with ``other`` (each value no frame
-  column holds, with its path).
+  column holds, with its path);
+- words: ``read_responses(folder).words()``, the one frame an audit of lines reads (what no
+  frame holds is not gathered then).
 
 Other engines' results are read by their readers in Python, file by file (the columnar readers
 take Huawei's shapes), so this measures how far from the parse that walk is.
@@ -61,6 +63,10 @@ def ours(paths: list[Path]) -> int:
     return sum(len(f) for f in read_responses(paths[0].parent).flatten().values())
 
 
+def ours_words(paths: list[Path]) -> int:
+    return len(read_responses(paths[0].parent).words())
+
+
 def timed(method: Callable[[list[Path]], int], paths: list[Path]) -> float | None:
     start = time.perf_counter()
     try:
@@ -78,9 +84,11 @@ def main() -> None:
     sources = sorted(p for p in VENDORS.glob("*/*") if p.suffix in (".json", ".hocr", ".xml"))
     if not sources:
         raise SystemExit(f"no vendor files under {VENDORS}")
-    methods = {"json.loads": python_parse, "pyarrow": arrow_parse, "ocrframe": ours}
+    methods = {"json.loads": python_parse, "pyarrow": arrow_parse, "ocrframe": ours,
+               "words": ours_words}  # fmt: skip
     print(f"\n{args.files} copies per file, median of {args.rounds} interleaved rounds (s)")
-    print(f"{'file':<62}{'MB':>6}{'json':>8}{'arrow':>8}{'ours':>8}{'/json':>8}{'/arrow':>8}")
+    print(f"{'file':<62}{'MB':>6}{'json':>8}{'arrow':>8}{'ours':>8}{'words':>8}{'/json':>8}"
+          f"{'/arrow':>8}{'words/json':>11}")  # fmt: skip
     for source in sources:
         paths = dataset(source, args.files)
         times: dict[str, list[float]] = {name: [] for name in methods}
@@ -95,9 +103,12 @@ def main() -> None:
         mb = sum(p.stat().st_size for p in paths) / 1e6
         cells = [f"{med[n]:8.3f}" if med[n] is not None else f"{'n/a':>8}" for n in methods]
         ratios = [
-            f"{med['ocrframe'] / med[n]:7.1f}x" if med[n] else f"{'n/a':>8}"
-            for n in ("json.loads", "pyarrow")
+            f"{med[ours] / med[n]:7.1f}x" if med[n] else f"{'n/a':>8}"
+            for ours, n in (("ocrframe", "json.loads"), ("ocrframe", "pyarrow"))
         ]
+        ratios.append(
+            f"{med['words'] / med['json.loads']:10.1f}x" if med["json.loads"] else f"{'n/a':>11}"
+        )
         name = f"{source.parent.name}/{source.name}"[:60]
         print(f"{name:<62}{mb:6.1f}{''.join(cells)}{''.join(ratios)}")
 

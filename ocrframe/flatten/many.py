@@ -57,7 +57,7 @@ def extract_response(resp: Response, ex: Extraction) -> Extraction:
         from ..vendors import extract_vendor
 
         ex.begin()
-        ex.absorb(extract_vendor(resp))
+        ex.absorb(extract_vendor(resp, other="other" in ex.wanted))
         return ex
     try:
         return extract(resp.raw, resp.api, resp.page, ex)

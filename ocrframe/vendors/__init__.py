@@ -70,10 +70,11 @@ def wrap_list(x: list[Any]) -> dict[str, Any]:
     return {"responses": x}
 
 
-def extract_vendor(resp: Response) -> Extraction:
-    """The frames of a non-Huawei response, by its ``vendor``."""
+def extract_vendor(resp: Response, other: bool = True) -> Extraction:
+    """The frames of a non-Huawei response, by its ``vendor``; ``other``: whether to gather
+    what no frame holds (a walk of every value: skipped when that frame is not asked for)."""
     module = importlib.import_module(f".{_MODULES[resp.vendor]}", __name__)
-    ex = module.read(resp.raw)
+    ex = module.read(resp.raw, other)
     _line_confidence(ex)
     if isinstance(resp.page, int) and resp.page > 1:
         _shift_pages(ex, resp.page - 1)

@@ -137,9 +137,9 @@ def _parse(text: str) -> _Node:
     return root
 
 
-def read(raw: dict[str, Any]) -> Extraction:
+def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     """The frames of ``{"alto": text}``."""
-    r = Reader(raw)
+    r = Reader(raw, other)
     r.use("alto")
     root = _parse(raw["alto"])
     unit = _unit(root)

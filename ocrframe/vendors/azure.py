@@ -24,9 +24,9 @@ from .base import Reader, dict_items, get, quad_flat, quad_xy, snake, whole
 __all__ = ["read"]
 
 
-def read(raw: dict[str, Any]) -> Extraction:
+def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     """The frames of an Azure analyze result (any version, any model)."""
-    r = Reader(raw)
+    r = Reader(raw, other)
     if isinstance(raw.get("regions"), list):
         return read_regions(raw, r)
     key, result = get(raw, "analyzeResult")

@@ -239,9 +239,10 @@ def dict_items(obj: Any, base: str, name: str) -> Iterator[tuple[str, dict[str, 
 class Reader:
     """Frame columns being filled from one parsed input, and the JSON paths already used."""
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, other: bool = True) -> None:
         self.raw = raw
         self.ex = Extraction()
+        self.other = other  # whether finish() keeps what no frame holds (else: not walked)
         self.used: set[str] = set()
         self.page_of: dict[str, int] = {}  # path prefix -> page, for `other` rows
         # family -> (rows counted, rows per page) for count()
@@ -368,8 +369,10 @@ class Reader:
         return None if index is None else index + 1
 
     def finish(self) -> Extraction:
-        """Every scalar not marked used goes to ``other`` with its path; returns the frames."""
-        self._leftovers(self.raw, "", 1)
+        """Every scalar not marked used goes to ``other`` with its path (unless the reader
+        was told ``other`` is not wanted); returns the frames."""
+        if self.other:
+            self._leftovers(self.raw, "", 1)
         return self.ex
 
     def _leftovers(self, node: Any, path: str, page: int) -> None:

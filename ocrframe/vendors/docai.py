@@ -24,9 +24,9 @@ from .base import MAX_PAGES, Reader, dict_items, get, join_path, listed, num, qu
 __all__ = ["read"]
 
 
-def read(raw: dict[str, Any]) -> Extraction:
+def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     """The frames of a Document AI document."""
-    r = Reader(raw)
+    r = Reader(raw, other)
     key, doc = get(raw, "document")
     base = key if isinstance(doc, dict) else ""
     doc = doc if isinstance(doc, dict) else raw

@@ -51,9 +51,9 @@ def _enum(v: Any, names: tuple[str, ...]) -> Any:
     return v
 
 
-def read(raw: dict[str, Any]) -> Extraction:
+def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     """The frames of a Vision annotate response (or a list of them)."""
-    r = Reader(raw)
+    r = Reader(raw, other)
     responses = raw.get("responses")
     if isinstance(responses, list):
         page = 1

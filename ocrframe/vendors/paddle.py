@@ -37,9 +37,9 @@ __all__ = [
 STRUCTURE_KEYS = ("overall_ocr_res", "parsing_res_list", "table_res_list")
 
 
-def read(raw: dict[str, Any]) -> Extraction:
+def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     """The frames of a PaddleOCR result."""
-    r = Reader(raw)
+    r = Reader(raw, other)
     served = serving_results(raw)
     if served is not None:
         _serving(r, raw, *served)

@@ -40,13 +40,13 @@ _KEEP = {"ocr_page", "ocrx_word", "ocrx_cinfo", *_LINES, *_AREAS}
 _VOID = {"meta", "br", "img", "link", "hr", "input"}
 
 
-def read(raw: dict[str, Any]) -> Extraction:
+def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     """The frames of a Tesseract hOCR text, ALTO text or ``image_to_data`` columns."""
     if isinstance(raw.get("alto"), str):
         from .alto import read as read_alto
 
-        return read_alto(raw)
-    r = Reader(raw)
+        return read_alto(raw, other)
+    r = Reader(raw, other)
     if isinstance(raw.get("hocr"), str):
         r.use("hocr")
         _hocr(r, raw["hocr"])

@@ -125,9 +125,9 @@ def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> N
         r.use(f"{path}.Geometry.BoundingBox")
 
 
-def read(raw: dict[str, Any]) -> Extraction:
+def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     """The frames of a Textract response (any operation)."""
-    r = Reader(raw)
+    r = Reader(raw, other)
     g = _Graph(r, raw)
     line_of: dict[str, int] = {}
     lines: dict[int, int] = {}
