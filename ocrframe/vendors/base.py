@@ -123,6 +123,9 @@ def quad(points: list[tuple[float, float]]) -> tuple[list[float], bool]:
     return rect(min(xs), min(ys), max(xs), max(ys)), False
 
 
+_PLAIN_NUMBERS = (float, int)  # types of JSON numbers (bool is a type of its own)
+
+
 def quad_xy(v: Any, x: str = "x", y: str = "y", default: float | None = None) -> Any:
     """Points from ``[{"x": .., "y": ..}, ...]`` (Vision omits zero coordinates: ``default``).
     A point holding any other key is not exact: the list stays for ``other`` with it.
@@ -131,8 +134,21 @@ def quad_xy(v: Any, x: str = "x", y: str = "y", default: float | None = None) ->
     ([0.0, 0.0, 2.0, 0.0, 2.0, 1.0, 0.0, 1.0], True)
     >>> quad_xy([{"X": 0, "Y": 0, "Z": 5}, {"X": 1, "Y": 0}, {"X": 1, "Y": 1}], "X", "Y")[1]
     False
+    >>> quad_xy([{"X": 0.5, "Y": 0}, {"X": 1, "Y": 0}, {"X": 1, "Y": 1}, {"X": 0, "Y": True}],
+    ...         "X", "Y"), quad_xy([{"x": 1, "y": 2}] * 3 + [{"x": float("nan"), "y": 0}])
+    (None, None)
     """
-    if not isinstance(v, list) or not v or not all(isinstance(p, dict) for p in v):
+    if not isinstance(v, list) or not v:
+        return None
+    if len(v) == 4:  # what engines write: 4 points of 2 finite numbers (no other test then)
+        a, b, c, d = v
+        if type(a) is type(b) is type(c) is type(d) is dict and len(a) == len(b) == len(c) == 2:
+            flat = [a.get(x), a.get(y), b.get(x), b.get(y), c.get(x), c.get(y), d.get(x), d.get(y)]
+            if len(d) == 2 and all(type(f) in _PLAIN_NUMBERS for f in flat):
+                flat = [float(f) for f in flat]
+                if math.isfinite(sum(flat)):
+                    return flat, True
+    if not all(isinstance(p, dict) for p in v):
         return None
     pts = []
     for p in v:
@@ -250,6 +266,10 @@ class Reader:
 
     def use(self, *paths: str | None) -> None:
         """Mark paths (and everything under them) as held by a frame."""
+        if len(paths) == 1:  # the usual call
+            if paths[0]:
+                self.used.add(paths[0])
+            return
         self.used.update(p for p in paths if p)
 
     def add(self, family: str, row: dict[str, Any]) -> None:
