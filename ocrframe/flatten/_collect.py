@@ -39,10 +39,7 @@ class Extraction:
         self.cols: dict[str, dict[str, list[Any]]] = {
             name: {c: [] for c, _ in schema if c not in BBOX} for name, schema in SCHEMAS.items()
         }
-        self._appends = {
-            name: [(col, lst.append) for col, lst in cols.items()]
-            for name, cols in self.cols.items()
-        }
+        self._appends = {name: _appends(cols) for name, cols in self.cols.items()}
         self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)  # rows held in the lists
         self.document: dict[int, dict[str, Any]] = {}
         self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
@@ -129,7 +126,7 @@ class Extraction:
         if not self.packed_rows[name]:
             cols = self.cols[name]
             self.cols[name] = {c: [] for c in cols}
-            self._appends[name] = [(c, lst.append) for c, lst in self.cols[name].items()]
+            self._appends[name] = _appends(self.cols[name])
         else:
             self.pack([name])
             cols = {c: _joined(chunks) for c, chunks in self.packed[name].items()}
@@ -146,8 +143,8 @@ class Extraction:
         if family not in self.wanted:
             return
         get = values.get
-        for col, append in self._appends[family]:
-            append(get(col, MISSING.get(col)))
+        for col, append, missing in self._appends[family]:
+            append(get(col, missing))
         self.counts[family] += 1
 
     def add_row(self, family: str, values: tuple[Any, ...]) -> None:
@@ -155,7 +152,7 @@ class Extraction:
         the bounding box): cheaper than :meth:`add` for the walk's most frequent rows."""
         if family not in self.wanted:
             return
-        for (_, append), value in zip(self._appends[family], values, strict=True):
+        for (_, append, _), value in zip(self._appends[family], values, strict=True):
             append(value)
         self.counts[family] += 1
 
@@ -180,6 +177,12 @@ class Extraction:
     def doc(self, page: int, key: str, value: Any) -> None:
         if "document" in self.wanted:
             self.document.setdefault(page, {})[key] = value
+
+
+def _appends(cols: dict[str, list[Any]]) -> list[tuple[str, Any, Any]]:
+    """Per column of a family: its name, its list's ``append`` and what a row that gives no
+    value for it holds (:data:`~ocrframe.flatten._schema.MISSING`)."""
+    return [(col, lst.append, MISSING.get(col)) for col, lst in cols.items()]
 
 
 def _joined(chunks: list[Any]) -> Any:
