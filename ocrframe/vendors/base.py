@@ -265,7 +265,10 @@ class Reader:
         self.counted: dict[str, tuple[int, dict[Any, int]]] = {}
 
     def use(self, *paths: str | None) -> None:
-        """Mark paths (and everything under them) as held by a frame."""
+        """Mark paths (and everything under them) as held by a frame (only ``other`` needs
+        to know: nothing is marked when it is not gathered)."""
+        if not self.other:
+            return
         if len(paths) == 1:  # the usual call
             if paths[0]:
                 self.used.add(paths[0])
