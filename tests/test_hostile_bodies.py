@@ -398,3 +398,21 @@ def monkeypatch_blocks():
 )
 def test_polygon_rule_edges(loc, expected):
     assert rules.polygon(loc) == expected
+
+
+def test_deep_hocr_is_refused_like_deep_json_and_alto(tmp_path):
+    """hOCR words nested 3,000 deep crashed the reader with a bare RecursionError; it is
+    refused with the limit ALTO and JSON have, and a dataset records the file and goes on."""
+    word = "<span class='ocrx_word' title='bbox 1 1 2 2; x_wconf 90'>w"
+    page = "<div class='ocr_page' title='bbox 0 0 9 9'><span class='ocr_line' title='bbox 0 0 9 9'>"
+    deep = f"<html><body>{page}{word * 3000}{'</span>' * 3001}</div></body></html>"
+    (tmp_path / "deep.hocr").write_text(deep)
+    with pytest.raises(ResponseFormatError, match=f"hOCR nested more than {MAX_DEPTH}"):
+        ocrframe.flatten(tmp_path / "deep.hocr")
+    shallow = f"<html><body>{page}{word * 3}{'</span>' * 4}</div></body></html>"
+    (tmp_path / "ok.hocr").write_text(shallow)
+    batch = ocrframe.read_responses(tmp_path)
+    with pytest.warns(RuntimeWarning, match="deep.hocr"):
+        tokens = batch.tokens()
+    assert tokens["text"].tolist() == ["w", "w", "w"]
+    assert batch.errors["source"].str.endswith("deep.hocr").tolist() == [True]

@@ -3,7 +3,8 @@
 as JSON) and ALTO XML (``{"alto": text}``, read by :mod:`ocrframe.vendors.alto`). Lines are
 ``words`` (their confidence is the mean of their words'), words are ``tokens``, ``ocrx_cinfo``
 characters are ``chars``, blocks and paragraphs are ``layout``.
-Coordinates are pixels; confidences 0-100 become 0-1 and -1 (none) becomes NaN.
+Coordinates are pixels; confidences 0-100 become 0-1 and -1 (none) becomes NaN. hOCR
+elements nested deeper than :data:`ocrframe.parsing.MAX_DEPTH` are refused, as in ALTO.
 
 >>> hocr = ("<div class='ocr_page' title='bbox 0 0 100 50'><span class='ocr_line' "
 ...         "title='bbox 1 2 60 12'><span class='ocrx_word' title='bbox 1 2 20 12; x_wconf 91'>"
@@ -20,7 +21,9 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from ..errors import ResponseFormatError
 from ..flatten import Extraction
+from ..parsing import MAX_DEPTH
 from .base import POLYGON_COLUMNS, Reader, conf, num, rect
 from .detect import TESSERACT_COLUMNS
 
@@ -61,6 +64,7 @@ def read(raw: dict[str, Any], other: bool = True) -> Extraction:
 class _Element:
     def __init__(self, cls: str, attrs: dict[str, str | None], parent: _Element | None) -> None:
         self.cls, self.attrs, self.parent = cls, attrs, parent
+        self.depth = parent.depth + 1 if parent is not None else 0
         self.props = _title(attrs.get("title") or "")
         self.text: list[str] = []
         self.children: list[_Element] = []
@@ -102,6 +106,10 @@ class _Parser(HTMLParser):
         el = self.current()
         if cls is not None:
             el = _Element(cls, a, self.current())
+            if el.depth > MAX_DEPTH:
+                raise ResponseFormatError(
+                    f"hOCR nested more than {MAX_DEPTH} levels deep (hOCR nests about 6): refused"
+                )
             self.current().children.append(el)
         self.stack.append((tag, el))
 
