@@ -416,3 +416,15 @@ def test_deep_hocr_is_refused_like_deep_json_and_alto(tmp_path):
         tokens = batch.tokens()
     assert tokens["text"].tolist() == ["w", "w", "w"]
     assert batch.errors["source"].str.endswith("deep.hocr").tolist() == [True]
+
+
+def test_another_engines_result_built_deep_in_python_is_refused_not_a_recursion_error():
+    """Files are depth-checked when parsed; a dict built in Python is not. Huawei bodies were
+    refused when the walk ran out of depth, other engines' crashed with a RecursionError."""
+    root = node = {"textBlock": {"text": "t", "type": "paragraph", "blocks": []}}
+    for _ in range(3000):  # Document AI layout parser blocks inside blocks
+        child = {"textBlock": {"text": "t", "type": "paragraph", "blocks": []}}
+        node["textBlock"]["blocks"].append(child)
+        node = child
+    with pytest.raises(ResponseFormatError, match="nested too deeply"):
+        ocrframe.flatten({"documentLayout": {"blocks": [root]}})

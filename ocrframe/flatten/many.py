@@ -53,14 +53,14 @@ def extract_response(resp: Response, ex: Extraction) -> Extraction:
     """Add ``resp`` to ``ex``; a body too deep to walk is a ResponseFormatError (and its
     partial rows are removed). Other engines' results (``Response.vendor`` not ``"huawei"``)
     are read by their reader in :mod:`ocrframe.vendors`."""
-    if resp.vendor != "huawei":
+    try:
+        if resp.vendor == "huawei":
+            return extract(resp.raw, resp.api, resp.page, ex)
         from ..vendors import extract_vendor
 
         ex.begin()
         ex.absorb(extract_vendor(resp, other="other" in ex.wanted))
         return ex
-    try:
-        return extract(resp.raw, resp.api, resp.page, ex)
     except RecursionError:  # a dict built in Python (files are depth-checked when parsed)
         ex.rollback()
         raise ResponseFormatError(
