@@ -1,3 +1,4 @@
+import json
 import os
 from pathlib import Path
 
@@ -334,3 +335,27 @@ def test_grouping_by_vendor_does_not_depend_on_streaming(tmp_path):
     assert whole["vendor"].tolist() == ["huawei"]
     exact = ["vendor", "n", "n_scored", "n_below", "n_empty", "share_below", "mean"]
     pd.testing.assert_frame_equal(whole[exact], streamed[exact])  # quantiles stream to 0.001
+
+
+def test_a_list_of_responses_is_audited_as_their_batch(tmp_path):
+    """``plot_confidence([r1, r2])`` took a list; ``audit`` refused it ("cannot audit a
+    list"), and so did the threshold sweep and the review queue."""
+    from ocrframe.synth import synthesize
+
+    bodies = [synthesize("general-text", seed=s) for s in (1, 2)]
+    responses = [ocrframe.read_response(b, source=f"page{i}.png") for i, b in enumerate(bodies)]
+    batch = ocrframe.Batch(responses)
+    pd.testing.assert_frame_equal(ocrframe.audit(responses), ocrframe.audit(batch))
+    pd.testing.assert_frame_equal(
+        ocrframe.threshold_sweep(tuple(responses)), ocrframe.threshold_sweep(batch)
+    )
+    assert ocrframe.audit(bodies)["n"].tolist() == [60, 60]  # dicts, read as read_response reads
+    paths = []
+    for i, b in enumerate(bodies):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps(b))
+    assert ocrframe.audit([str(p) for p in paths])["source"].tolist() == [str(p) for p in paths]
+    queue = ocrframe.review_queue(responses, threshold=0.8, out=tmp_path / "review")
+    assert len(queue) == int((batch.words()["confidence"] < 0.8).sum())
+    with pytest.raises(InputError, match="list of responses is empty"):
+        ocrframe.audit([])

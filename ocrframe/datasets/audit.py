@@ -30,7 +30,14 @@ import pandas as pd
 from ..arguments import check_threshold
 from ..errors import InputError
 from ..inputs.params import show_value
-from .audit_inputs import STREAM_AFTER, apis_of, frame_chunks, frame_of, should_stream
+from .audit_inputs import (
+    STREAM_AFTER,
+    apis_of,
+    auditable,
+    frame_chunks,
+    frame_of,
+    should_stream,
+)
 from .calibration import accuracy_by_confidence, expected_calibration_error  # ground-truth checks
 
 __all__ = [
@@ -177,9 +184,9 @@ def audit(
 
     Parameters
     ----------
-    data : DataFrame, Response, Batch or path
-        A flattened frame (words, chars, cells, fields, ...), one response, a ``Batch``, or a
-        folder / glob of saved responses.
+    data : DataFrame, Response, Batch, path or list of responses
+        A flattened frame (words, chars, cells, fields, ...), one response, a ``Batch``, a
+        folder / glob of saved responses, or a list of responses (or of their paths).
     threshold : float
         Items with ``confidence < threshold`` count as "below" (would go to review).
     by : str or list of str, optional
@@ -219,6 +226,7 @@ def audit(
     2     number  1        1        1          0
     """
     t = check_threshold(threshold)
+    data = auditable(data)
     if should_stream(data, stream):
         out = _audit_stream(frame_chunks(data, frame, chunk), t, by, expected)
         source: Any = data
@@ -441,7 +449,7 @@ def threshold_sweep(
 
     Parameters
     ----------
-    data : DataFrame, Response, Batch or path
+    data : DataFrame, Response, Batch, path or list of responses
         As for :func:`audit`.
     thresholds : iterable of float
         Values in [0, 1]; returned sorted ascending.
@@ -468,6 +476,7 @@ def threshold_sweep(
     ts = np.array(sorted({check_threshold(t) for t in thresholds}), dtype="float64")
     if ts.size == 0:
         raise InputError("thresholds is empty; pass values in [0, 1], e.g. [0.8, 0.9, 0.95]")
+    data = auditable(data)
     n_items = 0
     below = np.zeros(ts.size, dtype="int64")
     doc_min: pd.Series | None = None

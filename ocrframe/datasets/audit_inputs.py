@@ -18,10 +18,31 @@ import pandas as pd
 from ..arguments import check_flag, check_number
 from ..errors import InputError, OcrError
 
-__all__ = ["STREAM_AFTER", "frame_of", "default_frame", "apis_of", "should_stream",
-           "frame_chunks"]  # fmt: skip
+__all__ = ["STREAM_AFTER", "auditable", "frame_of", "default_frame", "apis_of",
+           "should_stream", "frame_chunks"]  # fmt: skip
 
 STREAM_AFTER = 1000  # responses; larger batches are audited chunk by chunk
+
+
+def auditable(data: Any) -> Any:
+    """``data`` as an audit reads it: a list or tuple of responses (paths of saved ones, or
+    anything :func:`ocrframe.read_response` takes) becomes a Batch, as ``plot_confidence``
+    takes such a list; anything else is returned as it is.
+
+    >>> auditable([{"result": {"words_block_list": [{"words": "Hi"}]}}]).words()["text"].tolist()
+    ['Hi']
+    """
+    if not isinstance(data, list | tuple):
+        return data
+    if not data:
+        raise InputError("nothing to audit: the list of responses is empty")
+    from .batch import Batch, read_responses
+
+    if all(isinstance(x, str | os.PathLike) for x in data):
+        return read_responses(list(data))
+    from ..response import Response, read_response
+
+    return Batch([x if isinstance(x, Response) else read_response(x) for x in data])
 
 
 def frame_of(data: Any, frame: str | None) -> pd.DataFrame:

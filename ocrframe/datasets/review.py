@@ -28,7 +28,7 @@ from ..inputs.urls import source_name
 from ..plots.data import page_picture, upright
 from ..response import Response
 from ..tables.safe_output import write_csv, xlsx_value
-from .audit_inputs import default_frame, frame_chunks, frame_of, should_stream
+from .audit_inputs import auditable, default_frame, frame_chunks, frame_of, should_stream
 
 __all__ = ["review_queue", "crop_box"]
 
@@ -138,6 +138,7 @@ class _Images:
 
 def _low_items(data: Any, threshold: float, frame: str | None, stream: bool | None):
     chunks: Iterator[pd.DataFrame] | list[pd.DataFrame]
+    data = auditable(data)
     if should_stream(data, stream):
         chunks = frame_chunks(data, frame, 500)
     else:
@@ -175,7 +176,7 @@ def review_queue(
 
     Parameters
     ----------
-    data : DataFrame, Response, Batch or path
+    data : DataFrame, Response, Batch, path or list of responses
         Items to check (as for :func:`ocrframe.audit.audit`); boxes come from the bbox or
         polygon columns.
     images : folder, mapping, callable or None
