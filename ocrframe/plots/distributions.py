@@ -44,7 +44,7 @@ def plot_confidence(
 
     Parameters
     ----------
-    data : DataFrame, dict of DataFrames, Response, list of Responses or Batch
+    data : DataFrame, dict of DataFrames, Response, list of responses or Batch
         A frame with a ``confidence`` column, or something the ``layer`` frame comes from
         (a Batch is asked for ``data.<layer>()``).
     by : str, optional
@@ -131,9 +131,10 @@ def _confidence_frame(data: Any, layer: str) -> pd.DataFrame:
 
     if isinstance(data, pd.DataFrame):
         return data
-    if isinstance(data, list | tuple) and data and all(isinstance(r, Response) for r in data):
-        frames = [layer_frame(r, layer).assign(source=r.source, vendor=r.vendor) for r in data]
-        return pd.concat(frames, ignore_index=True)
+    if isinstance(data, list | tuple):  # responses, as an audit reads them: their Batch
+        from ..datasets.audit_inputs import auditable
+
+        data = auditable(data)
     method = getattr(data, KINDS.get(layer, layer), None)
     if not isinstance(data, Response | dict) and callable(method):
         from ..datasets.batch import Batch, with_vendor
