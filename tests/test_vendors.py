@@ -713,18 +713,22 @@ def test_fields_keep_the_engines_normalised_values():
 
 
 @needs_data
-def test_a_frame_other_than_other_does_not_walk_what_no_frame_holds(monkeypatch):
-    """Textract's leftovers (bounding boxes, text types: 500 values a page) were walked into
-    ``other`` rows for ``words()`` too, a third of the time an audit of lines took."""
-    from ocrframe.vendors.base import Reader
+@pytest.mark.parametrize(
+    "name",
+    ["textract/aws-samples_amazon-textract-textractor__test_textractor_analyze_document.json",
+     "tesseract/kba_ocr-fileformat-samples__060.hocr"],
+)  # fmt: skip
+def test_a_frame_other_than_other_does_not_gather_what_no_frame_holds(monkeypatch, name):
+    """Textract's leftovers (bounding boxes, text types: 500 values a page) and hOCR's
+    unused properties were gathered into ``other`` rows for ``words()`` too: a third of the
+    time an audit of Textract lines took."""
+    from ocrframe.flatten import Extraction
 
-    walks = []
-    walk = Reader._leftovers
-    monkeypatch.setattr(Reader, "_leftovers", lambda self, *a: walks.append(a) or walk(self, *a))
-    name = "textract/aws-samples_amazon-textract-textractor__test_textractor_analyze_document.json"
-    body = json.loads((VENDORS / name).read_text())
-    words = ocrframe.words(body)
-    assert not walks
-    frames = ocrframe.flatten(body)
-    assert walks and len(frames["other"]) > 500
+    kept = []
+    keep = Extraction.other
+    monkeypatch.setattr(Extraction, "other", lambda self, *a: kept.append(a) or keep(self, *a))
+    words = ocrframe.words(VENDORS / name)
+    assert not kept
+    frames = ocrframe.flatten(VENDORS / name)
+    assert kept and len(frames["other"]) > 500
     pd.testing.assert_frame_equal(words, frames["words"])

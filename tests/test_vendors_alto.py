@@ -368,3 +368,15 @@ def test_tesserocr_alto_and_hocr_of_one_recognition_give_the_same_frames(tmp_pat
     layout = alto.flatten()["layout"]
     assert layout["type"].map(kinds).tolist() == hocr.flatten()["layout"]["type"].tolist()
     assert layout[box].equals(hocr.flatten()["layout"][box])
+
+
+def test_words_of_alto_do_not_gather_what_no_frame_holds(monkeypatch):
+    """ALTO's unused attributes (IDs, styles) went to ``other`` rows for ``words()`` too."""
+    from ocrframe.flatten import Extraction
+
+    kept = []
+    keep = Extraction.other
+    monkeypatch.setattr(Extraction, "other", lambda self, *a: kept.append(a) or keep(self, *a))
+    words = ocrframe.words(ABBYY)
+    assert not kept and len(words)
+    assert len(ocrframe.flatten(ABBYY)["other"]) and kept

@@ -149,7 +149,8 @@ def read(raw: dict[str, Any], other: bool = True) -> Extraction:
     for node, page in zip(pages, _page_numbers(pages), strict=True):
         page_of[id(node)] = page
         _page(r, node, page, unit, percent)
-    _leftovers(r, root, 1, page_of)
+    if r.other:  # what no frame holds, when asked for
+        _leftovers(r, root, 1, page_of)
     return r.finish()
 
 

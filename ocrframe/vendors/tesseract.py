@@ -146,7 +146,10 @@ def _bbox(el: _Element) -> list[float] | None:
 
 
 def _keep_rest(r: Reader, el: _Element, page: int, used: set[str]) -> None:
-    """hOCR properties and attributes no frame holds go to ``other`` (path ``hocr#id.name``)."""
+    """hOCR properties and attributes no frame holds go to ``other`` (path ``hocr#id.name``),
+    when the reader is asked for it."""
+    if not r.other:
+        return
     where = f"hocr#{el.attrs.get('id') or el.cls}"
     for name, values in el.props.items():
         if name not in used:
