@@ -163,7 +163,8 @@ def outlines(x: Any) -> pd.DataFrame:
 
 
 def kv(x: Any) -> pd.DataFrame:
-    """Key-value pairs (Smart Document Recognizer ``kv_result``), one row per pair.
+    """Key-value pairs (Smart Document Recognizer ``kv_result``, Bank Receipt, other engines'
+    forms), one row per pair; ``group`` names the list element holding it (which receipt).
 
     >>> kv({"result": [{"kv_result": {"kv_block_list": [{"key": "Date", "value": "1 May"}]}}]}
     ...    )[["key", "value"]].values.tolist()
@@ -215,7 +216,9 @@ def fields(x: Any) -> pd.DataFrame:
     ``text_location`` maps nested the same way reach their fields. A list-valued field
     (Chile ``surname``, VAT invoice ``seller_seal``) gives one row per element with ``item``
     = its index (NA for plain fields); a confidence or polygon list of the same length is
-    matched element by element, a single one applies to each element.
+    matched element by element, a single one applies to each element. ``value_norm`` is the
+    engine's normalised value where it gives one (other engines: Azure's ``valueNumber``,
+    Document AI's ``normalizedValue``...; Huawei gives none).
 
     >>> fields({"result": {"surname": ["DÍAZ", "ROJAS"]}})[["item", "value"]].values.tolist()
     [[0, 'DÍAZ'], [1, 'ROJAS']]
