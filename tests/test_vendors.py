@@ -732,3 +732,12 @@ def test_a_frame_other_than_other_does_not_gather_what_no_frame_holds(monkeypatc
     frames = ocrframe.flatten(VENDORS / name)
     assert kept and len(frames["other"]) > 500
     pd.testing.assert_frame_equal(words, frames["words"])
+
+
+@needs_data
+def test_unscaled_normalised_coordinates_are_explained_in_words():
+    """The message said "coordinates are in normalized"; it says what they are."""
+    name = "textract/aws-samples_amazon-textract-textractor__test_textractor_analyze_document.json"
+    resp = ocrframe.read_response(VENDORS / name)
+    with pytest.raises(ocrframe.InputError, match="are fractions of the page, not pixels"):
+        ocrframe.to_pixels(resp.words(), resp)

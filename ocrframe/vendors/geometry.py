@@ -88,9 +88,10 @@ def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) ->
         return out
     if image is None:
         units = sorted(set(merged.loc[~pixel, "unit"].astype(str)))
+        said = [f"in {u}" if u != "normalized" else "fractions of the page" for u in units]
         raise InputError(
-            f"coordinates are in {', '.join(units)}: pass the image (or its (width, height)) "
-            "to scale them to pixels"
+            f"coordinates are {' and '.join(said)}, not pixels: pass the image (or its "
+            "(width, height)) to scale them to pixels"
         )
     unsized = ~pixel & (merged["width"].isna() & merged["height"].isna()).to_numpy()
     if unsized.any():
