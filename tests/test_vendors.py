@@ -739,5 +739,7 @@ def test_unscaled_normalised_coordinates_are_explained_in_words():
     """The message said "coordinates are in normalized"; it says what they are."""
     name = "textract/aws-samples_amazon-textract-textractor__test_textractor_analyze_document.json"
     resp = ocrframe.read_response(VENDORS / name)
-    with pytest.raises(ocrframe.InputError, match="are fractions of the page, not pixels"):
+    with pytest.raises(
+        ocrframe.InputError, match="are normalized \\(fractions of the page\\), not pixels"
+    ):
         ocrframe.to_pixels(resp.words(), resp)

@@ -88,7 +88,8 @@ def to_pixels(frame: pd.DataFrame, document: pd.DataFrame, image: Any = None) ->
         return out
     if image is None:
         units = sorted(set(merged.loc[~pixel, "unit"].astype(str)))
-        said = [f"in {u}" if u != "normalized" else "fractions of the page" for u in units]
+        said = [f"in {u}" if u != "normalized" else "normalized (fractions of the page)"
+                for u in units]  # fmt: skip
         raise InputError(
             f"coordinates are {' and '.join(said)}, not pixels: pass the image (or its "
             "(width, height)) to scale them to pixels"
