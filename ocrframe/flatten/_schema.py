@@ -18,6 +18,9 @@ BBOX = ["x_min", "y_min", "x_max", "y_max"]
 TEXT_POLYGON = ["text_" + c for c in POLYGON]
 
 FLOAT, INT, NULLABLE_INT, STR, OBJ, BOOL = "float64", "int64", "Int64", "str", "object", "boolean"
+# Each dtype looked up once: pandas resolves a dtype name by asking every registered dtype,
+# which costs as much as wrapping a short column.
+DTYPES = {d: pd.api.types.pandas_dtype(d) for d in (FLOAT, INT, NULLABLE_INT, STR, OBJ, BOOL)}
 
 _GEOM = [(c, FLOAT) for c in POLYGON + BBOX]
 
@@ -224,7 +227,7 @@ def column_array(values: Any, dtype: str, n: int) -> Any:
     if dtype == NULLABLE_INT and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
         return pd.arrays.IntegerArray(values.astype(np.int64), np.zeros(len(values), dtype=bool))
     if isinstance(values, np.ndarray) or isinstance(values, pd.api.extensions.ExtensionArray):
-        return values if dtype != STR else pd.array(values, dtype="str")
+        return values if dtype != STR else pd.array(values, dtype=DTYPES[STR])
     if dtype == FLOAT:  # the rules leave floats or None here; None becomes NaN
         return np.array(values, dtype=np.float64)
     if dtype == INT:
@@ -235,19 +238,19 @@ def column_array(values: Any, dtype: str, n: int) -> Any:
         return arr
     if dtype == STR:
         try:
-            return pd.array(values, dtype="str")
+            return pd.array(values, dtype=DTYPES[STR])
         except UnicodeEncodeError:  # lone surrogates: no UTF-8 column can hold them
-            return pd.array(rules.valid_text(values), dtype="str")
+            return pd.array(rules.valid_text(values), dtype=DTYPES[STR])
     if dtype == NULLABLE_INT:
         return _nullable_int(values, n)
-    return pd.array(values, dtype=dtype)
+    return pd.array(values, dtype=DTYPES[dtype])
 
 
 def _missing_strings(n: int) -> Any:
     """A ``str`` column of ``n`` missing values, as the frames' string columns hold them."""
     import pyarrow as pa
 
-    return pd.array(pa.nulls(n, pa.large_string()), dtype="str")
+    return pd.array(pa.nulls(n, pa.large_string()), dtype=DTYPES[STR])
 
 
 def _nullable_int(values: list[Any], n: int) -> Any:
@@ -257,7 +260,7 @@ def _nullable_int(values: list[Any], n: int) -> Any:
         return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))
     if missing == 0:
         return pd.arrays.IntegerArray(np.array(values, dtype=np.int64), np.zeros(n, dtype=bool))
-    return pd.array(values, dtype=NULLABLE_INT)
+    return pd.array(values, dtype=DTYPES[NULLABLE_INT])
 
 
 def empty_frame(name: str) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._schema import DTYPES, STR
 from ..rules import valid_text
 
 __all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
@@ -142,7 +143,7 @@ def polygons(arr: Any, finite: bool = True) -> tuple[np.ndarray, np.ndarray, np.
     return xy, present, bad
 
 
-_STR = pd.api.types.pandas_dtype("str")  # looked up once: the lookup costs as much as the wrap
+_STR = DTYPES[STR]
 
 
 def strings(arr: Any) -> Any:
