@@ -83,6 +83,13 @@ def general_text(rng: random.Random, blocks: int, chars: int = 0) -> dict:
     return {"result": {"direction": -1, "words_block_count": blocks, "words_block_list": out}}
 
 
+def vat_with_nulls(i: int) -> dict:
+    body = synthesize("vat-invoice", seed=i)
+    if i % 10 == 0:
+        body["result"]["remarks"] = None
+    return body
+
+
 SHAPES: dict[str, Callable[[int], dict]] = {
     "general-text": lambda i: general_text(random.Random(i), 200),
     "general-table": lambda i: synthesize("general-table", seed=i, params=TABLE_FLAGS),
@@ -101,18 +108,16 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     "handwriting": lambda i: handwriting(random.Random(i), 200),
     # Where the columnar readers give way: one VAT invoice in ten holds a null (walked the
     # general way, file by file), and a folder of several APIs' bodies saved without their API.
-    "vat-invoice-nulls": lambda i: vat_with_nulls(i),
+    "vat-invoice-nulls": vat_with_nulls,
     "mixed": lambda i: SHAPES[MIXED[i % len(MIXED)]](i),
 }
 MIXED = ("general-text", "general-table", "vat-invoice", "id-card", "driver-license",
          "thailand-license-plate")  # fmt: skip
 
 
-def vat_with_nulls(i: int) -> dict:
-    body = synthesize("vat-invoice", seed=i)
-    if i % 10 == 0:
-        body["result"]["remarks"] = None
-    return body
+def floor_groups(shape: str) -> int:
+    """How many tables pyarrow's floor parses the shape's files as (see :func:`arrow_floor`)."""
+    return len(MIXED) if shape == "mixed" else 1
 
 
 def handwriting(rng: random.Random, blocks: int) -> dict:
@@ -215,7 +220,7 @@ def datasets(files: int, rounds: int, shapes: list[str], layouts: list[str]) -> 
         paths = generate(shape, files, layout)
         given = paths if layout != "cache" else paths[0].parents[1]  # a cache: its folder
         mb = sum(p.stat().st_size for p in paths) / 1e6
-        groups = len(MIXED) if shape == "mixed" else 1
+        groups = floor_groups(shape)
         methods = {
             "naive": lambda paths=paths: naive(paths),
             "arrow1": lambda paths=paths, g=groups: arrow_floor(paths, False, g),
@@ -319,7 +324,7 @@ def first_of(shape: str, files: int, measure: str) -> None:
     paths = generate(shape, files)
     t = time.perf_counter()
     if measure == "arrow1":
-        arrow_floor(paths, False, len(MIXED) if shape == "mixed" else 1)
+        arrow_floor(paths, False, floor_groups(shape))
     else:
         read_responses(paths).flatten()
     print(time.perf_counter() - t)

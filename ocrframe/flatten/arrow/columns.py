@@ -143,9 +143,6 @@ def polygons(arr: Any, finite: bool = True) -> tuple[np.ndarray, np.ndarray, np.
     return xy, present, bad
 
 
-_STR = DTYPES[STR]
-
-
 def strings(arr: Any) -> Any:
     """An Arrow string column as a frame's ``str`` column (no Python object per row); a
     ``large_string`` one is wrapped as it is (``pd.array`` costs 4x as much to tell that).
@@ -157,8 +154,8 @@ def strings(arr: Any) -> Any:
     import pyarrow as pa
 
     if pa.types.is_large_string(arr.type):
-        return pd.arrays.ArrowStringArray(arr, dtype=_STR)
-    return pd.array(arr, dtype=_STR)
+        return pd.arrays.ArrowStringArray(arr, dtype=DTYPES[STR])
+    return pd.array(arr, dtype=DTYPES[STR])
 
 
 def floats(arr: Any) -> np.ndarray:
