@@ -21,7 +21,7 @@ from ocrframe.datasets.batch import Entry
 from ocrframe.datasets.cache import split_cache_file
 from ocrframe.errors import CacheCorruptError
 from ocrframe.flatten.arrow import files
-from ocrframe.flatten.arrow.dispatch import READERS
+from ocrframe.flatten.arrow.dispatch import NULLABLE, READERS
 from ocrframe.flatten.arrow.files import Joined, drop_deep, read_bodies
 from ocrframe.parsing import saved_header
 from ocrframe.response import Response
@@ -30,7 +30,21 @@ MARKERS = {api: r.MARKERS for api, r in READERS.items()}
 SAVED_MEMBER = re.compile(rb',\s*"_ocrframe"\s*:\s*\{[^{}\[\]]*\}\s*\}\s*$')
 
 
-def one_by_one(entry: Entry, markers: dict) -> tuple[str, bytes] | None:
+def written_nulls(data: bytes) -> int:
+    """The ``null`` literals of JSON text ``data`` outside its strings, byte by byte."""
+    count, in_string, escaped = 0, False, False
+    for i, byte in enumerate(data):
+        if in_string:
+            escaped, in_string = (not escaped and byte == 92), in_string and (escaped or byte != 34)
+        elif byte == 34:
+            in_string = True
+        elif data.startswith(b"null", i):
+            count += 1
+    return count
+
+
+def one_by_one(entry: Entry, markers: dict,
+               nullable: frozenset[str] = frozenset()) -> tuple[str, bytes] | None:  # fmt: skip
     """The rules file by file, as the columnar path applied them before reading in bulk:
     the oracle ``read_bodies`` must agree with."""
     if entry.response is not None or not entry.path:
@@ -64,7 +78,7 @@ def one_by_one(entry: Entry, markers: dict) -> tuple[str, bytes] | None:
         return None
     at = data.rfind(b'"_ocrframe"', max(0, len(data) - 4096))
     member = at >= 0 and SAVED_MEMBER.search(data, max(0, data.rfind(b",", 0, at)))
-    if data.find(b"null", 0, member.start() if member else len(data)) >= 0:
+    if api not in nullable and written_nulls(data[: member.start() if member else len(data)]):
         return None
     try:
         data.decode("utf-8")
@@ -81,6 +95,8 @@ BODIES = [
     b'{"result": {"a": "1", "b": [1, 2]}}',
     b'{"other": {"a": "1"}}',
     b'{"result": {"formula_result": {"x": "\xf0\x9f\x98\x80"}}}',
+    b'{"result": {"direction": null, "words_block_list": [{"words": "a\\"null"}]}}',
+    b'{"result": {"name": null, "tags": ["x", null]}}',
 ]
 BREAKS = [  # inserted into a string value of the body
     b"null", b"nul", b"\n", b"\r\n", b"\xff", b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80",
@@ -122,13 +138,13 @@ def test_read_bodies_takes_what_the_rules_take_file_by_file(tmp_path: Path, seed
     expected: dict[str, tuple[list[int], list[bytes]]] = {}
     left = []
     for i, e in enumerate(entries):
-        got = one_by_one(e, MARKERS)
+        got = one_by_one(e, MARKERS, NULLABLE)
         if got is None:
             left.append(i)
         else:
             expected.setdefault(got[0], ([], []))[0].append(i)
             expected[got[0]][1].append(got[1])
-    groups, rest = read_bodies(entries, MARKERS)
+    groups, rest = read_bodies(entries, MARKERS, NULLABLE)
     assert rest == left
     assert {api: (idx, list(b)) for api, (idx, b) in groups.items()} == expected
     assert list(groups) == list(expected)  # in the order the APIs first come

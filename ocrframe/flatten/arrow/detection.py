@@ -23,15 +23,16 @@ from .columns import field, valid
 __all__ = ["struct_apis", "refitted", "list_apis"]
 
 
-def struct_apis(result: Any) -> list[str | None]:
+def struct_apis(result: Any, written: np.ndarray | None = None) -> list[str | None]:
     """The API the general path names each body whose ``result`` is an object (struct
-    column ``result``): detected, else guessed, from the keys it holds."""
+    column ``result``): detected, else guessed, from the keys it holds (``written``: bodies x
+    keys, True where the key is written, null or not; else where it has a value)."""
 
     def told(keys: list[str]) -> str | None:
         body = {"result": dict.fromkeys(keys, "")}
         return detect_api(body) or guess_api(body)
 
-    return _per_key_set(result, told)
+    return _per_key_set(result, told, written=written)
 
 
 def refitted(result: Any, api: str) -> np.ndarray:
@@ -66,16 +67,19 @@ def list_apis(items: Any, file: np.ndarray, number: np.ndarray, n: int) -> np.nd
     return out
 
 
-def _per_key_set(struct: Any, told: Callable[[list[str]], Any],
-                 rows: np.ndarray | None = None) -> list[Any]:  # fmt: skip
+def _per_key_set(struct: Any, told: Callable[[list[str]], Any], rows: np.ndarray | None = None,
+                 written: np.ndarray | None = None) -> list[Any]:  # fmt: skip
     """``told(keys)`` for each row of struct column ``struct`` (its ``rows`` alone, when
-    given), ``keys`` the members the row holds: one call per distinct set of them."""
+    given), ``keys`` the members the row holds (with a value, or ``written``: rows x
+    members): one call per distinct set of them."""
     names = [f.name for f in struct.type]
     n = len(struct) if rows is None else len(rows)
     if not names:
         return [told([])] * n
     has = [valid(field(struct, name)) for name in names]
     has = np.column_stack(has if rows is None else [h[rows] for h in has])  # rows x keys
+    if written is not None:
+        has |= written
     kinds, inverse = _distinct(has)
     values = [told(np.asarray(names)[mask].tolist()) for mask in kinds]
     return [values[i] for i in inverse]

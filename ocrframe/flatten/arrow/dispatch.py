@@ -5,8 +5,9 @@ which its bodies hold), ``SCHEMA`` (a function giving the pyarrow schema of what
 ``read(table, pages, wanted) -> Built``; optionally ``DOCUMENT`` (the types of the scalars the
 service usually sends, for the strict first parse: see
 :func:`~ocrframe.flatten.arrow.files.parse`), ``SCALARS_AT`` (where its bodies hold document
-scalars, default ``result``) and ``NEEDS_BODIES`` (``read`` then also gets the bytes, as
-``bodies``: what Arrow does not keep, such as key order). A reader of several APIs (``APIS``,
+scalars, default ``result``), ``NEEDS_BODIES`` (``read`` then also gets the bytes, as
+``bodies``: what Arrow does not keep, such as key order) and ``TAKES_NULLS`` (its bodies may
+hold ``null``: it tells a written null from an absent key). A reader of several APIs (``APIS``,
 the field APIs) parses with inferred types, checks every key itself and is told each file's
 API. Files a reader cannot take exactly as the general walk would (another shape, a key it does
 not know, a value of an odd type, anything that would go to ``other``) come back as
@@ -42,7 +43,7 @@ from .document import in_walk_key_order, read_as_written, written_number
 from .files import Joined, parse, read_bodies, reread_body, unexpected
 from .rows import Rows, frame_of
 
-__all__ = ["FastFrames", "read_frames", "READERS"]
+__all__ = ["FastFrames", "read_frames", "READERS", "NULLABLE"]
 
 # Most specific shape first: General Table and SDR bodies also hold "words_block_list".
 # One reader a line (several people add theirs).
@@ -59,6 +60,7 @@ READERS = {r.API: r for r in (
 # fmt: on
 # Field APIs, one reader: bodies without a named API last (its marker matches any body).
 READERS.update(dict.fromkeys((fields.DETECTED, *fields.APIS), fields))
+NULLABLE = frozenset(api for api, r in READERS.items() if getattr(r, "TAKES_NULLS", False))
 
 
 @dataclass
@@ -94,7 +96,7 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
 def _grouped(entries: Sequence[Any], out: FastFrames) -> dict[str, tuple[list[int], Joined]]:
     """The files a reader may take, by API: their indices and their bytes in one buffer (no
     bytes object per file kept); the others go to ``out.fallback``."""
-    groups, left = read_bodies(entries, {api: r.MARKERS for api, r in READERS.items()})
+    groups, left = read_bodies(entries, {api: r.MARKERS for api, r in READERS.items()}, NULLABLE)
     out.fallback += left
     return groups
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ...response import BASE64_FIELDS
+from ...vendors.detect import SERVING_KEYS
 from .._extract import ALARM_KEYS, ALARM_RESULT, CONTAINER_KEYS
 from .._names import normalise_field
 from .._schema import POLYGON
@@ -74,6 +75,15 @@ class FieldRows:
     parts: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _PIECES})
     groups: dict[str, int] = field(default_factory=lambda: {"": 0})
     names: dict[str, int] = field(default_factory=dict)
+    nulls: np.ndarray = field(init=False)  # per file: the written nulls given rows
+
+    def __post_init__(self) -> None:
+        self.nulls = np.zeros(len(self.api_of_file), dtype=np.int64)
+
+    def count_nulls(self, files: np.ndarray) -> None:
+        """Count one written ``null`` read (given its row) in each of ``files``: a file whose
+        count falls short of the nulls its text writes holds one the reader did not read."""
+        np.add.at(self.nulls, files, 1)
 
     def group(self, name: str) -> int:
         """The code of group ``name``."""
@@ -204,7 +214,14 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
         mapped = valid(kids["confidence"]) if conf_map is not None else np.zeros(n, dtype=bool)
         bad |= valid(kids["type"]) & valid(kids["location"]) & ~mapped
     scalars: list[tuple[int, str, Any, np.ndarray]] = []
+    nulled: dict[str, np.ndarray] = {}
     for k, (name, values) in enumerate(kids.items()):
+        if values.null_count and _plain(name):  # a key written null: a row, no value
+            null = (level.rank[:, k] >= 0) & ~valid(values)
+            if null.any():
+                nulled[name] = null
+                bad |= _null_rows(np.flatnonzero(null), name, level.rank[:, k], level, out,
+                                  conf_map, loc_map, n)  # fmt: skip
         if values.null_count == n:
             continue
         if (conf_map is not None and name == "confidence") or (
@@ -256,10 +273,40 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
             bad |= full
     if scalars:
         bad |= _scalar_rows(scalars, level, out, conf_map, loc_map, n)
+    for name, null in nulled.items():
+        used_conf[name] = used_conf.get(name, null) | null
+        used_loc[name] = used_loc.get(name, null) | null
     for the_map, used in ((conf_map, used_conf), (loc_map, used_loc)):
         for name, given in (the_map or {}).items():  # an entry for no field: other / own row
             if given.null_count < n:
                 bad |= valid(given) & ~used.get(name, np.zeros(n, dtype=bool))
+    return bad
+
+
+# Keys whose mere presence changes the general walk (a container, a classified object, an
+# error body, another engine's result) or whose null it reads otherwise (alarms, the maps): a
+# null written there is left unread, so its file goes the general way (see FieldRows.nulls).
+_NOT_PLAIN = frozenset({*CONTAINER_KEYS, *ALARM_KEYS, *SERVING_KEYS, "type", "location",
+                        "confidence", "text_location", "error_code", "error_msg"})  # fmt: skip
+
+
+def _plain(name: str) -> bool:
+    """Whether a ``null`` written at key ``name`` is a plain field with no value to the walk."""
+    return name not in _NOT_PLAIN and not ALARM_RESULT.match(name)
+
+
+def _null_rows(obj: np.ndarray, name: str, rank: np.ndarray, level: Level, out: FieldRows,
+               conf_map: dict[str, Any] | None, loc_map: dict[str, Any] | None,
+               n: int) -> np.ndarray:  # fmt: skip
+    """Rows of field ``name`` written ``null`` in objects ``obj`` (of ``n``): no value, the
+    confidence and polygon its maps give. Returns the objects to read the general way."""
+    import pyarrow as pa
+
+    bad = np.zeros(n, dtype=bool)
+    conf, xy, odd = _maps(conf_map, loc_map, name, obj, n)
+    bad[obj[odd]] = True
+    out.add(level, obj, out.name(name), rank[obj], pa.nulls(len(obj), pa.string()), conf, xy)
+    out.count_nulls(level.file[obj])
     return bad
 
 
@@ -371,6 +418,8 @@ def _items(values: Any, full: np.ndarray, name: str, rank: np.ndarray, level: Le
     bad = np.zeros(len(values), dtype=bool)
     f = np.flatnonzero(full)
     elems, of, item = explode(kept(values, full), f)
+    if elems.null_count:  # an element written null: an item with no value
+        out.count_nulls(level.file[of[~valid(elems)]])
     text, odd = _texts(elems)
     if odd is not None:
         bad[of[odd]] = True

@@ -31,17 +31,20 @@ from .blocks import out_of_range
 from .columns import explode, field, floats, kept, polygons, valid, whole
 from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
-from .files import SAVED_HEADER, parse
+from .files import SAVED_HEADER, parse, written_nulls
 from .keyorder import KeyTokens, key_hashes, key_tokens
 from .rows import Built
 
-__all__ = ["APIS", "DETECTED", "MARKERS", "SCHEMA", "read"]
+__all__ = ["APIS", "DETECTED", "MARKERS", "SCHEMA", "TAKES_NULLS", "read"]
 
 APIS = tuple(
     s.slug for s in CATALOG if "fields" in s.families and set(s.families) <= {"fields", "alarms"}
 )
 DETECTED = "(field API told from the body)"  # the group of bodies saved without their API
 MARKERS = (b'"result"',)
+# Bodies may hold null: a key token with no value is a key written null (Arrow reads null and
+# absent alike), and a file is taken only when each null its text writes was given its row.
+TAKES_NULLS = True
 
 # Per API: the paths pyarrow read as timestamps, declared as strings (its JSON reader turns
 # "2024-01-31" into a timestamp; the frame needs the text as written). Bodies saved without
@@ -139,21 +142,30 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     ok = valid(result) & _plain_top(table, api)
     keys = key_tokens(bodies, listed)
     under = _under_result(keys)
+    nulls = written_nulls(bodies) if bodies else np.zeros(n, dtype=np.int64)
+    top = None
     if listed:
         objs, file, index = explode(result, np.arange(n))
         ok[file[_walked_otherwise(objs)]] = False
+        if api is None:  # the first element's keys tell the API: a null there is not seen
+            ok &= nulls == 0
         apis = [api] * n if api is not None else list_apis(objs, file, index, n).tolist()
     else:
         objs, file, index = result, np.arange(n), None
         if result.type.get_field_index("error_code") >= 0:  # an error body nested in result
             ok &= ~valid(field(result, "error_code"))
-        apis = [api] * n if api is not None else struct_apis(result)
+        top = _result_ranks(result, keys, under)
+        apis = [api] * n if api is not None else struct_apis(result, top >= 0)
     names = sorted(set(apis), key=str)
     code = {a: i for i, a in enumerate(names)}
     out = FieldRows(names, np.array([code[a] for a in apis], dtype=np.int64))
     walk = _Walk(keys, _parents(keys.depth), out, AlarmRows())
-    level = _top_level(objs, file, index, keys, under, out)
+    if top is not None:
+        level = Level(file, top)
+    else:
+        level = _list_level(objs, file, index, keys, under, out)
     ok[file[walk.level(objs, level)]] = False
+    ok &= out.nulls == nulls  # each written null given its row, none left unread
     # Built once the parse, the bodies and the key tokens are let go (see Built); the rows
     # of files not ok are dropped then.
     rows: dict[str, list[Any]] = {}
@@ -164,14 +176,16 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     return Built(ok, rows, apis)
 
 
-def _top_level(objs: Any, file: np.ndarray, index: np.ndarray | None, keys: KeyTokens,
-               under: np.ndarray, out: FieldRows) -> Level:  # fmt: skip
-    """The level of the objects ``result`` holds: itself (``index`` None), or the elements of
-    a list (``index``: each one's place in its list; group ``[index]``), with the key token
-    of each of their children."""
-    if index is None:
-        top = np.flatnonzero((keys.depth == 2) & under)  # the keys of result
-        return Level(file, _ranks(top, keys.file[top], objs.type, len(objs), keys))
+def _result_ranks(result: Any, keys: KeyTokens, under: np.ndarray) -> np.ndarray:
+    """(bodies x children of struct column ``result``): the key token of each of its keys."""
+    top = np.flatnonzero((keys.depth == 2) & under)  # the keys of result
+    return _ranks(top, keys.file[top], result.type, len(result), keys)
+
+
+def _list_level(objs: Any, file: np.ndarray, index: np.ndarray, keys: KeyTokens,
+                under: np.ndarray, out: FieldRows) -> Level:  # fmt: skip
+    """The level of the elements of list ``result`` (``index``: each one's place in its
+    list; group ``[index]``), with the key token of each of their children."""
     sizes = np.bincount(file, minlength=int(file.max(initial=-1)) + 1)
     starts = np.cumsum(sizes) - sizes
     tok = np.flatnonzero((keys.depth == 3) & under)  # the keys of the elements

@@ -27,7 +27,7 @@ from ...parsing import MAX_DEPTH, SAVED_KEY, nesting_depths, saved_header
 from .columns import explode, field, valid, whole
 
 __all__ = ["read_bodies", "reread_body", "Joined", "drop_deep", "parse", "unexpected",
-           "with_scalars", "find_bytes", "folded", "ARRAY_PIECE", "OPENING",
+           "with_scalars", "find_bytes", "folded", "written_nulls", "ARRAY_PIECE", "OPENING",
            "CLOSING"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
@@ -36,16 +36,19 @@ Groups = dict[str, tuple[list[int], "Joined"]]
 
 
 def read_bodies(
-    entries: Sequence[Any], markers: dict[str, tuple[bytes, ...]]
+    entries: Sequence[Any],
+    markers: dict[str, tuple[bytes, ...]],
+    nullable: frozenset[str] = frozenset(),
 ) -> tuple[Groups, list[int]]:
     """The saved files among ``entries`` a columnar reader may take, by API: ``{api: (entry
     indices, their bodies joined)}``, and the indices of the others (the general walk's).
 
     ``markers`` maps each reader's API to byte strings one of which its bodies hold; the API
     the entry or its cache header names wins (its body must hold one of them), else the first
-    whose marker is in the body. A body is taken when it is valid UTF-8 and holds no JSON
-    ``null`` (Arrow reads null and absent alike; the general walk keeps a null it does not
-    know); its newlines become spaces (one body a line). Those checks run over all the bodies
+    whose marker is in the body. A body is taken when it is valid UTF-8 and, unless its API
+    is one of ``nullable`` (whose reader tells a written null from an absent key), holds no
+    JSON ``null`` (Arrow reads null and absent alike; the general walk keeps a null it does
+    not know); its newlines become spaces (one body a line). Those checks run over all the bodies
     joined, not file by file. The bytes come from ``entry.read`` (those kept since the entry
     was made, when the file is unchanged); a file left to the general walk keeps them for it.
 
@@ -85,7 +88,9 @@ def read_bodies(
         return {}, left
     apis = _apis(bodies, named, markers)
     candidates = [j for j, api in enumerate(apis) if api is not None]
-    for j in _with_null(bodies, candidates) | _not_utf8(bodies, candidates):
+    strict = [j for j in candidates if apis[j] not in nullable]
+    with_null = np.flatnonzero(written_nulls(bodies, strict)).tolist()
+    for j in set(with_null) | _not_utf8(bodies, candidates):
         apis[j] = None
     by_api: dict[str, list[int]] = {}
     for j, api in enumerate(apis):
@@ -214,12 +219,27 @@ def _any_of(markers: tuple[bytes, ...]) -> tuple[bytes, re.Pattern[bytes] | None
     return ending, re.compile(re.escape(ending) + b"(?:" + behind + b")")
 
 
-def _with_null(bodies: Joined, which: list[int]) -> set[int]:
-    """The bodies among ``which`` holding ``null`` (the ``_ocrframe`` member
-    Response.to_json ends a file with may hold nulls: not the body)."""
-    data = bodies.data
-    hits = bodies.first_hits(which, lambda a, b: find_bytes(data, b"null", a, b))
-    return {j for j, at in hits if at < _saved_header_start(data, *bodies.span(j))}
+def written_nulls(bodies: Sequence[bytes], which: Sequence[int] | None = None) -> np.ndarray:
+    """How many JSON ``null`` each of ``bodies`` (those ``which``, others 0) writes: not inside
+    a string, not in the ``_ocrframe`` member Response.to_json ends a file with (its nulls
+    are not the body's). Only the bodies holding the bytes ``null`` at all are read closely.
+
+    >>> written_nulls([b'{"a": null, "b": "null"}', b'{"c": [null, 1, null]}', b'{}'])
+    array([1, 2, 0])
+    """
+    joined = Joined.of(bodies)
+    data = joined.data
+    counts = np.zeros(len(joined), dtype=np.int64)
+    which = range(len(joined)) if which is None else which
+    for j, at in joined.first_hits(which, lambda a, b: find_bytes(data, b"null", a, b)):
+        start, end = joined.span(j)
+        stop = _saved_header_start(data, start, end)
+        if at < stop:
+            counts[j] = _STRING.sub(b"", data[start:stop]).count(b"null")
+    return counts
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes and all
 
 
 def _not_utf8(bodies: Joined, which: list[int]) -> set[int]:

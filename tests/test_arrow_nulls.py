@@ -1,0 +1,106 @@
+"""Field-API bodies holding ``null``: the field reader takes a file when it reads each null
+its text writes as the general walk does (a field with no value), and sends every other file
+the general way; the frames are the walk's either way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_arrow_readers import assert_same_as_general, write
+
+from ocrframe.datasets.batch import read_responses
+from ocrframe.flatten.arrow import read_frames
+from ocrframe.flatten.arrow.files import written_nulls
+from ocrframe.synth import synthesize
+
+
+def vat(n: int = 4) -> list[dict]:
+    return [synthesize("vat-invoice", seed=i) for i in range(n)]
+
+
+def fallback(paths: list[Path]) -> list[int]:
+    return read_frames(read_responses(paths).entries, ["fields"]).fallback
+
+
+def with_null(change) -> list[dict]:
+    """Clean VAT invoices, the second changed by ``change(result)``."""
+    items = vat()
+    change(items[1]["result"])
+    return items
+
+
+def first_item(result: dict) -> dict:
+    return result["item_list"][0]
+
+
+# Nulls the reader reads: a field's value (top level, in an item, in a nested object), an
+# element of a list of values; with or without the field's confidence.
+READ = {
+    "field": lambda r: r.update(remarks=None),
+    "field with its confidence": lambda r: (
+        r.update(remarks=None),
+        r["confidence"].update(remarks=0.5),
+    ),  # fmt: skip
+    "item field": lambda r: first_item(r).update(name=None),
+    "list element": lambda r: r.update(tags=["a", None, "b"]),
+    "every field of an item": lambda r: first_item(r).update(dict.fromkeys(first_item(r))),
+}
+# Nulls it leaves to the walk: where the walk reads null otherwise, or the reader cannot see
+# the key (a name written with an escape), or nothing shows it (a confidence map's entry).
+LEFT = {
+    "confidence map entry": lambda r: r["confidence"].update(remarks=None),
+    "list element that is no object": lambda r: r["item_list"].insert(0, None),
+    "error_code": lambda r: r.update(error_code=None),
+    "a container key": lambda r: r.update(words_block_list=None),
+    "confidence": lambda r: r.update(confidence=None),
+    "escaped key": lambda r: r.update({"rem\\u0061rks": None}),
+}
+
+
+@pytest.mark.parametrize("name", list(READ))
+def test_nulls_the_walk_reads_as_empty_fields_are_read_column_wise(tmp_path, name):
+    paths = write(tmp_path, with_null(READ[name]))
+    assert written_nulls([p.read_bytes() for p in paths]).tolist()[1] > 0
+    assert fallback(paths) == []
+    assert_same_as_general(paths)
+
+
+@pytest.mark.filterwarnings("ignore:skipping .*:RuntimeWarning")  # the error body
+@pytest.mark.parametrize("name", list(LEFT))
+def test_nulls_the_reader_does_not_read_send_their_file_the_general_way(tmp_path, name):
+    paths = write(tmp_path, with_null(LEFT[name]))
+    if name == "escaped key":  # json.dumps would escape the backslash: write it as meant
+        text = paths[1].read_text().replace('"rem\\\\u0061rks"', '"rem\\u0061rks"')
+        paths[1].write_text(text)
+        assert json.loads(text)["result"]["remarks"] is None
+    assert fallback(paths) == [1]
+    assert_same_as_general(paths)
+
+
+def test_a_key_written_null_names_the_api_as_the_walk_names_it(tmp_path):
+    """Saved without their API, bodies are named from the keys they write, null or not:
+    invoice verification's ``state`` tells it from a VAT invoice."""
+    bodies = [synthesize("invoice-verification", seed=i) for i in range(3)]
+    assert all("state" in body["result"] for body in bodies)
+    bodies[1]["result"]["state"] = None
+    paths = write(tmp_path, bodies)
+    assert fallback(paths) == []
+    assert_same_as_general(paths)
+    assert set(read_responses(paths).flatten()["fields"]["api"]) == {"invoice-verification"}
+
+
+def test_nulls_in_strings_and_in_the_saved_header_are_not_the_bodys(tmp_path):
+    from ocrframe.response import Response
+
+    items = vat(3)
+    items[0]["result"]["remarks"] = "null and void"
+    paths = []
+    for i, body in enumerate(items):
+        Response(body, source=f"s{i}").to_json(tmp_path / f"s{i}.json")  # "page": null
+        paths.append(tmp_path / f"s{i}.json")
+    assert b'"page": null' in paths[0].read_bytes()
+    assert written_nulls([p.read_bytes() for p in paths]).tolist() == [0, 0, 0]
+    assert fallback(paths) == []
+    assert_same_as_general(paths)
