@@ -79,6 +79,17 @@ def test_nulls_the_reader_does_not_read_send_their_file_the_general_way(tmp_path
     assert_same_as_general(paths)
 
 
+@pytest.mark.parametrize("flags", [{}, {"return_portrait_location": True}])
+def test_documented_nulls_of_a_card_are_read_column_wise(tmp_path, flags):
+    """Peru's ID card writes ``portrait_image`` and ``portrait_location`` null unless asked
+    for (as the API reference says: "a null value is returned")."""
+    bodies = [synthesize("peru-id-card", seed=i, params=flags) for i in range(4)]
+    assert bodies[0]["result"]["portrait_image"] is None
+    paths = write(tmp_path, bodies)
+    assert fallback(paths) == []
+    assert_same_as_general(paths)
+
+
 def test_a_key_written_null_names_the_api_as_the_walk_names_it(tmp_path):
     """Saved without their API, bodies are named from the keys they write, null or not:
     invoice verification's ``state`` tells it from a VAT invoice."""
