@@ -3,10 +3,10 @@
 Datasets (one folder of saved responses per shape, generated once under benchmarks/_work/):
 General Text (words), General Table (text location, characters), Smart Document Recognizer
 (tables, forms, kv, layout, formulas), field APIs (VAT invoice, driving licence, ID card), Web
-Image with fonts and Thailand plates; and two where the columnar readers give way: VAT invoices
-one in ten of which holds a null (those files are walked the general way), and a mixed folder of
-six APIs' bodies saved without their API (its floor parses each API's files as a table of its
-own, as pyarrow cannot infer one table of them).
+Image with fonts and Thailand plates; bodies holding null (VAT invoices one in ten of which
+holds one, Peru's ID card, which writes its portrait null unless asked for it); and a mixed
+folder of six APIs' bodies saved without their API (its floor parses each API's files as a
+table of its own, as pyarrow cannot infer one table of them).
 For each, in one process and interleaved round by round (median of the rounds, wall clock):
 
 - naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
@@ -106,9 +106,11 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     "thailand-license-plate": lambda i: synthesize("thailand-license-plate", seed=i),
     # General Text's shape, each block with its type (kept in other), saved without its API.
     "handwriting": lambda i: handwriting(random.Random(i), 200),
-    # Where the columnar readers give way: one VAT invoice in ten holds a null (walked the
-    # general way, file by file), and a folder of several APIs' bodies saved without their API.
+    # One VAT invoice in ten holds a null, and a folder of several APIs' bodies saved without
+    # their API (each reader takes its own, every body screened for every reader's marker).
     "vat-invoice-nulls": vat_with_nulls,
+    # Peru's ID card writes portrait_image and portrait_location null unless asked for them.
+    "peru-id-card": lambda i: synthesize("peru-id-card", seed=i),
     "mixed": lambda i: SHAPES[MIXED[i % len(MIXED)]](i),
 }
 MIXED = ("general-text", "general-table", "vat-invoice", "id-card", "driver-license",
