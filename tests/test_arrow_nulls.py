@@ -36,7 +36,7 @@ def first_item(result: dict) -> dict:
 
 
 # Nulls the reader reads: a field's value (top level, in an item, in a nested object), an
-# element of a list of values; with or without the field's confidence.
+# element of a list of values, a field's confidence; with or without the other.
 READ = {
     "field": lambda r: r.update(remarks=None),
     "field with its confidence": lambda r: (
@@ -46,11 +46,16 @@ READ = {
     "item field": lambda r: first_item(r).update(name=None),
     "list element": lambda r: r.update(tags=["a", None, "b"]),
     "every field of an item": lambda r: first_item(r).update(dict.fromkeys(first_item(r))),
+    "confidence map entry": lambda r: r["confidence"].update(remarks=None),
+    "field and its confidence": lambda r: (
+        r.update(remarks=None),
+        r["confidence"].update(remarks=None),
+    ),
 }
 # Nulls it leaves to the walk: where the walk reads null otherwise, or the reader cannot see
-# the key (a name written with an escape), or nothing shows it (a confidence map's entry).
+# the key (a name written with an escape).
 LEFT = {
-    "confidence map entry": lambda r: r["confidence"].update(remarks=None),
+    "confidence map entry for no field": lambda r: r["confidence"].update(no_such=None),
     "list element that is no object": lambda r: r["item_list"].insert(0, None),
     "error_code": lambda r: r.update(error_code=None),
     "a container key": lambda r: r.update(words_block_list=None),
@@ -85,6 +90,16 @@ def test_documented_nulls_of_a_card_are_read_column_wise(tmp_path, flags):
     for (as the API reference says: "a null value is returned")."""
     bodies = [synthesize("peru-id-card", seed=i, params=flags) for i in range(4)]
     assert bodies[0]["result"]["portrait_image"] is None
+    paths = write(tmp_path, bodies)
+    assert fallback(paths) == []
+    assert_same_as_general(paths)
+
+
+def test_a_null_location_in_a_cards_location_map_is_read_column_wise(tmp_path):
+    flags = {"return_text_location": True}
+    bodies = [synthesize("thailand-id-card", seed=i, params=flags) for i in range(4)]
+    locations = bodies[1]["result"]["text_location"]
+    locations[next(iter(locations))] = None
     paths = write(tmp_path, bodies)
     assert fallback(paths) == []
     assert_same_as_general(paths)

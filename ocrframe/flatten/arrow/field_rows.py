@@ -197,10 +197,13 @@ def _norm(name: str, api: str | None, group: str) -> str:
     return normalise_field(name, api, group)
 
 
-def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> np.ndarray:
+def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
+                ranks_of: Any = None) -> np.ndarray:  # fmt: skip
     """Add the rows of struct column ``objs`` (one object per ``level`` entry) to ``out``;
     ``nested(name, values, present)`` walks a child object or list of objects (None:
-    nesting is not expected here). Returns the mask of objects the walk would read otherwise."""
+    nesting is not expected here); ``ranks_of(values, tokens)`` gives the key tokens of the
+    children of a struct child (None: a ``null`` in a map is not read). Returns the mask of
+    objects the walk would read otherwise."""
     import pyarrow as pa
 
     n = len(objs)
@@ -276,11 +279,26 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None) -> 
     for name, null in nulled.items():
         used_conf[name] = used_conf.get(name, null) | null
         used_loc[name] = used_loc.get(name, null) | null
-    for the_map, used in ((conf_map, used_conf), (loc_map, used_loc)):
+    for key, the_map, used in (("confidence", conf_map, used_conf),
+                               ("text_location", loc_map, used_loc)):  # fmt: skip
         for name, given in (the_map or {}).items():  # an entry for no field: other / own row
             if given.null_count < n:
                 bad |= valid(given) & ~used.get(name, np.zeros(n, dtype=bool))
+        if the_map is not None and ranks_of is not None:
+            token = level.rank[:, list(kids).index(key)]
+            _map_nulls(ranks_of(kids[key], token), the_map, used, level, out)
     return bad
+
+
+def _map_nulls(rank: np.ndarray, the_map: dict[str, Any], used: dict[str, np.ndarray],
+               level: Level, out: FieldRows) -> None:  # fmt: skip
+    """Count the entries of a confidence or location map (``rank``: objects x entries, their
+    key tokens) written ``null`` for a field given its row: the walk gives that row no
+    confidence or polygon, as the reader does. Any other null in a map stays uncounted."""
+    for j, (name, given) in enumerate(the_map.items()):
+        if given.null_count and name in used:
+            null = (rank[:, j] >= 0) & ~valid(given) & used[name]
+            out.count_nulls(level.file[null])
 
 
 # Keys whose mere presence changes the general walk (a container, a classified object, an

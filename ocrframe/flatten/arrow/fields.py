@@ -231,7 +231,8 @@ class _Walk:
                 name, values, present, level, rank[:, rest.type.get_field_index(name)]
             )
 
-        bad |= object_rows(rest, Level(level.file, rank, level.group), self.out, nested)
+        bad |= object_rows(rest, Level(level.file, rank, level.group), self.out, nested,
+                           self.child_ranks)  # fmt: skip
         return bad
 
     def nested(self, name: str, values: Any, present: np.ndarray, level: Level,
