@@ -391,6 +391,20 @@ def test_out_of_range_confidence_is_nan_and_kept_in_other():
     assert other["value"].tolist() == ["87"]
 
 
+def test_a_polygon_named_text_location_takes_its_confidence_once():
+    """A VAT invoice's ``text_location`` is a polygon, a field: its entry in the confidence
+    map is its confidence (not ``other`` as well); a ``text_location`` map's entry is no
+    field's and stays in ``other``."""
+    square = [[1, 2], [3, 2], [3, 4], [1, 4]]
+    body = {"result": {"code": "1", "text_location": square,
+                       "confidence": {"code": 0.9, "text_location": 0.5}}}  # fmt: skip
+    f = ocrframe.fields(body).set_index("field")
+    assert f.loc["text_location", "confidence"] == 0.5
+    assert len(ocrframe.other(body)) == 0
+    body["result"]["text_location"] = {"code": square}
+    assert ocrframe.other(body)["path"].tolist() == ["result.confidence.text_location"]
+
+
 # --- empty results -----------------------------------------------------------------------------
 
 

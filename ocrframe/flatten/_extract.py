@@ -340,7 +340,7 @@ _MAPS = ("confidence", "text_location")  # per-field maps an object holds beside
 
 def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
     """Confidence keys with no field of that name (e.g. Peru's portrait_image; the maps
-    themselves are no fields)."""
+    themselves are no fields, but a ``text_location`` that is a polygon is one)."""
     for name, c in conf_map.items():
         if name in BASE64_FIELDS and isinstance(obj.get(name), str):
             # a payload's confidence: keep it as a field without a value
@@ -357,7 +357,7 @@ def _leftover_confidences(ex, conf_map, obj, path, page, group) -> None:
             )
             if rules.confidence(c) is None:
                 ex.other(page, f"{path}.{name}", c)
-        elif name not in obj or name in _MAPS:
+        elif name not in obj or (name in _MAPS and isinstance(obj[name], dict)):
             ex.other(page, f"{path}.{name}", c)
 
 
