@@ -105,6 +105,22 @@ def test_a_null_location_in_a_cards_location_map_is_read_column_wise(tmp_path):
     assert_same_as_general(paths)
 
 
+def test_a_plate_key_written_null_in_an_element_of_a_list_goes_the_general_way(tmp_path):
+    """The walk reads an element of a list ``result`` holding a plate key as a plate, null
+    or not: the field reader reads no such element."""
+    from ocrframe.response import Response
+
+    paths = []
+    for i in range(3):
+        body = synthesize("household-register", seed=i)
+        if i == 1:
+            body["result"][-1]["plate_number"] = None
+        Response(body, api="household-register").to_json(tmp_path / f"s{i}.json")
+        paths.append(tmp_path / f"s{i}.json")
+    assert fallback(paths) == [1]
+    assert_same_as_general(paths)
+
+
 def test_a_key_written_null_names_the_api_as_the_walk_names_it(tmp_path):
     """Saved without their API, bodies are named from the keys they write, null or not:
     invoice verification's ``state`` tells it from a VAT invoice."""
@@ -129,4 +145,49 @@ def test_nulls_in_strings_and_in_the_saved_header_are_not_the_bodys(tmp_path):
     assert b'"page": null' in paths[0].read_bytes()
     assert written_nulls([p.read_bytes() for p in paths]).tolist() == [0, 0, 0]
     assert fallback(paths) == []
+    assert_same_as_general(paths)
+
+
+def _special_names() -> list[str]:
+    """Every key name the walk or detection reads by its presence or treats apart."""
+    from ocrframe.catalog import signature_keys
+    from ocrframe.detection import PLATE_KEYS
+    from ocrframe.flatten._extract import ALARM_KEYS, CONTAINER_KEYS
+    from ocrframe.response import BASE64_FIELDS
+    from ocrframe.vendors.detect import SERVING_KEYS
+
+    return sorted({*signature_keys(), *CONTAINER_KEYS, *ALARM_KEYS, *PLATE_KEYS, *BASE64_FIELDS,
+                   *SERVING_KEYS, "type", "location", "confidence", "text_location",
+                   "error_code", "error_msg", "seal_list", "detect_copy_result",
+                   "copy_score"})  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore:skipping .*:RuntimeWarning")  # error bodies
+@pytest.mark.parametrize("api", ["vat-invoice", "id-card", "household-register",
+                                 "auto-classification", "thailand-id-card"])  # fmt: skip
+@pytest.mark.parametrize("named", [False, True])
+def test_a_null_under_any_name_the_walk_knows_gives_the_walks_frames(tmp_path, api, named):
+    """A key written null, added under each name the walk or detection treats apart, in
+    every kind of object of the body (saved with its API or without): the frames stay the
+    walk's, whichever way each file goes."""
+    from test_arrow_readers import _objects
+
+    from ocrframe.response import Response
+
+    clean = synthesize(api, seed=1, params={"return_text_location": True})
+    items = []
+    for path in _objects(clean):
+        for name in _special_names():
+            changed = json.loads(json.dumps(clean))
+            target = _objects(changed)[path]
+            if name not in target:
+                target[name] = None
+                items += [changed, clean]
+    paths = []
+    for i, body in enumerate(items):
+        paths.append(tmp_path / f"r{i:04d}.json")
+        if named:
+            Response(body, api=api).to_json(paths[-1])
+        else:
+            paths[-1].write_text(json.dumps(body))
     assert_same_as_general(paths)

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ...detection import PLATE_KEYS
 from ...response import BASE64_FIELDS
 from ...vendors.detect import SERVING_KEYS
 from .._extract import ALARM_KEYS, ALARM_RESULT, CONTAINER_KEYS
@@ -301,11 +302,13 @@ def _map_nulls(rank: np.ndarray, the_map: dict[str, Any], used: dict[str, np.nda
             out.count_nulls(level.file[null])
 
 
-# Keys whose mere presence changes the general walk (a container, a classified object, an
-# error body, another engine's result) or whose null it reads otherwise (alarms, the maps): a
-# null written there is left unread, so its file goes the general way (see FieldRows.nulls).
-_NOT_PLAIN = frozenset({*CONTAINER_KEYS, *ALARM_KEYS, *SERVING_KEYS, "type", "location",
-                        "confidence", "text_location", "error_code", "error_msg"})  # fmt: skip
+# Keys whose mere presence changes the general walk (a container, a classified object, a
+# plate in a list, an error body, another engine's result) or whose null it reads otherwise
+# (alarms, the maps): a null written there is left unread, so its file goes the general way
+# (see FieldRows.nulls).
+_NOT_PLAIN = frozenset({*CONTAINER_KEYS, *ALARM_KEYS, *SERVING_KEYS, *PLATE_KEYS, "type",
+                        "location", "confidence", "text_location", "error_code",
+                        "error_msg"})  # fmt: skip
 
 
 def _plain(name: str) -> bool:
