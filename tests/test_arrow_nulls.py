@@ -8,12 +8,17 @@ import json
 from pathlib import Path
 
 import pytest
-from test_arrow_readers import assert_same_as_general, write
+from test_arrow_readers import _objects, assert_same_as_general, write
 
+from ocrframe.catalog import signature_keys
 from ocrframe.datasets.batch import read_responses
+from ocrframe.detection import PLATE_KEYS
+from ocrframe.flatten._extract import ALARM_KEYS, CONTAINER_KEYS
 from ocrframe.flatten.arrow import read_frames
 from ocrframe.flatten.arrow.files import written_nulls
+from ocrframe.response import BASE64_FIELDS, Response
 from ocrframe.synth import synthesize
+from ocrframe.vendors.detect import SERVING_KEYS
 
 
 def vat(n: int = 4) -> list[dict]:
@@ -108,8 +113,6 @@ def test_a_null_location_in_a_cards_location_map_is_read_column_wise(tmp_path):
 def test_a_plate_key_written_null_in_an_element_of_a_list_goes_the_general_way(tmp_path):
     """The walk reads an element of a list ``result`` holding a plate key as a plate, null
     or not: the field reader reads no such element."""
-    from ocrframe.response import Response
-
     paths = []
     for i in range(3):
         body = synthesize("household-register", seed=i)
@@ -118,6 +121,24 @@ def test_a_plate_key_written_null_in_an_element_of_a_list_goes_the_general_way(t
         Response(body, api="household-register").to_json(tmp_path / f"s{i}.json")
         paths.append(tmp_path / f"s{i}.json")
     assert fallback(paths) == [1]
+    assert_same_as_general(paths)
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_null_in_an_element_of_a_list_result_is_read_column_wise(tmp_path, named):
+    """Household register: each element's ``content`` holds its fields; a null among them is
+    read, whether the files name their API or detection tells it from the first element."""
+    bodies = [synthesize("household-register", seed=i) for i in range(4)]
+    for body in bodies[1:3]:
+        body["result"][0]["content"]["former_name"] = None
+    paths = []
+    for i, body in enumerate(bodies):
+        paths.append(tmp_path / f"r{i}.json")
+        if named:
+            Response(body, api="household-register").to_json(paths[-1])
+        else:
+            paths[-1].write_text(json.dumps(body))
+    assert fallback(paths) == []
     assert_same_as_general(paths)
 
 
@@ -134,8 +155,6 @@ def test_a_key_written_null_names_the_api_as_the_walk_names_it(tmp_path):
 
 
 def test_nulls_in_strings_and_in_the_saved_header_are_not_the_bodys(tmp_path):
-    from ocrframe.response import Response
-
     items = vat(3)
     items[0]["result"]["remarks"] = "null and void"
     paths = []
@@ -150,12 +169,6 @@ def test_nulls_in_strings_and_in_the_saved_header_are_not_the_bodys(tmp_path):
 
 def _special_names() -> list[str]:
     """Every key name the walk or detection reads by its presence or treats apart."""
-    from ocrframe.catalog import signature_keys
-    from ocrframe.detection import PLATE_KEYS
-    from ocrframe.flatten._extract import ALARM_KEYS, CONTAINER_KEYS
-    from ocrframe.response import BASE64_FIELDS
-    from ocrframe.vendors.detect import SERVING_KEYS
-
     return sorted({*signature_keys(), *CONTAINER_KEYS, *ALARM_KEYS, *PLATE_KEYS, *BASE64_FIELDS,
                    *SERVING_KEYS, "type", "location", "confidence", "text_location",
                    "error_code", "error_msg", "seal_list", "detect_copy_result",
@@ -170,10 +183,6 @@ def test_a_null_under_any_name_the_walk_knows_gives_the_walks_frames(tmp_path, a
     """A key written null, added under each name the walk or detection treats apart, in
     every kind of object of the body (saved with its API or without): the frames stay the
     walk's, whichever way each file goes."""
-    from test_arrow_readers import _objects
-
-    from ocrframe.response import Response
-
     clean = synthesize(api, seed=1, params={"return_text_location": True})
     items = []
     for path in _objects(clean):

@@ -53,16 +53,18 @@ def refitted(result: Any, api: str) -> np.ndarray:
     return np.asarray(_per_key_set(result, lambda keys: refit(set(keys), api) != api), bool)
 
 
-def list_apis(items: Any, file: np.ndarray, number: np.ndarray, n: int) -> np.ndarray:
+def list_apis(items: Any, file: np.ndarray, number: np.ndarray, n: int,
+              written: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """The API detection tells for each of ``n`` bodies whose ``result`` is a list, from its
     first element (``items``: every body's elements, a struct column; ``file`` and ``number``:
-    the body of each and its place in its list); None for a body with no element, or one
-    detection names nothing."""
+    the body of each and its place in its list; ``written``: elements x keys, True where the
+    key is written, null or not); None for a body with no element, or one detection names
+    nothing."""
     out = np.full(n, None, dtype=object)
     first = np.flatnonzero(number == 0)
     if len(first):
         told = _per_key_set(items, lambda keys: detect_api({"result": [dict.fromkeys(keys)]}),
-                            first)  # fmt: skip
+                            first, None if written is None else written[first])  # fmt: skip
         out[file[first]] = np.asarray(told, dtype=object)
     return out
 

@@ -143,27 +143,23 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     keys = key_tokens(bodies, listed)
     under = _under_result(keys)
     nulls = written_nulls(bodies) if bodies else np.zeros(n, dtype=np.int64)
-    top = None
     if listed:
         objs, file, index = explode(result, np.arange(n))
         ok[file[_walked_otherwise(objs)]] = False
-        if api is None:  # the first element's keys tell the API: a null there is not seen
-            ok &= nulls == 0
-        apis = [api] * n if api is not None else list_apis(objs, file, index, n).tolist()
+        rank = _element_ranks(objs, file, keys, under)
+        told = list_apis(objs, file, index, n, rank >= 0) if api is None else None
     else:
         objs, file, index = result, np.arange(n), None
         if result.type.get_field_index("error_code") >= 0:  # an error body nested in result
             ok &= ~valid(field(result, "error_code"))
-        top = _result_ranks(result, keys, under)
-        apis = [api] * n if api is not None else struct_apis(result, top >= 0)
+        rank = _result_ranks(result, keys, under)
+        told = struct_apis(result, rank >= 0) if api is None else None
+    apis = [api] * n if told is None else list(told)
     names = sorted(set(apis), key=str)
     code = {a: i for i, a in enumerate(names)}
     out = FieldRows(names, np.array([code[a] for a in apis], dtype=np.int64))
     walk = _Walk(keys, _parents(keys.depth), out, AlarmRows())
-    if top is not None:
-        level = Level(file, top)
-    else:
-        level = _list_level(objs, file, index, keys, under, out)
+    level = Level(file, rank, None if index is None else _element_groups(index, out))
     ok[file[walk.level(objs, level)]] = False
     ok &= out.nulls == nulls  # each written null given its row, none left unread
     # Built once the parse, the bodies and the key tokens are let go (see Built); the rows
@@ -182,10 +178,10 @@ def _result_ranks(result: Any, keys: KeyTokens, under: np.ndarray) -> np.ndarray
     return _ranks(top, keys.file[top], result.type, len(result), keys)
 
 
-def _list_level(objs: Any, file: np.ndarray, index: np.ndarray, keys: KeyTokens,
-                under: np.ndarray, out: FieldRows) -> Level:  # fmt: skip
-    """The level of the elements of list ``result`` (``index``: each one's place in its
-    list; group ``[index]``), with the key token of each of their children."""
+def _element_ranks(objs: Any, file: np.ndarray, keys: KeyTokens,
+                   under: np.ndarray) -> np.ndarray:  # fmt: skip
+    """(elements x children of struct column ``objs``, the elements of list ``result``
+    of each body ``file``): the key token of each of their keys."""
     sizes = np.bincount(file, minlength=int(file.max(initial=-1)) + 1)
     starts = np.cumsum(sizes) - sizes
     tok = np.flatnonzero((keys.depth == 3) & under)  # the keys of the elements
@@ -193,9 +189,14 @@ def _list_level(objs: Any, file: np.ndarray, index: np.ndarray, keys: KeyTokens,
     inside = of < len(sizes)
     inside[inside] &= elem[inside] < sizes[of[inside]]
     tok = tok[inside]
-    rank = _ranks(tok, starts[of[inside]] + elem[inside], objs.type, len(objs), keys)
-    codes = np.asarray([out.group(f"[{e}]") for e in range(int(index.max(initial=-1)) + 1)])
-    return Level(file, rank, codes.astype(np.int64)[index])
+    return _ranks(tok, starts[of[inside]] + elem[inside], objs.type, len(objs), keys)
+
+
+def _element_groups(index: np.ndarray, out: FieldRows) -> np.ndarray:
+    """The group code of each element of a list ``result`` (``index``: its place in its
+    list): ``[index]``."""
+    codes = [out.group(f"[{e}]") for e in range(int(index.max(initial=-1)) + 1)]
+    return np.asarray(codes, dtype=np.int64)[index]
 
 
 def _walked_otherwise(objs: Any) -> np.ndarray:
