@@ -19,6 +19,7 @@ from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.cache import Cache
 from ocrframe.flatten import FRAMES
 from ocrframe.flatten.arrow import read_frames
+from ocrframe.parsing import HEADER_TAIL
 from ocrframe.response import Response
 from ocrframe.synth import synthesize
 
@@ -176,7 +177,7 @@ def test_the_document_frame_alone_is_typed_over_every_chunk():
     """``batch.document()`` typed each chunk's rows apart and joined them (a count of 6 in
     the first 500 responses and a text after them: ints beside strings); ``flatten`` types
     a column once over all of its values."""
-    counts = [6] * batch_module.CHUNK + ["text"]
+    counts = [6] * (batch_module.CHUNK_BYTES // HEADER_TAIL) + ["text"]  # a chunk of responses
     responses = [
         Response({"result": {"words_block_count": c, "words_block_list": []}}, source=f"r{i}")
         for i, c in enumerate(counts)

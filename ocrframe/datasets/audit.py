@@ -178,7 +178,7 @@ def audit(
     frame: str | None = None,
     expected: Mapping[str, Iterable[str]] | Iterable[str] | None = None,
     stream: bool | None = None,
-    chunk: int = 500,
+    chunk: int | None = None,
 ) -> pd.DataFrame:
     """Summarise confidence per group.
 
@@ -203,8 +203,9 @@ def audit(
     stream : bool, optional
         Aggregate a Batch chunk by chunk. Default: when it has more than ``STREAM_AFTER``
         responses. Streaming quantiles are exact to 0.001; counts and means are exact.
-    chunk : int
-        Responses per chunk when streaming.
+    chunk : int, optional
+        Responses per chunk when streaming. Default: the chunks ``Batch.flatten`` reads (at
+        most 2,000 responses and 32 MiB of files).
 
     Returns
     -------
@@ -440,7 +441,7 @@ def threshold_sweep(
     *,
     frame: str | None = None,
     stream: bool | None = None,
-    chunk: int = 500,
+    chunk: int | None = None,
 ) -> pd.DataFrame:
     """How much goes to manual review at each threshold.
 

@@ -153,10 +153,11 @@ def should_stream(data: Any, stream: bool | None) -> bool:
         return True
 
 
-def frame_chunks(data: Any, frame: str | None, chunk: int) -> Iterator[pd.DataFrame]:
+def frame_chunks(data: Any, frame: str | None, chunk: int | None) -> Iterator[pd.DataFrame]:
     """The frame named ``frame`` (default: :func:`default_frame`) of a Batch or folder, in
-    chunks of ``chunk`` responses."""
-    check_number("chunk", chunk, low=1, integer=True)
+    chunks of ``chunk`` responses (None: as ``Batch.iter_frames`` reads them by default)."""
+    if chunk is not None:
+        check_number("chunk", chunk, low=1, integer=True)
     if isinstance(data, str | os.PathLike):
         from .batch import read_responses
 

@@ -140,7 +140,7 @@ def _low_items(data: Any, threshold: float, frame: str | None, stream: bool | No
     chunks: Iterator[pd.DataFrame] | list[pd.DataFrame]
     data = auditable(data)
     if should_stream(data, stream):
-        chunks = frame_chunks(data, frame, 500)
+        chunks = frame_chunks(data, frame, None)
     else:
         chunks = [frame_of(data, frame)]
     parts = []
