@@ -159,9 +159,9 @@ def test_document_columns_are_typed_over_every_chunk(monkeypatch):
     """A document key's column type comes from all of its values, not from those of the
     chunk each response fell in: 6 stays "6" beside "text", whether or not a 1.5 shares
     its chunk."""
-    from ocrframe.datasets import batch as batch_module
+    from ocrframe.datasets import chunking
 
-    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    monkeypatch.setattr(chunking, "CHUNK", 2)
     counts = [1.5, 6, 6, 6, "text"]
     responses = [
         Response({"result": {"words_block_count": c, "words_block_list": []}}, source=f"r{i}")
@@ -214,10 +214,10 @@ def test_vendor_is_said_when_the_other_engine_comes_in_a_later_chunk(tmp_path, m
     the PaddleOCR file (which gives none), and the joined frame lacked ``vendor``."""
     import json
 
-    from ocrframe.datasets import batch as batch_module
+    from ocrframe.datasets import chunking
     from ocrframe.synth import synthesize
 
-    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    monkeypatch.setattr(chunking, "CHUNK", 2)
     bodies = [synthesize("vat-invoice", seed=i) for i in range(4)] + [paddle]
     for i, body in enumerate(bodies):
         (tmp_path / f"r{i}.json").write_text(json.dumps(body))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ocrframe.datasets import batch as batch_module  # the chunk size and the join under test
+from ocrframe.datasets import chunking  # the chunk size under test
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.frame_parts import in_order, joined_in_order
 from ocrframe.flatten.arrow.files import Joined, parse
@@ -60,7 +60,7 @@ def responses(n: int) -> list[Response]:
 def test_frames_of_many_chunks_equal_one_chunk_and_keep_entry_order(monkeypatch):
     items = responses(9)
     whole = Batch(items).flatten()
-    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    monkeypatch.setattr(chunking, "CHUNK", 2)
     chunked = Batch(items).flatten()
     for name in whole:
         pd.testing.assert_frame_equal(chunked[name], whole[name], obj=name)
@@ -93,7 +93,7 @@ def test_chunks_hold_many_small_files_and_few_large_ones(tmp_path: Path):
     thirds = read_responses([tmp_path / "t.json"] * 1600)
     assert thirds._chunk_ranges() == [range(0, 1500), range(1500, 1600)]
     mixed = read_responses([tmp_path / "s.json", tmp_path / "l.json"] * 700)
-    expected = _by_weight([len(small), HEADER_TAIL] * 700, batch_module.CHUNK_BYTES)
+    expected = _by_weight([len(small), HEADER_TAIL] * 700, chunking.CHUNK_BYTES)
     assert mixed._chunk_ranges() == expected and len(expected) == 2
     # What a chunk size given to a stream asks for, it gets.
     assert smalls._chunk_ranges(1500) == [range(0, 1500), range(1500, 3000), range(3000, 4100)]
@@ -116,7 +116,7 @@ def test_joining_chunks_holds_no_second_copy_of_the_frames(monkeypatch, reverse:
     what the join adds to what the parts hold is about one column, not a whole frame (a
     ``concat``, and a ``take`` when the parts come out of order)."""
     items = responses(24)
-    monkeypatch.setattr(batch_module, "CHUNK", 6)
+    monkeypatch.setattr(chunking, "CHUNK", 6)
     batch = Batch(items)
     tracemalloc.start()
     try:
@@ -179,7 +179,7 @@ def test_chunk_frames_go_before_their_columns_are_joined(tmp_path: Path, monkeyp
     for i, body in enumerate(field_bodies(6)[:6]):
         paths.append(tmp_path / f"r{i}.json")
         paths[-1].write_bytes(body)
-    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    monkeypatch.setattr(chunking, "CHUNK", 2)
     batch = read_responses(paths)
     made, alive = [], []
     chunk_parts, concat = batch._chunk_parts, frame_parts.concat_arrays

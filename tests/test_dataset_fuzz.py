@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_arrow_readers import assert_same_as_general
 
-import ocrframe.datasets.batch as batch_module
+from ocrframe.datasets import chunking
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.cache import Cache
 from ocrframe.flatten import FRAMES
@@ -177,7 +177,7 @@ def test_the_document_frame_alone_is_typed_over_every_chunk():
     """``batch.document()`` typed each chunk's rows apart and joined them (a count of 6 in
     the first 500 responses and a text after them: ints beside strings); ``flatten`` types
     a column once over all of its values."""
-    counts = [6] * (batch_module.CHUNK_BYTES // HEADER_TAIL) + ["text"]  # a chunk of responses
+    counts = [6] * (chunking.CHUNK_BYTES // HEADER_TAIL) + ["text"]  # a chunk of responses
     responses = [
         Response({"result": {"words_block_count": c, "words_block_list": []}}, source=f"r{i}")
         for i, c in enumerate(counts)
@@ -363,7 +363,7 @@ def test_a_mixed_dataset_gives_the_frames_and_errors_of_its_files_read_one_by_on
     paths = [_write(folder, i, spec) for i, spec in enumerate(files)]
     with warnings.catch_warnings(), pytest.MonkeyPatch.context() as mp:
         warnings.simplefilter("ignore", RuntimeWarning)
-        mp.setattr(batch_module, "CHUNK", chunk)  # files of one API across chunk boundaries
+        mp.setattr(chunking, "CHUNK", chunk)  # files of one API across chunk boundaries
         frames, errors = _per_file(paths)
         walk = Batch(list(read_responses(paths))).flatten()  # document: typed over all rows
         batch = read_responses(paths)

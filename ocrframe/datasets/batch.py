@@ -35,6 +35,7 @@ from ..inputs.params import show_value
 from ..inputs.urls import shown_input
 from ..parsing import HEADER_TAIL, SAVED_KEY, saved_header
 from ..response import Response, read_response
+from .chunking import CHUNK_BYTES, chunk_ranges
 from .frame_parts import concat_frames, in_order, joinable, joined_in_order
 
 __all__ = ["Batch", "Entry", "read_responses", "errors_frame", "ERROR_COLUMNS"]
@@ -50,13 +51,6 @@ ERROR_COLUMNS: dict[str, str] = {
     "attempts": "int64",
     "category": "str",
 }
-# A chunk of a batch (read, and its frames built, at once) holds at most CHUNK responses and
-# CHUNK_BYTES of their files: a file weighs what listing read of it (all of it, when smaller
-# than HEADER_TAIL), anything else HEADER_TAIL (so at most 500 larger files or responses).
-# Chunks of a few hundred small files paid each chunk's fixed costs over too few files (2,000
-# VAT invoices: 0.28 s in chunks of 500, 0.22 s in one); more than about 2,000 gain nothing.
-CHUNK = 2000
-CHUNK_BYTES = 500 * HEADER_TAIL
 
 
 @dataclass
@@ -296,23 +290,8 @@ class Batch:
                 yield frame
 
     def _chunk_ranges(self, size: int | None = None) -> list[range]:
-        """The entries chunk by chunk: ``size`` at a time, or (None) at most :data:`CHUNK`
-        and :data:`CHUNK_BYTES` of their files at a time.
-
-        >>> Batch([Response({"result": {}})] * 3)._chunk_ranges(2)
-        [range(0, 2), range(2, 3)]
-        """
-        n = len(self._entries)
-        if size is not None:
-            return [range(a, min(a + size, n)) for a in range(0, n, size)]
-        ranges, start, held = [], 0, 0
-        for i, entry in enumerate(self._entries):
-            weight = HEADER_TAIL if entry.listed is None else entry.listed
-            if i > start and (i - start >= CHUNK or held + weight > CHUNK_BYTES):
-                ranges.append(range(start, i))
-                start, held = i, 0
-            held += weight
-        return ranges + [range(start, n)] if start < n else ranges
+        """The entries chunk by chunk (see :mod:`~ocrframe.datasets.chunking`)."""
+        return chunk_ranges([e.listed for e in self._entries], size)
 
     def frame(self, name: str) -> pd.DataFrame:
         """One frame ``name`` (``"words"``, ``"cells"``...) over every response.
