@@ -249,7 +249,7 @@ def audits(files: int, rounds: int, shapes: list[str]) -> None:
     import warnings
 
     import ocrframe
-    from ocrframe.datasets.audit import default_frame
+    from ocrframe.datasets.audit_inputs import default_frame
 
     print(f"\nAudits: {files} files per shape, median of {rounds} interleaved rounds (s)")
     print(f"{'shape':<34}{'frame':>8}{'+pandas':>9}{'audit':>8}{'audit/frame':>13}")
