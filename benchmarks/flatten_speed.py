@@ -424,36 +424,48 @@ RETURNING_ALLOCATORS = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_MMAP_THRE
 def memory(files: int, shapes: list[str]) -> None:
     print(
         "\nPeak memory of read_responses(folder).flatten() vs its frames' deep memory_usage"
-        " (fresh process per\nshape and measure, after a 2-file warm-up). peak: everything alive"
-        " at once (resident high-water mark,\nallocators that return freed memory); sum: Python"
-        " heap peak (tracemalloc) + Arrow pool peak, each\nat its own moment (an upper bound)"
+        " (fresh process per\nshape and measure, after a warm-up of a file of each API). peak:"
+        " everything alive at once (resident\nhigh-water mark, allocators that return freed"
+        " memory); sum: Python heap peak (tracemalloc) + Arrow\npool peak, each at its own"
+        " moment (an upper bound); pyarrow: the peak of pyarrow's parse of the same files\n"
+        "(1 thread, resident), what the files cost the fastest reader before any frame"
     )
     env = {**os.environ, **RETURNING_ALLOCATORS}
     for shape in shapes:
         generate(shape, files)
-        got = {}
-        for how in ("resident", "traced"):
+        got, size = {}, 0.0
+        for how in ("resident", "traced", "floor"):
             out = subprocess.run(
                 [sys.executable, __file__, "--memory-of", shape, "--files", str(files),
                  "--measure", how],
                 capture_output=True, text=True, check=True, env=env,
             )  # fmt: skip
-            got[how], size = (float(x) for x in out.stdout.split())
-        resident, traced = got["resident"], got["traced"]
+            got[how], sized = (float(x) for x in out.stdout.split())
+            size = size if how == "floor" else sized
+        resident, traced, floor = got["resident"], got["traced"], got["floor"]
         peak = f"{resident / 1e6:6.1f} MB {resident / size:5.2f}x" if resident > 0 else "n/a"
+        floor_peak = f"{floor / 1e6:6.1f} MB" if floor > 0 else "n/a"
         print(f"  {shape:<27}frames {size / 1e6:6.1f} MB  peak {peak:>15}  "
-              f"sum {traced / 1e6:6.1f} MB {traced / size:5.2f}x  (target <= 1.3x)")  # fmt: skip
+              f"sum {traced / 1e6:6.1f} MB {traced / size:5.2f}x  pyarrow {floor_peak}"
+              "  (target <= 1.3x)")  # fmt: skip
 
 
 def memory_of(shape: str, files: int, measure: str) -> None:
     """Print the peak of one dataset flatten (bytes, -1 when it cannot be read) and its frames'
-    size. Run in a fresh process: neither peak can be reset. The 2-file warm-up first imports
-    what flatten imports lazily (module code, not data)."""
+    size. Run in a fresh process: neither peak can be reset. The warm-up (2 files, or one of
+    each API of a mixed folder) first imports what flatten imports lazily (module code, not
+    data): a mixed folder's warm-up of its first 2 files left 4 readers to load while measured."""
     import pyarrow as pa
 
     paths = generate(shape, files)
-    read_responses(paths[:2]).flatten()
+    read_responses(paths[: max(2, floor_groups(shape))]).flatten()
     pool = pa.default_memory_pool()
+    if measure == "floor":  # pyarrow's parse alone (its module loaded by the warm-up)
+        start = _resident(reset=True)
+        arrow_floor(paths, False, floor_groups(shape))
+        high = _resident("VmHWM")
+        print(high - start if start >= 0 and high >= 0 else -1, 0)
+        return
     if measure == "resident":
         start = _resident(reset=True)
         frames = read_responses(paths).flatten()
@@ -514,7 +526,7 @@ def main(argv: list[str] | None = None) -> None:
                     f"(the last two for {', '.join(SAVED_SHAPES)}; default: all)")  # fmt: skip
     ap.add_argument("--memory-of", choices=list(SHAPES), help=argparse.SUPPRESS)
     ap.add_argument("--first-of", choices=list(SHAPES), help=argparse.SUPPRESS)
-    ap.add_argument("--measure", choices=["resident", "traced", "arrow1", "ours"],
+    ap.add_argument("--measure", choices=["resident", "traced", "floor", "arrow1", "ours"],
                     help=argparse.SUPPRESS)  # fmt: skip
     args = ap.parse_args(argv)
     if args.memory_of:
