@@ -478,8 +478,8 @@ def test_document_columns_take_each_files_key_order_without_parsing_it_again(
     """Files that each first hold document keys, each written in an order of its own (and
     one with a document key also written deeper, and one with a key written twice): the
     columns come in the walk's order. Where the keys are ``result``'s own, written once, their
-    order is read from the key scan; the whole body was parsed and walked again (1-2 ms for a
-    General Table body, 9 of the 79 ms of a folder of six APIs)."""
+    order is read from the key scan; the whole body was parsed and walked again (a folder of
+    six APIs spent 4.7 of its 77 ms ordering its document columns, 2.9 now)."""
     from ocrframe.flatten.arrow import document
 
     items = []
