@@ -194,7 +194,7 @@ def in_walk_key_order(document: Rows, body_of: Callable[[int], bytes]) -> Rows:
     for row in np.flatnonzero(held > 1).tolist():  # one key first held: nothing to order
         try:
             body = body_of(int(document.file[row]))
-        except OSError:  # gone: Arrow's order
+        except (OSError, ValueError):  # gone, or no longer a cache file: Arrow's order
             continue
         met = _written_order(body, [k for k in names if first[k] == row])
         if met is None:
