@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import check_output
+from ..arguments import check_number, check_output
 from ..errors import ApiError, InputError, OcrError
 from ..files import Budget, Snapshot, read_bytes, read_tail
 from ..flatten._schema import FRAMES, column_array
@@ -276,9 +276,8 @@ class Batch:
         ...     part.to_parquet(...)
         """
         check_frame_name(name)
-        if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int)
-                                  or chunk < 1):  # fmt: skip
-            raise InputError(f"chunk must be a positive integer or None, got {chunk!r}")
+        if chunk is not None:
+            check_number("chunk", chunk, low=1, integer=True)
         for frame in self._chunks(name, self._chunk_ranges(chunk)):
             yield with_vendor(frame)
 
