@@ -21,7 +21,7 @@ from .._collect import Extraction
 from .._extract import extract
 from .._schema import DOCUMENT_RESERVED
 from .columns import field, valid
-from .keyorder import key_hashes, key_tokens
+from .keyorder import key_hashes, key_tokens, under_result
 from .rows import Rows
 
 __all__ = ["document_rows", "scalar_columns", "read_as_written", "written_number",
@@ -216,9 +216,8 @@ def in_walk_key_order(document: Rows, body_of: Callable[[int], bytes]) -> Rows:
 
 def _written_order(body: bytes, names: list[str]) -> list[str] | None:
     """``names`` in the order ``body`` writes them, when each is a key the body writes once,
-    all of them in one object under a key of the body's own (``result``'s scalars): the walk
-    meets them in that order. None otherwise, for the walk to tell. One key scan of the body,
-    not a parse and a walk of all of it.
+    all of them keys of ``result`` itself: the walk meets them in that order. None otherwise,
+    for the walk to tell. One key scan of the body, not a parse and a walk of all of it.
 
     >>> _written_order(b'{"result": {"b": 1, "x": [{"c": 2}], "a": 3}}', ["a", "b"])
     ['b', 'a']
@@ -231,9 +230,7 @@ def _written_order(body: bytes, names: list[str]) -> list[str] | None:
     at = np.flatnonzero(hit)
     if len(at) != len(names) or len(np.unique(keys.hash[at])) != len(names):
         return None  # a name written twice, or not as a plain key (escaped, say)
-    idx = np.arange(len(keys.depth))
-    owner = np.maximum.accumulate(np.where(keys.depth == 1, idx, -1))  # its key of the body
-    if (keys.depth[at] != 2).any() or len(np.unique(owner[at])) != 1:
+    if (keys.depth[at] != 2).any() or not under_result(keys)[at].all():
         return None
     by_hash = dict(zip(wanted.tolist(), names, strict=True))
     return [by_hash[h] for h in keys.hash[at].tolist()]

@@ -32,7 +32,7 @@ from .columns import explode, field, floats, kept, polygons, valid, whole
 from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse, written_nulls
-from .keyorder import KeyTokens, key_hashes, key_tokens
+from .keyorder import KeyTokens, key_hashes, key_tokens, under_result
 from .rows import Built
 
 __all__ = ["APIS", "DETECTED", "MARKERS", "SCHEMA", "TAKES_NULLS", "read"]
@@ -141,7 +141,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
         return Built(np.zeros(n, dtype=bool), {})
     ok = valid(result) & _plain_top(table, api)
     keys = key_tokens(bodies, listed)
-    under = _under_result(keys)
+    under = under_result(keys)
     nulls = written_nulls(bodies) if bodies else np.zeros(n, dtype=np.int64)
     if listed:
         objs, file, index = explode(result, np.arange(n))
@@ -407,14 +407,6 @@ def _hash_table(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndar
     unique[1:] &= ~same
     unique[:-1] &= ~same
     return order, sorted_own, unique
-
-
-def _under_result(keys: KeyTokens) -> np.ndarray:
-    """Tokens inside the body's ``result`` (not in the saved header or another key)."""
-    idx = np.arange(len(keys.depth))
-    last_top = np.maximum.accumulate(np.where(keys.depth == 1, idx, -1)) if len(idx) else idx
-    is_result = (keys.depth == 1) & (keys.hash == key_hashes(["result"])[0])
-    return (keys.depth >= 2) & (last_top >= 0) & is_result[np.maximum(last_top, 0)]
 
 
 def _plain_top(table: Any, api: str | None) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 
 from .files import ARRAY_PIECE, CLOSING, OPENING, Joined, folded
 
-__all__ = ["KeyTokens", "key_tokens", "key_hashes"]
+__all__ = ["KeyTokens", "key_tokens", "key_hashes", "under_result"]
 
 _QUOTE, _BACKSLASH, _COLON = 34, 92, 58
 _WHITESPACE = np.zeros(256, dtype=bool)
@@ -123,6 +123,19 @@ def _scan(buf: np.ndarray, starts: np.ndarray, listed: bool) -> KeyTokens:
     # Narrow types: the tokens stay alive while a reader builds its rows.
     return KeyTokens(file.astype(np.int32), depth.astype(np.int16), hashes, top.astype(np.int32),
                      element)  # fmt: skip
+
+
+def under_result(keys: KeyTokens) -> np.ndarray:
+    """Tokens inside the body's ``result`` (not in the saved header or another key).
+
+    >>> keys = key_tokens([b'{"result": {"a": {"b": 1}}, "_ocrframe": {"c": 2}}'])
+    >>> under_result(keys).tolist()
+    [False, True, True, False, False]
+    """
+    idx = np.arange(len(keys.depth))
+    last_top = np.maximum.accumulate(np.where(keys.depth == 1, idx, -1)) if len(idx) else idx
+    is_result = (keys.depth == 1) & (keys.hash == key_hashes(["result"])[0])
+    return (keys.depth >= 2) & (last_top >= 0) & is_result[np.maximum(last_top, 0)]
 
 
 def key_hashes(names: list[str]) -> np.ndarray:
