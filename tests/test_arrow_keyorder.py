@@ -13,10 +13,12 @@ import tracemalloc
 
 import numpy as np
 import pyarrow as pa
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from ocrframe.flatten.arrow.field_rows import FieldRows, Level
 from ocrframe.flatten.arrow.files import Joined
-from ocrframe.flatten.arrow.keyorder import key_tokens
+from ocrframe.flatten.arrow.keyorder import key_hashes, key_tokens
 
 
 def test_a_key_belongs_to_the_body_it_is_written_in_whatever_the_bytes_hold():
@@ -30,13 +32,78 @@ def test_a_key_belongs_to_the_body_it_is_written_in_whatever_the_bytes_hold():
     assert key_tokens(Joined(bodies)).file.tolist() == keys.file.tolist()
 
 
+def _keys_read_byte_by_byte(bodies: list[bytes], listed: bool) -> list[tuple[int, ...]]:
+    """Key tokens the plain way, one byte at a time: (file, depth, hash, element) per key,
+    as :class:`~ocrframe.flatten.arrow.keyorder.KeyTokens` defines them."""
+    out: list[tuple[int, ...]] = []
+    for f, text in enumerate(bodies):
+        level, i, last_string = 0, 0, None
+        opened_at: dict[int, list[int]] = {3: [], 4: []}  # where brackets opened each depth
+        holders: dict[int, int] = {}  # depth -> position of the last key at that depth
+        while i < len(text):
+            c = text[i]
+            if c == ord('"'):
+                j, escaped = i + 1, False
+                while text[j] != ord('"'):
+                    escaped |= text[j] == ord("\\")
+                    j += 2 if text[j] == ord("\\") else 1
+                last_string = (i, j, escaped)
+                i = j + 1
+                continue
+            if c in b"[{":
+                level += 1
+                if level in opened_at:
+                    opened_at[level].append(i)
+            elif c in b"]}":
+                level -= 1
+            elif c == ord(":") and last_string is not None:
+                start, end, escaped = last_string
+                name = text[start + 1 : end]
+                h = -1 if escaped else int(key_hashes([name.decode()])[0])
+                element = 0
+                held_by = {4: 2, 3: 1 if listed else None}.get(level)
+                if held_by in holders:
+                    since = holders[held_by]
+                    element = sum(since < b < start for b in opened_at[level]) - 1
+                holders[level] = start
+                out.append((f, level, h, element))
+            if c not in b" \t\r\n":
+                last_string = None if c != ord(":") else last_string
+            i += 1
+    return out
+
+
+_names = st.text(alphabet='ab"\\[]{}: \u00e9', max_size=6)
+_values = st.recursive(
+    st.none() | st.integers(-5, 5) | _names,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_names, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+# A depth-4 key in a body with no depth-2 key: no key of the body before counts as its holder.
+@example([{"a": {"x": 1}}, {"b": [[{"k": 1}, {"k": 2}]]}], False, False)
+@given(st.lists(st.dictionaries(_names, _values, min_size=1, max_size=3), min_size=1,
+                max_size=3), st.booleans(), st.booleans())  # fmt: skip
+def test_key_tokens_are_those_of_a_byte_by_byte_read(bodies, listed, spaced):
+    """Whatever the names and strings hold (quotes, backslashes, brackets, colons), each key's
+    body, depth, hash and list element are those of a plain read."""
+    separators = (", ", ": ") if spaced else (",", ":")
+    texts = [json.dumps(b, separators=separators, ensure_ascii=False).encode() for b in bodies]
+    keys = key_tokens(texts, listed=listed)
+    got = zip(
+        *(getattr(keys, k).tolist() for k in ("file", "depth", "hash", "element")), strict=True
+    )
+    assert list(got) == _keys_read_byte_by_byte(texts, listed)
+
+
 def test_key_tokens_are_narrow():
-    """Tokens stay alive while the reader builds its rows: 22 bytes a key (an int64 hash,
-    int32 file, top and element, int16 depth), not 40."""
+    """Tokens stay alive while the reader builds its rows: 18 bytes a key (an int64 hash,
+    int32 file and element, int16 depth), not 32."""
     body = json.dumps({"result": {f"k{i}": {"x": i, "y": [{"z": 1}]} for i in range(50)}})
     keys = key_tokens([body.encode()] * 20)
-    per_key = sum(getattr(keys, k).nbytes for k in ("file", "depth", "hash", "top", "element"))
-    assert per_key / len(keys.file) == 22
+    per_key = sum(getattr(keys, k).nbytes for k in ("file", "depth", "hash", "element"))
+    assert per_key / len(keys.file) == 18
 
 
 def _field_rows(n: int, with_polygons: bool) -> FieldRows:

@@ -257,7 +257,7 @@ def test_key_tokens_read_in_pieces_are_those_of_one_scan(monkeypatch):
         monkeypatch.setattr(keyorder, "ARRAY_PIECE", piece)
         for given in (texts, Joined(texts)):
             got = keyorder.key_tokens(given)
-            for name in ("file", "depth", "hash", "top", "element"):
+            for name in ("file", "depth", "hash", "element"):
                 assert getattr(got, name).tolist() == getattr(whole, name).tolist(), (piece, name)
     assert len(keyorder.key_tokens([]).file) == 0
 

@@ -7,8 +7,8 @@ key's file, nesting depth, text order and name; a reader turns these into sort k
 >>> keys = key_tokens([b'{"result": {"b": 1, "a": {"x": [1]}}}'])
 >>> bool((keys.hash == key_hashes(["result", "b", "a", "x"])).all())
 True
->>> keys.depth.tolist(), keys.top.tolist()
-([1, 2, 2, 3], [-1, 1, 2, 2])
+>>> keys.depth.tolist()
+[1, 2, 2, 3]
 >>> key_tokens([b'{"result": [{"a": 1}, {"b": {"c": 2}, "d": 3}]}'], listed=True).element.tolist()
 [0, 0, 1, 0, 1]
 """
@@ -20,29 +20,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .files import ARRAY_PIECE, CLOSING, OPENING, Joined, folded
+from .files import ARRAY_PIECE, OPENING, Joined
 
 __all__ = ["KeyTokens", "key_tokens", "key_hashes", "under_result"]
 
 _QUOTE, _BACKSLASH, _COLON = 34, 92, 58
 _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[9, 10, 13, 32]] = True
+# The bytes the scan looks at (a table for ``bytes.translate``: 1 for those, 0 for the rest).
+_MARKS = bytes(c in b'"\\[]{}' for c in range(256))
 
 
 @dataclass
 class KeyTokens:
     """Every object key of the bodies, in text order: ``file`` (index of its body),
     ``depth`` (1 for the keys of the body itself), ``hash`` (of the name, see
-    :func:`key_hashes`; -1 for a name written with escapes, which it cannot tell),
-    ``top`` (index of the enclosing depth-2 key, i.e. the key under ``result`` it belongs to,
-    or -1) and ``element``: the index of the list element holding the key, for depth-4 keys
-    under a depth-2 one (``{"result": {"items": [{"k": 1}]}}``) and, when asked for
-    (``listed``), depth-3 keys under a depth-1 one (``{"result": [{"k": 1}]}``); else 0."""
+    :func:`key_hashes`; -1 for a name written with escapes, which it cannot tell) and
+    ``element``: the index of the list element holding the key, for depth-4 keys under a
+    depth-2 one (``{"result": {"items": [{"k": 1}]}}``) and, when asked for (``listed``),
+    depth-3 keys under a depth-1 one (``{"result": [{"k": 1}]}``); else 0. (The key "under"
+    is the last one written at that depth before it in its body.)"""
 
     file: np.ndarray
     depth: np.ndarray
     hash: np.ndarray
-    top: np.ndarray
     element: np.ndarray
 
 
@@ -54,75 +55,79 @@ def key_tokens(bodies: Sequence[bytes], listed: bool = False) -> KeyTokens:
     stay a few times as long as the bytes they read, not a dozen times the dataset."""
     joined = Joined.of(bodies)  # the buffer the parse read: no copy of it
     view, starts, ends = memoryview(joined.data), joined.starts, joined.starts + joined.sizes
-    pieces, first, keys = [], 0, 0
+    pieces, first = [], 0
     while first < len(starts):
         last = max(first + 1, int(np.searchsorted(ends, starts[first] + ARRAY_PIECE, side="right")))
-        buf = np.frombuffer(view[starts[first] : ends[last - 1]], dtype=np.uint8)
-        piece = _scan(buf, starts[first:last] - starts[first], listed)
+        raw = bytes(view[starts[first] : ends[last - 1]])
+        piece = _scan(raw, starts[first:last] - starts[first], listed)
         piece.file += first
-        piece.top[piece.top >= 0] += keys
         pieces.append(piece)
-        first, keys = last, keys + len(piece.file)
+        first = last
     if len(pieces) == 1:
         return pieces[0]
     if not pieces:
-        return _scan(np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64), listed)
+        return _scan(b"", np.zeros(0, dtype=np.int64), listed)
     return KeyTokens(*(np.concatenate([getattr(p, k) for p in pieces]) for k in _FIELDS))
 
 
-_FIELDS = ("file", "depth", "hash", "top", "element")
+_FIELDS = ("file", "depth", "hash", "element")
 
 
-def _scan(buf: np.ndarray, starts: np.ndarray, listed: bool) -> KeyTokens:
-    """The keys of ``buf``: whole bodies, one a line, starting at ``starts`` (see
+def _scan(raw: bytes, starts: np.ndarray, listed: bool) -> KeyTokens:
+    """The keys of ``raw``: whole bodies, one a line, starting at ``starts`` (see
     :func:`key_tokens`).
 
-    One pass finds every quote and one every bracket; the rest works on those positions only
-    (brackets are few: their depth and whether a string holds them come from searches into
-    the quotes)."""
-    quotes = np.flatnonzero(buf == _QUOTE)
-    slashes = np.flatnonzero(buf == _BACKSLASH)
-    if len(slashes):
-        quotes = quotes[~np.isin(quotes, _escaped(slashes))]
-    folds = folded(buf)  # "[" and "]" read as "{" and "}"
-    brackets = np.flatnonzero((folds == OPENING) | (folds == CLOSING))
-    brackets = brackets[(np.searchsorted(quotes, brackets) & 1) == 0]  # not inside a string
-    opening = folds[brackets] == OPENING
-    level = np.cumsum(np.where(opening, 1, -1), dtype=np.int64)  # depth after each bracket
-    opens, closes = quotes[0::2], quotes[1::2]
-    after = closes + 1
+    One pass over the bytes finds every mark (quote, backslash, bracket); the rest works on
+    the marks alone, in text order: running counts over them tell which brackets a string
+    holds, the depth at each key and the list element holding it."""
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    narrow = np.int32 if len(buf) < 2**31 else np.int64  # positions: half the memory
+    pos = np.flatnonzero(np.frombuffer(raw.translate(_MARKS), dtype=np.bool_)).astype(narrow)
+    code = buf[pos]
+    slash = code == _BACKSLASH
+    slashes = pos[slash]
+    if len(slashes):  # backslashes go, and the quotes they escape
+        kept = ~slash & ~np.isin(pos, _escaped(slashes))
+        pos, code = pos[kept], code[kept]
+    quote = code == _QUOTE
+    kept = quote | ((np.cumsum(quote, dtype=narrow) & 1) == 0)  # brackets after even quotes
+    pos, code, quote = pos[kept], code[kept], quote[kept]
+    del kept
+    opening = (code | 32) == OPENING  # "[" and "{"
+    steps = opening.view(np.int8) * np.int8(2) - np.int8(1)  # +1 opens, -1 closes
+    steps[quote] = 0
+    level = np.cumsum(steps, dtype=narrow)
+    del steps
+    quoted = np.flatnonzero(quote)
+    opens, closes = quoted[0::2], quoted[1::2]  # marks opening and closing each string
+    after = pos[closes] + 1
     for _ in range(8):  # whitespace between a key and its colon is rare and short
         ws = _WHITESPACE[buf[np.minimum(after, len(buf) - 1)]] & (after < len(buf))
         if not ws.any():
             break
         after = after + ws
     is_key = buf[np.minimum(after, len(buf) - 1)] == _COLON
-    kopen, kclose = opens[is_key], closes[is_key]
-    before = np.searchsorted(brackets, kopen) - 1  # the last bracket before each key
-    depth = np.where(before >= 0, level[np.maximum(before, 0)], 0)
+    marks = opens[is_key]  # the mark opening each key
+    kopen, kclose = pos[marks], pos[closes[is_key]]
+    depth = level[marks]  # the depth after the last bracket before the key
     file = np.searchsorted(starts, kopen, side="right") - 1
-    n = len(kopen)
-    idx = np.arange(n)
-    top = np.maximum.accumulate(np.where(depth == 2, idx, -1)) if n else idx
-    top = np.where(depth >= 2, top, -1)
     # Elements of a list of objects under a depth-2 key (a depth-1 one): brackets opening
     # depth 4 (3) between that key and each key at depth 4 (3).
-    element = np.zeros(n, dtype=np.int32)
-    levels = [(4, top)]
-    if listed and n:
-        levels.append((3, np.maximum.accumulate(np.where(depth == 1, idx, -1))))
-    for d, holder in levels:
-        deep = np.flatnonzero((depth == d) & (holder >= 0))
-        if len(deep):
-            braces = brackets[opening & (level == d)]
-            held = kopen[holder[deep]]
-            element[deep] = np.searchsorted(braces, kopen[deep]) - np.searchsorted(braces, held) - 1
+    element = np.zeros(len(kopen), dtype=np.int32)
+    for d, under in ((4, 2), (3, 1)) if listed else ((4, 2),):
+        deep = np.flatnonzero(depth == d)
+        if len(deep):  # the last key at depth ``under`` before each, in the same body
+            held = np.maximum.accumulate(np.where(depth == under, np.arange(len(depth)), -1))
+            held = held[deep]
+            same = (held >= 0) & (file[np.maximum(held, 0)] == file[deep])
+            deep, held = deep[same], held[same]
+            opened = np.cumsum(opening & (level == d), dtype=narrow)  # such brackets so far
+            element[deep] = opened[marks[deep]] - opened[marks[held]] - 1
     hashes = _span_hashes(buf, kopen + 1, kclose)
     if len(slashes):  # an escape in the name
         hashes[np.searchsorted(slashes, kopen) != np.searchsorted(slashes, kclose)] = -1
     # Narrow types: the tokens stay alive while a reader builds its rows.
-    return KeyTokens(file.astype(np.int32), depth.astype(np.int16), hashes, top.astype(np.int32),
-                     element)  # fmt: skip
+    return KeyTokens(file.astype(np.int32), depth.astype(np.int16), hashes, element)
 
 
 def under_result(keys: KeyTokens) -> np.ndarray:
