@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.flatten.arrow import read_frames
@@ -81,9 +82,11 @@ def test_dates_numbers_and_escapes_keep_their_text(tmp_path):
     assert values["quote"].tolist()[0] == 'say "hi" \\ bye'
 
 
-def test_a_dataset_with_dates_is_parsed_once_in_a_new_process(tmp_path, monkeypatch):
+@pytest.mark.parametrize("apis", [["vat-invoice"], ["vat-invoice", "id-card", "driver-license"]])
+def test_a_dataset_with_dates_is_parsed_once_in_a_new_process(tmp_path, monkeypatch, apis):
     # pyarrow reads "2018-11-13" as a timestamp; the dates a dataset holds are learnt from
-    # its first body, so the dataset is not parsed twice (once inferred, once as text).
+    # its first body of each kind (a folder of several field APIs saved without their API),
+    # so the dataset is not parsed twice (once inferred, once as text).
     files = importlib.import_module("ocrframe.flatten.arrow.files")
     fields = importlib.import_module("ocrframe.flatten.arrow.fields")
     monkeypatch.setattr(fields, "_TEXT_SCHEMAS", {})  # what a new process knows
@@ -95,12 +98,17 @@ def test_a_dataset_with_dates_is_parsed_once_in_a_new_process(tmp_path, monkeypa
         return read(part, schema, strict)
 
     monkeypatch.setattr(files, "_read", counted)
-    items = [synthesize("vat-invoice", seed=i) for i in range(4)]
-    assert all("-" in body["result"]["issue_date"] for body in items)
+    items = [synthesize(apis[i % len(apis)], seed=i) for i in range(4 * len(apis))]
+    if len(apis) > 1:  # each API writes its dates at keys of its own
+        assert {"birth", "issue_date"} <= {k for b in items for k in b["result"]}
+    assert all("-" in body["result"]["issue_date"] for body in items[:: len(apis)])
     paths = write(tmp_path, items)
-    values = read_responses(paths).fields().set_index("field")["value"]
-    assert values["issue_date"].tolist() == [body["result"]["issue_date"] for body in items]
+    values = read_responses(paths).fields().query("api == 'vat-invoice'")
+    values = values.set_index("field")["value"]
+    want = [body["result"]["issue_date"] for body in items[:: len(apis)]]
+    assert values["issue_date"].tolist() == want
     assert sizes.count(len(items)) == 1, sizes
+    assert same_as_general(paths) == []
 
 
 def test_odd_files_go_the_general_way_and_change_nothing(tmp_path):

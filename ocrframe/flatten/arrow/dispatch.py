@@ -112,7 +112,7 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
 
     bodies: Joined | None = held.pop()
     if hasattr(reader, "APIS"):  # inferred types, partial schema: no strict parse
-        parsed = parse(bodies, reader.SCHEMA(api, bodies[0]), strict=False)
+        parsed = parse(bodies, reader.SCHEMA(api, bodies), strict=False)
     else:
         document = _as_first_writes(getattr(reader, "DOCUMENT", None), bodies)
         # A reader may parse with less than its SCHEMA, as its first body tells (its files

@@ -15,6 +15,7 @@ the types, this reader checks them. Rows come in the order keys are written in e
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -31,7 +32,7 @@ from .blocks import out_of_range
 from .columns import explode, field, floats, kept, polygons, valid, whole
 from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
-from .files import SAVED_HEADER, parse, written_nulls
+from .files import SAVED_HEADER, Joined, parse, written_nulls
 from .keyorder import KeyTokens, key_hashes, key_tokens, under_result
 from .rows import Built
 
@@ -54,13 +55,14 @@ _TEXT_SCHEMAS: dict[str, Any] = {}
 
 
 # Named like the other readers' SCHEMA (a constant there).
-def SCHEMA(api: str | None = None, sample: bytes | None = None) -> Any:  # noqa: N802
+def SCHEMA(api: str | None = None, bodies: Sequence[bytes] = ()) -> Any:  # noqa: N802
     """The explicit part of the parse schema: the date-like strings seen so far for ``api``
-    (None: infer everything). With none seen yet, or no API, those of body ``sample``
-    (:func:`_dates_of`): the usual dataset then parses once, not twice (see
-    :func:`_dates_as_text`).
+    (None: infer everything). With none seen yet, or no API, those of the first of
+    ``bodies`` of each kind (:func:`_first_of_each_kind`, :func:`_dates_of`): the usual
+    dataset, and a folder of several field APIs saved without their API, then parse once,
+    not twice (see :func:`_dates_as_text`).
 
-    >>> SCHEMA("an API", b'{"result": {"date_of_birth": "1990-01-31"}}')
+    >>> SCHEMA("an API", [b'{"result": {"date_of_birth": "1990-01-31"}}'])
     result: struct<date_of_birth: string>
       child 0, date_of_birth: string
     >>> _ = _TEXT_SCHEMAS.pop("an API")
@@ -68,10 +70,37 @@ def SCHEMA(api: str | None = None, sample: bytes | None = None) -> Any:  # noqa:
     api = None if api == DETECTED else api
     if api is not None and api in _TEXT_SCHEMAS:
         return _TEXT_SCHEMAS[api]
-    text = _dates_of(sample) if sample is not None else None
+    import pyarrow as pa
+
+    text = None
+    for found in map(_dates_of, _first_of_each_kind(bodies)):
+        if found is not None and text is not None:
+            found = pa.schema(list(_merged(pa.struct(list(text)), pa.struct(list(found)))))
+        text = found if found is not None else text
     if api is not None and text is not None:
         _TEXT_SCHEMAS[api] = text
     return text
+
+
+_KINDS = 8  # bodies of distinct kinds read for their dates, at most
+
+
+def _first_of_each_kind(bodies: Sequence[bytes]) -> list[bytes]:
+    """The first of ``bodies`` whose ``result`` starts with each key name (in a folder of
+    several field APIs, roughly the first of each API), at most :data:`_KINDS`.
+
+    >>> [b[13:14] for b in _first_of_each_kind([b'{"result": {"a": 1}}', b'{"result": {"a": 2}}',
+    ...                                          b'{"result": {"b": 3}}'])]
+    [b'a', b'b']
+    """
+    heads = bodies.heads(64) if isinstance(bodies, Joined) else [b[:64] for b in bodies]
+    first: dict[bytes, int] = {}
+    for i, head in enumerate(heads):
+        parts = head.split(b'"', 4)  # '{', 'result', ': {', its first key...
+        first.setdefault(parts[3] if len(parts) > 3 else b"", i)
+        if len(first) == _KINDS:
+            break
+    return [bodies[i] for i in first.values()]
 
 
 def _dates_of(body: bytes) -> Any:
@@ -441,7 +470,7 @@ def _dates_as_text(table: Any, bodies: list[bytes], api: str | None) -> Any:
         return table
     import pyarrow as pa
 
-    known = SCHEMA(api, bodies[0]) if bodies else None  # what the parse was given
+    known = SCHEMA(api, bodies)  # what the parse was given
     merged = (
         text if known is None else pa.schema(_merged(pa.struct(list(known)), pa.struct(list(text))))
     )

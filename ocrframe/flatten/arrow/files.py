@@ -367,6 +367,17 @@ class Joined(Sequence[bytes]):
         view = memoryview(self.data)  # let go on return: ``data`` may grow again
         return Joined(view[slice(*self.span(j))] for j in which)
 
+    def heads(self, n: int) -> list[bytes]:
+        """The first ``n`` bytes of each body (all of a shorter one), with no copy of the rest.
+
+        >>> Joined([b"abc", b"d"]).heads(2)
+        [b'ab', b'd']
+        """
+        view = memoryview(self.data)  # let go on return: ``data`` may grow again
+        return [
+            bytes(view[s : s + min(n, k)]) for s, k in zip(self._starts, self._sizes, strict=True)
+        ]
+
     def span(self, i: int) -> tuple[int, int]:
         """Where body ``i`` starts and ends in ``data``."""
         return self._starts[i], self._starts[i] + self._sizes[i]
