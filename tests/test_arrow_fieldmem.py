@@ -121,3 +121,35 @@ def test_alarms_taken_together_keep_each_files_own_flags_and_scores(tmp_path):
 )
 def test_lex_order_is_lexsort(keys):
     assert lex_order(keys).tolist() == np.lexsort(keys).tolist()
+
+
+def test_keys_are_scanned_beside_the_parse(tmp_path, monkeypatch):
+    """The key scan runs in a thread of its own while pyarrow parses the same bytes (both let
+    go of the interpreter): the parse starts with the scan under way, and the frames are the
+    general walk's."""
+    import threading
+
+    started = threading.Event()
+    scan, parse = fields.key_tokens, dispatch.parse
+
+    def scanning(*args, **kwargs):
+        started.set()
+        return scan(*args, **kwargs)
+
+    def parsing(*args, **kwargs):
+        assert started.wait(5), "the parse began before the key scan"
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(fields, "key_tokens", scanning)
+    monkeypatch.setattr(dispatch, "parse", parsing)
+    paths = write(tmp_path, [synthesize("vat-invoice", seed=i) for i in range(5)])
+    assert dispatch.read_frames(read_responses(paths).entries, ["fields"]).fallback == []
+    same_as_general(paths)
+
+
+def test_a_scan_that_fails_raises_in_the_reader():
+    from ocrframe.flatten.arrow.background import in_thread
+
+    result = in_thread(int, "not a number")
+    with pytest.raises(ValueError, match="not a number"):
+        result()

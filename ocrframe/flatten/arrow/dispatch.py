@@ -111,7 +111,9 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
     import pyarrow as pa
 
     bodies: Joined | None = held.pop()
+    scanned = None  # the field reader's key tokens of all the bodies, scanned beside the parse
     if hasattr(reader, "APIS"):  # inferred types, partial schema: no strict parse
+        scanned = reader.scan_keys(bodies)
         parsed = parse(bodies, reader.SCHEMA(api, bodies), strict=False)
     else:
         document = _as_first_writes(getattr(reader, "DOCUMENT", None), bodies)
@@ -127,13 +129,15 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         table = one_chunk(table)  # once: the readers take its columns whole
         files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
         taken.update(files.tolist())
+        whole = bodies is not None and len(part) == len(bodies)
         if bodies is None:
             given: Sequence[bytes] | None = None
         else:
-            given = bodies if len(part) == len(bodies) else [bodies[j] for j in part]
+            given = bodies if whole else [bodies[j] for j in part]
         found = _built(reader, api, table, given, [entries[i] for i in files], files, wanted,
-                       out)  # fmt: skip
+                       out, scanned if whole else None)  # fmt: skip
         del table, given
+        scanned = None  # its tokens are the reader's now, or of more bodies than it read
         if not parsed:
             bodies = None  # read: the frames need none of the bytes
         if found is not None:
@@ -161,11 +165,12 @@ def _as_first_writes(document: dict[str, dict[str, str]] | None,
 
 def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes] | None,
            entries: list[Any], files: np.ndarray, wanted: frozenset[str],
-           out: FastFrames) -> tuple[Any, np.ndarray] | None:  # fmt: skip
+           out: FastFrames, scanned: Any = None) -> tuple[Any, np.ndarray] | None:  # fmt: skip
     """What ``reader`` builds of one parsed group and the files it took (None: none); files
     it refuses go to ``out.fallback`` and their rows are dropped (``Built.ok`` says which
     were taken). ``bodies``: the files' bytes, None when let go (read again from the file
-    where a frame needs them)."""
+    where a frame needs them); ``scanned``: the field reader's key tokens of them, if
+    scanned already."""
     import pyarrow as pa
 
     bad = np.zeros(len(files), dtype=bool)
@@ -184,7 +189,9 @@ def _built(reader: Any, api: str, table: Any, bodies: Sequence[bytes] | None,
     pages = np.array([page_number(e.page) or 1 for e in entries], dtype=np.int64)
     if hasattr(reader, "APIS"):  # told the API (None: detect it) and given the text
         named = None if api == reader.DETECTED else api
-        built = reader.read(table, pages, wanted, api=named, bodies=bodies or [])
+        built = reader.read(table, pages, wanted, api=named, bodies=bodies or [],
+                            scanned=scanned)  # fmt: skip
+        del scanned
     else:
         extra = {"bodies": bodies} if getattr(reader, "NEEDS_BODIES", False) else {}
         built = reader.read(table, pages, wanted, **extra)
