@@ -344,3 +344,42 @@ def test_another_engines_result_holding_a_result_key_goes_the_general_way(tmp_pa
     pd.testing.assert_frame_equal(batch.fields(), general.fields())
     assert set(batch.fields()["source"]) == {str(paths[2])}
     assert same_as_general(paths) == [0, 1, 3]
+
+
+def test_confidences_of_no_field_are_read_column_wise(tmp_path):
+    """A confidence map entry no field takes: a payload's (the portrait asked for) is a row
+    without a value, one for a key the object does not write (no portrait asked for) goes to
+    ``other``, at every depth, in each file's own key order. Read column-wise, as the walk."""
+    portrait = "/9j/4AAQSkZJRg"
+    items = [
+        {"result": {"name": "A", "portrait_image": portrait,
+                    "confidence": {"portrait_image": 0.97, "name": 0.9}}},
+        {"result": {"name": "B", "confidence": {"name": 0.8, "portrait_image": 0.91}}},
+        {"result": {"confidence": {"portrait_image": "high", "name": 1}, "name": "C"}},
+        {"result": {"front": {"name": "D", "confidence": {"adjusted_image": 0.5, "name": 0.7}},
+                    "back": {"portrait_image": portrait,
+                             "confidence": {"portrait_image": 0.6}}}},
+        {"result": [{"name": "E", "confidence": {"name": 0.5, "seal_image": True}},
+                    {"name": "F", "confidence": {"name": 0.4}}]},
+    ]  # fmt: skip
+    paths = write(tmp_path, items * 2)
+    assert same_as_general(paths) == []
+    other = read_responses(paths).other()
+    assert other["path"].tolist()[:4] == [
+        "result.confidence.portrait_image", "result.confidence.portrait_image",
+        "result.front.confidence.adjusted_image", "result[0].confidence.seal_image",
+    ]  # fmt: skip
+    assert other["value"].tolist()[:4] == ["0.91", "high", "0.5", "true"]
+    fields = read_responses(paths).fields()
+    payload = fields[fields["field"] == "portrait_image"]
+    assert payload["value"].isna().all() and payload["confidence"].tolist()[:2] == [0.97, 0.6]
+
+
+def test_a_confidence_of_no_field_the_bytes_must_tell_goes_the_general_way(tmp_path):
+    """1 or 1.0? A double column holding an integral value: the walk writes what the file
+    wrote, which only the bytes tell."""
+    items = [
+        {"result": {"name": "A", "confidence": {"name": 0.9, "portrait_image": 1.0}}},
+        {"result": {"name": "B", "confidence": {"name": 0.9, "portrait_image": 0.5}}},
+    ]
+    assert same_as_general(write(tmp_path, items)) == [0]

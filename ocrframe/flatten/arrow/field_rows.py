@@ -33,6 +33,7 @@ from .._names import normalise_field
 from .._schema import POLYGON
 from .blocks import out_of_range
 from .columns import explode, floats, kept, lengths, polygons, repeat_ids, valid
+from .leftovers import OtherRows, leftover_confidences
 from .rows import Rows
 
 __all__ = ["Level", "FieldRows", "object_rows", "is_scalar"]
@@ -73,6 +74,7 @@ class FieldRows:
 
     apis: list[str | None]
     api_of_file: np.ndarray
+    other: OtherRows | None = None  # rows of map entries no field takes, when asked for
     parts: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _PIECES})
     groups: dict[str, int] = field(default_factory=lambda: {"": 0})
     names: dict[str, int] = field(default_factory=dict)
@@ -282,12 +284,20 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
         used_loc[name] = used_loc.get(name, null) | null
     for key, the_map, used in (("confidence", conf_map, used_conf),
                                ("text_location", loc_map, used_loc)):  # fmt: skip
-        for name, given in (the_map or {}).items():  # an entry for no field: other / own row
-            if given.null_count < n:
-                bad |= valid(given) & ~used.get(name, np.zeros(n, dtype=bool))
-        if the_map is not None and ranks_of is not None:
-            token = level.rank[:, list(kids).index(key)]
-            _map_nulls(ranks_of(kids[key], token), the_map, used, level, out)
+        if the_map is None:
+            continue
+        tokens = None  # objects x entries: the key token of each entry
+        if ranks_of is not None:
+            tokens = ranks_of(kids[key], level.rank[:, list(kids).index(key)])
+        for j, (name, given) in enumerate(the_map.items()):  # an entry for no field
+            if given.null_count == n:
+                continue
+            left = valid(given) & ~used.get(name, np.zeros(n, dtype=bool))
+            if key == "confidence" and tokens is not None and left.any():
+                left &= ~leftover_confidences(name, given, left, tokens[:, j], kids, level, out)
+            bad |= left
+        if tokens is not None:
+            _map_nulls(tokens, the_map, used, level, out)
     return bad
 
 

@@ -35,6 +35,7 @@ from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, Joined, parse, written_nulls
 from .keyorder import KeyTokens, key_hashes, key_tokens, under_result
+from .leftovers import OtherRows
 from .rows import Built
 
 __all__ = ["APIS", "DETECTED", "MARKERS", "SCHEMA", "TAKES_NULLS", "read"]
@@ -202,7 +203,8 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     apis = [api] * n if told is None else list(told)
     names = sorted(set(apis), key=str)
     code = {a: i for i, a in enumerate(names)}
-    out = FieldRows(names, np.array([code[a] for a in apis], dtype=np.int64))
+    other = OtherRows() if "other" in wanted else None
+    out = FieldRows(names, np.array([code[a] for a in apis], dtype=np.int64), other)
     walk = _Walk(keys, _parents(keys.depth), out, AlarmRows())
     level = Level(file, rank, None if index is None else _element_groups(index, out))
     ok[file[walk.level(objs, level)]] = False
@@ -214,6 +216,8 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
         rows["fields"] = [partial(out.rows, pages)]
     if "alarms" in wanted:
         rows["alarms"] = [partial(walk.alarms.rows, pages)]
+    if other is not None:
+        rows["other"] = [partial(other.rows, pages)]
     return Built(ok, rows, apis)
 
 
