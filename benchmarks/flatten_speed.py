@@ -6,7 +6,9 @@ General Text (words), General Table (text location, characters), Smart Document 
 Image with fonts and Thailand plates; bodies holding null (VAT invoices one in ten of which
 holds one, Peru's ID card, which writes its portrait null unless asked for it); and a mixed
 folder of six APIs' bodies saved without their API (its floor parses each API's files as a
-table of its own, as pyarrow cannot infer one table of them).
+table of its own, as pyarrow cannot infer one table of them); Hong Kong ID cards (a confidence
+for a portrait not returned); and shapes no columnar reader takes, read file by file by the
+general walk (seals, bank receipts, health codes, financial statements).
 For each, in one process and interleaved round by round (median of the rounds, wall clock):
 
 - naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
@@ -112,6 +114,15 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     # Peru's ID card writes portrait_image and portrait_location null unless asked for them.
     "peru-id-card": lambda i: synthesize("peru-id-card", seed=i),
     "mixed": lambda i: SHAPES[MIXED[i % len(MIXED)]](i),
+    # A confidence for a portrait not returned (an other row): read column-wise since 2026-12.
+    "hk-id-card": lambda i: synthesize("hk-id-card", seed=i),
+    # Shapes no columnar reader takes (the general walk reads each file): seals (words inside
+    # each seal of a list), bank receipts (key-value pairs in a list), health codes (fields
+    # beside text blocks), financial statements (tables with cell polygons).
+    "seal": lambda i: synthesize("seal", seed=i),
+    "bank-receipt": lambda i: synthesize("bank-receipt", seed=i),
+    "health-code": lambda i: synthesize("health-code", seed=i),
+    "financial-statement": lambda i: synthesize("financial-statement", seed=i),
 }
 MIXED = ("general-text", "general-table", "vat-invoice", "id-card", "driver-license",
          "thailand-license-plate")  # fmt: skip
@@ -135,6 +146,9 @@ def records(data: dict) -> list:
     result = data["result"]
     if isinstance(result, list):  # plates, Smart Document Recognizer
         return result
+    for key in ("seal_list", "bank_receipt_list"):  # a list of objects, each one record
+        if key in result:
+            return result[key]
     if "words_region_list" in result:  # General Table
         return [b for r in result["words_region_list"] for b in r["words_block_list"]]
     if "words_block_list" in result:  # General Text, Web Image, Handwriting

@@ -8,6 +8,8 @@ fields present (:func:`guess_api`).
 
 from __future__ import annotations
 
+from collections.abc import Set
+from functools import lru_cache
 from typing import Any
 
 from .catalog import APIS, CATALOG, ApiSpec
@@ -42,7 +44,7 @@ def detect_api(raw: Any) -> str | None:
         first = next((e for e in result if isinstance(e, dict)), None)
         if first is None:
             return None
-        listed = _listed_api(first) or fitting_api(set(first), "list")
+        listed = _list_api_of(frozenset(first))
         if listed is not None:
             return listed
         if any(key in first for key in PLATE_KEYS):  # plates the catalog names no one else's
@@ -52,10 +54,10 @@ def detect_api(raw: Any) -> str | None:
         return None
     if not isinstance(result, dict):
         return None
-    keys = set(result)
-    for spec in CATALOG:
-        if spec.result_kind == "object" and any(needed <= keys for needed in spec.signatures):
-            return refit(keys, spec.slug)
+    keys = frozenset(result)
+    found = _object_api_of(keys)
+    if found is not None:
+        return found
     if "words_block_list" in keys:
         blocks = result.get("words_block_list")
         found = "web-image" if isinstance(blocks, list) and _with_fonts(blocks) else "general-text"
@@ -63,7 +65,26 @@ def detect_api(raw: Any) -> str | None:
     return None
 
 
-def refit(keys: set[str], found: str) -> str:
+# A dataset repeats a few sets of keys: what they tell is remembered (a file walked the
+# general way is detected in a microsecond, not in a pass over the catalog's signatures).
+@lru_cache(maxsize=4096)
+def _object_api_of(keys: frozenset[str]) -> str | None:
+    """The API an object ``result`` with ``keys`` comes from, as the catalog's signatures and
+    the SDK response models tell (None: neither does)."""
+    for spec in CATALOG:
+        if spec.result_kind == "object" and any(needed <= keys for needed in spec.signatures):
+            return refit(keys, spec.slug)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _list_api_of(keys: frozenset[str]) -> str | None:
+    """The API a list ``result`` whose first object has ``keys`` comes from, as the catalog's
+    signatures and the SDK response models tell (None: neither does)."""
+    return _listed_api(keys) or fitting_api(keys, "list")
+
+
+def refit(keys: Set[str], found: str) -> str:
     """``found``, unless its SDK response model lacks some of ``keys`` while another API's
     declares them all (:func:`fitting_api`): then that one.
 
@@ -78,7 +99,7 @@ def refit(keys: set[str], found: str) -> str:
     return fitting_api(keys) or found
 
 
-def fitting_api(keys: set[str], kind: str = "object") -> str | None:
+def fitting_api(keys: Set[str], kind: str = "object") -> str | None:
     """The one API whose SDK response model declares every one of ``keys`` (of ``result``, or
     of its elements for ``kind="list"``); None when none or several do, or when the keys are
     fewer than 3 and none of them is that model's alone.
@@ -99,10 +120,9 @@ def fitting_api(keys: set[str], kind: str = "object") -> str | None:
     return slug
 
 
-def _listed_api(element: dict[str, Any]) -> str | None:
-    """The API whose list-shaped ``result`` holds elements like ``element``, from the
-    catalog's signatures (a Chinese plate's colour: License Plate); None when none says."""
-    keys = set(element)
+def _listed_api(keys: Set[str]) -> str | None:
+    """The API whose list-shaped ``result`` holds elements with ``keys``, from the catalog's
+    signatures (a Chinese plate's colour: License Plate); None when none says."""
     for spec in CATALOG:
         if spec.result_kind == "list" and any(needed <= keys for needed in spec.signatures):
             return spec.slug
@@ -134,7 +154,13 @@ def guess_api(raw: Any) -> str | None:
     result = raw.get("result") if isinstance(raw, dict) else None
     if not isinstance(result, dict) or not result:
         return None
-    keys = set(result)
+    return _guessed_api_of(frozenset(result))
+
+
+@lru_cache(maxsize=4096)
+def _guessed_api_of(keys: frozenset[str]) -> str | None:
+    """:func:`guess_api` of an object ``result`` with ``keys`` (remembered, as
+    :func:`_object_api_of`)."""
     fitting = fitting_api(keys)
     if fitting is not None:
         return fitting
@@ -147,7 +173,7 @@ def guess_api(raw: Any) -> str | None:
     return fits[0][1]
 
 
-def _fits(spec: ApiSpec, keys: set[str]) -> bool:
+def _fits(spec: ApiSpec, keys: Set[str]) -> bool:
     expected = set(spec.expected_fields)
     if not expected or not expected <= keys:
         return False
