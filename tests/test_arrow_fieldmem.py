@@ -126,8 +126,10 @@ def test_lex_order_is_lexsort(keys):
 def test_keys_are_scanned_beside_the_parse(tmp_path, monkeypatch):
     """The key scan runs in a thread of its own while pyarrow parses the same bytes (both let
     go of the interpreter): the parse starts with the scan under way, and the frames are the
-    general walk's."""
+    general walk's. (Only for a megabyte or more: these few bodies stand in for that.)"""
     import threading
+
+    monkeypatch.setattr(fields, "SCAN_BESIDE", 0)
 
     started = threading.Event()
     scan, parse = fields.key_tokens, dispatch.parse
@@ -153,3 +155,20 @@ def test_a_scan_that_fails_raises_in_the_reader():
     result = in_thread(int, "not a number")
     with pytest.raises(ValueError, match="not a number"):
         result()
+
+
+def test_a_small_dataset_is_scanned_after_the_parse_without_a_thread(tmp_path, monkeypatch):
+    """A thread's memory arena costs more than a scan of under a megabyte saves."""
+    import threading
+
+    threads: list[str] = []
+    scan = fields.key_tokens
+
+    def scanning(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return scan(*args, **kwargs)
+
+    monkeypatch.setattr(fields, "key_tokens", scanning)
+    paths = write(tmp_path, [synthesize("vat-invoice", seed=i) for i in range(5)])
+    assert dispatch.read_frames(read_responses(paths).entries, ["fields"]).fallback == []
+    assert threads == [threading.main_thread().name]
