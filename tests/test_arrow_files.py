@@ -22,7 +22,8 @@ from ocrframe.datasets.cache import split_cache_file
 from ocrframe.errors import CacheCorruptError
 from ocrframe.flatten.arrow import files
 from ocrframe.flatten.arrow.dispatch import NULLABLE, READERS
-from ocrframe.flatten.arrow.files import Joined, drop_deep, read_bodies
+from ocrframe.flatten.arrow.files import drop_deep, read_bodies
+from ocrframe.flatten.arrow.joined import Joined
 from ocrframe.parsing import saved_header
 from ocrframe.response import Response
 

@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ocrframe.flatten.arrow.field_rows import FieldRows, Level
-from ocrframe.flatten.arrow.files import Joined
+from ocrframe.flatten.arrow.joined import Joined
 from ocrframe.flatten.arrow.keyorder import key_hashes, key_tokens
 
 

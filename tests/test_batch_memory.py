@@ -16,8 +16,9 @@ import pytest
 from ocrframe.datasets import chunking  # the chunk size under test
 from ocrframe.datasets.batch import Batch, read_responses
 from ocrframe.datasets.frame_parts import in_order, joined_in_order
-from ocrframe.flatten.arrow.files import Joined, parse
+from ocrframe.flatten.arrow.files import parse
 from ocrframe.flatten.arrow.general_text import SCHEMA
+from ocrframe.flatten.arrow.joined import Joined
 from ocrframe.response import Response
 
 

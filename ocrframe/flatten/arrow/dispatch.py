@@ -40,7 +40,8 @@ from . import (
 from .columns import one_chunk, valid, whole
 from .detection import refitted
 from .document import in_walk_key_order, read_as_written, written_number
-from .files import Joined, parse, read_bodies, reread_body, unexpected
+from .files import parse, read_bodies, reread_body, unexpected
+from .joined import Joined
 from .rows import Rows, frame_of
 
 __all__ = ["FastFrames", "read_frames", "READERS", "NULLABLE"]

@@ -33,7 +33,8 @@ from .blocks import out_of_range
 from .columns import explode, field, floats, kept, polygons, valid, whole
 from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
-from .files import SAVED_HEADER, Joined, parse, written_nulls
+from .files import SAVED_HEADER, parse, written_nulls
+from .joined import Joined
 from .keyorder import KeyTokens, key_hashes, key_tokens, under_result
 from .leftovers import OtherRows
 from .rows import Built

@@ -12,10 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -25,14 +24,15 @@ from ...errors import CacheCorruptError
 from ...files import Snapshot
 from ...parsing import MAX_DEPTH, SAVED_KEY, nesting_depths, saved_header
 from .columns import explode, field, valid, whole
+from .joined import Joined
 
-__all__ = ["read_bodies", "reread_body", "Joined", "drop_deep", "parse", "unexpected",
+__all__ = ["read_bodies", "reread_body", "drop_deep", "parse", "unexpected",
            "with_scalars", "find_bytes", "folded", "written_nulls", "ARRAY_PIECE", "OPENING",
            "CLOSING"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
 
-Groups = dict[str, tuple[list[int], "Joined"]]
+Groups = dict[str, tuple[list[int], Joined]]
 
 
 def read_bodies(
@@ -329,113 +329,6 @@ def _first_in(data: bytes | bytearray, needle: bytes, begin: int, end: int) -> i
     for i in range(4, size):  # the bytes after the first 4 (none for "null")
         at = at[buf[at + i] == needle[i]]
     return begin + int(at[0]) if len(at) else -1
-
-
-class Joined(Sequence[bytes]):
-    """Bodies as pyarrow reads them, one a line in one buffer (``data``), which a parse of
-    all of them reads without another copy; ``bodies[i]`` copies one back out.
-
-    >>> bodies = Joined([b'{"a": 1}'])
-    >>> bodies.append(b"{}")
-    >>> bytes(bodies.data), bodies[1], len(bodies)
-    (b'{"a": 1}\\n{}', b'{}', 2)
-    >>> list(Joined([b"[1]", b"{}", b'"x"']).taking([0, 2]))
-    [b'[1]', b'"x"']
-    """
-
-    def __init__(self, bodies: Iterable[bytes] = ()) -> None:
-        self.data = bytearray()
-        self._starts: list[int] = []
-        self._sizes: list[int] = []
-        for body in bodies:
-            self.append(body)
-
-    def append(self, body: bytes) -> None:
-        if self._sizes:
-            self.data += b"\n"
-        self._starts.append(len(self.data))
-        self._sizes.append(len(body))
-        self.data += body
-
-    @classmethod
-    def of(cls, bodies: Sequence[bytes]) -> Joined:
-        """``bodies`` joined (as they are when they already are)."""
-        return bodies if isinstance(bodies, Joined) else cls(bodies)
-
-    def taking(self, which: Sequence[int]) -> Joined:
-        """The bodies ``which`` alone, in a buffer of their own."""
-        view = memoryview(self.data)  # let go on return: ``data`` may grow again
-        return Joined(view[slice(*self.span(j))] for j in which)
-
-    def heads(self, n: int) -> list[bytes]:
-        """The first ``n`` bytes of each body (all of a shorter one), with no copy of the rest.
-
-        >>> Joined([b"abc", b"d"]).heads(2)
-        [b'ab', b'd']
-        """
-        view = memoryview(self.data)  # let go on return: ``data`` may grow again
-        return [
-            bytes(view[s : s + min(n, k)]) for s, k in zip(self._starts, self._sizes, strict=True)
-        ]
-
-    def span(self, i: int) -> tuple[int, int]:
-        """Where body ``i`` starts and ends in ``data``."""
-        return self._starts[i], self._starts[i] + self._sizes[i]
-
-    def first_hits(
-        self, which: Sequence[int], find: Callable[[int, int], int]
-    ) -> list[tuple[int, int]]:
-        """``(body, position)`` of the first hit of ``find(start, stop)`` (a position in
-        ``data`` or -1, like ``bytes.find``) in each of the bodies ``which`` (ascending) that
-        holds one. Bodies next to each other are searched as one stretch, on from each hit
-        to the next body: one call per body hit, not one per body. ``find`` must not match
-        across a line end."""
-        hits = []
-        starts = self._starts
-        for first, last in _runs(which):
-            at, stop = starts[first], starts[last] + self._sizes[last]
-            while (hit := find(at, stop)) >= 0:
-                j = bisect_right(starts, hit) - 1
-                hits.append((j, hit))
-                at = starts[j] + self._sizes[j]
-        return hits
-
-    @property
-    def sizes(self) -> np.ndarray:
-        return np.asarray(self._sizes, dtype=np.int64)
-
-    @property
-    def starts(self) -> np.ndarray:
-        """Where each body starts in ``data``."""
-        return np.asarray(self._starts, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return len(self._sizes)
-
-    @overload
-    def __getitem__(self, i: int) -> bytes: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[bytes]: ...
-    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        start = self._starts[i]
-        return bytes(memoryview(self.data)[start : start + self._sizes[i]])
-
-
-def _runs(which: Sequence[int]) -> list[tuple[int, int]]:
-    """``which`` (ascending) as runs of consecutive numbers, ``(first, last)`` each.
-
-    >>> _runs([0, 1, 2, 5, 7, 8])
-    [(0, 2), (5, 5), (7, 8)]
-    """
-    if not len(which):
-        return []
-    w = np.asarray(which, dtype=np.int64)
-    breaks = np.flatnonzero(np.diff(w) != 1)
-    firsts = w[np.concatenate([[0], breaks + 1])].tolist()
-    lasts = w[np.concatenate([breaks, [len(w) - 1]])].tolist()
-    return list(zip(firsts, lasts, strict=True))
 
 
 def drop_deep(bodies: Sequence[bytes]) -> np.ndarray:

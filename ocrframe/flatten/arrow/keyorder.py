@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .files import ARRAY_PIECE, OPENING, Joined
+from .files import ARRAY_PIECE, OPENING
+from .joined import Joined
 
 __all__ = ["KeyTokens", "key_tokens", "key_hashes", "under_result"]
 

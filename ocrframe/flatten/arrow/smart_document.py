@@ -22,9 +22,10 @@ from .._extract import ALARM_RESULT, CONTAINER_KEYS, SDR_KINDS
 from .blocks import char_rows, out_of_range, polygon_columns, word_rows
 from .columns import explode, field, floats, lengths, strings, valid, whole
 from .document import scalar_columns
-from .files import SAVED_HEADER, Joined
+from .files import SAVED_HEADER
 from .general_text import block_type, polygon_type
 from .grid_cells import EXACT_INT, table_rows
+from .joined import Joined
 from .rows import Built, Rows
 
 __all__ = [
