@@ -19,6 +19,7 @@ from .errors import InputError, ResponseFormatError
 __all__ = [
     "MAX_DEPTH",
     "parse_json",
+    "json_text",
     "nesting_depths",
     "page_number",
     "clean_info",
@@ -57,6 +58,22 @@ def xml_parser(
     parser.StartDoctypeDeclHandler = refuse_dtd
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     return parser
+
+
+def json_text(value: Any, **options: Any) -> str:
+    r"""``json.dumps(value, ensure_ascii=False, **options)``, or with every non-ASCII character
+    escaped when that text cannot be written as UTF-8: a body that escaped a lone surrogate
+    (``"\ud800"``) keeps it, escaped again, and stays readable by any JSON parser.
+
+    >>> json_text({"a": "é"}), json_text({"a": "x\ud800"})
+    ('{"a": "é"}', '{"a": "x\\ud800"}')
+    """
+    text = json.dumps(value, ensure_ascii=False, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, **options)
+    return text
 
 
 def parse_json(data: str | bytes, where: str = "") -> Any:

@@ -11,7 +11,6 @@ The raw dict is the source of truth; every frame is a pure function of it.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from .catalog import ApiSpec, get_api
 from .detection import SDR_KINDS, detect_api, guess_api
 from .errors import ApiError, InputError, ResponseFormatError
 from .inputs.params import show_value
-from .parsing import clean_info
+from .parsing import clean_info, json_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,10 +202,7 @@ class Response:
         if indent is not None and not (isinstance(indent, str) and not indent.strip()):
             check_number("indent", indent, low=0, high=MAX_INDENT, integer=True)
         try:
-            text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: \u escapes keep them, and stay UTF-8
-            text = json.dumps(self.to_dict(), indent=indent)
+            text = json_text(self.to_dict(), indent=indent)
         except RecursionError:
             raise ResponseFormatError("response is nested too deeply to serialise") from None
         if path is None:

@@ -98,3 +98,17 @@ def test_cache_root_must_be_a_directory(tmp_path):
     f.write_text("x")
     with pytest.raises(ValueError, match="must be a directory"):
         Cache(f)
+
+
+def test_a_body_or_source_holding_a_lone_surrogate_is_cached_and_read_back(tmp_path):
+    """A body may escape a lone surrogate (``"\\ud800"``) and a file name not in UTF-8 gives
+    one in ``source``: caching them raised UnicodeEncodeError, which stopped a run. They are
+    written escaped, as ``Response.to_json`` writes them, and read back as they were."""
+    from ocrframe.datasets.cache import Cache
+
+    cache = Cache(tmp_path)
+    body = {"result": {"words_block_list": [{"words": "x\ud800y", "confidence": 0.5}]}}
+    key = cache.key("general-text", {"template": "t\udcff"}, b"scan")
+    cache.put(key, body, api="general-text", source="scan\udcff.png")
+    back = cache.get(key, "general-text")
+    assert back.raw == body and back.source == "scan\udcff.png"

@@ -19,7 +19,6 @@ under a real name.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -29,7 +28,7 @@ from typing import Any
 from ..arguments import check_path
 from ..errors import CacheCorruptError, InputError, ResponseFormatError
 from ..files import atomic_write
-from ..parsing import parse_json
+from ..parsing import json_text, parse_json
 from ..response import Response
 
 __all__ = ["Cache", "input_digest", "split_cache_file"]
@@ -52,7 +51,7 @@ def input_digest(data: bytes | str) -> str:
 
 def _canonical(params: dict[str, Any]) -> str:
     try:
-        return json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return json_text(params, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
         raise InputError(
             f"request parameters must be JSON values (str, number, bool, list, dict): {exc}"
@@ -193,7 +192,7 @@ class Cache:
         ``key`` and ``api`` are checked (see :meth:`path`) before anything is written.
         """
         path = self.path(key, api)
-        body = json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json_text(raw, separators=(",", ":")).encode("utf-8")
         if not body.startswith(b"{"):
             raise ResponseFormatError("only JSON-object response bodies can be cached")
         header: dict[str, Any] = {"api": api, "source": source, "page": page}
@@ -204,7 +203,7 @@ class Cache:
         if meta:
             header["meta"] = meta
         header["cache"] = {"key": key, "sha256": hashlib.sha256(body).hexdigest()}
-        tail = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        tail = json_text(header, separators=(",", ":")).encode("utf-8")
         sep = b"" if body == b"{}" else b","
         data = body[:-1] + sep + _MARK + tail + b"}"
         return atomic_write(path, data)
