@@ -128,12 +128,12 @@ def _walk_object(
         maps = [_child_map(ex, page, f"{path}.{m}.{key}", mp.get(key), value)
                 for m, mp in (("confidence", conf_map), ("text_location", loc_map))]  # fmt: skip
         if isinstance(value, dict):
-            _walk_object(ex, value, f"{path}.{key}", page, api, _join(group, key), tuple(maps))
+            _walk_object(ex, value, f"{path}.{key}", page, api, join_key(group, key), tuple(maps))
             return
         for i, elem in enumerate(value):
             item_maps = tuple(m[i] if isinstance(m, list) else None for m in maps)
             _walk_object(
-                ex, elem, f"{path}.{key}[{i}]", page, api, _join(group, f"{key}[{i}]"), item_maps
+                ex, elem, f"{path}.{key}[{i}]", page, api, join_key(group, f"{key}[{i}]"), item_maps
             )
 
     classified = (
@@ -229,7 +229,7 @@ def _walk_seals(
         if "words_block_list" in seal:
             walk_blocks(ex, seal["words_block_list"], f"{where}.words_block_list", page, region=i)
         rest = {k: v for k, v in seal.items() if k != "words_block_list"}
-        _walk_object(ex, rest, where, page, api, _join(group, f"seal_list[{i}]"))
+        _walk_object(ex, rest, where, page, api, join_key(group, f"seal_list[{i}]"))
 
 
 def _child_map(ex: Extraction, page: int, where: str, given: Any, value: Any) -> Any:
@@ -251,7 +251,13 @@ def _child_map(ex: Extraction, page: int, where: str, given: Any, value: Any) ->
     return [None] * len(value) if isinstance(value, list) else None
 
 
-def _join(group: str, key: str) -> str:
+def join_key(group: str, key: str) -> str:
+    """The group (or path) of what ``group`` holds at ``key``: one rule for the walk and the
+    columnar readers.
+
+    >>> join_key("", "front"), join_key("front", "side"), join_key("items", "[2]")
+    ('front', 'front.side', 'items[2]')
+    """
     if not group:
         return key
     return f"{group}{key}" if key.startswith("[") else f"{group}.{key}"

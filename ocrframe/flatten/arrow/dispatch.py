@@ -130,13 +130,13 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         table = one_chunk(table)  # once: the readers take its columns whole
         files = np.asarray([idx[j] for j in part], dtype=np.int64)  # the others: general
         taken.update(files.tolist())
-        whole = bodies is not None and len(part) == len(bodies)
+        every = bodies is not None and len(part) == len(bodies)  # the part is all of them
         if bodies is None:
             given: Sequence[bytes] | None = None
         else:
-            given = bodies if whole else [bodies[j] for j in part]
+            given = bodies if every else [bodies[j] for j in part]
         found = _built(reader, api, table, given, [entries[i] for i in files], files, wanted,
-                       out, scanned if whole else None)  # fmt: skip
+                       out, scanned if every else None)  # fmt: skip
         del table, given
         scanned = None  # its tokens are the reader's now, or of more bodies than it read
         if not parsed:

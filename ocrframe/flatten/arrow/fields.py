@@ -27,6 +27,7 @@ from ...detection import PLATE_KEYS, SDR_KINDS
 from ...errors import OcrError
 from ...parsing import parse_json
 from ...vendors.detect import SERVING_KEYS
+from .._extract import join_key
 from .alarm_rows import AlarmRows
 from .background import in_thread
 from .blocks import out_of_range
@@ -351,7 +352,7 @@ class _Walk:
         """Group codes of objects held at ``name`` by objects of groups ``parents``."""
         names = list(self.out.groups)
         distinct, inverse = np.unique(parents, return_inverse=True)
-        codes = [self.out.group(_joined(names[g], name)) for g in distinct.tolist()]
+        codes = [self.out.group(join_key(names[g], name)) for g in distinct.tolist()]
         return np.asarray(codes, dtype=np.int64)[inverse.reshape(-1)]
 
 
@@ -410,12 +411,6 @@ def _numeric_polygons(t: Any) -> bool:
         return False
     inner = t.value_type.value_type
     return pa.types.is_integer(inner) or pa.types.is_floating(inner)
-
-
-def _joined(group: str, key: str) -> str:
-    """The group of an object held at ``key`` by an object of ``group`` (the walk's
-    ``_join`` for object keys)."""
-    return f"{group}.{key}" if group else key
 
 
 def _parents(depth: np.ndarray) -> np.ndarray:

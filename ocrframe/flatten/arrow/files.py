@@ -27,8 +27,8 @@ from .columns import explode, field, valid, whole
 from .joined import Joined
 
 __all__ = ["read_bodies", "reread_body", "drop_deep", "parse", "unexpected",
-           "with_scalars", "find_bytes", "folded", "written_nulls", "ARRAY_PIECE", "OPENING",
-           "CLOSING"]  # fmt: skip
+           "with_scalars", "find_bytes", "folded", "written_nulls", "ARRAY_PIECE",
+           "OPENING"]  # fmt: skip
 
 SAVED_HEADER = "_ocrframe"  # what Response.to_json adds (source, page, api): not the body
 
@@ -360,7 +360,7 @@ def _openers(bodies: Sequence[bytes]) -> np.ndarray:
     return np.fromiter(counts, np.int64, len(bodies))
 
 
-OPENING, CLOSING = ord("{"), ord("}")  # and "[", "]", which are these with bit 5 cleared
+OPENING = ord("{")  # and "[", which is "{" with bit 5 cleared
 # Bytes per array pass over bodies: arrays of this size come back from the allocator already
 # mapped (a megabyte each is mapped anew, a page fault per 4 kB: 4x the pass itself).
 ARRAY_PIECE = 1 << 17
@@ -368,7 +368,7 @@ ARRAY_PIECE = 1 << 17
 
 def folded(data: bytes | bytearray | np.ndarray, begin: int = 0) -> np.ndarray:
     """``ARRAY_PIECE`` bytes of ``data`` from ``begin`` (all of an array), bit 5 set: "[" reads
-    as ``OPENING`` and "]" as ``CLOSING``, no other byte as either.
+    as ``OPENING`` ("{"), and "]" as "}"; no other byte as either.
 
     >>> (folded(b'[{"]"}]') == OPENING).tolist()[:2]
     [True, True]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ...response import BASE64_FIELDS
 from .. import rules
-from .._extract import ALARM_KEYS, ALARM_RESULT
+from .._extract import ALARM_KEYS, ALARM_RESULT, join_key
 from .._names import normalise_field
 from .blocks import out_of_range
 from .columns import floats, strings, valid
@@ -113,10 +113,9 @@ def leftover_confidences(name: str, given: Any, left: np.ndarray, token: np.ndar
 
 
 def _path_of(group: str) -> str:
-    """The path of the objects of ``group``: ``result``, ``result.front``, ``result[0]``..."""
-    if not group:
-        return "result"
-    return f"result{group}" if group.startswith("[") else f"result.{group}"
+    """The path of the objects of ``group``: ``result``, ``result.front``, ``result[0]``...
+    (the walk's rule for joining a key to a path)."""
+    return join_key("result", group) if group else "result"
 
 
 def _norm_is_name(name: str, level: Level, out: FieldRows) -> np.ndarray:
