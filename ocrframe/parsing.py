@@ -124,7 +124,9 @@ def parse_json(data: str | bytes, where: str = "") -> Any:
             ) from None
         value, error = None, f"not valid JSON{where}: {exc}"
     else:
-        depth = int(nesting_depths(raw)[0]) if raw.count(b"[") + raw.count(b"{") > 8 else 0
+        # No deeper than its opening brackets: only a body with more of them is measured.
+        openers = raw.count(b"[") + raw.count(b"{")
+        depth = int(nesting_depths(raw)[0]) if openers > MAX_DEPTH else 0
         if depth <= MAX_DEPTH:
             return value
         error = (

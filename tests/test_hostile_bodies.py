@@ -202,6 +202,21 @@ def test_audit_over_a_folder_with_bad_files(tmp_path):
 
 # --- the byte-level depth rule -----------------------------------------------------------------
 
+
+def test_depth_is_measured_only_where_it_can_pass_the_limit(monkeypatch):
+    """A body can nest no deeper than its opening brackets: one with up to MAX_DEPTH of them is
+    not measured (the general walk's per-file cost, one rule with the columnar path's)."""
+    from ocrframe import parsing
+
+    measured = []
+    monkeypatch.setattr(parsing, "nesting_depths", lambda raw: measured.append(raw) or [0])
+    shallow = json.dumps({"result": {"list": [[1, 2]] * (MAX_DEPTH // 2 - 2)}})
+    assert parsing.parse_json(shallow)["result"]["list"][0] == [1, 2]
+    assert measured == []
+    parsing.parse_json(json.dumps([[1]] * MAX_DEPTH))  # more openers than the limit: measured
+    assert len(measured) == 1
+
+
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab'),
     lambda inner: (
