@@ -17,6 +17,8 @@ order the general walk meets them here (:func:`~.document.in_walk_key_order`).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ...catalog import signature_keys
+from ...catalog.model_keys import model_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import (
@@ -64,6 +67,22 @@ READERS.update(dict.fromkeys((fields.DETECTED, *fields.APIS), fields))
 NULLABLE = frozenset(api for api, r in READERS.items() if getattr(r, "TAKES_NULLS", False))
 
 
+@functools.cache
+def no_reader_keys() -> re.Pattern[bytes]:
+    """A key of ``result`` only the response models of APIs no reader takes declare (a
+    seal's ``seal_list``, a health code's ``vaccination_status``), written as a key: a body
+    holding one goes the general way unparsed (a reader would parse it to refuse it).
+
+    >>> bool(no_reader_keys().search(b'{"result": {"seal_list": []}}'))
+    True
+    """
+    models = model_keys()
+    read = set().union(*(models.get(api, ()) for api in READERS))
+    others = set().union(*(keys for api, keys in models.items() if api not in READERS)) - read
+    names = b"|".join(re.escape(k.encode()) for k in sorted(others))
+    return re.compile(b'"(?:' + names + rb')"\s*:')
+
+
 @dataclass
 class FastFrames:
     """Frames of the files the readers took: per name, ``(entry index of each row, frame)``
@@ -97,7 +116,8 @@ def read_frames(entries: Sequence[Any], names: Iterable[str]) -> FastFrames:
 def _grouped(entries: Sequence[Any], out: FastFrames) -> dict[str, tuple[list[int], Joined]]:
     """The files a reader may take, by API: their indices and their bytes in one buffer (no
     bytes object per file kept); the others go to ``out.fallback``."""
-    groups, left = read_bodies(entries, {api: r.MARKERS for api, r in READERS.items()}, NULLABLE)
+    markers = {api: r.MARKERS for api, r in READERS.items()}
+    groups, left = read_bodies(entries, markers, NULLABLE, no_reader_keys())
     out.fallback += left
     return groups
 
