@@ -151,3 +151,33 @@ def test_an_alarm_flag_in_the_result_is_an_alarm_not_a_document_key(tmp_path, ap
     paths = saved(tmp_path, [flagged, {"result": result}])
     assert fallback(paths, ["document"]) == [0]
     assert_same_as_general(paths)
+
+
+def test_financial_statements_are_read_column_wise_saved_with_or_without_their_api(tmp_path):
+    """Financial Statement's tables (a ``table_location`` polygon, regions of type ``valid``,
+    which the walk keeps in other) are read column-wise: plain bodies (General Table's by
+    detection) and files naming the API (Response.to_json, a run's cache). A region with both
+    polygons, or a text region with one, goes the general way. They went the general way
+    whole before (the schema knew no ``table_location``; an odd region type refused a file)."""
+    from ocrframe.datasets.cache import Cache
+    from ocrframe.response import Response
+    from ocrframe.synth import synthesize
+
+    api = "financial-statement"
+    bodies = [synthesize(api, seed=i) for i in range(4)]
+    both = body({**table(cell("a", [0], [0])), "location": BOX, "table_location": INNER})
+    texts = body({**text(line("t")), "table_location": BOX})
+    plain = saved(tmp_path, [*bodies[:2], both, texts])
+    named = []
+    for i, b in enumerate(bodies[2:]):
+        p = tmp_path / f"named{i}.json"
+        Response(b, api=api, source=f"s{i}.png").to_json(p)
+        named.append(p)
+    cached = Cache(tmp_path / "cache").put("0" * 64, bodies[0], api=api, source="c.png")
+    paths = [*plain, *named, cached]
+    every = ["cells", "outlines", "words", "document", "other"]
+    assert fallback(paths, every) == [2, 3]
+    assert_same_as_general(paths)
+    frames = read_responses(paths).flatten()
+    assert set(frames["cells"]["api"]) == {"general-table", api}
+    assert (frames["other"]["value"] == "valid").any() and len(frames["outlines"])

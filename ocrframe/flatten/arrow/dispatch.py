@@ -32,6 +32,7 @@ from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import (
     fields,
+    financial_statement,
     general_table,
     general_text,
     handwriting,
@@ -55,6 +56,7 @@ __all__ = ["FastFrames", "read_frames", "READERS", "NULLABLE"]
 READERS = {r.API: r for r in (
     smart_document,
     general_table,
+    financial_statement,  # General Table's marker: after it, so only bodies named its own
     web_image,
     general_text,
     handwriting,  # General Text's marker: after it, so only bodies named Handwriting's
@@ -290,9 +292,10 @@ def _alarm_flags(table: Any) -> np.ndarray:
 
 
 def _other_api(table: Any, api: str) -> np.ndarray:
-    """Rows whose ``result`` holds a key by which another API would be detected, or keys
-    another API's response model declares and ``api``'s does not (the general path names
-    those bodies so)."""
+    """Rows whose ``result`` holds a key by which another API would be detected (one that
+    ``api``'s response model does not declare too: Financial Statement's regions are General
+    Table's signature), or keys another API's response model declares and ``api``'s does not
+    (the general path names those bodies so)."""
     import pyarrow as pa
 
     bad = np.zeros(table.num_rows, dtype=bool)
@@ -301,7 +304,7 @@ def _other_api(table: Any, api: str) -> np.ndarray:
     result = whole(table, "result")
     if not pa.types.is_struct(result.type):
         return bad
-    others = set(signature_keys(excluding=(api,)))
+    others = set(signature_keys(excluding=(api,))) - model_keys().get(api, frozenset())
     for child in result.type:
         if child.name in others:
             bad |= valid(result.field(child.name))

@@ -8,6 +8,8 @@ region is a table when its ``type`` says so or a block holds ``rows``/``columns`
 numbered per file in region order; a block of a table without a usable grid position is a
 ``words`` row with ``table`` set; a cell's own box comes from ``cell_location`` (its text's box
 then goes to ``text_x1``...), else from ``location``. The ``excel`` payload is not read.
+Financial Statement's bodies are of this shape (:mod:`.financial_statement`): a table's
+polygon is its ``table_location``, a region's ``type`` is ``valid`` (an ``other`` row).
 
 >>> API, MARKERS
 ('general-table', (b'"words_region_list"',))
@@ -21,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .._schema import POLYGON, TEXT_POLYGON
-from .blocks import char_rows, out_of_range, word_rows
+from .blocks import char_rows, other_rows, out_of_range, word_rows
 from .columns import (
     explode,
     field,
@@ -41,13 +43,16 @@ from .rows import Built, Rows
 __all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "read"]
 
 API = "general-table"
-MARKERS = (b'"words_region_list"',)
+REGIONS = "words_region_list"
+MARKERS = (f'"{REGIONS}"'.encode(),)
 # The count every body holds, with the type the service sends, for the strict first parse
 # (without it that parse refused every body: a second, inferring parse read them all).
 DOCUMENT = {"result": {"words_region_count": "int64"}}
 
 _EXACT = 2**53  # grid indices beyond this are not the integers the general walk compares
 _REGION_TYPES = ("text", "table")
+# Financial Statement's name for a table region's polygon (read when it has no ``location``).
+OUTLINE = "table_location"
 
 
 def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on first use)
@@ -61,8 +66,9 @@ def SCHEMA() -> Any:  # noqa: N802 (a constant, built lazily: pyarrow loads on f
     block = pa.struct([*piece, ("words_list", pa.list_(piece)), ("rows", pa.list_(pa.int64())),
                        ("columns", pa.list_(pa.int64())), ("cell_location", poly)])  # fmt: skip
     region = pa.struct([("type", pa.string()), ("words_block_count", pa.int64()),
-                        ("words_block_list", pa.list_(block)), ("location", poly)])  # fmt: skip
-    result = pa.struct([("words_region_list", pa.list_(region)), ("excel", pa.string())])
+                        ("words_block_list", pa.list_(block)), ("location", poly),
+                        (OUTLINE, poly)])  # fmt: skip
+    result = pa.struct([(REGIONS, pa.list_(region)), ("excel", pa.string())])
     return pa.schema([("result", result), ("error_code", pa.string())])
 
 
@@ -95,7 +101,7 @@ class _Layout:
 def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     """Frames of General Table bodies (see :mod:`ocrframe.flatten.arrow.dispatch`)."""
     result = whole(table, "result")
-    ok = valid(field(result, "words_region_list"))
+    ok = valid(field(result, REGIONS))
     ok &= np.asarray(table.column("error_code").is_null().to_numpy(zero_copy_only=False), bool)
     strict = "other" in wanted
     lay = _layout(result)
@@ -103,8 +109,8 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
     ok[file_of_block[lay.grid["rows"][4] | lay.grid["columns"][4]]] = False
     rows: dict[str, list[Rows]] = {}
     if strict:
-        ok[_odd_regions(lay)] = False
         ok[file_of_block[_odd_blocks(lay)]] = False
+        rows["other"] = [_region_types(lay, pages)]
     if wanted & {"words", "chars", "other"}:
         _words(lay, pages, wanted, ok, rows)
     if wanted & {"cells", "other"}:
@@ -117,7 +123,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
         rows["outlines"] = [outlines]
     if wanted & {"document", "other"}:
         document, bad = document_rows(
-            result, pages, skip=("words_region_list", "excel"), extra=_region_keys(lay, len(ok))
+            result, pages, skip=(REGIONS, "excel"), extra=_region_keys(lay, len(ok))
         )
         ok &= ~bad
         rows["document"] = [document]
@@ -127,7 +133,7 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str]) -> Built:
 def _layout(result: Any) -> _Layout:
     import pyarrow.compute as pc
 
-    regions, r_file, r_index = explode(field(result, "words_region_list"), np.arange(len(result)))
+    regions, r_file, r_index = explode(field(result, REGIONS), np.arange(len(result)))
     blocks, b_region, b_index = explode(field(regions, "words_block_list"), np.arange(len(regions)))
     grid = {key: _span(field(blocks, key)) for key in ("rows", "columns")}
     gridded = valid(field(blocks, "rows")) | valid(field(blocks, "columns"))
@@ -229,9 +235,16 @@ def _cells(lay: _Layout, pages: np.ndarray, strict: bool) -> tuple[Rows, np.ndar
 
 
 def _outlines(lay: _Layout, pages: np.ndarray) -> tuple[Rows, np.ndarray]:
-    """``outlines`` rows of table regions with a polygon ``location``; the mask of regions
-    whose ``location`` the general walk puts in ``other`` instead."""
+    """``outlines`` rows of table regions with a polygon ``location`` (else ``table_location``,
+    Financial Statement's); the mask of regions whose polygon the general walk puts in
+    ``other`` instead (both given, or one not a polygon, or a text region's)."""
     xy, good, odd = _polygon(field(lay.regions, "location"))
+    other_xy, other_good, other_odd = _polygon(field(lay.regions, OUTLINE))
+    named = valid(field(lay.regions, "location"))
+    told = valid(field(lay.regions, OUTLINE))
+    xy = np.where(named[:, None], xy, other_xy)
+    odd = odd | (~named & other_odd) | (named & told)
+    good = np.where(named, good, other_good)
     keep = good & (lay.table_no >= 0)
     cols = {
         "page": pages[lay.r_file[keep]],
@@ -256,12 +269,17 @@ def _region_keys(lay: _Layout, n_files: int) -> dict[str, list[Any]]:
     return out
 
 
-def _odd_regions(lay: _Layout) -> np.ndarray:
-    """Files of regions with a ``type`` the walk keeps in other."""
+def _region_types(lay: _Layout, pages: np.ndarray) -> Rows:
+    """``other`` rows of the regions whose ``type`` is neither text nor table (Financial
+    Statement's ``valid``), as the walk keeps it: ``result.words_region_list[r].type``."""
+    import pyarrow as pa
+
     types = field(lay.regions, "type")
-    named = valid(types)
     kinds = np.asarray(types.to_numpy(zero_copy_only=False), dtype=object)
-    return lay.r_file[named & ~np.isin(kinds, _REGION_TYPES)]
+    odd = np.flatnonzero(valid(types) & ~np.isin(kinds, _REGION_TYPES))
+    file = lay.r_file[odd]
+    return other_rows(lay.regions.take(pa.array(odd)), file, pages[file], lay.r_index[odd],
+                      f"result.{REGIONS}", "type")  # fmt: skip
 
 
 def _odd_blocks(lay: _Layout) -> np.ndarray:
