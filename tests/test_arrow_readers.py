@@ -329,6 +329,46 @@ def test_plate_lists_the_walk_reads_otherwise_go_the_general_way(tmp_path):
     assert sorted(fallback) == [0, 2, 4, 6, 8]
 
 
+def test_seals_are_read_column_wise_and_the_odd_ones_go_the_general_way(tmp_path):
+    """Seals' blocks (``words_confidence``, or ``confidence``, with or without a polygon) and
+    their payloads are read; a seal without a location (its members are plain fields to the
+    walk), a block with both confidences, a seal's confidence out of range, and a body with
+    another key go the general way. Seals went the general way whole before."""
+    seal = synthesize("seal", seed=1)
+    first = seal["result"]["seal_list"][0]
+    box = first["location"]
+    blocks = [{"words": "a", "confidence": 0.5, "location": box}, {"words": "b"}]
+    read = [
+        {"result": {**seal["result"], "erased_seal_image": "aGk="}},
+        {"result": {"seal_list": [{**first, "words_block_list": blocks}]}},
+        {"result": {"seal_list": []}},
+    ]
+    odd = [
+        {"result": {"seal_list": [{k: v for k, v in first.items() if k != "location"}]}},
+        {
+            "result": {
+                "seal_list": [
+                    {
+                        **first,
+                        "words_block_list": [
+                            {"words": "c", "words_confidence": 0.5, "confidence": 0.4}
+                        ],
+                    }
+                ]
+            }
+        },  # fmt: skip
+        {"result": {"seal_list": [{**first, "confidence": 1.5}]}},
+        {"result": {**seal["result"], "seal_count": 1}},
+    ]
+    paths = write(tmp_path, [*read, *odd])
+    fast = read_frames(read_responses(paths).entries, ["words", "fields", "other"])
+    assert fast.fallback == [3, 4, 5, 6]
+    assert {fast.apis[i] for i in range(3)} == {"seal"}
+    assert_same_as_general(paths)
+    words = read_responses(paths[:2]).words()
+    assert words["confidence"].notna().sum() == len(words) - 1  # block "b" gave none
+
+
 def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_them(tmp_path):
     """Thailand and Chinese (License Plate) plates share a shape; a colour on the first
     plate tells a body saved without its API as License Plate's. Each reader takes its own

@@ -38,6 +38,7 @@ from . import (
     handwriting,
     license_plate,
     plates,
+    seal,
     smart_document,
     web_image,
 )
@@ -57,6 +58,7 @@ READERS = {r.API: r for r in (
     smart_document,
     general_table,
     financial_statement,  # General Table's marker: after it, so only bodies named its own
+    seal,  # its blocks hold General Text's marker
     web_image,
     general_text,
     handwriting,  # General Text's marker: after it, so only bodies named Handwriting's
