@@ -47,10 +47,11 @@ FLAGS = {
 
 # The field reader serves every field API (and bodies saved without one); these cover its
 # shapes: item lists (VAT), list-valued fields (Chile), confidence maps, API-dependent names,
-# nested objects and alarms (ID card, vehicle licence), classified objects (auto classification).
+# nested objects and alarms (ID card, vehicle licence), classified objects (auto classification),
+# key-value pair lists in a list of objects (bank receipt).
 FIELD_APIS = ["vat-invoice", "chile-id-card", "vietnam-id-card", "myanmar-driver-license",
               "id-card", "vehicle-license", "auto-id-doc-classification",
-              "household-register", "auto-classification"]  # fmt: skip
+              "household-register", "auto-classification", "bank-receipt"]  # fmt: skip
 # fields kept per object: these hold many objects
 KEEP = {"id-card": 1, "vehicle-license": 1, "auto-id-doc-classification": 4,
         "household-register": 3}  # fmt: skip
@@ -367,6 +368,52 @@ def test_seals_are_read_column_wise_and_the_odd_ones_go_the_general_way(tmp_path
     assert_same_as_general(paths)
     words = read_responses(paths[:2]).words()
     assert words["confidence"].notna().sum() == len(words) - 1  # block "b" gave none
+
+
+def test_bank_receipts_pairs_are_read_column_wise_numbered_across_receipts(tmp_path):
+    """Key-value pair lists inside a list of receipts: ``kv`` rows numbered per file over all
+    receipts, each with its receipt as ``group``; pairs with a box or a count, a value that is
+    no string, or a confidence out of range go the general way. Bank receipts went the
+    general way whole before (the field reader refused any list of pairs)."""
+    from ocrframe.response import Response
+
+    box = [[1, 1], [9, 1], [9, 5], [1, 5]]
+
+    def receipt(*pairs: dict) -> dict:
+        return {"kv_pair_count": len(pairs), "bank_receipt_location": box,
+                "kv_pair_list": list(pairs)}  # fmt: skip
+
+    def body(*receipts: dict, **extra) -> dict:
+        return {"result": {"bank_receipt_count": len(receipts),
+                           "bank_receipt_list": list(receipts), **extra}}  # fmt: skip
+
+    pair = {"key": "Payer", "value": "ACME"}
+    read = [
+        body(
+            receipt(pair, {"key": "Sum", "value": "9", "confidence": 0.5}),
+            receipt({"value": "x", "key": "Date"}),
+        ),  # fmt: skip
+        body(receipt(pair), kv_pair_list=[{"key": "top", "value": "level"}]),
+        body(receipt()),
+    ]
+    odd = [
+        body(receipt({**pair, "key_location": box})),
+        body(receipt({**pair, "words_block_count": 0})),
+        body(receipt({"key": "n", "value": 5})),
+        body(receipt({**pair, "confidence": 2})),
+    ]
+    paths = write(tmp_path, [*read, *odd])
+    named = tmp_path / "named.json"
+    Response(read[0], api="bank-receipt", source="named.png").to_json(named)
+    paths.append(named)
+    fast = read_frames(read_responses(paths).entries, ["kv", "fields", "other"])
+    assert fast.fallback == [3, 4, 5, 6]
+    # a list of pairs in result itself: no API's response model has it, detection names none
+    assert [fast.apis[i] for i in (0, 1, 2, 7)] == ["bank-receipt", None, *["bank-receipt"] * 2]
+    assert_same_as_general(paths)
+    kv = read_responses(paths[:1]).kv()
+    assert kv["pair"].tolist() == [0, 1, 2]
+    assert kv["group"].tolist() == ["bank_receipt_list[0]"] * 2 + ["bank_receipt_list[1]"]
 
 
 def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_them(tmp_path):

@@ -33,6 +33,7 @@ from .._names import normalise_field
 from .._schema import POLYGON
 from .blocks import out_of_range
 from .columns import explode, floats, kept, lengths, polygons, repeat_ids, valid
+from .kv_rows import KvRows
 from .leftovers import OtherRows, leftover_confidences
 from .rows import Rows
 
@@ -75,6 +76,7 @@ class FieldRows:
     apis: list[str | None]
     api_of_file: np.ndarray
     other: OtherRows | None = None  # rows of map entries no field takes, when asked for
+    kv: KvRows = field(default_factory=KvRows)  # the key-value pair lists objects hold
     parts: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _PIECES})
     groups: dict[str, int] = field(default_factory=lambda: {"": 0})
     names: dict[str, int] = field(default_factory=dict)
@@ -265,7 +267,11 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
         if is_scalar(vt):
             used_conf[name] = used_loc[name] = present
             bad |= _items(values, full, name, rank, level, out, conf_map, loc_map)
-        elif pa.types.is_struct(vt) and nested is not None and not _kv_like(vt):
+        elif pa.types.is_struct(vt) and _kv_like(vt):
+            f = np.flatnonzero(full)
+            group = None if level.group is None else level.group[f]
+            bad[f] |= out.kv.add(level.file[f], rank[f], group, kept(values, full))
+        elif pa.types.is_struct(vt) and nested is not None:
             bad |= nested(name, values, full)
         elif pa.types.is_list(vt) and name.endswith("location"):
             used_conf[name] = used_conf.get(name, empty) | full

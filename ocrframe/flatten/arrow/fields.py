@@ -1,6 +1,7 @@
 """Columnar reader of the field APIs (VAT invoice, ID cards, passports...): ``result`` is an
 object of fields (and of objects holding fields, at any depth), flattened into the ``fields``
-frame (see :mod:`.field_rows`) and the ``alarms`` frame (see :mod:`.alarm_rows`).
+frame (see :mod:`.field_rows`), the ``alarms`` frame (see :mod:`.alarm_rows`) and the ``kv``
+frame (lists of key-value pairs an object holds, Bank Receipt's: see :mod:`.kv_rows`).
 
 One reader serves every such API (``APIS``) and bodies saved without their API
 (``DETECTED``: the API is told from ``result``'s keys as :func:`ocrframe.detection.detect_api`
@@ -43,8 +44,9 @@ from .rows import Built
 __all__ = ["APIS", "DETECTED", "MARKERS", "SCHEMA", "TAKES_NULLS", "read"]
 
 APIS = tuple(
-    s.slug for s in CATALOG if "fields" in s.families and set(s.families) <= {"fields", "alarms"}
-)
+    s.slug for s in CATALOG
+    if "fields" in s.families and set(s.families) <= {"fields", "alarms", "kv"}
+)  # fmt: skip
 DETECTED = "(field API told from the body)"  # the group of bodies saved without their API
 MARKERS = (b'"result"',)
 # Bodies may hold null: a key token with no value is a key written null (Arrow reads null and
@@ -228,6 +230,8 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
         rows["fields"] = [partial(out.rows, pages)]
     if "alarms" in wanted:
         rows["alarms"] = [partial(walk.alarms.rows, pages)]
+    if "kv" in wanted:
+        rows["kv"] = [partial(out.kv.rows, pages, out.groups)]
     if other is not None:
         rows["other"] = [partial(other.rows, pages)]
     return Built(ok, rows, apis)
