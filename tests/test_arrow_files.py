@@ -20,7 +20,7 @@ from ocrframe.catalog import APIS
 from ocrframe.datasets.batch import Entry
 from ocrframe.datasets.cache import split_cache_file
 from ocrframe.errors import CacheCorruptError
-from ocrframe.flatten.arrow import files
+from ocrframe.flatten.arrow import files, read_frames
 from ocrframe.flatten.arrow.dispatch import NULLABLE, READERS
 from ocrframe.flatten.arrow.files import drop_deep, read_bodies
 from ocrframe.flatten.arrow.joined import Joined
@@ -241,36 +241,34 @@ def test_taken_files_let_their_kept_bytes_go_and_the_others_keep_them(tmp_path, 
     assert entries[1].kept.fresh(entries[1].path) and entries[2].kept is cached
 
 
-def test_bodies_of_apis_no_reader_takes_go_the_general_way_unparsed(tmp_path, monkeypatch):
-    """A seal (its blocks hold General Text's marker), a bank receipt (any body holds the field
-    reader's) and a health code are left to the general walk before any parse, their kept
-    bytes with them (not read again); a body holding such a key only past its head, or as a
-    value, is parsed as before. The frames are the general walk's either way."""
-    import ocrframe.files
+def test_bodies_saved_without_their_api_go_to_the_reader_a_key_of_their_head_tells(tmp_path):
+    """A health code or a PCR test record holds General Text's marker, whose reader would parse
+    it only to refuse it: a key of its head that one field API alone declares sends it to the
+    field reader's group. Not a body naming its API, nor one holding such a key only past its
+    head, or as a value. The frames are the general walk's either way."""
     from ocrframe.datasets.batch import read_responses
-    from ocrframe.flatten.arrow import dispatch
+    from ocrframe.flatten.arrow import dispatch, fields
+    from ocrframe.response import Response
     from ocrframe.synth import synthesize
 
-    monkeypatch.setattr(ocrframe.files, "SETTLED_NS", 0)
-    shapes = ["seal", "bank-receipt", "health-code", "general-text", "vat-invoice"]
+    shapes = ["health-code", "pcr-test-record", "general-text", "vat-invoice"]
     for i, api in enumerate(shapes):
         (tmp_path / f"{i}.json").write_text(json.dumps(synthesize(api, seed=i)), "utf-8")
-    late = {"result": {"words_block_list": [{"words": "x" * 600}], "seal_list": "?"}}
-    value = {"result": {"words_block_list": [{"words": '"seal_list": []'}]}}
+    late = {"result": {"words_block_list": [{"words": "x" * 600}], "test_result": "?"}}
+    value = {"result": {"words_block_list": [{"words": '"test_result": 1'}]}}
     for name, body in [("late", late), ("value", value)]:
         (tmp_path / f"{name}.json").write_text(json.dumps(body), "utf-8")
+    Response(synthesize("pcr-test-record", seed=9), api="general-text").to_json(
+        tmp_path / "named.json")  # fmt: skip
     paths = sorted(tmp_path.glob("*.json"))
-    entries = read_responses(paths).entries
     markers = {api: r.MARKERS for api, r in READERS.items()}
-    groups, left = read_bodies(entries, markers, NULLABLE, dispatch.no_reader_keys())
-    assert [paths[i].stem for i in left] == ["0", "1", "2"]
-    assert all(entries[i].kept is not None for i in left)
-    assert sorted(paths[i].stem for idx, _ in groups.values() for i in idx) == [
-        "3", "4", "late", "value"]  # fmt: skip
-    parsed = []
-    monkeypatch.setattr(dispatch, "parse", lambda bodies, *a, **k: parsed.append(len(bodies)) or [])
-    assert dispatch.read_frames(read_responses(paths[:3]).entries, ["words"]).fallback == [0, 1, 2]
-    assert parsed == []
+    entries = read_responses(paths).entries
+    groups, left = read_bodies(entries, markers, NULLABLE, dispatch.head_routes())
+    got = {paths[i].stem: api for api, (idx, _) in groups.items() for i in idx}
+    assert got == {"0": fields.DETECTED, "1": fields.DETECTED, "2": "general-text",
+                   "3": fields.DETECTED, "late": "general-text", "named": "general-text",
+                   "value": "general-text"}  # fmt: skip
+    assert read_frames(read_responses(paths[:2]).entries, ["words"]).fallback == []
 
 
 def test_a_body_listed_without_the_header_key_is_not_searched_again_unless_it_changed(

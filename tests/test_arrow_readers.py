@@ -48,14 +48,16 @@ FLAGS = {
 # The field reader serves every field API (and bodies saved without one); these cover its
 # shapes: item lists (VAT), list-valued fields (Chile), confidence maps, API-dependent names,
 # nested objects and alarms (ID card, vehicle licence), classified objects (auto classification),
-# key-value pair lists in a list of objects (bank receipt).
+# key-value pair lists in a list of objects (bank receipt), text blocks beside fields (health
+# code, PCR test record: scalars no confidence names are document keys).
 FIELD_APIS = ["vat-invoice", "chile-id-card", "vietnam-id-card", "myanmar-driver-license",
               "id-card", "vehicle-license", "auto-id-doc-classification",
-              "household-register", "auto-classification", "bank-receipt"]  # fmt: skip
+              "household-register", "auto-classification", "bank-receipt", "health-code",
+              "pcr-test-record"]  # fmt: skip
 # fields kept per object: these hold many objects
 KEEP = {"id-card": 1, "vehicle-license": 1, "auto-id-doc-classification": 4,
         "household-register": 3}  # fmt: skip
-TESTED = sorted({*READERS} - {fields.DETECTED, *fields.APIS}) + FIELD_APIS
+TESTED = sorted(api for api, reader in READERS.items() if reader is not fields) + FIELD_APIS
 
 
 def bodies(api: str, n: int, n_blocks: int | None = None) -> list[dict]:
@@ -414,6 +416,43 @@ def test_bank_receipts_pairs_are_read_column_wise_numbered_across_receipts(tmp_p
     kv = read_responses(paths[:1]).kv()
     assert kv["pair"].tolist() == [0, 1, 2]
     assert kv["group"].tolist() == ["bank_receipt_list[0]"] * 2 + ["bank_receipt_list[1]"]
+
+
+def test_text_blocks_beside_fields_are_read_column_wise_as_the_walk_reads_a_container(tmp_path):
+    """Health codes and PCR test records hold text blocks beside their fields: a scalar the
+    confidence map names is a field, one it does not name a document key, a list of scalars
+    a field only with a map; files saved without their API (they hold General Text's marker)
+    and with it are read. A null no map names, a block holding characters, a list of
+    objects beside the blocks go the general way. They went the general way whole before."""
+    from ocrframe.response import Response
+
+    health = synthesize("health-code", seed=3, n_blocks=2)
+    pcr = synthesize("pcr-test-record", seed=4, n_blocks=2)
+    unnamed_key = copy.deepcopy(health)  # in no map: a document key (saved with its API:
+    unnamed_key["result"]["batch_size"] = 7  # without, detection names it General Text's)
+    text_key = copy.deepcopy(health)  # a field no longer: a document key, of text (the walk
+    del text_key["result"]["confidence"]["city"]  # types such a column over all files)
+    no_map = copy.deepcopy(health)
+    del no_map["result"]["confidence"]  # every scalar a document key; the list goes to other
+    odd_null = copy.deepcopy(pcr)
+    odd_null["result"]["batch_label"] = None
+    chars = copy.deepcopy(pcr)
+    chars["result"]["words_block_list"][0]["char_list"] = [{"char": "a"}]
+    objects = copy.deepcopy(health)
+    objects["result"]["visits"] = [{"city": "x"}]
+    paths = write(tmp_path, [health, pcr, text_key, no_map, odd_null, chars, objects])
+    for name, body, api in [("named", pcr, "pcr-test-record"), ("keyed", unnamed_key, None)]:
+        Response(body, api=api or "health-code", source=name).to_json(tmp_path / name)
+        paths.append(tmp_path / name)
+    every = ["words", "fields", "document", "other"]
+    fast = read_frames(read_responses(paths).entries, every)
+    assert fast.fallback == [2, 3, 4, 5, 6]
+    assert [fast.apis[i] for i in (0, 1, 7, 8)] == [
+        "health-code", "pcr-test-record", "pcr-test-record", "health-code"]  # fmt: skip
+    assert_same_as_general(paths)
+    frames = read_responses(paths).flatten()
+    assert {"batch_size", "city", "words_block_count"} <= set(frames["document"])
+    assert "vaccination_status" in set(frames["fields"]["field"])
 
 
 def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_them(tmp_path):

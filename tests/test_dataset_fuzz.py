@@ -242,11 +242,13 @@ SHAPES = {
     # confidences of no field: a portrait's (asked for), and one for a portrait not returned
     "peru-id-card": {"return_portrait_image": True},
     "hk-id-card": {},
-    # words in seals, pairs in receipts, tables with table_location (read column-wise since
-    # 2026-12)
+    # words in seals, pairs in receipts, tables with table_location, text blocks beside
+    # fields (read column-wise since 2026-12)
     "seal": {},
     "bank-receipt": {},
     "financial-statement": {},
+    "health-code": {},
+    "pcr-test-record": {},
 }  # fmt: skip
 JUNK = [None, True, 0, -1, 2, 1.5, float("nan"), float("inf"), 10**400, 2**64, "", "x", "0.5",
         "2024-01-31", "a\ud800", "\\\"\n", [], {}, [1, 2], [[1, 1], [9, 1], [9, 5], [1, 5]],

@@ -16,8 +16,8 @@ from .._schema import DTYPES, STR
 from ..rules import valid_text
 
 __all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
-           "strings", "floats", "repeat_ids", "nullable_ints", "missing_ints",
-           "lex_order", "parallel_ranks"]  # fmt: skip
+           "numeric_polygons", "strings", "floats", "repeat_ids", "nullable_ints",
+           "missing_ints", "lex_order", "parallel_ranks"]  # fmt: skip
 
 
 def whole(table: Any, name: str) -> Any:
@@ -141,6 +141,16 @@ def polygons(arr: Any, finite: bool = True) -> tuple[np.ndarray, np.ndarray, np.
     if finite:
         bad |= present & ~np.isfinite(xy).all(axis=1)
     return xy, present, bad
+
+
+def numeric_polygons(t: Any) -> bool:
+    """Whether Arrow type ``t`` is a list of lists of numbers (what may hold polygons)."""
+    import pyarrow as pa
+
+    if not (pa.types.is_list(t) and pa.types.is_list(t.value_type)):
+        return False
+    inner = t.value_type.value_type
+    return pa.types.is_integer(inner) or pa.types.is_floating(inner)
 
 
 def strings(arr: Any) -> Any:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,25 +67,29 @@ READERS = {r.API: r for r in (
     plates,
 )}
 # fmt: on
-# Field APIs, one reader: bodies without a named API last (its marker matches any body).
-READERS.update(dict.fromkeys((fields.DETECTED, *fields.APIS), fields))
+# Field APIs (those without a reader of their own, as a seal's), one reader: bodies without a
+# named API last (its marker matches any body).
+FIELD_APIS = tuple(api for api in fields.APIS if api not in READERS)
+READERS.update(dict.fromkeys((fields.DETECTED, *FIELD_APIS), fields))
 NULLABLE = frozenset(api for api, r in READERS.items() if getattr(r, "TAKES_NULLS", False))
 
 
 @functools.cache
-def no_reader_keys() -> re.Pattern[bytes]:
-    """A key of ``result`` only the response models of APIs no reader takes declare (a
-    seal's ``seal_list``, a health code's ``vaccination_status``), written as a key: a body
-    holding one goes the general way unparsed (a reader would parse it to refuse it).
+def head_routes() -> dict[str, re.Pattern[bytes]]:
+    """Keys of ``result`` that send a body saved without its API to another reader's group
+    than its markers would, when its head holds one as a key (:func:`~.files.read_bodies`):
+    keys one field API's response model alone declares (a health code's
+    ``vaccination_status``; its body holds General Text's marker too) to the field reader.
+    The reader whose marker the body holds would parse it only to refuse it.
 
-    >>> bool(no_reader_keys().search(b'{"result": {"seal_list": []}}'))
+    >>> bool(head_routes()[fields.DETECTED].search(b'{"result": {"vaccination_status": 1}}'))
     True
     """
     models = model_keys()
-    read = set().union(*(models.get(api, ()) for api in READERS))
-    others = set().union(*(keys for api, keys in models.items() if api not in READERS)) - read
-    names = b"|".join(re.escape(k.encode()) for k in sorted(others))
-    return re.compile(b'"(?:' + names + rb')"\s*:')
+    counts = Counter(key for keys in models.values() for key in keys)
+    alone = sorted({key for api in FIELD_APIS for key in models.get(api, ()) if counts[key] == 1})
+    names = b"|".join(re.escape(key.encode()) for key in alone)
+    return {fields.DETECTED: re.compile(b'"(?:' + names + rb')"\s*:')}
 
 
 @dataclass
@@ -121,7 +126,7 @@ def _grouped(entries: Sequence[Any], out: FastFrames) -> dict[str, tuple[list[in
     """The files a reader may take, by API: their indices and their bytes in one buffer (no
     bytes object per file kept); the others go to ``out.fallback``."""
     markers = {api: r.MARKERS for api, r in READERS.items()}
-    groups, left = read_bodies(entries, markers, NULLABLE, no_reader_keys())
+    groups, left = read_bodies(entries, markers, NULLABLE, head_routes())
     out.fallback += left
     return groups
 

@@ -33,6 +33,7 @@ from .._names import normalise_field
 from .._schema import POLYGON
 from .blocks import out_of_range
 from .columns import explode, floats, kept, lengths, polygons, repeat_ids, valid
+from .container import BLOCKS, children, containers, document_keys, named
 from .kv_rows import KvRows
 from .leftovers import OtherRows, leftover_confidences
 from .rows import Rows
@@ -213,8 +214,17 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
 
     n = len(objs)
     bad = np.zeros(n, dtype=bool)
-    kids = dict(zip([f.name for f in objs.type], objs.flatten(), strict=True))
+    kids = children(objs)
     conf_map, loc_map = _map(kids, "confidence"), _map(kids, "text_location")
+    # Objects holding text blocks: a scalar no map names is a document key (the caller's, at
+    # the top of result; deeper, the walk's alone), a list needs a confidence map.
+    container = containers(objs)
+    if level.group is not None:
+        bad |= container
+    documents = document_keys(kids, container) if container.any() else {}
+    with_map = np.zeros(n, dtype=bool)  # objects whose confidence map holds an entry
+    for given in (conf_map or {}).values():
+        with_map |= valid(given)
     used_conf: dict[str, np.ndarray] = {}
     used_loc: dict[str, np.ndarray] = {}
     if "type" in kids and "location" in kids:  # a classified object (auto classification),
@@ -226,6 +236,9 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
     for k, (name, values) in enumerate(kids.items()):
         if values.null_count and _plain(name):  # a key written null: a row, no value
             null = (level.rank[:, k] >= 0) & ~valid(values)
+            if container.any():  # a container's: a document key's unless a map names it
+                bad |= null & container & ~named(kids, name)
+                null &= ~container | named(kids, name)
             if null.any():
                 nulled[name] = null
                 bad |= _null_rows(np.flatnonzero(null), name, level.rank[:, k], level, out,
@@ -239,6 +252,8 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
         present = valid(values)
         rank = level.rank[:, k]
         bad |= present & (rank < 0)
+        if name == BLOCKS and level.group is None:
+            continue  # the blocks of a container at the top: the caller's words rows
         if name in CONTAINER_KEYS or name in ALARM_KEYS or ALARM_RESULT.match(name):
             bad |= present
             continue
@@ -246,9 +261,17 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
         if name in BASE64_FIELDS and pa.types.is_string(t):
             continue  # a payload: no row
         if is_scalar(t):
+            if name in documents:  # a document key there: no row here
+                present = present & ~documents[name]
             used_conf[name] = used_loc[name] = present
             scalars.append((k, name, values, present))
             continue
+        if container.any() and pa.types.is_list(t):  # there, a list of scalars is a field
+            vt = t.value_type  # only with a confidence map; pairs are pairs; the rest other
+            if is_scalar(vt) or pa.types.is_null(vt):
+                bad |= present & container & ~with_map
+            elif not (pa.types.is_struct(vt) and _kv_like(vt)):
+                bad |= present & container
         if not pa.types.is_list(t):  # an object
             bad |= present if nested is None else nested(name, values, present)
             continue

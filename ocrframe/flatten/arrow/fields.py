@@ -32,7 +32,8 @@ from .._extract import join_key
 from .alarm_rows import AlarmRows
 from .background import in_thread
 from .blocks import out_of_range
-from .columns import explode, field, floats, kept, polygons, valid, whole
+from .columns import explode, field, floats, kept, numeric_polygons, polygons, valid, whole
+from .container import container_rows, containers
 from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
 from .files import SAVED_HEADER, parse, written_nulls
@@ -43,9 +44,10 @@ from .rows import Built
 
 __all__ = ["APIS", "DETECTED", "MARKERS", "SCHEMA", "TAKES_NULLS", "read"]
 
+# Words and document: the text blocks and keys of objects that hold blocks (:mod:`.container`).
 APIS = tuple(
     s.slug for s in CATALOG
-    if "fields" in s.families and set(s.families) <= {"fields", "alarms", "kv"}
+    if "fields" in s.families and set(s.families) <= {"fields", "alarms", "kv", "words", "document"}
 )  # fmt: skip
 DETECTED = "(field API told from the body)"  # the group of bodies saved without their API
 MARKERS = (b'"result"',)
@@ -215,6 +217,8 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
         rank = _result_ranks(result, keys, under)
         told = struct_apis(result, rank >= 0) if api is None else None
     apis = [api] * n if told is None else list(told)
+    if told is not None:  # told another reader's API (a body a route sent here): its reader's
+        ok &= np.array([a is None or a in APIS for a in apis], dtype=bool)
     names = sorted(set(apis), key=str)
     code = {a: i for i, a in enumerate(names)}
     other = OtherRows() if "other" in wanted else None
@@ -226,6 +230,11 @@ def read(table: Any, pages: np.ndarray, wanted: frozenset[str], api: str | None 
     # Built once the parse, the bodies and the key tokens are let go (see Built); the rows
     # of files not ok are dropped then.
     rows: dict[str, list[Any]] = {}
+    container = np.zeros(n, dtype=bool) if listed else containers(result)
+    if container.any():  # blocks and document keys beside the fields
+        found, bad = container_rows(result, container, pages, wanted)
+        ok &= ~bad
+        rows.update(found)
     if "fields" in wanted:
         rows["fields"] = [partial(out.rows, pages)]
     if "alarms" in wanted:
@@ -388,7 +397,7 @@ def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarra
         else:
             bad |= chosen & valid(c)
     loc = kids[at[1]]
-    if _numeric_polygons(loc.type):
+    if numeric_polygons(loc.type):
         xy, _, odd = polygons(loc)
         bad |= chosen & odd
     else:
@@ -405,16 +414,6 @@ def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarra
         kids[k] = pc.if_else(mask, pa.nulls(n, kids[k].type), kids[k])
     rest = pa.StructArray.from_arrays(kids, fields=list(t), mask=pa.array(~valid(objs)))
     return rest, bad
-
-
-def _numeric_polygons(t: Any) -> bool:
-    """Whether Arrow type ``t`` is a list of lists of numbers (what may hold polygons)."""
-    import pyarrow as pa
-
-    if not (pa.types.is_list(t) and pa.types.is_list(t.value_type)):
-        return False
-    inner = t.value_type.value_type
-    return pa.types.is_integer(inner) or pa.types.is_floating(inner)
 
 
 def _parents(depth: np.ndarray) -> np.ndarray:

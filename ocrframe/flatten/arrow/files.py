@@ -39,7 +39,7 @@ def read_bodies(
     entries: Sequence[Any],
     markers: dict[str, tuple[bytes, ...]],
     nullable: frozenset[str] = frozenset(),
-    elsewhere: re.Pattern[bytes] | None = None,
+    routes: dict[str, re.Pattern[bytes]] | None = None,
 ) -> tuple[Groups, list[int]]:
     """The saved files among ``entries`` a columnar reader may take, by API: ``{api: (entry
     indices, their bodies joined)}``, and the indices of the others (the general walk's).
@@ -50,10 +50,11 @@ def read_bodies(
     is one of ``nullable`` (whose reader tells a written null from an absent key), holds no
     JSON ``null`` (Arrow reads null and absent alike; the general walk keeps a null it does
     not know); its newlines become spaces (one body a line). Those checks run over all the bodies
-    joined, not file by file. A body whose first :data:`HEAD` bytes match ``elsewhere`` (keys
-    that only APIs no reader takes declare) goes the general way unparsed. The bytes come from
-    ``entry.read`` (those kept since the entry was made, when the file is unchanged); a file
-    left to the general walk keeps them for it.
+    joined, not file by file. ``routes`` send a body naming no API whose first :data:`HEAD`
+    bytes match a pattern to that API's group, whatever its markers (see :func:`_routed`).
+    The bytes come
+    from ``entry.read`` (those kept since the entry was made, when the file is unchanged); a
+    file left to the general walk keeps them for it.
 
     >>> import pathlib, tempfile
     >>> from ocrframe.datasets.batch import Entry
@@ -89,11 +90,11 @@ def read_bodies(
         del got, kept
     if not idx:
         return {}, left
-    apis = _apis(bodies, named, markers)
+    apis = _routed(bodies, named, _apis(bodies, named, markers), routes or {})
     candidates = [j for j, api in enumerate(apis) if api is not None]
     strict = [j for j in candidates if apis[j] not in nullable]
     with_null = np.flatnonzero(written_nulls(bodies, strict)).tolist()
-    for j in set(with_null) | _not_utf8(bodies, candidates) | _heads_matching(bodies, elsewhere):
+    for j in set(with_null) | _not_utf8(bodies, candidates):
         apis[j] = None
     by_api: dict[str, list[int]] = {}
     for j, api in enumerate(apis):
@@ -160,16 +161,25 @@ def reread_body(entry: Any) -> bytes:
     return parts[0] if parts is not None else data
 
 
-# How much of each body the ``elsewhere`` keys are looked for in: the keys of ``result`` come
-# first in what a service sends (a search of whole bodies would cost a third of their parse).
+# How much of each body the routes' keys are looked for in: the keys of ``result`` come first
+# in what a service sends (a search of whole bodies would cost a third of their parse).
 HEAD = 512
 
 
-def _heads_matching(bodies: Joined, pattern: re.Pattern[bytes] | None) -> set[int]:
-    """The bodies whose first :data:`HEAD` bytes match ``pattern`` (none without one)."""
-    if pattern is None:
-        return set()
-    return {j for j, head in enumerate(bodies.heads(HEAD)) if pattern.search(head)}
+def _routed(bodies: Joined, named: list[str | None], apis: list[str | None],
+            routes: dict[str, re.Pattern[bytes]]) -> list[str | None]:  # fmt: skip
+    """``apis`` (each body's, by its markers) with each body that names no API, holds some
+    reader's marker and whose first :data:`HEAD` bytes match a route's pattern sent to that
+    route's group (the first route that matches)."""
+    out = list(apis)
+    todo = [j for j, (name, api) in enumerate(zip(named, apis, strict=True))
+            if name is None and api is not None]  # fmt: skip
+    if not routes or not todo:
+        return out
+    heads = bodies.heads(HEAD)
+    for j in todo:
+        out[j] = next((api for api, p in routes.items() if p.search(heads[j])), out[j])
+    return out
 
 
 def _apis(
