@@ -18,7 +18,6 @@ order the general walk meets them here (:func:`~.document.in_walk_key_order`).
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -75,21 +74,20 @@ NULLABLE = frozenset(api for api, r in READERS.items() if getattr(r, "TAKES_NULL
 
 
 @functools.cache
-def head_routes() -> dict[str, re.Pattern[bytes]]:
+def head_routes() -> dict[str, frozenset[bytes]]:
     """Keys of ``result`` that send a body saved without its API to another reader's group
-    than its markers would, when its head holds one as a key (:func:`~.files.read_bodies`):
-    keys one field API's response model alone declares (a health code's
-    ``vaccination_status``; its body holds General Text's marker too) to the field reader.
-    The reader whose marker the body holds would parse it only to refuse it.
+    than its markers would, when it writes one early (:func:`~.files.read_bodies`): keys one
+    field API's response model alone declares (a health code's ``vaccination_status``; its
+    body holds General Text's marker too) to the field reader. The reader whose marker the
+    body holds would parse it only to refuse it.
 
-    >>> bool(head_routes()[fields.DETECTED].search(b'{"result": {"vaccination_status": 1}}'))
+    >>> b"vaccination_status" in head_routes()[fields.DETECTED]
     True
     """
     models = model_keys()
     counts = Counter(key for keys in models.values() for key in keys)
-    alone = sorted({key for api in FIELD_APIS for key in models.get(api, ()) if counts[key] == 1})
-    names = b"|".join(re.escape(key.encode()) for key in alone)
-    return {fields.DETECTED: re.compile(b'"(?:' + names + rb')"\s*:')}
+    alone = {key for api in FIELD_APIS for key in models.get(api, ()) if counts[key] == 1}
+    return {fields.DETECTED: frozenset(key.encode() for key in alone)}
 
 
 @dataclass
