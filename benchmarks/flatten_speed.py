@@ -7,8 +7,9 @@ Image with fonts and Thailand plates; bodies holding null (VAT invoices one in t
 holds one, Peru's ID card, which writes its portrait null unless asked for it); and a mixed
 folder of six APIs' bodies saved without their API (its floor parses each API's files as a
 table of its own, as pyarrow cannot infer one table of them); Hong Kong ID cards (a confidence
-for a portrait not returned); and shapes no columnar reader takes, read file by file by the
-general walk (seals, bank receipts, health codes, financial statements).
+for a portrait not returned); the shapes the general walk read file by file until 2026-12 and
+the columnar readers take since (seals, bank receipts, health codes, financial statements); and
+one it still reads so (custom templates).
 For each, in one process and interleaved round by round (median of the rounds, wall clock):
 
 - naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
@@ -116,13 +117,15 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     "mixed": lambda i: SHAPES[MIXED[i % len(MIXED)]](i),
     # A confidence for a portrait not returned (an other row): read column-wise since 2026-12.
     "hk-id-card": lambda i: synthesize("hk-id-card", seed=i),
-    # Shapes no columnar reader takes (the general walk reads each file): seals (words inside
-    # each seal of a list), bank receipts (key-value pairs in a list), health codes (fields
-    # beside text blocks), financial statements (tables with cell polygons).
+    # Shapes the general walk read file by file until 2026-12: seals (words inside each seal
+    # of a list), bank receipts (key-value pairs in a list), health codes (fields beside text
+    # blocks), financial statements (tables with cell polygons); and one it still reads so,
+    # custom templates (blocks holding a key and a value, a template's name and id as text).
     "seal": lambda i: synthesize("seal", seed=i),
     "bank-receipt": lambda i: synthesize("bank-receipt", seed=i),
     "health-code": lambda i: synthesize("health-code", seed=i),
     "financial-statement": lambda i: synthesize("financial-statement", seed=i),
+    "custom-template": lambda i: synthesize("custom-template", seed=i),
 }
 MIXED = ("general-text", "general-table", "vat-invoice", "id-card", "driver-license",
          "thailand-license-plate")  # fmt: skip

@@ -222,8 +222,8 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
     if level.group is not None:
         bad |= container
     documents = document_keys(kids, container) if container.any() else {}
-    with_map = np.zeros(n, dtype=bool)  # objects whose confidence map holds an entry
-    for given in (conf_map or {}).values():
+    with_map = np.zeros(n, dtype=bool)  # containers whose confidence map holds an entry
+    for given in (conf_map or {}).values() if container.any() else ():
         with_map |= valid(given)
     used_conf: dict[str, np.ndarray] = {}
     used_loc: dict[str, np.ndarray] = {}
@@ -237,8 +237,9 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
         if values.null_count and _plain(name):  # a key written null: a row, no value
             null = (level.rank[:, k] >= 0) & ~valid(values)
             if container.any():  # a container's: a document key's unless a map names it
-                bad |= null & container & ~named(kids, name)
-                null &= ~container | named(kids, name)
+                document = container & ~named(kids, name)
+                bad |= null & document
+                null &= ~document
             if null.any():
                 nulled[name] = null
                 bad |= _null_rows(np.flatnonzero(null), name, level.rank[:, k], level, out,
