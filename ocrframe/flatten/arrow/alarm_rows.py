@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .._extract import ALARM_KEYS, ALARM_RESULT, ALARM_SCORE
-from .columns import kept, lex_order, repeat_ids, valid
+from .columns import kept, lex_order, numeric, repeat_ids, valid
 from .rows import Rows
 
 __all__ = ["AlarmRows"]
@@ -102,7 +102,7 @@ class AlarmRows:
             t = child.type
             if flag and pa.types.is_boolean(t):
                 flags[k] = flag.group(1)
-            elif score and (pa.types.is_integer(t) or pa.types.is_floating(t)):
+            elif score and numeric(t):
                 scores.setdefault(t, {})[k] = score.group(1)
             else:  # a string score (the walk parses it), anything else: other
                 bad |= valid(objs.field(k))

@@ -16,8 +16,8 @@ from .._schema import DTYPES, STR
 from ..rules import valid_text
 
 __all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
-           "numeric_polygons", "strings", "floats", "repeat_ids", "nullable_ints",
-           "missing_ints", "lex_order", "parallel_ranks"]  # fmt: skip
+           "numeric_polygons", "numeric", "children", "strings", "floats", "repeat_ids",
+           "nullable_ints", "missing_ints", "lex_order", "parallel_ranks"]  # fmt: skip
 
 
 def whole(table: Any, name: str) -> Any:
@@ -149,8 +149,19 @@ def numeric_polygons(t: Any) -> bool:
 
     if not (pa.types.is_list(t) and pa.types.is_list(t.value_type)):
         return False
-    inner = t.value_type.value_type
-    return pa.types.is_integer(inner) or pa.types.is_floating(inner)
+    return numeric(t.value_type.value_type)
+
+
+def numeric(t: Any) -> bool:
+    """Whether Arrow type ``t`` is a number's, as pyarrow infers JSON numbers (int or float)."""
+    import pyarrow as pa
+
+    return pa.types.is_integer(t) or pa.types.is_floating(t)
+
+
+def children(objs: Any) -> dict[str, Any]:
+    """The children of struct column ``objs`` by name (null where the struct is)."""
+    return dict(zip([f.name for f in objs.type], objs.flatten(), strict=True))
 
 
 def strings(arr: Any) -> Any:

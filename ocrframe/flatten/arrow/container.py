@@ -22,21 +22,15 @@ import numpy as np
 from ...response import BASE64_FIELDS
 from .._extract import ALARM_RESULT
 from .blocks import word_rows
-from .columns import explode, field, missing_ints, numeric_polygons, valid
+from .columns import children, explode, field, missing_ints, numeric, numeric_polygons, valid
 from .document import document_rows
 from .general_text import polygon_type
 from .rows import Rows
 
-__all__ = ["BLOCKS", "MAPS", "children", "containers", "document_keys", "named",
-           "container_rows"]  # fmt: skip
+__all__ = ["BLOCKS", "MAPS", "containers", "document_keys", "named", "container_rows"]
 
 BLOCKS = "words_block_list"
 MAPS = ("confidence", "text_location")  # an object's maps of its fields' confidences, boxes
-
-
-def children(objs: Any) -> dict[str, Any]:
-    """The children of struct column ``objs`` by name."""
-    return dict(zip([f.name for f in objs.type], objs.flatten(), strict=True))
 
 
 def containers(objs: Any) -> np.ndarray:
@@ -127,7 +121,7 @@ def _readable(blocks: Any) -> tuple[Any, np.ndarray]:
     fitting = {
         "words": pa.types.is_string,
         "location": numeric_polygons,
-        "confidence": lambda t: pa.types.is_integer(t) or pa.types.is_floating(t),
+        "confidence": numeric,
     }
     types = {"words": pa.string(), "confidence": pa.float64(), "location": polygon_type()}
     kept = {name: pa.nulls(len(blocks), t) for name, t in types.items()}

@@ -32,8 +32,8 @@ from .._extract import ALARM_KEYS, ALARM_RESULT, CONTAINER_KEYS
 from .._names import normalise_field
 from .._schema import POLYGON
 from .blocks import out_of_range
-from .columns import explode, floats, kept, lengths, polygons, repeat_ids, valid
-from .container import BLOCKS, children, containers, document_keys, named
+from .columns import children, explode, floats, kept, lengths, numeric, polygons, repeat_ids, valid
+from .container import BLOCKS, containers, document_keys, named
 from .kv_rows import KvRows
 from .leftovers import OtherRows, leftover_confidences
 from .rows import Rows
@@ -391,20 +391,20 @@ def _scalar_rows(scalars: list[tuple[int, str, Any, np.ndarray]], level: Level, 
     conf = np.full((m, n), np.nan)
     conf_given = np.zeros((m, n), dtype=bool)  # a NaN written in the file, not an absent one
     if conf_map:
-        numeric, columns = [], []
+        numbered, columns = [], []
         for j, (_, name, _, given) in enumerate(scalars):
             c = conf_map.get(name)
             if c is None or c.null_count == n:
                 continue
-            if pa.types.is_floating(c.type) or pa.types.is_integer(c.type):
-                numeric.append(j)
+            if numeric(c.type):
+                numbered.append(j)
                 columns.append(c if pa.types.is_float64(c.type) else c.cast(pa.float64()))
                 conf_given[j] = valid(c)
             else:
                 bad |= valid(c) & given
         if columns:
             values = pa.concat_arrays(columns).to_numpy(zero_copy_only=False)
-            conf[numeric] = values.reshape(len(numeric), n)
+            conf[numbered] = values.reshape(len(numbered), n)
             bad |= (out_of_range(conf, conf_given) & present).any(axis=0)
     xy = None
     for j, (_, name, _, given) in enumerate(scalars if loc_map else ()):
@@ -436,7 +436,7 @@ def _map(kids: dict[str, Any], name: str) -> dict[str, Any] | None:
     the_map = kids.get(name)
     if the_map is None or not pa.types.is_struct(the_map.type):
         return None
-    return dict(zip([f.name for f in the_map.type], the_map.flatten(), strict=True))
+    return children(the_map)
 
 
 def _maps(conf_map: dict[str, Any] | None, loc_map: dict[str, Any] | None, name: str,
@@ -454,7 +454,7 @@ def _maps(conf_map: dict[str, Any] | None, loc_map: dict[str, Any] | None, name:
     c = (conf_map or {}).get(name)
     if c is not None:
         c = take(c)
-        if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
+        if numeric(c.type):
             conf = floats(c)
             odd |= out_of_range(conf, valid(c))
         else:

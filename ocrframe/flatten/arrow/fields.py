@@ -32,7 +32,17 @@ from .._extract import join_key
 from .alarm_rows import AlarmRows
 from .background import in_thread
 from .blocks import out_of_range
-from .columns import explode, field, floats, kept, numeric_polygons, polygons, valid, whole
+from .columns import (
+    explode,
+    field,
+    floats,
+    kept,
+    numeric,
+    numeric_polygons,
+    polygons,
+    valid,
+    whole,
+)
 from .container import container_rows, containers
 from .detection import list_apis, struct_apis
 from .field_rows import FieldRows, Level, object_rows
@@ -391,7 +401,7 @@ def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarra
     conf = np.full(n, np.nan)
     if at[2] >= 0:
         c = kids[at[2]]
-        if pa.types.is_integer(c.type) or pa.types.is_floating(c.type):
+        if numeric(c.type):
             conf = floats(c)
             bad |= chosen & out_of_range(conf, valid(c))
         else:

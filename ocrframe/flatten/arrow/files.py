@@ -51,8 +51,7 @@ def read_bodies(
     JSON ``null`` (Arrow reads null and absent alike; the general walk keeps a null it does
     not know); its newlines become spaces (one body a line). Those checks run over all the bodies
     joined, not file by file. ``routes`` send a body naming no API that writes one of their
-    keys early to that API's group, whatever its markers (see :func:`_routed`).
-    The bytes come
+    keys early to that API's group, whatever its markers (see :func:`_routed`). The bytes come
     from ``entry.read`` (those kept since the entry was made, when the file is unchanged); a
     file left to the general walk keeps them for it.
 

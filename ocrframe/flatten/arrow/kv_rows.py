@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .blocks import out_of_range
-from .columns import explode, floats, repeat_ids, strings, valid
+from .columns import children, explode, floats, numeric, repeat_ids, strings, valid
 from .rows import Rows
 
 __all__ = ["KvRows", "PAIR_KEYS"]
@@ -47,7 +47,7 @@ class KvRows:
 
         bad = ~valid(lists)
         pairs, of, index = explode(lists, np.arange(len(lists)))
-        kids = dict(zip([f.name for f in pairs.type], pairs.flatten(), strict=True))
+        kids = children(pairs)
         odd = ~valid(pairs)
         for name, values in kids.items():
             if name not in PAIR_KEYS:
@@ -58,9 +58,9 @@ class KvRows:
             texts[name], wrong = _text(values)
             odd |= wrong | ~valid(values)
         given = kids.get("confidence", pa.nulls(len(pairs), pa.float64()))
-        numeric = pa.types.is_integer(given.type) or pa.types.is_floating(given.type)
-        conf = floats(given) if numeric else np.full(len(pairs), np.nan)
-        odd |= out_of_range(conf, valid(given)) if numeric else valid(given)
+        number = numeric(given.type)
+        conf = floats(given) if number else np.full(len(pairs), np.nan)
+        odd |= out_of_range(conf, valid(given)) if number else valid(given)
         bad[of[odd]] = True
         codes = np.zeros(len(lists), np.int64) if group is None else np.asarray(group, np.int64)
         self.parts.append({"file": file[of], "token": token[of], "index": index,

@@ -25,7 +25,7 @@ from .. import rules
 from .._extract import ALARM_KEYS, ALARM_RESULT, join_key
 from .._names import normalise_field
 from .blocks import out_of_range
-from .columns import floats, strings, valid
+from .columns import floats, numeric, strings, valid
 from .rows import Rows
 
 if TYPE_CHECKING:
@@ -82,11 +82,11 @@ def leftover_confidences(name: str, given: Any, left: np.ndarray, token: np.ndar
         return done  # an alarm key is no child of ``kids`` (the alarms took it): written?
     keys = list(kids)
     written = level.rank[:, keys.index(name)] >= 0 if name in kids else np.zeros(n, dtype=bool)
-    numeric = pa.types.is_integer(given.type) or pa.types.is_floating(given.type)
+    number = numeric(given.type)
     payload = kids.get(name)
     if name in BASE64_FIELDS and payload is not None and pa.types.is_string(payload.type):
-        conf = floats(given) if numeric else np.full(n, np.nan)
-        ok = at & valid(payload) & numeric & ~out_of_range(conf, valid(given))
+        conf = floats(given) if number else np.full(n, np.nan)
+        ok = at & valid(payload) & number & ~out_of_range(conf, valid(given))
         ok &= _norm_is_name(name, level, out)
         rows = np.flatnonzero(ok)
         if len(rows):
