@@ -49,11 +49,13 @@ FLAGS = {
 # shapes: item lists (VAT), list-valued fields (Chile), confidence maps, API-dependent names,
 # nested objects and alarms (ID card, vehicle licence), classified objects (auto classification),
 # key-value pair lists in a list of objects (bank receipt), text blocks beside fields (health
-# code, PCR test record: scalars no confidence names are document keys).
+# code, PCR test record: scalars no confidence names are document keys), maps given to nested
+# objects: text (exit-entry permit), lists of maps of any length (qualification certificate).
 FIELD_APIS = ["vat-invoice", "chile-id-card", "vietnam-id-card", "myanmar-driver-license",
               "id-card", "vehicle-license", "auto-id-doc-classification",
               "household-register", "auto-classification", "bank-receipt", "health-code",
-              "pcr-test-record"]  # fmt: skip
+              "pcr-test-record", "exit-entry-permit",
+              "transportation-qualification-certificate"]  # fmt: skip
 # fields kept per object: these hold many objects
 KEEP = {"id-card": 1, "vehicle-license": 1, "auto-id-doc-classification": 4,
         "household-register": 3}  # fmt: skip
@@ -453,6 +455,44 @@ def test_text_blocks_beside_fields_are_read_column_wise_as_the_walk_reads_a_cont
     frames = read_responses(paths).flatten()
     assert {"batch_size", "city", "words_block_count"} <= set(frames["document"])
     assert "vaccination_status" in set(frames["fields"]["field"])
+
+
+def test_maps_a_parent_gives_its_nested_objects_are_read_column_wise(tmp_path):
+    """A confidence map's entry for a key holding an object is that object's map, and for a
+    list of objects a list of as many maps; anything else there (the exit-entry permit's text
+    per endorsement, a list of another length) is an ``other`` row at the map's path. These
+    files went the general way before. An entry of a given map naming no field, a map given
+    to an object holding one of its own, a null among the maps go the general way."""
+    permit = synthesize("exit-entry-permit", seed=3)
+    given = {"result": {
+        "name": "ANNA", "front": {"number": "X1", "side": {"code": "7"}},
+        "items": [{"what": "tea", "qty": 2}, {"what": "cake", "qty": 1}],
+        "confidence": {"name": 0.9, "front": {"number": 0.8, "side": {"code": 0.7}},
+                       "items": [{"what": 0.6, "qty": 0.5}, {"what": 0.4}]},
+        "text_location": {"front": {"number": [[0, 0], [9, 0], [9, 9], [0, 9]]}},
+    }}  # fmt: skip
+    shorter = copy.deepcopy(given)  # a list of maps of another length: other
+    shorter["result"]["confidence"]["items"] = [0.25, 0.75]
+    ghost = copy.deepcopy(given)  # an entry of a given map for no field
+    ghost["result"]["confidence"]["front"]["ghost"] = 0.5
+    both = copy.deepcopy(given)  # a given map and an own one
+    both["result"]["front"]["confidence"] = {"number": 0.3}
+    null = copy.deepcopy(given)
+    null["result"]["confidence"]["items"] = [None, {"what": 0.4}]
+    integral = copy.deepcopy(permit)  # 1 or 1.0? only the bytes tell
+    integral["result"]["confidence"]["endorsement_info_hk"] = 1.0
+    paths = write(tmp_path, [permit, given, shorter, ghost, both, null, integral])
+    fast = read_frames(read_responses(paths).entries, ["fields", "other"])
+    assert fast.fallback == [3, 4, 5, 6]
+    assert_same_as_general(paths)
+    frames = {k: f.assign(source=[Path(s).name for s in f["source"]])
+              for k, f in read_responses(paths).flatten().items()}  # fmt: skip
+    rows = frames["fields"].set_index(["source", "group", "field"])["confidence"]
+    assert rows[("r001.json", "front.side", "code")] == 0.7
+    assert rows[("r001.json", "items[0]", "qty")] == 0.5
+    other = frames["other"].set_index(["source", "path"])["value"]
+    assert other[("r000.json", "result.confidence.endorsement_info_hk")] == "Amount"
+    assert other[("r002.json", "result.confidence.items")] == "[0.25, 0.75]"
 
 
 def test_plates_of_both_apis_are_read_column_wise_and_named_as_detection_names_them(tmp_path):

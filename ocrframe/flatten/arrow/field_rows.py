@@ -32,6 +32,7 @@ from .._extract import ALARM_KEYS, ALARM_RESULT, CONTAINER_KEYS
 from .._names import normalise_field
 from .._schema import POLYGON
 from .blocks import out_of_range
+from .child_maps import given_maps, own_or_given
 from .columns import children, explode, floats, kept, lengths, numeric, polygons, repeat_ids, valid
 from .container import BLOCKS, containers, document_keys, named
 from .kv_rows import KvRows
@@ -204,18 +205,20 @@ def _norm(name: str, api: str | None, group: str) -> str:
 
 
 def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
-                ranks_of: Any = None) -> np.ndarray:  # fmt: skip
+                ranks_of: Any = None,
+                inherited: dict[str, Any] | None = None) -> np.ndarray:  # fmt: skip
     """Add the rows of struct column ``objs`` (one object per ``level`` entry) to ``out``;
-    ``nested(name, values, present)`` walks a child object or list of objects (None:
-    nesting is not expected here); ``ranks_of(values, tokens)`` gives the key tokens of the
-    children of a struct child (None: a ``null`` in a map is not read). Returns the mask of
-    objects the walk would read otherwise."""
+    ``nested(name, values, present, maps)`` walks a child object or list of objects with the
+    maps the objects give it (see :func:`.child_maps.given_maps`; None: nesting is not
+    expected here); ``ranks_of(values, tokens)`` gives the key tokens of the children of a
+    struct child (None: a ``null`` in a map is not read); ``inherited``: the maps the objects'
+    parents gave them. Returns the mask of objects the walk would read otherwise."""
     import pyarrow as pa
 
     n = len(objs)
-    bad = np.zeros(n, dtype=bool)
     kids = children(objs)
-    conf_map, loc_map = _map(kids, "confidence"), _map(kids, "text_location")
+    maps, taken, bad = own_or_given(kids, inherited, n)
+    conf_map, loc_map = maps["confidence"], maps["text_location"]
     # Objects holding text blocks: a scalar no map names is a document key (the caller's, at
     # the top of result; deeper, the walk's alone), a list needs a confidence map.
     container = containers(objs)
@@ -233,6 +236,17 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
         bad |= valid(kids["type"]) & valid(kids["location"]) & ~mapped
     scalars: list[tuple[int, str, Any, np.ndarray]] = []
     nulled: dict[str, np.ndarray] = {}
+
+    def walk_nested(k: int, name: str, values: Any, present: np.ndarray) -> np.ndarray:
+        if nested is None:
+            return present
+        token = level.rank[:, k]
+        given, read, odd = given_maps(name, values, present, maps, taken, token, level, out)
+        for key, used in (("confidence", used_conf), ("text_location", used_loc)):
+            if key in read:
+                used[name] = used.get(name, read[key]) | read[key]
+        return odd | nested(name, values, present, given)
+
     for k, (name, values) in enumerate(kids.items()):
         if values.null_count and _plain(name):  # a key written null: a row, no value
             null = (level.rank[:, k] >= 0) & ~valid(values)
@@ -274,7 +288,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
             elif not (pa.types.is_struct(vt) and _kv_like(vt)):
                 bad |= present & container
         if not pa.types.is_list(t):  # an object
-            bad |= present if nested is None else nested(name, values, present)
+            bad |= walk_nested(k, name, values, present)
             continue
         sizes = lengths(values)
         empty = present & (sizes == 0)
@@ -296,7 +310,7 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
             group = None if level.group is None else level.group[f]
             bad[f] |= out.kv.add(level.file[f], rank[f], group, kept(values, full))
         elif pa.types.is_struct(vt) and nested is not None:
-            bad |= nested(name, values, full)
+            bad |= walk_nested(k, name, values, full)
         elif pa.types.is_list(vt) and name.endswith("location"):
             used_conf[name] = used_conf.get(name, empty) | full
             f = np.flatnonzero(full)
@@ -315,6 +329,10 @@ def object_rows(objs: Any, level: Level, out: FieldRows, nested: Any = None,
     for key, the_map, used in (("confidence", conf_map, used_conf),
                                ("text_location", loc_map, used_loc)):  # fmt: skip
         if the_map is None:
+            continue
+        if key in taken:  # a parent's map: an entry for no field goes the general way
+            for name, given in the_map.items():
+                bad |= valid(given) & ~used.get(name, np.zeros(n, dtype=bool))
             continue
         tokens = None  # objects x entries: the key token of each entry
         if ranks_of is not None:
@@ -426,17 +444,6 @@ def _scalar_rows(scalars: list[tuple[int, str, Any, np.ndarray]], level: Level, 
     out.add(level, obj, names[field_of], level.rank[obj, child[field_of]], text,
             conf[field_of, obj], None if xy is None else xy[field_of, obj])  # fmt: skip
     return bad
-
-
-def _map(kids: dict[str, Any], name: str) -> dict[str, Any] | None:
-    """The children of each object's ``confidence`` / ``text_location`` map (when a struct),
-    by field name, or None."""
-    import pyarrow as pa
-
-    the_map = kids.get(name)
-    if the_map is None or not pa.types.is_struct(the_map.type):
-        return None
-    return children(the_map)
 
 
 def _maps(conf_map: dict[str, Any] | None, loc_map: dict[str, Any] | None, name: str,

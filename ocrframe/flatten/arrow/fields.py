@@ -32,6 +32,7 @@ from .._extract import join_key
 from .alarm_rows import AlarmRows
 from .background import in_thread
 from .blocks import out_of_range
+from .child_maps import element_maps
 from .columns import (
     explode,
     field,
@@ -304,42 +305,47 @@ class _Walk:
     out: FieldRows
     alarms: AlarmRows
 
-    def level(self, objs: Any, level: Level) -> np.ndarray:
-        """Rows of struct column ``objs`` (one object per ``level`` entry) and of what it
-        holds; returns the objects whose file the general walk must read."""
-        objs, bad = _classified(objs, level, self.out)
+    def level(self, objs: Any, level: Level, given: dict[str, Any] | None = None) -> np.ndarray:
+        """Rows of struct column ``objs`` (one object per ``level`` entry, ``given``: the maps
+        their parents gave them) and of what it holds; returns the objects whose file the
+        general walk must read."""
+        bad = _classified_given_maps(objs, given)
+        objs, odd = _classified(objs, level, self.out)
+        bad |= odd
         rest, rank, odd = self.alarms.split(objs, level.file, level.rank, self.child_ranks)
         bad |= odd
 
-        def nested(name: str, values: Any, present: np.ndarray) -> np.ndarray:
-            return self.nested(
-                name, values, present, level, rank[:, rest.type.get_field_index(name)]
-            )
+        def nested(name: str, values: Any, present: np.ndarray, maps: dict[str, Any]) -> Any:
+            k = rest.type.get_field_index(name)
+            return self.nested(name, values, present, level, rank[:, k], maps)
 
         bad |= object_rows(rest, Level(level.file, rank, level.group), self.out, nested,
-                           self.child_ranks)  # fmt: skip
+                           self.child_ranks, given)  # fmt: skip
         return bad
 
     def nested(self, name: str, values: Any, present: np.ndarray, level: Level,
-               token: np.ndarray) -> np.ndarray:  # fmt: skip
+               token: np.ndarray, maps: dict[str, Any]) -> np.ndarray:  # fmt: skip
         """Walk the object (or list of objects) each object of ``level`` holds at ``name``
-        (where ``present``; ``token``: the key token of ``name`` in each); returns the objects
-        the general walk must read."""
+        (where ``present``; ``token``: the key token of ``name`` in each; ``maps``: the maps
+        they give it); returns the objects the general walk must read."""
         import pyarrow as pa
 
         n = len(values)
         bad = np.zeros(n, dtype=bool)
         at = np.flatnonzero(present)
         parents = np.zeros(n, dtype=np.int64) if level.group is None else level.group
+        given = {key: kept(m, present) for key, m in maps.items()}
         if pa.types.is_struct(values.type):
             objs = kept(values, present)
             group = self._groups(parents[at], name)
             sub = Level(level.file[at], self.child_ranks(objs, token[at]), group)
-            bad[at[self.level(objs, sub)]] = True
+            bad[at[self.level(objs, sub, given)]] = True
             return bad
         if level.group is not None:  # lists of objects deeper than result's keys: not read
             return present
-        objs, pos, element = explode(kept(values, present), at)
+        objs, local, element = explode(kept(values, present), np.arange(len(at)))
+        given = {key: element_maps(m, local, element) for key, m in given.items()}
+        pos = at[local]
         starts = np.full(n, -1)
         first = np.flatnonzero(element == 0)
         starts[pos[first]] = first
@@ -352,7 +358,7 @@ class _Walk:
         rank = _ranks(tok, starts[of[inside]] + elem[inside], objs.type, len(objs), keys)
         codes = [self.out.group(f"{name}[{e}]") for e in range(int(element.max(initial=-1)) + 1)]
         sub = Level(level.file[pos], rank, np.asarray(codes, dtype=np.int64)[element])
-        bad_obj = self.level(objs, sub)
+        bad_obj = self.level(objs, sub, given)
         bad[pos[bad_obj]] = True
         return bad
 
@@ -424,6 +430,18 @@ def _classified(objs: Any, level: Level, out: FieldRows) -> tuple[Any, np.ndarra
         kids[k] = pc.if_else(mask, pa.nulls(n, kids[k].type), kids[k])
     rest = pa.StructArray.from_arrays(kids, fields=list(t), mask=pa.array(~valid(objs)))
     return rest, bad
+
+
+def _classified_given_maps(objs: Any, given: dict[str, Any] | None) -> np.ndarray:
+    """Objects with a ``type`` and a ``location`` (classified, unless their confidence is a
+    map) given a map by their parent: the general walk's to read."""
+    n = len(objs)
+    if not given or objs.type.get_field_index("type") < 0:
+        return np.zeros(n, dtype=bool)
+    held = np.zeros(n, dtype=bool)
+    for m in given.values():
+        held |= valid(m)
+    return held & valid(field(objs, "type")) & valid(field(objs, "location"))
 
 
 def _parents(depth: np.ndarray) -> np.ndarray:

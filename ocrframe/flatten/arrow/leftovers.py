@@ -31,7 +31,7 @@ from .rows import Rows
 if TYPE_CHECKING:
     from .field_rows import FieldRows, Level
 
-__all__ = ["OtherRows", "leftover_confidences"]
+__all__ = ["OtherRows", "leftover_confidences", "map_paths"]
 
 
 @dataclass
@@ -104,12 +104,18 @@ def leftover_confidences(name: str, given: Any, left: np.ndarray, token: np.ndar
         return done
     rows = np.flatnonzero(absent)
     if len(rows):
-        groups = list(out.groups)
-        group = np.zeros(n, dtype=np.int64) if level.group is None else level.group
-        paths = [f"{_path_of(groups[g])}.confidence.{name}" for g in group[rows].tolist()]
         values = given.take(pa.array(rows)).to_pylist()
+        paths = map_paths(level, rows, f"confidence.{name}", out)
         out.other.add(level.file[rows], token[rows], paths, values)
     return done | absent
+
+
+def map_paths(level: Level, rows: np.ndarray, tail: str, out: FieldRows) -> list[str]:
+    """The path of ``tail`` (``confidence.name``) in objects ``rows`` of ``level``:
+    ``result.confidence.name``, ``result.front.confidence.name``, ``result[0]...``."""
+    groups = list(out.groups)
+    group = np.zeros(len(level.file), dtype=np.int64) if level.group is None else level.group
+    return [f"{_path_of(groups[g])}.{tail}" for g in group[rows].tolist()]
 
 
 def _path_of(group: str) -> str:
