@@ -405,6 +405,29 @@ def test_a_polygon_named_text_location_takes_its_confidence_once():
     assert ocrframe.other(body)["path"].tolist() == ["result.confidence.text_location"]
 
 
+def test_no_entry_of_a_map_given_to_a_nested_object_is_dropped():
+    """A map a parent gives a nested object is read as the object's own would be: an entry
+    for no key of it goes to ``other``, a location for no key is a row without a value; a
+    given map the object's own map overrides goes to ``other`` whole. (They vanished.)"""
+    square = [[0, 0], [1, 0], [1, 1], [0, 1]]
+    body = {"result": {
+        "front": {"number": "X1"}, "items": [{"what": "tea"}],
+        "confidence": {"front": {"number": 0.8, "ghost": 0.5},
+                       "items": [{"what": 0.6, "qty": 0.1}]},
+        "text_location": {"front": {"gone": square}},
+    }}  # fmt: skip
+    other = ocrframe.other(body)
+    assert other["path"].tolist() == ["result.confidence.front.ghost",
+                                      "result.confidence.items[0].qty"]  # fmt: skip
+    assert other["value"].tolist() == ["0.5", "0.1"]
+    gone = ocrframe.fields(body).set_index("field").loc["gone"]
+    assert pd.isna(gone["value"]) and gone["x3"] == 1
+    body["result"]["front"]["confidence"] = {"number": 0.3}
+    other = ocrframe.other(body).set_index("path")["value"]
+    assert json.loads(other["result.confidence.front"]) == {"number": 0.8, "ghost": 0.5}
+    assert ocrframe.fields(body).set_index("field").loc["number", "confidence"] == 0.3
+
+
 # --- empty results -----------------------------------------------------------------------------
 
 

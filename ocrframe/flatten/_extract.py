@@ -114,10 +114,12 @@ def _walk_object(
     api: str | None,
     group: str,
     inherited: tuple[Any, Any] = (None, None),
+    given_at: tuple[str, str] | None = None,
 ) -> None:
     """Walk an object. Objects holding block lists give document properties; the others
     (ID cards, invoices, nested info) give fields. ``inherited`` holds the confidence and
-    text_location maps a parent gave for this object (``{"confidence": {"front": {...}}}``)."""
+    text_location maps a parent gave for this object (``{"confidence": {"front": {...}}}``),
+    ``given_at`` their paths."""
     is_container = any(k in CONTAINER_KEYS for k in obj)
     own_conf, own_loc = obj.get("confidence"), obj.get("text_location")
     conf_map = own_conf if isinstance(own_conf, dict) else inherited[0] or {}
@@ -125,16 +127,17 @@ def _walk_object(
 
     def nested(key: str, value: Any) -> None:
         """A nested object or list of objects, with the maps its parent gave for it."""
-        maps = [_child_map(ex, page, f"{path}.{m}.{key}", mp.get(key), value)
-                for m, mp in (("confidence", conf_map), ("text_location", loc_map))]  # fmt: skip
+        at = (f"{path}.confidence.{key}", f"{path}.text_location.{key}")
+        maps = [_child_map(ex, page, w, mp.get(key), value)
+                for w, mp in zip(at, (conf_map, loc_map), strict=True)]  # fmt: skip
         if isinstance(value, dict):
-            _walk_object(ex, value, f"{path}.{key}", page, api, join_key(group, key), tuple(maps))
+            g = join_key(group, key)
+            _walk_object(ex, value, f"{path}.{key}", page, api, g, tuple(maps), at)
             return
         for i, elem in enumerate(value):
             item_maps = tuple(m[i] if isinstance(m, list) else None for m in maps)
-            _walk_object(
-                ex, elem, f"{path}.{key}[{i}]", page, api, join_key(group, f"{key}[{i}]"), item_maps
-            )
+            g, item_at = join_key(group, f"{key}[{i}]"), (f"{at[0]}[{i}]", f"{at[1]}[{i}]")
+            _walk_object(ex, elem, f"{path}.{key}[{i}]", page, api, g, item_maps, item_at)
 
     classified = (
         not is_container
@@ -168,11 +171,7 @@ def _walk_object(
         elif key == "confidence" and isinstance(value, dict):
             _leftover_confidences(ex, value, obj, p, page, group)
         elif key == "text_location" and isinstance(value, dict):
-            for fname, loc in value.items():
-                if fname not in obj:  # a location for a field that has no value
-                    _field(
-                        ex, page, group, fname, None, conf_map.get(fname), loc, api, f"{p}.{fname}"
-                    )
+            _leftover_locations(ex, value, conf_map, obj, p, page, group, api)
         elif key in ALARM_KEYS and isinstance(value, dict):
             _alarms(ex, value, p, page, key)
         elif ALARM_RESULT.match(key) and isinstance(value, bool):
@@ -217,6 +216,31 @@ def _walk_object(
             _field(ex, page, group, key, None, conf_map.get(key), value, api, p)
         else:
             _field(ex, page, group, key, value, conf_map.get(key), loc_map.get(key), api, p)
+    if given_at is not None:
+        _given_leftovers(ex, obj, inherited, given_at, conf_map, page, group, api)
+
+
+def _given_leftovers(ex, obj, given, at, conf_map, page, group, api) -> None:
+    """The entries of the maps a parent gave ``obj`` (``given``, at paths ``at``) that none
+    of its keys takes, read as those of an object's own maps; a given map that the object's
+    own map overrides goes to ``other`` whole."""
+    own = (obj.get("confidence"), obj.get("text_location"))
+    for k, (mine, theirs, where) in enumerate(zip(own, given, at, strict=True)):
+        if not isinstance(theirs, dict) or not theirs:
+            continue
+        if isinstance(mine, dict):
+            ex.other(page, where, theirs)
+        elif k == 0:
+            _leftover_confidences(ex, theirs, obj, where, page, group)
+        else:
+            _leftover_locations(ex, theirs, conf_map, obj, where, page, group, api)
+
+
+def _leftover_locations(ex, loc_map, conf_map, obj, path, page, group, api) -> None:
+    """A location for a field that has no value: a row without one."""
+    for fname, loc in loc_map.items():
+        if fname not in obj:
+            _field(ex, page, group, fname, None, conf_map.get(fname), loc, api, f"{path}.{fname}")
 
 
 def _walk_seals(
