@@ -8,8 +8,8 @@ holds one, Peru's ID card, which writes its portrait null unless asked for it); 
 folder of six APIs' bodies saved without their API (its floor parses each API's files as a
 table of its own, as pyarrow cannot infer one table of them); Hong Kong ID cards (a confidence
 for a portrait not returned); the shapes the general walk read file by file until 2026-12 and
-the columnar readers take since (seals, bank receipts, health codes, financial statements); and
-one it still reads so (custom templates).
+the columnar readers take since (seals, bank receipts, health codes, financial statements,
+exit-entry permits); and one it still reads so (custom templates).
 For each, in one process and interleaved round by round (median of the rounds, wall clock):
 
 - naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
@@ -126,6 +126,9 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     "health-code": lambda i: synthesize("health-code", seed=i),
     "financial-statement": lambda i: synthesize("financial-statement", seed=i),
     "custom-template": lambda i: synthesize("custom-template", seed=i),
+    # Confidence maps giving nested objects text (its SDK model's): read column-wise since
+    # 2026-12 (the general walk read them file by file).
+    "exit-entry-permit": lambda i: synthesize("exit-entry-permit", seed=i),
 }
 MIXED = ("general-text", "general-table", "vat-invoice", "id-card", "driver-license",
          "thailand-license-plate")  # fmt: skip
