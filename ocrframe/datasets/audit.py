@@ -82,14 +82,22 @@ def _text_col(df: pd.DataFrame) -> str | None:
     return None
 
 
-def _prepare(df: pd.DataFrame, expected: Mapping[str, Iterable[str]] | None) -> pd.DataFrame:
-    """Columns the aggregation needs: conf, empty, missing."""
+# The columns an audit reads besides its group columns (a document's, a field's, the text).
+_READ = frozenset({"source", "page", "api", "field_norm", "field", "confidence", "value", "text"})
+
+
+def _prepare(
+    df: pd.DataFrame, expected: Mapping[str, Iterable[str]] | None, keys: list[str]
+) -> pd.DataFrame:
+    """The columns the aggregation by ``keys`` reads, and conf, empty, missing."""
     if "confidence" not in df.columns:
         raise InputError(
             f"the frame has no 'confidence' column (columns: {list(df.columns)}); "
             "audit words, chars, cells, kv, fields or plates frames"
         )
-    out = df.copy()
+    # Those columns alone (no copy of them: copy-on-write), not a copy of the whole frame,
+    # which placeholder rows for missing fields would then extend column by column.
+    out = df[[c for c in df.columns if c in _READ or c in keys]]
     out["_conf"] = pd.to_numeric(out["confidence"], errors="coerce").astype("float64")
     text = _text_col(out)
     if text is None:
@@ -234,7 +242,7 @@ def audit(
     else:
         source = df = frame_of(data, frame)
         keys = resolve_by(df, by)
-        prep = _prepare(df, _expected_fields(df, expected))
+        prep = _prepare(df, _expected_fields(df, expected), keys)
         out = _finish(_partial(prep, keys, t, exact=True), keys, t)
     if out["n"].sum() > 0 and out["n_scored"].sum() == 0:
         warnings.warn(missing_confidence_hint(source), UserWarning, stacklevel=2)
@@ -251,7 +259,8 @@ def missing_confidence_hint(data: Any) -> str:
     from ..catalog import APIS
 
     if isinstance(data, pd.DataFrame):
-        apis = set(data["api"].dropna()) if "api" in data.columns else set()
+        # distinct values first: iterating a column of Arrow strings costs 2 µs a row
+        apis = set(data["api"].dropna().unique()) if "api" in data.columns else set()
     else:
         apis = apis_of(data)
     asks = [
@@ -354,7 +363,7 @@ def chunk_state(
     """The mergeable summary of one chunk; None for an empty chunk."""
     if df.empty:
         return None
-    prep = _prepare(df, _expected_fields(df, expected))
+    prep = _prepare(df, _expected_fields(df, expected), keys)
     sums = _partial(prep, keys, t, exact=False)
     bins = np.floor(prep["_conf"].clip(0, 1) * _BINS).clip(upper=_BINS - 1)
     h = pd.DataFrame({k: prep[k].to_numpy() for k in keys})
@@ -376,7 +385,7 @@ def merge_states(a: _State | None, b: _State | None, keys: list[str]) -> _State 
 
 def final_state(state: _State | None, keys: list[str], t: float) -> pd.DataFrame:
     if state is None:
-        return _finish(_partial(_prepare(_empty_words(), None), [], t, True), [], t)
+        return _finish(_partial(_prepare(_empty_words(), None, []), [], t, True), [], t)
     sums, hist, docs = state
     out = sums.reset_index(drop=True)
     q = _hist_quantiles(hist, keys)
