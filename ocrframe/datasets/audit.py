@@ -322,15 +322,26 @@ _ORDER = [
 
 
 def _finish(part: pd.DataFrame, keys: list[str], t: float) -> pd.DataFrame:
-    out = part.copy()
-    for c in ("n", "n_scored", "n_nan", "n_below", "n_empty", "n_missing"):
-        out[c] = out[c].astype("int64")
-    scored = out["n_scored"].where(out["n_scored"] > 0)
-    out["mean"] = (out["sum"] / scored).astype("float64")
-    out["share_below"] = (out["n_below"] / scored).astype("float64")
-    out["threshold"] = t
-    cols = keys + [c for c in _ORDER if c in out.columns] + ["threshold"]
-    return out[cols].reset_index(drop=True)
+    """The audit's columns from the summed ``part``, built as arrays into one frame (a pandas
+    operation per column cost more than the sums over a dataset of 200 files)."""
+    cols: dict[str, Any] = {k: part[k].array for k in keys}
+    counts = {c: part[c].to_numpy(dtype=np.int64) for c in _COUNTS}
+    scored = np.where(counts["n_scored"] > 0, counts["n_scored"], np.nan)
+    computed = {
+        **counts,
+        "mean": part["sum"].to_numpy(dtype=np.float64) / scored,
+        "share_below": counts["n_below"] / scored,
+    }
+    for c in _ORDER:
+        if c in computed:
+            cols[c] = computed[c]
+        elif c in part.columns:
+            cols[c] = part[c].array
+    cols["threshold"] = np.full(len(part), t)
+    return pd.DataFrame(cols)
+
+
+_COUNTS = ("n", "n_scored", "n_nan", "n_below", "n_empty", "n_missing")
 
 
 def _audit_stream(
