@@ -285,6 +285,17 @@ def _all_flags(slug: str) -> dict:
     return flags
 
 
+def test_a_list_of_confidence_maps_is_as_long_as_the_list_it_scores():
+    """A qualification certificate's map gives each category its own map, as the service
+    writes them (the lists had lengths drawn apart: the walk kept the maps in ``other``)."""
+    for seed in range(30):
+        result = synthesize("transportation-qualification-certificate", seed=seed)["result"]
+        scored = result["qualification_category_list"]
+        maps = result["confidence"]["qualification_category_list"]
+        assert len(maps) == len(scored)
+        assert all(set(m) == set(e) for m, e in zip(maps, scored, strict=True))
+
+
 def test_synthesize_error():
     assert synthesize_error("APIG.0308")["error_code"] == "APIG.0308"
     assert synthesize_error("AIS.0103", nested=True) == {

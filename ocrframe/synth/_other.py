@@ -87,14 +87,26 @@ def _value_for(g: Gen, name: str) -> str:
     return g.line()
 
 
-def walk_tree(g: Gen, tree: Any, name: str = "") -> Any:
+def walk_tree(g: Gen, tree: Any, name: str = "", scored: dict[str, Any] | None = None) -> Any:
+    """A body of ``tree`` (see :mod:`.sdk_models` for its codes); ``scored``: the object a
+    confidence map is walked for, whose lists give the map's lists their lengths (a map per
+    element, as the service writes them)."""
     if isinstance(tree, list):
-        return [walk_tree(g, tree[0], name) for _ in range(g.r.randint(1, 4))]
+        given = (scored or {}).get(name)
+        n = len(given) if isinstance(given, list) and given else g.r.randint(1, 4)
+        return [walk_tree(g, tree[0], name) for _ in range(n)]
     if isinstance(tree, dict):
         out: dict[str, Any] = {}
         for key, sub in tree.items():
-            if sub != "conf":
-                out[key] = walk_tree(g, sub, key)
+            if sub == "conf":
+                continue
+            if key == "confidence":  # a map for the keys walked before it
+                inner = out
+            elif isinstance(sub, dict):  # in a map, the map of an object: for that object
+                inner = scored.get(key) if isinstance(scored, dict) else None
+            else:
+                inner = scored
+            out[key] = walk_tree(g, sub, key, inner if isinstance(inner, dict) else None)
         for key, sub in tree.items():
             if sub == "conf":
                 out[key] = {k: g.conf(0.6) for k, v in out.items() if isinstance(v, str)}
