@@ -72,6 +72,26 @@ def test_audit_fields_missing_and_empty():
     assert per_doc.set_index("source")["n_missing"].to_dict() == {"c1": 1, "c2": 2}
 
 
+def test_missing_fields_are_counted_per_document_whatever_names_their_api():
+    """Documents of two APIs and of none (each its own expected list, a list for all when the
+    frame names no API), and a name expected twice."""
+    fields = pd.DataFrame(
+        {
+            "source": ["c1", "c1", "v1", "x1", "c2"],
+            "api": ["id-card", "id-card", "vat-invoice", None, "id-card"],
+            "field_norm": ["name", "number", "code", "name", "sex"],
+            "confidence": [0.95, 0.7, 0.99, 0.5, 0.9],
+        }
+    )
+    expected = {"id-card": ["name", "number", "sex"], "vat-invoice": ["code", "total"],
+                "": ["name", "name"]}  # fmt: skip
+    per_doc = audit(fields, expected=expected).set_index("source")["n_missing"]
+    assert per_doc.to_dict() == {"c1": 1, "c2": 2, "v1": 1, "x1": 0}
+    no_api = audit(fields.drop(columns="api"), expected=["name", "sex"])
+    assert no_api.set_index("source")["n_missing"].to_dict() == {"c1": 1, "c2": 1, "v1": 2,
+                                                                  "x1": 1}  # fmt: skip
+
+
 def test_audit_bad_input(words):
     with pytest.raises(InputError, match="threshold"):
         audit(words, threshold=90)
