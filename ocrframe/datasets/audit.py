@@ -152,7 +152,8 @@ def _add_missing(df: pd.DataFrame, expected: Mapping[str, Iterable[str]]) -> pd.
     present = np.zeros((len(heads), len(names)), dtype=bool)
     for col in ("field_norm", "field"):  # expected names may be original or normalised
         if col in df.columns:
-            code = names.get_indexer(df[col].to_numpy(dtype=object, na_value=None))
+            given, distinct = pd.factorize(df[col])  # a few distinct names: looked up once
+            code = np.append(names.get_indexer(distinct), -1)[given]  # (-1: a missing name)
             present[group[code >= 0], code[code >= 0]] = True
     apis = heads["api"].to_numpy(dtype=object, na_value=None) if "api" in heads else None
     apis = [""] * len(heads) if apis is None else apis.tolist()
