@@ -391,3 +391,32 @@ def test_each_readers_markers_share_an_ending_worth_searching_for():
     for api, markers in MARKERS.items():
         ending, _ = files._any_of(markers)
         assert len(ending) >= 6, (api, markers)
+
+
+def _api_by_rules(body: bytes, named: str | None, markers: dict[str, tuple[bytes, ...]]):
+    """The API the screen gives one body: its named API when it holds one of that API's
+    markers, else the first API whose markers it holds."""
+    if named is not None:
+        return named if any(m in body for m in markers[named]) else None
+    return next((api for api, ms in markers.items() if any(m in body for m in ms)), None)
+
+
+OTHER_FRAGMENTS = [b'{"result": ', b"}", b'"words"', b'_list"', b'"seal', b"\xff\xfe", b"x"]
+FRAGMENTS = [m for ms in MARKERS.values() for m in ms] + OTHER_FRAGMENTS + ["ü".encode()]
+
+
+def body_of(fragments: list[bytes]) -> st.SearchStrategy[bytes]:
+    return st.lists(st.sampled_from(fragments), max_size=6).map(b"".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    bodies=st.lists(body_of(FRAGMENTS), min_size=1, max_size=12),
+    named=st.lists(st.sampled_from([None, None, None, *MARKERS]), min_size=12, max_size=12),
+)
+def test_each_body_gets_the_api_of_the_first_markers_it_holds(bodies, named):
+    """The screen's passes (one for all sets of markers but the last, then one per set over
+    the bodies that may still hold it) give each body what looking at it alone gives."""
+    named = named[: len(bodies)]
+    got = files._apis(Joined(bodies), named, MARKERS)
+    assert got == [_api_by_rules(b, n, MARKERS) for b, n in zip(bodies, named, strict=True)]

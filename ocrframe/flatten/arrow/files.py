@@ -191,7 +191,9 @@ def _apis(
 ) -> list[str | None]:
     """The API of each body: the one named when the body holds one of its markers, else the
     first in ``markers`` whose marker it holds; None when neither. Each set of markers is
-    looked for once over the bodies still undecided (the field APIs share theirs)."""
+    looked for once over the bodies still undecided (the field APIs share theirs); a body
+    holding none of the sets but the last (:func:`_holding_any`, one pass) is looked at for
+    that one alone."""
     apis = list(named)
     for api in dict.fromkeys(a for a in named if a is not None):
         which = [j for j, a in enumerate(named) if a == api]
@@ -200,11 +202,17 @@ def _apis(
             if j not in held:
                 apis[j] = None
     todo = [j for j, a in enumerate(named) if a is None]
+    sets = list(dict.fromkeys(markers.values()))
+    last_only: list[int] = []
+    if todo and len(sets) > 1:
+        earlier = _holding_any(bodies, todo, tuple(m for ms in sets[:-1] for m in ms))
+        last_only = [j for j in todo if j not in earlier]
+        todo = [j for j in todo if j in earlier]
     tried: set[tuple[bytes, ...]] = set()
     for api, ms in markers.items():
-        if not todo:
-            break
-        if ms in tried:
+        if ms == sets[-1]:  # the bodies only it may claim join in
+            todo, last_only = sorted(todo + last_only), []
+        if not todo or ms in tried:
             continue
         tried.add(ms)
         held = _holding(bodies, todo, ms)
@@ -212,6 +220,22 @@ def _apis(
             apis[j] = api
         todo = [j for j in todo if j not in held]
     return apis
+
+
+def _holding_any(bodies: Joined, which: list[int], markers: tuple[bytes, ...]) -> set[int]:
+    """The bodies among ``which`` that hold one of ``markers`` (ASCII), found in one pass by
+    Arrow's regular expressions (RE2 reads every alternative at once: 1,000 ID cards, 8 sets of
+    markers: 1.6 ms, where a search per set costs 10 ms)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pattern = "|".join(re.escape(m.decode("ascii")) for m in dict.fromkeys(markers))
+    array = bodies.arrow()
+    if len(which) < len(bodies):
+        array = array.take(pa.array(which, type=pa.int64()))
+    hit = pc.match_substring_regex(array, pattern).to_numpy(zero_copy_only=False)
+    del array
+    return {which[k] for k in np.flatnonzero(hit).tolist()}
 
 
 def _holding(bodies: Joined, which: list[int], markers: tuple[bytes, ...]) -> set[int]:
@@ -277,21 +301,17 @@ def _not_utf8(bodies: Joined, which: list[int]) -> set[int]:
     decoded one by one."""
     import pyarrow as pa
 
-    data = bodies.data
-    if data.isascii():
+    if bodies.data.isascii():
         return set()
-    offsets = pa.py_buffer(np.append(bodies.starts, len(data)))
     try:
-        pa.Array.from_buffers(
-            pa.large_string(), len(bodies), [None, offsets, pa.py_buffer(data)]
-        ).validate(full=True)
+        bodies.arrow().view(pa.large_string()).validate(full=True)
         return set()
     except pa.ArrowInvalid:
         pass
     bad = set()
     for j in which:
         try:
-            bytes(memoryview(data)[slice(*bodies.span(j))]).decode("utf-8")
+            bytes(memoryview(bodies.data)[slice(*bodies.span(j))]).decode("utf-8")
         except UnicodeDecodeError:
             bad.add(j)
     return bad
