@@ -3,7 +3,8 @@ PaddleOCR, Tesseract), per real file of ``../shared/data/vendors``, beside Pytho
 pyarrow's parse of the same bytes.
 
 Each file is copied ``--files`` times into a folder under benchmarks/_work/vendors/ (a dataset of
-one engine's results); in one process and interleaved round by round (median of the rounds):
+one engine's results); in one process and interleaved round by round, the order rotated each
+round (median of the rounds):
 
 - ``json.loads``: reading and parsing every file (what any reader written in Python pays first);
 - pyarrow: its JSON reader over the same bytes, newline-delimited, 1 thread (n/a where it refuses
@@ -22,20 +23,22 @@ Run: python benchmarks/vendor_speed.py [--files 100 --rounds 5]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import shutil
-import statistics
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.json as pj
+from rounds import interleaved
 
 from ocrframe.datasets.batch import read_responses
 
 VENDORS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "vendors"
 WORK = Path(__file__).resolve().parent / "_work" / "vendors"
+REFUSED = (pa.ArrowInvalid, ValueError)  # pyarrow refuses the bytes (json: no JSON file)
 
 
 def dataset(source: Path, files: int) -> list[Path]:
@@ -67,15 +70,6 @@ def ours_words(paths: list[Path]) -> int:
     return len(read_responses(paths[0].parent).words())
 
 
-def timed(method: Callable[[list[Path]], int], paths: list[Path]) -> float | None:
-    start = time.perf_counter()
-    try:
-        method(paths)
-    except (pa.ArrowInvalid, ValueError):  # pyarrow refuses the bytes (json: no JSON file)
-        return None
-    return time.perf_counter() - start
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", type=int, default=100)
@@ -91,15 +85,11 @@ def main() -> None:
           f"{'/arrow':>8}{'words/json':>11}")  # fmt: skip
     for source in sources:
         paths = dataset(source, args.files)
-        times: dict[str, list[float]] = {name: [] for name in methods}
-        for method in methods.values():
-            timed(method, paths)  # warm-up: files cached, modules loaded
-        for _ in range(args.rounds):
-            for name, method in methods.items():
-                t = timed(method, paths)
-                if t is not None:
-                    times[name].append(t)
-        med = {name: statistics.median(ts) if ts else None for name, ts in times.items()}
+        for method in methods.values():  # warm-up: files cached, modules loaded
+            with contextlib.suppress(*REFUSED):
+                method(paths)
+        got = interleaved({n: partial(m, paths) for n, m in methods.items()}, args.rounds, REFUSED)
+        med = {name: None if math.isnan(t) else t for name, t in got.items()}
         mb = sum(p.stat().st_size for p in paths) / 1e6
         cells = [f"{med[n]:8.3f}" if med[n] is not None else f"{'n/a':>8}" for n in methods]
         ratios = [
