@@ -172,3 +172,21 @@ def test_a_small_dataset_is_scanned_after_the_parse_without_a_thread(tmp_path, m
     paths = write(tmp_path, [synthesize("vat-invoice", seed=i) for i in range(5)])
     assert dispatch.read_frames(read_responses(paths).entries, ["fields"]).fallback == []
     assert threads == [threading.main_thread().name]
+
+
+def test_frames_without_rows_are_not_built(tmp_path, monkeypatch):
+    """VAT invoices give fields rows alone: the readers' empty ``other``, ``kv`` and
+    ``alarms`` parts are dropped, not built into frames (about a millisecond each)."""
+    paths = write(tmp_path, [synthesize("vat-invoice", seed=i) for i in range(4)])
+    built = []
+    frame_of = dispatch.frame_of
+
+    def counted(name, parts):
+        frame, files = frame_of(name, parts)
+        built.append((name, len(frame)))
+        return frame, files
+
+    monkeypatch.setattr(dispatch, "frame_of", counted)
+    frames = read_responses(paths).flatten()
+    assert built and all(rows for _, rows in built), built
+    assert {name for name, _ in built} <= set(frames)

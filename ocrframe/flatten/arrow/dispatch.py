@@ -266,7 +266,8 @@ def _document_in_walk_order(built: Any, bodies: Sequence[bytes] | None,
 
 def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],
                 out: FastFrames) -> None:  # fmt: skip
-    """The frames of what a reader built, each part let go once its frame is made."""
+    """The frames of what a reader built, each part let go once its frame is made; a frame
+    with no rows is not made (an empty frame costs a millisecond, and is not kept)."""
     apis = built.apis or [api] * len(files)
     out.apis.update((f, a) for f, a, ok in zip(files.tolist(), apis, built.ok.tolist(), strict=True)
                     if ok)  # fmt: skip
@@ -274,10 +275,12 @@ def _add_frames(built: Any, files: np.ndarray, api: str, wanted: frozenset[str],
         name, parts = built.rows.popitem()
         if name in wanted:
             parts = [p() if callable(p) else p for p in parts]  # rows built only now
+            parts = [p for p in parts if len(p.file)]
+            if not parts:
+                continue
             frame, file_of_row = frame_of(name, parts)
             del parts
-            if len(frame):
-                out.frames.setdefault(name, []).append((files[file_of_row], frame))
+            out.frames.setdefault(name, []).append((files[file_of_row], frame))
 
 
 def _alarm_flags(table: Any) -> np.ndarray:
