@@ -10,10 +10,10 @@ table of its own, as pyarrow cannot infer one table of them); Hong Kong ID cards
 for a portrait not returned); the shapes the general walk read file by file until 2026-12 and
 the columnar readers take since (seals, bank receipts, health codes, financial statements,
 exit-entry permits); and one it still reads so (custom templates).
-For each, in one process and interleaved round by round, each round starting one method later
-than the one before (median of the rounds, wall clock): what runs right after the naive loop
-pays for the heap it leaves (pyarrow's parse of 1,000 ID cards: 32 ms, 52 ms right after it),
-so no method may always follow it.
+For each, in one process and interleaved round by round, the rounds in orders in which each
+method runs right after each other one equally often (median of the rounds, wall clock): what
+runs right after the naive loop pays for the heap it leaves (pyarrow's parse of 1,000 ID
+cards: 32 ms, 52 ms right after it), so no method may always follow it.
 
 - naive: ``json.load`` + ``pandas.json_normalize`` of the main record list + ``concat``;
 - floor: pyarrow's JSON reader over the same bytes (newline-delimited), 1 thread and threaded;

@@ -3,8 +3,8 @@ PaddleOCR, Tesseract), per real file of ``../shared/data/vendors``, beside Pytho
 pyarrow's parse of the same bytes.
 
 Each file is copied ``--files`` times into a folder under benchmarks/_work/vendors/ (a dataset of
-one engine's results); in one process and interleaved round by round, the order rotated each
-round (median of the rounds):
+one engine's results); in one process and interleaved round by round, each method right after
+each other one equally often (median of the rounds):
 
 - ``json.loads``: reading and parsing every file (what any reader written in Python pays first);
 - pyarrow: its JSON reader over the same bytes, newline-delimited, 1 thread (n/a where it refuses

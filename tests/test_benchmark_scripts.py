@@ -4,8 +4,10 @@ not looked at (timings belong to the scripts), only that every part it prints is
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import math
 import sys
+from collections import Counter
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -35,13 +37,21 @@ def test_flatten_speed_measures_datasets_and_audits_of_every_shape(tmp_path, mon
         assert f"\n{shape} " in audits, shape
 
 
-def test_rounds_rotate_so_no_method_always_follows_the_same_one(monkeypatch):
+def test_each_method_follows_each_other_one_equally_often(monkeypatch):
     """pyarrow's parse run right after the naive loop took 52 ms, 32 ms otherwise: with the
-    floor always second, every ratio to it flattered ocrframe."""
+    floor always second (and a rotation of the order keeps it right after the naive loop),
+    every ratio to it flattered ocrframe."""
     rounds = _script("rounds", monkeypatch)
+    for n in range(1, 8):
+        orders = rounds.balanced_orders(n)
+        assert all(sorted(order) == list(range(n)) for order in orders)
+        pairs = Counter((a, b) for order in orders for a, b in itertools.pairwise(order))
+        assert set(pairs) == {(a, b) for a in range(n) for b in range(n) if a != b}
+        assert len(set(pairs.values())) <= 1, (n, pairs)
     calls: list[str] = []
-    methods = {name: (lambda name=name: calls.append(name)) for name in "abc"}
-    times = rounds.interleaved(methods, 3)
-    assert calls == list("abcbcacab")
-    assert set(times) == set("abc")
+    methods = {name: (lambda name=name: calls.append(name)) for name in "abcd"}
+    times = rounds.interleaved(methods, 4)
+    after_a = [calls[i + 1] for i in range(len(calls) - 1) if calls[i] == "a" and i % 4 != 3]
+    assert sorted(after_a) == ["b", "c", "d"]
+    assert set(times) == set("abcd")
     assert math.isnan(rounds.interleaved({"x": lambda: 1 / 0}, 2, (ZeroDivisionError,))["x"])
