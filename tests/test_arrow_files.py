@@ -303,8 +303,17 @@ def test_hits_are_found_once_per_body_in_runs_of_bodies():
     assert [(j, bytes(bodies.data[at : at + 1])) for j, at in hits] == [
         (0, b"a"), (1, b"a"), (3, b"a"), (5, b"a")]  # fmt: skip
     assert [j for j, at in hits] == [0, 1, 3, 5] and [at for _, at in hits] == [1, 4, 9, 13]
-    assert len(calls) == 4 + 2  # a call per hit, one more at the end of each run
+    assert len(calls) == 4  # a call per hit (none more: each run's last body held one)
     assert bodies.first_hits([], find) == []
+    assert len(bodies.first_hits([0, 2], find)) == 1 and len(calls) == 4 + 2  # a call a run
+
+
+def test_a_search_hitting_where_it_starts_finds_each_body_once():
+    """Markers with no common ending are found behind the search's start (a lookbehind): it
+    hits at a body's end, where the next search of the old loop started, for ever."""
+    bodies = Joined([b"[^", b"x", b"\\d"])
+    assert files._holding(bodies, [0, 1, 2], (b"\\d", b"[^")) == {0, 2}
+    assert files._holding(Joined([b"x", b"[^"]), [0, 1], (b"\\d", b"[^")) == {1}
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -420,3 +429,22 @@ def test_each_body_gets_the_api_of_the_first_markers_it_holds(bodies, named):
     named = named[: len(bodies)]
     got = files._apis(Joined(bodies), named, MARKERS)
     assert got == [_api_by_rules(b, n, MARKERS) for b, n in zip(bodies, named, strict=True)]
+
+
+ODD_MARKERS = {"spaced": (b'"a b"', b"(x)+"), "escapes": (b"\\d", b"[^"),
+               "accented": ("é".encode(),), "last": (b"{",)}  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    bodies=st.lists(
+        body_of([m for ms in ODD_MARKERS.values() for m in ms] + OTHER_FRAGMENTS + [b"a", b"d"]),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_markers_of_any_bytes_are_found_as_bytes(bodies):
+    """Markers RE2 would read as syntax (a space, brackets, a backslash) are looked for as the
+    bytes they are; a set with a non-ASCII marker is searched body by body as before."""
+    got = files._apis(Joined(bodies), [None] * len(bodies), ODD_MARKERS)
+    assert got == [_api_by_rules(b, None, ODD_MARKERS) for b in bodies]

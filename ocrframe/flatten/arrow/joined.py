@@ -95,10 +95,12 @@ class Joined(Sequence[bytes]):
         starts = self._starts
         for first, last in _runs(which):
             at, stop = starts[first], starts[last] + self._sizes[last]
-            while (hit := find(at, stop)) >= 0:
+            while at <= stop and (hit := find(at, stop)) >= 0:
                 j = bisect_right(starts, hit) - 1
                 hits.append((j, hit))
-                at = starts[j] + self._sizes[j]
+                # On past the line end: a search that can hit where it starts (markers with no
+                # common ending, found behind that point) would hit the same body again.
+                at = starts[j] + self._sizes[j] + 1
         return hits
 
     @property
