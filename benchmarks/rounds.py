@@ -24,8 +24,8 @@ def interleaved(
     """
     times: dict[str, list[float]] = {name: [] for name in methods}
     names = list(methods)
-    orders = balanced_orders(len(names))
-    for r in range(rounds):
+    orders = balanced_orders(len(names)) if names else []
+    for r in range(rounds if orders else 0):
         for k in orders[r % len(orders)]:
             name = names[k]
             start = time.perf_counter()

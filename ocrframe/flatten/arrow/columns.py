@@ -17,7 +17,7 @@ from ..rules import valid_text
 
 __all__ = ["whole", "one_chunk", "valid", "kept", "lengths", "explode", "field", "polygons",
            "numeric_polygons", "numeric", "children", "strings", "floats", "repeat_ids",
-           "nullable_ints", "missing_ints", "lex_order", "parallel_ranks"]  # fmt: skip
+           "repeated", "nullable_ints", "missing_ints", "lex_order", "parallel_ranks"]  # fmt: skip
 
 
 def whole(table: Any, name: str) -> Any:
@@ -202,6 +202,16 @@ def repeat_ids(values: Any, index: np.ndarray) -> Any:
     except UnicodeEncodeError:  # a lone surrogate (a file name not in UTF-8, a header's)
         distinct = pa.array(valid_text(values), type=pa.large_string())
     return strings(distinct.take(np.asarray(index, dtype=np.int64)))
+
+
+def repeated(value: str, n: int) -> Any:
+    """``value`` at each of ``n`` rows as a pandas ``str`` array (``kind``, ``vendor``...): its
+    bytes repeated in one Arrow buffer, no Python string per row.
+
+    >>> repeated("table", 2).tolist()
+    ['table', 'table']
+    """
+    return repeat_ids([value], np.zeros(n, dtype=np.int64))
 
 
 def nullable_ints(values: np.ndarray, missing: np.ndarray) -> Any:

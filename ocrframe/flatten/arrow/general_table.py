@@ -32,7 +32,7 @@ from .columns import (
     missing_ints,
     nullable_ints,
     polygons,
-    repeat_ids,
+    repeated,
     strings,
     valid,
     whole,
@@ -216,7 +216,7 @@ def _cells(lay: _Layout, pages: np.ndarray, strict: bool) -> tuple[Rows, np.ndar
     cols: dict[str, Any] = {
         "page": pages[lay.r_file[region]],
         "table": lay.table_no[region],
-        "kind": repeat_ids(["table"], np.zeros(len(at), np.int64)),
+        "kind": repeated("table", len(at)),
         "cell": lay.b_index[at],
         "row": lay.grid["rows"][1][at],
         "row_span": lay.grid["rows"][2][at],
@@ -249,7 +249,7 @@ def _outlines(lay: _Layout, pages: np.ndarray) -> tuple[Rows, np.ndarray]:
     keep = good & (lay.table_no >= 0)
     cols = {
         "page": pages[lay.r_file[keep]],
-        "kind": repeat_ids(["table"], np.zeros(int(keep.sum()), np.int64)),
+        "kind": repeated("table", int(keep.sum())),
         "table": lay.table_no[keep],
         **{name: xy[keep, k] for k, name in enumerate(POLYGON)},
     }

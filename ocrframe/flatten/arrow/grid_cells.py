@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .blocks import polygon_columns
-from .columns import explode, field, lengths, repeat_ids, strings
+from .columns import explode, field, lengths, repeated, strings
 from .rows import Rows
 
 __all__ = ["spans", "table_rows", "EXACT_INT"]
@@ -53,7 +53,7 @@ def table_rows(
     outline, bad = polygon_columns(field(tables, "location"))
     if wanted & {"outlines", "other"}:
         keep = np.flatnonzero(~np.isnan(outline["x1"]))
-        cols = {"page": page[keep], "kind": repeat_ids([kind], np.zeros(len(keep), np.int64)),
+        cols = {"page": page[keep], "kind": repeated(kind, len(keep)),
                 "table": number[keep], **{k: v[keep] for k, v in outline.items()}}  # fmt: skip
         rows["outlines"] = Rows(cols, file[keep], tuple(o[keep] for o in order))
     # Cells without a grid are words rows in the walk: words needs this check too.
@@ -63,7 +63,7 @@ def table_rows(
         col, col_span, bad_cols = spans(field(cells, "columns"))
         bad[of[bad_rows | bad_cols]] = True
         cols = {"page": page[of], "table": number[of],
-                "kind": repeat_ids([kind], np.zeros(len(cell), np.int64)),
+                "kind": repeated(kind, len(cell)),
                 "cell": cell, "row": row, "row_span": row_span, "col": col,
                 "col_span": col_span, "text": strings(field(cells, "words"))}  # fmt: skip
         rows["cells"] = Rows(cols, file[of], tuple(o[of] for o in order) + (cell,))
