@@ -35,6 +35,7 @@ import pyarrow.json as pj
 from rounds import interleaved
 
 from ocrframe.datasets.batch import read_responses
+from ocrframe.files import read_bytes
 
 VENDORS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "vendors"
 WORK = Path(__file__).resolve().parent / "_work" / "vendors"
@@ -57,7 +58,7 @@ def python_parse(paths: list[Path]) -> int:
 
 
 def arrow_parse(paths: list[Path]) -> int:
-    data = b"\n".join(p.read_bytes().replace(b"\n", b" ") for p in paths)
+    data = b"\n".join(read_bytes(p).replace(b"\n", b" ") for p in paths)  # as ours reads
     options = pj.ReadOptions(use_threads=False, block_size=max(1 << 20, len(data) + 1))
     return pj.read_json(pa.BufferReader(data), read_options=options).num_rows
 
