@@ -9,7 +9,7 @@ folder of six APIs' bodies saved without their API (its floor parses each API's 
 table of its own, as pyarrow cannot infer one table of them); Hong Kong ID cards (a confidence
 for a portrait not returned); the shapes the general walk read file by file until 2026-12 and
 the columnar readers take since (seals, bank receipts, health codes, financial statements,
-exit-entry permits); and one it still reads so (custom templates).
+exit-entry permits, and custom templates since 2026-12-03).
 For each, in one process and interleaved round by round, the rounds in orders in which each
 method runs right after each other one equally often (median of the rounds, wall clock): what
 runs right after the naive loop pays for the heap it leaves (pyarrow's parse of 1,000 ID
@@ -127,8 +127,8 @@ SHAPES: dict[str, Callable[[int], dict]] = {
     "hk-id-card": lambda i: synthesize("hk-id-card", seed=i),
     # Shapes the general walk read file by file until 2026-12: seals (words inside each seal
     # of a list), bank receipts (key-value pairs in a list), health codes (fields beside text
-    # blocks), financial statements (tables with cell polygons); and one it still reads so,
-    # custom templates (blocks holding a key and a value, a template's name and id as text).
+    # blocks), financial statements (tables with cell polygons), custom templates (blocks
+    # holding a key and a value, a template's name and id as text; until 2026-12-03).
     "seal": lambda i: synthesize("seal", seed=i),
     "bank-receipt": lambda i: synthesize("bank-receipt", seed=i),
     "health-code": lambda i: synthesize("health-code", seed=i),

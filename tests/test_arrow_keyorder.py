@@ -18,7 +18,12 @@ from hypothesis import strategies as st
 
 from ocrframe.flatten.arrow.field_rows import FieldRows, Level
 from ocrframe.flatten.arrow.joined import Joined
-from ocrframe.flatten.arrow.keyorder import key_hashes, key_tokens
+from ocrframe.flatten.arrow.keyorder import (
+    item_key_ranks,
+    item_key_tokens,
+    key_hashes,
+    key_tokens,
+)
 
 
 def test_a_key_belongs_to_the_body_it_is_written_in_whatever_the_bytes_hold():
@@ -95,6 +100,30 @@ def test_key_tokens_are_those_of_a_byte_by_byte_read(bodies, listed, spaced):
         *(getattr(keys, k).tolist() for k in ("file", "depth", "hash", "element")), strict=True
     )
     assert list(got) == _keys_read_byte_by_byte(texts, listed)
+
+
+_items = st.lists(st.dictionaries(st.sampled_from(["k", "v", "t", 'q"', "b"]), _values,
+                                  max_size=4), max_size=3)  # fmt: skip
+
+
+@given(st.lists(st.fixed_dictionaries({"b": _items}, optional={"c": _items, "k": _values}),
+                min_size=1, max_size=3), st.booleans())  # fmt: skip
+def test_item_keys_rank_as_each_object_of_the_list_writes_them(results, spaced):
+    """The place of each member of the objects of ``result.b``: those an object holds rank in
+    the order it writes them; a member it does not hold, one of another list (``c``) or of
+    ``result`` itself, and a name written with escapes (``q\"``) have none."""
+    separators = (", ", ": ") if spaced else (",", ":")
+    texts = [json.dumps({"result": r}, separators=separators).encode() for r in results]
+    keys = key_tokens(texts)
+    names = ["k", "v", "t", 'q"', "b"]
+    for f, result in enumerate(results):
+        for e, item in enumerate(result["b"]):
+            ranks = {n: int(item_key_ranks(item_key_tokens(keys, "b", n), np.array([f]),
+                                           np.array([e]))[0]) for n in names}  # fmt: skip
+            held = [n for n in item if n != 'q"']
+            assert sorted(held, key=ranks.get) == held
+            assert all(ranks[n] >= 0 for n in held)
+            assert all(ranks[n] == -1 for n in names if n not in held)
 
 
 def test_key_tokens_are_narrow():

@@ -432,8 +432,8 @@ def test_text_blocks_beside_fields_are_read_column_wise_as_the_walk_reads_a_cont
     pcr = synthesize("pcr-test-record", seed=4, n_blocks=2)
     unnamed_key = copy.deepcopy(health)  # in no map: a document key (saved with its API:
     unnamed_key["result"]["batch_size"] = 7  # without, detection names it General Text's)
-    text_key = copy.deepcopy(health)  # a field no longer: a document key, of text (the walk
-    del text_key["result"]["confidence"]["city"]  # types such a column over all files)
+    text_key = copy.deepcopy(health)  # a field no longer: a document key, of text (read
+    del text_key["result"]["confidence"]["city"]  # too; the batch types it over all files)
     no_map = copy.deepcopy(health)
     del no_map["result"]["confidence"]  # every scalar a document key; the list goes to other
     odd_null = copy.deepcopy(pcr)
@@ -448,7 +448,7 @@ def test_text_blocks_beside_fields_are_read_column_wise_as_the_walk_reads_a_cont
         paths.append(tmp_path / name)
     every = ["words", "fields", "document", "other"]
     fast = read_frames(read_responses(paths).entries, every)
-    assert fast.fallback == [2, 3, 4, 5, 6]
+    assert fast.fallback == [3, 4, 5, 6]
     assert [fast.apis[i] for i in (0, 1, 7, 8)] == [
         "health-code", "pcr-test-record", "pcr-test-record", "health-code"]  # fmt: skip
     assert_same_as_general(paths)
@@ -555,6 +555,43 @@ def test_handwriting_blocks_keep_their_type_in_other_on_the_columnar_path(tmp_pa
     flags = write(tmp_path / "mixed", [plain, flag])
     assert read_frames(read_responses(flags).entries, ["other"]).fallback == [1]
     assert_same_as_general(flags)
+
+
+def test_custom_templates_keep_each_blocks_members_in_its_order_on_the_columnar_path(tmp_path):
+    """A custom template's blocks hold a ``key`` and a ``value`` (and may hold a ``type`` or
+    any other text) that no frame column holds: the walk keeps them in ``other`` in the
+    order each block writes them, and the template's id and name as ``document`` text. Such
+    bodies, named Custom Template's or saved without their API, are read column-wise, the
+    order of each block's members from the text. They went the general way whole before."""
+    from ocrframe.response import Response
+
+    items = [synthesize("custom-template", seed=i, n_blocks=3) for i in range(4)]
+    turned = copy.deepcopy(items[2])  # value before key, a type between, another member
+    blocks = turned["result"]["words_block_list"]
+    blocks[0] = dict(reversed(list(blocks[0].items())))
+    blocks[1] = {"key": "k", "type": "print", "note": "n", **blocks[1]}
+    number = copy.deepcopy(items[3])  # a member that is no text: the general way
+    number["result"]["words_block_list"][0]["score"] = 0.5
+    as_int = copy.deepcopy(items[1])  # an id written as a number in one file
+    as_int["result"]["template_id"] = 12
+    paths = write(tmp_path, [items[0], turned, number, as_int, items[3]])
+    for i, body in enumerate(items[:2]):
+        paths.append(tmp_path / f"named{i}.json")
+        Response(body, source=f"named{i}", api="custom-template").to_json(paths[-1])
+    every = ["words", "document", "other"]
+    fast = read_frames(read_responses(paths).entries, every)
+    assert fast.fallback == [2]
+    assert [fast.apis[i] for i in (0, 1, 5, 6)] == ["general-text"] * 2 + ["custom-template"] * 2
+    assert_same_as_general(paths)
+    other = read_responses(paths).other()
+    mine = other.loc[other["source"] == str(paths[1]), "path"].str.rsplit(".", n=1).str[-1]
+    assert mine.tolist()[:8] == ["value", "key", "key", "type", "note", "value", "key", "value"]
+    # A first body holding no two members: the bytes are not kept, and a body whose blocks
+    # hold two goes the general way (the order is in its text alone).
+    (tmp_path / "late").mkdir()
+    late = write(tmp_path / "late", [synthesize("handwriting", seed=1), items[0]])
+    assert read_frames(read_responses(late).entries, every).fallback == [1]
+    assert_same_as_general(late)
 
 
 def test_field_datasets_saved_without_their_api_teach_the_next_one_nothing(tmp_path):

@@ -252,6 +252,9 @@ SHAPES = {
     # maps given to nested objects: text, lists of maps of any length
     "exit-entry-permit": {},
     "transportation-qualification-certificate": {},
+    # blocks holding text no frame column holds, in each block's order (General Text's reader)
+    "custom-template": {},
+    "handwriting": {},
 }  # fmt: skip
 JUNK = [None, True, 0, -1, 2, 1.5, float("nan"), float("inf"), 10**400, 2**64, "", "x", "0.5",
         "2024-01-31", "a\ud800", "\\\"\n", [], {}, [1, 2], [[1, 1], [9, 1], [9, 5], [1, 5]],

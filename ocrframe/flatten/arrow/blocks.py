@@ -63,10 +63,12 @@ def word_rows(
 
 
 def other_rows(items: Any, file: np.ndarray, page: np.ndarray, index: np.ndarray,
-               path: str, key: str) -> Rows:  # fmt: skip
+               path: str, key: str, rank: np.ndarray | None = None) -> Rows:  # fmt: skip
     """``other`` rows of the text member ``key`` of list items ``items`` (of files ``file``,
     pages ``page``, at ``index`` in their list ``path``), where given: the member no frame
     column holds, kept as the general walk keeps it (``{path}[{index}].{key}``, its text).
+    ``rank``: per item, the member's place among the item's keys (rows of several members
+    of one item then come in the order it writes them).
 
     >>> import pyarrow as pa
     >>> blocks = pa.array([{"type": "print"}, {"type": None}, {"type": "handwriting"}])
@@ -83,7 +85,7 @@ def other_rows(items: Any, file: np.ndarray, page: np.ndarray, index: np.ndarray
     number = pa.array(index[at]).cast(pa.string())
     paths = pc.binary_join_element_wise(f"{path}[", number, f"].{key}", "")
     cols = {"page": page[at], "path": strings(paths), "value": strings(values.take(pa.array(at)))}
-    return Rows(cols, file[at], (index[at],))
+    return Rows(cols, file[at], (index[at],) if rank is None else (index[at], rank[at]))
 
 
 def char_rows(

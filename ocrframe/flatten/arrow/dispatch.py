@@ -6,11 +6,12 @@ which its bodies hold), ``SCHEMA`` (a function giving the pyarrow schema of what
 service usually sends, for the strict first parse: see
 :func:`~ocrframe.flatten.arrow.files.parse`), ``SCALARS_AT`` (where its bodies hold document
 scalars, default ``result``), ``NEEDS_BODIES`` (``read`` then also gets the bytes, as
-``bodies``: what Arrow does not keep, such as key order) and ``TAKES_NULLS`` (its bodies may
-hold ``null``: it tells a written null from an absent key). A reader of several APIs (``APIS``,
-the field APIs) parses with inferred types, checks every key itself and is told each file's
-API. Files a reader cannot take exactly as the general walk would (another shape, a key it does
-not know, a value of an odd type, anything that would go to ``other``) come back as
+``bodies``: what Arrow does not keep, such as key order; a function of the first body says
+whether a dataset needs them, and ``read`` gets None when it does not) and ``TAKES_NULLS`` (its
+bodies may hold ``null``: it tells a written null from an absent key). A reader of several APIs
+(``APIS``, the field APIs) parses with inferred types, checks every key itself and is told each
+file's API. Files a reader cannot take exactly as the general walk would (another shape, a key
+it does not know, a value of an odd type, anything that would go to ``other``) come back as
 ``fallback`` for the general walk. The ``document`` columns every reader builds are put in the
 order the general walk meets them here (:func:`~.document.in_walk_key_order`).
 """
@@ -31,6 +32,7 @@ from ...catalog.model_keys import model_keys
 from ...parsing import page_number
 from .._extract import ALARM_RESULT
 from . import (
+    custom_template,
     fields,
     financial_statement,
     general_table,
@@ -62,6 +64,7 @@ READERS = {r.API: r for r in (
     web_image,
     general_text,
     handwriting,  # General Text's marker: after it, so only bodies named Handwriting's
+    custom_template,  # likewise
     license_plate,
     plates,
 )}
@@ -149,7 +152,7 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         # are still checked against the whole SCHEMA).
         told = getattr(reader, "parse_schema", None)
         parsed = parse(bodies, told(bodies[0]) if told else reader.SCHEMA(), document)
-    if not (hasattr(reader, "APIS") or getattr(reader, "NEEDS_BODIES", False)):
+    if not (hasattr(reader, "APIS") or _needs_bodies(reader, bodies)):
         bodies = None  # the bytes are in Arrow now: free them
     taken: set[int] = set()
     while parsed:
@@ -173,6 +176,13 @@ def _read_group(reader: Any, api: str, idx: list[int], held: list[Joined],
         del found
         pa.default_memory_pool().release_unused()
     out.fallback += [i for i in idx if i not in taken]
+
+
+def _needs_bodies(reader: Any, bodies: Joined) -> bool:
+    """Whether ``reader`` reads the bodies' text beside their parse: its ``NEEDS_BODIES``, or
+    what that function says of the first body."""
+    needs = getattr(reader, "NEEDS_BODIES", False)
+    return bool(needs(bodies[0]) if callable(needs) else needs)
 
 
 def _as_first_writes(document: dict[str, dict[str, str]] | None,

@@ -41,7 +41,9 @@ def document_rows(
     ``extra`` keys a reader found deeper (a value per file, None where absent). Also the
     mask of files with a value :func:`scalar_columns` refuses. Integral doubles are
     ``written`` cells of the rows (see :func:`read_as_written`)."""
-    found, bad, written = scalar_columns(result, skip)
+    import pyarrow as pa
+
+    found, bad, written = scalar_columns(result, skip, text=True)
     has = np.zeros(len(pages), dtype=bool)
     for values in found.values():
         has |= valid(values)
@@ -52,17 +54,21 @@ def document_rows(
     keep = np.flatnonzero(has)
     cols = {"page": pages[keep].tolist(), **{k: [v[i] for i in keep] for k, v in cols.items()}}
     cells = {k: np.flatnonzero(mask[keep]).tolist() for k, mask in written.items()}
-    return Rows(cols, keep, written={k: v for k, v in cells.items() if v}), bad
+    # Text: the batch types each column over every file, as the walk does (not the rows of
+    # these files alone; another reader's or the walk's may hold a number in that column).
+    text = any(pa.types.is_string(v.type) for v in found.values())
+    return Rows(cols, keep, written={k: v for k, v in cells.items() if v}, untyped=text), bad
 
 
 def scalar_columns(
-    result: Any, skip: tuple[str, ...] = ()
+    result: Any, skip: tuple[str, ...] = (), text: bool = False
 ) -> tuple[dict[str, Any], np.ndarray, dict[str, np.ndarray]]:
     """The scalar children of struct column ``result`` that hold a value somewhere (Arrow
     arrays, in the struct's order), but those in ``skip``; the mask of rows with a value
-    other than a plain number or boolean (strings, NaN: the general walk decides their
-    column's type over all files), or with a key whose name a frame uses already (``page``,
-    ``source``...: the general walk names its column); and, per double column, the rows
+    other than a plain number or boolean (NaN; strings unless ``text``, for a caller whose
+    rows the batch types over all files, as the general walk decides a column's type), or
+    with a key whose name a frame uses already (``page``, ``source``...: the general walk
+    names its column); and, per double column, the rows
     holding an integral value: the general walk keeps one written ``-1`` as an int and one
     written ``-1.0`` as a float, which only the bytes tell (:func:`read_as_written`)."""
     import pyarrow as pa
@@ -87,7 +93,8 @@ def scalar_columns(
                 integral = given & np.isfinite(x) & ((np.abs(x) >= _EXACT) | (x == np.round(x)))
             if integral.any():
                 written[child.name] = integral
-        elif not (pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_null(t)):
+        elif not (pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_null(t)
+                  or (text and pa.types.is_string(t))):  # fmt: skip
             bad |= given
         found[child.name] = values
     return found, bad, written

@@ -9,8 +9,9 @@ the caller names Handwriting's.
 
 from __future__ import annotations
 
-from .general_text import DOCUMENT, MARKERS, SCHEMA, parse_schema, read
+from .general_text import DOCUMENT, MARKERS, NEEDS_BODIES, SCALARS_AT, SCHEMA, parse_schema, read
 
-__all__ = ["API", "MARKERS", "SCHEMA", "DOCUMENT", "parse_schema", "read"]
+__all__ = ["API", "MARKERS", "SCHEMA", "SCALARS_AT", "DOCUMENT", "NEEDS_BODIES", "parse_schema",
+           "read"]  # fmt: skip
 
 API = "handwriting"

@@ -23,7 +23,7 @@ import numpy as np
 from .files import ARRAY_PIECE, OPENING
 from .joined import Joined
 
-__all__ = ["KeyTokens", "key_tokens", "key_hashes", "under_result"]
+__all__ = ["KeyTokens", "key_tokens", "key_hashes", "under_result", "item_key_tokens"]
 
 _QUOTE, _BACKSLASH, _COLON = 34, 92, 58
 _WHITESPACE = np.zeros(256, dtype=bool)
@@ -142,6 +142,47 @@ def under_result(keys: KeyTokens) -> np.ndarray:
     last_top = np.maximum.accumulate(np.where(keys.depth == 1, idx, -1)) if len(idx) else idx
     is_result = (keys.depth == 1) & (keys.hash == key_hashes(["result"])[0])
     return (keys.depth >= 2) & (last_top >= 0) & is_result[np.maximum(last_top, 0)]
+
+
+def item_key_tokens(keys: KeyTokens, list_key: str, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Where each key ``name`` of the objects in list ``result.<list_key>`` sits: sorted
+    ``file * 2**32 + element`` (the object's body and its index in the list), and beside
+    each the key's place in text order among its body's keys (see :func:`item_key_ranks`).
+
+    >>> keys = key_tokens([b'{"result": {"b": [{"v": 1, "k": 2}, {"k": 3}]}}'])
+    >>> item_key_tokens(keys, "b", "k")[1].tolist()
+    [3, 4]
+    """
+    idx = np.arange(len(keys.depth))
+    parent = np.maximum.accumulate(np.where(keys.depth == 2, idx, -1)) if len(idx) else idx
+    held = np.maximum(parent, 0)
+    list_hash, name_hash = key_hashes([list_key, name])
+    mine = (keys.depth == 4) & under_result(keys) & (keys.hash == name_hash) & (parent >= 0)
+    mine &= (keys.hash[held] == list_hash) & (keys.file[held] == keys.file)
+    at = np.flatnonzero(mine)
+    place = at - np.searchsorted(keys.file, keys.file[at])  # from its body's first key
+    where = (keys.file[at].astype(np.int64) << 32) + keys.element[at]
+    order = np.argsort(where, kind="stable")
+    return where[order], place[order]
+
+
+def item_key_ranks(tokens: tuple[np.ndarray, np.ndarray], file: np.ndarray,
+                   element: np.ndarray) -> np.ndarray:  # fmt: skip
+    """The place in text order (:func:`item_key_tokens`) of the key of each object ``element``
+    of body ``file``; -1 where that object holds no such key (or a name written with escapes,
+    which the scan cannot tell).
+
+    >>> keys = key_tokens([b'{"result": {"b": [{"v": 1, "k": 2}, {"k": 3}]}}'])
+    >>> item_key_ranks(item_key_tokens(keys, "b", "k"), np.array([0, 0, 0]),
+    ...                np.array([1, 0, 2])).tolist()
+    [4, 3, -1]
+    """
+    found, place = tokens
+    where = (np.asarray(file, dtype=np.int64) << 32) + np.asarray(element, dtype=np.int64)
+    if not len(found):
+        return np.full(len(where), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(found, where), len(found) - 1)
+    return np.where(found[at] == where, place[at], -1)
 
 
 def key_hashes(names: list[str]) -> np.ndarray:
