@@ -4,6 +4,7 @@ mutated bodies, saved headers, cache files, chunk boundaries), each pinned by a 
 
 from __future__ import annotations
 
+import copy
 import json
 import warnings
 from pathlib import Path
@@ -292,10 +293,10 @@ def _mutate(body: dict, kind: str, where: int, junk: int, header: dict) -> None:
     for key in path[:-1]:
         parent = parent[key]
     if kind == "replace" and path:
-        parent[path[-1]] = JUNK[junk % len(JUNK)]
+        parent[path[-1]] = copy.deepcopy(JUNK[junk % len(JUNK)])  # not the shared object
     elif kind in ("add", "header") and isinstance(node, dict):
         key = "_ocrframe" if kind == "header" else KEYS[junk % len(KEYS)]
-        value = header if kind == "header" else JUNK[junk % len(JUNK)]
+        value = copy.deepcopy(header if kind == "header" else JUNK[junk % len(JUNK)])
         items = list(node.items())
         items.insert(junk % (len(items) + 1), (key, value))
         node.clear()
