@@ -4,6 +4,7 @@ to put a value in its frame or, when it does not fit, in ``other`` with its JSON
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import repeat
 from typing import Any
 
@@ -36,17 +37,15 @@ class Extraction:
 
     def __init__(self, families: Iterable[str] | None = None) -> None:
         self.wanted = frozenset(SCHEMAS if families is None else families)
-        self.cols: dict[str, dict[str, list[Any]]] = {
-            name: {c: [] for c, _ in schema if c not in BBOX} for name, schema in SCHEMAS.items()
-        }
-        self._appends = {name: _appends(cols) for name, cols in self.cols.items()}
+        # Per family, made when first used: a response fills a few of the dozen families,
+        # and another engine's reader makes an Extraction per file.
+        self.cols: dict[str, dict[str, list[Any]]] = _PerFamily(_empty_columns)
+        self._appends = _PerFamily(partial(_appends_of, self.cols))
         self.counts: dict[str, int] = dict.fromkeys(SCHEMAS, 0)  # rows held in the lists
         self.document: dict[int, dict[str, Any]] = {}
         self.ids: dict[tuple[Any, ...], int] = {}  # next table / pair number per page
         # Rows already packed, per family: typed arrays per column (see pack).
-        self.packed: dict[str, dict[str, list[Any]]] = {
-            name: {c: [] for c in cols} for name, cols in self.cols.items()
-        }
+        self.packed: dict[str, dict[str, list[Any]]] = _PerFamily(_empty_columns)
         self.packed_rows: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
         self.start: dict[str, int] = dict.fromkeys(SCHEMAS, 0)  # rows when this response began
 
@@ -74,7 +73,7 @@ class Extraction:
                 for chunks in self.packed[name].values():
                     _truncate(chunks, n)
                 self.packed_rows[name], held = n, 0
-            for lst in self.cols[name].values():
+            for lst in self.cols.get(name, {}).values():
                 del lst[held:]
             self.counts[name] = held
         self.document = {}
@@ -177,6 +176,27 @@ class Extraction:
     def doc(self, page: int, key: str, value: Any) -> None:
         if "document" in self.wanted:
             self.document.setdefault(page, {})[key] = value
+
+
+class _PerFamily(dict):
+    """A dict of per-family values, each made by ``make(family)`` when first looked up."""
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, family: str) -> Any:
+        value = self[family] = self._make(family)
+        return value
+
+
+def _empty_columns(family: str) -> dict[str, list[Any]]:
+    """An empty list per column of ``family``'s frame (the bounding box is computed)."""
+    return {c: [] for c, _ in SCHEMAS[family] if c not in BBOX}
+
+
+def _appends_of(cols: dict[str, dict[str, list[Any]]], family: str) -> list[tuple[str, Any, Any]]:
+    return _appends(cols[family])
 
 
 def _appends(cols: dict[str, list[Any]]) -> list[tuple[str, Any, Any]]:
