@@ -725,8 +725,10 @@ def test_a_frame_other_than_other_does_not_gather_what_no_frame_holds(monkeypatc
     from ocrframe.flatten import Extraction
 
     kept = []
-    keep = Extraction.other
-    monkeypatch.setattr(Extraction, "other", lambda self, *a: kept.append(a) or keep(self, *a))
+    for method in ("other", "others"):  # a row, and a leftovers walk's rows
+        keep = getattr(Extraction, method)
+        counted = lambda self, *a, keep=keep: kept.append(a) or keep(self, *a)  # noqa: E731
+        monkeypatch.setattr(Extraction, method, counted)
     words = ocrframe.words(VENDORS / name)
     assert not kept
     frames = ocrframe.flatten(VENDORS / name)

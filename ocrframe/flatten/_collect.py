@@ -169,13 +169,33 @@ class Extraction:
     def other(self, page: int, path: str, value: Any) -> None:
         if "other" not in self.wanted:
             return
-        if value is not None and not isinstance(value, str):
-            value = rules.to_json(value)
-        self.add_row("other", (page, path, value))
+        self.add_row("other", (page, path, _as_text(value)))
+
+    def others(self, pages: list[int], paths: list[str], values: list[Any]) -> None:
+        """Many :meth:`other` rows at once, given column-wise (a leftovers walk's).
+
+        >>> ex = Extraction(["other"])
+        >>> ex.others([1, 2], ["a", "b"], ["x", 1.5]); ex.take("other")["value"]
+        ['x', '1.5']
+        """
+        if "other" not in self.wanted or not pages:
+            return
+        cols = self.cols["other"]
+        cols["page"].extend(pages)
+        cols["path"].extend(paths)
+        cols["value"].extend(map(_as_text, values))
+        self.counts["other"] += len(pages)
 
     def doc(self, page: int, key: str, value: Any) -> None:
         if "document" in self.wanted:
             self.document.setdefault(page, {})[key] = value
+
+
+def _as_text(value: Any) -> Any:
+    """An ``other`` value as the frame holds it: text as it is, anything else as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return rules.to_json(value)
 
 
 class _PerFamily(dict):

@@ -395,20 +395,36 @@ class Reader:
         """Every scalar not marked used goes to ``other`` with its path (unless the reader
         was told ``other`` is not wanted); returns the frames."""
         if self.other:
-            self._leftovers(self.raw, "", 1)
+            found: tuple[list[int], list[str], list[Any]] = ([], [], [])
+            _leftovers(self.raw, "", 1, self.used, self.page_of, found)
+            self.ex.others(*found)
         return self.ex
 
-    def _leftovers(self, node: Any, path: str, page: int) -> None:
-        """The scalars under ``node`` (at ``path``) no frame holds, into ``other`` in text
-        order. A used path holds everything under it: its subtree is not walked."""
-        if path in self.used:
-            return
-        page = self.page_of.get(path, page)
-        if isinstance(node, dict):
-            for k, v in node.items():
-                self._leftovers(v, f"{path}.{k}" if path else str(k), page)
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                self._leftovers(v, f"{path}[{i}]", page)
-        else:
-            self.ex.other(page, path, node)
+
+def _leftovers(node: Any, path: str, page: int, used: set[str], page_of: dict[str, int],
+               found: tuple[list[int], list[str], list[Any]]) -> None:  # fmt: skip
+    """The scalars under ``node`` (at ``path``) no frame holds (``used``: the paths a frame
+    holds, each with everything under it), into ``found`` (pages, paths, values) in text
+    order; ``page_of``: the page of the values under a path. A scalar member is taken where
+    it is met (most leftovers are: no call per value)."""
+    if path in used:
+        return
+    page = page_of.get(path, page)
+    if isinstance(node, dict):
+        prefix = f"{path}." if path else ""
+        children: Any = ((f"{prefix}{k}", v) for k, v in node.items())
+    elif isinstance(node, list):
+        children = ((f"{path}[{i}]", v) for i, v in enumerate(node))
+    else:
+        children = ()
+        found[0].append(page)
+        found[1].append(path)
+        found[2].append(node)
+    pages, paths, values = found
+    for where, value in children:
+        if isinstance(value, (dict, list)):
+            _leftovers(value, where, page, used, page_of, found)
+        elif where not in used:
+            pages.append(page_of.get(where, page))
+            paths.append(where)
+            values.append(value)
