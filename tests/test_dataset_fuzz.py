@@ -116,6 +116,21 @@ def test_a_nan_confidence_written_in_the_file_goes_to_other_as_the_walk_sends_it
     assert_same_as_general(paths)
 
 
+def test_a_list_starting_with_null_on_the_field_path_goes_to_the_walk(tmp_path):
+    """pyarrow's inference drops a list's leading nulls but keeps their offsets (apache/arrow
+    #51305): the parsed table was invalid and the whole dataset read raised ArrowInvalid.
+    The parse refuses such a table; that body alone goes the general way. (Found by the
+    dataset fuzz, explored.)"""
+    bodies = [{"result": {"name": "x", "text_location": [None, [1, 1], [2, 2], [3, 3]]}},
+              {"result": {"name": "y"}}]  # fmt: skip
+    paths = []
+    for i, body in enumerate(bodies):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps(body))
+    assert read_frames(read_responses(paths).entries, ["fields"]).fallback == [0]
+    assert_same_as_general(paths)
+
+
 def test_an_error_message_without_its_code_goes_to_other_on_the_field_path(tmp_path):
     """``error_msg`` at the top level without an ``error_code`` is no error body: the walk
     keeps it in ``other``, and the field reader dropped it."""
