@@ -118,8 +118,9 @@ def test_item_keys_rank_as_each_object_of_the_list_writes_them(results, spaced):
     names = ["k", "v", "t", 'q"', "b"]
     for f, result in enumerate(results):
         for e, item in enumerate(result["b"]):
-            ranks = {n: int(item_key_ranks(item_key_tokens(keys, "b", n), np.array([f]),
-                                           np.array([e]))[0]) for n in names}  # fmt: skip
+            tokens = item_key_tokens(keys, "b", names)
+            ranks = {n: int(item_key_ranks(tokens[n], np.array([f]), np.array([e]))[0])
+                     for n in names}  # fmt: skip
             held = [n for n in item if n != 'q"']
             assert sorted(held, key=ranks.get) == held
             assert all(ranks[n] >= 0 for n in held)

@@ -152,24 +152,22 @@ def _member_rows(blocks: Any, file: np.ndarray, page: np.ndarray, block: np.ndar
     import pyarrow as pa
 
     bad = np.zeros(len(blocks), dtype=bool)
-    texts = []
+    given: dict[str, np.ndarray] = {}  # the text members, where each block holds them
     for name in names:
         values = field(blocks, name)
         if pa.types.is_string(values.type):
-            texts.append(name)
+            given[name] = valid(values)
         else:
             bad |= valid(values)
-    if not texts:
-        return [], bad
-    given = {name: valid(field(blocks, name)) for name in texts}
+    texts = list(given)
     rank = {name: np.zeros(len(blocks), dtype=np.int64) for name in texts}
-    several = sum(v.astype(np.int64) for v in given.values()) > 1
+    several = sum((v.astype(np.int64) for v in given.values()), np.zeros(len(blocks), int)) > 1
     if several.any() and bodies is None:
         bad |= several
     elif several.any():  # the order each block writes them in: from the text
-        keys = key_tokens(bodies)
+        tokens = item_key_tokens(key_tokens(bodies), BLOCKS, texts)
         for name in texts:
-            rank[name] = item_key_ranks(item_key_tokens(keys, BLOCKS, name), file, block)
+            rank[name] = item_key_ranks(tokens[name], file, block)
             bad |= given[name] & (rank[name] < 0)
     where = f"result.{BLOCKS}"
     return [other_rows(blocks, file, page, block, where, name, rank[name]) for name in texts], bad

@@ -144,26 +144,31 @@ def under_result(keys: KeyTokens) -> np.ndarray:
     return (keys.depth >= 2) & (last_top >= 0) & is_result[np.maximum(last_top, 0)]
 
 
-def item_key_tokens(keys: KeyTokens, list_key: str, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Where each key ``name`` of the objects in list ``result.<list_key>`` sits: sorted
-    ``file * 2**32 + element`` (the object's body and its index in the list), and beside
-    each the key's place in text order among its body's keys (see :func:`item_key_ranks`).
+def item_key_tokens(keys: KeyTokens, list_key: str,
+                    names: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """Per name of ``names``: where each such key of the objects in list ``result.<list_key>``
+    sits, as sorted ``file * 2**32 + element`` (the object's body and its index in the list)
+    and beside each the key's place in text order among its body's keys (see
+    :func:`item_key_ranks`).
 
     >>> keys = key_tokens([b'{"result": {"b": [{"v": 1, "k": 2}, {"k": 3}]}}'])
-    >>> item_key_tokens(keys, "b", "k")[1].tolist()
+    >>> item_key_tokens(keys, "b", ["k"])["k"][1].tolist()
     [3, 4]
     """
     idx = np.arange(len(keys.depth))
     parent = np.maximum.accumulate(np.where(keys.depth == 2, idx, -1)) if len(idx) else idx
     held = np.maximum(parent, 0)
-    list_hash, name_hash = key_hashes([list_key, name])
-    mine = (keys.depth == 4) & under_result(keys) & (keys.hash == name_hash) & (parent >= 0)
-    mine &= (keys.hash[held] == list_hash) & (keys.file[held] == keys.file)
-    at = np.flatnonzero(mine)
-    place = at - np.searchsorted(keys.file, keys.file[at])  # from its body's first key
-    where = (keys.file[at].astype(np.int64) << 32) + keys.element[at]
-    order = np.argsort(where, kind="stable")
-    return where[order], place[order]
+    list_hash, *name_hashes = key_hashes([list_key, *names])
+    items = (keys.depth == 4) & under_result(keys) & (parent >= 0)
+    items &= (keys.hash[held] == list_hash) & (keys.file[held] == keys.file)
+    out = {}
+    for name, name_hash in zip(names, name_hashes, strict=True):
+        at = np.flatnonzero(items & (keys.hash == name_hash))
+        place = at - np.searchsorted(keys.file, keys.file[at])  # from its body's first key
+        where = (keys.file[at].astype(np.int64) << 32) + keys.element[at]
+        order = np.argsort(where, kind="stable")
+        out[name] = (where[order], place[order])
+    return out
 
 
 def item_key_ranks(tokens: tuple[np.ndarray, np.ndarray], file: np.ndarray,
@@ -173,7 +178,7 @@ def item_key_ranks(tokens: tuple[np.ndarray, np.ndarray], file: np.ndarray,
     which the scan cannot tell).
 
     >>> keys = key_tokens([b'{"result": {"b": [{"v": 1, "k": 2}, {"k": 3}]}}'])
-    >>> item_key_ranks(item_key_tokens(keys, "b", "k"), np.array([0, 0, 0]),
+    >>> item_key_ranks(item_key_tokens(keys, "b", ["k"])["k"], np.array([0, 0, 0]),
     ...                np.array([1, 0, 2])).tolist()
     [4, 3, -1]
     """
