@@ -36,14 +36,18 @@ DTD_REFUSED = "declares a DTD (<!DOCTYPE ...>), as entity attacks (XXE, 'billion
 
 
 def xml_parser(
-    refuse_dtd: Callable[..., Any],
+    at_doctype: Callable[..., Any],
     namespace_separator: str | None = None,
     encoding: str | None = None,
 ) -> Any:
-    """An expat parser for XML from elsewhere: ``refuse_dtd`` (which raises, saying
-    :data:`DTD_REFUSED`) is called at a ``<!DOCTYPE``, before any entity is declared, and
-    external parameter entities are never read. The one rule for every XML ocrframe reads.
-    ``encoding`` overrides the document's declaration (text already decoded, fed as UTF-8).
+    """An expat parser for XML from elsewhere: ``at_doctype`` is called at a ``<!DOCTYPE``
+    (with its name, system and public ids, and whether it declares anything of its own),
+    before any entity is declared, and external parameter entities are never read. The one
+    rule for every XML ocrframe reads: ALTO and workbook parts refuse any DTD (raising, and
+    saying :data:`DTD_REFUSED`); hOCR, whose XHTML names an external DTD, leaves expat for
+    Python's HTML parser at one with declarations of its own, and at an entity only that
+    external DTD would declare. ``encoding`` overrides the document's declaration (text
+    already decoded, fed as UTF-8).
 
     >>> def refuse(*_):
     ...     raise ValueError(DTD_REFUSED)
@@ -55,7 +59,7 @@ def xml_parser(
     from xml.parsers import expat  # loaded on first use: most sessions read no XML
 
     parser = expat.ParserCreate(encoding=encoding, namespace_separator=namespace_separator)
-    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.StartDoctypeDeclHandler = at_doctype
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     return parser
 

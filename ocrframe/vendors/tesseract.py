@@ -17,13 +17,14 @@ elements nested deeper than :data:`ocrframe.parsing.MAX_DEPTH` are refused, as i
 
 from __future__ import annotations
 
+import math
 import re
 from html.parser import HTMLParser
 from typing import Any
 
 from ..errors import ResponseFormatError
 from ..flatten import Extraction
-from ..parsing import MAX_DEPTH
+from ..parsing import MAX_DEPTH, xml_parser
 from .base import POLYGON_COLUMNS, Reader, conf, num, rect
 from .detect import TESSERACT_COLUMNS
 
@@ -62,12 +63,17 @@ def read(raw: dict[str, Any], other: bool = True) -> Extraction:
 
 
 class _Element:
-    def __init__(self, cls: str, attrs: dict[str, str | None], parent: _Element | None) -> None:
+    """An element of an hOCR class; its descendants are ``order[begin:end]`` (the elements of
+    the document in the order they open, shared by all of them; the root is not one)."""
+
+    def __init__(self, cls: str, attrs: dict[str, str | None], parent: _Element | None,
+                 order: list[_Element]) -> None:  # fmt: skip
         self.cls, self.attrs, self.parent = cls, attrs, parent
         self.depth = parent.depth + 1 if parent is not None else 0
         self.props = _title(attrs.get("title") or "")
         self.text: list[str] = []
-        self.children: list[_Element] = []
+        first = len(order) + (parent is not None)  # after the element's own place
+        self.order, self.begin, self.end = order, first, first
 
 
 # hOCR separates properties with ";"; some engines (kraken) write ", " before the next name.
@@ -81,68 +87,215 @@ def _title(title: str) -> dict[str, list[str]]:
     ['86', '61', '152', '101']
     """
     out = {}
-    for part in _PROPERTY_SEPARATOR.split(title):
+    parts = title.split(";") if "," not in title else _PROPERTY_SEPARATOR.split(title)
+    for part in parts:
         words = part.strip().split()
         if words:
             out[words[0]] = words[1:]
     return out
 
 
-class _Parser(HTMLParser):
+class _Tree:
+    """The elements of a class hOCR defines (``_KEEP``), from the events of a parse: start tags
+    (names and attributes lowercased, as HTML reads them), end tags and text; text goes to
+    the innermost such element open."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Element("root", {}, None)
-        self.stack: list[tuple[str, _Element]] = []
+        self.order: list[_Element] = []
+        self.root = _Element("root", {}, None, self.order)
+        self.stack: list[tuple[str, _Element, bool]] = []  # tag, element, opened by the tag
 
     def current(self) -> _Element:
         return self.stack[-1][1] if self.stack else self.root
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, attrs: dict[str, str | None]) -> None:
         if tag in _VOID:
             return
-        a = dict(attrs)
-        classes = set((a.get("class") or "").split())
-        cls = next((c for c in classes if c in _KEEP), None)
-        el = self.current()
-        if cls is not None:
-            el = _Element(cls, a, self.current())
-            if el.depth > MAX_DEPTH:
-                raise ResponseFormatError(
-                    f"hOCR nested more than {MAX_DEPTH} levels deep (hOCR nests about 6): refused"
-                )
-            self.current().children.append(el)
-        self.stack.append((tag, el))
+        cls = next(filter(_KEEP.__contains__, (attrs.get("class") or "").split()), None)
+        if cls is None:
+            self.stack.append((tag, self.current(), False))
+            return
+        el = _Element(cls, attrs, self.current(), self.order)
+        if el.depth > MAX_DEPTH:
+            raise ResponseFormatError(
+                f"hOCR nested more than {MAX_DEPTH} levels deep (hOCR nests about 6): refused"
+            )
+        self.order.append(el)
+        self.stack.append((tag, el, True))
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
-                del self.stack[i:]
+                self._close(i)
                 return
 
-    def handle_data(self, data: str) -> None:
+    def finish(self) -> _Element:
+        """The root, once the parse is over (elements left open end with the document)."""
+        self._close(0)
+        self.root.end = len(self.order)
+        return self.root
+
+    def _close(self, i: int) -> None:
+        for _, el, opened in self.stack[i:]:
+            if opened:
+                el.end = len(self.order)
+        del self.stack[i:]
+
+    def data(self, data: str) -> None:
         self.current().text.append(data)
 
 
+class _Parser(HTMLParser):
+    """HTML's reading of any hOCR (unclosed tags, HTML's named entities...), into a tree."""
+
+    def __init__(self, tree: _Tree) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tree = tree
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tree.start(tag, dict(attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tree.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.tree.data(data)
+
+
+def _parsed(text: str) -> _Element:
+    """The tree of an hOCR text: read by expat when HTML would read it alike (Tesseract's
+    XHTML: a 48 kB page in 5 ms, not 13), else by :class:`_Parser`."""
+    tree = _xml_tree(text)
+    if tree is None:
+        tree = _Tree()
+        parser = _Parser(tree)
+        parser.feed(text)
+        parser.close()
+    return tree.finish()
+
+
+class _NotAlike(Exception):
+    """Raised inside the expat reading: HTML would read this text otherwise."""
+
+
+# Elements whose content HTML reads as text (its parsers differ on which: any of them).
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+             "noscript", "plaintext"}  # fmt: skip
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+# A quoted attribute value holding a tab or newline (XML reads each as a space, HTML keeps it).
+_SPACED_VALUE = re.compile(r"""=\s*(?:"[^"]*|'[^']*)[\t\n]""")
+
+
+def _xml_tree(text: str) -> _Tree | None:
+    """The tree of ``text`` read by expat (the one XML rule, :func:`~ocrframe.parsing.xml_parser`:
+    no DTD of its own, nothing external read), when HTML reads it alike; None otherwise: not
+    well-formed XML, or what XML and HTML read differently (carriage returns, CDATA,
+    processing instructions, an entity HTML knows and XML does not, character references
+    HTML replaces, spaced attribute values, raw-text elements with content)."""
+    if not _alike(text):
+        return None
+    from xml.parsers import expat
+
+    tree, raw = _Tree(), []
+    lower: set[str] = set()  # attribute names seen, written in lower case
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if raw:
+            raise _NotAlike
+        name = name.lower()
+        if name in _RAW_TEXT:
+            raw.append(name)
+        if not lower.issuperset(attrs):  # names lowercased as HTML reads them (the last wins)
+            lowered = {k.lower(): v for k, v in attrs.items()}
+            lower.update(k for k in attrs if k == k.lower())
+            attrs = lowered
+        tree.start(name, attrs)
+
+    def end(name: str) -> None:
+        if raw:
+            raw.pop()
+        tree.end(name.lower())
+
+    def data(value: str) -> None:
+        if raw:
+            raise _NotAlike
+        tree.data(value)
+
+    def declared(_name: str, _system: Any, _public: Any, internal: int) -> None:
+        if internal:  # entities of its own: HTML would not expand them
+            raise _NotAlike
+
+    parser = xml_parser(declared, encoding="UTF-8")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
+    parser.SkippedEntityHandler = _not_alike  # &nbsp; with the XHTML doctype
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except (expat.ExpatError, UnicodeEncodeError, _NotAlike):
+        return None
+    return tree
+
+
+def _not_alike(*_: Any) -> None:
+    raise _NotAlike
+
+
+def _alike(text: str) -> bool:
+    """Whether nothing in ``text`` reads otherwise in XML than in HTML, as far as the bytes
+    tell before the parse (see :func:`_xml_tree`)."""
+    if "\r" in text or "<![CDATA[" in text or text.count("<?") > text.startswith("<?xml"):
+        return False
+    if "&#" in text:
+        refs = _CHARREF.findall(text)
+        if len(refs) != text.count("&#"):
+            return False
+        points = [int(h, 16) if h else int(d) for h, d in refs]
+        if not all(map(_read_alike, points)):
+            return False
+    return _SPACED_VALUE.search(text) is None
+
+
+def _read_alike(point: int) -> bool:
+    """Whether XML and HTML read a character reference to ``point`` alike: HTML replaces
+    control characters, surrogates and non-characters (``&#128;`` is "€"), XML refuses some.
+
+    >>> [_read_alike(p) for p in (39, 0x1F600, 0, 128, 0xFFFE, 0x10FFFF)]
+    [True, True, False, False, False, False]
+    """
+    if point in (9, 10) or 32 <= point < 127 or 160 <= point < 0xD800:
+        return True
+    return (0xE000 <= point < 0xFDD0 or 0xFDF0 <= point <= 0x10FFFF) and point & 0xFFFE != 0xFFFE
+
+
 def _hocr(r: Reader, text: str) -> None:
-    parser = _Parser()
-    parser.feed(text)
-    parser.close()
-    pages = [e for e in _walk(parser.root) if e.cls == "ocr_page"] or [parser.root]
+    root = _parsed(text)
+    pages = [e for e in _walk(root) if e.cls == "ocr_page"] or [root]
     for n, page_el in enumerate(pages, start=1):
         _hocr_page(r, page_el, n)
 
 
-def _walk(el: _Element):
-    for c in el.children:
-        yield c
-        yield from _walk(c)
+def _walk(el: _Element) -> list[_Element]:
+    """The descendants of ``el`` in document order."""
+    return el.order[el.begin : el.end]
 
 
-def _bbox(el: _Element) -> list[float] | None:
-    box = [num(v) for v in el.props.get("bbox", [])]
-    if len(box) == 4 and all(v is not None for v in box):
-        return rect(*box)  # type: ignore[arg-type]
-    return None
+def _bbox(el: _Element, name: str = "bbox") -> list[float] | None:
+    """The polygon of ``el``'s box property ``name`` (``x0 y0 x1 y1``); None unless it holds
+    four finite numbers (as :func:`~ocrframe.vendors.base.num` reads each).
+
+    >>> _bbox(_Tree().root), _bbox(_Element("x", {"title": "bbox 1 2 3 nan"}, None, []))
+    (None, None)
+    """
+    values = el.props.get(name)
+    if values is None or len(values) != 4:
+        return None
+    try:  # what num does, without its tests for the other types (props hold strings)
+        box = [float(v) for v in values]
+    except ValueError:
+        return None
+    return rect(*box) if all(map(math.isfinite, box)) else None
 
 
 def _keep_rest(r: Reader, el: _Element, page: int, used: set[str]) -> None:
@@ -226,9 +379,7 @@ def _hocr_line(r: Reader, line: _Element, page: int, line_of: dict[int, int]) ->
                 "text": "".join(ch.text),
                 "confidence": conf((ch.props.get("x_conf") or [None])[0], SCALE),
             }
-            boxes = [num(v) for v in ch.props.get("x_bboxes", [])]
-            if len(boxes) == 4 and None not in boxes:
-                _put(crow, rect(*boxes))  # type: ignore[arg-type]
+            _put(crow, _bbox(ch, "x_bboxes"))
             r.add("chars", crow)
             _keep_rest(r, ch, page, {"x_bboxes", "x_conf"})
             n += 1
