@@ -5,6 +5,7 @@ inside, and one bad file never stops a dataset. The columnar and general paths a
 import importlib
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -443,3 +444,48 @@ def test_another_engines_result_built_deep_in_python_is_refused_not_a_recursion_
         node = child
     with pytest.raises(ResponseFormatError, match="nested too deeply"):
         ocrframe.flatten({"documentLayout": {"blocks": [root]}})
+
+
+VENDORS = Path(__file__).resolve().parents[2] / "shared" / "data" / "vendors"
+
+
+def _number_leaves(node: object, at: tuple = ()) -> list[tuple]:
+    """The paths (keys and indices) of the numbers in ``node``, in document order."""
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _number_leaves(v, (*at, k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _number_leaves(v, (*at, i))]
+    return [at] if type(node) in (int, float) else []
+
+
+@pytest.mark.parametrize("path", sorted(VENDORS.glob("*/*.json")), ids=lambda p: p.parent.name)
+def test_another_engines_integer_beyond_float_range_lands_in_other(path):
+    """An integer of 400 digits where a confidence or a coordinate goes crashed Azure's and
+    Textract's readers with a bare OverflowError: the vendors' number rule had its own copy,
+    without that case. It is not a number, and is kept exactly in ``other``."""
+    raw = json.loads(path.read_text("utf-8"))
+    leaves = _number_leaves(raw)
+    for leaf in leaves[:: max(1, len(leaves) // 8)][:8]:  # spread over the document
+        body = json.loads(json.dumps(raw))
+        node = body
+        for key in leaf[:-1]:
+            node = node[key]
+        node[leaf[-1]] = int(BIG)
+        other = ocrframe.flatten(body)["other"]
+        assert other["value"].astype(str).str.contains(BIG).any(), leaf
+
+
+def test_textract_bounding_box_numbers_follow_the_rule_and_extra_keys_are_kept():
+    box = {"Width": 0.5, "Height": 0.1, "Left": 0.1, "Top": 0.2}
+    boxes = [{**box, "Width": int(BIG)}, {**box, "Left": True}, {**box, "Rotation": 3}, box]
+    blocks = [{"BlockType": "LINE", "Id": str(i), "Text": "w", "Geometry": {"BoundingBox": b}}
+              for i, b in enumerate(boxes)]  # fmt: skip
+    frames = ocrframe.flatten({"DocumentMetadata": {"Pages": 1}, "Blocks": blocks})
+    words, other = frames["words"], frames["other"]
+    assert words["x1"].isna().tolist() == [True, True, False, False]
+    assert words[["x1", "x2", "y3"]].iloc[2:].values.ravel().tolist() == pytest.approx(
+        [0.1, 0.6, 0.3] * 2
+    )
+    kept = other.loc[other["path"].str.contains("BoundingBox"), "path"]
+    assert sorted({p.split(".")[0] for p in kept}) == ["Blocks[0]", "Blocks[1]", "Blocks[2]"]
+    assert "Blocks[2].Geometry.BoundingBox.Rotation" in set(kept)  # was dropped

@@ -12,6 +12,7 @@ and keeps whatever was not marked used, so the frames plus ``other`` always hold
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..flatten import Extraction
+from ..flatten.rules import number
 
 __all__ = [
     "join_path",
@@ -46,25 +48,15 @@ POLYGON_COLUMNS = ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")
 
 
 def num(v: Any) -> float | None:
-    """A finite float from a number or numeric string; None otherwise.
+    """A finite float from a number or numeric string; None otherwise: the frames' one rule
+    (:func:`ocrframe.flatten.rules.number`), floats, what engines write most, tested first.
 
-    >>> num(2), num("1.5"), num(True), num(float("nan")), num(None)
-    (2.0, 1.5, None, None, None)
+    >>> num(2), num("1.5"), num(True), num(float("nan")), num(None), num(10**400)
+    (2.0, 1.5, None, None, None, None)
     """
-    if type(v) is float:  # what engines write most: no other test
+    if type(v) is float:
         return v if math.isfinite(v) else None
-    if isinstance(v, bool) or v is None:
-        return None
-    if isinstance(v, (int, float)):
-        f = float(v)
-    elif isinstance(v, str):
-        try:
-            f = float(v.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return f if math.isfinite(f) else None
+    return number(v)
 
 
 MAX_PAGES = 100_000  # no engine returns more pages: a larger page count or span is malformed
@@ -145,9 +137,10 @@ def quad_xy(v: Any, x: str = "x", y: str = "y", default: float | None = None) ->
         if type(a) is type(b) is type(c) is type(d) is dict and len(a) == len(b) == len(c) == 2:
             flat = [a.get(x), a.get(y), b.get(x), b.get(y), c.get(x), c.get(y), d.get(x), d.get(y)]
             if len(d) == 2 and all(type(f) in _PLAIN_NUMBERS for f in flat):
-                flat = [float(f) for f in flat]
-                if math.isfinite(sum(flat)):
-                    return flat, True
+                with contextlib.suppress(OverflowError):  # an integer beyond float range
+                    flat = [float(f) for f in flat]
+                    if math.isfinite(sum(flat)):
+                        return flat, True
     if not all(isinstance(p, dict) for p in v):
         return None
     pts = []

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..flatten._schema import BBOX, POLYGON, TEXT_POLYGON
+from ..flatten.rules import number
 
 __all__ = ["to_pixels"]
 
@@ -31,12 +32,11 @@ def _size(image: Any) -> tuple[float, float]:
 
         image = displayed_size(image)  # a PIL image: as displayed (its EXIF orientation)
     size = image
-    if (
-        isinstance(size, tuple)
-        and len(size) == 2
-        and all(isinstance(v, (int, float)) and v > 0 for v in size)
-    ):
-        return float(size[0]), float(size[1])
+    numbers = isinstance(size, tuple) and all(isinstance(v, (int, float)) for v in size)
+    if numbers and len(size) == 2:
+        width, height = number(size[0]), number(size[1])  # finite (not a bool, not 10**400)
+        if width is not None and height is not None and width > 0 and height > 0:
+            return width, height
     raise InputError(f"image size must be (width, height) in pixels or a PIL image, got {image!r}")
 
 

@@ -15,11 +15,12 @@ AnalyzeLending's (GetLendingAnalysis ``Results``) fields. Coordinates are normal
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 from ..flatten import Extraction, normalise_field
-from .base import Reader, listed, page_number, quad_xy, rect, snake, text_of, whole
+from .base import Reader, listed, num, page_number, quad_xy, rect, snake, text_of, whole
 
 __all__ = ["read"]
 
@@ -109,20 +110,11 @@ def _geometry(r: Reader, row: dict[str, Any], b: dict[str, Any], path: str) -> N
     if r.polygon(row, quad_xy(geo.get("Polygon"), "X", "Y"), f"{path}.Geometry.Polygon"):
         return
     box = geo.get("BoundingBox")
-    if isinstance(box, dict):
-        try:
-            x, y = float(box["Left"]), float(box["Top"])
-            w, h = float(box["Width"]), float(box["Height"])
-        except (KeyError, TypeError, ValueError):
-            return
-        row.update(
-            zip(
-                ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4"),
-                rect(x, y, x + w, y + h),
-                strict=True,
-            )
-        )
-        r.use(f"{path}.Geometry.BoundingBox")
+    if isinstance(box, dict):  # numbers as every reader reads them; the box used when whole
+        x, y, w, h = (num(box.get(k)) for k in ("Left", "Top", "Width", "Height"))
+        if None not in (x, y, w, h) and math.isfinite(x + w) and math.isfinite(y + h):
+            found = rect(x, y, x + w, y + h), len(box) == 4
+            r.polygon(row, found, f"{path}.Geometry.BoundingBox")
 
 
 def read(raw: dict[str, Any], other: bool = True) -> Extraction:
