@@ -489,3 +489,38 @@ def test_textract_bounding_box_numbers_follow_the_rule_and_extra_keys_are_kept()
     kept = other.loc[other["path"].str.contains("BoundingBox"), "path"]
     assert sorted({p.split(".")[0] for p in kept}) == ["Blocks[0]", "Blocks[1]", "Blocks[2]"]
     assert "Blocks[2].Geometry.BoundingBox.Rotation" in set(kept)  # was dropped
+
+
+_VENDOR_FILES = sorted(VENDORS.glob("*/*.json"))
+# Values no engine writes where they stand (an integer beyond float range first: it crashed
+# five engines' readers).
+_JUNK = [int(BIG), None, True, -1, 1e308, float("nan"), float("-inf"), "", "1.5", "\ud800",
+         [], {}, [None], {"a": None}, [[1, 2]], [1, 2, 3], 2**63]  # fmt: skip
+
+
+@pytest.mark.skipif(not _VENDOR_FILES, reason="no vendor files beside the repository")
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_another_engines_result_with_junk_anywhere_gives_frames_or_an_ocr_error(data):
+    """Each real result of another engine with values (numbers, texts, lists, objects)
+    replaced by junk: frames, or an OcrError, never another exception."""
+    raw = json.loads(data.draw(st.sampled_from(_VENDOR_FILES)).read_text("utf-8"))
+    places = _value_places(raw)
+    for _ in range(data.draw(st.integers(1, 4))):
+        node, key = places[data.draw(st.integers(0, len(places) - 1))]
+        node[key] = data.draw(st.sampled_from(_JUNK))
+    try:
+        ocrframe.flatten(raw)
+    except OcrError:
+        pass
+
+
+def _value_places(node: object) -> list[tuple[object, object]]:
+    """``(container, key)`` of every value under ``node``, in document order."""
+    if isinstance(node, dict):
+        pairs = list(node.items())
+    elif isinstance(node, list):
+        pairs = list(enumerate(node))
+    else:
+        return []
+    return [p for k, v in pairs for p in [(node, k), *_value_places(v)]]
