@@ -48,7 +48,8 @@ def _polygon(r: Reader, row: dict[str, Any], obj: dict[str, Any], path: str) -> 
         key, v = get(obj, name)
         if key is None:
             continue
-        if r.polygon(row, quad_flat(v) or quad_xy(v), f"{path}.{key}"):
+        points = isinstance(v, list) and v and isinstance(v[0], dict)  # v3's {x, y} points
+        if r.polygon(row, quad_xy(v) if points else quad_flat(v), f"{path}.{key}"):
             return
 
 

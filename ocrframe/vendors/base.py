@@ -157,6 +157,9 @@ def quad_flat(v: Any) -> Any:
     """Points from a flat ``[x1, y1, x2, y2, ...]`` list (Azure) or ``[[x, y], ...]`` (Paddle)."""
     if not isinstance(v, list) or not v:
         return None
+    plain = _plain_quad(v)
+    if plain is not None:
+        return plain, True
     if all(isinstance(p, (list, tuple)) for p in v):
         flat = [c for p in v for c in p]
         if any(len(p) != 2 for p in v):
@@ -167,6 +170,24 @@ def quad_flat(v: Any) -> Any:
     if len(values) % 2 or len(values) < 4 or any(c is None for c in values):
         return None
     return quad(list(zip(values[::2], values[1::2], strict=True)))
+
+
+def _plain_quad(v: list[Any]) -> list[float] | None:
+    """The 8 coordinates of 4 points as engines write them (8 numbers, or 4 pairs), when all
+    are finite numbers; None for anything else, which :func:`quad_flat` reads the long way.
+
+    >>> _plain_quad([[0, 1], [2, 1], [2, 3], [0, 3]]), _plain_quad([0, 1, 2, 1, 2, 3, 0, True])
+    ([0.0, 1.0, 2.0, 1.0, 2.0, 3.0, 0.0, 3.0], None)
+    """
+    if len(v) == 4 and all(type(p) is list and len(p) == 2 for p in v):
+        v = [*v[0], *v[1], *v[2], *v[3]]
+    if len(v) != 8 or not all(type(c) in _PLAIN_NUMBERS for c in v):
+        return None
+    try:
+        values = [float(c) for c in v]
+    except OverflowError:  # an integer beyond float range
+        return None
+    return values if math.isfinite(sum(values)) else None
 
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
