@@ -89,7 +89,7 @@ def _title(title: str) -> dict[str, list[str]]:
     out = {}
     parts = title.split(";") if "," not in title else _PROPERTY_SEPARATOR.split(title)
     for part in parts:
-        words = part.strip().split()
+        words = part.split()  # (split drops the spaces around a part too)
         if words:
             out[words[0]] = words[1:]
     return out
