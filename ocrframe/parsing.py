@@ -22,6 +22,7 @@ __all__ = [
     "json_text",
     "nesting_depths",
     "page_number",
+    "MAX_PAGES",
     "clean_info",
     "HEADER_TAIL",
     "saved_header",
@@ -205,13 +206,18 @@ def _steps() -> Any:
     return table
 
 
+# No engine returns more pages: a larger page number, count or span is malformed.
+MAX_PAGES = 100_000
+
+
 def page_number(v: Any) -> int | None:
-    """A usable 1-based page number (an int from 1 to 1,000,000), else None.
+    """A usable 1-based page number (an int from 1 to :data:`MAX_PAGES`), else None: the one
+    test of a saved header's page, a response's and another engine's page numbers.
 
     >>> page_number(3), page_number(True), page_number([1]), page_number(10**400)
     (3, None, None, None)
     """
-    if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 1_000_000:
+    if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_PAGES:
         return v
     return None
 

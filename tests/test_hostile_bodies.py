@@ -17,7 +17,7 @@ import ocrframe
 from ocrframe.datasets.batch import Batch, Entry, read_responses
 from ocrframe.errors import OcrError, ResponseFormatError
 from ocrframe.flatten import FRAMES, rules
-from ocrframe.parsing import MAX_DEPTH, nesting_depths
+from ocrframe.parsing import MAX_DEPTH, MAX_PAGES, nesting_depths
 
 flat = importlib.import_module("ocrframe.flatten")  # the module (ocrframe.flatten is a function)
 
@@ -149,6 +149,21 @@ def _general_words(paths) -> pd.DataFrame:
     """The reference: one single-file Batch per path (too small for the columnar path)."""
     parts = [read_responses(str(p)).words() for p in paths]
     return pd.concat(parts, ignore_index=True)
+
+
+def test_a_saved_headers_page_and_another_engines_follow_one_page_number_rule(tmp_path):
+    """A saved header's page was taken up to 1,000,000, another engine's page numbers up to
+    100,000 (two copies of the rule): one rule, one limit now."""
+    for page in (MAX_PAGES, MAX_PAGES + 1):
+        body = {"result": {"words_block_list": [{"words": f"h{page}"}]}}
+        saved = {**body, "_ocrframe": {"page": page, "source": f"s{page}.pdf"}}
+        (tmp_path / f"h{page}.json").write_text(json.dumps(saved))
+        line = {"BlockType": "LINE", "Id": "1", "Text": f"t{page}", "Page": page}
+        textract = {"DocumentMetadata": {"Pages": 1}, "Blocks": [line]}
+        (tmp_path / f"t{page}.json").write_text(json.dumps(textract))
+    words = ocrframe.read_responses(tmp_path).words().set_index("text")["page"]
+    assert words.to_dict() == {f"{kind}{page}": page if page == MAX_PAGES else 1
+                               for kind in "ht" for page in (MAX_PAGES, MAX_PAGES + 1)}  # fmt: skip
 
 
 def test_bad_files_are_listed_and_good_rows_kept(tmp_path):

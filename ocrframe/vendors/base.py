@@ -21,6 +21,7 @@ from typing import Any
 
 from ..flatten import Extraction
 from ..flatten.rules import number
+from ..parsing import MAX_PAGES, page_number
 
 __all__ = [
     "join_path",
@@ -59,9 +60,6 @@ def num(v: Any) -> float | None:
     return number(v)
 
 
-MAX_PAGES = 100_000  # no engine returns more pages: a larger page count or span is malformed
-
-
 INT64_MAX = 2**63 - 1
 
 
@@ -76,15 +74,6 @@ def whole(v: Any, least: int = 0, most: int = INT64_MAX) -> int | None:
     if type(v) is int and least <= v <= most:
         return v
     return None
-
-
-def page_number(v: Any) -> int | None:
-    """A page number: an integer from 1 to ``MAX_PAGES``, else None.
-
-    >>> page_number(2), page_number(0), page_number(10**12)
-    (2, None, None)
-    """
-    return whole(v, 1, MAX_PAGES)
 
 
 def conf(v: Any, scale: float = 1.0) -> float | None:
