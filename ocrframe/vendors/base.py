@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..flatten import Extraction
-from ..flatten.rules import number
+from ..flatten.rules import confidence, number
 from ..parsing import MAX_PAGES, page_number
 
 __all__ = [
@@ -77,17 +77,15 @@ def whole(v: Any, least: int = 0, most: int = INT64_MAX) -> int | None:
 
 
 def conf(v: Any, scale: float = 1.0) -> float | None:
-    """A confidence in [0, 1] from ``v`` on a 0..``scale`` scale; None when absent or out of
-    range (Tesseract's -1 means "none").
+    """A confidence from ``v`` on a 0..``scale`` scale, as the frames' rule reads one
+    (:func:`ocrframe.flatten.rules.confidence`: in ``CONFIDENCE_RANGE``); None when absent
+    or out of range (Tesseract's -1 means "none").
 
     >>> conf(95, 100), conf(-1, 100), conf(0.5)
     (0.95, None, 0.5)
     """
     f = num(v)
-    if f is None:
-        return None
-    f = f / scale
-    return f if 0.0 <= f <= 1.0 else None
+    return None if f is None else confidence(f / scale)
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> list[float]:
