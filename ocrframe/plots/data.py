@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..arguments import check_choice, check_flag, check_number, check_threshold
 from ..errors import InputError
+from ..flatten.rules import CONFIDENCE_RANGE
 from ..inputs.params import show_value
 
 # Layer name -> ocrframe.flatten function name. "kv" is accepted as a short alias of kv_boxes.
@@ -153,16 +154,18 @@ def confidence_range(
     """
     finite = np.asarray(conf, dtype=float)
     finite = finite[np.isfinite(finite)]
-    lo, hi = 0.0, 1.0
+    low, high = lo, hi = CONFIDENCE_RANGE
     if finite.size:
-        lo, hi = np.clip(np.percentile(finite, ROBUST_PERCENTILES), 0.0, 1.0)
+        lo, hi = np.clip(np.percentile(finite, ROBUST_PERCENTILES), low, high)
     lo = float(lo if vmin is None else vmin)
     hi = float(hi if vmax is None else vmax)
-    if not 0.0 <= lo < hi <= 1.0 and (vmin is not None or vmax is not None):
-        raise InputError(f"need 0 <= vmin < vmax <= 1 (confidences), got vmin={lo}, vmax={hi}")
+    if not low <= lo < hi <= high and (vmin is not None or vmax is not None):
+        raise InputError(
+            f"need {low:g} <= vmin < vmax <= {high:g} (confidences), got vmin={lo}, vmax={hi}"
+        )
     if hi - lo < MIN_SPAN:
-        lo = max(0.0, min(lo, hi - MIN_SPAN))
-        hi = min(1.0, lo + MIN_SPAN)
+        lo = max(low, min(lo, hi - MIN_SPAN))
+        hi = min(high, lo + MIN_SPAN)
     return round(lo, 6), round(hi, 6)
 
 
