@@ -44,6 +44,21 @@ def test_document_columns_first_met_in_a_walked_file_keep_its_order(tmp_path):
     assert_same_as_general(paths)
 
 
+def test_a_document_key_first_written_null_in_a_walked_file_takes_its_place_there(tmp_path):
+    """The walk makes a key's column where it first meets it, its value null or not; the
+    join of the parts placed columns by their first value, so a key written null in a walked
+    file came after the reader's file's keys (found by the explored fuzz)."""
+    paths = [tmp_path / "r0.json", tmp_path / "r1.json"]
+    paths[0].write_text(json.dumps({"result": {"words_block_count": None, "words_block_list": []}}))
+    paths[1].write_text(
+        json.dumps({"result": {"direction": -1, "words_block_count": 1, "words_block_list": []}})
+    )
+    assert read_frames(read_responses(paths).entries, ["document"]).fallback == [0]
+    document = read_responses(paths).document()
+    assert list(document.columns)[3:] == ["words_block_count", "direction"]
+    assert_same_as_general(paths)
+
+
 @pytest.mark.parametrize("api", ["general-text", "general-table"])
 @pytest.mark.parametrize("saved", ["plain", "to_json", "cache"])
 def test_document_columns_of_a_file_with_its_result_keys_reversed_come_in_its_order(

@@ -18,6 +18,7 @@ import pandas as pd
 from pandas.arrays import NumpyExtensionArray
 
 from ..flatten._schema import ID_COLUMNS, concat_arrays
+from ..flatten.many import FIRST_MET
 
 __all__ = ["concat_frames", "in_order", "joinable", "joined_in_order"]
 
@@ -50,6 +51,7 @@ def in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Data
         }
         first = {c: next((i for i, v in enumerate(vs) if v is not None), len(vs))
                  for c, vs in values.items()}  # fmt: skip
+        _met_earlier(first, parts, order)
         # Columns first met at one row are in the order of that row's part (each part's
         # columns are in its own walk order), not in the order the parts were joined.
         part_of_row = np.repeat(np.arange(len(parts)), [len(p[1]) for p in parts])[order]
@@ -59,6 +61,20 @@ def in_order(parts: list[tuple[np.ndarray, pd.DataFrame]], name: str) -> pd.Data
         values = {c: values[c] for c in _walk_order(values, first, within)}
         frame = pd.concat([frame[ids], build_frame("document", values)], axis=1)
     return frame
+
+
+def _met_earlier(first: dict[str, int], parts: list[tuple[np.ndarray, pd.DataFrame]],
+                 order: np.ndarray) -> None:  # fmt: skip
+    """Move ``first`` (each column's first row with a value, rows in ``order``) to the row
+    where a walked part first met the key, when earlier: a key written null there."""
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))  # each joined row's place in order
+    offset = 0
+    for _, part in parts:
+        for column, row in part.attrs.get(FIRST_MET, {}).items():
+            if column in first:
+                first[column] = min(first[column], int(position[offset + row]))
+        offset += len(part)
 
 
 def _walk_order(

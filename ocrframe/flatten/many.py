@@ -32,9 +32,12 @@ from ._extract import extract
 from ._schema import FRAMES, build_frame
 from .arrow.columns import repeat_ids
 
-__all__ = ["Collector", "extract_response", "paused_gc", "PACK_ROWS"]
+__all__ = ["Collector", "extract_response", "paused_gc", "PACK_ROWS", "FIRST_MET"]
 
 PACK_ROWS = 8192  # rows held as Python values before they are packed into arrays
+# The attribute of an untyped ``document`` frame naming the row where each key is first met
+# (its value may be null there: the walk makes the column all the same).
+FIRST_MET = "ocrframe.first_met"
 
 
 @contextmanager
@@ -136,18 +139,20 @@ class Collector:
 
     def _build(self, name: str, typed: bool = True) -> pd.DataFrame:
         if name == "document":
-            keys: list[str] = []
-            for _, _, row in self._document:
-                keys += [k for k in row if k not in keys]
+            first_met: dict[str, int] = {}  # each key: the first row whose page holds it
+            for i, (_, _, row) in enumerate(self._document):
+                first_met.update((k, i) for k in row if k not in first_met)
             cols: dict[str, list[Any]] = {"page": [page for _, page, _ in self._document]}
-            for key in keys:
+            for key in first_met:
                 cols[key] = [row.get(key) for _, _, row in self._document]
             if typed:
                 frame = build_frame("document", cols)
             else:
                 # object columns as read (pandas would make text columns ``str`` here, which
-                # refuses a lone surrogate before the typing replaces it)
+                # refuses a lone surrogate before the typing replaces it), with the row where
+                # each key is first met: a key written null makes its column there too
                 frame = pd.DataFrame(cols, dtype=object)
+                frame.attrs[FIRST_MET] = first_met
         else:
             frame = build_frame(name, self.ex.take(name))
         of = self._response_of_row(name)
