@@ -12,7 +12,6 @@ and keeps whatever was not marked used, so the frames plus ``other`` always hold
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from collections.abc import Iterator
@@ -123,11 +122,9 @@ def quad_xy(v: Any, x: str = "x", y: str = "y", default: float | None = None) ->
         a, b, c, d = v
         if type(a) is type(b) is type(c) is type(d) is dict and len(a) == len(b) == len(c) == 2:
             flat = [a.get(x), a.get(y), b.get(x), b.get(y), c.get(x), c.get(y), d.get(x), d.get(y)]
-            if len(d) == 2 and all(type(f) in _PLAIN_NUMBERS for f in flat):
-                with contextlib.suppress(OverflowError):  # an integer beyond float range
-                    flat = [float(f) for f in flat]
-                    if math.isfinite(sum(flat)):
-                        return flat, True
+            plain = _plain_floats(flat) if len(d) == 2 else None
+            if plain is not None:
+                return plain, True
     if not all(isinstance(p, dict) for p in v):
         return None
     pts = []
@@ -168,13 +165,23 @@ def _plain_quad(v: list[Any]) -> list[float] | None:
     """
     if len(v) == 4 and all(type(p) is list and len(p) == 2 for p in v):
         v = [*v[0], *v[1], *v[2], *v[3]]
-    if len(v) != 8 or not all(type(c) in _PLAIN_NUMBERS for c in v):
+    return _plain_floats(v) if len(v) == 8 else None
+
+
+def _plain_floats(values: list[Any]) -> list[float] | None:
+    """``values`` as floats when each is a JSON number (no bool, no text) and all are finite
+    (what :func:`num` gives them then, without its tests per value); None otherwise.
+
+    >>> _plain_floats([1, 2.5]), _plain_floats([1, 10**400]), _plain_floats([1, "2"])
+    ([1.0, 2.5], None, None)
+    """
+    if not all(type(c) in _PLAIN_NUMBERS for c in values):
         return None
     try:
-        values = [float(c) for c in v]
+        floats = [float(c) for c in values]
     except OverflowError:  # an integer beyond float range
         return None
-    return values if math.isfinite(sum(values)) else None
+    return floats if math.isfinite(sum(floats)) else None
 
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")

@@ -17,7 +17,6 @@ elements nested deeper than :data:`ocrframe.parsing.MAX_DEPTH` are refused, as i
 
 from __future__ import annotations
 
-import math
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -291,11 +290,8 @@ def _bbox(el: _Element, name: str = "bbox") -> list[float] | None:
     values = el.props.get(name)
     if values is None or len(values) != 4:
         return None
-    try:  # what num does, without its tests for the other types (props hold strings)
-        box = [float(v) for v in values]
-    except ValueError:
-        return None
-    return rect(*box) if all(map(math.isfinite, box)) else None
+    box = [num(v) for v in values]
+    return None if None in box else rect(*box)  # type: ignore[arg-type]
 
 
 def _keep_rest(r: Reader, el: _Element, page: int, used: set[str]) -> None:
